@@ -1,0 +1,123 @@
+import { Condition, IfMarker, OMIT, RangeMarker } from "./markers.js";
+import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
+
+/** A condition: a boolean value from the values, a helper's comparison, or a plain boolean. */
+export type Cond = boolean;
+
+/**
+ * What chart code uses for anything that depends on values. Both renderings implement it: concrete mode decides
+ * at once, template mode emits Helm control flow. A TypeScript `if` on a value is a bug; use `when`.
+ */
+export interface Helpers {
+  /** `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. */
+  when<T>(cond: Cond, value: T, otherwise?: T): T;
+  /** One `fn(item)` per element of a list value (a Helm `range`). Spread the result into a list. */
+  each<T, R>(list: readonly T[], fn: (item: T, index: number) => R): R[];
+  eq(a: unknown, b: unknown): Cond;
+  not(a: Cond): Cond;
+  and(...conds: Cond[]): Cond;
+  or(...conds: Cond[]): Cond;
+  /** True when an optional value is set (not absent, not empty). */
+  isSet(value: unknown): Cond;
+  /** True when a list value contains the element. */
+  includes(list: readonly unknown[], element: unknown): Cond;
+  /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
+  merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
+  /** The release and chart, known only at install time. */
+  release: { name: string; namespace: string };
+  chart: { version: string };
+}
+
+export interface ReleaseInfo {
+  name: string;
+  namespace: string;
+  chartVersion: string;
+}
+
+/** Concrete mode: values are data, so every helper answers at once. */
+export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
+  when: (cond, value, otherwise) => (cond ? value : (otherwise ?? (OMIT as never))),
+  each: (list, fn) => (list ?? []).map(fn),
+  eq: (a, b) => a === b,
+  not: (a) => !a,
+  and: (...c) => c.every(Boolean),
+  or: (...c) => c.some(Boolean),
+  isSet: (v) => !isEmpty(v),
+  includes: (list, element) => list.includes(element),
+  merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
+  release: { name: release.name, namespace: release.namespace },
+  chart: { version: release.chartVersion },
+});
+
+/** Sprig's `empty`: what template mode tests, so both modes agree on what "not set" means. */
+const isEmpty = (v: unknown): boolean =>
+  v === undefined ||
+  v === null ||
+  v === "" ||
+  v === 0 ||
+  v === false ||
+  (Array.isArray(v) && v.length === 0) ||
+  (typeof v === "object" && Object.keys(v as object).length === 0);
+
+/** A Go template operand for a value: a token's expression, or a literal (strings, numbers, flat maps). */
+export const operand = (v: unknown, registry: TokenRegistry): string => {
+  if (v instanceof Condition) return v.expr;
+  const token = tokenOf(v);
+  if (token) return token.expr;
+  if (typeof v === "string") return registry.hasPlaceholder(v) ? registry.joined(v) : JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    const pairs = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`);
+    return `(dict ${pairs.join(" ")})`.replace(" )", ")");
+  }
+  throw new Error(`cannot use ${String(v)} in a template expression`);
+};
+
+/** Helm values are float64 when numeric, so numeric comparisons convert both sides. */
+const numericOperand = (v: unknown, registry: TokenRegistry): string => {
+  const token = tokenOf(v);
+  const numeric = typeof v === "number" || token?.type === "integer" || token?.type === "number";
+  return numeric ? `(float64 ${operand(v, registry)})` : operand(v, registry);
+};
+
+/** Template mode: values are tokens, so helpers return markers the emitter turns into Helm control flow. */
+export const templateHelpers = (registry: TokenRegistry): Helpers => {
+  let depth = 0;
+  const cond = (expr: string): Cond => new Condition(expr) as unknown as Cond;
+  return {
+    when: (c, value, otherwise) => {
+      if (typeof c === "boolean") return c ? value : (otherwise ?? (OMIT as never));
+      return new IfMarker(new Condition(operand(c, registry)), value, otherwise ?? OMIT) as never;
+    },
+    each: (list, fn) => {
+      const token = tokenOf(list);
+      if (!token) return list.map(fn);
+      depth += 1;
+      const itemVar = `$item${depth}`;
+      const indexVar = `$i${depth}`;
+      const schema = (list as unknown as { [k: symbol]: SchemaNode })[ITEM_SCHEMA];
+      const item = tokenProxy(itemVar, schema, registry);
+      const index = tokenProxy(indexVar, { type: "integer" }, registry);
+      const body = fn(item as never, index as never);
+      depth -= 1;
+      return [new RangeMarker(token.expr, itemVar, indexVar, body)] as never;
+    },
+    eq: (a, b) => cond(`(eq ${numericOperand(a, registry)} ${numericOperand(b, registry)})`),
+    not: (a) => cond(`(not ${operand(a, registry)})`),
+    and: (...c) => cond(`(and ${c.map((x) => operand(x, registry)).join(" ")})`),
+    or: (...c) => cond(`(or ${c.map((x) => operand(x, registry)).join(" ")})`),
+    isSet: (v) => cond(`(not (empty ${operand(v, registry)}))`),
+    includes: (list, element) => cond(`(has ${operand(element, registry)} ${operand(list, registry)})`),
+    merge: (...maps) => {
+      const args = maps.map((m) =>
+        tokenOf(m) ? `(default (dict) ${operand(m, registry)})` : operand(m ?? {}, registry),
+      );
+      return tokenProxy(`(mergeOverwrite (dict) ${args.join(" ")})`, { type: "object" }, registry) as never;
+    },
+    release: {
+      name: registry.placeholder(new Token("$.Release.Name", "string")),
+      namespace: registry.placeholder(new Token("$.Release.Namespace", "string")),
+    },
+    chart: { version: registry.placeholder(new Token("$.Chart.Version", "string")) },
+  };
+};

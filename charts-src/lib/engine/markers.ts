@@ -1,0 +1,33 @@
+/**
+ * Control flow that depends on values, as data: the template emitter turns these into `{{- if }}` and
+ * `{{- range }}`; in concrete mode they never appear (the helpers decide at once).
+ */
+
+/** A Go template boolean expression, e.g. `(eq $.Values.tier "premium")`. */
+export class Condition {
+  constructor(readonly expr: string) {}
+}
+
+/** `value` where `condition` holds, else `otherwise` (or nothing: the key, list item or resource is left out). */
+export class IfMarker {
+  constructor(
+    readonly condition: Condition,
+    readonly value: unknown,
+    readonly otherwise: unknown = OMIT,
+  ) {}
+}
+
+/** One element standing for every element of a list value: `{{- range $i, $item := list }}`. */
+export class RangeMarker {
+  constructor(
+    readonly listExpr: string,
+    readonly itemVar: string,
+    readonly indexVar: string,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Left out of the output: what a false `when` without `otherwise` yields. */
+export const OMIT: unique symbol = Symbol("llmcharts.omit");
+
+export const isDynamic = (v: unknown): boolean => v instanceof IfMarker || v instanceof RangeMarker;

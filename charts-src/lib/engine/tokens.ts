@@ -1,0 +1,125 @@
+/**
+ * Template mode: a chart function reads values through a proxy whose every leaf is a Token, a stand-in for a Helm
+ * expression such as `$.Values.ollama.replicas`. The emitter turns tokens back into `{{ … }}`.
+ */
+
+export type ValueType = "string" | "integer" | "number" | "boolean" | "object" | "array" | "unknown";
+
+/** A reference to a value known only when Helm renders: its Go template expression and its JSON type. */
+export class Token {
+  constructor(
+    readonly expr: string,
+    readonly type: ValueType,
+  ) {}
+}
+
+/** Reading this symbol from a token proxy yields its Token. */
+export const TOKEN = Symbol("llmcharts.token");
+
+/** Reading this symbol from a list token proxy yields the schema of its items (for `each`). */
+export const ITEM_SCHEMA = Symbol("llmcharts.itemSchema");
+
+const placeholderPattern = /\u27e6tok:(\d+)\u27e7/g;
+
+/**
+ * Strings travel through chart code as placeholders (`⟦tok:3⟧`), so that `${values.name}-ollama` keeps working;
+ * the registry maps each placeholder back to its token.
+ */
+export class TokenRegistry {
+  private readonly tokens: Token[] = [];
+
+  placeholder(token: Token): string {
+    let id = this.tokens.indexOf(token);
+    if (id < 0) id = this.tokens.push(token) - 1;
+    return `\u27e6tok:${id}\u27e7`;
+  }
+
+  /** Splits a string into literal parts and tokens; a string without placeholders yields itself. */
+  split(text: string): (string | Token)[] {
+    const parts: (string | Token)[] = [];
+    let last = 0;
+    for (const m of text.matchAll(placeholderPattern)) {
+      if (m.index > last) parts.push(text.slice(last, m.index));
+      parts.push(this.tokens[Number(m[1])] as Token);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return parts;
+  }
+
+  /**
+   * A string with placeholders as one Go template expression. Integers pass through `int64`, because Helm holds
+   * numbers as float64 and prints 1000000 as 1e+06.
+   */
+  joined(text: string): string {
+    const parts = this.split(text).map((p) => (p instanceof Token ? stringOperand(p) : JSON.stringify(p)));
+    return parts.length === 1 ? (parts[0] as string) : `(list ${parts.join(" ")} | join "")`;
+  }
+
+  hasPlaceholder(text: string): boolean {
+    return text.includes("\u27e6tok:");
+  }
+}
+
+const stringOperand = (t: Token): string => (t.type === "integer" ? `(${t.expr} | int64)` : t.expr);
+
+/** The schema of one value, as far as the proxy needs it: its type and its children. */
+export interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: boolean | SchemaNode;
+}
+
+const typeOf = (schema: SchemaNode | undefined): ValueType => {
+  const t = Array.isArray(schema?.type) ? schema?.type[0] : schema?.type;
+  return (t as ValueType | undefined) ?? "unknown";
+};
+
+/** Go template access to a key: `.name` when it is an identifier, `index X "key"` otherwise. */
+const child = (expr: string, key: string): string =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${expr}.${key}` : `(index ${expr} ${JSON.stringify(key)})`;
+
+/**
+ * A proxy standing for the value at `expr`: property reads go deeper, a template literal yields a placeholder,
+ * arithmetic fails loudly (Helm values cannot be computed on in TypeScript; use the helpers).
+ */
+export const tokenProxy = (expr: string, schema: SchemaNode | undefined, registry: TokenRegistry): unknown => {
+  const token = new Token(expr, typeOf(schema));
+  const target = {};
+  return new Proxy(target, {
+    get(_, prop) {
+      if (prop === TOKEN) return token;
+      if (prop === ITEM_SCHEMA) return schema?.items;
+      if (prop === Symbol.toPrimitive) {
+        return (hint: string) => {
+          if (hint === "number") {
+            throw new Error(
+              `${expr} is a Helm value: arithmetic on it in TypeScript cannot be templated; use a helper`,
+            );
+          }
+          return registry.placeholder(token);
+        };
+      }
+      if (prop === "toJSON") return undefined;
+      if (typeof prop === "symbol") return undefined;
+      if (token.type === "array" || token.type === "string" || token.type === "number" || token.type === "integer") {
+        throw new Error(
+          `${expr} is a Helm value of type ${token.type}: reading .${prop} on it needs a helper (each, when)`,
+        );
+      }
+      const next =
+        schema?.properties?.[prop] ??
+        (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined);
+      return tokenProxy(child(expr, prop), next, registry);
+    },
+    has: (_, prop) => prop === TOKEN,
+    ownKeys: () => {
+      throw new Error(`${expr} is a Helm value: its keys are known only when Helm renders; use a helper`);
+    },
+  });
+};
+
+/** The Token behind a proxy, or undefined for plain data. */
+export const tokenOf = (value: unknown): Token | undefined =>
+  value !== null && typeof value === "object" && TOKEN in value ? (value as Record<symbol, Token>)[TOKEN] : undefined;

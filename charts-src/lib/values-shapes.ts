@@ -1,0 +1,67 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+
+/**
+ * Value shapes every chart reuses, declared once (our `common`): a user who learned one chart knows the next.
+ * Objects are strict (unknown keys are typos) and every object level carries a default, so Helm never
+ * dereferences a missing branch.
+ */
+
+export const strictObject = <P extends Record<string, TSchema>>(
+  description: string,
+  properties: P,
+  rules: { allOf?: object[] } = {},
+) => Type.Object(properties, { additionalProperties: false, description, ...rules });
+
+/**
+ * A cross-field rule: when `when` holds, `then` must. Written so that the failing keyword sits on the field to
+ * fix, and ajv and Helm both name that field.
+ */
+export const rule = (when: object, then: object): object => ({ if: when, then });
+
+/** A Kubernetes quantity written as a string ("4", "500m", "16Gi"), as the API server stores it. */
+export const quantity = (description: string, def: string) =>
+  Type.String({ description, default: def, pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$" });
+
+/** A Karpenter/Kubernetes duration such as 30s, 5m, 720h or 1h30m. */
+export const duration = (description: string, def: string, allowNever = false) =>
+  Type.String({ description, default: def, pattern: allowNever ? "^(([0-9]+(s|m|h))+|Never)$" : "^([0-9]+(s|m|h))+$" });
+
+/** Label keys and values as Kubernetes accepts them. */
+export const labelMap = (description: string) =>
+  Type.Record(
+    Type.String({
+      pattern:
+        "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+    }),
+    Type.String({ maxLength: 63, pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" }),
+    { description, default: {} },
+  );
+
+/** A DNS-1123 label: names of pools, tenants and other things that become parts of object names. */
+export const dnsLabel = (description: string, def?: string, maxLength = 40) =>
+  Type.String({
+    description,
+    pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$",
+    maxLength,
+    ...(def === undefined ? {} : { default: def }),
+  });
+
+/**
+ * One of a fixed set of strings, as a plain JSON Schema `enum` (not TypeBox's union of literals), so that ajv and
+ * Helm both answer "must be one of …" instead of one complaint per alternative.
+ */
+export const choice = <const T extends string>(values: readonly T[], description: string, def?: T) =>
+  Type.Unsafe<T>({ type: "string", enum: [...values], description, ...(def === undefined ? {} : { default: def }) });
+
+/** A list of choices, each at most once. */
+export const choices = <const T extends string>(values: readonly T[], description: string, def: T[]) =>
+  Type.Array(choice(values, "One choice."), { description, default: def, minItems: 1, uniqueItems: true });
+
+export const taint = Type.Object(
+  {
+    key: Type.String({ description: "Taint key.", minLength: 1 }),
+    value: Type.Optional(Type.String({ description: "Taint value (empty when left out)." })),
+    effect: choice(["NoSchedule", "PreferNoSchedule", "NoExecute"], "Taint effect."),
+  },
+  { additionalProperties: false },
+);

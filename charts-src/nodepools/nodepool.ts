@@ -1,0 +1,64 @@
+import type { NodeTier } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { standardLabels } from "../lib/metadata.js";
+
+/** A Karpenter requirement: instances launched must satisfy it. */
+export interface Requirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  values?: readonly string[];
+}
+
+export interface PoolSpec {
+  /** Object name (may hold the release name). */
+  name: string;
+  tier: NodeTier;
+  /** Node labels (may be a merged value). */
+  nodeLabels: Record<string, string>;
+  taints: unknown[];
+  requirements: (Requirement | unknown)[];
+  limits: Record<string, string>;
+  disruption: { consolidationPolicy: string; consolidateAfter: string; budget: string };
+  expireAfter: string;
+  nodeClass: string;
+  /** Higher is tried first when several pools fit a pod. */
+  weight: number;
+  annotations?: Record<string, string>;
+}
+
+const zoneArchOs = (zones: readonly string[]): Requirement[] => [
+  { key: "topology.kubernetes.io/zone", operator: "In", values: zones },
+  { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+  { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+];
+
+export const placement = zoneArchOs;
+
+/** A `karpenter.sh/v1` NodePool. */
+export const nodePool = (h: Helpers, p: PoolSpec) => ({
+  apiVersion: "karpenter.sh/v1",
+  kind: "NodePool",
+  metadata: {
+    name: p.name,
+    labels: standardLabels(h, "nodepools", `${p.tier}-pool`),
+    ...(p.annotations ? { annotations: p.annotations } : {}),
+  },
+  spec: {
+    weight: p.weight,
+    template: {
+      metadata: { labels: p.nodeLabels },
+      spec: {
+        nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: p.nodeClass },
+        expireAfter: p.expireAfter,
+        taints: p.taints,
+        requirements: p.requirements,
+      },
+    },
+    disruption: {
+      consolidationPolicy: p.disruption.consolidationPolicy,
+      consolidateAfter: p.disruption.consolidateAfter,
+      budgets: [{ nodes: p.disruption.budget }],
+    },
+    limits: p.limits,
+  },
+});

@@ -1,0 +1,83 @@
+import { Command } from "commander";
+import { seconds } from "./lib/run.js";
+import { generate } from "./generate/generate.js";
+import { doctor, formatDoctor } from "./toolchain/doctor.js";
+import { installToolchain } from "./toolchain/install.js";
+import { failureLine, summaryLine } from "./validate/report.js";
+import { validate } from "./validate/validate.js";
+
+const program = new Command("llmcharts")
+  .description("Generate and prove the Helm charts of the multi-tenant LLM platform")
+  .showHelpAfterError();
+
+program
+  .command("doctor")
+  .description("check every pinned tool and data set in the cache")
+  .option("--json", "print the report as JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const report = await doctor();
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    process.exitCode = report.ok ? 0 : 1;
+  });
+
+const toolsCommand = program.command("tools").description("the pinned toolchain");
+toolsCommand
+  .command("install")
+  .description("build or install every pinned tool and data set the cache lacks (a second run is instant)")
+  .argument("[names...]", "only these tools or data sets")
+  .action(async (names: string[]) => {
+    const start = Date.now();
+    const reports = await installToolchain({ only: names });
+    const failed = reports.filter((r) => r.outcome === "failed").length;
+    console.log(
+      `${reports.length - failed} passed, ${failed} failed (${reports.filter((r) => r.outcome === "installed").length} built, ${seconds(Date.now() - start)})`,
+    );
+    process.exitCode = failed === 0 ? 0 : 1;
+  });
+
+program
+  .command("generate")
+  .description("write generated/<chart>/ and schemas/ from the typed sources in charts-src/")
+  .option("--check", "change nothing; fail if any generated file is stale")
+  .action((opts: { check?: boolean }) => {
+    const root = process.cwd();
+    const { changed, needsBump } = generate(root, { check: opts.check });
+    for (const name of needsBump) {
+      console.error(
+        `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts`,
+      );
+    }
+    const rel = (p: string) => p.slice(root.length + 1);
+    if (opts.check) {
+      for (const path of changed) console.error(`stale: ${rel(path)}`);
+      if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
+    } else if (needsBump.length === 0) {
+      for (const path of changed) console.log(`wrote ${rel(path)}`);
+    }
+    const failed = needsBump.length + (opts.check ? changed.length : 0);
+    console.log(
+      `${failed === 0 ? "generated files are current" : "generation check failed"}: ${changed.length} changed, ${needsBump.length} need a version bump`,
+    );
+    process.exitCode = failed === 0 ? 0 : 1;
+  });
+
+program
+  .command("validate")
+  .description("prove charts: values (ajv), chart (helm lint, ct lint), manifests (kubeconform), policies (kyverno)")
+  .option("--chart <name>", "only this chart")
+  .option("-f, --values <file...>", "validate these values files instead of every fixture")
+  .option("--json", "print every result as JSON")
+  .action(async (opts: { chart?: string; values?: string[]; json?: boolean }) => {
+    const results = await validate({
+      root: process.cwd(),
+      chart: opts.chart,
+      valuesFiles: opts.values,
+      log: opts.json ? () => {} : (line) => console.log(line),
+    });
+    if (opts.json) console.log(JSON.stringify({ results, summary: summaryLine(results) }, null, 2));
+    else for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
+    if (!opts.json) console.log(summaryLine(results));
+    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+  });
+
+await program.parseAsync();

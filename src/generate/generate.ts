@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { charts } from "../../charts-src/index.js";
+import { chartFiles } from "./chart-files.js";
+
+export interface GenerateResult {
+  /** Files that differ from what is on disk (written, or stale under --check). */
+  changed: string[];
+  /** Charts whose output changed while their version did not. */
+  needsBump: string[];
+}
+
+/** The record of each chart's version and output digest, so a changed chart without a new version is caught. */
+const digestsFile = (root: string) => join(root, "generated", "digests.json");
+
+type Digests = Record<string, { version: string; digest: string }>;
+
+const listFiles = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name))
+    : [];
+
+/** Writes (or with `check`, only compares) generated/<chart>/ and schemas/<chart>.values.schema.json for every chart. */
+export const generate = (root: string, { check = false } = {}): GenerateResult => {
+  const wanted = new Map<string, string>();
+  const digests: Digests = {};
+  for (const chart of Object.values(charts)) {
+    const files = chartFiles(chart);
+    const hash = createHash("sha256");
+    for (const [path, text] of Object.entries(files).filter(([p]) => p !== "Chart.yaml"))
+      hash.update(`${path}\0${text}\0`);
+    digests[chart.name] = { version: chart.version, digest: hash.digest("hex") };
+    for (const [path, text] of Object.entries(files)) wanted.set(join(root, "generated", chart.name, path), text);
+    wanted.set(join(root, "schemas", `${chart.name}.values.schema.json`), files["values.schema.json"] as string);
+  }
+  const previous: Digests = existsSync(digestsFile(root)) ? JSON.parse(readFileSync(digestsFile(root), "utf8")) : {};
+  const needsBump = Object.entries(digests)
+    .filter(([name, d]) => previous[name] && previous[name].version === d.version && previous[name].digest !== d.digest)
+    .map(([name]) => name);
+  wanted.set(digestsFile(root), `${JSON.stringify(digests, null, 2)}\n`);
+
+  const changed: string[] = [];
+  for (const [path, text] of wanted) {
+    if (existsSync(path) && readFileSync(path, "utf8") === text) continue;
+    changed.push(path);
+    if (!check && needsBump.length === 0) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    }
+  }
+  const managed = [...Object.keys(charts).map((c) => join(root, "generated", c)), join(root, "schemas")];
+  for (const stale of managed.flatMap(listFiles).filter((f) => !wanted.has(f))) {
+    changed.push(stale);
+    if (!check && needsBump.length === 0) rmSync(stale);
+  }
+  return { changed, needsBump };
+};

@@ -1,0 +1,17 @@
+import type { GoTool } from "./pins.js";
+
+/** The go.mod of a tool's own tools module: upstream's go line, godebug and replaces, and one `tool` per binary. */
+export const toolsGoMod = (tool: GoTool, replaces: Record<string, string>): string => {
+  const lines = [`module local/tools/${tool.name}`, "", `go ${tool.go}`];
+  if (tool.godebug) lines.push("", `godebug ${tool.godebug}`);
+  lines.push("", `require ${tool.module} ${tool.version}`, "", "tool (");
+  for (const b of tool.binaries) lines.push(`\t${b.pkg}`);
+  lines.push(")");
+  const entries = Object.entries(replaces).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length > 0) {
+    lines.push("", "replace (");
+    for (const [from, to] of entries) lines.push(`\t${from} => ${to}`);
+    lines.push(")");
+  }
+  return `${lines.join("\n")}\n`;
+};

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parseAllDocuments } from "yaml";
+import { type ChartDefinition, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { chartFiles } from "../generate/chart-files.js";
+import { helmTemplate } from "./helm.js";
+
+/** Writes a chart's generated files into `dir` (for a test's private copy). */
+export const writeChart = (files: Record<string, string>, dir: string): void => {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+};
+
+export { chartFiles };
+
+const identity = (o: Record<string, unknown>): string => {
+  const m = (o.metadata ?? {}) as { name?: string; namespace?: string };
+  return `${o.apiVersion}/${o.kind}/${m.namespace ?? ""}/${m.name ?? ""}`;
+};
+
+/** Manifests in canonical order, as plain JSON data. */
+export const canonical = (docs: unknown[]): Record<string, unknown>[] =>
+  (JSON.parse(JSON.stringify(docs)) as Record<string, unknown>[]).sort((a, b) =>
+    identity(a).localeCompare(identity(b)),
+  );
+
+export const release = { name: "equiv", namespace: "equiv-ns" };
+
+/**
+ * Renders `values` both ways — `helm template` of the generated chart and concrete synthesis — and returns a
+ * description of the first difference, or undefined when they agree object for object.
+ */
+export const compareRenderings = async (
+  chart: ChartDefinition,
+  chartDir: string,
+  values: unknown,
+  helmExe: string,
+  workDir: string,
+): Promise<string | undefined> => {
+  const valuesFile = join(workDir, `values-${process.pid}-${Math.random().toString(36).slice(2)}.yaml`);
+  // JSON, not YAML: Helm reads YAML 1.1, where a plain `y` or `on` is a boolean.
+  writeFileSync(valuesFile, JSON.stringify(values ?? {}));
+  const out = await helmTemplate(helmExe, {
+    chartDir,
+    valuesFile,
+    release: release.name,
+    namespace: release.namespace,
+  });
+  if (out.exitCode !== 0) return `helm template failed: ${out.stderr.trim()}`;
+  const fromHelm = canonical(
+    parseAllDocuments(out.stdout)
+      .map((d) => d.toJS())
+      .filter((d) => d !== null),
+  );
+  const concrete = canonical(
+    renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version }),
+  );
+  if (fromHelm.length !== concrete.length) {
+    return `helm rendered ${fromHelm.length} objects (${fromHelm.map(identity).join(", ")}), concrete ${concrete.length} (${concrete.map(identity).join(", ")})`;
+  }
+  for (const [i, h] of fromHelm.entries()) {
+    const c = concrete[i];
+    if (!isDeepStrictEqual(h, c))
+      return `${identity(h)} differs:\nhelm:     ${JSON.stringify(h)}\nconcrete: ${JSON.stringify(c)}`;
+  }
+  return undefined;
+};

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../lib/run.js";
+import { toolDir } from "../toolchain/cache.js";
+import { tools } from "../toolchain/pins.js";
+import { requireBin } from "../toolchain/tools.js";
+import { chartDir, helms } from "./helm.js";
+import type { CheckResult } from "./report.js";
+
+const lastLines = (text: string, n = 8) => text.trim().split("\n").slice(-n).join(" | ");
+
+/** Rung 2: `helm lint --strict` with Helm 4 and Helm 3, and chart-testing's `ct lint`, offline. */
+export const checkCharts = async (root: string, charts: string[]): Promise<CheckResult[]> => {
+  const dirs = charts.map((c) => chartDir(root, c));
+  const results: CheckResult[] = [];
+  for (const helm of helms()) {
+    for (const [i, chart] of charts.entries()) {
+      const out = await run(helm.exe, ["lint", "--strict", dirs[i] as string]);
+      results.push({
+        chart,
+        fixture: "defaults",
+        rung: "chart",
+        check: `${helm.name} lint --strict`,
+        ok: out.exitCode === 0,
+        message: out.exitCode === 0 ? undefined : lastLines(`${out.stdout}\n${out.stderr}`),
+      });
+    }
+  }
+  const ct = await ctLint(dirs);
+  for (const chart of charts) {
+    const failed = ct.exitCode !== 0 && ct.output.includes(`${chart} =>`) && !ct.output.includes(`✔︎ ${chart} =>`);
+    results.push({
+      chart,
+      fixture: "defaults",
+      rung: "chart",
+      check: "ct lint",
+      ok: ct.exitCode === 0 || !failed,
+      message: ct.exitCode === 0 ? undefined : lastLines(ct.output),
+    });
+  }
+  return results;
+};
+
+/** ct shells out to `helm`, `yamllint` and `yamale` by name: give it a PATH holding exactly the pinned ones. */
+const ctLint = async (dirs: string[]) => {
+  const ct = tools.find((t) => t.name === "chart-testing");
+  if (!ct) throw new Error("chart-testing is not pinned");
+  const etc = join(toolDir(ct.name, ct.version), "etc");
+  const bin = mkdtempSync(join(tmpdir(), "llmcharts-ct-"));
+  try {
+    symlinkSync(requireBin("helm3"), join(bin, "helm"));
+    symlinkSync(requireBin("yamllint"), join(bin, "yamllint"));
+    symlinkSync(requireBin("yamale"), join(bin, "yamale"));
+    const out = await run(
+      requireBin("ct"),
+      [
+        "lint",
+        "--charts",
+        dirs.join(","),
+        "--validate-maintainers=false",
+        "--check-version-increment=false",
+        "--chart-yaml-schema",
+        join(etc, "chart_schema.yaml"),
+        "--lint-conf",
+        join(etc, "lintconf.yaml"),
+      ],
+      { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, cwd: bin },
+    );
+    return { exitCode: out.exitCode, output: `${out.stdout}\n${out.stderr}` };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,67 @@
+import fc from "fast-check";
+import type { JsonSchema } from "../../charts-src/lib/engine/index.js";
+
+/**
+ * Random values a user could write for a chart, drawn from its values schema: every enum, range, pattern and list
+ * bound respected; optional keys sometimes left out (the chart's defaults then apply). Cross-field rules are not
+ * modelled here: callers keep only the draws the full schema accepts.
+ */
+export const valuesArbitrary = (schema: JsonSchema): fc.Arbitrary<unknown> => node(schema, true);
+
+const node = (s: JsonSchema, top = false): fc.Arbitrary<unknown> => {
+  if (s.enum) return fc.constantFrom(...s.enum);
+  if (s.const !== undefined) return fc.constant(s.const);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case "boolean":
+      return fc.boolean();
+    case "integer":
+      return fc.integer({ min: (s.minimum as number) ?? -1000, max: (s.maximum as number) ?? 1_000_000 });
+    case "number":
+      return fc.double({ min: (s.minimum as number) ?? -1000, max: (s.maximum as number) ?? 1000, noNaN: true });
+    case "string":
+      return stringOf(s);
+    case "array": {
+      const items = node(s.items ?? {});
+      const constraints = {
+        minLength: (s.minItems as number) ?? 0,
+        maxLength: Math.min((s.maxItems as number) ?? 3, 3),
+      };
+      return s.uniqueItems
+        ? fc.uniqueArray(items, { ...constraints, selector: (v) => JSON.stringify(v) })
+        : fc.array(items, constraints);
+    }
+    case "object":
+      return objectOf(s, top);
+    default:
+      return fc.constant({});
+  }
+};
+
+const stringOf = (s: JsonSchema): fc.Arbitrary<string> => {
+  const max = (s.maxLength as number) ?? 40;
+  const min = (s.minLength as number) ?? 0;
+  const base = s.pattern
+    ? fc.stringMatching(new RegExp(s.pattern as string))
+    : fc.string({ minLength: min, maxLength: Math.min(max, 20) });
+  return base.filter((x) => x.length >= min && x.length <= max);
+};
+
+const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
+  if (s.properties) {
+    const required = new Set(s.required ?? []);
+    const entries = Object.entries(s.properties).filter(([k]) => k !== "global");
+    const model = Object.fromEntries(entries.map(([k, child]) => [k, node(child)]));
+    // Values files leave most keys out; the chart's defaults fill them, which is the path Helm takes too.
+    const keys = entries
+      .map(([k]) => k)
+      .filter((k) => required.has(k) && !top && s.properties?.[k]?.default === undefined);
+    return fc.record(model, { requiredKeys: keys });
+  }
+  const value = typeof s.additionalProperties === "object" ? node(s.additionalProperties) : fc.string({ maxLength: 8 });
+  const names = s.propertyNames as JsonSchema | undefined;
+  const key = names?.pattern
+    ? stringOf({ type: "string", pattern: names.pattern, maxLength: 30 })
+    : fc.string({ minLength: 1, maxLength: 12 });
+  return fc.dictionary(key, value, { maxKeys: 3 });
+};
