@@ -10,7 +10,8 @@ const sh = (cmd, args) => {
 
 const installed = "node_modules/.package-lock.json";
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync("package-lock.json").mtimeMs) {
-  console.log("bootstrap: npm ci");
-  sh("npm", ["ci", "--no-audit", "--no-fund"]);
+  console.log("bootstrap: npm install");
+  // `npm install`, not `npm ci`: the lockfile here records only this platform's optional binaries, which `npm ci` rejects.
+  sh("npm", ["install", "--no-audit", "--no-fund"]);
 }
 sh(process.execPath, ["bin/llmcharts.js", "tools", "install"]);

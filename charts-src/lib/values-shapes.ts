@@ -34,7 +34,7 @@ export const labelMap = (description: string) =>
         "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
     }),
     Type.String({ maxLength: 63, pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" }),
-    { description, default: {} },
+    { description, default: {}, additionalProperties: false },
   );
 
 /** A DNS-1123 label: names of pools, tenants and other things that become parts of object names. */
@@ -59,8 +59,18 @@ export const choices = <const T extends string>(values: readonly T[], descriptio
 
 export const taint = Type.Object(
   {
-    key: Type.String({ description: "Taint key.", minLength: 1 }),
-    value: Type.Optional(Type.String({ description: "Taint value (empty when left out)." })),
+    key: Type.String({
+      description: "Taint key, a label-style key such as example.com/dedicated.",
+      pattern:
+        "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+    }),
+    value: Type.Optional(
+      Type.String({
+        description: "Taint value (empty when left out).",
+        maxLength: 63,
+        pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
+      }),
+    ),
     effect: choice(["NoSchedule", "PreferNoSchedule", "NoExecute"], "Taint effect."),
   },
   { additionalProperties: false },

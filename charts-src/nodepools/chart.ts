@@ -99,7 +99,7 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.1.0",
+  version: "0.1.1",
   appVersion: "1.15.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",

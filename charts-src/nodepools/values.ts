@@ -114,10 +114,9 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
     description:
       "Extra EC2 tags on every node, e.g. for cost allocation (Karpenter's and EKS's own tag keys are reserved).",
     default: {},
-    propertyNames: {
-      pattern: "^[\\w .:/=+@-]{1,128}$",
-      not: { pattern: "^(kubernetes\\.io/cluster/|karpenter\\.|eks:)" },
-    },
+    propertyNames: { pattern: "^[\\w .:/=+@-]{1,128}$" },
+    // A false schema per reserved prefix, so that ajv and Helm both name the offending key's own path.
+    patternProperties: { "^(kubernetes\\.io/cluster/|karpenter\\.|eks:|aws:)": false },
     additionalProperties: { type: "string", maxLength: 256 },
   }),
   standard: strictObject("The standard tier's CPU pool (OpenWebUI and small models).", {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,6 +16,16 @@ export interface GenerateResult {
 const digestsFile = (root: string) => join(root, "generated", "digests.json");
 
 type Digests = Record<string, { version: string; digest: string }>;
+
+/**
+ * Digests as of the last commit: a chart may change freely between commits, but what is committed with new output
+ * must carry a new version.
+ */
+const committedDigests = (root: string): Digests => {
+  const git = spawnSync("git", ["show", "HEAD:generated/digests.json"], { cwd: root, encoding: "utf8" });
+  if (git.status === 0) return JSON.parse(git.stdout) as Digests;
+  return existsSync(digestsFile(root)) ? (JSON.parse(readFileSync(digestsFile(root), "utf8")) as Digests) : {};
+};
 
 const listFiles = (dir: string): string[] =>
   existsSync(dir)
@@ -36,7 +47,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     for (const [path, text] of Object.entries(files)) wanted.set(join(root, "generated", chart.name, path), text);
     wanted.set(join(root, "schemas", `${chart.name}.values.schema.json`), files["values.schema.json"] as string);
   }
-  const previous: Digests = existsSync(digestsFile(root)) ? JSON.parse(readFileSync(digestsFile(root), "utf8")) : {};
+  const previous = committedDigests(root);
   const needsBump = Object.entries(digests)
     .filter(([name, d]) => previous[name] && previous[name].version === d.version && previous[name].digest !== d.digest)
     .map(([name]) => name);

@@ -44,7 +44,7 @@ export const loadFixtures = (root: string, chart: string): Fixture[] =>
           name: `${kind}/${basename(f, ".yaml")}`,
           path,
           kind,
-          values: parse(text) ?? {},
+          values: parse(text, { version: "1.1" }) ?? {},
           ...(kind === "bad" ? { expect: expectation(text, path) } : {}),
         };
       });

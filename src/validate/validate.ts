@@ -74,5 +74,5 @@ const userFixture = (chart: string, path: string): Fixture => ({
   name: `good/${basename(path, ".yaml")}`,
   path,
   kind: "good",
-  values: parse(readFileSync(path, "utf8")) ?? {},
+  values: parse(readFileSync(path, "utf8"), { version: "1.1" }) ?? {},
 });
