@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Condition, IfMarker, OMIT, RangeMarker } from "./markers.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
@@ -21,6 +22,8 @@ export interface Helpers {
   isSet(value: unknown): Cond;
   /** True when a list value contains the element. */
   includes(list: readonly unknown[], element: unknown): Cond;
+  /** The first 10 hex digits of the SHA-256 of a string: stable names that change only when their input does. */
+  shortHash(text: string): string;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
   merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
   /** The release and chart, known only at install time. */
@@ -45,6 +48,7 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   isSet: (v) => !isEmpty(v),
   includes: (list, element) => list.includes(element),
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
+  shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
 });
@@ -66,7 +70,8 @@ export const operand = (v: unknown, registry: TokenRegistry): string => {
   if (token) return token.expr;
   if (typeof v === "string") return registry.hasPlaceholder(v) ? registry.joined(v) : JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+  if (Array.isArray(v)) return `(list ${v.map((x) => operand(x, registry)).join(" ")})`.replace(" )", ")");
+  if (typeof v === "object" && v !== null) {
     const pairs = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`);
     return `(dict ${pairs.join(" ")})`.replace(" )", ")");
   }
@@ -108,6 +113,8 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     or: (...c) => cond(`(or ${c.map((x) => operand(x, registry)).join(" ")})`),
     isSet: (v) => cond(`(not (empty ${operand(v, registry)}))`),
     includes: (list, element) => cond(`(has ${operand(element, registry)} ${operand(list, registry)})`),
+    shortHash: (text) =>
+      registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
     merge: (...maps) => {
       const args = maps.map((m) =>
         tokenOf(m) ? `(default (dict) ${operand(m, registry)})` : operand(m ?? {}, registry),

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Type } from "@sinclair/typebox";
+import { afterAll, describe, expect, test } from "vitest";
+import { defineChart, renderTemplates } from "../../charts-src/lib/engine/index.js";
+import { chartFiles, compareRenderings, writeChart } from "../../src/validate/equivalence.js";
+import { helms } from "../../src/validate/helm.js";
+
+/** A small chart that uses every engine feature; each case renders it both ways and demands the same objects. */
+const demo = defineChart({
+  name: "demo",
+  version: "0.0.1",
+  appVersion: "1",
+  description: "engine feature probe",
+  kubeVersion: ">=1.20.0-0",
+  keywords: [],
+  annotations: {},
+  values: Type.Object(
+    {
+      name: Type.String({ default: "demo" }),
+      size: Type.Integer({ default: 3 }),
+      enabled: Type.Boolean({ default: true }),
+      tier: Type.String({ default: "standard" }),
+      labels: Type.Record(Type.String(), Type.String(), { default: {} }),
+      items: Type.Array(Type.Object({ key: Type.String(), n: Type.Integer() }), { default: [] }),
+      note: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+  templates: {
+    probe: (v, h) => [
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+          name: `${h.release.name}-${v.name}`,
+          labels: h.merge({ fixed: "yes" }, v.labels, { "app.kubernetes.io/name": v.name }),
+        },
+        data: {
+          size: `${v.size}`,
+          braces: "{{ not a template }}",
+          yes: "a key YAML 1.1 reads as a boolean",
+          hash: h.shortHash(`${v.name}:${v.size}`),
+          tier: h.when(h.includes(["premium", "both"], v.tier), "gpu", "cpu"),
+          note: h.when(h.isSet(v.note), v.note as string),
+        },
+        conditionalOnly: [h.when(v.enabled, "on")],
+        listed: h.each(v.items, (item) => ({ key: item.key, n: item.n, label: `${item.key}-${item.n}` })),
+        mixed: ["first", ...h.each(v.items, (item) => item.key)],
+      },
+      h.when(h.not(v.enabled), { apiVersion: "v1", kind: "Secret", metadata: { name: "off" } }),
+      ...h.each(v.items, (item) => ({
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: `sa-${item.key}` },
+      })),
+    ],
+  },
+  notes: (v) => `installed ${v.name}\n`,
+});
+
+const work = mkdtempSync(join(tmpdir(), "llmcharts-engine-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const dir = join(work, "demo");
+writeChart(chartFiles(demo as never), dir);
+
+const cases: Record<string, unknown> = {
+  defaults: {},
+  "large numbers stay integers inside strings": { size: 12345678 },
+  "conditions false": { enabled: false, tier: "premium" },
+  "lists and maps": {
+    items: [
+      { key: "a", n: 1 },
+      { key: "b", n: 2000000 },
+    ],
+    labels: { team: "x", fixed: "user" },
+  },
+  "optional value set": { note: "hello: world # not a comment" },
+  "names YAML 1.1 would misread": { name: "on", items: [{ key: "y", n: 0 }] },
+};
+
+describe.each(helms())("engine features with $name", (helm) => {
+  test.each(Object.entries(cases))("%s", async (_, values) => {
+    expect(await compareRenderings(demo as never, dir, values, helm.exe, work)).toBeUndefined();
+  });
+});
+
+test("a TypeScript branch on a value is impossible to miss: arithmetic and spreading throw", () => {
+  const bad = (body: (v: { size: number; labels: Record<string, string> }) => unknown) =>
+    renderTemplates({ ...demo, templates: { probe: (v) => [body(v as never)] } } as never);
+  expect(() => bad((v) => ({ n: v.size * 2 }))).toThrow(/arithmetic/);
+  expect(() => bad((v) => ({ ...v.labels }))).toThrow(/keys are known only when Helm renders/);
+});
