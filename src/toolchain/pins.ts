@@ -246,6 +246,12 @@ export const crdSources: CrdSource[] = [
     ),
   },
   {
+    name: "gateway-api",
+    module: "sigs.k8s.io/gateway-api",
+    version: "v1.6.3",
+    files: inDir("config/crd/standard", ["gateway.networking.k8s.io_httproutes", "gateway.networking.k8s.io_gateways"]),
+  },
+  {
     name: "argo-cd",
     module: "github.com/argoproj/argo-cd/v3",
     version: "v3.5.7",
