@@ -80,4 +80,10 @@ program
     process.exitCode = results.every((r) => r.ok) ? 0 : 1;
   });
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (err) {
+  // Expected failures (a missing tool, an unknown chart) are messages for the user, not stack traces.
+  console.error(`error: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

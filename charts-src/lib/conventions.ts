@@ -56,3 +56,13 @@ export const defaultDenyPolicyName = "default-deny-all";
 
 /** Namespace that holds the platform's shared pieces (model cache Jobs). */
 export const platformNamespace = "llmcharts-platform";
+
+/** PriorityClasses the platform chart creates and tenant workloads use. */
+export const priorityClasses = {
+  platformCritical: "llmcharts-platform-critical",
+  premium: "llmcharts-premium",
+  standard: "llmcharts-standard",
+} as const;
+
+/** StorageClass of the shared, read-mostly model cache on EFS. */
+export const modelCacheStorageClass = "llmcharts-model-cache";
