@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { charts as chartSources } from "../../charts-src/index.js";
+import { argoSafetyViolations } from "../generate/argo-safety.js";
+import { chartFiles } from "../generate/chart-files.js";
 import { run } from "../lib/run.js";
 import { toolDir } from "../toolchain/cache.js";
 import { tools } from "../toolchain/pins.js";
@@ -13,7 +16,20 @@ const lastLines = (text: string, n = 8) => text.trim().split("\n").slice(-n).joi
 /** Rung 2: `helm lint --strict` with Helm 4 and Helm 3, and chart-testing's `ct lint`, offline. */
 export const checkCharts = async (root: string, charts: string[]): Promise<CheckResult[]> => {
   const dirs = charts.map((c) => chartDir(root, c));
-  const results: CheckResult[] = [];
+  const results: CheckResult[] = charts.map((chart) => {
+    const source = chartSources[chart];
+    const files = source ? Object.entries(chartFiles(source)).filter(([p]) => p.startsWith("templates/")) : [];
+    const violations = files.flatMap(([path, text]) => argoSafetyViolations(path, text));
+    const ok = violations.length === 0;
+    return {
+      chart,
+      fixture: "templates",
+      rung: "chart",
+      check: "Argo CD safety",
+      ok,
+      message: ok ? undefined : violations.join("; "),
+    };
+  });
   for (const helm of helms()) {
     for (const [i, chart] of charts.entries()) {
       const out = await run(helm.exe, ["lint", "--strict", dirs[i] as string]);
