@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { seconds } from "./lib/run.js";
+import { registerClusterCommands } from "./cluster/index.js";
 import { generate } from "./generate/generate.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { installToolchain } from "./toolchain/install.js";
@@ -79,6 +80,8 @@ program
     if (!opts.json) console.log(summaryLine(results));
     process.exitCode = results.every((r) => r.ok) ? 0 : 1;
   });
+
+registerClusterCommands(program);
 
 try {
   await program.parseAsync();

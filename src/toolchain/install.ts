@@ -135,7 +135,8 @@ export const installToolchain = async ({
 }: InstallOptions = {}): Promise<InstallReport[]> => {
   const known = [...tools.map((t) => t.name), ...dataSets().map((d) => d.name)];
   const unknown = only.filter((n) => !known.includes(n));
-  if (unknown.length > 0) throw new Error(`unknown tool or data set: ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown tool or data set: ${unknown.join(", ")}; known: ${known.join(", ")}`);
   const wanted = (name: string) => only.length === 0 || only.includes(name);
   const units = [
     ...tools

@@ -148,6 +148,14 @@ export const tools: Tool[] = [
       { exe: "kwokctl", pkg: "sigs.k8s.io/kwok/cmd/kwokctl" },
     ],
     versionArgs: ["--version"],
+    // The kwok controller embeds no stages; these (the ones kwokctl uses) make nodes Ready and pods Running.
+    moduleFiles: [
+      "kustomize/stage/node/fast/node-initialize.yaml",
+      "kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+      "kustomize/stage/pod/fast/pod-ready.yaml",
+      "kustomize/stage/pod/fast/pod-complete.yaml",
+      "kustomize/stage/pod/fast/pod-delete.yaml",
+    ],
   },
   {
     kind: "go",

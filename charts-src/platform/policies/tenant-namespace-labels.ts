@@ -1,0 +1,37 @@
+import { labels, podSecurityLabels, tiers } from "../../lib/conventions.js";
+import { type ClusterPolicy, clusterPolicy, enforce, tenantNamespaceObjects } from "./kyverno.js";
+import type { PolicySettings } from "./settings.js";
+
+export const tenantNamespaceLabelsName = "tenant-namespace-labels";
+
+/**
+ * Rule 1: a namespace labelled with a tenant is a tenant namespace, and every other isolation policy finds it by
+ * its labels; so it must say which tier it buys and enforce the restricted Pod Security Standard.
+ */
+export const tenantNamespaceLabels = (_settings: PolicySettings): ClusterPolicy =>
+  clusterPolicy({
+    name: tenantNamespaceLabelsName,
+    title: "Tenant namespace labels",
+    subjects: ["Namespace"],
+    description: `A namespace carrying ${labels.tenant} must name the tenant, set ${labels.tier} to one of ${tiers.join(", ")}, and set the restricted Pod Security labels, because the other isolation policies select tenant namespaces by these labels.`,
+    rules: [
+      {
+        name: "require-tenant-and-tier",
+        match: tenantNamespaceObjects(),
+        validate: enforce(
+          `Tenant namespace {{ request.object.metadata.name }}: label ${labels.tenant} must be non-empty and ${labels.tier} must be one of ${tiers.join(", ")}.`,
+          { pattern: { metadata: { labels: { [labels.tenant]: "?*", [labels.tier]: tiers.join(" | ") } } } },
+        ),
+      },
+      {
+        name: "require-restricted-pod-security",
+        match: tenantNamespaceObjects(),
+        validate: enforce(
+          `Tenant namespace {{ request.object.metadata.name }} must set ${Object.entries(podSecurityLabels)
+            .map(([k, val]) => `${k}=${val}`)
+            .join(", ")}.`,
+          { pattern: { metadata: { labels: { ...podSecurityLabels } } } },
+        ),
+      },
+    ],
+  });

@@ -1,0 +1,133 @@
+import { labels, type NodeTier, nodeTiers, type Tier, tierIncludes, tiers } from "../../lib/conventions.js";
+import { admissionPolicy, podRules } from "./admission.js";
+import {
+  type ClusterPolicy,
+  clusterPolicy,
+  enforce,
+  inTenantNamespaces,
+  type Rule,
+  tenantNamespaceSelector,
+  v,
+} from "./kyverno.js";
+import { cel, celList, celNamespaceLabel, jmes } from "./pod-spec.js";
+import type { PolicySettings } from "./settings.js";
+
+export const tierNodeIsolationName = "tier-node-isolation";
+
+/** Pools whose node tier passes `allowed`, sorted. */
+const poolsFor = (settings: PolicySettings, allowed: (nodeTier: NodeTier) => boolean): string[] =>
+  Object.entries(settings.poolTiers)
+    .filter(([, nodeTier]) => allowed(nodeTier))
+    .map(([pool]) => pool)
+    .sort();
+
+/**
+ * Keeps pods of tenants whose tier lacks `nodeTier` off its nodes: they may select (by nodeSelector, or required
+ * or preferred node affinity) only the other node tiers and their pools, never a pool the settings don't know.
+ */
+const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
+  const tenantTiers = tiers.filter((tier) => tierIncludes(tier, nodeTier));
+  const allowedNodeTiers = nodeTiers.filter((other) => other !== nodeTier);
+  const allowedPools = poolsFor(settings, (poolTier) => poolTier !== nodeTier);
+  return {
+    name: `${nodeTier}-nodes-only-for-${nodeTier}-tenants`,
+    // NotIn also matches a namespace without a tier label: it gets every restriction.
+    match: inTenantNamespaces(["Pod"], { namespace: [{ key: labels.tier, operator: "NotIn", values: tenantTiers }] }),
+    context: [
+      { name: "selectedNodeTiers", variable: { jmesPath: jmes.selectedValues(labels.nodeTier), default: [] } },
+      { name: "selectedPools", variable: { jmesPath: jmes.selectedValues(labels.pool), default: [] } },
+      {
+        name: "nodeLabelOperators",
+        variable: { jmesPath: jmes.operatorsOtherThanIn([labels.nodeTier, labels.pool]), default: [] },
+      },
+    ],
+    validate: enforce(
+      `Namespace {{ request.namespace }} has no ${nodeTier} tier (${labels.tier} is not ${tenantTiers.join(" or ")}): its pods may not select ${labels.nodeTier}=${nodeTier}, may select through ${labels.pool} only the pools [${allowedPools.join(", ")}], and must use the In operator on these labels.`,
+      {
+        deny: {
+          conditions: {
+            any: [
+              {
+                key: v("selectedNodeTiers"),
+                operator: "AnyNotIn",
+                value: allowedNodeTiers,
+                message: `selects ${labels.nodeTier} {{ selectedNodeTiers }}, allowed: [${allowedNodeTiers.join(", ")}]`,
+              },
+              {
+                key: v("selectedPools"),
+                operator: "AnyNotIn",
+                value: allowedPools,
+                message: `selects ${labels.pool} {{ selectedPools }}, allowed: [${allowedPools.join(", ")}]`,
+              },
+              {
+                key: v("length(nodeLabelOperators)"),
+                operator: "GreaterThan",
+                value: 0,
+                message: "uses {{ nodeLabelOperators }} on a node tier or pool label; only In is allowed",
+              },
+            ],
+          },
+        },
+      },
+    ),
+  };
+};
+
+/**
+ * Rule 3: a standard-only tenant's pods never target premium nodes and a premium-only tenant's pods never target
+ * standard nodes. Tolerating the GPU taint (the only taint that tells the tiers apart) is rule 2's
+ * `no-gpu-toleration-outside-premium-tiers`.
+ */
+export const tierNodeIsolation = (settings: PolicySettings): ClusterPolicy =>
+  clusterPolicy({
+    name: tierNodeIsolationName,
+    title: "Tier node isolation",
+    subjects: ["Pod"],
+    description: `Pods may select nodes through ${labels.nodeTier} or ${labels.pool} (nodeSelector, required or preferred node affinity) only within the node tiers their namespace's ${labels.tier} includes.`,
+    rules: nodeTiers.map((nodeTier) => offNodeTier(settings, nodeTier)),
+  });
+
+/** CEL map literal from each tenant tier to a list. */
+const celTierMap = (of: (tier: Tier) => readonly string[]): string =>
+  `{${tiers.map((tier) => `${JSON.stringify(tier)}: ${celList(of(tier))}`).join(", ")}}`;
+
+/**
+ * Rule 3 as one native admission policy: the namespace's tier label decides which node tiers and pools are open.
+ * A tier that includes every node tier is not restricted, as in the ClusterPolicy.
+ */
+export const tierNodeIsolationAdmission = (settings: PolicySettings): object[] => {
+  const unrestrictedTiers = tiers.filter((tier) => nodeTiers.every((nodeTier) => tierIncludes(tier, nodeTier)));
+  const allowedNodeTiers = celTierMap((tier) => nodeTiers.filter((nodeTier) => tierIncludes(tier, nodeTier)));
+  const allowedPools = celTierMap((tier) => poolsFor(settings, (nodeTier) => tierIncludes(tier, nodeTier)));
+  const onlyAllowed = (labelKey: string, allowed: string): string =>
+    `variables.unrestricted || (${cel.nodeSelectorValues(labelKey)}.all(x, x in ${allowed}) && !${cel.anyAffinityExpression(
+      `e.key == ${JSON.stringify(labelKey)} && (e.operator != "In" || !has(e.values) || e.values.exists(x, !(x in ${allowed})))`,
+    )})`;
+  return admissionPolicy({
+    name: tierNodeIsolationName,
+    description: `Pods select nodes through ${labels.nodeTier} or ${labels.pool} only within the node tiers their namespace's ${labels.tier} includes.`,
+    resourceRules: podRules,
+    namespaceSelector: tenantNamespaceSelector(),
+    variables: [
+      { name: "tier", expression: celNamespaceLabel(labels.tier) },
+      { name: "unrestricted", expression: `variables.tier in ${celList(unrestrictedTiers)}` },
+      {
+        name: "nodeTiers",
+        expression: `variables.tier in ${allowedNodeTiers} ? ${allowedNodeTiers}[variables.tier] : []`,
+      },
+      { name: "pools", expression: `variables.tier in ${allowedPools} ? ${allowedPools}[variables.tier] : []` },
+    ],
+    validations: [
+      {
+        expression: onlyAllowed(labels.nodeTier, "variables.nodeTiers"),
+        messageExpression: `"pod " + object.metadata.name + " in namespace " + request.namespace + " (tier " + variables.tier + ") may select ${labels.nodeTier} only with operator In and values in [" + variables.nodeTiers.join(", ") + "]"`,
+        reason: "Forbidden",
+      },
+      {
+        expression: onlyAllowed(labels.pool, "variables.pools"),
+        messageExpression: `"pod " + object.metadata.name + " in namespace " + request.namespace + " (tier " + variables.tier + ") may select ${labels.pool} only with operator In and values in [" + variables.pools.join(", ") + "]"`,
+        reason: "Forbidden",
+      },
+    ],
+  });
+};

@@ -1,0 +1,347 @@
+/**
+ * A local Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, and the kwok
+ * controller simulating the nodes (and the pods on them) that opt in with the `kwok.x-k8s.io/node: fake` annotation.
+ * Every component runs from the pinned toolchain, on free loopback ports, with its state under
+ * `<cache>/clusters/<name>/`.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { requireBin } from "../toolchain/tools.js";
+import {
+  apiserverArgs,
+  type ClusterPorts,
+  type ComponentName,
+  componentNames,
+  controllerManagerArgs,
+  etcdArgs,
+  kwokArgs,
+  schedulerArgs,
+} from "./components.js";
+import { writeKubeconfig } from "./kubeconfig.js";
+import { type ClusterPaths, checkClusterName, clusterPaths, clustersRoot } from "./paths.js";
+import { caOfServingBundle, newUsers, type TokenUser, writeCredentials } from "./pki.js";
+import { freePorts } from "./ports.js";
+import { httpProbe, type Probe, waitUntil } from "./probe.js";
+import {
+  type ProcessRecord,
+  pidAlive,
+  recordAlive,
+  type StopReport,
+  type Started,
+  startProcess,
+  stopProcesses,
+  tailFile,
+} from "./processes.js";
+import { kwokConfig } from "./stages.js";
+import { type ClusterState, readState, writeState } from "./state.js";
+
+export interface UpOptions {
+  name?: string;
+  /** Progress lines (each component started and ready). */
+  log?: (line: string) => void;
+  /** Aborting stops the start-up and cleans up like a failure. */
+  signal?: AbortSignal;
+}
+
+export interface ClusterInfo {
+  name: string;
+  /** Admin kubeconfig (a system:masters bearer token). */
+  kubeconfig: string;
+  apiserverUrl: string;
+  stateDir: string;
+  pids: Record<ComponentName, number>;
+}
+
+/** A component failed to start: names it, says why, and carries the end of its log. */
+export class ClusterStartError extends Error {
+  constructor(
+    readonly cluster: string,
+    readonly component: string,
+    reason: string,
+    readonly logFile?: string,
+  ) {
+    const tail = logFile ? tailFile(logFile) : "";
+    const clash = /address already in use/i.test(tail)
+      ? " (a port picked for it was taken by another process meanwhile; try again)"
+      : "";
+    super(
+      `cluster "${cluster}": ${component} ${reason}${clash}` +
+        (tail ? `\n--- last lines of ${logFile} ---\n${tail}\n---` : ""),
+    );
+    this.name = "ClusterStartError";
+  }
+}
+
+const since = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+
+/** Ready-timeouts; generous, since a loaded CI machine starts these processes slowly. */
+const timeouts = {
+  etcd: 30_000,
+  "kube-apiserver": 90_000,
+  "kube-controller-manager": 60_000,
+  "kube-scheduler": 60_000,
+  kwok: 60_000,
+} satisfies Record<ComponentName, number>;
+
+/** The pinned executables, resolved before anything starts so a missing one fails with the install command. */
+const executables = (): Record<ComponentName, string> => ({
+  etcd: requireBin("etcd"),
+  "kube-apiserver": requireBin("kube-apiserver"),
+  "kube-controller-manager": requireBin("kube-controller-manager"),
+  "kube-scheduler": requireBin("kube-scheduler"),
+  kwok: requireBin("kwok"),
+});
+
+/** Stop order: everything that talks to the API server, then the API server, then etcd. */
+const stopWaves = <P extends ProcessRecord>(procs: P[]): P[][] => {
+  const servers = ["kube-apiserver", "etcd"];
+  return [procs.filter((p) => !servers.includes(p.name)), ...servers.map((s) => procs.filter((p) => p.name === s))];
+};
+
+/** The processes a state file records that still run. */
+const aliveProcesses = (state: ClusterState | undefined) => state?.processes.filter(recordAlive) ?? [];
+
+/** Removes what a previous run left (a stopped cluster, or the logs of a failed start); refuses a live cluster. */
+const clearLeftovers = (name: string, paths: ClusterPaths): void => {
+  const alive = aliveProcesses(readState(paths.state));
+  if (alive.length > 0) {
+    throw new Error(
+      `cluster "${name}" is already running (${alive.map((p) => `${p.name} pid ${p.pid}`).join(", ")}); ` +
+        `stop it first: llmcharts cluster down --name ${name}`,
+    );
+  }
+  rmSync(paths.dir, { recursive: true, force: true });
+};
+
+/** Environment of a component: ours, minus variables that would change its configuration behind its flags. */
+const componentEnv = (component: ComponentName, paths: ClusterPaths): NodeJS.ProcessEnv => {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("ETCD_") && k !== "KUBECONFIG"),
+  );
+  // kwok also loads ~/.kwok/kwok.yaml when it exists; a home of its own keeps a user's file out.
+  return component === "kwok" ? { ...env, HOME: paths.dir } : env;
+};
+
+export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
+  const name = checkClusterName(opts.name ?? "default");
+  const log = opts.log ?? (() => {});
+  const paths = clusterPaths(name);
+  const exe = executables();
+  const t0 = Date.now();
+
+  clearLeftovers(name, paths);
+  mkdirSync(clustersRoot(), { recursive: true });
+  // Not recursive: a second `up` of the same name racing this one fails here instead of sharing the directory.
+  mkdirSync(paths.dir, { mode: 0o700 });
+  mkdirSync(paths.logs);
+  mkdirSync(paths.apiserverCertDir, { recursive: true });
+
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] =
+    await freePorts(6);
+  const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
+  const users = newUsers();
+  writeCredentials(paths, users);
+  writeFileSync(paths.kwokConfig, kwokConfig());
+  const apiserverUrl = `https://127.0.0.1:${ports.apiserver}`;
+  const state: ClusterState = {
+    name,
+    createdAt: new Date().toISOString(),
+    apiserverUrl,
+    kubeconfig: paths.kubeconfig,
+    ports,
+    processes: [],
+  };
+  writeState(paths.state, state);
+
+  // Stops every wait as soon as one fails, or when the caller aborts.
+  const failed = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal;
+  const started: Started[] = [];
+
+  /** Throws if any started process has exited: the first thing to report when something is not ready. */
+  const guard = (): void => {
+    for (const p of started) {
+      if (p.exit !== undefined || !pidAlive(p.pid)) {
+        const how = p.exit?.signal ? `signal ${p.exit.signal}` : `code ${p.exit?.code ?? "?"}`;
+        throw new ClusterStartError(name, p.name, `exited (${how}) during start-up`, p.log);
+      }
+    }
+  };
+
+  const start = async (component: ComponentName, args: string[]): Promise<void> => {
+    signal.throwIfAborted();
+    const p = await startProcess(component, exe[component], args, paths.log(component), {
+      env: componentEnv(component, paths),
+      cwd: paths.dir,
+    });
+    started.push(p);
+    state.processes.push({ name: p.name, pid: p.pid, exe: p.exe, log: p.log });
+    writeState(paths.state, state);
+    log(`${component}: started (pid ${p.pid})`);
+  };
+
+  const ready = async (component: ComponentName, probe: Probe, what: string = component): Promise<void> => {
+    try {
+      await waitUntil(what, probe, { timeoutMs: timeouts[component], signal, guard });
+    } catch (err) {
+      if (err instanceof ClusterStartError || signal.aborted) throw err;
+      const reason = (err as Error).message.slice(what.length + 1);
+      const who = what === component ? component : `${component} (${what})`;
+      throw new ClusterStartError(name, who, reason, paths.log(component));
+    }
+    log(`${what}: ready (${since(t0)})`);
+  };
+
+  try {
+    await start("etcd", etcdArgs(paths, ports));
+    await ready("etcd", httpProbe(`http://127.0.0.1:${ports.etcdClient}/health`));
+
+    await start("kube-apiserver", apiserverArgs(paths, ports));
+    await ready("kube-apiserver", httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token }));
+
+    const ca = caOfServingBundle(paths.apiserverCert);
+    if (ca === undefined) {
+      throw new ClusterStartError(name, "kube-apiserver", `wrote no self-signed CA into ${paths.apiserverCert}`);
+    }
+    writeFileSync(paths.ca, ca);
+    const kubeconfigFor = (path: string, u: TokenUser) =>
+      writeKubeconfig(path, { name: `llmcharts-${name}`, server: apiserverUrl, ca, user: u.user, token: u.token });
+    kubeconfigFor(paths.kubeconfig, users.admin);
+    kubeconfigFor(paths.componentKubeconfig("kube-controller-manager"), users.controllerManager);
+    kubeconfigFor(paths.componentKubeconfig("kube-scheduler"), users.scheduler);
+    kubeconfigFor(paths.componentKubeconfig("kwok"), users.kwok);
+    // What the kubeconfigs trust must be what the server serves.
+    const verified = await httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token, ca })();
+    if (verified !== true) {
+      throw new ClusterStartError(name, "kube-apiserver", `failed verification with its own CA: ${verified}`);
+    }
+
+    await start("kube-controller-manager", controllerManagerArgs(paths, ports));
+    await start("kube-scheduler", schedulerArgs(paths, ports));
+    await start("kwok", kwokArgs(paths, ports));
+    await Promise.all([
+      // Their serving certificates are self-signed in memory; /healthz is readable without credentials.
+      ready("kube-controller-manager", httpProbe(`https://127.0.0.1:${ports.controllerManager}/healthz`)),
+      ready("kube-scheduler", httpProbe(`https://127.0.0.1:${ports.scheduler}/healthz`)),
+      ready("kwok", httpProbe(`http://127.0.0.1:${ports.kwok}/healthz`)),
+    ]);
+    // Pods can be created only once their namespace has its default ServiceAccount: the controllers really work.
+    await ready(
+      "kube-controller-manager",
+      httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
+      "default service account",
+    );
+  } catch (err) {
+    failed.abort();
+    await stopProcesses(stopWaves(started), 2000);
+    // Keep the logs for a post-mortem; `down` (or the next `up`) removes them.
+    for (const entry of readdirSync(paths.dir)) {
+      if (entry !== "logs") rmSync(join(paths.dir, entry), { recursive: true, force: true });
+    }
+    const note = `\n(logs kept in ${paths.logs}; every process started was stopped)`;
+    if (err instanceof ClusterStartError) {
+      err.message += note;
+      throw err;
+    }
+    const reason = opts.signal?.aborted ? "start-up interrupted" : err instanceof Error ? err.message : String(err);
+    throw new Error(`cluster "${name}": ${reason}${note}`, { cause: err });
+  }
+
+  state.readyAt = new Date().toISOString();
+  writeState(paths.state, state);
+  log(`cluster "${name}" up in ${since(t0)}`);
+  return {
+    name,
+    kubeconfig: paths.kubeconfig,
+    apiserverUrl,
+    stateDir: paths.dir,
+    pids: Object.fromEntries(started.map((p) => [p.name, p.pid])) as Record<ComponentName, number>,
+  };
+};
+
+export interface DownOptions {
+  name?: string;
+  /** How long components get to exit on SIGTERM before SIGKILL. */
+  graceMs?: number;
+}
+
+export interface DownReport extends StopReport {
+  name: string;
+  /** Whether there was anything (processes or files) to remove. */
+  existed: boolean;
+}
+
+/** Stops every process the cluster's state records and removes its state directory; a no-op when there is none. */
+export const clusterDown = async (opts: DownOptions = {}): Promise<DownReport> => {
+  const name = checkClusterName(opts.name ?? "default");
+  const paths = clusterPaths(name);
+  const state = readState(paths.state);
+  const existed = existsSync(paths.dir);
+  const report = await stopProcesses(stopWaves(state?.processes ?? []), opts.graceMs ?? 5000);
+  if (report.survivors.length > 0) {
+    throw new Error(`cluster "${name}": could not stop ${report.survivors.join(", ")}; state kept in ${paths.dir}`);
+  }
+  rmSync(paths.dir, { recursive: true, force: true });
+  return { name, existed, ...report };
+};
+
+export interface ComponentStatus {
+  name: string;
+  pid?: number;
+  alive: boolean;
+}
+
+export interface ClusterStatus {
+  name: string;
+  stateDir: string;
+  /** running: every component alive and the API ready; degraded: anything less; stopped: nothing alive. */
+  state: "running" | "degraded" | "stopped" | "absent";
+  apiserverUrl?: string;
+  kubeconfig?: string;
+  /** "ok", or why the API server's /readyz did not answer 200. */
+  api: string;
+  components: ComponentStatus[];
+}
+
+/** Admin token and CA from the cluster's kubeconfig, if it was written. */
+const adminCredentials = (path: string): { token: string; ca: string } | undefined => {
+  try {
+    const config = parse(readFileSync(path, "utf8"));
+    const token: unknown = config?.users?.[0]?.user?.token;
+    const caData: unknown = config?.clusters?.[0]?.cluster?.["certificate-authority-data"];
+    if (typeof token !== "string" || typeof caData !== "string") return undefined;
+    return { token, ca: Buffer.from(caData, "base64").toString("utf8") };
+  } catch {
+    return undefined;
+  }
+};
+
+export const clusterStatus = async (opts: { name?: string } = {}): Promise<ClusterStatus> => {
+  const name = checkClusterName(opts.name ?? "default");
+  const paths = clusterPaths(name);
+  const state = readState(paths.state);
+  if (state === undefined) {
+    return { name, stateDir: paths.dir, state: "absent", api: "no cluster", components: [] };
+  }
+  const components = componentNames.map((c): ComponentStatus => {
+    const p = state.processes.find((r) => r.name === c);
+    return { name: c, pid: p?.pid, alive: p !== undefined && recordAlive(p) };
+  });
+  const credentials = adminCredentials(state.kubeconfig);
+  const probe = credentials
+    ? await httpProbe(`${state.apiserverUrl}/readyz`, { ...credentials, timeoutMs: 3000 })()
+    : "no admin kubeconfig";
+  const api = probe === true ? "ok" : probe;
+  const alive = components.filter((c) => c.alive).length;
+  return {
+    name,
+    stateDir: paths.dir,
+    state:
+      alive === 0 ? "stopped" : alive === components.length && api === "ok" && state.readyAt ? "running" : "degraded",
+    apiserverUrl: state.apiserverUrl,
+    kubeconfig: state.kubeconfig,
+    api,
+    components,
+  };
+};

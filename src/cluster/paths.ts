@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import { cacheRoot } from "../toolchain/cache.js";
+
+/** Every file of one local cluster, all under its state directory. */
+export interface ClusterPaths {
+  dir: string;
+  state: string;
+  logs: string;
+  etcdData: string;
+  /** kube-apiserver writes its self-signed serving certificate (and the CA that signed it) here. */
+  apiserverCertDir: string;
+  apiserverCert: string;
+  ca: string;
+  tokens: string;
+  saKey: string;
+  saPub: string;
+  kwokConfig: string;
+  /** The admin kubeconfig handed to users. */
+  kubeconfig: string;
+  componentKubeconfig: (component: string) => string;
+  log: (component: string) => string;
+}
+
+const validName = /^[a-z0-9]([a-z0-9._-]{0,62})$/;
+
+/** Rejects names that could escape the clusters directory or confuse a shell. */
+export const checkClusterName = (name: string): string => {
+  if (!validName.test(name) || name.includes("..")) {
+    throw new Error(`invalid cluster name "${name}": use lower-case letters, digits, ".", "_" or "-" (at most 63)`);
+  }
+  return name;
+};
+
+export const clustersRoot = (): string => join(cacheRoot(), "clusters");
+
+export const clusterPaths = (name: string): ClusterPaths => {
+  const dir = join(clustersRoot(), checkClusterName(name));
+  const pki = join(dir, "pki");
+  return {
+    dir,
+    state: join(dir, "state.json"),
+    logs: join(dir, "logs"),
+    etcdData: join(dir, "etcd"),
+    apiserverCertDir: join(pki, "apiserver"),
+    apiserverCert: join(pki, "apiserver", "apiserver.crt"),
+    ca: join(pki, "ca.crt"),
+    tokens: join(pki, "tokens.csv"),
+    saKey: join(pki, "sa.key"),
+    saPub: join(pki, "sa.pub"),
+    kwokConfig: join(dir, "kwok.yaml"),
+    kubeconfig: join(dir, "kubeconfig"),
+    componentKubeconfig: (component) => join(dir, `${component}.kubeconfig`),
+    log: (component) => join(dir, "logs", `${component}.log`),
+  };
+};

@@ -1,0 +1,165 @@
+import { gpuTaint, labels, podSecurityLabels, type Tier } from "../../../charts-src/lib/conventions.js";
+import { defaultPolicySettings } from "../../../charts-src/platform/policies/settings.js";
+
+/**
+ * The little world the policy cases live in: three customers on the three tiers and the shared namespaces, with
+ * workloads shaped like the tenant chart's (non-root, read-only root filesystem, pinned images).
+ */
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export type Labels = Record<string, string>;
+
+/** A namespace as `kyverno test` sees it: a name and its labels. */
+export interface NamespaceLabels {
+  name: string;
+  labels: Labels;
+}
+
+const tenantNamespace = (tenant: string, tier: Tier): NamespaceLabels => ({
+  name: `tenant-${tenant}`,
+  labels: {
+    "kubernetes.io/metadata.name": `tenant-${tenant}`,
+    [labels.tenant]: tenant,
+    [labels.tier]: tier,
+    ...podSecurityLabels,
+  },
+});
+
+/** Acme buys CPU inference only, Globex GPU inference only, Initech both. */
+export const acme = tenantNamespace("acme", "standard");
+export const globex = tenantNamespace("globex", "premium");
+export const initech = tenantNamespace("initech", "both");
+/** A second standard tenant, for cases that need one more namespace. */
+export const hooli = tenantNamespace("hooli", "standard");
+/** A namespace that is not a tenant's: the policies leave it alone. */
+export const observability: NamespaceLabels = {
+  name: defaultPolicySettings.monitoringNamespace,
+  labels: { "kubernetes.io/metadata.name": defaultPolicySettings.monitoringNamespace },
+};
+
+export const namespaces = [acme, globex, initech, hooli, observability];
+
+/** The tenant a namespace belongs to ("" for shared namespaces). */
+export const tenantOf = (namespace: string): string =>
+  namespaces.find((ns) => ns.name === namespace)?.labels[labels.tenant] ?? "";
+
+export const namespaceObject = (ns: NamespaceLabels, drop: string[] = []): K8sObject => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: {
+    name: ns.name,
+    labels: Object.fromEntries(Object.entries(ns.labels).filter(([key]) => !drop.includes(key))),
+  },
+});
+
+const restrictedContainer = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+export type Container = Record<string, unknown> & { name: string; image: string };
+
+export const ollamaImage = "docker.io/ollama/ollama:0.6.8";
+export const openWebUiImage = "ghcr.io/open-webui/open-webui:v0.6.5";
+
+export const ollamaContainer = (resources: Record<string, unknown> = {}): Container => ({
+  name: "ollama",
+  image: ollamaImage,
+  ports: [{ name: "http", containerPort: 11434 }],
+  env: [
+    { name: "HOME", value: "/home/ollama" },
+    { name: "OLLAMA_MODELS", value: "/models" },
+  ],
+  resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8Gi" }, ...resources },
+  securityContext: restrictedContainer,
+});
+
+export const openWebUiContainer = (): Container => ({
+  name: "open-webui",
+  image: openWebUiImage,
+  ports: [{ name: "http", containerPort: 8080 }],
+  resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+  securityContext: restrictedContainer,
+});
+
+/** A helper container (init step, sidecar) with no ports of its own. */
+export const toolContainer = (name: string, image: string): Container => ({
+  name,
+  image,
+  resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+  securityContext: restrictedContainer,
+});
+
+/** One whole GPU, as premium Ollama asks for it. */
+export const oneGpu = {
+  requests: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" },
+  limits: { memory: "16Gi", "nvidia.com/gpu": "1" },
+};
+
+export const gpuToleration = { key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect };
+
+/** Required node affinity on one node label. */
+export const requireNodeLabel = (key: string, values: string[], operator = "In") => ({
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key, operator, values }] }],
+    },
+  },
+});
+
+/** Preferred node affinity on one node label. */
+export const preferNodeLabel = (key: string, values: string[]) => ({
+  nodeAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      { weight: 50, preference: { matchExpressions: [{ key, operator: "In", values }] } },
+    ],
+  },
+});
+
+export interface PodSpec {
+  containers: Container[];
+  [field: string]: unknown;
+}
+
+const podSecurity = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
+
+const podLabels = (namespace: string, component: string): Labels => ({
+  [labels.tenant]: tenantOf(namespace),
+  [labels.component]: component,
+});
+
+export const pod = (name: string, namespace: string, spec: PodSpec, component = "ollama-standard"): K8sObject => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, namespace, labels: podLabels(namespace, component) },
+  spec: { securityContext: podSecurity, ...spec },
+});
+
+/** A Deployment: Kyverno's autogen rules judge its pod template. */
+export const deployment = (
+  name: string,
+  namespace: string,
+  spec: PodSpec,
+  component = "ollama-premium",
+): K8sObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name, namespace, labels: podLabels(namespace, component) },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { [labels.component]: component } },
+    template: {
+      metadata: { labels: podLabels(namespace, component) },
+      spec: { securityContext: podSecurity, ...spec },
+    },
+  },
+});
