@@ -31,7 +31,10 @@ export interface GoTool {
   /** Each binary, and the arguments that make it print its version when they differ from the tool's. */
   binaries: { exe: string; pkg: string; versionArgs?: string[] }[];
   ldflags?: string[];
-  /** Arguments that make a binary print its version; the output must contain the pinned version (without a leading v). */
+  /**
+   * Arguments that make a binary print its version; the output must contain the pinned version (without a leading
+   * v). Empty: read the module version from the binary's Go build information (`go version -m`).
+   */
   versionArgs: string[];
   /** Files copied from the downloaded module into the tool's directory (chart-testing's config files). */
   moduleFiles?: string[];
@@ -165,6 +168,18 @@ export const tools: Tool[] = [
     go: "1.25.0",
     binaries: [{ exe: "etcd", pkg: "go.etcd.io/etcd/server/v3" }],
     versionArgs: ["--version"],
+  },
+  {
+    kind: "go",
+    name: "netpol-analyzer",
+    module: "github.com/np-guard/netpol-analyzer",
+    version: "v1.4.4",
+    go: "1.23.0",
+    // The public sum database has no record of np-guard's own modules; the proxy's copies are trusted as served.
+    noSumDb: ["github.com/np-guard"],
+    binaries: [{ exe: "k8snetpolicy", pkg: "github.com/np-guard/netpol-analyzer/cmd/netpolicy" }],
+    // It has no version flag: its version is read from the build information Go stamps into the binary.
+    versionArgs: [],
   },
   {
     kind: "go",
