@@ -61,7 +61,7 @@ export const validate = async ({
     });
     step("helm template (Helm 4 and 3)", rendered);
     step("rung 3 manifests (kubeconform)", renderings.length ? await checkManifests(renderDir, renderings) : []);
-    step("rung 4 policies (kyverno)", await checkPolicies(root, renderDir, renderings));
+    step("rung 4 policies (kyverno)", await checkPolicies(root, renderings));
     return results;
   } finally {
     rmSync(work, { recursive: true, force: true });
