@@ -99,8 +99,8 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.1.1",
-  appVersion: "1.15.1",
+  version: "0.1.2",
+  appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
   kubeVersion: ">=1.32.0-0",

@@ -89,7 +89,8 @@ export const parameterTable = (schema: JsonSchema): string => {
 
 /** values.yaml: the defaults, every key preceded by its description, and the schema line for editors. */
 export const documentedValues = (schema: JsonSchema, defaults: unknown, schemaFile: string): string => {
-  const doc = new Document(defaults);
+  // YAML 1.1, as Helm reads it: strings such as "on" or "y" come out quoted.
+  const doc = new Document(defaults, { version: "1.1" });
   const annotate = (node: unknown, s: JsonSchema) => {
     if (!isMap(node)) return;
     for (const pair of (node as YAMLMap).items as Pair[]) {
