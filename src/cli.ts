@@ -56,9 +56,8 @@ program
       for (const path of changed) console.log(`wrote ${rel(path)}`);
     }
     const failed = needsBump.length + (opts.check ? changed.length : 0);
-    console.log(
-      `${failed === 0 ? "generated files are current" : "generation check failed"}: ${changed.length} changed, ${needsBump.length} need a version bump`,
-    );
+    const verdict = failed > 0 ? "generation check failed" : opts.check ? "generated files are current" : "generated";
+    console.log(`${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump`);
     process.exitCode = failed === 0 ? 0 : 1;
   });
 
