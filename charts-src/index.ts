@@ -1,7 +1,9 @@
 import type { ChartDefinition } from "./lib/engine/index.js";
 import { nodepoolsChart } from "./nodepools/chart.js";
+import { platformChart } from "./platform/chart.js";
 
 /** Every chart llmcharts generates, by name. */
 export const charts: Record<string, ChartDefinition> = {
   nodepools: nodepoolsChart as unknown as ChartDefinition,
+  platform: platformChart as unknown as ChartDefinition,
 };

@@ -1,5 +1,6 @@
 import { labels } from "../lib/conventions.js";
 import { defineChart, type Helpers } from "../lib/engine/index.js";
+import { devicePluginConfigLabels } from "../lib/gpu-sharing.js";
 import { ec2NodeClass } from "./nodeclass.js";
 import { poolNodeLabels, poolTaints, premiumPool, standardPool } from "./node-labels.js";
 import { nodePool, placement, type Requirement } from "./nodepool.js";
@@ -80,7 +81,11 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
     nodePool(h, {
       name: `${h.release.name}-${pool.name}`,
       tier: "premium",
-      nodeLabels: h.merge(pool.labels, poolNodeLabels(pool.name, "premium"), { [labels.gpuSharing]: pool.gpuSharing }),
+      // The sharing label says what the platform's device-plugin config for this node does; see lib/gpu-sharing.ts.
+      nodeLabels: h.merge(pool.labels, poolNodeLabels(pool.name, "premium"), {
+        [labels.gpuSharing]: pool.gpuSharing,
+        ...devicePluginConfigLabels(pool.gpuSharing),
+      }),
       taints: [...poolTaints("premium"), ...h.each(pool.taints ?? [], (t) => t)],
       requirements: [
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: pool.instanceFamilies },
@@ -99,7 +104,7 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.1.2",
+  version: "0.1.3",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",

@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { gpuSharingModes } from "../lib/gpu-sharing.js";
 import {
   choice,
   choices,
@@ -62,7 +63,7 @@ const extraGpuPool = Type.Object(
       uniqueItems: true,
     }),
     gpuSharing: choice(
-      ["none", "time-slicing", "mig"],
+      gpuSharingModes,
       "How pods share a GPU: whole GPUs, time-slicing, or MIG partitions (configured by the platform chart).",
     ),
     gpuLimit: Type.Integer({

@@ -1,0 +1,63 @@
+/**
+ * Security contexts that satisfy the Pod Security Standard `restricted` (the level every tenant namespace enforces),
+ * declared once so that every workload of every chart runs the same way: a fixed non-root identity, no privilege
+ * escalation, no capabilities, the runtime's default seccomp profile and a read-only root filesystem whose few
+ * writable paths are emptyDir volumes.
+ */
+
+/** The non-root identity a pod runs as. */
+export interface PodIdentity {
+  /** User id of every container (never 0). */
+  uid: number;
+  /** Primary group id. */
+  gid: number;
+  /** Group that owns mounted volumes that support ownership changes (EBS); EFS access points ignore it. */
+  fsGroup: number;
+}
+
+/** The pod-level security context: non-root, a fixed identity, RuntimeDefault seccomp. */
+export const restrictedPodSecurityContext = (id: PodIdentity) => ({
+  runAsNonRoot: true,
+  runAsUser: id.uid,
+  runAsGroup: id.gid,
+  fsGroup: id.fsGroup,
+  // Changing ownership of a large volume on every start is slow; only do it when the root of the volume differs.
+  fsGroupChangePolicy: "OnRootMismatch",
+  seccompProfile: { type: "RuntimeDefault" },
+});
+
+/** The container-level security context: no privilege, no capabilities, read-only root filesystem. */
+export const restrictedContainerSecurityContext = () => ({
+  runAsNonRoot: true,
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+});
+
+/** Volume types a `restricted` pod may use. */
+export const restrictedVolumeTypes = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+] as const;
+
+/** A writable directory on a read-only root filesystem: an emptyDir volume and where it is mounted. */
+export interface ScratchDir {
+  name: string;
+  mountPath: string;
+  /** Upper bound on what the directory may hold (counts against the node's ephemeral storage). */
+  sizeLimit: string;
+}
+
+/** The emptyDir volumes and mounts for a container's writable directories. */
+export const scratchDirs = (dirs: readonly ScratchDir[]) => ({
+  volumes: dirs.map((d) => ({ name: d.name, emptyDir: { sizeLimit: d.sizeLimit } })),
+  mounts: dirs.map((d) => ({ name: d.name, mountPath: d.mountPath })),
+});

@@ -1,0 +1,48 @@
+import { gpuTaint, type NodeTier, priorityClasses } from "./conventions.js";
+
+/**
+ * Where a tier's pods may run, declared once: required node affinity to the labels of the tier's nodes, the GPU
+ * toleration only for the premium tier, the tier's PriorityClass, and spreading across zones.
+ */
+
+/** A node label requirement with the In operator (the only one the platform's isolation policies accept). */
+const labelIn = (key: string, value: string) => ({ key, operator: "In", values: [value] });
+
+/** Required node affinity to nodes carrying every one of `nodeLabels` (one term, so all must hold). */
+export const requireNodeLabels = (nodeLabels: Record<string, string>) => ({
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        {
+          matchExpressions: Object.entries(nodeLabels)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, value]) => labelIn(key, value)),
+        },
+      ],
+    },
+  },
+});
+
+/** The toleration that lets a pod onto GPU nodes: exactly the GPU taint, nothing broader. */
+export const gpuToleration = () => ({ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect });
+
+/** Affinity, tolerations and priority of a pod that runs on `nodeTier` nodes carrying `nodeLabels`. */
+export const tierScheduling = (nodeTier: NodeTier, nodeLabels: Record<string, string>) => ({
+  affinity: requireNodeLabels(nodeLabels),
+  tolerations: nodeTier === "premium" ? [gpuToleration()] : [],
+  priorityClassName: priorityClasses[nodeTier],
+});
+
+/**
+ * Spread a workload's pods across availability zones. `ScheduleAnyway`, so that a zone without capacity slows a
+ * scale-up instead of blocking it; `pod-template-hash` keeps a rolling update from counting old and new pods together.
+ */
+export const zoneSpread = (selector: Record<string, string>) => [
+  {
+    maxSkew: 1,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: selector },
+    matchLabelKeys: ["pod-template-hash"],
+  },
+];

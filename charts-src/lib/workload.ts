@@ -1,0 +1,95 @@
+import { Type } from "@sinclair/typebox";
+import { choice, quantity, rule, strictObject } from "./values-shapes.js";
+
+/**
+ * The value shapes and Kubernetes fragments every workload shares: its image, its resources, its probes and the
+ * bounds of its replica counts. A user who configured one workload knows the next.
+ */
+
+/** A container image pinned to a version: `repository:tag`. */
+export interface ImageValues {
+  repository: string;
+  tag: string;
+  pullPolicy: "IfNotPresent" | "Always";
+}
+
+/** The `image` values of a workload: full repository (registry included) and a pinned tag. */
+export const imageValues = (description: string, repository: string, tag: string) =>
+  strictObject(description, {
+    repository: Type.String({
+      description: "Image repository including its registry, e.g. docker.io/ollama/ollama.",
+      default: repository,
+      maxLength: 200,
+      pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$",
+    }),
+    tag: Type.String({
+      description:
+        "Image tag: a pinned version (it must hold a digit, so moving tags such as latest or main are refused).",
+      default: tag,
+      maxLength: 128,
+      pattern: "^[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*$",
+    }),
+    pullPolicy: choice(["IfNotPresent", "Always"], "When the kubelet pulls the image.", "IfNotPresent"),
+  });
+
+/** The image reference a container runs. */
+export const imageRef = (image: ImageValues): string => `${image.repository}:${image.tag}`;
+
+export interface ResourceValues {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/** The `resources` values of a container: CPU and memory requests and limits as Kubernetes quantities. */
+export const resourceValues = (description: string, defaults: ResourceValues) =>
+  strictObject(description, {
+    requests: strictObject("What the scheduler reserves for the container.", {
+      cpu: quantity("CPU reserved, e.g. 500m or 2.", defaults.requests.cpu),
+      memory: quantity("Memory reserved, e.g. 512Mi or 8Gi.", defaults.requests.memory),
+    }),
+    limits: strictObject("The most the container may use (memory above it is OOM-killed).", {
+      cpu: quantity("CPU limit.", defaults.limits.cpu),
+      memory: quantity("Memory limit.", defaults.limits.memory),
+    }),
+  });
+
+export interface ProbeTiming {
+  periodSeconds: number;
+  failureThreshold: number;
+  timeoutSeconds?: number;
+  initialDelaySeconds?: number;
+}
+
+/** An HTTP GET probe on a named or numbered container port. */
+export const httpProbe = (path: string, port: string | number, timing: ProbeTiming) => ({
+  httpGet: { path, port },
+  timeoutSeconds: 5,
+  ...timing,
+});
+
+/** An exec probe running the image's own binary (no shell). */
+export const execProbe = (command: readonly string[], timing: ProbeTiming) => ({
+  exec: { command },
+  timeoutSeconds: 10,
+  ...timing,
+});
+
+/** A schema fragment that reaches `leaf` through `path`, requiring every key on the way. */
+export const nested = (path: readonly string[], leaf: object): object => {
+  const [head, ...rest] = path;
+  if (head === undefined) return leaf;
+  return { properties: { [head]: nested(rest, leaf) }, required: [head] };
+};
+
+/**
+ * Cross-field rules saying that the integer at `high` is at least the integer at `low` (both paths relative to the
+ * object the rules sit on), for values of `low` up to `upTo`. JSON Schema draft-07 cannot compare two fields, but it
+ * can say "when low ≥ k then high ≥ k" for each k; the failing keyword sits on `high`, so ajv and Helm both name it.
+ */
+export const notBelow = (low: readonly string[], high: readonly string[], upTo: number, from = 1): object[] =>
+  Array.from({ length: Math.max(0, upTo - from) }, (_, i) => i + from + 1).map((k) =>
+    rule(nested(low, { minimum: k }), nested(high, { minimum: k })),
+  );
+
+/** The extended resource of a whole NVIDIA GPU (the device plugin advertises it; quotas count `requests.` of it). */
+export const gpuResource = "nvidia.com/gpu";

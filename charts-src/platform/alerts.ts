@@ -1,0 +1,176 @@
+import { platformNamespace } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { platformLabels } from "./metadata.js";
+import type { PlatformValues } from "./values.js";
+
+/**
+ * The platform's alerts. The metrics come from kube-state-metrics (pods, quotas, Jobs), and from
+ * Karpenter's controller; all ship with kube-prometheus-stack and Karpenter's own ServiceMonitor. kube-state-metrics
+ * names an extended resource with its punctuation replaced: `nvidia.com/gpu` is `nvidia_com_gpu`.
+ */
+
+/** Series of pods that ask for a GPU or a MIG slice of one: in tenant namespaces, premium Ollama only. */
+const gpuPods =
+  'max by (namespace, pod) (kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+"}) > 0';
+
+interface AlertSpec {
+  alert: string;
+  expr: string;
+  for?: string;
+  severity: string;
+  summary: string;
+  description: string;
+}
+
+const alertRule = (v: PlatformValues, h: Helpers, a: AlertSpec) => {
+  const base = v.monitoring.rules.runbookBaseUrl;
+  return {
+    alert: a.alert,
+    expr: a.expr,
+    for: a.for,
+    // Prometheus label names allow no dots or slashes: plain names only.
+    labels: { severity: a.severity, platform: "llmcharts" },
+    annotations: {
+      summary: a.summary,
+      description: a.description,
+      runbook_url: h.when(h.isSet(base), `${base}#${a.alert}`),
+    },
+  };
+};
+
+const gpuRules = (v: PlatformValues, h: Helpers) => {
+  const { gpuPodPending, premiumColdStart } = v.monitoring.alerts;
+  return [
+    alertRule(v, h, {
+      alert: "LLMGPUPodPendingTooLong",
+      expr: [
+        '(max by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) == 1)',
+        `and on (namespace, pod) (${gpuPods})`,
+      ].join("\n"),
+      for: gpuPodPending.after,
+      severity: gpuPodPending.severity,
+      summary: `GPU pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending for over ${gpuPodPending.after}`,
+      description: [
+        "The pod asks for a GPU and has not started.",
+        "Check, in order: `kubectl describe pod` events (unschedulable, image pull);",
+        "the tenant's ResourceQuota for nvidia.com/gpu;",
+        "Karpenter's logs and the GPU NodePools' limits (a pool at its GPU limit launches nothing);",
+        "spot capacity (an InsufficientInstanceCapacity error means the on-demand fallback pool must take over);",
+        "and that the NVIDIA device plugin runs on the new node, without which the node never offers nvidia.com/gpu.",
+      ].join(" "),
+    }),
+    alertRule(v, h, {
+      alert: "LLMPremiumColdStartSlow",
+      expr: [
+        `(time() - max by (namespace, pod) (kube_pod_created)) > ${premiumColdStart.seconds}`,
+        'and on (namespace, pod) (max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0)',
+        'and on (namespace, pod) (max by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Running"}) == 1)',
+        `and on (namespace, pod) (${gpuPods})`,
+        // A pod that has restarted was up before: a crash loop, which LLMContainerOOMKilled and friends report.
+        "unless on (namespace, pod) (max by (namespace, pod) (kube_pod_container_status_restarts_total) > 0)",
+      ].join("\n"),
+      for: "1m",
+      severity: premiumColdStart.severity,
+      summary: `Premium pod {{ $labels.namespace }}/{{ $labels.pod }} is not Ready ${premiumColdStart.seconds}s after creation`,
+      description: [
+        "A premium tenant is waiting on a cold start that is over its budget.",
+        "The start is node launch, image pull, then model load:",
+        "a Pending pod points at capacity (see LLMGPUPodPendingTooLong);",
+        "a Running pod that is not Ready is loading its model, slow when the model is not in the shared cache",
+        `(check the model-pull Jobs in ${platformNamespace}) or when EFS throughput is exhausted (use elastic throughput).`,
+      ].join(" "),
+    }),
+  ];
+};
+
+const tenantRules = (v: PlatformValues, h: Helpers) => {
+  const { oomKilled, quota } = v.monitoring.alerts;
+  return [
+    alertRule(v, h, {
+      alert: "LLMContainerOOMKilled",
+      expr: [
+        '(max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}) == 1)',
+        `and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total[${oomKilled.window}]) > 0)`,
+      ].join("\n"),
+      severity: oomKilled.severity,
+      summary: "{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} was OOMKilled",
+      description: [
+        "The container used more memory than its limit and was restarted.",
+        "For Ollama this usually means a model larger than the memory limit allows (model size plus context);",
+        "raise the limit in the tenant's values, choose a smaller quantisation, or lower OLLAMA_NUM_PARALLEL.",
+        "For OpenWebUI, look at document uploads and embedding models.",
+      ].join(" "),
+    }),
+    alertRule(v, h, {
+      alert: "LLMTenantQuotaNearlyExhausted",
+      expr: [
+        '100 * max by (namespace, resourcequota, resource) (kube_resourcequota{type="used"})',
+        '/ on (namespace, resourcequota, resource) (max by (namespace, resourcequota, resource) (kube_resourcequota{type="hard"}) > 0)',
+        `> ${quota.percent}`,
+      ].join("\n"),
+      for: quota.after,
+      severity: quota.severity,
+      summary: `Namespace {{ $labels.namespace }} uses {{ $value | humanize }}% of its {{ $labels.resource }} quota`,
+      description: [
+        `Usage of {{ $labels.resource }} in ResourceQuota {{ $labels.resourcequota }} is above ${quota.percent}%.`,
+        "At 100% new pods are refused, scale-ups stall and a premium cold start cannot get its GPU.",
+        "Either the tenant outgrew its tier (raise the quota in its values) or something leaks (pods stuck, old Jobs).",
+      ].join(" "),
+    }),
+  ];
+};
+
+const capacityRules = (v: PlatformValues, h: Helpers) => {
+  const spot = v.monitoring.alerts.spotInterruptions;
+  return [
+    alertRule(v, h, {
+      alert: "LLMSpotInterruptionsHigh",
+      // Karpenter counts the messages it reads from its interruption queue by message type; spot interruption
+      // warnings are `spot_interrupted` (names as of Karpenter v1: check them against your version's /metrics).
+      expr: `sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[${spot.window}])) >= ${spot.count}`,
+      severity: spot.severity,
+      summary: `{{ $value | humanize }} spot interruption warnings within ${spot.window}`,
+      description: [
+        "AWS is reclaiming spot instances: each warning drains a node within two minutes, and premium pods on it",
+        "cold-start elsewhere. If it persists, widen the GPU pools' instance families or zones (more spot pools",
+        "to choose from), or let the on-demand fallback pool carry premium tenants for a while.",
+      ].join(" "),
+    }),
+  ];
+};
+
+const modelCacheRules = (v: PlatformValues, h: Helpers) => [
+  alertRule(v, h, {
+    alert: "LLMModelCacheJobFailed",
+    expr: `max by (namespace, job_name) (kube_job_failed{namespace="${platformNamespace}", job_name=~"model-pull-.+", condition="true"}) == 1`,
+    severity: v.monitoring.alerts.modelCacheJob.severity,
+    summary: "Model pull Job {{ $labels.job_name }} failed",
+    description: [
+      "A model of the catalog could not be pulled into the shared cache, so tenants cannot load it",
+      "(a reader never downloads). The Job's annotation llmcharts.io/model names the model;",
+      `\`kubectl logs -n ${platformNamespace} job/{{ $labels.job_name }}\` shows why:`,
+      "a wrong name or tag, registry egress blocked by the model-pull-egress NetworkPolicy,",
+      "EFS not mounted (access point or security group), or the deadline reached on a very large model.",
+    ].join(" "),
+  }),
+];
+
+export const prometheusRules = (v: PlatformValues, h: Helpers) => [
+  h.when(v.monitoring.rules.enabled, {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: {
+      name: "llmcharts-platform",
+      namespace: v.monitoring.namespace,
+      labels: h.merge(platformLabels(h, "monitoring"), v.monitoring.rules.labels),
+    },
+    spec: {
+      groups: [
+        { name: "llmcharts.gpu", rules: gpuRules(v, h) },
+        { name: "llmcharts.tenants", rules: tenantRules(v, h) },
+        { name: "llmcharts.capacity", rules: capacityRules(v, h) },
+        { name: "llmcharts.model-cache", rules: modelCacheRules(v, h) },
+      ],
+    },
+  }),
+];

@@ -1,0 +1,51 @@
+import { labels, modelCacheStorageClass, platformNamespace } from "../lib/conventions.js";
+import { defineChart } from "../lib/engine/index.js";
+import { devicePluginConfigLabel } from "../lib/gpu-sharing.js";
+import { prometheusRules } from "./alerts.js";
+import { grafanaDashboards } from "./dashboards.js";
+import { devicePluginConfig } from "./gpu-sharing.js";
+import { kyvernoPolicies, nativeAdmissionPolicies } from "./isolation.js";
+import { modelCache, platformNamespaceResources } from "./model-cache.js";
+import { platformPriorityClasses } from "./priority-classes.js";
+import { storageClasses } from "./storage-classes.js";
+import { tenantsApplicationSet } from "./tenants-appset.js";
+import { platformValues } from "./values.js";
+
+export const platformChart = defineChart({
+  name: "platform",
+  version: "0.1.0",
+  appVersion: "0.1.0",
+  description:
+    "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",
+  kubeVersion: ">=1.32.0-0",
+  keywords: ["llm", "ollama", "multi-tenant", "kyverno", "efs", "gpu", "argocd"],
+  annotations: {
+    "artifacthub.io/license": "Apache-2.0",
+    "artifacthub.io/category": "integration-delivery",
+    "artifacthub.io/prerelease": "false",
+    "artifacthub.io/containsSecurityUpdates": "false",
+  },
+  values: platformValues,
+  templates: {
+    "priority-classes": platformPriorityClasses,
+    "storage-classes": storageClasses,
+    namespace: platformNamespaceResources,
+    "model-cache": modelCache,
+    "gpu-sharing": devicePluginConfig,
+    "kyverno-policies": kyvernoPolicies,
+    "admission-policies": nativeAdmissionPolicies,
+    "prometheus-rules": prometheusRules,
+    dashboards: grafanaDashboards,
+    "tenants-appset": tenantsApplicationSet,
+  },
+  notes: (v, h) =>
+    `Platform release ${h.release.name}: shared pieces live in namespace ${platformNamespace}, which this chart owns\n` +
+    `  (install the release into another namespace, and without --create-namespace for ${platformNamespace}).\n` +
+    `Model cache enabled: ${v.modelCache.enabled} (StorageClass ${modelCacheStorageClass}, file system "${v.modelCache.fileSystemId}").\n` +
+    `  Pull Jobs: kubectl get jobs -n ${platformNamespace} -l app.kubernetes.io/component=model-pull\n` +
+    `GPU sharing: install the NVIDIA device plugin with config.name=${v.gpuSharing.configMapName} and config.default=none in namespace ${v.gpuSharing.namespace};\n` +
+    `  a GPU node picks its entry (none, time-slicing, mig) by its ${devicePluginConfigLabel} label, which GPU pools\n` +
+    `  must set to the same value as ${labels.gpuSharing}.\n` +
+    `Alerts and dashboards are in namespace ${v.monitoring.namespace}; kube-state-metrics must export the namespace labels llmcharts.io/tenant, tier and cost-centre.\n` +
+    `Tenants ApplicationSet enabled: ${v.argocd.enabled}.\n`,
+});

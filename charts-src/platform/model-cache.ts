@@ -1,0 +1,213 @@
+import {
+  defaultDenyPolicyName,
+  modelCacheStorageClass,
+  platformNamespace,
+  podSecurityLabels,
+} from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import { imageRef } from "../lib/workload.js";
+import { chartName, platformLabels } from "./metadata.js";
+import type { PlatformValues } from "./values.js";
+
+/** The pull Jobs' pods carry this component label; the egress NetworkPolicy selects them by it. */
+const pullComponent = "model-pull";
+
+/**
+ * The platform's own namespace, held to the restricted Pod Security Standard like a tenant's. Kept on uninstall:
+ * it may hold the only claim on the cache. Install the chart into another namespace (Helm's --create-namespace
+ * would create this one without Helm's ownership labels, and the install would then refuse to adopt it).
+ */
+const namespace = (h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: {
+    name: platformNamespace,
+    labels: { ...platformLabels(h, "namespace"), ...podSecurityLabels },
+    annotations: { "helm.sh/resource-policy": "keep" },
+  },
+});
+
+/** Nothing in the platform namespace talks to anything unless a policy below says so. */
+const defaultDeny = (h: Helpers) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: defaultDenyPolicyName, namespace: platformNamespace, labels: platformLabels(h, "network") },
+  spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+});
+
+/**
+ * What a pull needs: cluster DNS, and HTTPS to the registry. EFS needs no rule: the node's CSI driver mounts it,
+ * not the pod. The registry's addresses change (it sits behind a CDN), so the default range is the internet
+ * minus private ranges; a proxy or mirror with fixed addresses is the way to narrow it.
+ */
+const pullEgress = (v: PlatformValues, h: Helpers) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: "model-pull-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
+  spec: {
+    podSelector: { matchLabels: { "app.kubernetes.io/component": pullComponent } },
+    policyTypes: ["Egress"],
+    egress: [
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          },
+        ],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+      {
+        to: h.each(v.modelCache.registryEgress, (block) => ({
+          ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
+        })),
+        ports: [{ protocol: "TCP", port: 443 }],
+      },
+    ],
+  },
+});
+
+/**
+ * The writer's volume: a static PersistentVolume onto the cache's access point, pre-bound to its one claim so no
+ * other claim can take it. Tenants mount the same access point read-only through volumes of their own.
+ */
+const writerVolume = (v: PlatformValues, h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "PersistentVolume",
+  metadata: { name: modelCacheWriter.persistentVolume, labels: platformLabels(h, "model-cache") },
+  spec: {
+    capacity: { storage: v.modelCache.size },
+    accessModes: ["ReadWriteMany"],
+    persistentVolumeReclaimPolicy: "Retain",
+    storageClassName: modelCacheStorageClass,
+    volumeMode: "Filesystem",
+    csi: {
+      driver: "efs.csi.aws.com",
+      volumeHandle: efsVolumeHandle(v.modelCache.fileSystemId, v.modelCache.accessPointId),
+    },
+    claimRef: { namespace: platformNamespace, name: modelCacheWriter.claim },
+  },
+});
+
+const writerClaim = (v: PlatformValues, h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: { name: modelCacheWriter.claim, namespace: platformNamespace, labels: platformLabels(h, "model-cache") },
+  spec: {
+    accessModes: ["ReadWriteMany"],
+    storageClassName: modelCacheStorageClass,
+    volumeName: modelCacheWriter.persistentVolume,
+    resources: { requests: { storage: v.modelCache.size } },
+  },
+});
+
+/**
+ * Start a private Ollama server, wait for it, pull one model into the cache. The model comes in through the
+ * environment, never spliced into the script.
+ */
+const pullScript = [
+  "set -eu",
+  "ollama serve >/tmp/ollama-serve.log 2>&1 &",
+  "server=$!",
+  "tries=0",
+  "until ollama list >/dev/null 2>&1; do",
+  '  tries=$((tries + 1)); if [ "$tries" -gt 60 ]; then cat /tmp/ollama-serve.log; exit 1; fi; sleep 1',
+  "done",
+  'ollama pull "$MODEL"',
+  'kill "$server"',
+].join("\n");
+
+/** Ollama writes its key pair under HOME and its server log here; the root filesystem is read-only. */
+const scratch = scratchDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: "1Gi" }]);
+
+/**
+ * One Job per catalog model. Its name is a hash of what the pull depends on (model, image, identity), so an
+ * unchanged catalog keeps its Jobs and a new model gets a new one. The hash covers the image and the user too,
+ * because a Job's pod template is immutable: changing either under a kept name would make the upgrade fail. The
+ * rest of the template is fixed in code; a change to it here must change the hashed text too.
+ */
+const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCache"]["models"][number]) => {
+  const cache = v.modelCache;
+  const image = imageRef(cache.image);
+  const reference = `${model.name}:${model.tag}`;
+  const name = `model-pull-${h.shortHash(`${reference} ${image} ${cache.uid}:${cache.gid}`)}`;
+  const labels = platformLabels(h, pullComponent);
+  // A Job's pod template is immutable: its labels leave out helm.sh/chart, which changes with every chart version.
+  const podLabels = {
+    "app.kubernetes.io/name": chartName,
+    "app.kubernetes.io/instance": h.release.name,
+    "app.kubernetes.io/component": pullComponent,
+  };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name,
+      namespace: platformNamespace,
+      labels,
+      annotations: {
+        [modelAnnotation]: reference,
+        "llmcharts.io/model-tier": model.tier,
+        "llmcharts.io/model-size-gib": `${model.sizeGiB}`,
+      },
+    },
+    spec: {
+      backoffLimit: cache.backoffLimit,
+      activeDeadlineSeconds: cache.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: cache.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels: podLabels, annotations: { [modelAnnotation]: reference } },
+        spec: {
+          restartPolicy: "Never",
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          // The access point writes every file as uid:gid whatever the pod runs as; the pod takes the same identity.
+          securityContext: restrictedPodSecurityContext({ uid: cache.uid, gid: cache.gid, fsGroup: cache.gid }),
+          containers: [
+            {
+              name: "pull",
+              image,
+              imagePullPolicy: cache.image.pullPolicy,
+              command: ["/bin/sh", "-c", pullScript],
+              env: [
+                { name: "MODEL", value: reference },
+                { name: "OLLAMA_MODELS", value: modelCacheMountPath },
+                { name: "OLLAMA_HOST", value: "127.0.0.1:11434" },
+                { name: "HOME", value: "/tmp" },
+                // Pruning at start-up could delete the half-written blobs of a pull running in parallel.
+                { name: "OLLAMA_NOPRUNE", value: "1" },
+              ],
+              resources: {
+                requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+                limits: { memory: "2Gi", "ephemeral-storage": "1Gi" },
+              },
+              securityContext: restrictedContainerSecurityContext(),
+              volumeMounts: [{ name: "model-cache", mountPath: modelCacheMountPath }, ...scratch.mounts],
+            },
+          ],
+          volumes: [
+            { name: "model-cache", persistentVolumeClaim: { claimName: modelCacheWriter.claim } },
+            ...scratch.volumes,
+          ],
+        },
+      },
+    },
+  };
+};
+
+export const platformNamespaceResources = (_v: PlatformValues, h: Helpers) => [namespace(h), defaultDeny(h)];
+
+/** Everything the cache needs, when it is enabled: its volume, its claim, the egress rule and the pull Jobs. */
+export const modelCache = (v: PlatformValues, h: Helpers) => [
+  h.when(v.modelCache.enabled, [
+    writerVolume(v, h),
+    writerClaim(v, h),
+    pullEgress(v, h),
+    h.each(v.modelCache.models, (model) => pullJob(v, h, model)),
+  ]),
+];

@@ -1,0 +1,424 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { nodeTiers, tiers } from "../lib/conventions.js";
+import { choice, dnsLabel, labelMap, rule, strictObject } from "../lib/values-shapes.js";
+import { imageValues } from "../lib/workload.js";
+import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+import { defaultPolicySettings } from "./policies/index.js";
+
+/** Alert severities Alertmanager routes on. */
+const severity = (def: "critical" | "warning" | "info") =>
+  choice(["critical", "warning", "info"], "Severity label of the alert (Alertmanager routes on it).", def);
+
+/**
+ * A Prometheus duration such as 15m or 1h30m: units largest first, each at most once, never zero (it also serves
+ * as a PromQL range, which must be positive). Stricter than Karpenter's, because the PrometheusRule CRD is.
+ */
+const promDuration = (description: string, def: string) =>
+  Type.String({
+    description: `${description} A Prometheus duration such as 90s, 15m or 1h30m (no days: write 24h).`,
+    default: def,
+    maxLength: 16,
+    pattern:
+      "^(([1-9][0-9]{0,3}h)([1-9][0-9]{0,3}m)?([1-9][0-9]{0,3}s)?|([1-9][0-9]{0,3}m)([1-9][0-9]{0,3}s)?|[1-9][0-9]{0,3}s)$",
+  });
+
+/** A price in the dashboards' currency, as a decimal string (so that 0.0042 stays 0.0042 in Helm and in Grafana). */
+const price = (description: string, def: string) =>
+  Type.String({ description, default: def, pattern: "^[0-9]{1,6}(\\.[0-9]{1,6})?$" });
+
+const priorityClass = (what: string, value: number, preemption: "PreemptLowerPriority" | "Never") =>
+  strictObject(`The PriorityClass of ${what}.`, {
+    value: Type.Integer({
+      description: "Priority; higher schedules first and may preempt lower ones (user classes stay below 1e9).",
+      default: value,
+      minimum: 0,
+      maximum: 1000000000,
+    }),
+    preemptionPolicy: choice(
+      ["PreemptLowerPriority", "Never"],
+      "Whether pending pods of this class may evict lower-priority pods to make room.",
+      preemption,
+    ),
+  });
+
+const ipv4Cidr =
+  "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$";
+
+/** Address ranges that never host a public model registry: RFC 1918, carrier-grade NAT and link-local (IMDS). */
+const privateRanges = ["10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"];
+
+const egressBlock = Type.Object(
+  {
+    cidr: Type.String({ description: "An IPv4 range the pull Jobs may reach on port 443.", pattern: ipv4Cidr }),
+    except: Type.Optional(
+      Type.Array(Type.String({ pattern: ipv4Cidr }), {
+        description: "Sub-ranges of cidr that stay unreachable.",
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "An address range reachable over HTTPS." },
+);
+
+/** One model of the catalog: pulled once into the shared cache, read by every tenant whose tier may use it. */
+const catalogModel = Type.Object(
+  {
+    name: Type.String({
+      description: "Ollama model name, as in `ollama pull <name>:<tag>` (e.g. llama3.1, hf.co/org/repo).",
+      pattern: "^[a-z0-9][a-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,2}$",
+    }),
+    tag: Type.String({
+      description: "Model tag: size and quantisation (e.g. 8b-instruct-q4_K_M). Pin it: latest moves.",
+      pattern: "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$",
+    }),
+    tier: choice(nodeTiers, "The tier the model is sized for: standard (CPU) or premium (GPU)."),
+    sizeGiB: Type.Integer({
+      description: "Approximate download size in GiB, for capacity planning (shown on the pull Job).",
+      minimum: 1,
+      maximum: 2048,
+    }),
+  },
+  { additionalProperties: false, description: "A model of the catalog." },
+);
+
+/** A tenant the ApplicationSet turns into one Argo CD Application (one release of the tenant chart). */
+const tenant = Type.Object(
+  {
+    name: dnsLabel(
+      "Tenant name: its namespace and Application are tenant-<name>; also its tenant label.",
+      undefined,
+      tenantNameMaxLength,
+    ),
+    tier: choice(tiers, "What the tenant buys: standard (CPU), premium (GPU) or both."),
+    costCentre: Type.String({
+      description: "Cost centre billed for the tenant (a label value).",
+      maxLength: 63,
+      pattern: "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",
+    }),
+    values: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>({
+        type: "object",
+        description: "Values for this tenant's release of the tenant chart, over the chart's defaults.",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "A tenant." },
+);
+
+export const platformValues = strictObject("Values of the platform chart.", {
+  priorityClasses: strictObject(
+    "PriorityClasses tenant and platform workloads run with; keep platformCritical above premium above standard.",
+    {
+      platformCritical: priorityClass("platform components every tenant depends on", 1000000, "PreemptLowerPriority"),
+      premium: priorityClass("premium (GPU) tenant workloads", 100000, "PreemptLowerPriority"),
+      standard: priorityClass("standard (CPU) tenant workloads", 10000, "Never"),
+    },
+  ),
+  storage: strictObject("StorageClasses besides the model cache's.", {
+    gp3: strictObject(
+      "Encrypted gp3 EBS volumes, bound where the pod lands (WaitForFirstConsumer). A StorageClass is immutable: to change its settings, delete it first (existing volumes keep theirs).",
+      {
+        enabled: Type.Boolean({ description: "Create the encrypted gp3 StorageClass.", default: true }),
+        name: dnsLabel("StorageClass name.", "llmcharts-gp3-encrypted", 63),
+        isDefaultClass: Type.Boolean({
+          description: "Mark it the cluster's default StorageClass (make sure no other class is).",
+          default: false,
+        }),
+        kmsKeyId: Type.Optional(
+          Type.String({
+            description: "KMS key ARN to encrypt with; left out, EBS uses the account's aws/ebs key.",
+            pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]{1,256}$",
+          }),
+        ),
+        fsType: choice(["ext4", "xfs"], "Filesystem created on new volumes.", "ext4"),
+        iops: Type.Optional(
+          Type.Integer({ description: "Provisioned IOPS (gp3 baseline is 3000).", minimum: 3000, maximum: 80000 }),
+        ),
+        throughput: Type.Optional(
+          Type.Integer({
+            description: "Provisioned throughput in MiB/s (gp3 baseline is 125).",
+            minimum: 125,
+            maximum: 2000,
+          }),
+        ),
+        reclaimPolicy: choice(["Delete", "Retain"], "What happens to a volume when its claim is deleted.", "Delete"),
+      },
+    ),
+  }),
+  modelCache: strictObject(
+    "The shared model cache on EFS and the catalog of models pulled into it.",
+    {
+      enabled: Type.Boolean({
+        description: "Create the EFS StorageClass, the writer volume and one pull Job per catalog model.",
+        default: false,
+      }),
+      fileSystemId: Type.String({
+        description:
+          "EFS file system holding the cache (required when enabled). StorageClasses and volumes are immutable: to change it, delete the model-cache StorageClass and the writer volume first.",
+        default: "",
+        pattern: "^(fs-[0-9a-f]{8}([0-9a-f]{9})?)?$",
+      }),
+      accessPointId: Type.String({
+        description:
+          "EFS access point of the cache directory (required when enabled); it fixes the owner of every file, so non-root pods can write.",
+        default: "",
+        pattern: "^(fsap-[0-9a-f]{17})?$",
+      }),
+      basePath: Type.String({
+        description: "Parent directory of the access points the StorageClass provisions dynamically.",
+        default: "/llmcharts",
+        pattern: "^(/[A-Za-z0-9._-]+)+$",
+        maxLength: 100,
+      }),
+      uid: Type.Integer({
+        description: "POSIX user owning the cache's files (the access point's); the pull Jobs run as it.",
+        default: 1000,
+        minimum: 1,
+        maximum: 2147483647,
+      }),
+      gid: Type.Integer({
+        description: "POSIX group owning the cache's files; the pull Jobs run with it.",
+        default: 1000,
+        minimum: 1,
+        maximum: 2147483647,
+      }),
+      size: Type.String({
+        description: "Nominal size of the writer volume (EFS is elastic; Kubernetes needs a number). It can only grow.",
+        default: "1Ti",
+        pattern: "^[1-9][0-9]{0,5}(Gi|Ti)$",
+      }),
+      image: imageValues(
+        "The Ollama image the pull Jobs run (pin it: the Jobs are renamed, and rerun, when it changes).",
+        "docker.io/ollama/ollama",
+        "0.13.5",
+      ),
+      backoffLimit: Type.Integer({
+        description: "Retries of a failed pull before its Job fails (and the LLMModelCacheJobFailed alert fires).",
+        default: 3,
+        minimum: 0,
+        maximum: 20,
+      }),
+      activeDeadlineSeconds: Type.Integer({
+        description: "Longest a pull may run, retries included, before it is stopped.",
+        default: 7200,
+        minimum: 300,
+        maximum: 86400,
+      }),
+      ttlSecondsAfterFinished: Type.Integer({
+        description:
+          "Finished Jobs are deleted after this; Helm (next upgrade) or Argo CD (self-heal) then recreates them, and the pull finds the model present and only checks its manifest.",
+        default: 86400,
+        minimum: 60,
+        maximum: 2592000,
+      }),
+      registryEgress: Type.Array(egressBlock, {
+        description:
+          "Where the pull Jobs may connect on port 443 (besides cluster DNS). The Ollama registry sits behind a CDN with changing addresses, so the default is the whole IPv4 internet minus private, carrier-grade NAT and link-local ranges (no VPC service, no IMDS); narrow it to your proxy or mirror if you have one.",
+        default: [{ cidr: "0.0.0.0/0", except: privateRanges }],
+        minItems: 1,
+        maxItems: 20,
+      }),
+      models: Type.Array(catalogModel, {
+        description: "The model catalog: each model is pulled once into the cache, by its own Job.",
+        default: [
+          { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 },
+          { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 },
+          { name: "llama3.1", tag: "70b", tier: "premium", sizeGiB: 40 },
+        ],
+        maxItems: 100,
+        uniqueItems: true,
+      }),
+    },
+    {
+      // An enabled cache must say where it lives: the failing keyword sits on the field to fill in.
+      allOf: [
+        rule({ properties: { enabled: { const: true } } }, { properties: { fileSystemId: { minLength: 1 } } }),
+        rule({ properties: { enabled: { const: true } } }, { properties: { accessPointId: { minLength: 1 } } }),
+      ],
+    },
+  ),
+  gpuSharing: strictObject(
+    "NVIDIA device-plugin configurations, one per value of the node label llmcharts.io/gpu-sharing (none, time-slicing, mig).",
+    {
+      enabled: Type.Boolean({ description: "Create the device-plugin ConfigMap.", default: true }),
+      namespace: dnsLabel(
+        "Namespace of the NVIDIA device plugin (the ConfigMap must live there).",
+        "nvidia-device-plugin",
+        63,
+      ),
+      configMapName: dnsLabel(
+        "ConfigMap name; give it to the device plugin chart as config.name.",
+        "llmcharts-device-plugin-config",
+        63,
+      ),
+      timeSlicingReplicas: Type.Integer({
+        description: "Pods sharing one GPU on time-sliced nodes (no memory isolation between them).",
+        default: 4,
+        minimum: 2,
+        maximum: 48,
+      }),
+      migStrategy: choice(
+        ["single", "mixed"],
+        "How MIG slices are advertised: single (all alike, as nvidia.com/gpu) or mixed (nvidia.com/mig-<profile>).",
+        "single",
+      ),
+    },
+  ),
+  policies: strictObject(
+    "Tenant isolation policies. They use the policy module's settings (allowed registries, monitoring, ingress and DNS namespaces): those are compiled into CEL and JMESPath expressions, so they are not values.",
+    {
+      kyverno: strictObject("Kyverno ClusterPolicies (kyverno.io/v1; Kyverno must be installed).", {
+        enabled: Type.Boolean({ description: "Create the Kyverno isolation ClusterPolicies.", default: true }),
+      }),
+      admission: strictObject("Native ValidatingAdmissionPolicies (API server only, Kubernetes 1.30+).", {
+        enabled: Type.Boolean({
+          description: "Create the ValidatingAdmissionPolicies and their bindings.",
+          default: true,
+        }),
+      }),
+    },
+  ),
+  monitoring: strictObject("Alerts and Grafana dashboards for kube-prometheus-stack.", {
+    namespace: dnsLabel(
+      "Namespace of the PrometheusRule and the dashboard ConfigMaps.",
+      defaultPolicySettings.monitoringNamespace,
+      63,
+    ),
+    rules: strictObject("The PrometheusRule.", {
+      enabled: Type.Boolean({
+        description: "Create the PrometheusRule (needs the Prometheus Operator CRDs).",
+        default: true,
+      }),
+      labels: Type.Unsafe<Record<string, string>>({
+        ...labelMap(
+          "Labels Prometheus selects rules by: kube-prometheus-stack wants release=<its release name> unless ruleSelectorNilUsesHelmValues is false.",
+        ),
+        default: { release: "kube-prometheus-stack" },
+      }),
+      runbookBaseUrl: Type.Optional(
+        Type.String({
+          description: "Base URL of your runbooks; each alert links to <base>#<alert name>.",
+          pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",
+          maxLength: 200,
+        }),
+      ),
+    }),
+    alerts: strictObject("Alert thresholds and severities.", {
+      gpuPodPending: strictObject("A pod asking for a GPU stays Pending (no capacity, quota or spot shortage).", {
+        after: promDuration("How long it may stay Pending.", "15m"),
+        severity: severity("warning"),
+      }),
+      premiumColdStart: strictObject("A GPU (premium Ollama) pod is not Ready long after it was created.", {
+        seconds: Type.Integer({
+          description: "Cold-start budget in seconds: node launch, image pull and model load.",
+          default: 300,
+          minimum: 30,
+          maximum: 7200,
+        }),
+        severity: severity("warning"),
+      }),
+      oomKilled: strictObject("A container was OOMKilled and restarted.", {
+        window: promDuration("Look-back window for the restart.", "15m"),
+        severity: severity("warning"),
+      }),
+      quota: strictObject("A tenant namespace uses most of a ResourceQuota.", {
+        percent: Type.Integer({
+          description: "Usage that fires the alert, in percent.",
+          default: 90,
+          minimum: 1,
+          maximum: 100,
+        }),
+        after: promDuration("How long usage must stay above it.", "15m"),
+        severity: severity("warning"),
+      }),
+      spotInterruptions: strictObject("Karpenter received many spot interruption warnings.", {
+        count: Type.Integer({
+          description: "Warnings within the window that fire the alert.",
+          default: 3,
+          minimum: 1,
+          maximum: 1000,
+        }),
+        window: promDuration("Window the warnings are counted over.", "1h"),
+        severity: severity("warning"),
+      }),
+      modelCacheJob: strictObject("A model pull Job failed: tenants cannot load that model.", {
+        severity: severity("critical"),
+      }),
+    }),
+    dashboards: strictObject("Grafana dashboards as ConfigMaps for the kube-prometheus-stack dashboard sidecar.", {
+      enabled: Type.Boolean({ description: "Create the dashboard ConfigMaps.", default: true }),
+      labels: Type.Unsafe<Record<string, string>>({
+        ...labelMap("Labels the Grafana sidecar discovers dashboards by (its label and labelValue)."),
+        default: { grafana_dashboard: "1" },
+      }),
+      folder: Type.String({
+        description:
+          "Grafana folder (annotation grafana_folder; the sidecar needs folderAnnotation set). Empty for none.",
+        default: "LLM platform",
+        maxLength: 100,
+        pattern: "^([A-Za-z0-9][A-Za-z0-9 ._-]*)?$",
+      }),
+      cost: strictObject(
+        "List prices the cost dashboard multiplies resource requests by (an estimate, not a bill: spot, savings plans and time-slicing are not modelled).",
+        {
+          currency: choice(["USD", "EUR", "GBP"], "Currency of the prices.", "USD"),
+          gpuHour: price("Price of one requested GPU for one hour.", "1.0"),
+          vcpuHour: price("Price of one requested vCPU for one hour.", "0.0336"),
+          memoryGiBHour: price("Price of one requested GiB of memory for one hour.", "0.0045"),
+        },
+      ),
+    }),
+  }),
+  argocd: strictObject(
+    "An Argo CD ApplicationSet that turns the tenants list into one Application (one tenant chart release) each.",
+    {
+      enabled: Type.Boolean({ description: "Create the ApplicationSet (needs Argo CD).", default: false }),
+      namespace: dnsLabel("Namespace Argo CD watches for ApplicationSets.", "argocd", 63),
+      name: dnsLabel("ApplicationSet name.", "llmcharts-tenants", 63),
+      project: dnsLabel("Argo CD project of the tenant Applications.", "default", 63),
+      repoURL: Type.String({
+        description: "Git repository holding the tenant chart (required when enabled).",
+        default: "",
+        pattern: "^((https://|ssh://|git@)[A-Za-z0-9._~:/@-]+)?$",
+        maxLength: 300,
+      }),
+      targetRevision: Type.String({
+        description: "Branch, tag or commit of the repository.",
+        default: "main",
+        pattern: "^[A-Za-z0-9._/-]{1,100}$",
+      }),
+      path: Type.String({
+        description: "Path of the tenant chart in the repository.",
+        default: "generated/tenant",
+        pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+        maxLength: 200,
+      }),
+      destinationServer: Type.String({
+        description: "API server the tenants are deployed to.",
+        default: "https://kubernetes.default.svc",
+        pattern: "^https://[A-Za-z0-9.:/-]+$",
+        maxLength: 200,
+      }),
+      automatedSync: Type.Boolean({
+        description: "Sync tenants automatically, pruning removed objects and undoing drift.",
+        default: true,
+      }),
+      preserveResourcesOnDeletion: Type.Boolean({
+        description: "Keep a tenant's objects when its Application is deleted (a tenant dropped from the list).",
+        default: true,
+      }),
+    },
+    {
+      allOf: [rule({ properties: { enabled: { const: true } } }, { properties: { repoURL: { minLength: 1 } } })],
+    },
+  ),
+  tenants: Type.Array(tenant, {
+    description: "Tenants of the ApplicationSet (names must be unique).",
+    default: [],
+    maxItems: 500,
+    uniqueItems: true,
+  }),
+});
+
+export type PlatformValues = Static<typeof platformValues>;

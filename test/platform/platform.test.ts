@@ -1,0 +1,208 @@
+import { describe, expect, test } from "vitest";
+import { charts } from "../../charts-src/index.js";
+import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
+import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { devicePluginConfigLabel, gpuSharingModes } from "../../charts-src/lib/gpu-sharing.js";
+import { nodepoolsValues } from "../../charts-src/nodepools/values.js";
+import { platformChart } from "../../charts-src/platform/chart.js";
+
+type Resource = {
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+} & Record<
+  string,
+  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain JSON
+  any
+>;
+
+const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
+const render = (user: unknown = {}): Resource[] =>
+  renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, user), release) as Resource[];
+const ofKind = (docs: Resource[], kind: string) => docs.filter((d) => d.kind === kind);
+const jobNames = (docs: Resource[]) => ofKind(docs, "Job").map((j) => j.metadata.name);
+
+const cache = {
+  enabled: true,
+  fileSystemId: "fs-0a1b2c3d4e5f60718",
+  accessPointId: "fsap-0123456789abcdef0",
+};
+const llama = { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 };
+const qwen = { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 };
+
+describe("model cache", () => {
+  test("stays off until a file system is named", () => {
+    const docs = render();
+    for (const kind of ["Job", "PersistentVolume", "PersistentVolumeClaim"]) expect(ofKind(docs, kind)).toEqual([]);
+    expect(ofKind(docs, "StorageClass").map((s) => s.metadata.name)).toEqual(["llmcharts-gp3-encrypted"]);
+  });
+
+  test("a pull Job keeps its name while the catalog around it changes, and gets a new one when its image does", () => {
+    const one = jobNames(render({ modelCache: { ...cache, models: [llama] } }));
+    const two = jobNames(render({ modelCache: { ...cache, models: [llama, qwen] } }));
+    expect(two).toHaveLength(2);
+    expect(two).toContain(one[0]);
+    const newImage = jobNames(render({ modelCache: { ...cache, models: [llama], image: { tag: "0.14.0" } } }));
+    expect(newImage[0]).not.toEqual(one[0]);
+    expect(one[0]).toMatch(/^model-pull-[0-9a-f]{10}$/);
+  });
+
+  test("a new chart version leaves the pull Jobs' immutable pod templates alone", () => {
+    const at = (chartVersion: string) =>
+      ofKind(
+        renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, { modelCache: cache }), {
+          ...release,
+          chartVersion,
+        }) as Resource[],
+        "Job",
+      ).map((j) => ({ name: j.metadata.name, template: j.spec.template }));
+    expect(at("9.9.9")).toEqual(at("0.0.1"));
+  });
+
+  test("pull pods run restricted, as the cache's owner, and are the only writers of the cache", () => {
+    const docs = render({ modelCache: { ...cache, uid: 2000, gid: 3000 } });
+    const ns = ofKind(docs, "Namespace").find((n) => n.metadata.name === platformNamespace);
+    expect(ns?.metadata.labels).toMatchObject(podSecurityLabels);
+    for (const job of ofKind(docs, "Job")) {
+      const pod = job.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 3000 });
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        expect(c.volumeMounts.find((m: { name: string }) => m.name === "model-cache").readOnly).toBeUndefined();
+      }
+      expect(job.metadata.namespace).toBe(platformNamespace);
+    }
+    const pv = ofKind(docs, "PersistentVolume")[0];
+    expect(pv?.spec.csi.volumeHandle).toBe("fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0");
+    expect(pv?.spec.claimRef).toEqual({ namespace: platformNamespace, name: "model-cache-writer" });
+  });
+
+  test("the EFS class passes every parameter as a string and keeps data", () => {
+    const efs = ofKind(render({ modelCache: cache }), "StorageClass").find((s) => s.provisioner === "efs.csi.aws.com");
+    expect(efs?.reclaimPolicy).toBe("Retain");
+    for (const value of Object.values(efs?.parameters ?? {})) expect(typeof value).toBe("string");
+    expect(efs?.parameters).toMatchObject({ provisioningMode: "efs-ap", directoryPerms: "700", uid: "1000" });
+  });
+
+  test("pulls reach only DNS and HTTPS", () => {
+    const policy = ofKind(render({ modelCache: cache }), "NetworkPolicy").find(
+      (p) => p.metadata.name === "model-pull-egress",
+    );
+    const ports = policy?.spec.egress.flatMap((e: { ports: { port: number }[] }) => e.ports.map((p) => p.port));
+    expect(new Set(ports)).toEqual(new Set([53, 443]));
+  });
+});
+
+describe("GPU sharing", () => {
+  test("one device-plugin configuration per sharing mode the nodepools chart can put on a node", () => {
+    const cm = ofKind(render({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "mixed" } }), "ConfigMap").find(
+      (c) => c.metadata.name === "llmcharts-device-plugin-config",
+    );
+    const poolModes = (
+      nodepoolsValues.properties.extraGpuPools.items.properties.gpuSharing as unknown as { enum: string[] }
+    ).enum;
+    expect(Object.keys(cm?.data ?? {}).sort()).toEqual([...gpuSharingModes].sort());
+    expect([...poolModes].sort()).toEqual([...gpuSharingModes].sort());
+    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
+    expect(cm?.data.mig).toContain("migStrategy: mixed");
+    expect(cm?.metadata.annotations?.["llmcharts.io/selected-by"]).toContain(devicePluginConfigLabel);
+  });
+});
+
+describe("priority classes", () => {
+  test("carry the conventional names, and never become the default", () => {
+    const classes = ofKind(render(), "PriorityClass");
+    expect(classes.map((c) => c.metadata.name).sort()).toEqual(Object.values(priorityClasses).sort());
+    for (const c of classes) expect(c.globalDefault).toBe(false);
+  });
+});
+
+describe("isolation", () => {
+  test("each policy group has its own switch", () => {
+    const kinds = (user: unknown) => new Set(render(user).map((d) => d.kind));
+    expect(kinds({})).toContain("ClusterPolicy");
+    expect(kinds({})).toContain("ValidatingAdmissionPolicy");
+    const admissionOnly = kinds({ policies: { kyverno: { enabled: false } } });
+    expect(admissionOnly).not.toContain("ClusterPolicy");
+    expect(admissionOnly).toContain("ValidatingAdmissionPolicyBinding");
+    expect(kinds({ policies: { kyverno: { enabled: false }, admission: { enabled: false } } })).not.toContain(
+      "ValidatingAdmissionPolicy",
+    );
+  });
+});
+
+describe("observability", () => {
+  test("alert labels are valid Prometheus label names and thresholds come from values", () => {
+    const rule = ofKind(render({ monitoring: { alerts: { quota: { percent: 77 } } } }), "PrometheusRule")[0];
+    const rules = rule?.spec.groups.flatMap((g: { rules: Resource[] }) => g.rules) ?? [];
+    expect(rules.length).toBeGreaterThanOrEqual(6);
+    for (const r of rules) {
+      for (const key of Object.keys(r.labels)) expect(key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      expect(["critical", "warning", "info"]).toContain(r.labels.severity);
+      expect(r.annotations.summary).toBeTruthy();
+      expect(r.annotations.description).toBeTruthy();
+    }
+    expect(rules.find((r: Resource) => r.alert === "LLMTenantQuotaNearlyExhausted")?.expr).toMatch(/> 77$/);
+  });
+
+  test("dashboards are JSON the Grafana sidecar discovers", () => {
+    const maps = ofKind(render(), "ConfigMap").filter((c) => c.metadata.name.startsWith("llmcharts-dashboard-"));
+    expect(maps).toHaveLength(3);
+    for (const m of maps) {
+      expect(m.metadata.labels?.grafana_dashboard).toBe("1");
+      const [json] = Object.values(m.data as Record<string, string>);
+      const dashboard = JSON.parse(json as string);
+      expect(dashboard.panels.length).toBeGreaterThan(4);
+      for (const p of dashboard.panels) expect(p.targets.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("tenants ApplicationSet", () => {
+  const argocd = { enabled: true, repoURL: "https://github.com/example/llm.git" };
+  const tenantsList = [
+    { name: "acme", tier: "premium", costCentre: "CC-1", values: { a: 1 } },
+    { name: "globex", tier: "both", costCentre: "CC-2" },
+  ];
+
+  test("every list element holds every key the template reads (missingkey=error)", () => {
+    const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
+    expect(appset?.spec.goTemplateOptions).toEqual(["missingkey=error"]);
+    const elements = appset?.spec.generators[0].list.elements;
+    for (const e of elements) expect(Object.keys(e).sort()).toEqual(["costCentre", "name", "tier", "values"]);
+    expect(elements[1].values).toEqual({});
+  });
+
+  test("namespaces Argo CD creates carry what the tenant-namespace policy demands", () => {
+    const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
+    const sync = appset?.spec.template.spec.syncPolicy;
+    expect(sync.syncOptions).toEqual(expect.arrayContaining(["CreateNamespace=true", "ServerSideApply=true"]));
+    expect(sync.managedNamespaceMetadata.labels).toMatchObject({
+      ...podSecurityLabels,
+      [labels.tenant]: "{{ .name }}",
+      [labels.tier]: "{{ .tier }}",
+    });
+  });
+
+  test("deploys each tenant into tenant-<name>, reading the cache this chart fills", () => {
+    const [appset] = ofKind(render({ argocd, tenants: tenantsList, modelCache: cache }), "ApplicationSet");
+    const spec = appset?.spec.template.spec;
+    expect(spec.destination.namespace).toBe("tenant-{{ .name }}");
+    expect(spec.source.helm.parameters).toContainEqual({
+      name: "ollama.modelCache.volumeHandle",
+      value: "fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0",
+      forceString: true,
+    });
+    expect(spec.source.helm.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["tenant.name", "tenant.tier", "tenant.costCentre"]),
+    );
+  });
+
+  test("is left out unless enabled", () => {
+    expect(ofKind(render({ tenants: tenantsList }), "ApplicationSet")).toEqual([]);
+  });
+});
