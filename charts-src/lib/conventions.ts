@@ -35,6 +35,13 @@ export type NodeTier = (typeof nodeTiers)[number];
 /** True when a tenant tier may run workloads on the given node tier. */
 export const tierIncludes = (tier: Tier, nodeTier: NodeTier): boolean => tier === "both" || tier === nodeTier;
 
+/**
+ * True when a tenant tier's pods may run on (select) a node tier. Standard (CPU) nodes are shared ground: every
+ * tenant's OpenWebUI runs there, premium-only tenants included. Only premium (GPU) nodes are reserved to a tier.
+ */
+export const tierMayRunOn = (tier: Tier, nodeTier: NodeTier): boolean =>
+  nodeTier === "standard" || tierIncludes(tier, nodeTier);
+
 /** The taint on every GPU node; only premium Ollama tolerates it. */
 export const gpuTaint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 

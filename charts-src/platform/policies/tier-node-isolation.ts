@@ -1,4 +1,4 @@
-import { labels, type NodeTier, nodeTiers, type Tier, tierIncludes, tiers } from "../../lib/conventions.js";
+import { labels, type NodeTier, nodeTiers, type Tier, tierMayRunOn, tiers } from "../../lib/conventions.js";
 import { admissionPolicy, podRules } from "./admission.js";
 import {
   type ClusterPolicy,
@@ -26,7 +26,7 @@ const poolsFor = (settings: PolicySettings, allowed: (nodeTier: NodeTier) => boo
  * or preferred node affinity) only the other node tiers and their pools, never a pool the settings don't know.
  */
 const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
-  const tenantTiers = tiers.filter((tier) => tierIncludes(tier, nodeTier));
+  const tenantTiers = tiers.filter((tier) => tierMayRunOn(tier, nodeTier));
   const allowedNodeTiers = nodeTiers.filter((other) => other !== nodeTier);
   const allowedPools = poolsFor(settings, (poolTier) => poolTier !== nodeTier);
   return {
@@ -74,8 +74,8 @@ const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
 };
 
 /**
- * Rule 3: a standard-only tenant's pods never target premium nodes and a premium-only tenant's pods never target
- * standard nodes. Tolerating the GPU taint (the only taint that tells the tiers apart) is rule 2's
+ * Rule 3: a tenant's pods never target node tiers its tier may not run on: a standard-only tenant's pods never target
+ * premium nodes. Standard nodes are shared (every tenant's OpenWebUI runs there), so they need no rule. Tolerating the GPU taint (the only taint that tells the tiers apart) is rule 2's
  * `no-gpu-toleration-outside-premium-tiers`.
  */
 export const tierNodeIsolation = (settings: PolicySettings): ClusterPolicy =>
@@ -84,7 +84,9 @@ export const tierNodeIsolation = (settings: PolicySettings): ClusterPolicy =>
     title: "Tier node isolation",
     subjects: ["Pod"],
     description: `Pods may select nodes through ${labels.nodeTier} or ${labels.pool} (nodeSelector, required or preferred node affinity) only within the node tiers their namespace's ${labels.tier} includes.`,
-    rules: nodeTiers.map((nodeTier) => offNodeTier(settings, nodeTier)),
+    rules: nodeTiers
+      .filter((nodeTier) => tiers.some((tier) => !tierMayRunOn(tier, nodeTier)))
+      .map((nodeTier) => offNodeTier(settings, nodeTier)),
   });
 
 /** CEL map literal from each tenant tier to a list. */
@@ -96,9 +98,9 @@ const celTierMap = (of: (tier: Tier) => readonly string[]): string =>
  * A tier that includes every node tier is not restricted, as in the ClusterPolicy.
  */
 export const tierNodeIsolationAdmission = (settings: PolicySettings): object[] => {
-  const unrestrictedTiers = tiers.filter((tier) => nodeTiers.every((nodeTier) => tierIncludes(tier, nodeTier)));
-  const allowedNodeTiers = celTierMap((tier) => nodeTiers.filter((nodeTier) => tierIncludes(tier, nodeTier)));
-  const allowedPools = celTierMap((tier) => poolsFor(settings, (nodeTier) => tierIncludes(tier, nodeTier)));
+  const unrestrictedTiers = tiers.filter((tier) => nodeTiers.every((nodeTier) => tierMayRunOn(tier, nodeTier)));
+  const allowedNodeTiers = celTierMap((tier) => nodeTiers.filter((nodeTier) => tierMayRunOn(tier, nodeTier)));
+  const allowedPools = celTierMap((tier) => poolsFor(settings, (nodeTier) => tierMayRunOn(tier, nodeTier)));
   const onlyAllowed = (labelKey: string, allowed: string): string =>
     `variables.unrestricted || (${cel.nodeSelectorValues(labelKey)}.all(x, x in ${allowed}) && !${cel.anyAffinityExpression(
       `e.key == ${JSON.stringify(labelKey)} && (e.operator != "In" || !has(e.values) || e.values.exists(x, !(x in ${allowed})))`,

@@ -1,0 +1,52 @@
+import { defineChart } from "../lib/engine/index.js";
+import { tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { exposureTemplate } from "./exposure.js";
+import { guardrailsTemplate } from "./guardrails.js";
+import { namespaceTemplate } from "./namespace.js";
+import { networkPoliciesTemplate } from "./network-policies.js";
+import { observabilityTemplate } from "./observability.js";
+import { modelCacheTemplate } from "./ollama.js";
+import { ollamaPremiumTemplate } from "./ollama-premium.js";
+import { ollamaStandardTemplate } from "./ollama-standard.js";
+import { openwebuiTemplate } from "./openwebui.js";
+import { scalingTemplate } from "./scaling.js";
+import { secretsTemplate } from "./secrets.js";
+import { testsTemplate } from "./tests.js";
+import { tenantValues } from "./values.js";
+
+export const tenantChart = defineChart({
+  name: "tenant",
+  version: "0.1.0",
+  appVersion: "0.7.2",
+  description:
+    "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
+  kubeVersion: ">=1.32.0-0",
+  keywords: ["openwebui", "ollama", "multi-tenant", "llm", "gpu", "keda"],
+  annotations: {
+    "artifacthub.io/license": "Apache-2.0",
+    "artifacthub.io/category": "ai-machine-learning",
+    "artifacthub.io/prerelease": "false",
+    "artifacthub.io/containsSecurityUpdates": "false",
+  },
+  values: tenantValues,
+  templates: {
+    namespace: namespaceTemplate,
+    guardrails: guardrailsTemplate,
+    "network-policies": networkPoliciesTemplate,
+    secrets: secretsTemplate,
+    "model-cache": modelCacheTemplate,
+    openwebui: openwebuiTemplate,
+    "ollama-standard": ollamaStandardTemplate,
+    "ollama-premium": ollamaPremiumTemplate,
+    scaling: scalingTemplate,
+    exposure: exposureTemplate,
+    observability: observabilityTemplate,
+    tests: testsTemplate,
+  },
+  notes: (v, h) =>
+    `Tenant ${v.tenant.name} (tier ${v.tenant.tier}, cost centre ${v.tenant.costCentre}) lives in namespace ${tenantNamespaceName(v.tenant.name)}; release ${h.release.name}.\n` +
+    `OpenWebUI: https://${v.exposure.host} (exposure ${v.exposure.type}).\n` +
+    `Before the pods start, AWS Secrets Manager must hold llmcharts/tenants/${v.tenant.name}/webui-secret-key (and database-url, redis-url, openai-api-key, oidc-client-secret when used), readable by ${v.secrets.roleArn}.\n` +
+    "The namespace and the OpenWebUI data claim are kept on uninstall; delete them by hand to remove the tenant's data.\n" +
+    `Check the release with: helm test ${h.release.name}\n`,
+});

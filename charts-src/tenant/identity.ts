@@ -1,0 +1,102 @@
+import { labels } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { standardLabels } from "../lib/metadata.js";
+import { tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
+
+/**
+ * Who owns an object of a tenant release: the names, labels and metadata every template file uses.
+ *
+ * Everything lives in the namespace `tenant-<name>`: the prefix keeps tenants out of the platform's and the system's
+ * namespaces (a tenant called "monitoring" gets `tenant-monitoring`, never `monitoring`), gives policies and IAM one
+ * pattern to match, and makes the short fixed names below unique per tenant. The only cluster-scoped objects are the
+ * Namespace itself and the tenant's read-only PersistentVolume onto the model cache, named after the tenant.
+ */
+
+/** The tenant's namespace. */
+export const tenantNamespace = (v: TenantValues): string => tenantNamespaceName(v.tenant.name);
+
+/** The tenant's PersistentVolume onto the shared model cache (cluster-scoped, so it carries the tenant's name). */
+export const modelCacheVolume = (v: TenantValues): string => `llmcharts-model-cache-${v.tenant.name}`;
+
+/** Names of the objects inside the tenant namespace. */
+export const names = {
+  openwebui: "openwebui",
+  openwebuiData: "openwebui-data",
+  ollamaStandard: "ollama-standard",
+  ollamaPremium: "ollama-premium",
+  modelCache: "model-cache",
+  secretsReader: "secrets-reader",
+  secretStore: "aws-secrets-manager",
+  quota: "tenant-quota",
+  limits: "tenant-limits",
+  test: "tenant-test",
+} as const;
+
+/** Ports the workloads listen on. */
+export const ports = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;
+
+/** Components, the value of `app.kubernetes.io/component`: NetworkPolicies select peers by it. */
+export type Component =
+  | "namespace"
+  | "guardrails"
+  | "network"
+  | "secrets"
+  | "model-cache"
+  | "exposure"
+  | "openwebui"
+  | "ollama-standard"
+  | "ollama-premium";
+
+/** The tenant's identity labels: on every object and every pod, for isolation policies and cost reports. */
+export const tenantLabels = (v: TenantValues): Record<string, string> => ({
+  [labels.tenant]: v.tenant.name,
+  [labels.tier]: v.tenant.tier,
+  [labels.costCentre]: v.tenant.costCentre,
+});
+
+/** Labels of any object of the release. */
+export const objectLabels = (v: TenantValues, h: Helpers, component: Component): Record<string, string> => ({
+  ...standardLabels(h, "tenant", component),
+  ...tenantLabels(v),
+});
+
+/** What a workload's Deployment, Service, PDB and autoscalers select its pods by. */
+export const selectorLabels = (h: Helpers, workload: string): Record<string, string> => ({
+  "app.kubernetes.io/name": workload,
+  "app.kubernetes.io/instance": h.release.name,
+});
+
+/**
+ * Labels of a pod: selector, component and tenant identity. No chart version, so that a chart upgrade that changes
+ * nothing else does not restart pods.
+ */
+export const podLabels = (v: TenantValues, h: Helpers, workload: string, component: Component) => ({
+  ...selectorLabels(h, workload),
+  [labels.component]: component,
+  ...tenantLabels(v),
+});
+
+/** Metadata of an object in the tenant namespace. */
+export const namespaced = (
+  v: TenantValues,
+  h: Helpers,
+  name: string,
+  component: Component,
+  annotations?: Record<string, string>,
+) => ({
+  name,
+  namespace: tenantNamespace(v),
+  labels: { ...objectLabels(v, h, component), "app.kubernetes.io/name": componentName(component) },
+  ...(annotations ? { annotations } : {}),
+});
+
+/** The workload objects carry the workload's name label; the others the chart's. */
+const componentName = (component: Component): string =>
+  component === "openwebui" || component === "ollama-standard" || component === "ollama-premium" ? component : "tenant";
+
+/** True when the tenant's tier runs standard (CPU) Ollama: standard or both. */
+export const hasStandard = (v: TenantValues, h: Helpers) => h.includes(standardTiers, v.tenant.tier);
+
+/** True when the tenant's tier runs premium (GPU) Ollama: premium or both. */
+export const hasPremium = (v: TenantValues, h: Helpers) => h.includes(premiumTiers, v.tenant.tier);

@@ -1,0 +1,115 @@
+import { defaultDenyPolicyName, labels } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { type Component, hasPremium, hasStandard, namespaced, ports } from "./identity.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * The tenant's NetworkPolicies: everything denied both ways, then only what the app needs. Peers are pods of this
+ * namespace (by component), shared namespaces named explicitly (DNS, ingress, monitoring) or IP ranges; no policy
+ * ever selects namespaces by an empty selector, so no other tenant is ever admitted.
+ */
+
+/** The label every namespace carries with its own name (set by the API server). */
+const namespaceName = "kubernetes.io/metadata.name";
+const dnsNamespace = "kube-system";
+
+const component = (c: Component) => ({ podSelector: { matchLabels: { [labels.component]: c } } });
+const namespaceNamed = (name: string) => ({ namespaceSelector: { matchLabels: { [namespaceName]: name } } });
+const tcp = (port: number) => ({ protocol: "TCP", port });
+const https = 443;
+
+/** Peers for a list of CIDRs; the whole internet (0.0.0.0/0) never includes the cluster's own ranges. */
+const ipBlocks = (v: TenantValues, h: Helpers, cidrs: readonly string[]) =>
+  h.each(cidrs, (cidr) => ({
+    ipBlock: { cidr, except: h.when(h.eq(cidr, "0.0.0.0/0"), v.network.privateCidrs) },
+  }));
+
+const policy = (v: TenantValues, h: Helpers, name: string, spec: Record<string, unknown>) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: namespaced(v, h, name, "network"),
+  spec,
+});
+
+/** Every pod, nothing in, nothing out. */
+const defaultDeny = (v: TenantValues, h: Helpers) =>
+  policy(v, h, defaultDenyPolicyName, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+
+/** Name lookups to the cluster DNS, for every pod but Ollama (which calls nobody). */
+const allowDns = (v: TenantValues, h: Helpers) =>
+  policy(v, h, "allow-dns", {
+    podSelector: {
+      matchExpressions: [{ key: labels.component, operator: "NotIn", values: ["ollama-standard", "ollama-premium"] }],
+    },
+    policyTypes: ["Egress"],
+    egress: [
+      {
+        to: [namespaceNamed(dnsNamespace)],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ],
+  });
+
+/**
+ * OpenWebUI: users through the ingress (and OpenWebUI-labelled pods such as the helm test); out to its own Ollama,
+ * the data layer, and the optional OIDC provider, OpenAI-compatible upstream and OTLP collector.
+ */
+const openwebui = (v: TenantValues, h: Helpers) => {
+  const o = v.openwebui;
+  return policy(v, h, "openwebui", {
+    podSelector: component("openwebui").podSelector,
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [
+      { from: [namespaceNamed(v.network.ingressNamespace)], ports: [tcp(ports.openwebui)] },
+      { from: [component("openwebui")], ports: [tcp(ports.openwebui)] },
+      h.when(o.serviceMonitor.enabled, {
+        from: [namespaceNamed(v.network.monitoringNamespace)],
+        ports: [tcp(o.serviceMonitor.port)],
+      }),
+    ],
+    egress: [
+      { to: [component("openwebui")], ports: [tcp(ports.openwebui)] },
+      h.when(hasStandard(v, h), { to: [component("ollama-standard")], ports: [tcp(ports.ollama)] }),
+      h.when(hasPremium(v, h), { to: [component("ollama-premium")], ports: [tcp(ports.ollama)] }),
+      h.when(h.and(h.eq(o.database.type, "postgres"), h.isSet(o.database.cidrs)), {
+        to: ipBlocks(v, h, o.database.cidrs),
+        ports: [tcp(o.database.port)],
+      }),
+      h.when(h.and(o.redis.enabled, h.isSet(o.redis.cidrs)), {
+        to: ipBlocks(v, h, o.redis.cidrs),
+        ports: [tcp(o.redis.port)],
+      }),
+      h.when(h.and(o.oidc.enabled, h.isSet(o.oidc.cidrs)), { to: ipBlocks(v, h, o.oidc.cidrs), ports: [tcp(https)] }),
+      h.when(h.and(o.openai.enabled, h.isSet(o.openai.cidrs)), {
+        to: ipBlocks(v, h, o.openai.cidrs),
+        ports: [tcp(https)],
+      }),
+      h.when(o.telemetry.enabled, {
+        to: [namespaceNamed(v.network.monitoringNamespace)],
+        ports: [tcp(o.telemetry.port)],
+      }),
+    ],
+  });
+};
+
+/**
+ * Ollama answers only OpenWebUI (and pods labelled like it) and calls nobody: models come from the read-only cache.
+ * It serves no metrics, so monitoring is not admitted either.
+ */
+const ollama = (v: TenantValues, h: Helpers, c: "ollama-standard" | "ollama-premium") =>
+  policy(v, h, c, {
+    podSelector: component(c).podSelector,
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [component("openwebui")], ports: [tcp(ports.ollama)] }],
+  });
+
+export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
+  defaultDeny(v, h),
+  allowDns(v, h),
+  openwebui(v, h),
+  h.when(hasStandard(v, h), ollama(v, h, "ollama-standard")),
+  h.when(hasPremium(v, h), ollama(v, h, "ollama-premium")),
+];

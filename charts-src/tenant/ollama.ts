@@ -1,0 +1,168 @@
+import { modelCacheStorageClass, type NodeTier } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { modelCacheMountPath } from "../lib/model-cache.js";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import { tierScheduling, zoneSpread } from "../lib/scheduling.js";
+import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
+import { poolNodeLabels } from "../nodepools/node-labels.js";
+import {
+  modelCacheVolume,
+  names,
+  namespaced,
+  objectLabels,
+  podLabels,
+  ports,
+  selectorLabels,
+  tenantNamespace,
+} from "./identity.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * The shape both Ollama tiers share: a non-root server (uid 1000) with a read-only root filesystem, HOME and /tmp on
+ * emptyDir, models read from the platform's shared cache mounted read-only (a new pod never downloads a model), and
+ * no Service links (Kubernetes would otherwise inject OLLAMA_*-looking variables for the Services).
+ *
+ * Readiness is model-specific: an exec probe runs the image's own `ollama show <model>` (no shell involved), which
+ * fails until the tier's model is present in the cache and readable. `/api/tags` would only prove that the server
+ * answers, which the startup and liveness probes (`/api/version`) already do.
+ */
+
+const ollamaIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
+/** Nominal size of the cache volume: EFS is elastic, but a claim must request something. */
+const cacheNominalSize = "1Gi";
+
+export type OllamaWorkload = "ollama-standard" | "ollama-premium";
+
+/** What differs between the tiers. */
+export interface OllamaTier {
+  workload: OllamaWorkload;
+  nodeTier: NodeTier;
+  /** Pool name, as on the pool's nodes. */
+  pool: string;
+  settings: {
+    model: string;
+    keepAlive: string;
+    numParallel: number;
+    maxLoadedModels: number;
+  };
+  resources: unknown;
+  /** Pod-spec fields of this tier only (grace period, ...). */
+  podExtras?: Record<string, unknown>;
+  /** Container fields of this tier only (lifecycle, ...). */
+  containerExtras?: Record<string, unknown>;
+}
+
+export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => {
+  const selector = selectorLabels(h, t.workload);
+  const scratch = scratchDirs([
+    { name: "tmp", mountPath: "/tmp", sizeLimit: "1Gi" },
+    { name: "home", mountPath: "/home/ollama", sizeLimit: "256Mi" },
+  ]);
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: namespaced(v, h, t.workload, t.workload),
+    spec: {
+      // No replicas: the HPA (standard) or KEDA (premium) owns the count; a value here would fight them on upgrade.
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: podLabels(v, h, t.workload, t.workload) },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(ollamaIdentity),
+          ...tierScheduling(t.nodeTier, poolNodeLabels(t.pool, t.nodeTier)),
+          topologySpreadConstraints: zoneSpread(selector),
+          ...t.podExtras,
+          containers: [
+            {
+              name: "ollama",
+              image: imageRef(v.ollama.image),
+              imagePullPolicy: v.ollama.image.pullPolicy,
+              ports: [{ name: "http", containerPort: ports.ollama, protocol: "TCP" }],
+              env: [
+                { name: "OLLAMA_HOST", value: `0.0.0.0:${ports.ollama}` },
+                { name: "OLLAMA_MODELS", value: modelCacheMountPath },
+                { name: "HOME", value: "/home/ollama" },
+                // The cache is read-only and shared: never prune blobs another tenant's model may use.
+                { name: "OLLAMA_NOPRUNE", value: "true" },
+                { name: "OLLAMA_KEEP_ALIVE", value: t.settings.keepAlive },
+                { name: "OLLAMA_NUM_PARALLEL", value: `${t.settings.numParallel}` },
+                { name: "OLLAMA_MAX_LOADED_MODELS", value: `${t.settings.maxLoadedModels}` },
+              ],
+              resources: t.resources,
+              securityContext: restrictedContainerSecurityContext(),
+              startupProbe: httpProbe("/api/version", "http", { periodSeconds: 5, failureThreshold: 60 }),
+              readinessProbe: execProbe(["ollama", "show", t.settings.model], {
+                periodSeconds: 15,
+                failureThreshold: 3,
+              }),
+              livenessProbe: httpProbe("/api/version", "http", { periodSeconds: 20, failureThreshold: 3 }),
+              ...t.containerExtras,
+              volumeMounts: [
+                { name: "model-cache", mountPath: modelCacheMountPath, readOnly: true },
+                ...scratch.mounts,
+              ],
+            },
+          ],
+          volumes: [
+            { name: "model-cache", persistentVolumeClaim: { claimName: names.modelCache, readOnly: true } },
+            ...scratch.volumes,
+          ],
+        },
+      },
+    },
+  };
+};
+
+export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkload) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: namespaced(v, h, workload, workload),
+  spec: {
+    type: "ClusterIP",
+    selector: selectorLabels(h, workload),
+    ports: [{ name: "http", port: ports.ollama, targetPort: "http", protocol: "TCP" }],
+  },
+});
+
+/**
+ * The tenant's window onto the shared model cache: a PersistentVolume (cluster-scoped, named after the tenant) on
+ * the platform's EFS access point, read-only and retained, pre-bound to the tenant's claim so that no other
+ * namespace can bind it; and that claim.
+ */
+export const modelCacheTemplate = (v: TenantValues, h: Helpers) => [
+  {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: modelCacheVolume(v), labels: objectLabels(v, h, "model-cache") },
+    spec: {
+      capacity: { storage: cacheNominalSize },
+      accessModes: ["ReadOnlyMany"],
+      volumeMode: "Filesystem",
+      persistentVolumeReclaimPolicy: "Retain",
+      storageClassName: modelCacheStorageClass,
+      claimRef: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        namespace: tenantNamespace(v),
+        name: names.modelCache,
+      },
+      csi: { driver: "efs.csi.aws.com", volumeHandle: v.ollama.modelCache.volumeHandle, readOnly: true },
+    },
+  },
+  {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: namespaced(v, h, names.modelCache, "model-cache"),
+    spec: {
+      accessModes: ["ReadOnlyMany"],
+      volumeMode: "Filesystem",
+      storageClassName: modelCacheStorageClass,
+      volumeName: modelCacheVolume(v),
+      resources: { requests: { storage: cacheNominalSize } },
+    },
+  },
+];

@@ -1,0 +1,192 @@
+import { labels } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import { requireNodeLabels, zoneSpread } from "../lib/scheduling.js";
+import { httpProbe, imageRef } from "../lib/workload.js";
+import { priorityClasses } from "../lib/conventions.js";
+import { hasPremium, hasStandard, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
+import { secretEnv, tenantSecrets } from "./secrets.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * OpenWebUI: non-root (uid 1000) with a read-only root filesystem (HOME, /tmp and the data directory are volumes),
+ * on standard CPU nodes only, for every tier: required node affinity to the standard node tier and no toleration of
+ * the GPU taint. Every secret comes from the tenant's ExternalSecrets; several replicas are allowed only with the
+ * shared setup (Postgres, Redis, pgvector, a ReadWriteMany volume), which the values schema enforces.
+ */
+
+const dataDir = "/app/backend/data";
+const openwebuiIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
+
+const ollamaUrl = (workload: string) => `http://${workload}:${ports.ollama}`;
+
+/** OLLAMA_BASE_URLS: the tier's own Ollama Services, standard first. */
+const ollamaBaseUrls = (v: TenantValues, h: Helpers) =>
+  h.when(
+    h.eq(v.tenant.tier, "both"),
+    `${ollamaUrl(names.ollamaStandard)};${ollamaUrl(names.ollamaPremium)}`,
+    h.when(h.eq(v.tenant.tier, "standard"), ollamaUrl(names.ollamaStandard), ollamaUrl(names.ollamaPremium)),
+  );
+
+/** The cold-start banner, as OpenWebUI's WEBUI_BANNERS JSON (the text cannot hold quotes or backslashes). */
+const coldStartBanner = (v: TenantValues) =>
+  `[{"id":"llmcharts-premium-cold-start","type":"info","title":"","content":"${v.openwebui.coldStartBanner.text}","dismissible":true,"timestamp":0}]`;
+
+const usesTls = (v: TenantValues, h: Helpers) =>
+  h.or(h.eq(v.exposure.type, "gateway"), h.isSet(v.exposure.ingress.tlsSecretName));
+
+const env = (v: TenantValues, h: Helpers) => {
+  const o = v.openwebui;
+  const value = (name: string, val: string) => ({ name, value: val });
+  return [
+    value("HOME", "/home/openwebui"),
+    value("DATA_DIR", dataDir),
+    value("WEBUI_URL", h.when(usesTls(v, h), `https://${v.exposure.host}`, `http://${v.exposure.host}`)),
+    secretEnv("WEBUI_SECRET_KEY", tenantSecrets.webuiSecretKey),
+    // Egress is denied by default: no update checks or analytics calls that would only time out.
+    value("ENABLE_VERSION_UPDATE_CHECK", "false"),
+    value("ANONYMIZED_TELEMETRY", "false"),
+    value("SCARF_NO_ANALYTICS", "true"),
+    value("DO_NOT_TRACK", "true"),
+    value("ENABLE_OLLAMA_API", "true"),
+    value("OLLAMA_BASE_URLS", ollamaBaseUrls(v, h)),
+    value("DEFAULT_MODELS", h.when(hasStandard(v, h), v.ollama.standard.model, v.ollama.premium.model)),
+    value("VECTOR_DB", o.vectorDb),
+    h.when(h.eq(o.database.type, "postgres"), secretEnv("DATABASE_URL", tenantSecrets.databaseUrl)),
+    h.when(o.redis.enabled, secretEnv("REDIS_URL", tenantSecrets.redisUrl)),
+    h.when(o.redis.enabled, secretEnv("WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
+    h.when(o.redis.enabled, value("ENABLE_WEBSOCKET_SUPPORT", "true")),
+    h.when(o.redis.enabled, value("WEBSOCKET_MANAGER", "redis")),
+    value("ENABLE_OPENAI_API", `${o.openai.enabled}`),
+    h.when(o.openai.enabled, value("OPENAI_API_BASE_URL", o.openai.baseUrl)),
+    h.when(o.openai.enabled, secretEnv("OPENAI_API_KEY", tenantSecrets.openaiApiKey)),
+    h.when(o.oidc.enabled, value("ENABLE_OAUTH_SIGNUP", `${o.oidc.allowSignup}`)),
+    h.when(o.oidc.enabled, value("OPENID_PROVIDER_URL", o.oidc.providerUrl)),
+    h.when(o.oidc.enabled, value("OAUTH_CLIENT_ID", o.oidc.clientId)),
+    h.when(o.oidc.enabled, secretEnv("OAUTH_CLIENT_SECRET", tenantSecrets.oidcClientSecret)),
+    h.when(o.oidc.enabled, value("OAUTH_PROVIDER_NAME", o.oidc.providerName)),
+    h.when(o.oidc.enabled, value("OAUTH_SCOPES", o.oidc.scopes)),
+    h.when(o.telemetry.enabled, value("ENABLE_OTEL", "true")),
+    h.when(o.telemetry.enabled, value("ENABLE_OTEL_METRICS", "true")),
+    h.when(o.telemetry.enabled, value("OTEL_EXPORTER_OTLP_ENDPOINT", `http://${o.telemetry.host}:${o.telemetry.port}`)),
+    h.when(o.telemetry.enabled, value("OTEL_EXPORTER_OTLP_INSECURE", "true")),
+    h.when(o.telemetry.enabled, value("OTEL_SERVICE_NAME", "openwebui")),
+    h.when(
+      o.telemetry.enabled,
+      value(
+        "OTEL_RESOURCE_ATTRIBUTES",
+        `${labels.tenant}=${v.tenant.name},${labels.tier}=${v.tenant.tier},${labels.costCentre}=${v.tenant.costCentre}`,
+      ),
+    ),
+    h.when(h.and(hasPremium(v, h), o.coldStartBanner.enabled), value("WEBUI_BANNERS", coldStartBanner(v))),
+  ];
+};
+
+export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
+  const o = v.openwebui;
+  const selector = selectorLabels(h, names.openwebui);
+  const scratch = scratchDirs([
+    { name: "tmp", mountPath: "/tmp", sizeLimit: "2Gi" },
+    { name: "home", mountPath: "/home/openwebui", sizeLimit: "256Mi" },
+  ]);
+  const rwo = h.and(o.persistence.enabled, h.eq(o.persistence.accessMode, "ReadWriteOnce"));
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: namespaced(v, h, names.openwebui, "openwebui"),
+    spec: {
+      // With the HPA on, it owns the count.
+      replicas: h.when(h.not(o.autoscaling.enabled), o.replicas),
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: selector },
+      // A ReadWriteOnce volume attaches to one node: the old pod must go before the new one can mount it.
+      strategy: h.when(
+        rwo,
+        { type: "Recreate" },
+        { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      ),
+      template: {
+        metadata: { labels: podLabels(v, h, names.openwebui, "openwebui") },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(openwebuiIdentity),
+          affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+          priorityClassName: priorityClasses.standard,
+          topologySpreadConstraints: zoneSpread(selector),
+          containers: [
+            {
+              name: "openwebui",
+              image: imageRef(o.image),
+              imagePullPolicy: o.image.pullPolicy,
+              ports: [
+                { name: "http", containerPort: ports.openwebui, protocol: "TCP" },
+                h.when(o.serviceMonitor.enabled, {
+                  name: "metrics",
+                  containerPort: o.serviceMonitor.port,
+                  protocol: "TCP",
+                }),
+              ],
+              env: env(v, h),
+              resources: o.resources,
+              securityContext: restrictedContainerSecurityContext(),
+              // First start runs database migrations: allow five minutes.
+              startupProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
+              readinessProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 3 }),
+              livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),
+              volumeMounts: [{ name: "data", mountPath: dataDir }, ...scratch.mounts],
+            },
+          ],
+          volumes: [
+            h.when(
+              o.persistence.enabled,
+              { name: "data", persistentVolumeClaim: { claimName: names.openwebuiData } },
+              { name: "data", emptyDir: { sizeLimit: o.persistence.size } },
+            ),
+            ...scratch.volumes,
+          ],
+        },
+      },
+    },
+  };
+};
+
+export const openwebuiService = (v: TenantValues, h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: namespaced(v, h, names.openwebui, "openwebui"),
+  spec: {
+    type: "ClusterIP",
+    selector: selectorLabels(h, names.openwebui),
+    ports: [
+      { name: "http", port: ports.openwebuiService, targetPort: "http", protocol: "TCP" },
+      h.when(v.openwebui.serviceMonitor.enabled, {
+        name: "metrics",
+        port: v.openwebui.serviceMonitor.port,
+        targetPort: "metrics",
+        protocol: "TCP",
+      }),
+    ],
+  },
+});
+
+/** The data directory's claim, kept on uninstall: it holds the tenant's chats and uploads. */
+export const openwebuiDataClaim = (v: TenantValues, h: Helpers) => {
+  const p = v.openwebui.persistence;
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: namespaced(v, h, names.openwebuiData, "openwebui", { "helm.sh/resource-policy": "keep" }),
+    spec: {
+      accessModes: [p.accessMode],
+      storageClassName: h.when(h.isSet(p.storageClass), p.storageClass),
+      resources: { requests: { storage: p.size } },
+    },
+  };
+};
+
+export const openwebuiTemplate = (v: TenantValues, h: Helpers) => [
+  openwebuiDeployment(v, h),
+  openwebuiService(v, h),
+  h.when(v.openwebui.persistence.enabled, openwebuiDataClaim(v, h)),
+];

@@ -1,0 +1,134 @@
+import type { Helpers } from "../lib/engine/index.js";
+import {
+  type Component,
+  hasPremium,
+  hasStandard,
+  names,
+  namespaced,
+  selectorLabels,
+  tenantNamespace,
+} from "./identity.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * How the workloads scale and what disruption they tolerate. OpenWebUI: an optional CPU HPA. Standard Ollama: a CPU
+ * HPA that doubles at once and halves per minute after a minute of calm. Premium Ollama: no HPA of ours; KEDA owns
+ * it, waking it from zero on this tenant's own OpenWebUI traffic (and, optionally, in business hours). Every
+ * workload has a PDB allowing one pod down at a time, so node drains and consolidation can always proceed.
+ */
+
+const deploymentRef = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name });
+
+const cpuTarget = (percent: number) => [
+  { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: percent } } },
+];
+
+/** Standard Ollama's scaling behaviour: up +100% every 15 s with no delay, down −50% per minute after 60 s. */
+const standardBehavior = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: "Max",
+    policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 60,
+    policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
+  },
+};
+
+const podDisruptionBudget = (v: TenantValues, h: Helpers, workload: string, component: Component) => ({
+  apiVersion: "policy/v1",
+  kind: "PodDisruptionBudget",
+  metadata: namespaced(v, h, workload, component),
+  spec: {
+    // One pod down at a time; never "minAvailable: 1", which would block every drain of a single-replica workload.
+    maxUnavailable: 1,
+    selector: { matchLabels: selectorLabels(h, workload) },
+  },
+});
+
+const openwebuiAutoscaler = (v: TenantValues, h: Helpers) => {
+  const a = v.openwebui.autoscaling;
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: namespaced(v, h, names.openwebui, "openwebui"),
+    spec: {
+      scaleTargetRef: deploymentRef(names.openwebui),
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: cpuTarget(a.targetCPUUtilizationPercentage),
+    },
+  };
+};
+
+const standardAutoscaler = (v: TenantValues, h: Helpers) => {
+  const a = v.ollama.standard.autoscaling;
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: namespaced(v, h, names.ollamaStandard, "ollama-standard"),
+    spec: {
+      scaleTargetRef: deploymentRef(names.ollamaStandard),
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: cpuTarget(a.targetCPUUtilizationPercentage),
+      behavior: standardBehavior,
+    },
+  };
+};
+
+/**
+ * The wake-up signal: requests per second reaching this tenant's OpenWebUI Service, filtered on this tenant's
+ * namespace, so no other tenant's traffic ever wakes (or keeps awake) this tenant's GPUs. `or vector(0)` makes
+ * "no traffic yet" a zero instead of an empty answer.
+ */
+export const premiumWakeQuery = (v: TenantValues): string => {
+  const s = v.ollama.premium.scaling;
+  return `sum(rate(${s.metric}{${s.namespaceLabel}="${tenantNamespace(v)}",${s.serviceLabel}="${names.openwebui}"}[2m])) or vector(0)`;
+};
+
+const premiumScaledObject = (v: TenantValues, h: Helpers) => {
+  const s = v.ollama.premium.scaling;
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: namespaced(v, h, names.ollamaPremium, "ollama-premium"),
+    spec: {
+      scaleTargetRef: deploymentRef(names.ollamaPremium),
+      pollingInterval: s.pollingInterval,
+      cooldownPeriod: s.cooldownPeriod,
+      minReplicaCount: 0,
+      maxReplicaCount: s.maxReplicas,
+      triggers: [
+        {
+          type: "prometheus",
+          metadata: {
+            serverAddress: v.monitoring.prometheusUrl,
+            query: premiumWakeQuery(v),
+            threshold: s.threshold,
+            activationThreshold: s.activationThreshold,
+          },
+        },
+        h.when(s.cron.enabled, {
+          type: "cron",
+          metadata: {
+            timezone: s.cron.timezone,
+            start: s.cron.start,
+            end: s.cron.end,
+            desiredReplicas: `${s.cron.desiredReplicas}`,
+          },
+        }),
+      ],
+    },
+  };
+};
+
+export const scalingTemplate = (v: TenantValues, h: Helpers) => [
+  h.when(v.openwebui.autoscaling.enabled, openwebuiAutoscaler(v, h)),
+  podDisruptionBudget(v, h, names.openwebui, "openwebui"),
+  h.when(hasStandard(v, h), standardAutoscaler(v, h)),
+  h.when(hasStandard(v, h), podDisruptionBudget(v, h, names.ollamaStandard, "ollama-standard")),
+  h.when(hasPremium(v, h), premiumScaledObject(v, h)),
+  h.when(hasPremium(v, h), podDisruptionBudget(v, h, names.ollamaPremium, "ollama-premium")),
+];

@@ -1,0 +1,86 @@
+import { tenantSecretPrefix } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { names, namespaced } from "./identity.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * The tenant's secrets, read from AWS Secrets Manager by External Secrets with the tenant's own IAM role: a
+ * ServiceAccount carrying the role, a SecretStore in the tenant namespace that authenticates as it (never a
+ * ClusterSecretStore, which would read with the platform's identity), and one ExternalSecret per secret, each under
+ * the tenant's prefix llmcharts/tenants/<name>/. No secret value ever passes through the values.
+ */
+
+export interface TenantSecret {
+  /** Kubernetes Secret (and ExternalSecret) name. */
+  secret: string;
+  /** Key in the Secret: the environment variable it becomes. */
+  key: string;
+  /** Name under the tenant's prefix in Secrets Manager. */
+  remote: string;
+}
+
+export const tenantSecrets = {
+  webuiSecretKey: { secret: "openwebui-secret-key", key: "WEBUI_SECRET_KEY", remote: "webui-secret-key" },
+  databaseUrl: { secret: "openwebui-database-url", key: "DATABASE_URL", remote: "database-url" },
+  redisUrl: { secret: "openwebui-redis-url", key: "REDIS_URL", remote: "redis-url" },
+  openaiApiKey: { secret: "openwebui-openai-api-key", key: "OPENAI_API_KEY", remote: "openai-api-key" },
+  oidcClientSecret: {
+    secret: "openwebui-oidc-client-secret",
+    key: "OAUTH_CLIENT_SECRET",
+    remote: "oidc-client-secret",
+  },
+} as const satisfies Record<string, TenantSecret>;
+
+/** An environment variable read from one of the tenant's secrets. */
+export const secretEnv = (name: string, s: TenantSecret) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
+});
+
+const serviceAccount = (v: TenantValues, h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: namespaced(v, h, names.secretsReader, "secrets", { "eks.amazonaws.com/role-arn": v.secrets.roleArn }),
+  // Only External Secrets uses it, through the TokenRequest API; no pod mounts its token.
+  automountServiceAccountToken: false,
+});
+
+const secretStore = (v: TenantValues, h: Helpers) => ({
+  apiVersion: "external-secrets.io/v1",
+  kind: "SecretStore",
+  metadata: namespaced(v, h, names.secretStore, "secrets"),
+  spec: {
+    provider: {
+      aws: {
+        service: "SecretsManager",
+        region: v.secrets.region,
+        auth: { jwt: { serviceAccountRef: { name: names.secretsReader } } },
+      },
+    },
+  },
+});
+
+const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret) => ({
+  apiVersion: "external-secrets.io/v1",
+  kind: "ExternalSecret",
+  metadata: namespaced(v, h, s.secret, "secrets"),
+  spec: {
+    refreshInterval: v.secrets.refreshInterval,
+    secretStoreRef: { kind: "SecretStore", name: names.secretStore },
+    target: { name: s.secret, creationPolicy: "Owner", deletionPolicy: "Retain" },
+    data: [{ secretKey: s.key, remoteRef: { key: `${tenantSecretPrefix(v.tenant.name)}${s.remote}` } }],
+  },
+});
+
+export const secretsTemplate = (v: TenantValues, h: Helpers) => {
+  const o = v.openwebui;
+  return [
+    serviceAccount(v, h),
+    secretStore(v, h),
+    externalSecret(v, h, tenantSecrets.webuiSecretKey),
+    h.when(h.eq(o.database.type, "postgres"), externalSecret(v, h, tenantSecrets.databaseUrl)),
+    h.when(o.redis.enabled, externalSecret(v, h, tenantSecrets.redisUrl)),
+    h.when(o.openai.enabled, externalSecret(v, h, tenantSecrets.openaiApiKey)),
+    h.when(o.oidc.enabled, externalSecret(v, h, tenantSecrets.oidcClientSecret)),
+  ];
+};

@@ -1,0 +1,63 @@
+import { labels } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
+import { requireNodeLabels } from "../lib/scheduling.js";
+import { imageRef } from "../lib/workload.js";
+import { hasPremium, hasStandard, names, namespaced, ports, tenantLabels } from "./identity.js";
+import type { TenantValues } from "./values.js";
+
+/**
+ * `helm test`: a Pod that calls OpenWebUI's /health and each Ollama's /api/version the way OpenWebUI does. It carries
+ * OpenWebUI's component label, so the tenant's real NetworkPolicies decide whether the calls go through (a broken
+ * policy fails the test), but not OpenWebUI's name label, so no Service, PDB or autoscaler ever selects it. One
+ * container per check (they run side by side; the Pod succeeds only if every one does), each running wget directly.
+ */
+
+const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
+
+const check = (v: TenantValues, name: string, url: string) => ({
+  name,
+  image: imageRef(v.tests.image),
+  imagePullPolicy: v.tests.image.pullPolicy,
+  command: ["wget", "-q", "-T", "10", "-O", "/dev/null", url],
+  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+  securityContext: restrictedContainerSecurityContext(),
+});
+
+const testPod = (v: TenantValues, h: Helpers) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: {
+    ...namespaced(v, h, names.test, "openwebui", {
+      "helm.sh/hook": "test",
+      "helm.sh/hook-delete-policy": "before-hook-creation",
+    }),
+    labels: {
+      "app.kubernetes.io/name": names.test,
+      "app.kubernetes.io/instance": h.release.name,
+      "app.kubernetes.io/managed-by": "Helm",
+      [labels.component]: "openwebui",
+      ...tenantLabels(v),
+    },
+  },
+  spec: {
+    restartPolicy: "Never",
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: restrictedPodSecurityContext(nobody),
+    affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+    containers: [
+      check(v, "openwebui-health", `http://${names.openwebui}:${ports.openwebuiService}/health`),
+      h.when(
+        hasStandard(v, h),
+        check(v, "ollama-standard-version", `http://${names.ollamaStandard}:${ports.ollama}/api/version`),
+      ),
+      h.when(
+        h.and(hasPremium(v, h), v.tests.checkPremium),
+        check(v, "ollama-premium-version", `http://${names.ollamaPremium}:${ports.ollama}/api/version`),
+      ),
+    ],
+  },
+});
+
+export const testsTemplate = (v: TenantValues, h: Helpers) => [h.when(v.tests.enabled, testPod(v, h))];

@@ -1,0 +1,558 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { tiers } from "../lib/conventions.js";
+import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
+import { imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
+
+import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+
+/** Tiers that run premium (GPU) Ollama, and those that run standard (CPU) Ollama. */
+export const premiumTiers = tiers.filter((t) => t !== "standard");
+export const standardTiers = tiers.filter((t) => t !== "premium");
+
+const ipv4 = "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+const cidrPattern = `^${ipv4}/([0-9]|[12][0-9]|3[0-2])$`;
+const hostPattern = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]([-a-z0-9]*[a-z0-9])?$";
+const serviceHostPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+const labelValuePattern = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
+
+const cidrs = (description: string, def: string[] = []) =>
+  Type.Array(Type.String({ pattern: cidrPattern, description: "An IPv4 CIDR such as 10.20.0.0/16." }), {
+    description,
+    default: def,
+    maxItems: 20,
+    uniqueItems: true,
+  });
+
+const port = (description: string, def: number) =>
+  Type.Integer({ description, default: def, minimum: 1, maximum: 65535 });
+
+const ollamaModel = (description: string, def: string) =>
+  Type.String({
+    description,
+    default: def,
+    maxLength: 100,
+    pattern: "^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9._-]+)?$",
+  });
+
+/** Ollama's runtime settings, first-class per tier (they are environment variables of the server). */
+const ollamaTuning = (keepAlive: string, numParallel: number, maxLoadedModels: number) => ({
+  keepAlive: Type.String({
+    description: "OLLAMA_KEEP_ALIVE: how long a model stays in memory after its last request (e.g. 30m; -1 forever).",
+    default: keepAlive,
+    pattern: "^(-1|0|([0-9]+(ms|s|m|h))+)$",
+  }),
+  numParallel: Type.Integer({
+    description: "OLLAMA_NUM_PARALLEL: requests each loaded model serves at once.",
+    default: numParallel,
+    minimum: 1,
+    maximum: 64,
+  }),
+  maxLoadedModels: Type.Integer({
+    description: "OLLAMA_MAX_LOADED_MODELS: models held in memory at once.",
+    default: maxLoadedModels,
+    minimum: 1,
+    maximum: 16,
+  }),
+});
+
+const openwebui = strictObject(
+  "OpenWebUI, the tenant's chat front end (runs on standard CPU nodes for every tier).",
+  {
+    image: imageValues("OpenWebUI image.", "ghcr.io/open-webui/open-webui", "v0.7.2"),
+    replicas: Type.Integer({
+      description:
+        "Replicas when autoscaling is off. More than 1 requires Postgres, Redis, pgvector and a ReadWriteMany volume.",
+      default: 1,
+      minimum: 1,
+      maximum: 20,
+    }),
+    autoscaling: strictObject("HorizontalPodAutoscaler on CPU (requires the multi-replica setup, as replicas > 1).", {
+      enabled: Type.Boolean({
+        description: "Scale OpenWebUI with an HPA instead of a fixed replica count.",
+        default: false,
+      }),
+      minReplicas: Type.Integer({ description: "Fewest replicas.", default: 2, minimum: 1, maximum: 20 }),
+      maxReplicas: Type.Integer({
+        description: "Most replicas (at least minReplicas).",
+        default: 6,
+        minimum: 1,
+        maximum: 20,
+      }),
+      targetCPUUtilizationPercentage: Type.Integer({
+        description: "Average CPU use, in percent of requests, the HPA aims for.",
+        default: 70,
+        minimum: 10,
+        maximum: 100,
+      }),
+    }),
+    resources: resourceValues("OpenWebUI container resources.", {
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { cpu: "2", memory: "4Gi" },
+    }),
+    persistence: strictObject("The data directory /app/backend/data (uploads, SQLite, local vector store, caches).", {
+      enabled: Type.Boolean({
+        description: "Keep the data directory on a PersistentVolumeClaim (kept on uninstall); off means emptyDir.",
+        default: true,
+      }),
+      accessMode: choice(
+        ["ReadWriteOnce", "ReadWriteMany"],
+        "ReadWriteOnce (EBS, one replica) or ReadWriteMany (EFS, shared by every replica).",
+        "ReadWriteOnce",
+      ),
+      storageClass: Type.String({
+        description:
+          "StorageClass of the claim; empty for the cluster default (a ReadWriteMany claim needs an EFS class).",
+        default: "",
+        maxLength: 63,
+        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+      }),
+      size: quantity("Size of the claim.", "10Gi"),
+    }),
+    database: strictObject("Where OpenWebUI keeps its data.", {
+      type: choice(
+        ["sqlite", "postgres"],
+        "sqlite (a file in the data directory, one replica only) or postgres (DATABASE_URL from the tenant's secret database-url).",
+        "sqlite",
+      ),
+      cidrs: cidrs("Network ranges of the Postgres server (egress is denied elsewhere)."),
+      port: port("Postgres port.", 5432),
+    }),
+    redis: strictObject("Redis for websockets and shared state across replicas.", {
+      enabled: Type.Boolean({
+        description: "Use Redis (REDIS_URL from the tenant's secret redis-url) as websocket manager.",
+        default: false,
+      }),
+      cidrs: cidrs("Network ranges of the Redis server."),
+      port: port("Redis port.", 6379),
+    }),
+    vectorDb: choice(
+      ["chroma", "pgvector"],
+      "Vector store: chroma (local files, one replica only) or pgvector (in the Postgres database).",
+      "chroma",
+    ),
+    oidc: strictObject("Single sign-on through an OpenID Connect provider.", {
+      enabled: Type.Boolean({ description: "Sign users in through OIDC.", default: false }),
+      providerUrl: Type.String({
+        description: "The provider's discovery document, https://…/.well-known/openid-configuration.",
+        default: "",
+        maxLength: 300,
+        pattern: '^(https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\\s"\\\\]*)?/\\.well-known/openid-configuration)?$',
+      }),
+      clientId: Type.String({
+        description: "OAuth client id (the client secret comes from the tenant's secret oidc-client-secret).",
+        default: "",
+        maxLength: 200,
+        pattern: "^[A-Za-z0-9._:@/-]*$",
+      }),
+      providerName: Type.String({
+        description: "Name on the sign-in button.",
+        default: "SSO",
+        pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$",
+      }),
+      scopes: Type.String({
+        description: "Scopes requested, space-separated.",
+        default: "openid email profile",
+        pattern: "^[A-Za-z0-9_:./-]+( [A-Za-z0-9_:./-]+)*$",
+      }),
+      allowSignup: Type.Boolean({ description: "Create an account on a user's first OIDC sign-in.", default: true }),
+      cidrs: cidrs("Network ranges of the provider, reached on port 443 (0.0.0.0/0 excludes network.privateCidrs)."),
+    }),
+    openai: strictObject("An OpenAI-compatible upstream next to Ollama.", {
+      enabled: Type.Boolean({
+        description: "Offer the upstream's models (API key from the tenant's secret openai-api-key).",
+        default: false,
+      }),
+      baseUrl: Type.String({
+        description: "Base URL of the OpenAI-compatible API.",
+        default: "https://api.openai.com/v1",
+        maxLength: 300,
+        pattern: '^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\\s"\\\\]*)?$',
+      }),
+      cidrs: cidrs("Network ranges of the upstream, reached on port 443 (0.0.0.0/0 excludes network.privateCidrs)."),
+    }),
+    telemetry: strictObject("OpenTelemetry traces and metrics, pushed over OTLP/gRPC (e.g. to Tempo).", {
+      enabled: Type.Boolean({ description: "Export traces and metrics.", default: false }),
+      host: Type.String({
+        description: "Collector host, a Service in network.monitoringNamespace (e.g. tempo.monitoring.svc).",
+        default: "tempo.monitoring.svc",
+        maxLength: 253,
+        pattern: serviceHostPattern,
+      }),
+      port: port("Collector OTLP/gRPC port.", 4317),
+    }),
+    coldStartBanner: strictObject("A banner in OpenWebUI telling users the premium model may take minutes to wake.", {
+      enabled: Type.Boolean({ description: "Show the banner when the tier includes premium.", default: true }),
+      text: Type.String({
+        description:
+          "Banner text (no double quotes or backslashes). OpenWebUI stores banners on first start; later changes need the admin panel.",
+        default:
+          "The premium model sleeps when idle: the first answer after a pause can take a few minutes while a GPU starts.",
+        minLength: 1,
+        maxLength: 300,
+        pattern: '^[^"\\\\\\x00-\\x1f]+$',
+      }),
+    }),
+    serviceMonitor: strictObject(
+      "A ServiceMonitor for a Prometheus endpoint. Stock OpenWebUI has none (it pushes OTLP, see telemetry); enable only for an image or sidecar that serves one.",
+      {
+        enabled: Type.Boolean({ description: "Create the ServiceMonitor and open the metrics port.", default: false }),
+        port: port("Container port serving Prometheus metrics.", 9464),
+        path: Type.String({ description: "Metrics path.", default: "/metrics", pattern: "^/[A-Za-z0-9/._-]*$" }),
+        interval: duration("Scrape interval.", "30s"),
+      },
+    ),
+  },
+  {
+    allOf: [
+      // Several replicas share nothing local: data in Postgres (pgvector for vectors), websockets through Redis,
+      // files on a ReadWriteMany volume; WEBUI_SECRET_KEY always comes from one shared secret.
+      rule(
+        {
+          anyOf: [nested(["replicas"], { minimum: 2 }), nested(["autoscaling", "enabled"], { const: true })],
+        },
+        {
+          properties: {
+            database: { properties: { type: { const: "postgres" } } },
+            redis: { properties: { enabled: { const: true } } },
+            vectorDb: { const: "pgvector" },
+            persistence: {
+              properties: { enabled: { const: true }, accessMode: { const: "ReadWriteMany" } },
+            },
+          },
+        },
+      ),
+      rule(
+        nested(["persistence", "accessMode"], { const: "ReadWriteMany" }),
+        nested(["persistence", "storageClass"], { minLength: 1 }),
+      ),
+      rule(nested(["vectorDb"], { const: "pgvector" }), nested(["database", "type"], { const: "postgres" })),
+      rule(nested(["database", "type"], { const: "postgres" }), nested(["database", "cidrs"], { minItems: 1 })),
+      rule(nested(["redis", "enabled"], { const: true }), nested(["redis", "cidrs"], { minItems: 1 })),
+      rule(nested(["oidc", "enabled"], { const: true }), {
+        properties: {
+          oidc: { properties: { providerUrl: { minLength: 1 }, clientId: { minLength: 1 }, cidrs: { minItems: 1 } } },
+        },
+      }),
+      rule(nested(["openai", "enabled"], { const: true }), nested(["openai", "cidrs"], { minItems: 1 })),
+      ...notBelow(["autoscaling", "minReplicas"], ["autoscaling", "maxReplicas"], 20),
+    ],
+  },
+);
+
+const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU nodes, premium on GPU nodes.", {
+  image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.13.5"),
+  modelCache: strictObject("The platform's shared model cache on EFS, mounted read-only: pods never download models.", {
+    volumeHandle: Type.String({
+      description: "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills.",
+      default: "fs-0123456789abcdef0::fsap-0123456789abcdef0",
+      pattern: "^fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40}$",
+    }),
+  }),
+  standard: strictObject("Standard Ollama on the CPU pool (tier standard or both).", {
+    model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.2:3b"),
+    resources: resourceValues("Standard Ollama container resources.", {
+      requests: { cpu: "2", memory: "6Gi" },
+      limits: { cpu: "4", memory: "8Gi" },
+    }),
+    autoscaling: strictObject(
+      "HPA on CPU: scales up by 100% every 15 s at once, down by 50% per minute after 60 s.",
+      {
+        minReplicas: Type.Integer({ description: "Fewest replicas.", default: 2, minimum: 1, maximum: 10 }),
+        maxReplicas: Type.Integer({
+          description: "Most replicas (at least minReplicas).",
+          default: 10,
+          minimum: 1,
+          maximum: 20,
+        }),
+        targetCPUUtilizationPercentage: Type.Integer({
+          description: "Average CPU use, in percent of requests, the HPA aims for.",
+          default: 70,
+          minimum: 10,
+          maximum: 100,
+        }),
+      },
+      { allOf: notBelow(["minReplicas"], ["maxReplicas"], 10) },
+    ),
+    ...ollamaTuning("30m", 2, 1),
+  }),
+  premium: strictObject("Premium Ollama on GPU nodes (tier premium or both), scaled to zero by KEDA when idle.", {
+    model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.1:70b"),
+    resources: resourceValues("Premium Ollama container resources (GPUs are set by gpus).", {
+      requests: { cpu: "4", memory: "24Gi" },
+      limits: { cpu: "8", memory: "48Gi" },
+    }),
+    gpus: Type.Integer({ description: "nvidia.com/gpu per pod.", default: 1, minimum: 1, maximum: 8 }),
+    terminationGracePeriodSeconds: Type.Integer({
+      description: "Time a pod gets to finish answers when stopped; spot capacity gives two minutes' notice.",
+      default: 90,
+      minimum: 30,
+      maximum: 600,
+    }),
+    preStopSleepSeconds: Type.Integer({
+      description: "Pause before stopping, so that endpoints drop the pod before it refuses connections.",
+      default: 10,
+      minimum: 1,
+      maximum: 30,
+    }),
+    ...ollamaTuning("1h", 4, 1),
+    scaling: strictObject(
+      "KEDA ScaledObject: from zero on the tenant's own OpenWebUI traffic, back to zero after cooldownPeriod.",
+      {
+        maxReplicas: Type.Integer({ description: "Most premium pods.", default: 2, minimum: 1, maximum: 8 }),
+        cooldownPeriod: Type.Integer({
+          description: "Seconds without activity before scaling back to zero.",
+          default: 1800,
+          minimum: 60,
+          maximum: 86400,
+        }),
+        pollingInterval: Type.Integer({
+          description: "Seconds between checks of the trigger.",
+          default: 30,
+          minimum: 5,
+          maximum: 600,
+        }),
+        metric: Type.String({
+          description:
+            "Prometheus counter of HTTP requests per ingress backend; the query filters it on this tenant's namespace and OpenWebUI Service.",
+          default: "nginx_ingress_controller_requests",
+          pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$",
+        }),
+        namespaceLabel: Type.String({
+          description: "Label of the metric holding the backend's namespace.",
+          default: "exported_namespace",
+          pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
+        }),
+        serviceLabel: Type.String({
+          description: "Label of the metric holding the backend's Service name.",
+          default: "exported_service",
+          pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
+        }),
+        threshold: Type.String({
+          description: "Requests per second per premium pod KEDA aims for.",
+          default: "2",
+          pattern: "^[0-9]+(\\.[0-9]+)?$",
+        }),
+        activationThreshold: Type.String({
+          description: "Requests per second above which the first pod starts.",
+          default: "0",
+          pattern: "^[0-9]+(\\.[0-9]+)?$",
+        }),
+        cron: strictObject("Keep premium warm during business hours (a KEDA cron trigger).", {
+          enabled: Type.Boolean({ description: "Add the business-hours trigger.", default: false }),
+          timezone: Type.String({
+            description: "IANA time zone of start and end.",
+            default: "UTC",
+            pattern: "^(UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]+){1,2})$",
+          }),
+          start: Type.String({
+            description: "Cron expression (5 fields) when business hours start.",
+            default: "0 8 * * 1-5",
+            pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+          }),
+          end: Type.String({
+            description: "Cron expression (5 fields) when business hours end.",
+            default: "0 18 * * 1-5",
+            pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+          }),
+          desiredReplicas: Type.Integer({
+            description: "Premium pods kept during business hours (at most maxReplicas).",
+            default: 1,
+            minimum: 1,
+            maximum: 8,
+          }),
+        }),
+      },
+      { allOf: notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8) },
+    ),
+  }),
+});
+
+export const tenantValues = strictObject(
+  "Values of the tenant chart: one release per customer.",
+  {
+    tenant: strictObject("Who the tenant is; on every object as labels.", {
+      name: dnsLabel(
+        "Tenant name: the namespace is tenant-<name>; unique across the cluster.",
+        "example",
+        tenantNameMaxLength,
+      ),
+      tier: choice(tiers, "standard (CPU models), premium (GPU models) or both.", "standard"),
+      costCentre: Type.String({
+        description: "Cost centre billed for the tenant's resources (a label value).",
+        default: "unassigned",
+        minLength: 1,
+        maxLength: 63,
+        pattern: labelValuePattern,
+      }),
+    }),
+    secrets: strictObject("The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.", {
+      roleArn: Type.String({
+        description:
+          "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets.",
+        default: "arn:aws:iam::123456789012:role/llmcharts-tenant-example",
+        pattern: "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64}$",
+      }),
+      region: Type.String({
+        description: "AWS region of the secrets.",
+        default: "us-east-1",
+        pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
+      }),
+      refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
+    }),
+    quota: strictObject("ResourceQuota of the tenant namespace.", {
+      requestsCpu: Type.Integer({
+        description: "CPU cores all pods may request.",
+        default: 32,
+        minimum: 1,
+        maximum: 1024,
+      }),
+      limitsCpu: Type.Integer({
+        description: "CPU cores all pods' limits may add up to.",
+        default: 64,
+        minimum: 1,
+        maximum: 2048,
+      }),
+      requestsMemoryGi: Type.Integer({
+        description: "Memory (GiB) all pods may request.",
+        default: 128,
+        minimum: 1,
+        maximum: 8192,
+      }),
+      limitsMemoryGi: Type.Integer({
+        description: "Memory (GiB) all pods' limits may add up to.",
+        default: 192,
+        minimum: 1,
+        maximum: 16384,
+      }),
+      pods: Type.Integer({ description: "Most pods.", default: 40, minimum: 1, maximum: 1000 }),
+      persistentVolumeClaims: Type.Integer({
+        description: "Most PersistentVolumeClaims (the chart uses two: data and model cache).",
+        default: 5,
+        minimum: 2,
+        maximum: 100,
+      }),
+      requestsStorageGi: Type.Integer({
+        description: "Storage (GiB) all claims may request.",
+        default: 100,
+        minimum: 2,
+        maximum: 100000,
+      }),
+      gpus: Type.Integer({
+        description: "GPUs all pods may request: 0 on the standard tier, at least premium's gpus per pod otherwise.",
+        default: 0,
+        minimum: 0,
+        maximum: 256,
+      }),
+    }),
+    limitRange: strictObject("Defaults for containers that set no resources (every chart container sets its own).", {
+      defaultRequestCpu: quantity("Default CPU request.", "100m"),
+      defaultRequestMemory: quantity("Default memory request.", "128Mi"),
+      defaultCpu: quantity("Default CPU limit (at least the default request).", "500m"),
+      defaultMemory: quantity("Default memory limit (at least the default request).", "512Mi"),
+    }),
+    network: strictObject("The cluster around the tenant, as its NetworkPolicies see it.", {
+      ingressNamespace: dnsLabel(
+        "Namespace of the ingress controller or Gateway data plane that forwards traffic to OpenWebUI.",
+        "ingress-nginx",
+        63,
+      ),
+      monitoringNamespace: dnsLabel(
+        "Namespace of Prometheus and the OTLP collector (scrapes come from it, telemetry goes to it).",
+        "monitoring",
+        63,
+      ),
+      privateCidrs: cidrs("Cluster and VPC ranges cut out of any 0.0.0.0/0 egress, so it never reaches other pods.", [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+      ]),
+    }),
+    exposure: strictObject("How users reach OpenWebUI.", {
+      type: choice(
+        ["ingress", "gateway"],
+        "ingress (networking.k8s.io/v1 Ingress) or gateway (Gateway API HTTPRoute on a shared Gateway).",
+        "ingress",
+      ),
+      host: Type.String({
+        description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>).",
+        default: "chat.example.com",
+        maxLength: 253,
+        pattern: hostPattern,
+      }),
+      ingress: strictObject("The Ingress (exposure.type ingress).", {
+        className: dnsLabel("IngressClass.", "nginx", 63),
+        tlsSecretName: Type.String({
+          description: "Secret in the tenant namespace holding the TLS certificate; empty for no TLS.",
+          default: "openwebui-tls",
+          maxLength: 253,
+          pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+        }),
+        annotations: Type.Unsafe<Record<string, string>>({
+          type: "object",
+          description: "Annotations of the Ingress (e.g. cert-manager issuer, proxy timeouts for websockets).",
+          default: {},
+          propertyNames: {
+            pattern:
+              "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+          },
+          additionalProperties: { type: "string", maxLength: 1000 },
+        }),
+      }),
+      gateway: strictObject("The shared Gateway the HTTPRoute attaches to (exposure.type gateway).", {
+        name: dnsLabel("Gateway name.", "llmcharts", 63),
+        namespace: dnsLabel("Gateway namespace (it must allow routes from tenant namespaces).", "gateway-system", 63),
+        sectionName: Type.String({
+          description: "Listener of the Gateway to attach to; empty for all.",
+          default: "https",
+          maxLength: 63,
+          pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$",
+        }),
+      }),
+    }),
+    openwebui,
+    ollama,
+    monitoring: strictObject("The cluster's Prometheus (kube-prometheus-stack).", {
+      prometheusUrl: Type.String({
+        description: "Prometheus URL KEDA queries for premium's wake-up signal.",
+        default: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+        maxLength: 300,
+        pattern: '^https?://[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[^\\s"\\\\]*)?$',
+      }),
+      releaseLabel: Type.String({
+        description: "Value of the release label Prometheus selects ServiceMonitors by.",
+        default: "kube-prometheus-stack",
+        maxLength: 63,
+        pattern: labelValuePattern,
+      }),
+    }),
+    tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
+      enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
+      image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),
+      checkPremium: Type.Boolean({
+        description: "Also call premium Ollama (wakes it from zero: allow minutes).",
+        default: false,
+      }),
+    }),
+  },
+  {
+    allOf: [
+      // GPUs are what premium buys: a premium tenant needs GPU quota for at least one pod, a standard one none.
+      rule(nested(["tenant", "tier"], { enum: premiumTiers }), nested(["quota", "gpus"], { minimum: 1 })),
+      rule(nested(["tenant", "tier"], { const: "standard" }), nested(["quota", "gpus"], { const: 0 })),
+      ...Array.from({ length: 7 }, (_, i) => i + 2).map((k) =>
+        rule(
+          {
+            allOf: [
+              nested(["tenant", "tier"], { enum: premiumTiers }),
+              nested(["ollama", "premium", "gpus"], { minimum: k }),
+            ],
+          },
+          nested(["quota", "gpus"], { minimum: k }),
+        ),
+      ),
+    ],
+  },
+);
+
+export type TenantValues = Static<typeof tenantValues>;
