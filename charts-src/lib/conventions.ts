@@ -58,8 +58,15 @@ export const podSecurityLabels = {
 /** AWS Secrets Manager path under which a tenant's secrets live; a tenant may reference nothing else. */
 export const tenantSecretPrefix = (tenant: string): string => `llmcharts/tenants/${tenant}/`;
 
-/** Name of the default-deny NetworkPolicy in every tenant namespace. */
+/** Name of the default-deny NetworkPolicy the platform's Kyverno policy generates (and keeps) in every tenant namespace. */
 export const defaultDenyPolicyName = "default-deny-all";
+
+/**
+ * Name of the tenant release's own default-deny NetworkPolicy. Distinct from the generated one, so Helm and Kyverno
+ * never own the same object (whichever created it first would make the other fail); two deny-all policies deny the
+ * same, and a tenant without the platform is still closed by default.
+ */
+export const tenantDefaultDenyPolicyName = "tenant-default-deny";
 
 /** Namespace that holds the platform's shared pieces (model cache Jobs). */
 export const platformNamespace = "llmcharts-platform";

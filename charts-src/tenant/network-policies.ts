@@ -1,4 +1,4 @@
-import { defaultDenyPolicyName, labels } from "../lib/conventions.js";
+import { labels, tenantDefaultDenyPolicyName } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { type Component, hasPremium, hasStandard, namespaced, ports } from "./identity.js";
 import type { TenantValues } from "./values.js";
@@ -33,7 +33,7 @@ const policy = (v: TenantValues, h: Helpers, name: string, spec: Record<string, 
 
 /** Every pod, nothing in, nothing out. */
 const defaultDeny = (v: TenantValues, h: Helpers) =>
-  policy(v, h, defaultDenyPolicyName, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  policy(v, h, tenantDefaultDenyPolicyName, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 
 /** Name lookups to the cluster DNS, for every pod but Ollama (which calls nobody). */
 const allowDns = (v: TenantValues, h: Helpers) =>
