@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { charts } from "../../charts-src/index.js";
+import { seconds } from "../lib/run.js";
 import { type Fixture, loadFixtures } from "./fixtures.js";
 import type { CheckResult } from "./report.js";
 import { checkCharts } from "./rung-chart.js";
@@ -39,10 +40,12 @@ export const validate = async ({
       valuesFiles.length === 0 ? loadFixtures(root, n) : valuesFiles.map((path) => userFixture(n, path)),
     );
     const results: CheckResult[] = [];
+    let since = Date.now();
     const step = (label: string, rs: CheckResult[]) => {
       results.push(...rs);
       const failed = rs.filter((r) => !r.ok).length;
-      log(`${label}: ${rs.length - failed} passed, ${failed} failed`);
+      log(`${label}: ${rs.length - failed} passed, ${failed} failed (${seconds(Date.now() - since)})`);
+      since = Date.now();
     };
     log(`validating ${names.join(", ")}: ${fixtures.length} values files`);
     step(
