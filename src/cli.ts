@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { generate } from "./generate/generate.js";
+import { registerInstallCommands } from "./install/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { installToolchain } from "./toolchain/install.js";
 import { failureLine, summaryLine } from "./validate/report.js";
@@ -81,6 +82,7 @@ program
   });
 
 registerClusterCommands(program);
+registerInstallCommands(program);
 
 try {
   await program.parseAsync();

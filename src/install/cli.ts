@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { formatReport, summary } from "./report.js";
+import { InstallRun } from "./scenarios.js";
+
+interface TestInstallOptions {
+  kubeconfig?: string;
+  keep?: boolean;
+  name: string;
+  json?: boolean;
+}
+
+/** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json]`. */
+export const registerInstallCommands = (program: Command): Command =>
+  program
+    .command("test-install")
+    .description(
+      "install the generated charts on a real API server (embedded control plane with kwok nodes, or --kubeconfig) " +
+        "and prove them: CRDs, placement by tier, admission and quota, isolation, upgrade/rollback/uninstall, Argo CD parity",
+    )
+    .option("--kubeconfig <path>", "use this cluster instead of starting one (nothing of it is stopped)")
+    .option("--keep", "leave the embedded cluster running afterwards (stop it with: llmcharts cluster down --name N)")
+    .option("--name <name>", "name of the embedded cluster", "test-install")
+    .option("--json", "print the results as JSON")
+    .action(async (opts: TestInstallOptions) => {
+      const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
+      const run = new InstallRun({
+        root: process.cwd(),
+        workDir,
+        clusterName: opts.name,
+        kubeconfig: opts.kubeconfig,
+        log: opts.json ? () => {} : (line) => console.error(line),
+      });
+      // Ctrl-C still tears the cluster down (the components ignore the terminal's signals).
+      const onSignal = () => {
+        void run.teardown().finally(() => {
+          rmSync(workDir, { recursive: true, force: true });
+          process.exit(130);
+        });
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const results = await run.all({ keep: opts.keep });
+        if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
+        else console.log(formatReport(results));
+        if (opts.keep && run.info) {
+          console.log(`cluster "${run.info.name}" kept: export KUBECONFIG=${run.info.kubeconfig}`);
+          console.log(`stop it with: llmcharts cluster down --name ${run.info.name}`);
+        }
+        process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        rmSync(workDir, { recursive: true, force: true });
+      }
+    });

@@ -1,0 +1,40 @@
+/** The releases the install scenarios make: cluster-wide charts and one tenant release per values file. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+/** A tenant release of the install scenarios. */
+export interface TenantRelease {
+  release: string;
+  namespace: string;
+  tenant: string;
+  tier: "standard" | "premium" | "both";
+  valuesFile: string;
+  installed: boolean;
+}
+
+/** The three tenants scenario 2 installs: one per tier. */
+export const installTenantValues = ["standard.yaml", "premium.yaml", "both.yaml"];
+export const lifecycleValues = "lifecycle.yaml";
+
+/** Namespaces other components would have created before the platform chart (monitoring, device plugin). */
+export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin"];
+
+export const nodepoolsRelease = "pools";
+export const platformRelease = "platform";
+/** Release namespace of the cluster-wide charts (nodepools, platform). */
+export const clusterReleaseNamespace = "default";
+
+/** A tenant release from its values file under test/install/values/: release and namespace named after the tenant. */
+export const tenantOf = (root: string, valuesFile: string): TenantRelease => {
+  const values = parse(readFileSync(join(root, "test", "install", "values", valuesFile), "utf8")) ?? {};
+  const tenant = String(values.tenant?.name ?? "example");
+  return {
+    release: tenant,
+    namespace: `tenant-${tenant}`,
+    tenant,
+    tier: values.tenant?.tier ?? "standard",
+    valuesFile: join(root, "test", "install", "values", valuesFile),
+    installed: false,
+  };
+};

@@ -1,0 +1,120 @@
+/**
+ * What a real cluster's node-side machinery does that the embedded control plane has no component for, done by
+ * hand the way that machinery would, in the open:
+ * - a volume provisioner: the EBS/EFS CSI provisioners create a PersistentVolume for each claim; here each claim a
+ *   rendering creates (that names no volume of its own) gets a pre-bound PersistentVolume before the install, so
+ *   the real PV controller binds it and the real scheduler schedules the pods that mount it;
+ * - a kubelet finishing a test Pod: kwok's pod-complete stage completes only Pods owned by a Job, so a bare
+ *   `helm test` Pod would stay Running forever. Once the real scheduler has bound the test Pod to a node and kwok
+ *   has made it Running, its status is set to Succeeded, as the kubelet would when every container exits 0. What it
+ *   proves: the test Pod is admitted (Pod Security, admission policies, quota) and scheduled where it may run, and
+ *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node).
+ */
+import { eventually, type Kube, type KubeObject, sleep } from "./kube.js";
+
+/** The PersistentVolume a provisioner would create for a claim. */
+export const standInVolume = (claim: KubeObject): KubeObject => {
+  const ns = claim.metadata.namespace ?? "default";
+  const name = `pvc-${ns}-${claim.metadata.name}`.slice(0, 253);
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name, labels: { "llmcharts.io/stand-in": "provisioner" } },
+    spec: {
+      capacity: { storage: claim.spec?.resources?.requests?.storage ?? "1Gi" },
+      accessModes: claim.spec?.accessModes ?? ["ReadWriteOnce"],
+      volumeMode: claim.spec?.volumeMode ?? "Filesystem",
+      persistentVolumeReclaimPolicy: "Retain",
+      ...(claim.spec?.storageClassName ? { storageClassName: claim.spec.storageClassName } : {}),
+      claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: claim.metadata.name },
+      hostPath: { path: `/var/lib/llmcharts-stand-in/${ns}/${claim.metadata.name}`, type: "DirectoryOrCreate" },
+    },
+  };
+};
+
+/** Pre-binds a volume to every claim of a rendering that names none; returns the volume names. */
+export const provisionClaims = async (kube: Kube, objects: KubeObject[]): Promise<string[]> => {
+  const claims = objects.filter((o) => o.kind === "PersistentVolumeClaim" && !o.spec?.volumeName);
+  if (claims.length === 0) return [];
+  const volumes = claims.map(standInVolume);
+  await kube.apply(volumes, "llmcharts-stand-in-provisioner");
+  return volumes.map((v) => v.metadata.name);
+};
+
+export interface CompletedTestPod {
+  name: string;
+  node: string;
+  /** False when something else (a kubelet, a kwok stage) finished the Pod before the stand-in did. */
+  byStandIn: boolean;
+}
+
+/**
+ * Completes the `helm test` Pods of a namespace as a kubelet would once their containers exit 0; runs while `helm
+ * test` waits, and stops when `done` settles. A Pod is completed only after it has been Running for `graceMs`
+ * without finishing on its own, so a kwok stage that does complete it is seen (byStandIn false).
+ */
+export const completeTestPods = async (
+  kube: Kube,
+  namespace: string,
+  done: Promise<unknown>,
+  { timeoutMs = 60_000, graceMs = 1500 } = {},
+): Promise<CompletedTestPod[]> => {
+  let finished = false;
+  const settle = () => {
+    finished = true;
+  };
+  done.then(settle, settle);
+  const runningSince = new Map<string, number>();
+  const completed = new Map<string, CompletedTestPod>();
+  const deadline = Date.now() + timeoutMs;
+  while (!finished && Date.now() < deadline) {
+    const pods = await kube.list("pods", namespace).catch(() => [] as KubeObject[]);
+    for (const pod of pods) {
+      const name = pod.metadata.name;
+      const hook = pod.metadata.annotations?.["helm.sh/hook"] ?? "";
+      if (!hook.split(",").includes("test") || !pod.spec?.nodeName || completed.has(name)) continue;
+      if (pod.status?.phase === "Succeeded" && runningSince.has(name)) {
+        completed.set(name, { name, node: pod.spec.nodeName, byStandIn: false });
+        continue;
+      }
+      if (pod.status?.phase !== "Running") continue;
+      const since = runningSince.get(name) ?? Date.now();
+      runningSince.set(name, since);
+      if (Date.now() - since < graceMs) continue;
+      const now = new Date().toISOString();
+      const status = {
+        phase: "Succeeded",
+        conditions: [
+          { type: "Ready", status: "False", reason: "PodCompleted", lastTransitionTime: now },
+          { type: "ContainersReady", status: "False", reason: "PodCompleted", lastTransitionTime: now },
+        ],
+        // biome-ignore lint/suspicious/noExplicitAny: container specs of the live Pod.
+        containerStatuses: pod.spec.containers.map((c: any) => ({
+          name: c.name,
+          image: c.image,
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          started: false,
+          state: { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now } },
+        })),
+      };
+      await eventually(() =>
+        kube.kubectl([
+          "patch",
+          "pod",
+          name,
+          "-n",
+          namespace,
+          "--subresource=status",
+          "--type=merge",
+          "-p",
+          JSON.stringify({ status }),
+        ]),
+      );
+      completed.set(name, { name, node: pod.spec.nodeName, byStandIn: true });
+    }
+    await sleep(200);
+  }
+  return [...completed.values()];
+};
