@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { toolDir } from "../toolchain/cache.js";
-import { tools } from "../toolchain/pins.js";
+import { goTool, toolEtc } from "../toolchain/tools.js";
 
 /**
  * Stages for the kwok controller. The `kwok` binary embeds none: without a `--config` holding some it exits with
@@ -10,12 +9,8 @@ import { tools } from "../toolchain/pins.js";
  * node-heartbeat-with-lease); pods bound to a managed node become Ready and Running (pod-ready), Job pods complete
  * (pod-complete), and deleted pods go away (pod-delete).
  */
-export const kwokConfig = (): string => {
-  const kwok = tools.find((t) => t.name === "kwok");
-  if (!kwok || kwok.kind !== "go") throw new Error("kwok is not pinned");
-  const etc = join(toolDir(kwok.name, kwok.version), "etc");
-  return (kwok.moduleFiles ?? [])
-    .map((file) => readFileSync(join(etc, file.split("/").pop() as string), "utf8").trim())
+export const kwokConfig = (): string =>
+  (goTool("kwok").moduleFiles ?? [])
+    .map((file) => readFileSync(join(toolEtc("kwok"), file.split("/").pop() as string), "utf8").trim())
     .join("\n---\n")
     .concat("\n");
-};

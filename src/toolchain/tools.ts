@@ -24,3 +24,16 @@ export const requireBin = (exe: string): string => {
   if (!existsSync(path)) throw new Error(`${exe} is not installed (${path}); run: npx llmcharts tools install`);
   return path;
 };
+
+/** The pinned Go tool of this name (for the files the installer copied from its module). */
+export const goTool = (name: string): Extract<Tool, { kind: "go" }> => {
+  const tool = tools.find((t) => t.name === name);
+  if (tool?.kind !== "go") throw new Error(`no Go tool "${name}" is pinned (see src/toolchain/pins.ts)`);
+  return tool;
+};
+
+/** Directory holding the files the installer copied from a Go tool's module (`moduleFiles`). */
+export const toolEtc = (name: string): string => {
+  const tool = goTool(name);
+  return join(toolDir(tool.name, tool.version), "etc");
+};

@@ -5,9 +5,7 @@ import { charts as chartSources } from "../../charts-src/index.js";
 import { argoSafetyViolations } from "../generate/argo-safety.js";
 import { chartFiles } from "../generate/chart-files.js";
 import { run } from "../lib/run.js";
-import { toolDir } from "../toolchain/cache.js";
-import { tools } from "../toolchain/pins.js";
-import { requireBin } from "../toolchain/tools.js";
+import { requireBin, toolEtc } from "../toolchain/tools.js";
 import { chartDir, helms } from "./helm.js";
 import type { CheckResult } from "./report.js";
 
@@ -60,9 +58,7 @@ export const checkCharts = async (root: string, charts: string[]): Promise<Check
 
 /** ct shells out to `helm`, `yamllint` and `yamale` by name: give it a PATH holding exactly the pinned ones. */
 const ctLint = async (dirs: string[]) => {
-  const ct = tools.find((t) => t.name === "chart-testing");
-  if (!ct) throw new Error("chart-testing is not pinned");
-  const etc = join(toolDir(ct.name, ct.version), "etc");
+  const etc = toolEtc("chart-testing");
   const bin = mkdtempSync(join(tmpdir(), "llmcharts-ct-"));
   try {
     symlinkSync(requireBin("helm3"), join(bin, "helm"));
