@@ -93,3 +93,25 @@ export const notBelow = (low: readonly string[], high: readonly string[], upTo: 
 
 /** The extended resource of a whole NVIDIA GPU (the device plugin advertises it; quotas count `requests.` of it). */
 export const gpuResource = "nvidia.com/gpu";
+
+/** The fields of an HPA on CPU that every scaled workload offers (one place, so they read alike in every chart). */
+export const cpuAutoscalingFields = (defaults: { min: number; max: number }, minReplicasMaximum = 20) => ({
+  minReplicas: Type.Integer({
+    description: "Fewest replicas.",
+    default: defaults.min,
+    minimum: 1,
+    maximum: minReplicasMaximum,
+  }),
+  maxReplicas: Type.Integer({
+    description: "Most replicas (at least minReplicas).",
+    default: defaults.max,
+    minimum: 1,
+    maximum: 20,
+  }),
+  targetCPUUtilizationPercentage: Type.Integer({
+    description: "Average CPU use, in percent of requests, the HPA aims for.",
+    default: 70,
+    minimum: 10,
+    maximum: 100,
+  }),
+});

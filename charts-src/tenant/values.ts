@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
-import { imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
+import { cpuAutoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
 
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
 
@@ -71,19 +71,7 @@ const openwebui = strictObject(
         description: "Scale OpenWebUI with an HPA instead of a fixed replica count.",
         default: false,
       }),
-      minReplicas: Type.Integer({ description: "Fewest replicas.", default: 2, minimum: 1, maximum: 20 }),
-      maxReplicas: Type.Integer({
-        description: "Most replicas (at least minReplicas).",
-        default: 6,
-        minimum: 1,
-        maximum: 20,
-      }),
-      targetCPUUtilizationPercentage: Type.Integer({
-        description: "Average CPU use, in percent of requests, the HPA aims for.",
-        default: 70,
-        minimum: 10,
-        maximum: 100,
-      }),
+      ...cpuAutoscalingFields({ min: 2, max: 6 }),
     }),
     resources: resourceValues("OpenWebUI container resources.", {
       requests: { cpu: "500m", memory: "1Gi" },
@@ -257,19 +245,7 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
     autoscaling: strictObject(
       "HPA on CPU: scales up by 100% every 15 s at once, down by 50% per minute after 60 s.",
       {
-        minReplicas: Type.Integer({ description: "Fewest replicas.", default: 2, minimum: 1, maximum: 10 }),
-        maxReplicas: Type.Integer({
-          description: "Most replicas (at least minReplicas).",
-          default: 10,
-          minimum: 1,
-          maximum: 20,
-        }),
-        targetCPUUtilizationPercentage: Type.Integer({
-          description: "Average CPU use, in percent of requests, the HPA aims for.",
-          default: 70,
-          minimum: 10,
-          maximum: 100,
-        }),
+        ...cpuAutoscalingFields({ min: 2, max: 10 }, 10),
       },
       { allOf: notBelow(["minReplicas"], ["maxReplicas"], 10) },
     ),
