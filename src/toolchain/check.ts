@@ -33,6 +33,7 @@ const bare = (v: string): string => v.replace(/^v/, "");
 /** Runs each binary of a tool and checks it reports the pinned version. */
 export const checkTool = async (tool: Tool): Promise<BinaryCheck[]> => {
   if (tool.kind === "pypi") return checkPyTool(tool);
+  if (tool.kind === "debian") return [await checkDebianTool(tool)];
   return Promise.all(
     tool.binaries.map(async (b) => {
       const path = binPath(b.exe);
@@ -52,7 +53,7 @@ const checkPyTool = async (tool: Extract<Tool, { kind: "pypi" }>): Promise<Binar
   const python = join(toolDir(tool.name, tool.version), "venv", "bin", "python");
   return Promise.all(
     Object.entries(tool.packages).map(async ([pkg, version]) => {
-      const path = binPath(pkg);
+      const path = binPath(tool.binaries[0]?.exe ?? pkg);
       const base = { tool: tool.name, exe: pkg, pinned: version, path };
       if (!existsSync(path) || !existsSync(python)) return { ...base, found: null, status: "missing" as const };
       const out = await run(python, ["-c", `import importlib.metadata as m; print(m.version("${pkg}"))`]);
@@ -62,8 +63,27 @@ const checkPyTool = async (tool: Extract<Tool, { kind: "pypi" }>): Promise<Binar
   );
 };
 
+/** The version of a Debian package as dpkg knows it, or null when it is not installed. */
+export const debianVersion = async (pkg: string): Promise<string | null> => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format fields, not a template literal.
+  const format = "${db:Status-Status} ${Version}";
+  const out = await run("dpkg-query", ["-W", "-f", format, pkg]);
+  const [status, version] = out.stdout.trim().split(" ");
+  return out.exitCode === 0 && status === "installed" && version ? version : null;
+};
+
+/** A Debian package: installed at exactly the pinned version, with every executable it should provide. */
+const checkDebianTool = async (tool: Extract<Tool, { kind: "debian" }>): Promise<BinaryCheck> => {
+  const found = await debianVersion(tool.name);
+  const path = tool.binaries[0]?.path ?? `/var/lib/dpkg/info/${tool.name}.list`;
+  const base = { tool: tool.name, exe: tool.name, pinned: tool.version, path, found };
+  if (found === null || !tool.binaries.every((b) => existsSync(b.path))) return { ...base, status: "missing" };
+  return { ...base, status: found === tool.version ? "ok" : "wrong-version" };
+};
+
 /** True when a tool's directory holds a complete build of exactly this pin. */
 export const toolIsCurrent = async (tool: Tool): Promise<boolean> => {
+  if (tool.kind === "debian") return (await checkDebianTool(tool)).status === "ok";
   if (readStamp(toolDir(tool.name, tool.version)) !== pinDigest(tool)) return false;
   return (await checkTool(tool)).every((c) => c.status === "ok");
 };

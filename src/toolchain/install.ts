@@ -1,13 +1,14 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { mapLimit } from "../lib/pool.js";
 import { runStep, seconds } from "../lib/run.js";
 import { dataDir, toolDir } from "./cache.js";
 import { checkTool, dataIsCurrent, pinDigest, stampPath, toolIsCurrent } from "./check.js";
 import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
-import { toolsGoMod } from "./gomod.js";
+import { toolsGoMod, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
-import { type GoTool, type PyTool, type Tool, tools } from "./pins.js";
+import { type DebianTool, type GoTool, type PyTool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
 
 export interface InstallReport {
@@ -44,7 +45,9 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
     ...(tool.replaceStaging ? stagingReplaces(upstream.GoMod, tool.replaceStaging) : {}),
     ...tool.replaces,
   };
-  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces));
+  const requires = tool.upstreamRequires ? upstreamRequireBlock(upstream.GoMod) : [];
+  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces, requires));
+  if (tool.cgo) Object.assign(env, await cgoEnv(tool, dir, log));
   await step(log, "go mod tidy", () => runStep(`${tool.name}: go mod tidy`, "go", ["mod", "tidy"], { cwd: dir, env }));
   for (const b of tool.binaries) {
     const ldflags = ["-s", "-w", ...(tool.ldflags ?? [])].join(" ");
@@ -63,6 +66,49 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
   for (const file of tool.moduleFiles ?? []) {
     mkdirSync(join(dir, "etc"), { recursive: true });
     copyFileSync(join(upstream.Dir, file), join(dir, "etc", basename(file)));
+  }
+};
+
+/** cgo on, with the include path holding the headers the module zip left out (a PyPI sdist's folder). */
+const cgoEnv = async (tool: GoTool, dir: string, log: Log): Promise<NodeJS.ProcessEnv> => {
+  const headers = tool.cgo?.pypiHeaders;
+  const include: string[] = [];
+  if (headers) {
+    const src = join(dir, "headers");
+    mkdirSync(src, { recursive: true });
+    const spec = `${headers.package}==${headers.version}`;
+    await step(log, `pip download ${spec} (source, for its headers)`, () =>
+      runStep(`${tool.name}: pip download ${spec}`, "python3", [
+        ...["-m", "pip", "download", "--disable-pip-version-check", "--no-input", "--no-deps"],
+        ...["--no-binary", ":all:", "-d", src, spec],
+      ]),
+    );
+    const archive = join(src, `${headers.package}-${headers.version}.tar.gz`);
+    await runStep(`${tool.name}: unpack ${basename(archive)}`, "tar", ["-xzf", archive, "-C", src]);
+    include.push(join(src, headers.includeDir));
+  }
+  return { CGO_ENABLED: "1", CGO_CPPFLAGS: include.map((d) => `-I${d}`).join(" ") };
+};
+
+/** Debian packages at their pinned versions, in one apt-get run; no service starts (policy-rc.d refuses them all). */
+const installDebianTools = async (pins: DebianTool[], log: Log): Promise<void> => {
+  const policy = "/usr/sbin/policy-rc.d";
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  writeFileSync(
+    policy,
+    "#!/bin/sh\n# llmcharts: packages are installed for their binaries; start no service.\nexit 101\n",
+    {
+      mode: 0o755,
+    },
+  );
+  try {
+    await step(log, "apt-get update", () => runStep("apt-get update", "apt-get", ["update", "-q"], { env }));
+    const specs = pins.map((p) => `${p.name}=${p.version}`);
+    await step(log, `apt-get install ${specs.join(" ")}`, () =>
+      runStep("apt-get install", "apt-get", ["install", "-y", "-q", "--no-install-recommends", ...specs], { env }),
+    );
+  } finally {
+    rmSync(policy, { force: true });
   }
 };
 
@@ -107,7 +153,7 @@ const installDataSet = async (data: DataSet, log: Log): Promise<number> => {
 };
 
 /** Builds a tool, stamps its pin, and proves every binary reports the pinned version before it counts as installed. */
-const installTool = async (tool: Tool, log: Log): Promise<void> => {
+const installTool = async (tool: GoTool | PyTool, log: Log): Promise<void> => {
   if (tool.kind === "go") await installGoTool(tool, log);
   else await installPyTool(tool, log);
   const stamp = stampPath(toolDir(tool.name, tool.version));
@@ -138,14 +184,20 @@ export const installToolchain = async ({
   if (unknown.length > 0)
     throw new Error(`unknown tool or data set: ${unknown.join(", ")}; known: ${known.join(", ")}`);
   const wanted = (name: string) => only.length === 0 || only.includes(name);
+  // Each unit logs its steps under its own name: two build at once, so their lines interleave.
+  const unitLog =
+    (name: string): Log =>
+    (line) =>
+      log(line.replace(/^( *)/, `$1[${name}] `));
+  const debianPins = tools.filter((t): t is DebianTool => t.kind === "debian" && wanted(t.name));
   const units = [
     ...tools
-      .filter((t) => wanted(t.name))
+      .filter((t): t is GoTool | PyTool => t.kind !== "debian" && wanted(t.name))
       .map((t) => ({
         name: t.name,
         version: t.version,
         current: () => toolIsCurrent(t),
-        install: () => installTool(t, log),
+        install: () => installTool(t, unitLog(t.name)),
       })),
     ...dataSets()
       .filter((d) => wanted(d.name))
@@ -154,21 +206,23 @@ export const installToolchain = async ({
         version: d.version,
         current: async () => dataIsCurrent(d.name, d.version, d.pin),
         install: async () => {
-          const count = await installDataSet(d, log);
+          const count = await installDataSet(d, unitLog(d.name));
           if (count === 0) throw new Error(`${d.name}: conversion produced no schema`);
           writeFileSync(stampPath(dataDir(d.name, d.version)), pinDigest(d.pin));
-          log(`    ${count} schemas`);
+          log(`    [${d.name}] ${count} schemas`);
         },
       })),
   ];
+  const total = debianPins.length + units.length;
   const reports: InstallReport[] = [];
-  for (const [i, unit] of units.entries()) {
+  let failed = false;
+  const runUnit = async (unit: (typeof units)[number], tag: string): Promise<void> => {
     const start = Date.now();
-    const tag = `[${i + 1}/${units.length}] ${unit.name} ${unit.version}`;
+    if (failed) return;
     if (await unit.current()) {
       reports.push({ name: unit.name, version: unit.version, outcome: "cached", ms: Date.now() - start });
       log(`${tag}: cached`);
-      continue;
+      return;
     }
     log(`${tag}: installing`);
     try {
@@ -176,11 +230,45 @@ export const installToolchain = async ({
       reports.push({ name: unit.name, version: unit.version, outcome: "installed", ms: Date.now() - start });
       log(`${tag}: installed in ${seconds(Date.now() - start)}`);
     } catch (err) {
+      failed = true;
       const error = (err as Error).message;
       reports.push({ name: unit.name, version: unit.version, outcome: "failed", ms: Date.now() - start, error });
       log(`${tag}: FAILED\n${error}`);
-      break;
+    }
+  };
+
+  // The Debian packages first, in one apt-get run: cgo builds need their headers.
+  const debianStart = Date.now();
+  const missing: DebianTool[] = [];
+  for (const [i, pin] of debianPins.entries()) {
+    const tag = `[${i + 1}/${total}] ${pin.name} ${pin.version} (Debian)`;
+    if (await toolIsCurrent(pin)) {
+      reports.push({ name: pin.name, version: pin.version, outcome: "cached", ms: 0 });
+      log(`${tag}: installed`);
+    } else missing.push(pin);
+  }
+  if (missing.length > 0) {
+    log(`apt-get: installing ${missing.map((p) => p.name).join(", ")}`);
+    try {
+      await installDebianTools(missing, unitLog("apt-get"));
+      const wrong = [];
+      for (const pin of missing) if (!(await toolIsCurrent(pin))) wrong.push(`${pin.name} (pinned ${pin.version})`);
+      if (wrong.length > 0) throw new Error(`apt-get installed other versions than pinned: ${wrong.join(", ")}`);
+      const ms = Date.now() - debianStart;
+      for (const pin of missing) reports.push({ name: pin.name, version: pin.version, outcome: "installed", ms });
+    } catch (err) {
+      const error = (err as Error).message;
+      for (const pin of missing)
+        reports.push({ name: pin.name, version: pin.version, outcome: "failed", ms: 0, error });
+      log(`apt-get: FAILED\n${error}`);
+      return reports;
     }
   }
+  // Two builds at once: each Go build is partly serial (downloads, linking), so two keep both cores busy.
+  await mapLimit(
+    units.map((unit, i) => ({ unit, tag: `[${debianPins.length + i + 1}/${total}] ${unit.name} ${unit.version}` })),
+    ({ unit, tag }) => runUnit(unit, tag),
+    2,
+  );
   return reports;
 };

@@ -38,6 +38,15 @@ export interface GoTool {
   versionArgs: string[];
   /** Files copied from the downloaded module into the tool's directory (chart-testing's config files). */
   moduleFiles?: string[];
+  /** Copy upstream's whole require block into the tools module (else `go mod tidy` may lift shared dependencies). */
+  upstreamRequires?: boolean;
+  /** Built with cgo: the headers its C/C++ sources include that the module zip leaves out (`vendor/` is dropped). */
+  cgo?: {
+    /** Debian packages (pinned below) providing headers under /usr/include. */
+    debian: string[];
+    /** A PyPI source distribution whose extracted folder `includeDir` goes on the include path. */
+    pypiHeaders?: { package: string; version: string; includeDir: string };
+  };
 }
 
 /** Python command-line tools installed from PyPI into a venv of their own; the installed distributions report the pins. */
@@ -49,7 +58,20 @@ export interface PyTool {
   binaries: { exe: string }[];
 }
 
-export type Tool = GoTool | PyTool;
+/**
+ * Packages from Debian (bookworm), installed with apt-get when missing: the node runtime (containerd, runc, ...), the
+ * image tools and the host services standing in for cloud ones. They live in the system, not in the cache; the pin
+ * is the package version `dpkg-query` must report.
+ */
+export interface DebianTool {
+  kind: "debian";
+  name: string;
+  version: string;
+  /** Executables the package provides, at their installed paths; none for header-only packages. */
+  binaries: { exe: string; path: string }[];
+}
+
+export type Tool = GoTool | PyTool | DebianTool;
 
 const k8sVersionFlags = (version: string): string[] => {
   const [major, minor] = version.slice(1).split(".");
@@ -190,7 +212,7 @@ export const tools: Tool[] = [
     godebug: "default=go1.25",
     replaceStaging: `v0.${kubernetes.controlPlane.slice(3)}`,
     binaries: [
-      ...["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((exe) => ({
+      ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"].map((exe) => ({
         exe,
         pkg: `k8s.io/kubernetes/cmd/${exe}`,
       })),
@@ -199,7 +221,97 @@ export const tools: Tool[] = [
     ldflags: k8sVersionFlags(kubernetes.controlPlane),
     versionArgs: ["--version"],
   },
+  {
+    kind: "go",
+    name: "cni-plugins",
+    module: "github.com/containernetworking/plugins",
+    version: "v1.10.0",
+    go: "1.26.8",
+    // The real node's pod network: a bridge with host-local addresses, loopback, and hostPort forwarding.
+    binaries: ["main/bridge", "ipam/host-local", "main/loopback", "meta/portmap"].map((p) => ({
+      exe: p.split("/")[1] as string,
+      pkg: `github.com/containernetworking/plugins/plugins/${p}`,
+    })),
+    ldflags: ["-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v1.10.0"],
+    // A plugin prints its version only when asked through CNI_COMMAND; Go's build information names the module.
+    versionArgs: [],
+  },
+  {
+    kind: "go",
+    name: "kube-router",
+    module: "github.com/cloudnativelabs/kube-router/v2",
+    // The only release the proxy lists; the real node runs its NetworkPolicy firewall alone.
+    version: "v2.1.0",
+    go: "1.21",
+    // Without upstream's require block, `go mod tidy` lifts grpc and otel to releases kube-router does not build with.
+    upstreamRequires: true,
+    binaries: [{ exe: "kube-router", pkg: "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router" }],
+    ldflags: ["-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=v2.1.0"],
+    versionArgs: ["--version"],
+  },
+  {
+    kind: "go",
+    name: "coredns",
+    module: "github.com/coredns/coredns",
+    // Cluster DNS on the real node: pods find Services by name, as the charts' URLs assume.
+    version: "v1.14.7",
+    go: "1.25.0",
+    binaries: [{ exe: "coredns", pkg: "github.com/coredns/coredns" }],
+    versionArgs: ["-version"],
+  },
+  {
+    kind: "go",
+    name: "ollama",
+    module: "github.com/ollama/ollama",
+    // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
+    version: "v0.24.0",
+    go: "1.26.0",
+    binaries: [{ exe: "ollama", pkg: "github.com/ollama/ollama" }],
+    ldflags: ["-X github.com/ollama/ollama/version.Version=0.24.0", "-X github.com/ollama/ollama/server.mode=release"],
+    versionArgs: ["--version"],
+    cgo: {
+      debian: ["nlohmann-json3-dev", "libstb-dev"],
+      pypiHeaders: { package: "miniaudio", version: "1.71", includeDir: "miniaudio-1.71" },
+    },
+  },
+  {
+    kind: "pypi",
+    name: "model-maker",
+    // Writes the tiny random-weight GGUF model the runtime suite serves (no weights from any hub).
+    version: "gguf-0.19.0",
+    packages: { gguf: "0.19.0", numpy: "2.4.6" },
+    binaries: [{ exe: "python" }],
+  },
+  ...debian({
+    // The real node's runtime and its network tooling.
+    containerd: ["1.6.20~ds1-1+deb12u3", "/usr/bin/containerd", "/usr/bin/ctr"],
+    runc: ["1.1.5+ds1-1+deb12u1", "/usr/sbin/runc"],
+    iptables: ["1.8.9-2", "/usr/sbin/iptables", "/usr/sbin/iptables-save"],
+    ipset: ["7.17-1", "/usr/sbin/ipset"],
+    conntrack: ["1:1.4.7-1+b2", "/usr/sbin/conntrack"],
+    // Images built here, without a registry or a Docker engine.
+    umoci: ["0.4.7+ds-3+b7", "/usr/bin/umoci"],
+    skopeo: ["1.9.3+ds1-1+b10", "/usr/bin/skopeo"],
+    "busybox-static": ["1:1.35.0-4+deb12u1+b1", "/bin/busybox"],
+    debootstrap: ["1.0.128+nmu2+deb12u2", "/usr/sbin/debootstrap"],
+    // Headers Ollama's cgo sources include.
+    "nlohmann-json3-dev": ["3.11.2-2"],
+    "libstb-dev": ["0.0~git20220908.8b5f1f3+ds-1"],
+    // Host services standing where ElastiCache and Aurora (with pgvector, built from source) would be.
+    "redis-server": ["5:7.0.15-1~deb12u10", "/usr/bin/redis-server"],
+    "postgresql-server-dev-15": ["15.20-0+deb12u1", "/usr/lib/postgresql/15/bin/pg_config"],
+  }),
 ];
+
+/** Debian tool pins from `name: [version, ...installed executables]`. */
+function debian(pins: Record<string, [string, ...string[]]>): DebianTool[] {
+  return Object.entries(pins).map(([name, [version, ...paths]]) => ({
+    kind: "debian",
+    name,
+    version,
+    binaries: paths.map((path) => ({ exe: path.slice(path.lastIndexOf("/") + 1), path })),
+  }));
+}
 
 /** Upstream CRDs, read from the pinned Go modules that ship them and converted to kubeconform schemas. */
 export interface CrdSource {
@@ -284,3 +396,22 @@ export const crdSources: CrdSource[] = [
 
 /** Kubernetes minors whose OpenAPI becomes kubeconform schemas (from `k8s.io/kubernetes`' swagger.json). */
 export const kubernetesSchemaVersions = [kubernetes.oldestSupported, kubernetes.newestSupported];
+
+/** The Debian system images built here start from (debootstrap from Debian's own mirror). */
+export const debianImageBase = {
+  suite: "bookworm",
+  variant: "minbase",
+  mirror: "http://deb.debian.org/debian",
+} as const;
+
+/**
+ * OpenWebUI as the runtime suite runs it: the PyPI release with the `postgres` extra, in a venv of Debian's Python.
+ * Left out: the packages that only pull PyTorch (with CUDA, 5 GB), used for local embeddings and reranking, which the
+ * tenant chart turns off (embeddings go through the tenant's own Ollama).
+ */
+export const openwebuiRelease = {
+  package: "open-webui",
+  version: "0.12.4",
+  extras: ["postgres"],
+  leaveOut: ["accelerate", "sentence-transformers"],
+} as const;

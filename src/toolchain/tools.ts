@@ -13,6 +13,7 @@ export const toolOf = (exe: string): Tool => {
 /** Absolute path of a pinned executable in the cache (it may not be installed yet). */
 export const binPath = (exe: string): string => {
   const tool = toolOf(exe);
+  if (tool.kind === "debian") return tool.binaries.find((b) => b.exe === exe)?.path as string;
   return tool.kind === "pypi"
     ? join(toolDir(tool.name, tool.version), "venv", "bin", exe)
     : join(toolDir(tool.name, tool.version), "bin", exe);
