@@ -10,7 +10,7 @@ import { choice, quantity, rule, strictObject } from "./values-shapes.js";
 export interface ImageValues {
   repository: string;
   tag: string;
-  pullPolicy: "IfNotPresent" | "Always";
+  pullPolicy: "IfNotPresent" | "Always" | "Never";
 }
 
 /** The `image` values of a workload: full repository (registry included) and a pinned tag. */
@@ -24,12 +24,16 @@ export const imageValues = (description: string, repository: string, tag: string
     }),
     tag: Type.String({
       description:
-        "Image tag: a pinned version (it must hold a digit, so moving tags such as latest or main are refused).",
+        "Image tag: a pinned version (it must hold a digit, so moving tags such as latest or main are refused), optionally followed by its digest to pin the content too (0.24.0@sha256:<64 hex>).",
       default: tag,
-      maxLength: 128,
-      pattern: "^[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*$",
+      maxLength: 200,
+      pattern: "^[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*(@sha256:[a-f0-9]{64})?$",
     }),
-    pullPolicy: choice(["IfNotPresent", "Always"], "When the kubelet pulls the image.", "IfNotPresent"),
+    pullPolicy: choice(
+      ["IfNotPresent", "Always", "Never"],
+      "When the kubelet pulls the image (Never: only images already on the node, e.g. imported into a lab node).",
+      "IfNotPresent",
+    ),
   });
 
 /** The image reference a container runs. */

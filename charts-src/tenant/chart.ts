@@ -16,8 +16,8 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.1.1",
-  appVersion: "0.7.2",
+  version: "0.2.0",
+  appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
   kubeVersion: ">=1.32.0-0",

@@ -33,6 +33,15 @@ export const names = {
   test: "tenant-test",
 } as const;
 
+/**
+ * What must outlive the release (the Namespace, the data claim): Helm keeps it on uninstall, and Argo CD, which
+ * ignores Helm's policy, neither prunes nor deletes it.
+ */
+export const keptAnnotations = {
+  "helm.sh/resource-policy": "keep",
+  "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+} as const;
+
 /** Ports the workloads listen on. */
 export const ports = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;
 

@@ -1,6 +1,6 @@
 import { podSecurityLabels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import { objectLabels, tenantNamespace } from "./identity.js";
+import { keptAnnotations, objectLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -14,7 +14,7 @@ export const tenantNamespaceObject = (v: TenantValues, h: Helpers) => ({
   metadata: {
     name: tenantNamespace(v),
     labels: { ...objectLabels(v, h, "namespace"), ...podSecurityLabels },
-    annotations: { "helm.sh/resource-policy": "keep" },
+    annotations: keptAnnotations,
   },
 });
 

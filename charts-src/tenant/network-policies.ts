@@ -89,7 +89,7 @@ const openwebui = (v: TenantValues, h: Helpers) => {
       }),
       h.when(o.telemetry.enabled, {
         to: [namespaceNamed(v.network.monitoringNamespace)],
-        ports: [tcp(o.telemetry.port)],
+        ports: [tcp(o.telemetry.port), h.when(o.telemetry.metrics.enabled, tcp(o.telemetry.metrics.port))],
       }),
     ],
   });

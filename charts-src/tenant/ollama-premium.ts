@@ -22,6 +22,8 @@ export const premiumTier = (v: TenantValues): OllamaTier => {
       limits: { cpu: p.resources.limits.cpu, memory: p.resources.limits.memory, [gpuResource]: `${p.gpus}` },
     },
     podExtras: { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds },
+    // GPU quota is sized to the pods KEDA may run: a surge pod would need one GPU more and stall the rollout.
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
     // The kubelet's own sleep action: no shell or sleep binary needed in the image.
     containerExtras: { lifecycle: { preStop: { sleep: { seconds: p.preStopSleepSeconds } } } },
   };

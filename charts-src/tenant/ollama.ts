@@ -50,6 +50,8 @@ export interface OllamaTier {
   podExtras?: Record<string, unknown>;
   /** Container fields of this tier only (lifecycle, ...). */
   containerExtras?: Record<string, unknown>;
+  /** Rollout strategy, when the default (one surge pod, none unavailable) does not fit the tier. */
+  strategy?: Record<string, unknown>;
 }
 
 export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => {
@@ -66,7 +68,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
       // No replicas: the HPA (standard) or KEDA (premium) owns the count; a value here would fight them on upgrade.
       revisionHistoryLimit: 3,
       selector: { matchLabels: selector },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: t.strategy ?? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: { labels: podLabels(v, h, t.workload, t.workload) },
         spec: {
@@ -130,7 +132,7 @@ export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkl
 
 /**
  * The tenant's window onto the shared model cache: a PersistentVolume (cluster-scoped, named after the tenant) on
- * the platform's EFS access point, read-only and retained, pre-bound to the tenant's claim so that no other
+ * the platform's EFS access point (or a node directory in a lab), read-only and retained, pre-bound to the tenant's claim so that no other
  * namespace can bind it; and that claim.
  */
 export const modelCacheTemplate = (v: TenantValues, h: Helpers) => [
@@ -150,7 +152,16 @@ export const modelCacheTemplate = (v: TenantValues, h: Helpers) => [
         namespace: tenantNamespace(v),
         name: names.modelCache,
       },
-      csi: { driver: "efs.csi.aws.com", volumeHandle: v.ollama.modelCache.volumeHandle, readOnly: true },
+      csi: h.when(h.eq(v.ollama.modelCache.source, "efs"), {
+        driver: "efs.csi.aws.com",
+        volumeHandle: v.ollama.modelCache.volumeHandle,
+        readOnly: true,
+      }),
+      // A one-node lab: the cache is a directory of the node (pods still mount it read-only through the claim).
+      hostPath: h.when(h.eq(v.ollama.modelCache.source, "hostPath"), {
+        path: v.ollama.modelCache.hostPath,
+        type: "Directory",
+      }),
     },
   },
   {

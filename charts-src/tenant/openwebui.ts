@@ -4,7 +4,16 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scrat
 import { requireNodeLabels, zoneSpread } from "../lib/scheduling.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
-import { hasPremium, hasStandard, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
+import {
+  hasPremium,
+  hasStandard,
+  keptAnnotations,
+  names,
+  namespaced,
+  podLabels,
+  ports,
+  selectorLabels,
+} from "./identity.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
 import type { TenantValues } from "./values.js";
 
@@ -16,6 +25,7 @@ import type { TenantValues } from "./values.js";
  */
 
 const dataDir = "/app/backend/data";
+const staticDir = "/tmp/open-webui-static";
 const openwebuiIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
 
 const ollamaUrl = (workload: string) => `http://${workload}:${ports.ollama}`;
@@ -41,8 +51,27 @@ const env = (v: TenantValues, h: Helpers) => {
   return [
     value("HOME", "/home/openwebui"),
     value("DATA_DIR", dataDir),
+    // The root filesystem is read-only: static files (favicons, the manifest) are written to a scratch directory.
+    value("STATIC_DIR", staticDir),
+    // Egress is denied: never wait on the Hugging Face hub (a silently dropped request never returns).
+    value("OFFLINE_MODE", "true"),
+    value("HF_HUB_OFFLINE", "1"),
+    // Settings follow the values on every start, not only the first (the database would keep the first ones).
+    value("ENABLE_PERSISTENT_CONFIG", "false"),
+    value("ENABLE_SIGNUP", `${o.signup.enabled}`),
+    value("DEFAULT_USER_ROLE", o.signup.defaultRole),
+    h.when(h.isSet(o.admin.email), value("WEBUI_ADMIN_EMAIL", o.admin.email)),
+    h.when(h.isSet(o.admin.email), value("WEBUI_ADMIN_NAME", o.admin.name)),
+    h.when(h.isSet(o.admin.email), secretEnv(v, h, "WEBUI_ADMIN_PASSWORD", tenantSecrets.adminPassword)),
+    // Embeddings through the tenant's own Ollama: no local model to load, nothing to download.
+    value("RAG_EMBEDDING_ENGINE", "ollama"),
+    value("RAG_EMBEDDING_MODEL", o.rag.embeddingModel),
+    value(
+      "RAG_OLLAMA_BASE_URL",
+      h.when(hasStandard(v, h), ollamaUrl(names.ollamaStandard), ollamaUrl(names.ollamaPremium)),
+    ),
     value("WEBUI_URL", h.when(usesTls(v, h), `https://${v.exposure.host}`, `http://${v.exposure.host}`)),
-    secretEnv("WEBUI_SECRET_KEY", tenantSecrets.webuiSecretKey),
+    secretEnv(v, h, "WEBUI_SECRET_KEY", tenantSecrets.webuiSecretKey),
     // Egress is denied by default: no update checks or analytics calls that would only time out.
     value("ENABLE_VERSION_UPDATE_CHECK", "false"),
     value("ANONYMIZED_TELEMETRY", "false"),
@@ -52,23 +81,32 @@ const env = (v: TenantValues, h: Helpers) => {
     value("OLLAMA_BASE_URLS", ollamaBaseUrls(v, h)),
     value("DEFAULT_MODELS", h.when(hasStandard(v, h), v.ollama.standard.model, v.ollama.premium.model)),
     value("VECTOR_DB", o.vectorDb),
-    h.when(h.eq(o.database.type, "postgres"), secretEnv("DATABASE_URL", tenantSecrets.databaseUrl)),
-    h.when(o.redis.enabled, secretEnv("REDIS_URL", tenantSecrets.redisUrl)),
-    h.when(o.redis.enabled, secretEnv("WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
+    h.when(h.eq(o.database.type, "postgres"), secretEnv(v, h, "DATABASE_URL", tenantSecrets.databaseUrl)),
+    h.when(o.redis.enabled, secretEnv(v, h, "REDIS_URL", tenantSecrets.redisUrl)),
+    h.when(o.redis.enabled, secretEnv(v, h, "WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, value("ENABLE_WEBSOCKET_SUPPORT", "true")),
     h.when(o.redis.enabled, value("WEBSOCKET_MANAGER", "redis")),
+    // Tenants may share one Redis: every key of this tenant carries its own prefix.
+    h.when(o.redis.enabled, value("REDIS_KEY_PREFIX", `open-webui:${v.tenant.name}`)),
+    h.when(o.redis.enabled, value("REDIS_CLUSTER", `${o.redis.cluster}`)),
     value("ENABLE_OPENAI_API", `${o.openai.enabled}`),
     h.when(o.openai.enabled, value("OPENAI_API_BASE_URL", o.openai.baseUrl)),
-    h.when(o.openai.enabled, secretEnv("OPENAI_API_KEY", tenantSecrets.openaiApiKey)),
+    h.when(o.openai.enabled, secretEnv(v, h, "OPENAI_API_KEY", tenantSecrets.openaiApiKey)),
     h.when(o.oidc.enabled, value("ENABLE_OAUTH_SIGNUP", `${o.oidc.allowSignup}`)),
     h.when(o.oidc.enabled, value("OPENID_PROVIDER_URL", o.oidc.providerUrl)),
     h.when(o.oidc.enabled, value("OAUTH_CLIENT_ID", o.oidc.clientId)),
-    h.when(o.oidc.enabled, secretEnv("OAUTH_CLIENT_SECRET", tenantSecrets.oidcClientSecret)),
+    h.when(o.oidc.enabled, secretEnv(v, h, "OAUTH_CLIENT_SECRET", tenantSecrets.oidcClientSecret)),
     h.when(o.oidc.enabled, value("OAUTH_PROVIDER_NAME", o.oidc.providerName)),
     h.when(o.oidc.enabled, value("OAUTH_SCOPES", o.oidc.scopes)),
     h.when(o.telemetry.enabled, value("ENABLE_OTEL", "true")),
-    h.when(o.telemetry.enabled, value("ENABLE_OTEL_METRICS", "true")),
+    // Traces to Tempo; metrics to a collector (Tempo takes no metrics).
+    h.when(o.telemetry.enabled, value("ENABLE_OTEL_TRACES", "true")),
     h.when(o.telemetry.enabled, value("OTEL_EXPORTER_OTLP_ENDPOINT", `http://${o.telemetry.host}:${o.telemetry.port}`)),
+    h.when(o.telemetry.enabled, value("ENABLE_OTEL_METRICS", `${o.telemetry.metrics.enabled}`)),
+    h.when(
+      h.and(o.telemetry.enabled, o.telemetry.metrics.enabled),
+      value("OTEL_METRICS_EXPORTER_OTLP_ENDPOINT", `http://${o.telemetry.metrics.host}:${o.telemetry.metrics.port}`),
+    ),
     h.when(o.telemetry.enabled, value("OTEL_EXPORTER_OTLP_INSECURE", "true")),
     h.when(o.telemetry.enabled, value("OTEL_SERVICE_NAME", "openwebui")),
     h.when(
@@ -176,7 +214,7 @@ export const openwebuiDataClaim = (v: TenantValues, h: Helpers) => {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: namespaced(v, h, names.openwebuiData, "openwebui", { "helm.sh/resource-policy": "keep" }),
+    metadata: namespaced(v, h, names.openwebuiData, "openwebui", keptAnnotations),
     spec: {
       accessModes: [p.accessMode],
       storageClassName: h.when(h.isSet(p.storageClass), p.storageClass),

@@ -8,6 +8,9 @@ import type { TenantValues } from "./values.js";
  * ServiceAccount carrying the role, a SecretStore in the tenant namespace that authenticates as it (never a
  * ClusterSecretStore, which would read with the platform's identity), and one ExternalSecret per secret, each under
  * the tenant's prefix llmcharts/tenants/<name>/. No secret value ever passes through the values.
+ *
+ * Without External Secrets (a lab, or a site with its own secret tooling), `secrets.existingSecret` names one Secret
+ * holding every key; the pods read it and nothing else is rendered.
  */
 
 export interface TenantSecret {
@@ -29,12 +32,18 @@ export const tenantSecrets = {
     key: "OAUTH_CLIENT_SECRET",
     remote: "oidc-client-secret",
   },
+  adminPassword: { secret: "openwebui-admin-password", key: "WEBUI_ADMIN_PASSWORD", remote: "admin-password" },
 } as const satisfies Record<string, TenantSecret>;
 
-/** An environment variable read from one of the tenant's secrets. */
-export const secretEnv = (name: string, s: TenantSecret) => ({
+/** External Secrets manages the tenant's secrets unless an existing Secret is named. */
+const usesExternalSecrets = (v: TenantValues, h: Helpers) => h.not(h.isSet(v.secrets.existingSecret));
+
+/** An environment variable read from one of the tenant's secrets (or from the existing Secret, same key). */
+export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSecret) => ({
   name,
-  valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
+  valueFrom: {
+    secretKeyRef: { name: h.when(usesExternalSecrets(v, h), s.secret, v.secrets.existingSecret), key: s.key },
+  },
 });
 
 const serviceAccount = (v: TenantValues, h: Helpers) => ({
@@ -75,12 +84,15 @@ const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret) => ({
 export const secretsTemplate = (v: TenantValues, h: Helpers) => {
   const o = v.openwebui;
   return [
-    serviceAccount(v, h),
-    secretStore(v, h),
-    externalSecret(v, h, tenantSecrets.webuiSecretKey),
-    h.when(h.eq(o.database.type, "postgres"), externalSecret(v, h, tenantSecrets.databaseUrl)),
-    h.when(o.redis.enabled, externalSecret(v, h, tenantSecrets.redisUrl)),
-    h.when(o.openai.enabled, externalSecret(v, h, tenantSecrets.openaiApiKey)),
-    h.when(o.oidc.enabled, externalSecret(v, h, tenantSecrets.oidcClientSecret)),
+    h.when(usesExternalSecrets(v, h), [
+      serviceAccount(v, h),
+      secretStore(v, h),
+      externalSecret(v, h, tenantSecrets.webuiSecretKey),
+      h.when(h.eq(o.database.type, "postgres"), externalSecret(v, h, tenantSecrets.databaseUrl)),
+      h.when(o.redis.enabled, externalSecret(v, h, tenantSecrets.redisUrl)),
+      h.when(o.openai.enabled, externalSecret(v, h, tenantSecrets.openaiApiKey)),
+      h.when(o.oidc.enabled, externalSecret(v, h, tenantSecrets.oidcClientSecret)),
+      h.when(h.isSet(o.admin.email), externalSecret(v, h, tenantSecrets.adminPassword)),
+    ]),
   ];
 };

@@ -58,7 +58,40 @@ const ollamaTuning = (keepAlive: string, numParallel: number, maxLoadedModels: n
 const openwebui = strictObject(
   "OpenWebUI, the tenant's chat front end (runs on standard CPU nodes for every tier).",
   {
-    image: imageValues("OpenWebUI image.", "ghcr.io/open-webui/open-webui", "v0.7.2"),
+    image: imageValues("OpenWebUI image.", "ghcr.io/open-webui/open-webui", "v0.12.4"),
+    admin: strictObject(
+      "The tenant's first admin, created at OpenWebUI's first start (so no visitor can claim the role); the password comes from the tenant's secret admin-password.",
+      {
+        email: Type.String({
+          description: "Admin e-mail; empty creates no admin (the first user to sign up becomes admin).",
+          default: "",
+          maxLength: 254,
+          pattern: '^([^@\\s"\\\\]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})?$',
+        }),
+        name: Type.String({
+          description: "Admin display name.",
+          default: "Admin",
+          pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$",
+        }),
+      },
+    ),
+    signup: strictObject("Self-service sign-up with e-mail and password (OIDC sign-up is oidc.allowSignup).", {
+      enabled: Type.Boolean({ description: "Let visitors create accounts.", default: false }),
+      defaultRole: choice(
+        ["pending", "user"],
+        "Role of a new account: pending (an admin approves it) or user.",
+        "pending",
+      ),
+    }),
+    rag: strictObject(
+      "Document search (RAG). Embeddings are computed by the tenant's own Ollama, so OpenWebUI loads no local model and starts offline.",
+      {
+        embeddingModel: ollamaModel(
+          "Embedding model served by the tenant's Ollama (a model of the platform's cache catalog).",
+          "nomic-embed-text:v1.5",
+        ),
+      },
+    ),
     replicas: Type.Integer({
       description:
         "Replicas when autoscaling is off. More than 1 requires Postgres, Redis, pgvector and a ReadWriteMany volume.",
@@ -112,6 +145,7 @@ const openwebui = strictObject(
       }),
       cidrs: cidrs("Network ranges of the Redis server."),
       port: port("Redis port.", 6379),
+      cluster: Type.Boolean({ description: "The Redis is a cluster (ElastiCache cluster mode).", default: false }),
     }),
     vectorDb: choice(
       ["chroma", "pgvector"],
@@ -158,15 +192,25 @@ const openwebui = strictObject(
       }),
       cidrs: cidrs("Network ranges of the upstream, reached on port 443 (0.0.0.0/0 excludes network.privateCidrs)."),
     }),
-    telemetry: strictObject("OpenTelemetry traces and metrics, pushed over OTLP/gRPC (e.g. to Tempo).", {
-      enabled: Type.Boolean({ description: "Export traces and metrics.", default: false }),
+    telemetry: strictObject("OpenTelemetry, pushed over OTLP/gRPC: traces to Tempo, metrics to a collector.", {
+      enabled: Type.Boolean({ description: "Export traces (and metrics, see metrics.enabled).", default: false }),
       host: Type.String({
-        description: "Collector host, a Service in network.monitoringNamespace (e.g. tempo.monitoring.svc).",
+        description: "Trace receiver host, a Service in network.monitoringNamespace (e.g. tempo.monitoring.svc).",
         default: "tempo.monitoring.svc",
         maxLength: 253,
         pattern: serviceHostPattern,
       }),
-      port: port("Collector OTLP/gRPC port.", 4317),
+      port: port("Trace receiver OTLP/gRPC port.", 4317),
+      metrics: strictObject("OTLP metrics, to a collector that takes them (Tempo does not).", {
+        enabled: Type.Boolean({ description: "Export metrics too.", default: true }),
+        host: Type.String({
+          description: "Metrics collector host, a Service in network.monitoringNamespace.",
+          default: "otel-collector.monitoring.svc",
+          maxLength: 253,
+          pattern: serviceHostPattern,
+        }),
+        port: port("Metrics collector OTLP/gRPC port.", 4317),
+      }),
     }),
     coldStartBanner: strictObject("A banner in OpenWebUI telling users the premium model may take minutes to wake.", {
       enabled: Type.Boolean({ description: "Show the banner when the tier includes premium.", default: true }),
@@ -228,12 +272,23 @@ const openwebui = strictObject(
 );
 
 const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU nodes, premium on GPU nodes.", {
-  image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.13.5"),
-  modelCache: strictObject("The platform's shared model cache on EFS, mounted read-only: pods never download models.", {
+  image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.24.0"),
+  modelCache: strictObject("The platform's shared model cache, mounted read-only: pods never download models.", {
+    source: choice(
+      ["efs", "hostPath"],
+      "efs (the platform's EFS access point, for EKS) or hostPath (a directory on the node, for a one-node lab).",
+      "efs",
+    ),
     volumeHandle: Type.String({
       description: "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills.",
       default: "fs-0123456789abcdef0::fsap-0123456789abcdef0",
       pattern: "^fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40}$",
+    }),
+    hostPath: Type.String({
+      description: "Directory on the node holding the cache (source hostPath).",
+      default: "/var/lib/llmcharts/model-cache",
+      maxLength: 200,
+      pattern: "^(/[A-Za-z0-9._-]+)+$",
     }),
   }),
   standard: strictObject("Standard Ollama on the CPU pool (tier standard or both).", {
@@ -362,6 +417,13 @@ export const tenantValues = strictObject(
       }),
     }),
     secrets: strictObject("The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.", {
+      existingSecret: Type.String({
+        description:
+          "Name of a Secret in the tenant namespace that already holds every key the pods read (WEBUI_SECRET_KEY, DATABASE_URL, ...): no External Secrets objects are rendered. Empty: External Secrets reads them from AWS.",
+        default: "",
+        maxLength: 253,
+        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+      }),
       roleArn: Type.String({
         description:
           "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets.",

@@ -1,0 +1,130 @@
+/**
+ * Tenant chart 0.2: what a read against the real OpenWebUI and Ollama (and a first real run) found missing in 0.1.1.
+ * Each test reads the concrete rendering; each fails on 0.1.1. The runtime suite (test/runtime) proves the same
+ * settings with the real applications.
+ */
+import { describe, expect, test } from "vitest";
+import { charts } from "../../charts-src/index.js";
+import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped JSON, read here field by field.
+type Obj = Record<string, any>;
+
+const chart = charts.tenant;
+if (!chart) throw new Error("the tenant chart is not registered");
+const release = { name: "acme", namespace: "tenants", chartVersion: chart.version };
+const render = (values: unknown): Obj[] => renderConcrete(chart, effectiveValues(chart, values), release) as Obj[];
+const find = (objects: Obj[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
+const env = (objects: Obj[], deployment = "openwebui"): Record<string, Obj> =>
+  Object.fromEntries(
+    (find(objects, "Deployment", deployment)?.spec.template.spec.containers[0].env ?? []).map((e: Obj) => [e.name, e]),
+  );
+const value = (objects: Obj[], name: string) => env(objects)[name]?.value;
+
+describe("OpenWebUI starts offline and follows its values", () => {
+  const objects = render({ tenant: { name: "acme" } });
+
+  test("offline by default: never waits on the Hugging Face hub, and loads no local embedding model", () => {
+    expect(value(objects, "OFFLINE_MODE")).toBe("true");
+    expect(value(objects, "HF_HUB_OFFLINE")).toBe("1");
+    expect(value(objects, "RAG_EMBEDDING_ENGINE")).toBe("ollama");
+    expect(value(objects, "RAG_OLLAMA_BASE_URL")).toBe("http://ollama-standard:11434");
+  });
+
+  test("static files go to a writable scratch directory (the root filesystem is read-only)", () => {
+    expect(value(objects, "STATIC_DIR")).toMatch(/^\/tmp\//);
+  });
+
+  test("settings follow the values on every start (no persistent config)", () => {
+    expect(value(objects, "ENABLE_PERSISTENT_CONFIG")).toBe("false");
+  });
+
+  test("sign-up is off and new accounts are pending by default", () => {
+    expect(value(objects, "ENABLE_SIGNUP")).toBe("false");
+    expect(value(objects, "DEFAULT_USER_ROLE")).toBe("pending");
+  });
+
+  test("the admin is bootstrapped from the tenant's secrets when an e-mail is given", () => {
+    const withAdmin = render({ tenant: { name: "acme" }, openwebui: { admin: { email: "ops@acme.example" } } });
+    expect(value(withAdmin, "WEBUI_ADMIN_EMAIL")).toBe("ops@acme.example");
+    expect(env(withAdmin).WEBUI_ADMIN_PASSWORD?.valueFrom.secretKeyRef).toEqual({
+      name: "openwebui-admin-password",
+      key: "WEBUI_ADMIN_PASSWORD",
+    });
+    expect(find(withAdmin, "ExternalSecret", "openwebui-admin-password")).toBeDefined();
+    expect(value(objects, "WEBUI_ADMIN_EMAIL")).toBeUndefined();
+  });
+
+  test("the default images are the releases the runtime suite builds and runs", () => {
+    const images = ["openwebui", "ollama-standard"].map(
+      (d) => find(objects, "Deployment", d)?.spec.template.spec.containers[0].image,
+    );
+    expect(images).toEqual(["ghcr.io/open-webui/open-webui:v0.12.4", "docker.io/ollama/ollama:0.24.0"]);
+  });
+});
+
+describe("a one-node lab needs no EFS, External Secrets or KEDA controller", () => {
+  const lab = render({
+    tenant: { name: "lab" },
+    secrets: { existingSecret: "lab-secrets" },
+    ollama: { modelCache: { source: "hostPath", hostPath: "/srv/models" }, image: { pullPolicy: "Never" } },
+  });
+
+  test("an existing Secret replaces the External Secrets objects, and every secret variable reads it", () => {
+    expect(lab.filter((o) => o.apiVersion?.startsWith("external-secrets.io")).map((o) => o.kind)).toEqual([]);
+    expect(env(lab).WEBUI_SECRET_KEY?.valueFrom.secretKeyRef.name).toBe("lab-secrets");
+  });
+
+  test("the model cache can be a node directory, still mounted read-only", () => {
+    const pv = lab.find((o) => o.kind === "PersistentVolume");
+    expect(pv?.spec.hostPath).toEqual({ path: "/srv/models", type: "Directory" });
+    expect(pv?.spec.csi).toBeUndefined();
+    const mount = find(lab, "Deployment", "ollama-standard")?.spec.template.spec.containers[0].volumeMounts[0];
+    expect(mount.readOnly).toBe(true);
+  });
+
+  test("imagePullPolicy Never is accepted (images imported into the node)", () => {
+    expect(find(lab, "Deployment", "ollama-standard")?.spec.template.spec.containers[0].imagePullPolicy).toBe("Never");
+  });
+});
+
+describe("tenants sharing services stay apart, and Argo CD keeps what Helm keeps", () => {
+  test("each tenant's Redis keys carry its own prefix", () => {
+    const shared = {
+      database: { type: "postgres", cidrs: ["10.1.0.0/16"] },
+      redis: { enabled: true, cidrs: ["10.2.0.0/16"] },
+    };
+    const prefixes = ["acme", "globex"].map((name) =>
+      value(render({ tenant: { name }, openwebui: shared }), "REDIS_KEY_PREFIX"),
+    );
+    expect(prefixes).toEqual(["open-webui:acme", "open-webui:globex"]);
+  });
+
+  test("the Namespace and the data claim are neither pruned nor deleted by Argo CD", () => {
+    const objects = render({ tenant: { name: "acme" } });
+    for (const o of [
+      find(objects, "Namespace", "tenant-acme"),
+      find(objects, "PersistentVolumeClaim", "openwebui-data"),
+    ]) {
+      expect(o?.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
+    }
+  });
+});
+
+describe("observability and rollouts", () => {
+  test("traces are exported to Tempo and metrics to a collector that takes them", () => {
+    const objects = render({ tenant: { name: "acme" }, openwebui: { telemetry: { enabled: true } } });
+    expect(value(objects, "ENABLE_OTEL_TRACES")).toBe("true");
+    expect(value(objects, "OTEL_EXPORTER_OTLP_ENDPOINT")).toBe("http://tempo.monitoring.svc:4317");
+    expect(value(objects, "OTEL_METRICS_EXPORTER_OTLP_ENDPOINT")).toBe("http://otel-collector.monitoring.svc:4317");
+  });
+
+  test("a premium rollout needs no GPU beyond the quota (no surge pod)", () => {
+    const objects = render({ tenant: { name: "acme", tier: "premium" }, quota: { gpus: 2 } });
+    expect(find(objects, "Deployment", "ollama-premium")?.spec.strategy.rollingUpdate).toEqual({
+      maxSurge: 0,
+      maxUnavailable: 1,
+    });
+  });
+});
