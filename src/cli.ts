@@ -2,7 +2,9 @@ import { Command } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { generate } from "./generate/generate.js";
+import { registerImagesCommands } from "./images/cli.js";
 import { registerInstallCommands } from "./install/cli.js";
+import { registerRuntimeCommands } from "./runtime/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { installToolchain } from "./toolchain/install.js";
 import { failureLine, summaryLine } from "./validate/report.js";
@@ -83,6 +85,8 @@ program
 
 registerClusterCommands(program);
 registerInstallCommands(program);
+registerImagesCommands(program);
+registerRuntimeCommands(program);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,26 @@
+import type { Command } from "commander";
+import { seconds } from "../lib/run.js";
+import { buildImages } from "./build.js";
+
+/** Adds `images build [names...]`. */
+export const registerImagesCommands = (program: Command): Command => {
+  const images = program.command("images").description("the container images the real node runs, built here");
+  images
+    .command("build")
+    .description("build every image the cache lacks (pause, busybox, coredns, ollama, open-webui); cached by content")
+    .argument("[names...]", "only these images")
+    .action(async (names: string[]) => {
+      const start = Date.now();
+      try {
+        const built = await buildImages(names);
+        console.log(
+          `${built.length} passed, 0 failed (${built.filter((b) => b.outcome === "built").length} built, ${seconds(Date.now() - start)})`,
+        );
+      } catch (err) {
+        console.error((err as Error).message);
+        console.log("0 passed, 1 failed");
+        process.exitCode = 1;
+      }
+    });
+  return images;
+};
