@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { standardNodeLabels } from "../node/labels.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "./control-plane.js";
 
 interface ClusterOptions {
   name: string;
   json?: boolean;
+  realNode?: boolean;
 }
 
 const formatStatus = (s: ClusterStatus): string =>
@@ -29,6 +31,7 @@ export const registerClusterCommands = (program: Command): Command => {
     .description("start a cluster and print its kubeconfig; progress goes to stderr")
     .option("--name <name>", "cluster name", "default")
     .option("--json", "print the cluster's details as JSON")
+    .option("--real-node", "also join a real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS; needs root)")
     .action(async (opts: ClusterOptions) => {
       // Ctrl-C stops the start-up and whatever it already started (the components ignore the terminal's signals).
       const abort = new AbortController();
@@ -36,7 +39,12 @@ export const registerClusterCommands = (program: Command): Command => {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        const info = await clusterUp({ name: opts.name, signal: abort.signal, log: (line) => console.error(line) });
+        const info = await clusterUp({
+          name: opts.name,
+          signal: abort.signal,
+          log: (line) => console.error(line),
+          ...(opts.realNode ? { realNode: { labels: standardNodeLabels() } } : {}),
+        });
         if (opts.json) {
           console.log(JSON.stringify(info, null, 2));
         } else {

@@ -37,11 +37,16 @@ export const etcdArgs = (p: ClusterPaths, ports: ClusterPorts): string[] => {
   ];
 };
 
-export const apiserverArgs = (p: ClusterPaths, ports: ClusterPorts): string[] => [
+/**
+ * With a real node (`nodeIp`), the API server listens on the node's address: pods (CoreDNS) reach it through the
+ * `kubernetes` Service, whose endpoints it then maintains itself; NodeRestriction holds the kubelet to its own node,
+ * and exec and logs dial the kubelet at its InternalIP.
+ */
+export const apiserverArgs = (p: ClusterPaths, ports: ClusterPorts, nodeIp?: string): string[] => [
   `--etcd-servers=http://${host}:${ports.etcdClient}`,
-  `--bind-address=${host}`,
+  `--bind-address=${nodeIp ?? host}`,
   // Without it the API server looks for a non-loopback host interface to advertise, which may not exist.
-  `--advertise-address=${host}`,
+  `--advertise-address=${nodeIp ?? host}`,
   `--secure-port=${ports.apiserver}`,
   // No --tls-cert-file: the server self-signs a certificate for 127.0.0.1 and the kubernetes Service names here.
   `--cert-dir=${p.apiserverCertDir}`,
@@ -54,8 +59,10 @@ export const apiserverArgs = (p: ClusterPaths, ports: ClusterPorts): string[] =>
   // Charts may run privileged containers (device plugins, node agents); the default would reject their pods.
   "--allow-privileged=true",
   // The `kubernetes` Service's endpoints would be 127.0.0.1, which endpoint validation rejects (loopback) on every
-  // reconcile; nothing here dials the API server through that Service.
-  "--endpoint-reconciler-type=none",
+  // reconcile; without a real node nothing dials the API server through that Service.
+  ...(nodeIp
+    ? ["--enable-admission-plugins=NodeRestriction", "--kubelet-preferred-address-types=InternalIP,Hostname"]
+    : ["--endpoint-reconciler-type=none"]),
   "--profiling=false",
 ];
 

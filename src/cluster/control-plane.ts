@@ -20,7 +20,7 @@ import {
 } from "./components.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPaths, checkClusterName, clusterPaths, clustersRoot } from "./paths.js";
-import { caOfServingBundle, newUsers, type TokenUser, writeCredentials } from "./pki.js";
+import { type ClusterUsers, caOfServingBundle, newUsers, nodeUsers, type TokenUser, writeCredentials } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { httpProbe, type Probe, waitUntil } from "./probe.js";
 import {
@@ -33,11 +33,19 @@ import {
   stopProcesses,
   tailFile,
 } from "./processes.js";
+import { prepareHost, restoreNodeHost } from "../node/host-lifecycle.js";
+import { realNodeIdentity, startRealNode } from "../node/node.js";
+import { run } from "../lib/run.js";
 import { kwokConfig } from "./stages.js";
 import { type ClusterState, readState, writeState } from "./state.js";
 
 export interface UpOptions {
   name?: string;
+  /**
+   * Join a real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS) carrying these labels, next to the
+   * kwok controller; its pods really run.
+   */
+  realNode?: { labels: Record<string, string> };
   /** Progress lines (each component started and ready). */
   log?: (line: string) => void;
   /** Aborting stops the start-up and cleans up like a failure. */
@@ -50,7 +58,9 @@ export interface ClusterInfo {
   kubeconfig: string;
   apiserverUrl: string;
   stateDir: string;
-  pids: Record<ComponentName, number>;
+  pids: Record<string, number>;
+  /** The real node's name, when one joined. */
+  realNode?: string;
 }
 
 /** A component failed to start: names it, says why, and carries the end of its log. */
@@ -137,13 +147,16 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
   mkdirSync(paths.logs);
   mkdirSync(paths.apiserverCertDir, { recursive: true });
 
-  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] =
-    await freePorts(6);
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0, ...more] =
+    await freePorts(12);
   const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
-  const users = newUsers();
+  const [kubelet = 0, kubeletHealthz = 0, proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0] =
+    more;
+  const node = opts.realNode ? realNodeIdentity() : undefined;
+  const users: ClusterUsers = { ...newUsers(), ...(node ? nodeUsers(node.name) : {}) };
   writeCredentials(paths, users);
   writeFileSync(paths.kwokConfig, kwokConfig());
-  const apiserverUrl = `https://127.0.0.1:${ports.apiserver}`;
+  const apiserverUrl = `https://${node?.ip ?? "127.0.0.1"}:${ports.apiserver}`;
   const state: ClusterState = {
     name,
     createdAt: new Date().toISOString(),
@@ -151,6 +164,7 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     kubeconfig: paths.kubeconfig,
     ports,
     processes: [],
+    ...(node ? { realNode: node.name } : {}),
   };
   writeState(paths.state, state);
 
@@ -169,10 +183,10 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     }
   };
 
-  const start = async (component: ComponentName, args: string[]): Promise<void> => {
+  const start = async (component: string, args: string[], path?: string, env?: NodeJS.ProcessEnv): Promise<void> => {
     signal.throwIfAborted();
-    const p = await startProcess(component, exe[component], args, paths.log(component), {
-      env: componentEnv(component, paths),
+    const p = await startProcess(component, path ?? exe[component as ComponentName], args, paths.log(component), {
+      env: env ?? componentEnv(component as ComponentName, paths),
       cwd: paths.dir,
     });
     started.push(p);
@@ -181,9 +195,18 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     log(`${component}: started (pid ${p.pid})`);
   };
 
-  const ready = async (component: ComponentName, probe: Probe, what: string = component): Promise<void> => {
+  const ready = async (
+    component: string,
+    probe: Probe,
+    what: string = component,
+    timeoutMs?: number,
+  ): Promise<void> => {
     try {
-      await waitUntil(what, probe, { timeoutMs: timeouts[component], signal, guard });
+      await waitUntil(what, probe, {
+        timeoutMs: timeoutMs ?? timeouts[component as ComponentName] ?? 60_000,
+        signal,
+        guard,
+      });
     } catch (err) {
       if (err instanceof ClusterStartError || signal.aborted) throw err;
       const reason = (err as Error).message.slice(what.length + 1);
@@ -194,10 +217,11 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
   };
 
   try {
+    if (node) await prepareHost(paths.dir);
     await start("etcd", etcdArgs(paths, ports));
     await ready("etcd", httpProbe(`http://127.0.0.1:${ports.etcdClient}/health`));
 
-    await start("kube-apiserver", apiserverArgs(paths, ports));
+    await start("kube-apiserver", apiserverArgs(paths, ports, node?.ip));
     await ready("kube-apiserver", httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token }));
 
     const ca = caOfServingBundle(paths.apiserverCert);
@@ -232,9 +256,45 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
       httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
       "default service account",
     );
+    if (node && opts.realNode) {
+      const kubectl = async (args: string[]) => {
+        const r = await run(requireBin("kubectl"), ["--kubeconfig", paths.kubeconfig, ...args]);
+        if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+        return r.stdout;
+      };
+      await startRealNode(
+        {
+          clusterDir: paths.dir,
+          node,
+          ports: { kubelet, kubeletHealthz, proxyHealthz, proxyMetrics, routerHealth, routerMetrics },
+          kubeconfig: (component) => {
+            const user = { kubelet: users.kubelet, "kube-proxy": users.kubeProxy, "kube-router": users.kubeRouter }[
+              component
+            ] as TokenUser;
+            const path = paths.componentKubeconfig(component);
+            kubeconfigFor(path, user);
+            return path;
+          },
+          start: (component, path, args, env) => start(component, args, path, env ?? process.env),
+          ready: (component, what, probe, timeoutMs) => ready(component, probe, what, timeoutMs),
+          apply: async (objects) => {
+            const r = await run(
+              requireBin("kubectl"),
+              ["--kubeconfig", paths.kubeconfig, "apply", "--server-side", "--field-manager=llmcharts-node", "-f", "-"],
+              { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }) },
+            );
+            if (r.exitCode !== 0) throw new Error(`kubectl apply: ${r.stderr.trim()}`);
+          },
+          kubectl,
+          log,
+        },
+        opts.realNode.labels,
+      );
+    }
   } catch (err) {
     failed.abort();
     await stopProcesses(stopWaves(started), 2000);
+    if (node) await restoreNodeHost(paths.dir);
     // Keep the logs for a post-mortem; `down` (or the next `up`) removes them.
     for (const entry of readdirSync(paths.dir)) {
       if (entry !== "logs") rmSync(join(paths.dir, entry), { recursive: true, force: true });
@@ -256,7 +316,8 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     kubeconfig: paths.kubeconfig,
     apiserverUrl,
     stateDir: paths.dir,
-    pids: Object.fromEntries(started.map((p) => [p.name, p.pid])) as Record<ComponentName, number>,
+    pids: Object.fromEntries(started.map((p) => [p.name, p.pid])),
+    ...(node ? { realNode: node.name } : {}),
   };
 };
 
@@ -281,6 +342,12 @@ export const clusterDown = async (opts: DownOptions = {}): Promise<DownReport> =
   const report = await stopProcesses(stopWaves(state?.processes ?? []), opts.graceMs ?? 5000);
   if (report.survivors.length > 0) {
     throw new Error(`cluster "${name}": could not stop ${report.survivors.join(", ")}; state kept in ${paths.dir}`);
+  }
+  const left = await restoreNodeHost(paths.dir);
+  if (left.length > 0) {
+    throw new Error(
+      `cluster "${name}": the real node left on the host:\n  ${left.join("\n  ")}\n(state kept in ${paths.dir})`,
+    );
   }
   rmSync(paths.dir, { recursive: true, force: true });
   return { name, existed, ...report };

@@ -24,9 +24,22 @@ export interface ClusterUsers {
   controllerManager: TokenUser;
   scheduler: TokenUser;
   kwok: TokenUser;
+  /** The real node's kubelet: `system:node:<name>` in `system:nodes`, so the Node authorizer and NodeRestriction apply. */
+  kubelet?: TokenUser;
+  kubeProxy?: TokenUser;
+  kubeRouter?: TokenUser;
 }
 
 const newToken = (): string => randomBytes(24).toString("hex");
+
+/** The identities of a real node's components. */
+export const nodeUsers = (nodeName: string): Pick<ClusterUsers, "kubelet" | "kubeProxy" | "kubeRouter"> => ({
+  kubelet: { token: newToken(), user: `system:node:${nodeName}`, groups: ["system:nodes"] },
+  // Bound to system:node-proxier by the API server's bootstrap policy.
+  kubeProxy: { token: newToken(), user: "system:kube-proxy", groups: [] },
+  // It reads pods, namespaces and policies everywhere and writes nothing but its node's annotations.
+  kubeRouter: { token: newToken(), user: "llmcharts-kube-router", groups: ["system:masters"] },
+});
 
 export const newUsers = (): ClusterUsers => ({
   admin: { token: newToken(), user: "llmcharts-admin", groups: ["system:masters"] },
@@ -39,6 +52,7 @@ export const newUsers = (): ClusterUsers => ({
 /** kube-apiserver's static token file: `token,user,uid,"group1,group2"` per line. */
 export const tokenFile = (users: ClusterUsers): string =>
   `${Object.values(users)
+    .filter((u): u is TokenUser => u !== undefined)
     .map((u: TokenUser) =>
       [u.token, u.user, u.user, ...(u.groups.length > 0 ? [`"${u.groups.join(",")}"`] : [])].join(","),
     )
