@@ -1,0 +1,75 @@
+/** OpenWebUI's own HTTP API, as a user's browser or script calls it: sign in, list models, chat. */
+
+export interface ChatAnswer {
+  text: string;
+  /** Streamed answers: how many chunks carried content. */
+  chunks?: number;
+}
+
+const json = async (res: Response, what: string): Promise<Record<string, unknown>> => {
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status}: ${body.slice(0, 300)}`);
+  return JSON.parse(body) as Record<string, unknown>;
+};
+
+export class OpenWebUI {
+  token = "";
+
+  constructor(readonly baseUrl: string) {}
+
+  private headers(): Record<string, string> {
+    return { "content-type": "application/json", ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+  }
+
+  async signin(email: string, password: string): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/v1/auths/signin`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await json(res, "sign in");
+    this.token = String(body.token);
+    return String(body.role);
+  }
+
+  async models(): Promise<string[]> {
+    const res = await fetch(`${this.baseUrl}/api/models`, { headers: this.headers() });
+    const body = await json(res, "list models");
+    return ((body.data as { id: string }[]) ?? []).map((m) => m.id);
+  }
+
+  /** POST /api/chat/completions, not streamed. */
+  async chat(model: string, prompt: string): Promise<ChatAnswer> {
+    const res = await fetch(`${this.baseUrl}/api/chat/completions`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ model, stream: false, messages: [{ role: "user", content: prompt }] }),
+    });
+    const body = await json(res, "chat");
+    const choices = body.choices as { message: { content: string } }[] | undefined;
+    return { text: choices?.[0]?.message?.content ?? "" };
+  }
+
+  /** POST /api/chat/completions, streamed as server-sent events. */
+  async chatStream(model: string, prompt: string): Promise<ChatAnswer> {
+    const res = await fetch(`${this.baseUrl}/api/chat/completions`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: prompt }] }),
+    });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`chat (streamed): HTTP ${res.status}: ${body.slice(0, 300)}`);
+    let text = "";
+    let chunks = 0;
+    for (const line of body.split("\n")) {
+      if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+      const delta = (JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta
+        ?.content;
+      if (delta) {
+        text += delta;
+        chunks++;
+      }
+    }
+    return { text, chunks };
+  }
+}

@@ -1,0 +1,116 @@
+/** Waiting on real pods, with the evidence a reader needs when they never get there: events and container logs. */
+import type { Kube, KubeObject } from "../install/kube.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<KubeObject[]> =>
+  JSON.parse(await kube.kubectl(["get", "pods", "-n", namespace, "-l", selector, "-o", "json"])).items;
+
+const isReady = (p: KubeObject) =>
+  (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
+
+export const restarts = (p: KubeObject): number =>
+  (p.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount: number }) => n + c.restartCount, 0);
+
+/** Events and the last log lines of every container of the pods: why they are not Ready. */
+export const podEvidence = async (kube: Kube, namespace: string, selector: string): Promise<string> => {
+  // The namespace's warnings first: a pod that was never created (admission, quota) shows only there.
+  const warnings = await kube
+    .kubectl([
+      "get",
+      "events",
+      "-n",
+      namespace,
+      "--field-selector",
+      "type=Warning",
+      "-o",
+      "custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message",
+      "--no-headers",
+    ])
+    .catch((e: Error) => e.message);
+  const lines: string[] = warnings.trim()
+    ? [
+        `warnings in ${namespace}:`,
+        ...warnings
+          .trim()
+          .split("\n")
+          .slice(-6)
+          .map((l) => `  ${l}`),
+      ]
+    : [];
+  for (const p of await podsOf(kube, namespace, selector).catch(() => [])) {
+    const name = p.metadata.name;
+    const states = (p.status?.containerStatuses ?? [])
+      .map(
+        (c: { name: string; state: object; restartCount: number }) =>
+          `${c.name}: ${JSON.stringify(c.state)} restarts=${c.restartCount}`,
+      )
+      .join("; ");
+    lines.push(`pod ${namespace}/${name} phase=${p.status?.phase} ${states}`);
+    const events = await kube
+      .kubectl([
+        "get",
+        "events",
+        "-n",
+        namespace,
+        "--field-selector",
+        `involvedObject.name=${name}`,
+        "-o",
+        "custom-columns=REASON:.reason,MESSAGE:.message",
+        "--no-headers",
+      ])
+      .catch((e: Error) => e.message);
+    lines.push(
+      ...events
+        .trim()
+        .split("\n")
+        .slice(-8)
+        .map((l) => `  event ${l}`),
+    );
+    for (const c of p.spec?.containers ?? []) {
+      const log = await kube
+        .kubectl(["logs", "-n", namespace, name, "-c", c.name, "--tail=15"])
+        .catch((e: Error) => e.message);
+      lines.push(
+        `  logs ${c.name}:`,
+        ...log
+          .trim()
+          .split("\n")
+          .map((l) => `    ${l}`),
+      );
+    }
+  }
+  return lines.join("\n");
+};
+
+/** Waits until `count` pods match and all are Ready by their own probes; throws with the evidence otherwise. */
+export const waitPodsReady = async (
+  kube: Kube,
+  namespace: string,
+  selector: string,
+  { count = 1, timeoutMs = 300_000 }: { count?: number; timeoutMs?: number } = {},
+): Promise<KubeObject[]> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pods = (await podsOf(kube, namespace, selector)).filter((p) => !p.metadata.deletionTimestamp);
+    if (pods.length >= count && pods.every(isReady)) return pods;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `pods ${namespace}/${selector}: ${pods.filter(isReady).length}/${count} Ready after ${timeoutMs / 1000}s\n${await podEvidence(kube, namespace, selector)}`,
+      );
+    }
+    await sleep(1000);
+  }
+};
+
+/** Runs a command in a pod's container; resolves with its exit code and output (never throws on a failed command). */
+export const execIn = async (
+  kube: Kube,
+  namespace: string,
+  pod: string,
+  container: string,
+  command: string[],
+): Promise<{ code: number; out: string }> => {
+  const r = await kube.raw(["exec", "-n", namespace, pod, "-c", container, "--", ...command]);
+  return { code: r.exitCode, out: `${r.stdout}${r.stderr}`.trim() };
+};

@@ -1,0 +1,14 @@
+/** The runtime scenarios, in the order they run (later ones use the tenants earlier ones installed). */
+import type { Scenario } from "../suite.js";
+import { isolationEnforced } from "./isolation.js";
+import { nodeReady } from "./node-ready.js";
+import { settingsFollowValues } from "./settings.js";
+import { chatStandard, standardReady } from "./standard.js";
+
+export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
+  { id: "node-ready", scenario: nodeReady },
+  { id: "standard-ready", scenario: standardReady },
+  { id: "chat-standard", scenario: chatStandard },
+  { id: "isolation-enforced", scenario: isolationEnforced },
+  { id: "settings-follow-values", scenario: settingsFollowValues },
+];
