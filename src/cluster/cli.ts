@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { standardNodeLabels } from "../node/labels.js";
+import { labNodes } from "../node/lab-nodes.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "./control-plane.js";
 
 interface ClusterOptions {
   name: string;
   json?: boolean;
   realNode?: boolean;
+  gpuNode?: boolean;
 }
 
 const formatStatus = (s: ClusterStatus): string =>
@@ -32,6 +33,10 @@ export const registerClusterCommands = (program: Command): Command => {
     .option("--name <name>", "cluster name", "default")
     .option("--json", "print the cluster's details as JSON")
     .option("--real-node", "also join a real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS; needs root)")
+    .option(
+      "--gpu-node",
+      "with --real-node: a second real node of the premium pool (GPU taint, nvidia.com/gpu advertised)",
+    )
     .action(async (opts: ClusterOptions) => {
       // Ctrl-C stops the start-up and whatever it already started (the components ignore the terminal's signals).
       const abort = new AbortController();
@@ -43,7 +48,7 @@ export const registerClusterCommands = (program: Command): Command => {
           name: opts.name,
           signal: abort.signal,
           log: (line) => console.error(line),
-          ...(opts.realNode ? { realNode: { labels: standardNodeLabels() } } : {}),
+          ...(opts.realNode ? { realNodes: labNodes(opts.gpuNode ?? false) } : {}),
         });
         if (opts.json) {
           console.log(JSON.stringify(info, null, 2));

@@ -20,7 +20,7 @@ import {
 } from "./components.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPaths, checkClusterName, clusterPaths, clustersRoot } from "./paths.js";
-import { type ClusterUsers, caOfServingBundle, newUsers, nodeUsers, type TokenUser, writeCredentials } from "./pki.js";
+import { caOfServingBundle, newUsers, nodeUsers, type TokenUser, writeCredentials } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { httpProbe, type Probe, waitUntil } from "./probe.js";
 import {
@@ -34,7 +34,9 @@ import {
   tailFile,
 } from "./processes.js";
 import { prepareHost, restoreNodeHost } from "../node/host-lifecycle.js";
-import { realNodeIdentity, startRealNode } from "../node/node.js";
+import type { NodeSpec } from "../node/config.js";
+import { hostIp } from "../node/host.js";
+import { startRealNodes } from "../node/node.js";
 import { run } from "../lib/run.js";
 import { kwokConfig } from "./stages.js";
 import { type ClusterState, readState, writeState } from "./state.js";
@@ -45,7 +47,7 @@ export interface UpOptions {
    * Join a real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS) carrying these labels, next to the
    * kwok controller; its pods really run.
    */
-  realNode?: { labels: Record<string, string> };
+  realNodes?: NodeSpec[];
   /** Progress lines (each component started and ready). */
   log?: (line: string) => void;
   /** Aborting stops the start-up and cleans up like a failure. */
@@ -59,8 +61,8 @@ export interface ClusterInfo {
   apiserverUrl: string;
   stateDir: string;
   pids: Record<string, number>;
-  /** The real node's name, when one joined. */
-  realNode?: string;
+  /** The real nodes' names, when some joined. */
+  realNodes?: string[];
 }
 
 /** A component failed to start: names it, says why, and carries the end of its log. */
@@ -148,12 +150,15 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
   mkdirSync(paths.apiserverCertDir, { recursive: true });
 
   const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0, ...more] =
-    await freePorts(12);
+    await freePorts(10 + 2 * (opts.realNodes?.length ?? 0));
   const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
-  const [kubelet = 0, kubeletHealthz = 0, proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0] =
-    more;
-  const node = opts.realNode ? realNodeIdentity() : undefined;
-  const users: ClusterUsers = { ...newUsers(), ...(node ? nodeUsers(node.name) : {}) };
+  const [proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0, ...kubeletPorts] = more;
+  const realNodes = opts.realNodes ?? [];
+  const node = realNodes.length > 0 ? { ip: hostIp() } : undefined;
+  const users: Record<string, TokenUser> & ReturnType<typeof newUsers> = {
+    ...newUsers(),
+    ...nodeUsers(realNodes.map((n) => n.name)),
+  };
   writeCredentials(paths, users);
   writeFileSync(paths.kwokConfig, kwokConfig());
   const apiserverUrl = `https://${node?.ip ?? "127.0.0.1"}:${ports.apiserver}`;
@@ -164,7 +169,7 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     kubeconfig: paths.kubeconfig,
     ports,
     processes: [],
-    ...(node ? { realNode: node.name } : {}),
+    ...(node ? { realNodes: realNodes.map((n) => n.name) } : {}),
   };
   writeState(paths.state, state);
 
@@ -256,26 +261,34 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
       httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
       "default service account",
     );
-    if (node && opts.realNode) {
+    if (node) {
       const kubectl = async (args: string[]) => {
         const r = await run(requireBin("kubectl"), ["--kubeconfig", paths.kubeconfig, ...args]);
         if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
         return r.stdout;
       };
-      await startRealNode(
+      await startRealNodes(
         {
           clusterDir: paths.dir,
-          node,
-          ports: { kubelet, kubeletHealthz, proxyHealthz, proxyMetrics, routerHealth, routerMetrics },
-          kubeconfig: (component) => {
-            const user = { kubelet: users.kubelet, "kube-proxy": users.kubeProxy, "kube-router": users.kubeRouter }[
-              component
-            ] as TokenUser;
-            const path = paths.componentKubeconfig(component);
+          ip: node.ip,
+          ports: {
+            kubelets: realNodes.map((_, i) => ({
+              kubelet: kubeletPorts[2 * i] ?? 0,
+              kubeletHealthz: kubeletPorts[2 * i + 1] ?? 0,
+            })),
+            proxyHealthz,
+            proxyMetrics,
+            routerHealth,
+            routerMetrics,
+          },
+          kubeconfig: (identity) => {
+            const user = users[identity];
+            if (!user) throw new Error(`no credentials for ${identity}`);
+            const path = paths.componentKubeconfig(identity.replace(":", "-"));
             kubeconfigFor(path, user);
             return path;
           },
-          start: (component, path, args, env) => start(component, args, path, env ?? process.env),
+          start: (component, path, args) => start(component, args, path, process.env),
           ready: (component, what, probe, timeoutMs) => ready(component, probe, what, timeoutMs),
           apply: async (objects) => {
             const r = await run(
@@ -288,7 +301,7 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
           kubectl,
           log,
         },
-        opts.realNode.labels,
+        realNodes,
       );
     }
   } catch (err) {
@@ -317,7 +330,7 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     apiserverUrl,
     stateDir: paths.dir,
     pids: Object.fromEntries(started.map((p) => [p.name, p.pid])),
-    ...(node ? { realNode: node.name } : {}),
+    ...(node ? { realNodes: realNodes.map((n) => n.name) } : {}),
   };
 };
 

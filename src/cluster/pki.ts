@@ -24,21 +24,22 @@ export interface ClusterUsers {
   controllerManager: TokenUser;
   scheduler: TokenUser;
   kwok: TokenUser;
-  /** The real node's kubelet: `system:node:<name>` in `system:nodes`, so the Node authorizer and NodeRestriction apply. */
-  kubelet?: TokenUser;
-  kubeProxy?: TokenUser;
-  kubeRouter?: TokenUser;
 }
 
 const newToken = (): string => randomBytes(24).toString("hex");
 
-/** The identities of a real node's components. */
-export const nodeUsers = (nodeName: string): Pick<ClusterUsers, "kubelet" | "kubeProxy" | "kubeRouter"> => ({
-  kubelet: { token: newToken(), user: `system:node:${nodeName}`, groups: ["system:nodes"] },
+/**
+ * The identities of the real nodes' components, by the name their kubeconfig is asked for: each kubelet is
+ * `system:node:<name>` in `system:nodes` (so the Node authorizer and NodeRestriction apply).
+ */
+export const nodeUsers = (nodeNames: string[]): Record<string, TokenUser> => ({
+  ...Object.fromEntries(
+    nodeNames.map((n) => [`kubelet:${n}`, { token: newToken(), user: `system:node:${n}`, groups: ["system:nodes"] }]),
+  ),
   // Bound to system:node-proxier by the API server's bootstrap policy.
-  kubeProxy: { token: newToken(), user: "system:kube-proxy", groups: [] },
+  "kube-proxy": { token: newToken(), user: "system:kube-proxy", groups: [] },
   // It reads pods, namespaces and policies everywhere and writes nothing but its node's annotations.
-  kubeRouter: { token: newToken(), user: "llmcharts-kube-router", groups: ["system:masters"] },
+  "kube-router": { token: newToken(), user: "llmcharts-kube-router", groups: ["system:masters"] },
 });
 
 export const newUsers = (): ClusterUsers => ({
@@ -50,9 +51,8 @@ export const newUsers = (): ClusterUsers => ({
 });
 
 /** kube-apiserver's static token file: `token,user,uid,"group1,group2"` per line. */
-export const tokenFile = (users: ClusterUsers): string =>
+export const tokenFile = (users: ClusterUsers & Record<string, TokenUser>): string =>
   `${Object.values(users)
-    .filter((u): u is TokenUser => u !== undefined)
     .map((u: TokenUser) =>
       [u.token, u.user, u.user, ...(u.groups.length > 0 ? [`"${u.groups.join(",")}"`] : [])].join(","),
     )
@@ -64,7 +64,7 @@ const writePrivate = (path: string, content: string): void => {
 };
 
 /** Writes the token file and the service-account signing key pair. */
-export const writeCredentials = (paths: ClusterPaths, users: ClusterUsers): void => {
+export const writeCredentials = (paths: ClusterPaths, users: ClusterUsers & Record<string, TokenUser>): void => {
   writePrivate(paths.tokens, tokenFile(users));
   const { privateKey, publicKey } = generateKeyPairSync("rsa", {
     modulusLength: 2048,

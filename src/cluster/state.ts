@@ -11,8 +11,8 @@ export interface ClusterState {
   ports: ClusterPorts;
   /** Started processes, in start order. */
   processes: ProcessRecord[];
-  /** The real node's name, when one joined (its host changes are undone by `down`). */
-  realNode?: string;
+  /** The real nodes' names, when some joined (their host changes are undone by `down`). */
+  realNodes?: string[];
   /** Set once every component is ready. */
   readyAt?: string;
 }

@@ -25,8 +25,26 @@ export interface NodePaths {
   hostSnapshot: string;
 }
 
-export const nodePaths = (clusterDir: string): NodePaths => {
-  const dir = join(clusterDir, "node");
+/** A real node: its name, what Karpenter would put on it, and its slice of the host (pod range, bridge, cgroups). */
+export interface NodeSpec {
+  name: string;
+  /** Suffix of its processes, log files and directory ("" for the first node). */
+  suffix: string;
+  labels: Record<string, string>;
+  taints: { key: string; value: string; effect: string }[];
+  /** Extended resources advertised in its status (e.g. nvidia.com/gpu: a CPU node standing in for a GPU node). */
+  extendedResources: Record<string, string>;
+  podCidr: string;
+  bridge: string;
+  /** The cgroup its pods live under (each kubelet needs its own, or they would fight over kubepods). */
+  cgroupRoot: string;
+}
+
+/** Cgroups the nodes' pods live under, below each v1 controller. */
+export const nodeCgroupRoots = ["/", "/llmcharts-gpu"];
+
+export const nodePaths = (clusterDir: string, suffix = ""): NodePaths => {
+  const dir = join(clusterDir, `node${suffix}`);
   return {
     dir,
     containerdConfig: join(dir, "containerd.toml"),
@@ -47,9 +65,8 @@ export const nodePaths = (clusterDir: string): NodePaths => {
   };
 };
 
-/** The pod network of the node's bridge: inside 10.0.0.0/8, which the tenant charts treat as private. */
-export const podCidr = "10.88.0.0/16";
-export const bridgeName = "llmcharts0";
+/** The nodes' pod networks (one /16 per node): inside 10.0.0.0/8, which the tenant charts treat as private. */
+export const clusterPodCidr = "10.88.0.0/15";
 /** The cluster DNS Service address (in the control plane's Service range). */
 export const clusterDnsIp = "10.96.0.10";
 export const clusterDomain = "cluster.local";
@@ -84,7 +101,7 @@ state = "${p.containerdState}"
 `;
 
 /** One bridge for every pod of the node, addresses from host-local, hostPorts through portmap. */
-export const cniConflist = (p: NodePaths): string =>
+export const cniConflist = (p: NodePaths, node: NodeSpec): string =>
   JSON.stringify(
     {
       cniVersion: "1.0.0",
@@ -92,13 +109,13 @@ export const cniConflist = (p: NodePaths): string =>
       plugins: [
         {
           type: "bridge",
-          bridge: bridgeName,
+          bridge: node.bridge,
           isGateway: true,
           ipMasq: false,
           hairpinMode: true,
           ipam: {
             type: "host-local",
-            ranges: [[{ subnet: podCidr }]],
+            ranges: [[{ subnet: node.podCidr }]],
             routes: [{ dst: "0.0.0.0/0" }],
             dataDir: p.cniIpamDir,
           },
@@ -113,14 +130,19 @@ export const cniConflist = (p: NodePaths): string =>
 export interface KubeletPorts {
   kubelet: number;
   kubeletHealthz: number;
+}
+
+export interface NodePorts {
+  kubelets: KubeletPorts[];
   proxyHealthz: number;
   proxyMetrics: number;
   routerHealth: number;
   routerMetrics: number;
 }
 
-export const kubeletConfigYaml = (p: NodePaths, ports: KubeletPorts): string =>
+export const kubeletConfigYaml = (p: NodePaths, ports: KubeletPorts, node: NodeSpec): string =>
   stringify({
+    cgroupRoot: node.cgroupRoot,
     apiVersion: "kubelet.config.k8s.io/v1beta1",
     kind: "KubeletConfiguration",
     // Only cgroup v1 controllers are usable here; kubelet 1.35 runs on them when told not to refuse.
@@ -149,14 +171,14 @@ export const kubeletConfigYaml = (p: NodePaths, ports: KubeletPorts): string =>
     maxPods: 110,
   });
 
-export const kubeProxyConfigYaml = (kubeconfig: string, nodeName: string, ports: KubeletPorts): string =>
+export const kubeProxyConfigYaml = (kubeconfig: string, nodeName: string, ports: NodePorts): string =>
   stringify({
     apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
     kind: "KubeProxyConfiguration",
     mode: "iptables",
     clientConnection: { kubeconfig },
     hostnameOverride: nodeName,
-    clusterCIDR: podCidr,
+    clusterCIDR: clusterPodCidr,
     healthzBindAddress: `127.0.0.1:${ports.proxyHealthz}`,
     metricsBindAddress: `127.0.0.1:${ports.proxyMetrics}`,
     // Leave the host's conntrack sysctls alone.
@@ -164,7 +186,7 @@ export const kubeProxyConfigYaml = (kubeconfig: string, nodeName: string, ports:
   });
 
 /** kube-router as a NetworkPolicy firewall only: routing, service proxy and CNI are the other components' jobs. */
-export const kubeRouterArgs = (kubeconfig: string, nodeName: string, ports: KubeletPorts): string[] => [
+export const kubeRouterArgs = (kubeconfig: string, nodeName: string, ports: NodePorts): string[] => [
   `--kubeconfig=${kubeconfig}`,
   `--hostname-override=${nodeName}`,
   "--run-firewall=true",

@@ -4,11 +4,12 @@
  * (kube-router), network links (the bridge and veths), mounts (container root filesystems, volumes, network
  * namespaces), cgroups (kubepods) and the fixed directories kubelet creates whatever its settings.
  */
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { run, runStep } from "../lib/run.js";
 import { binPath } from "../toolchain/tools.js";
+import { nodeCgroupRoots } from "./config.js";
 
 /** Sysctls the node's components write (kubelet: memory and panic; bridge: forwarding; kube-proxy: localnet). */
 export const touchedSysctls = [
@@ -109,6 +110,9 @@ export const writeSnapshot = (path: string, s: HostSnapshot): void => writeFileS
 export const readSnapshot = (path: string): HostSnapshot | undefined =>
   existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as HostSnapshot) : undefined;
 
+/** The cgroups the nodes' pods live in: `kubepods` below each node's cgroup root. */
+const podCgroups = nodeCgroupRoots.map((r) => `${r === "/" ? "" : r}/kubepods`);
+
 /** Every pid in the cgroups under `kubepods` (the node's containers), across the v1 hierarchies. */
 const kubepodsPids = (): number[] => {
   const pids = new Set<number>();
@@ -117,7 +121,9 @@ const kubepodsPids = (): number[] => {
     for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n")) if (pid) pids.add(Number(pid));
     for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(join(dir, e.name));
   };
-  for (const ctrl of ["pids", "memory", "cpu"]) walk(`/sys/fs/cgroup/${ctrl}/kubepods`);
+  for (const ctrl of ["pids", "memory", "cpu"]) {
+    for (const root of podCgroups) walk(`/sys/fs/cgroup/${ctrl}${root}`);
+  }
   return [...pids];
 };
 
@@ -193,7 +199,10 @@ export const restoreHost = async (s: HostSnapshot, nodeDir: string): Promise<str
     }
   });
   await attempt("cgroups", () => {
-    for (const ctrl of readdirSync("/sys/fs/cgroup")) removeCgroupTree(`/sys/fs/cgroup/${ctrl}/kubepods`);
+    for (const ctrl of readdirSync("/sys/fs/cgroup")) {
+      for (const root of podCgroups) removeCgroupTree(`/sys/fs/cgroup/${ctrl}${root}`);
+      for (const root of nodeCgroupRoots.filter((r) => r !== "/")) removeCgroupTree(`/sys/fs/cgroup/${ctrl}${root}`);
+    }
   });
   for (const [exe, saved] of [
     ["iptables", s.iptables],
@@ -244,8 +253,8 @@ export const hostLeftovers = async (s: HostSnapshot): Promise<string[]> => {
     s.createdDirs.filter((d) => existsSync(d)),
     [],
   );
-  if (existsSync("/sys/fs/cgroup/memory/kubepods") && statSync("/sys/fs/cgroup/memory/kubepods").isDirectory()) {
-    left.push("cgroup /sys/fs/cgroup/memory/kubepods");
+  for (const root of [...podCgroups, ...nodeCgroupRoots.filter((r) => r !== "/")]) {
+    if (existsSync(`/sys/fs/cgroup/memory${root}`)) left.push(`cgroup /sys/fs/cgroup/memory${root}`);
   }
   return left;
 };

@@ -1,61 +1,47 @@
 /**
- * A real node joined to the embedded control plane: containerd (own root, state and socket), kubelet, kube-proxy
- * (iptables) and kube-router (NetworkPolicy firewall) as host processes, the CNI bridge, the images built here
- * imported into containerd, and CoreDNS as the cluster's DNS pod. The node carries the standard CPU pool's labels,
- * so tenant pods land on it by the charts' own affinity.
+ * Real nodes joined to the embedded control plane: per node a containerd (own root, state and socket) and a kubelet
+ * (own root, ports and cgroup root); for the host once, kube-proxy (iptables), kube-router (the NetworkPolicy
+ * firewall of the first node's pods) and CoreDNS as the cluster's DNS pod. The images built here are imported into
+ * each containerd. The first node carries the standard CPU pool's labels; a second may carry a GPU pool's labels,
+ * taint and an advertised nvidia.com/gpu, so premium pods schedule by the charts' own rules and run Ollama on CPU.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildImages, importImages } from "../images/build.js";
 import { corednsImage, pauseImage } from "../images/catalog.js";
+import { run } from "../lib/run.js";
 import { binPath, requireBin } from "../toolchain/tools.js";
 import {
   cniConflist,
   containerdToml,
-  type KubeletPorts,
   kubeletConfigYaml,
   kubeProxyConfigYaml,
   kubeRouterArgs,
   type NodePaths,
+  type NodePorts,
+  type NodeSpec,
   nodePaths,
 } from "./config.js";
 import { corednsObjects } from "./coredns.js";
-import { hostIp } from "./host.js";
 
 export { nodePaths } from "./config.js";
 
-/** The node's processes, in start order. */
-export const nodeComponents = ["containerd", "kubelet", "kube-proxy", "kube-router"] as const;
-export type NodeComponent = (typeof nodeComponents)[number];
-
-export interface NodeIdentity {
-  name: string;
-  ip: string;
-}
-
-/** What the control plane hands the node: where to start a process, how to wait, and the API's credentials. */
+/** What the control plane hands the nodes: where to start a process, how to wait, and the API's credentials. */
 export interface NodeContext {
   clusterDir: string;
-  node: NodeIdentity;
-  ports: KubeletPorts;
-  /** Writes a kubeconfig for one of the node's identities and returns its path. */
-  kubeconfig: (component: "kubelet" | "kube-proxy" | "kube-router") => string;
-  start: (component: NodeComponent, exe: string, args: string[], env?: NodeJS.ProcessEnv) => Promise<void>;
-  ready: (
-    component: NodeComponent,
-    what: string,
-    probe: () => Promise<true | string>,
-    timeoutMs: number,
-  ) => Promise<void>;
+  /** The host's address: every node's InternalIP. */
+  ip: string;
+  ports: NodePorts;
+  /** Writes a kubeconfig for one identity (a node's kubelet, kube-proxy, kube-router) and returns its path. */
+  kubeconfig: (identity: string) => string;
+  start: (component: string, exe: string, args: string[]) => Promise<void>;
+  ready: (component: string, what: string, probe: () => Promise<true | string>, timeoutMs: number) => Promise<void>;
   /** Applies objects as the cluster admin. */
   apply: (objects: object[]) => Promise<void>;
   /** Runs kubectl as the cluster admin and returns stdout. */
   kubectl: (args: string[]) => Promise<string>;
   log: (line: string) => void;
 }
-
-/** The node's name and InternalIP. */
-export const realNodeIdentity = (): NodeIdentity => ({ name: "llmcharts-real-0", ip: hostIp() });
 
 const writeConfig = (path: string, text: string) => {
   mkdirSync(dirname(path), { recursive: true });
@@ -64,88 +50,95 @@ const writeConfig = (path: string, text: string) => {
 
 const cniBinDir = () => dirname(binPath("bridge"));
 
-/** Images the node needs before any pod: the sandbox and the cluster DNS. */
+/** Images every node needs before any pod: the sandbox and the cluster DNS. */
 const systemImages = [pauseImage, corednsImage];
 
-export const startRealNode = async (ctx: NodeContext, nodeLabels: Record<string, string>): Promise<NodePaths> => {
-  const p = nodePaths(ctx.clusterDir);
-  const { log } = ctx;
+/** The kubelet's cgroup root must exist in every v1 hierarchy before it starts. */
+const createCgroupRoot = (root: string) => {
+  if (root === "/") return;
+  for (const ctrl of ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"]) {
+    mkdirSync(join("/sys/fs/cgroup", ctrl, root), { recursive: true });
+  }
+};
+
+/** One node's containerd (images imported) and kubelet; resolves once the Node object is registered. */
+const startNodeRuntime = async (ctx: NodeContext, node: NodeSpec, index: number, archives: string[]) => {
+  const p: NodePaths = nodePaths(ctx.clusterDir, node.suffix);
   for (const d of [p.containerdRoot, p.containerdState, p.runcRoot, p.cniConfDir, p.cniIpamDir, p.kubeletRoot]) {
     mkdirSync(d, { recursive: true });
   }
-
-  const built = await buildImages(
-    systemImages.map((i) => i.name),
-    log,
-  );
   writeConfig(p.containerdConfig, containerdToml(p, pauseImage.config.ref, cniBinDir()));
-  writeConfig(join(p.cniConfDir, "10-llmcharts.conflist"), cniConflist(p));
-  await ctx.start("containerd", requireBin("containerd"), ["--config", p.containerdConfig]);
+  writeConfig(join(p.cniConfDir, "10-llmcharts.conflist"), cniConflist(p, node));
+  const containerd = `containerd${node.suffix}`;
+  await ctx.start(containerd, requireBin("containerd"), ["--config", p.containerdConfig]);
   await ctx.ready(
-    "containerd",
-    "containerd",
+    containerd,
+    containerd,
     async () => {
-      const { run } = await import("../lib/run.js");
       const r = await run(requireBin("ctr"), ["--address", p.containerdSocket, "version"]);
       return r.exitCode === 0 ? true : (r.stderr.trim().split("\n").pop() ?? "not answering");
     },
     30_000,
   );
-  await importImages(
-    requireBin("ctr"),
-    p.containerdSocket,
-    built.map((b) => b.archive),
-  );
-  log("node images imported (pause, coredns)");
-
-  writeConfig(p.kubeletConfig, kubeletConfigYaml(p, ctx.ports));
-  await ctx.start("kubelet", requireBin("kubelet"), [
+  await importImages(requireBin("ctr"), p.containerdSocket, archives);
+  const ports = ctx.ports.kubelets[index];
+  if (!ports) throw new Error(`no kubelet ports for node ${node.name}`);
+  createCgroupRoot(node.cgroupRoot);
+  writeConfig(p.kubeletConfig, kubeletConfigYaml(p, ports, node));
+  const kubelet = `kubelet${node.suffix}`;
+  await ctx.start(kubelet, requireBin("kubelet"), [
     `--config=${p.kubeletConfig}`,
-    `--kubeconfig=${ctx.kubeconfig("kubelet")}`,
+    `--kubeconfig=${ctx.kubeconfig(`kubelet:${node.name}`)}`,
     `--root-dir=${p.kubeletRoot}`,
     `--cert-dir=${p.kubeletCertDir}`,
-    `--hostname-override=${ctx.node.name}`,
-    `--node-ip=${ctx.node.ip}`,
+    `--hostname-override=${node.name}`,
+    `--node-ip=${ctx.ip}`,
     "--v=1",
   ]);
-  writeConfig(p.kubeProxyConfig, kubeProxyConfigYaml(ctx.kubeconfig("kube-proxy"), ctx.node.name, ctx.ports));
-  await ctx.start("kube-proxy", requireBin("kube-proxy"), [`--config=${p.kubeProxyConfig}`, "--v=1"]);
-
   await ctx.ready(
-    "kubelet",
-    `node ${ctx.node.name} registered`,
-    async () => {
-      try {
-        await ctx.kubectl(["get", "node", ctx.node.name, "-o", "name"]);
-        return true;
-      } catch {
-        return "not registered yet";
-      }
-    },
+    kubelet,
+    `node ${node.name} registered`,
+    async () =>
+      ctx
+        .kubectl(["get", "node", node.name, "-o", "name"])
+        .then(() => true as const)
+        .catch(() => "not registered yet"),
     60_000,
   );
-  // kube-router identifies its node at start: only once the node is registered.
-  await ctx.start(
-    "kube-router",
-    requireBin("kube-router"),
-    kubeRouterArgs(ctx.kubeconfig("kube-router"), ctx.node.name, ctx.ports),
-  );
-  // Labels a kubelet may not set on itself (NodeRestriction): the admin sets them, as Karpenter would.
+  return kubelet;
+};
+
+/** Labels and taints a kubelet may not set on itself (NodeRestriction), and extended resources: set by the admin. */
+const describeNode = async (ctx: NodeContext, node: NodeSpec) => {
   await ctx.kubectl([
     "label",
     "node",
-    ctx.node.name,
+    node.name,
     "--overwrite",
-    ...Object.entries(nodeLabels).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(node.labels).map(([k, v]) => `${k}=${v}`),
   ]);
-  await ctx.ready(
-    "kubelet",
-    `node ${ctx.node.name} Ready`,
+  for (const t of node.taints) {
+    await ctx.kubectl(["taint", "node", node.name, "--overwrite", `${t.key}=${t.value}:${t.effect}`]);
+  }
+  const patch = Object.entries(node.extendedResources).map(([name, value]) => ({
+    op: "add",
+    path: `/status/capacity/${name.replaceAll("/", "~1")}`,
+    value,
+  }));
+  if (patch.length > 0) {
+    await ctx.kubectl(["patch", "node", node.name, "--subresource=status", "--type=json", "-p", JSON.stringify(patch)]);
+  }
+};
+
+const nodeReady = (ctx: NodeContext, node: NodeSpec, kubelet: string) =>
+  ctx.ready(
+    kubelet,
+    `node ${node.name} Ready`,
     async () => {
       const out = await ctx.kubectl([
         "get",
         "node",
-        ctx.node.name,
+        node.name,
         "-o",
         'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
       ]);
@@ -154,6 +147,30 @@ export const startRealNode = async (ctx: NodeContext, nodeLabels: Record<string,
     90_000,
   );
 
+export const startRealNodes = async (ctx: NodeContext, nodes: NodeSpec[]): Promise<void> => {
+  const [first] = nodes;
+  if (!first) throw new Error("no real node to start");
+  const built = await buildImages(
+    systemImages.map((i) => i.name),
+    ctx.log,
+  );
+  const archives = built.map((b) => b.archive);
+  for (const [i, node] of nodes.entries()) {
+    const kubelet = await startNodeRuntime(ctx, node, i, archives);
+    if (i === 0) {
+      const p = nodePaths(ctx.clusterDir);
+      writeConfig(p.kubeProxyConfig, kubeProxyConfigYaml(ctx.kubeconfig("kube-proxy"), first.name, ctx.ports));
+      await ctx.start("kube-proxy", requireBin("kube-proxy"), [`--config=${p.kubeProxyConfig}`, "--v=1"]);
+      // kube-router identifies its node at start: only once the node is registered.
+      await ctx.start(
+        "kube-router",
+        requireBin("kube-router"),
+        kubeRouterArgs(ctx.kubeconfig("kube-router"), first.name, ctx.ports),
+      );
+    }
+    await describeNode(ctx, node);
+    await nodeReady(ctx, node, kubelet);
+  }
   await ctx.apply(corednsObjects(corednsImage.config.ref));
   await ctx.ready(
     "kubelet",
@@ -172,5 +189,4 @@ export const startRealNode = async (ctx: NodeContext, nodeLabels: Record<string,
     },
     120_000,
   );
-  return p;
 };

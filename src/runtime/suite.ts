@@ -13,7 +13,7 @@ import { installCrds } from "../install/crds.js";
 import { Helm } from "../install/helm.js";
 import { Kube } from "../install/kube.js";
 import { nodePaths } from "../node/config.js";
-import { standardNodeLabels } from "../node/labels.js";
+import { labNodes } from "../node/lab-nodes.js";
 import { requireBin } from "../toolchain/tools.js";
 import { prepareModelCache } from "./model.js";
 
@@ -73,16 +73,20 @@ export class RuntimeRun {
     this.info = await clusterUp({
       name: this.clusterName,
       log: this.log,
-      realNode: { labels: standardNodeLabels() },
+      realNodes: labNodes(true),
     });
     this.kube = new Kube(this.info.kubeconfig);
     this.helm = new Helm(this.kube, join(this.opts.workDir, "helm"), { timeout: "5m", wait: "none" });
     const node = nodePaths(this.info.stateDir);
-    await importImages(
-      requireBin("ctr"),
-      node.containerdSocket,
-      images.map((i) => i.archive),
-    );
+    // OpenWebUI runs on standard nodes only: the premium node gets Ollama and the probe image.
+    for (const [i, n] of labNodes(true).entries()) {
+      const wanted = images.filter((img) => i === 0 || img.name !== openwebuiImage.name);
+      await importImages(
+        requireBin("ctr"),
+        nodePaths(this.info.stateDir, n.suffix).containerdSocket,
+        wanted.map((img) => img.archive),
+      );
+    }
     this.log("images imported: busybox, ollama, open-webui");
     this.modelCacheDir = join(node.dir, "model-cache");
     this.dataRoot = join(node.dir, "tenant-data");

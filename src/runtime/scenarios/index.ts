@@ -2,6 +2,7 @@
 import type { Scenario } from "../suite.js";
 import { isolationEnforced } from "./isolation.js";
 import { nodeReady } from "./node-ready.js";
+import { chatPremium } from "./premium.js";
 import { settingsFollowValues } from "./settings.js";
 import { chatStandard, standardReady } from "./standard.js";
 
@@ -9,6 +10,7 @@ export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
   { id: "node-ready", scenario: nodeReady },
   { id: "standard-ready", scenario: standardReady },
   { id: "chat-standard", scenario: chatStandard },
+  { id: "chat-premium", scenario: chatPremium },
   { id: "isolation-enforced", scenario: isolationEnforced },
   { id: "settings-follow-values", scenario: settingsFollowValues },
 ];

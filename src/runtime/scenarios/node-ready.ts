@@ -4,7 +4,7 @@ import { execIn, waitPodsReady } from "../pods.js";
 import type { Scenario } from "../suite.js";
 
 export const nodeReady: Scenario = async (run) => {
-  const node = run.info?.realNode ?? "";
+  const node = run.info?.realNodes?.[0] ?? "";
   const ready = await run.k.kubectl([
     "get",
     "node",

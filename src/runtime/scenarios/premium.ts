@@ -1,0 +1,29 @@
+/**
+ * chat-premium: a premium tenant whose Ollama the chart's own rules (GPU toleration, premium affinity, nvidia.com/gpu
+ * limit) place on the premium pool's node; the admin chats through its OpenWebUI (on the standard node) to it.
+ */
+import { premiumNode } from "../../node/lab-nodes.js";
+import { tinyModel } from "../model.js";
+import { restarts, waitPodsReady } from "../pods.js";
+import type { Scenario } from "../suite.js";
+import { installTenant, labTenant } from "../tenants.js";
+import { chatThrough } from "./standard.js";
+
+export const gamma = labTenant("gamma");
+
+export const chatPremium: Scenario = async (run) => {
+  await installTenant(run, gamma, "lab-premium.yaml");
+  const [ollama] = await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium", {
+    timeoutMs: 180_000,
+  });
+  if (ollama?.spec?.nodeName !== premiumNode.name) {
+    throw new Error(`premium Ollama runs on ${ollama?.spec?.nodeName}, not on the premium node ${premiumNode.name}`);
+  }
+  const [webui] = await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=openwebui", {
+    timeoutMs: 420_000,
+  });
+  if (webui?.spec?.nodeName === premiumNode.name) throw new Error("OpenWebUI landed on the premium (GPU) node");
+  if (restarts(ollama) + (webui ? restarts(webui) : 0) > 0) throw new Error("pods restarted before Ready");
+  await chatThrough(run, gamma, tinyModel);
+  return undefined;
+};
