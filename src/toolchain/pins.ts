@@ -212,12 +212,26 @@ export const tools: Tool[] = [
     godebug: "default=go1.25",
     replaceStaging: `v0.${kubernetes.controlPlane.slice(3)}`,
     binaries: [
-      ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"].map((exe) => ({
+      ...["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((exe) => ({
         exe,
         pkg: `k8s.io/kubernetes/cmd/${exe}`,
       })),
       { exe: "kubectl", pkg: "k8s.io/kubernetes/cmd/kubectl", versionArgs: ["version", "--client"] },
     ],
+    ldflags: k8sVersionFlags(kubernetes.controlPlane),
+    versionArgs: ["--version"],
+  },
+  {
+    // The real node's components, from the same module, replaces and flags as the control plane; a tool of its own,
+    // so that adding node binaries never rebuilds the control plane.
+    kind: "go",
+    name: "kubernetes-node",
+    module: "k8s.io/kubernetes",
+    version: kubernetes.controlPlane,
+    go: "1.25.0",
+    godebug: "default=go1.25",
+    replaceStaging: `v0.${kubernetes.controlPlane.slice(3)}`,
+    binaries: ["kubelet", "kube-proxy"].map((exe) => ({ exe, pkg: `k8s.io/kubernetes/cmd/${exe}` })),
     ldflags: k8sVersionFlags(kubernetes.controlPlane),
     versionArgs: ["--version"],
   },
