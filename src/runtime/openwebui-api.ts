@@ -50,6 +50,24 @@ export class OpenWebUI {
     return { text: choices?.[0]?.message?.content ?? "" };
   }
 
+  /** Stores a conversation as the user's chat (what the web UI does after an answer); returns its id. */
+  async saveChat(title: string, messages: { role: string; content: string }[]): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/v1/chats/new`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ chat: { title, messages } }),
+    });
+    return String((await json(res, "save chat")).id);
+  }
+
+  /** The titles of the user's chats. */
+  async chatTitles(): Promise<string[]> {
+    const res = await fetch(`${this.baseUrl}/api/v1/chats/`, { headers: this.headers() });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`list chats: HTTP ${res.status}: ${body.slice(0, 300)}`);
+    return (JSON.parse(body) as { title: string }[]).map((c) => c.title);
+  }
+
   /** POST /api/chat/completions, streamed as server-sent events. */
   async chatStream(model: string, prompt: string): Promise<ChatAnswer> {
     const res = await fetch(`${this.baseUrl}/api/chat/completions`, {

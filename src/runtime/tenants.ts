@@ -10,6 +10,8 @@ export interface LabTenant {
   namespace: string;
   adminEmail: string;
   adminPassword: string;
+  /** WEBUI_SECRET_KEY: one per tenant, the same on a reinstall (sessions and stored secrets stay valid). */
+  secretKey: string;
 }
 
 /** The Secret the lab values name (`secrets.existingSecret`), holding every key the pods read. */
@@ -21,6 +23,7 @@ export const labTenant = (name: string): LabTenant => ({
   namespace: `tenant-${name}`,
   adminEmail: `admin@${name}.lab.internal`,
   adminPassword: randomBytes(12).toString("hex"),
+  secretKey: randomBytes(24).toString("hex"),
 });
 
 /**
@@ -74,7 +77,7 @@ export const installTenant = async (
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name: secretName, namespace: t.namespace },
-      stringData: { WEBUI_SECRET_KEY: randomBytes(24).toString("hex"), WEBUI_ADMIN_PASSWORD: t.adminPassword },
+      stringData: { WEBUI_SECRET_KEY: t.secretKey, WEBUI_ADMIN_PASSWORD: t.adminPassword },
     },
   ]);
   const sets = {

@@ -5,6 +5,7 @@ import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
 import { settingsFollowValues } from "./settings.js";
 import { chatStandard, standardReady } from "./standard.js";
+import { upgradeKeepsChats } from "./upgrade.js";
 
 export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
   { id: "node-ready", scenario: nodeReady },
@@ -13,4 +14,5 @@ export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
   { id: "chat-premium", scenario: chatPremium },
   { id: "isolation-enforced", scenario: isolationEnforced },
   { id: "settings-follow-values", scenario: settingsFollowValues },
+  { id: "upgrade-keeps-chats", scenario: upgradeKeepsChats },
 ];
