@@ -2,8 +2,15 @@ import { createHash } from "node:crypto";
 import { Condition, IfMarker, OMIT, RangeMarker } from "./markers.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
-/** A condition: a boolean value from the values, a helper's comparison, or a plain boolean. */
-export type Cond = boolean;
+/**
+ * A condition a helper built (`eq`, `and`, `isSet`, …). Opaque on purpose: its type is `void`, so TypeScript refuses
+ * to test it (`if`, `?:`, `!`, `&&` are errors): in template mode it is a Helm expression, always truthy in TS.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: void is the point: tsc refuses to test a void for truthiness.
+export type Cond = void;
+
+/** What a helper takes as a condition: a helper's condition, or a boolean read from the values (or a constant). */
+export type Test = Cond | boolean;
 
 /**
  * What chart code uses for anything that depends on values. Both renderings implement it: concrete mode decides
@@ -11,13 +18,13 @@ export type Cond = boolean;
  */
 export interface Helpers {
   /** `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. */
-  when<T>(cond: Cond, value: T, otherwise?: T): T;
+  when<T>(cond: Test, value: T, otherwise?: T): T;
   /** One `fn(item)` per element of a list value (a Helm `range`). Spread the result into a list. */
   each<T, R>(list: readonly T[], fn: (item: T, index: number) => R): R[];
   eq(a: unknown, b: unknown): Cond;
-  not(a: Cond): Cond;
-  and(...conds: Cond[]): Cond;
-  or(...conds: Cond[]): Cond;
+  not(a: Test): Cond;
+  and(...conds: Test[]): Cond;
+  or(...conds: Test[]): Cond;
   /** True when an optional value is set (not absent, not empty). */
   isSet(value: unknown): Cond;
   /** True when a list value contains the element. */
