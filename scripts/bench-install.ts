@@ -2,6 +2,7 @@
 //   cluster cold start (median of 3 up/down cycles), CRDs, nodes, install time per chart, per tenant (median of the
 //   first 5, installed one at a time), N tenants in one cluster (installed `concurrency` at a time), and the peak RSS
 //   of each control-plane process (VmHWM). Ends with `tenant install median: <seconds> s`.
+import type { Pod } from "../charts-src/lib/k8s.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,7 +106,7 @@ try {
     restTimes.push(...batch.map((b) => b.helmMs));
   }
   const totalMs = performance.now() - t0;
-  const pods = (await kube.list("pods", "*")).filter((p) => p.status?.phase === "Running").length;
+  const pods = (await kube.list<Pod>("pods", "*")).filter((p) => p.status?.phase === "Running").length;
   console.log(
     `${tenantCount} tenants in one cluster: ${sec(totalMs)} s (5 one at a time, then ${concurrency} at a time; ` +
       `helm install median of those ${sec(median(restTimes))} s; ${pods} pods Running)`,

@@ -44,7 +44,11 @@ export type {
   IValidatingAdmissionPolicy as ValidatingAdmissionPolicy,
   IValidatingAdmissionPolicyBinding as ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
-export type { IDeployment as Deployment, IDeploymentSpec as DeploymentSpec } from "kubernetes-models/apps/v1";
+export type {
+  IDeployment as Deployment,
+  IDeploymentSpec as DeploymentSpec,
+  IReplicaSet as ReplicaSet,
+} from "kubernetes-models/apps/v1";
 export type { IHorizontalPodAutoscaler as HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 export type { IJob as Job } from "kubernetes-models/batch/v1";
 export type { IIngress as Ingress, INetworkPolicy as NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";

@@ -3,30 +3,37 @@
  * Pod Security `restricted`, the tenant's ResourceQuota), each probed with a server-side dry-run create next to a
  * control that is admitted, and each refusal's message checked.
  */
-import { type KubeObject, toList } from "./kube.js";
+import type { Affinity, Container, Pod, PodSpec, ResourceQuota, Toleration } from "../../charts-src/lib/k8s.js";
+import { toList } from "./kube.js";
 import type { ScenarioResult } from "./recorder.js";
 import type { InstallRun } from "./scenarios.js";
 
+/** The probe's one container, with the requests and limits the cases change always present. */
+type ProbeContainer = Container & { resources: { requests: Record<string, string>; limits: Record<string, string> } };
+
 /** A pod that passes Pod Security `restricted` and the platform's image rules; cases change one thing. */
-const probePod = (name: string, namespace: string, change: (spec: KubeObject["spec"]) => void = () => {}) => {
-  const spec = {
-    securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },
-    containers: [
-      {
-        name: "probe",
-        image: "docker.io/library/busybox:1.37.0",
-        command: ["sleep", "3600"],
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-      },
-    ],
+const probePod = (
+  name: string,
+  namespace: string,
+  change: (spec: PodSpec, container: ProbeContainer) => void = () => {},
+): Pod => {
+  const container: ProbeContainer = {
+    name: "probe",
+    image: "docker.io/library/busybox:1.37.0",
+    command: ["sleep", "3600"],
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
   };
-  change(spec);
+  const spec: PodSpec = {
+    securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },
+    containers: [container],
+  };
+  change(spec, container);
   return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec };
 };
 
-const gpuToleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
-const premiumAffinity = {
+const gpuToleration: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+const premiumAffinity: Affinity = {
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [
@@ -63,9 +70,9 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
     await expectAdmitted(`${ns}: a compliant pod is admitted (control)`, probePod("probe-ok", ns));
     await expectRefused(
       `${ns}: a pod requesting a GPU is refused`,
-      probePod("probe-gpu", ns, (s) => {
-        s.containers[0].resources.requests["nvidia.com/gpu"] = "1";
-        s.containers[0].resources.limits["nvidia.com/gpu"] = "1";
+      probePod("probe-gpu", ns, (_, c) => {
+        c.resources.requests["nvidia.com/gpu"] = "1";
+        c.resources.limits["nvidia.com/gpu"] = "1";
       }),
       /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU/s,
     );
@@ -83,12 +90,12 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
       }),
       /tier-node-isolation\.llmcharts\.io.*may select llmcharts\.io\/node-tier only/s,
     );
-    const quota = await kube.get("resourcequota", "tenant-quota", ns);
+    const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
     const hardCpu = String(quota.spec?.hard?.["requests.cpu"]);
     await expectRefused(
       `${ns}: a pod over the ResourceQuota (requests.cpu ${hardCpu}) is refused`,
-      probePod("probe-quota", ns, (s) => {
-        s.containers[0].resources = {
+      probePod("probe-quota", ns, (_, c) => {
+        c.resources = {
           requests: { cpu: "200", memory: "64Mi" },
           limits: { cpu: "200", memory: "64Mi" },
         };
@@ -96,8 +103,8 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
       /exceeded quota: tenant-quota.*requests\.cpu=200/s,
     );
     const privileged = (name: string, namespace: string) =>
-      probePod(name, namespace, (s) => {
-        s.containers[0].securityContext = { privileged: true };
+      probePod(name, namespace, (_, c) => {
+        c.securityContext = { privileged: true };
       });
     const text = await expectRefused(
       `${ns}: a privileged pod is refused`,
@@ -134,9 +141,9 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
   } else {
     const ns = gpuTenant.namespace;
     const gpuPod = (name: string, gpus: string, affinity = true) =>
-      probePod(name, ns, (s) => {
-        s.containers[0].resources.requests["nvidia.com/gpu"] = gpus;
-        s.containers[0].resources.limits["nvidia.com/gpu"] = gpus;
+      probePod(name, ns, (s, c) => {
+        c.resources.requests["nvidia.com/gpu"] = gpus;
+        c.resources.limits["nvidia.com/gpu"] = gpus;
         s.tolerations = [gpuToleration];
         if (affinity) s.affinity = premiumAffinity;
       });
@@ -149,7 +156,7 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
       gpuPod("probe-gpu-anywhere", "1", false),
       /gpu-pods-on-premium-nodes\.llmcharts\.io.*must require llmcharts\.io\/node-tier In \[premium\]/s,
     );
-    const quota = await kube.get("resourcequota", "tenant-quota", ns);
+    const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
     const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
     await expectRefused(
       `${ns}: a pod over the GPU quota (${gpus}) is refused`,

@@ -5,7 +5,8 @@
  */
 import type { ReleaseSpec } from "./helm.js";
 import { previousChart } from "./history.js";
-import type { KubeObject } from "./kube.js";
+import type { ConfigMap, Namespace, PersistentVolumeClaim, Secret } from "../../charts-src/lib/k8s.js";
+import type { Live } from "./kube.js";
 import type { Recorder, ScenarioResult } from "./recorder.js";
 import { clusterReleaseNamespace, lifecycleValues, type TenantRelease, tenantOf } from "./releases.js";
 import type { InstallRun } from "./scenarios.js";
@@ -85,7 +86,7 @@ export const lifecycleScenario = async (run: InstallRun): Promise<ScenarioResult
     valuesFiles: [t.valuesFile],
   });
   const hooks = {
-    beforeInstall: async (objects: KubeObject[]) => {
+    beforeInstall: async (objects: Live[]) => {
       if (run.embedded) await provisionClaims(kube, objects);
     },
     watch: (signal: AbortSignal) => watchReplicaFailures(kube, [t.namespace], signal),
@@ -123,17 +124,15 @@ export const lifecycleScenario = async (run: InstallRun): Promise<ScenarioResult
   await kube.kubectl(["annotate", "pvc", "openwebui-data", "-n", t.namespace, `llmcharts.io/test-data=${nonce}`]);
   const dataIntact = async (when: string) => {
     const [secret, cm, pvc] = await Promise.all([
-      kube.get("secret", "openwebui-tls", t.namespace).catch(() => undefined),
-      kube.get("configmap", "user-notes", t.namespace).catch(() => undefined),
-      kube.get("pvc", "openwebui-data", t.namespace).catch(() => undefined),
+      kube.get<Secret>("secret", "openwebui-tls", t.namespace).catch(() => undefined),
+      kube.get<ConfigMap>("configmap", "user-notes", t.namespace).catch(() => undefined),
+      kube.get<PersistentVolumeClaim>("pvc", "openwebui-data", t.namespace).catch(() => undefined),
     ]);
-    const crt = secret?.data
-      ? Buffer.from(String((secret.data as Record<string, string>)["tls.crt"]), "base64").toString()
-      : "";
+    const crt = secret?.data ? Buffer.from(String(secret.data["tls.crt"]), "base64").toString() : "";
     r.check(
       `after ${when}: the user's Secret, ConfigMap and volume data are intact`,
       crt === `certificate ${nonce}` &&
-        (cm?.data as Record<string, string> | undefined)?.nonce === nonce &&
+        cm?.data?.nonce === nonce &&
         pvc?.metadata.annotations?.["llmcharts.io/test-data"] === nonce,
       `secret ${secret ? "present" : "missing"}, configmap ${cm ? "present" : "missing"}, claim ${pvc ? `annotated ${pvc.metadata.annotations?.["llmcharts.io/test-data"]}` : "missing"}`,
     );
@@ -163,7 +162,7 @@ export const lifecycleScenario = async (run: InstallRun): Promise<ScenarioResult
   await dataIntact("rollback");
 
   await r.timed("uninstall tenant", () => r.step("tenant uninstalled", () => helm.uninstall(t.release, t.namespace)));
-  const ns = await kube.get("namespace", t.namespace).catch(() => undefined);
+  const ns = await kube.get<Namespace>("namespace", t.namespace).catch(() => undefined);
   r.check(
     "the tenant's Namespace survives uninstall (helm.sh/resource-policy: keep)",
     ns !== undefined &&
@@ -171,7 +170,7 @@ export const lifecycleScenario = async (run: InstallRun): Promise<ScenarioResult
       ns.status?.phase === "Active",
     ns ? `${ns.status?.phase}, annotations ${JSON.stringify(ns.metadata.annotations)}` : "deleted",
   );
-  const pvc = await kube.get("pvc", "openwebui-data", t.namespace).catch(() => undefined);
+  const pvc = await kube.get<PersistentVolumeClaim>("pvc", "openwebui-data", t.namespace).catch(() => undefined);
   r.check(
     "the OpenWebUI data claim survives uninstall (keep)",
     pvc !== undefined &&

@@ -15,11 +15,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ClusterInfo, clusterDown, clusterStatus, clusterUp } from "../cluster/index.js";
+import type { Node, NodePool } from "../../charts-src/lib/k8s.js";
 import { crdSources } from "../toolchain/pins.js";
 import { installCrds } from "./crds.js";
 import { Helm, type ReleaseSpec } from "./helm.js";
 import { Kube } from "./kube.js";
-import { parseManifests } from "./manifests.js";
+import { ofKind, parseManifests } from "./manifests.js";
 import { createPoolNodes, type PoolNodes } from "./nodes.js";
 import { Recorder, type ScenarioResult } from "./recorder.js";
 import {
@@ -138,7 +139,7 @@ export class InstallRun {
     }
 
     const spec: ReleaseSpec = { release: nodepoolsRelease, chartDir: this.chartDir("nodepools"), namespace: "default" };
-    const nodePools = parseManifests(await helm.template(spec)).filter((o) => o.kind === "NodePool");
+    const nodePools = ofKind<NodePool>(parseManifests(await helm.template(spec)), "NodePool");
     r.check("nodepools chart renders NodePools", nodePools.length > 0, `${nodePools.length}`);
     if (!this.embedded) {
       r.note("external cluster: no kwok nodes made; its own nodes (Karpenter's) serve the pods");
@@ -148,19 +149,17 @@ export class InstallRun {
       createPoolNodes(kube, nodePools, { zones: 2, perZone: this.opts.nodesPerZone ?? 1 }),
     );
     this.pools = pools ?? [];
-    const nodes = await kube.list("nodes");
+    const nodes = await kube.list<Node>("nodes");
     for (const pool of this.pools) {
       const mine = nodes.filter((n) => pool.nodes.includes(n.metadata.name));
       const zones = new Set(mine.map((n) => n.metadata.labels?.["topology.kubernetes.io/zone"]));
       const ready = mine.filter((n) =>
-        // biome-ignore lint/suspicious/noExplicitAny: node conditions.
-        (n.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"),
+        (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
       );
       const gpuOk = mine.every((n) =>
         pool.gpu
           ? Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0 &&
-            // biome-ignore lint/suspicious/noExplicitAny: taints.
-            (n.spec?.taints ?? []).some((t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")
+            (n.spec?.taints ?? []).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")
           : n.status?.allocatable?.["nvidia.com/gpu"] === undefined && (n.spec?.taints ?? []).length === 0,
       );
       r.check(
