@@ -2,12 +2,15 @@
 //   cluster cold start (median of 3 up/down cycles), CRDs, nodes, install time per chart, per tenant (median of the
 //   first 5, installed one at a time), N tenants in one cluster (installed `concurrency` at a time), and the peak RSS
 //   of each control-plane process (VmHWM). Ends with `tenant install median: <seconds> s`.
-import type { Pod } from "../charts-src/lib/k8s.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Pod } from "../charts-src/lib/k8s.js";
 import { clusterDown, clusterUp } from "../src/cluster/index.js";
-import { prerequisiteNamespaces, InstallRun, type TenantRelease } from "../src/install/scenarios.js";
+import { InstallContext } from "../src/install/context.js";
+import { prerequisiteNamespaces, type TenantRelease } from "../src/install/releases.js";
+import { runScenario } from "../src/install/run.js";
+import { bringUp } from "../src/install/scenarios/index.js";
 
 const tenantCount = Number(process.argv[2] ?? 50);
 const concurrency = Number(process.argv[3] ?? 5);
@@ -45,7 +48,7 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(`cluster cold start: ${colds.map(sec).join(", ")} s (median ${sec(median(colds))} s)`);
 
-const run = new InstallRun({
+const run = new InstallContext({
   root,
   workDir,
   clusterName: name,
@@ -54,7 +57,7 @@ const run = new InstallRun({
 try {
   const [, upMs] = await timed(() => run.up());
   console.log(`cluster up: ${sec(upMs)} s`);
-  const [bring, bringMs] = await timed(() => run.bringUp());
+  const [bring, bringMs] = await timed(() => runScenario(run, bringUp));
   if (!bring.ok) throw new Error(`bring-up failed: ${JSON.stringify(bring.checks.filter((c) => !c.ok))}`);
   console.log(`CRDs and kwok nodes: ${sec(bringMs)} s (${bring.notes.join("; ")})`);
   const kube = run.kube;

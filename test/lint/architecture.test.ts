@@ -43,6 +43,7 @@ const cases: ImportCase[] = [
   { file: "src/install/probe.ts", from: "../../charts-src/tenant/values.js", refused: /reads no chart source/ },
   { file: "src/install/probe.ts", from: "../../charts-src/lib/k8s.js" },
   { file: "src/install/probe.ts", from: "../../test/install/values.js", refused: /nothing of tests/ },
+  { file: "src/install/context.ts", from: "./scenarios/admission.js", refused: /the install context knows no scenario/ },
 ];
 
 interface Diagnostic {
@@ -51,7 +52,7 @@ interface Diagnostic {
   location: { path: string };
 }
 
-/** Each case in a probe file of its own, named after its place in the list. */
+/** Each case in a probe file of its own, named after its place in the list (a rule for one file: that file). */
 const probes = cases.map((c, i) => ({ ...c, probe: c.file.replace(/probe\.ts$/, `probe${i}.ts`) }));
 
 const scratch = mkdtempSync(join(tmpdir(), "llmcharts-lint-"));
