@@ -11,7 +11,9 @@ export type {
   IApplicationSet as ApplicationSet,
   IApplicationSetSpec as ApplicationSetSpec,
 } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+export type { IPushSecret as PushSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1alpha1";
 export type {
+  IClusterSecretStore as ClusterSecretStore,
   IExternalSecret as ExternalSecret,
   IExternalSecretSpec as ExternalSecretSpec,
   ISecretStore as SecretStore,
@@ -51,7 +53,12 @@ export type {
 } from "kubernetes-models/apps/v1";
 export type { IHorizontalPodAutoscaler as HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 export type { IJob as Job } from "kubernetes-models/batch/v1";
-export type { IIngress as Ingress, INetworkPolicy as NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+export type {
+  IIngress as Ingress,
+  INetworkPolicy as NetworkPolicy,
+  INetworkPolicyPeer as NetworkPolicyPeer,
+  INetworkPolicySpec as NetworkPolicySpec,
+} from "kubernetes-models/networking.k8s.io/v1";
 export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-models/policy/v1";
 export type { IPriorityClass as PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1";
 export type { IStorageClass as StorageClass } from "kubernetes-models/storage.k8s.io/v1";
@@ -78,6 +85,7 @@ export type {
   ISecurityContext as SecurityContext,
   IService as Service,
   IServiceAccount as ServiceAccount,
+  IServiceSpec as ServiceSpec,
   IToleration as Toleration,
   ITopologySpreadConstraint as TopologySpreadConstraint,
   IVolume as Volume,
@@ -90,3 +98,6 @@ export interface KubeObject {
   kind: string;
   metadata?: IObjectMeta;
 }
+
+/** An object with the name every stored object has: what the API server returns, what a test case names. */
+export type Named<T extends KubeObject = KubeObject> = T & { metadata: IObjectMeta & { name: string } };

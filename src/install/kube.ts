@@ -2,15 +2,9 @@
  * kubectl against one cluster: every call names the kubeconfig, failures carry the server's own message, and
  * `eventually` retries what controllers finish shortly after.
  */
-import type { KubeObject, ObjectMeta } from "../../charts-src/lib/k8s.js";
+import type { KubeObject, Named } from "../../charts-src/lib/k8s.js";
 import { type RunResult, run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-
-/**
- * An object as the API server (or a rendering) holds it: any Kubernetes API type, with the name every stored object
- * has. Callers name the type of what they read (`kube.list<Node>("nodes")`).
- */
-export type Live<T extends KubeObject = KubeObject> = T & { metadata: ObjectMeta & { name: string } };
 
 /** kubectl failed: the command and the server's message (stderr), which is what a reader needs. */
 export class KubectlError extends Error {
@@ -69,8 +63,8 @@ export class Kube {
     return this.kubectl(["apply", "--server-side", `--field-manager=${fieldManager}`, "-f", "-"], toList(objects));
   }
 
-  async get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace?: string): Promise<Live<T>> {
-    return JSON.parse(await this.kubectl(["get", kind, name, ...nsArgs(namespace), "-o", "json"])) as Live<T>;
+  async get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace?: string): Promise<Named<T>> {
+    return JSON.parse(await this.kubectl(["get", kind, name, ...nsArgs(namespace), "-o", "json"])) as Named<T>;
   }
 
   /** Every object of a kind (in one namespace, or all with namespace "*"). */
@@ -78,10 +72,10 @@ export class Kube {
     kind: string,
     namespace?: string,
     selector?: string,
-  ): Promise<Live<T>[]> {
+  ): Promise<Named<T>[]> {
     const ns = namespace === "*" ? ["--all-namespaces"] : nsArgs(namespace);
     const sel = selector ? ["-l", selector] : [];
-    const out = JSON.parse(await this.kubectl(["get", kind, ...ns, ...sel, "-o", "json"])) as { items: Live<T>[] };
+    const out = JSON.parse(await this.kubectl(["get", kind, ...ns, ...sel, "-o", "json"])) as { items: Named<T>[] };
     return out.items;
   }
 

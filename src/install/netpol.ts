@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-import type { Deployment, KubeObject, NetworkPolicy, Pod } from "../../charts-src/lib/k8s.js";
-import type { Kube, Live } from "./kube.js";
+import type { Deployment, KubeObject, Named, NetworkPolicy, Pod } from "../../charts-src/lib/k8s.js";
+import type { Kube } from "./kube.js";
 
 export interface Connection {
   src: string;
@@ -34,7 +34,7 @@ export const parsePeer = (s: string): Peer => {
   return { namespace, workload };
 };
 
-const clean = <T extends KubeObject>(o: Live<T>): Live<T> => {
+const clean = <T extends KubeObject>(o: Named<T>): Named<T> => {
   const { managedFields: _m, ...metadata } = o.metadata;
   return { ...o, metadata };
 };
@@ -45,7 +45,7 @@ const clean = <T extends KubeObject>(o: Live<T>): Live<T> => {
  * rule with a namespaceSelector and no podSelector that selects them. No policy here selects on these labels, so
  * they are dropped from the dump.
  */
-const withoutTopologyLabels = (pod: Live<Pod>): Live<Pod> => {
+const withoutTopologyLabels = (pod: Named<Pod>): Named<Pod> => {
   const labels = Object.fromEntries(
     Object.entries(pod.metadata.labels ?? {}).filter(([k]) => !k.startsWith("topology.kubernetes.io/")),
   );
@@ -53,7 +53,7 @@ const withoutTopologyLabels = (pod: Live<Pod>): Live<Pod> => {
 };
 
 /** Workloads standing in for the cluster's shared services, so that their allowed connections show too. */
-const peers = (): Live<Deployment>[] =>
+const peers = (): Named<Deployment>[] =>
   [
     ["ingress-nginx", "ingress-nginx-controller"],
     ["kube-system", "coredns"],
@@ -97,7 +97,7 @@ export const dumpForAnalysis = async (kube: Kube, dir: string): Promise<void> =>
       `NetworkPolicies select on topology labels, which the dump drops: ${zonal.map((p) => p.metadata.name).join(", ")}`,
     );
   }
-  const write = (file: string, objects: Live[]) =>
+  const write = (file: string, objects: Named[]) =>
     writeFileSync(join(dir, file), objects.map((o) => stringify(o)).join("---\n"));
   write("namespaces.yaml", namespaces);
   write("pods.yaml", pods);

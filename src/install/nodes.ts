@@ -5,8 +5,8 @@
  * `nvidia.com/gpu` on GPU pools). The kwok controller makes them Ready and runs the pods bound to them.
  */
 import { kwokNodeSelector } from "../cluster/index.js";
-import type { Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
-import type { Kube, Live } from "./kube.js";
+import type { Named, Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
+import type { Kube } from "./kube.js";
 
 /** A few EC2 instance types per family, at the size the tests use: what Karpenter would report as capacity. */
 interface InstanceShape {
@@ -69,7 +69,7 @@ export interface NodeOptions {
 }
 
 /** The kwok Node objects for one NodePool. */
-export const nodesForNodePool = (pool: Live<NodePool>, opts: NodeOptions = {}): Live<Node>[] => {
+export const nodesForNodePool = (pool: Named<NodePool>, opts: NodeOptions = {}): Named<Node>[] => {
   const poolName = pool.metadata.name;
   const template = pool.spec?.template;
   const reqs = template?.spec.requirements ?? [];
@@ -100,7 +100,7 @@ export const nodesForNodePool = (pool: Live<NodePool>, opts: NodeOptions = {}): 
     "ephemeral-storage": "100Gi",
     ...(gpu ? { "nvidia.com/gpu": String(shape.gpus || 1) } : {}),
   };
-  const nodes: Live<Node>[] = [];
+  const nodes: Named<Node>[] = [];
   for (const zone of zones) {
     for (let i = 0; i < (opts.perZone ?? 1); i++) {
       const name = `kwok-${poolName}-${zone}-${i}`.slice(0, 63).replace(/-+$/, "");
@@ -157,12 +157,12 @@ export interface PoolNodes {
 /** Creates kwok nodes for each NodePool (from the rendered nodepools chart) and waits until they are Ready. */
 export const createPoolNodes = async (
   kube: Kube,
-  pools: Live<NodePool>[],
+  pools: Named<NodePool>[],
   opts: NodeOptions = {},
 ): Promise<PoolNodes[]> => {
   if (pools.length === 0) throw new Error("no Karpenter NodePool in the rendering: nothing to make nodes for");
   const result: PoolNodes[] = [];
-  const all: Live<Node>[] = [];
+  const all: Named<Node>[] = [];
   for (const pool of pools) {
     const nodes = nodesForNodePool(pool, opts);
     all.push(...nodes);

@@ -10,11 +10,11 @@
  *   proves: the test Pod is admitted (Pod Security, admission policies, quota) and scheduled where it may run, and
  *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node).
  */
-import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
-import { eventually, type Kube, type Live, sleep } from "./kube.js";
+import type { Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
+import { eventually, type Kube, sleep } from "./kube.js";
 
 /** The PersistentVolume a provisioner would create for a claim. */
-export const standInVolume = (claim: Live<PersistentVolumeClaim>): Live<PersistentVolume> => {
+export const standInVolume = (claim: Named<PersistentVolumeClaim>): Named<PersistentVolume> => {
   const ns = claim.metadata.namespace ?? "default";
   const name = `pvc-${ns}-${claim.metadata.name}`.slice(0, 253);
   return {
@@ -33,10 +33,10 @@ export const standInVolume = (claim: Live<PersistentVolumeClaim>): Live<Persiste
   };
 };
 
-const isClaim = (o: Live): o is Live<PersistentVolumeClaim> => o.kind === "PersistentVolumeClaim";
+const isClaim = (o: Named): o is Named<PersistentVolumeClaim> => o.kind === "PersistentVolumeClaim";
 
 /** Pre-binds a volume to every claim of a rendering that names none; returns the volume names. */
-export const provisionClaims = async (kube: Kube, objects: Live[]): Promise<string[]> => {
+export const provisionClaims = async (kube: Kube, objects: Named[]): Promise<string[]> => {
   const claims = objects.filter(isClaim).filter((o) => !o.spec?.volumeName);
   if (claims.length === 0) return [];
   const volumes = claims.map(standInVolume);
@@ -71,7 +71,7 @@ export const completeTestPods = async (
   const completed = new Map<string, CompletedTestPod>();
   const deadline = Date.now() + timeoutMs;
   while (!finished && Date.now() < deadline) {
-    const pods = await kube.list<Pod>("pods", namespace).catch(() => [] as Live<Pod>[]);
+    const pods = await kube.list<Pod>("pods", namespace).catch(() => [] as Named<Pod>[]);
     for (const pod of pods) {
       const name = pod.metadata.name;
       const hook = pod.metadata.annotations?.["helm.sh/hook"] ?? "";

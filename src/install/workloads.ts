@@ -3,8 +3,8 @@
  * the real HPA controller enforces even without metrics), pods on the node tier their component belongs on, and
  * definite failures (pods refused by admission) spotted while Helm still waits.
  */
-import type { Deployment, HorizontalPodAutoscaler, Node, Pod, ReplicaSet } from "../../charts-src/lib/k8s.js";
-import { type Kube, type Live, sleep } from "./kube.js";
+import type { Deployment, HorizontalPodAutoscaler, Named, Node, Pod, ReplicaSet } from "../../charts-src/lib/k8s.js";
+import { type Kube, sleep } from "./kube.js";
 
 const gpuTaintKey = "nvidia.com/gpu";
 
@@ -16,7 +16,7 @@ export interface NodeInfo {
   gpu: boolean;
 }
 
-export const nodeInfo = (n: Live<Node>): NodeInfo => {
+export const nodeInfo = (n: Named<Node>): NodeInfo => {
   const labels = n.metadata.labels ?? {};
   const taints = n.spec?.taints ?? [];
   const gpus = Number(n.status?.allocatable?.[gpuTaintKey] ?? 0);
@@ -112,7 +112,7 @@ export const watchReplicaFailures = async (kube: Kube, namespaces: string[], sig
   const firstSeen = new Map<string, number>();
   while (!signal.aborted) {
     for (const ns of namespaces) {
-      const replicaSets = await kube.list<ReplicaSet>("replicasets", ns).catch(() => [] as Live<ReplicaSet>[]);
+      const replicaSets = await kube.list<ReplicaSet>("replicasets", ns).catch(() => [] as Named<ReplicaSet>[]);
       for (const rs of replicaSets) {
         const failure = (rs.status?.conditions ?? []).find((c) => c.type === "ReplicaFailure" && c.status === "True");
         const key = `${ns}/${rs.metadata.name}`;

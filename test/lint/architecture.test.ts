@@ -43,7 +43,11 @@ const cases: ImportCase[] = [
   { file: "src/install/probe.ts", from: "../../charts-src/tenant/values.js", refused: /reads no chart source/ },
   { file: "src/install/probe.ts", from: "../../charts-src/lib/k8s.js" },
   { file: "src/install/probe.ts", from: "../../test/install/values.js", refused: /nothing of tests/ },
-  { file: "src/install/context.ts", from: "./scenarios/admission.js", refused: /the install context knows no scenario/ },
+  {
+    file: "src/install/context.ts",
+    from: "./scenarios/admission.js",
+    refused: /the install context knows no scenario/,
+  },
 ];
 
 interface Diagnostic {

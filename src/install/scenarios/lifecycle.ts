@@ -5,8 +5,7 @@
  */
 import type { ReleaseSpec } from "../helm.js";
 import { previousChart } from "../history.js";
-import type { ConfigMap, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
-import type { Live } from "../kube.js";
+import type { ConfigMap, Named, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
 import type { Recorder } from "../recorder.js";
 import { clusterReleaseNamespace, lifecycleValues, type TenantRelease, tenantOf } from "../releases.js";
 import type { InstallContext, Scenario } from "../context.js";
@@ -92,7 +91,7 @@ export const lifecycle: Scenario = {
       valuesFiles: [t.valuesFile],
     });
     const hooks = {
-      beforeInstall: async (objects: Live[]) => {
+      beforeInstall: async (objects: Named[]) => {
         if (ctx.embedded) await provisionClaims(kube, objects);
       },
       watch: (signal: AbortSignal) => watchReplicaFailures(kube, [t.namespace], signal),
