@@ -38,8 +38,8 @@ export interface Scenario {
   id: string;
   /** What the scenario proves, in a line: its heading in the CLI's report and its test's name. */
   title: string;
-  /** False for what runs without a cluster (bring-up starts it, teardown stops it). */
-  needsCluster: boolean;
+  /** For what runs without a cluster (bring-up starts it, teardown stops it); the others wait for bring-up's. */
+  withoutCluster?: true;
   /** Runs last, even after a failure, unless the cluster is kept. */
   cleanup?: true;
   run: (ctx: InstallContext, r: Recorder) => Promise<void>;

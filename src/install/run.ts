@@ -26,7 +26,7 @@ export const runAll = async (
   const results: ScenarioResult[] = [];
   try {
     for (const s of scenarios.filter((x) => !x.cleanup)) {
-      if (s.needsCluster && !ctx.kube) continue;
+      if (!s.withoutCluster && !ctx.kube) continue;
       results.push(await runScenario(ctx, s));
     }
   } finally {

@@ -18,7 +18,7 @@ import {
   ollamaContainer,
   oneGpu,
   openWebUiContainer,
-  openWebUiService,
+  loadBalancerCases,
   pod,
   preferNodeLabel,
   requireNodeLabel,
@@ -183,16 +183,7 @@ export const admissionCases: PolicyCase[] = [
     }),
     expect: premiumPod(),
   },
-  {
-    why: "standard tenant: ClusterIP Service",
-    resource: openWebUiService("acme-openwebui-svc", acme.name, "ClusterIP"),
-    expect: { [noLoadBalancers]: "pass" },
-  },
-  {
-    why: "standard tenant: LoadBalancer Service",
-    resource: openWebUiService("acme-openwebui-lb", acme.name, "LoadBalancer"),
-    expect: { [noLoadBalancers]: "fail" },
-  },
+  ...loadBalancerCases(noLoadBalancers),
   {
     why: "not a tenant namespace: no binding matches",
     resource: pod("monitoring-node-exporter", observability.name, {

@@ -19,6 +19,7 @@ import type {
   ServiceSpec,
   Toleration,
 } from "../../../charts-src/lib/k8s.js";
+import type { PolicyCase } from "./types.js";
 import { gpuTaint, labels, podSecurityLabels, type Tier } from "../../../charts-src/lib/conventions.js";
 import { defaultPolicySettings } from "../../../charts-src/platform/policies/settings.js";
 
@@ -193,8 +194,22 @@ export const deployment = (
   },
 });
 
+/** A tenant's Services as the load-balancer rule (of a ClusterPolicy or an admission policy) must judge them. */
+export const loadBalancerCases = (rule: string): PolicyCase[] => [
+  {
+    why: "OpenWebUI's Service inside the cluster",
+    resource: openWebUiService("acme-openwebui-svc", acme.name, "ClusterIP"),
+    expect: { [rule]: "pass" },
+  },
+  {
+    why: "a cloud load balancer bought by a tenant",
+    resource: openWebUiService("acme-openwebui-lb", acme.name, "LoadBalancer"),
+    expect: { [rule]: "fail" },
+  },
+];
+
 /** The tenant's OpenWebUI Service, of the given type. */
-export const openWebUiService = (name: string, namespace: string, type: ServiceSpec["type"]): K8sObject => ({
+const openWebUiService = (name: string, namespace: string, type: ServiceSpec["type"]): K8sObject => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: { name, namespace },

@@ -9,7 +9,7 @@ import {
   ollamaContainer,
   oneGpu,
   openWebUiContainer,
-  openWebUiService,
+  loadBalancerCases,
   pod,
   toolContainer,
 } from "./fixtures.js";
@@ -122,16 +122,7 @@ export const tenantPodHardeningSuite: PolicySuite = {
       }),
       expect: podExpect(registries),
     },
-    {
-      why: "OpenWebUI's Service inside the cluster",
-      resource: openWebUiService("acme-openwebui-svc", acme.name, "ClusterIP"),
-      expect: { [loadBalancers]: "pass" },
-    },
-    {
-      why: "a cloud load balancer bought by a tenant",
-      resource: openWebUiService("acme-openwebui-lb", acme.name, "LoadBalancer"),
-      expect: { [loadBalancers]: "fail" },
-    },
+    ...loadBalancerCases(loadBalancers),
     {
       why: "not a tenant namespace: left to the platform",
       resource: pod("monitoring-node-exporter", observability.name, {

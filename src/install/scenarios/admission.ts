@@ -45,7 +45,6 @@ const premiumAffinity: Affinity = {
 export const admission: Scenario = {
   id: "3",
   title: "admission and quota: GPU pods and tolerations outside premium, quota, privilege refused",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube } = ctx.need();
     const standard = ctx.tenants.find((t) => t.tier === "standard" && t.installed);

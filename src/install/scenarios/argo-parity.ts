@@ -13,7 +13,6 @@ import { provisionClaims } from "../standins.js";
 export const argoParity: Scenario = {
   id: "6",
   title: "Argo CD parity: rendered as Argo CD renders, applied server-side, in sync, byte-identical",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube, helm } = ctx.need();
     const kubeVersion = await kube.serverVersion();

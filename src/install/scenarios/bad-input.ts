@@ -8,7 +8,6 @@ import { clusterReleaseNamespace } from "../releases.js";
 export const badInput: Scenario = {
   id: "bad-input",
   title: "bad input: a chart the server refuses stops at the dry run with the server's message",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube, helm } = ctx.need();
     const dir = join(ctx.opts.workDir, "broken-nodepools");

@@ -12,7 +12,7 @@ import { nodepoolsRelease } from "../releases.js";
 export const bringUp: Scenario = {
   id: "1",
   title: "bring-up: upstream CRDs Established, kwok nodes per NodePool in two zones",
-  needsCluster: false,
+  withoutCluster: true,
   run: async (ctx, r) => {
     if (!ctx.kube && (await r.step("cluster up", () => ctx.up())) === undefined) return;
     const { kube, helm } = ctx.need();

@@ -26,37 +26,24 @@ const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease
     await waitAvailable(kube, [t.namespace]);
     pods = await placements(kube, t.namespace);
   }
+  const of = (c: string) => pods.filter((p) => p.component === c);
   const where = (c: string) =>
-    pods
-      .filter((p) => p.component === c)
+    of(c)
       .map((p) => `${p.pod}→${p.node.name}`)
       .join(", ");
-  const of = (c: string) => pods.filter((p) => p.component === c);
-  if (t.tier !== "premium") {
-    r.check(
-      `${t.namespace}: standard Ollama only on standard (CPU) nodes`,
-      of("ollama-standard").length > 0 && of("ollama-standard").every((p) => p.node.tier === "standard" && !p.node.gpu),
-      where("ollama-standard") || "no ollama-standard pod",
-    );
-  } else {
-    r.check(
-      `${t.namespace}: no standard Ollama on the premium tier`,
-      of("ollama-standard").length === 0,
-      where("ollama-standard"),
-    );
-  }
-  if (t.tier !== "standard") {
-    r.check(
-      `${t.namespace}: premium Ollama only on GPU nodes`,
-      of("ollama-premium").length > 0 && of("ollama-premium").every((p) => p.node.tier === "premium" && p.node.gpu),
-      where("ollama-premium") || "no ollama-premium pod",
-    );
-  } else {
-    r.check(
-      `${t.namespace}: no premium Ollama on the standard tier`,
-      of("ollama-premium").length === 0,
-      where("ollama-premium"),
-    );
+  for (const nodeTier of ["standard", "premium"] as const) {
+    const component = `ollama-${nodeTier}`;
+    const gpu = nodeTier === "premium";
+    const placed = of(component);
+    if (t.tier === nodeTier || t.tier === "both") {
+      r.check(
+        `${t.namespace}: ${nodeTier} Ollama only on ${gpu ? "GPU" : "standard (CPU)"} nodes`,
+        placed.length > 0 && placed.every((p) => p.node.tier === nodeTier && p.node.gpu === gpu),
+        where(component) || `no ${component} pod`,
+      );
+    } else {
+      r.check(`${t.namespace}: no ${nodeTier} Ollama on the ${t.tier} tier`, placed.length === 0, where(component));
+    }
   }
   r.check(
     `${t.namespace}: OpenWebUI never on GPU nodes`,
@@ -68,7 +55,6 @@ const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease
 export const install: Scenario = {
   id: "2",
   title: "install: nodepools, platform and three tenants; Deployments available, pods on their tier's nodes",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube, helm } = ctx.need();
     await r.timed(`install nodepools`, () =>

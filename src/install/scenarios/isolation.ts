@@ -9,7 +9,6 @@ import type { Scenario } from "../context.js";
 export const isolation: Scenario = {
   id: "4",
   title: "isolation: no tenant reaches another; Ollama only from its own OpenWebUI (np-guard)",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube } = ctx.need();
     const installed = ctx.tenants.filter((t) => t.installed);

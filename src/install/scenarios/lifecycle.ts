@@ -39,7 +39,6 @@ const helmTest = async (ctx: InstallContext, r: Recorder, t: TenantRelease, when
 export const lifecycle: Scenario = {
   id: "5",
   title: "life cycle: previous version, upgrade, helm test, rollback, uninstall keeps data, reinstall",
-  needsCluster: true,
   run: async (ctx, r) => {
     const { kube, helm } = ctx.need();
 

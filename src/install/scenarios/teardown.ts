@@ -5,7 +5,7 @@ import type { Scenario } from "../context.js";
 export const teardown: Scenario = {
   id: "7",
   title: "teardown: no process of the cluster left behind",
-  needsCluster: false,
+  withoutCluster: true,
   cleanup: true,
   run: async (ctx, r) => {
     if (!ctx.embedded) {
