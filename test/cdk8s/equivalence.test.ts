@@ -39,7 +39,7 @@ describe.each(Object.values(charts))("$name as a cdk8s Chart equals helm templat
   writeChart(chartFiles(chart), dir);
   const construct = constructs[chart.name] as ChartConstruct;
 
-  it.each(loadFixtures(root, chart.name).filter((f) => f.kind === "good"))("$name", async ({ values }) => {
+  it.each(loadFixtures(root, chart.name).filter((f) => f.kind === "good"))("fixture $name", async ({ values }) => {
     const fromHelm = await helmObjects(dir, values, (helm as { exe: string }).exe, work);
     if (typeof fromHelm === "string") throw new Error(fromHelm);
     expect(firstDifference(fromHelm, synthesized(construct, values), "cdk8s")).toBeUndefined();

@@ -25,7 +25,7 @@ describe("kwok nodes per NodePool", () => {
   it.each([
     ["defaults", undefined],
     ["all pools", "all-pools.yaml"],
-  ])("%s", async (_, fixture) => {
+  ])("%s: every kwok node carries its NodePool's labels, taints, zone and capacity", async (_, fixture) => {
     const pools = await nodePools(fixture);
     expect(pools.length).toBeGreaterThan(0);
     for (const pool of pools) {
