@@ -86,6 +86,7 @@ export type {
   IService as Service,
   IServiceAccount as ServiceAccount,
   IServiceSpec as ServiceSpec,
+  ITaint as Taint,
   IToleration as Toleration,
   ITopologySpreadConstraint as TopologySpreadConstraint,
   IVolume as Volume,
