@@ -17,8 +17,11 @@ export type Test = Cond | boolean;
  * at once, template mode emits Helm control flow. A TypeScript `if` on a value is a bug; use `when`.
  */
 export interface Helpers {
-  /** `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. */
-  when<T>(cond: Test, value: T, otherwise?: T): T;
+  /**
+   * `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. An
+   * optional value guarded by `isSet` comes out as its own type (where it is unset, its key is left out).
+   */
+  when<T>(cond: Test, value: T | undefined, otherwise?: T): T;
   /** One `fn(item)` per element of a list value (a Helm `range`). Spread the result into a list. */
   each<T, R>(list: readonly T[], fn: (item: T, index: number) => R): R[];
   eq(a: unknown, b: unknown): Cond;
@@ -46,7 +49,7 @@ export interface ReleaseInfo {
 
 /** Concrete mode: values are data, so every helper answers at once. */
 export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
-  when: (cond, value, otherwise) => (cond ? value : (otherwise ?? (OMIT as never))),
+  when: (cond, value, otherwise) => (cond ? value : (otherwise ?? OMIT)) as never,
   each: (list, fn) => (list ?? []).map(fn),
   eq: (a, b) => a === b,
   not: (a) => !a,
@@ -98,7 +101,7 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
   const cond = (expr: string): Cond => new Condition(expr) as unknown as Cond;
   return {
     when: (c, value, otherwise) => {
-      if (typeof c === "boolean") return c ? value : (otherwise ?? (OMIT as never));
+      if (typeof c === "boolean") return (c ? value : (otherwise ?? OMIT)) as never;
       return new IfMarker(new Condition(operand(c, registry)), value, otherwise ?? OMIT) as never;
     },
     each: (list, fn) => {
