@@ -6,7 +6,7 @@
  * test/cdk8s proves that its synthesis equals `helm template` of the generated chart with the same values.
  */
 import type { Static, TObject } from "@sinclair/typebox";
-import { ApiObject, Chart } from "cdk8s";
+import { ApiObject, Chart, JsonPatch } from "cdk8s";
 import type { Construct } from "constructs";
 import { type ChartDefinition, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import type { KubeObject } from "../../charts-src/lib/k8s.js";
@@ -54,9 +54,17 @@ export class LlmChart<M extends TObject> extends Chart {
       namespace: release.namespace ?? "default",
       chartVersion: chart.version,
     });
-    for (const o of this.objects) new ApiObject(this, objectId(o), o);
+    for (const o of this.objects) {
+      const api = new ApiObject(this, objectId(o), o);
+      // cdk8s drops empty maps and lists from metadata (`annotations: {}`); Helm keeps them, and so do we.
+      for (const [key, value] of Object.entries(o.metadata ?? {}))
+        if (isEmptyCollection(value)) api.addJsonPatch(JsonPatch.add(`/metadata/${key}`, value));
+    }
   }
 }
+
+const isEmptyCollection = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length === 0 : typeof v === "object" && v !== null && Object.keys(v).length === 0;
 
 /** A construct id per object: unique within a release, as its kind, namespace and name are. */
 const objectId = (o: KubeObject): string =>
