@@ -5,8 +5,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Pod } from "../charts-src/lib/k8s.js";
 import { clusterDown, clusterUp } from "../src/cluster/index.js";
-import { prerequisiteNamespaces, InstallRun, type TenantRelease } from "../src/install/scenarios.js";
+import { InstallContext } from "../src/install/context.js";
+import { prerequisiteNamespaces, type TenantRelease } from "../src/install/releases.js";
+import { runScenario } from "../src/install/run.js";
+import { bringUp } from "../src/install/scenarios/index.js";
 
 const tenantCount = Number(process.argv[2] ?? 50);
 const concurrency = Number(process.argv[3] ?? 5);
@@ -44,7 +48,7 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(`cluster cold start: ${colds.map(sec).join(", ")} s (median ${sec(median(colds))} s)`);
 
-const run = new InstallRun({
+const run = new InstallContext({
   root,
   workDir,
   clusterName: name,
@@ -53,7 +57,7 @@ const run = new InstallRun({
 try {
   const [, upMs] = await timed(() => run.up());
   console.log(`cluster up: ${sec(upMs)} s`);
-  const [bring, bringMs] = await timed(() => run.bringUp());
+  const [bring, bringMs] = await timed(() => runScenario(run, bringUp));
   if (!bring.ok) throw new Error(`bring-up failed: ${JSON.stringify(bring.checks.filter((c) => !c.ok))}`);
   console.log(`CRDs and kwok nodes: ${sec(bringMs)} s (${bring.notes.join("; ")})`);
   const kube = run.kube;
@@ -105,7 +109,7 @@ try {
     restTimes.push(...batch.map((b) => b.helmMs));
   }
   const totalMs = performance.now() - t0;
-  const pods = (await kube.list("pods", "*")).filter((p) => p.status?.phase === "Running").length;
+  const pods = (await kube.list<Pod>("pods", "*")).filter((p) => p.status?.phase === "Running").length;
   console.log(
     `${tenantCount} tenants in one cluster: ${sec(totalMs)} s (5 one at a time, then ${concurrency} at a time; ` +
       `helm install median of those ${sec(median(restTimes))} s; ${pods} pods Running)`,

@@ -1,3 +1,5 @@
+import type { PodSecurityContext, SecurityContext, Volume, VolumeMount } from "./k8s.js";
+
 /**
  * Security contexts that satisfy the Pod Security Standard `restricted` (the level every tenant namespace enforces),
  * declared once so that every workload of every chart runs the same way: a fixed non-root identity, no privilege
@@ -16,7 +18,7 @@ export interface PodIdentity {
 }
 
 /** The pod-level security context: non-root, a fixed identity, RuntimeDefault seccomp. */
-export const restrictedPodSecurityContext = (id: PodIdentity) => ({
+export const restrictedPodSecurityContext = (id: PodIdentity): PodSecurityContext => ({
   runAsNonRoot: true,
   runAsUser: id.uid,
   runAsGroup: id.gid,
@@ -27,7 +29,7 @@ export const restrictedPodSecurityContext = (id: PodIdentity) => ({
 });
 
 /** The container-level security context: no privilege, no capabilities, read-only root filesystem. */
-export const restrictedContainerSecurityContext = () => ({
+export const restrictedContainerSecurityContext = (): SecurityContext => ({
   runAsNonRoot: true,
   privileged: false,
   allowPrivilegeEscalation: false,
@@ -57,7 +59,7 @@ export interface ScratchDir {
 }
 
 /** The emptyDir volumes and mounts for a container's writable directories. */
-export const scratchDirs = (dirs: readonly ScratchDir[]) => ({
+export const scratchDirs = (dirs: readonly ScratchDir[]): { volumes: Volume[]; mounts: VolumeMount[] } => ({
   volumes: dirs.map((d) => ({ name: d.name, emptyDir: { sizeLimit: d.sizeLimit } })),
   mounts: dirs.map((d) => ({ name: d.name, mountPath: d.mountPath })),
 });

@@ -1,4 +1,5 @@
 import { gpuTaint, type NodeTier, priorityClasses } from "./conventions.js";
+import type { Affinity, NodeSelectorRequirement, PodSpec, Toleration, TopologySpreadConstraint } from "./k8s.js";
 
 /**
  * Where a tier's pods may run, declared once: required node affinity to the labels of the tier's nodes, the GPU
@@ -6,10 +7,10 @@ import { gpuTaint, type NodeTier, priorityClasses } from "./conventions.js";
  */
 
 /** A node label requirement with the In operator (the only one the platform's isolation policies accept). */
-const labelIn = (key: string, value: string) => ({ key, operator: "In", values: [value] });
+const labelIn = (key: string, value: string): NodeSelectorRequirement => ({ key, operator: "In", values: [value] });
 
 /** Required node affinity to nodes carrying every one of `nodeLabels` (one term, so all must hold). */
-export const requireNodeLabels = (nodeLabels: Record<string, string>) => ({
+export const requireNodeLabels = (nodeLabels: Record<string, string>): Affinity => ({
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [
@@ -24,10 +25,13 @@ export const requireNodeLabels = (nodeLabels: Record<string, string>) => ({
 });
 
 /** The toleration that lets a pod onto GPU nodes: exactly the GPU taint, nothing broader. */
-export const gpuToleration = () => ({ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect });
+export const gpuToleration = (): Toleration => ({ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect });
 
 /** Affinity, tolerations and priority of a pod that runs on `nodeTier` nodes carrying `nodeLabels`. */
-export const tierScheduling = (nodeTier: NodeTier, nodeLabels: Record<string, string>) => ({
+export const tierScheduling = (
+  nodeTier: NodeTier,
+  nodeLabels: Record<string, string>,
+): Required<Pick<PodSpec, "affinity" | "tolerations" | "priorityClassName">> => ({
   affinity: requireNodeLabels(nodeLabels),
   tolerations: nodeTier === "premium" ? [gpuToleration()] : [],
   priorityClassName: priorityClasses[nodeTier],
@@ -37,7 +41,7 @@ export const tierScheduling = (nodeTier: NodeTier, nodeLabels: Record<string, st
  * Spread a workload's pods across availability zones. `ScheduleAnyway`, so that a zone without capacity slows a
  * scale-up instead of blocking it; `pod-template-hash` keeps a rolling update from counting old and new pods together.
  */
-export const zoneSpread = (selector: Record<string, string>) => [
+export const zoneSpread = (selector: Record<string, string>): TopologySpreadConstraint[] => [
   {
     maxSkew: 1,
     topologyKey: "topology.kubernetes.io/zone",

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import type { Probe } from "./k8s.js";
 import { choice, quantity, rule, strictObject } from "./values-shapes.js";
 
 /**
@@ -65,14 +66,14 @@ export interface ProbeTiming {
 }
 
 /** An HTTP GET probe on a named or numbered container port. */
-export const httpProbe = (path: string, port: string | number, timing: ProbeTiming) => ({
+export const httpProbe = (path: string, port: string | number, timing: ProbeTiming): Probe => ({
   httpGet: { path, port },
   timeoutSeconds: 5,
   ...timing,
 });
 
 /** An exec probe running the image's own binary (no shell). */
-export const execProbe = (command: readonly string[], timing: ProbeTiming) => ({
+export const execProbe = (command: string[], timing: ProbeTiming): Probe => ({
   exec: { command },
   timeoutSeconds: 10,
   ...timing,

@@ -1,4 +1,5 @@
 import { gpuTaint, labels, type NodeTier } from "../lib/conventions.js";
+import type { Taint } from "../lib/k8s.js";
 
 /**
  * The labels and taints a node of each pool carries: what tenant pods select on. The tenant chart and the platform's
@@ -11,7 +12,7 @@ export const poolNodeLabels = (pool: string, tier: NodeTier): Record<string, str
 });
 
 /** Taints of a pool's nodes: GPU nodes repel everything that does not tolerate the GPU taint. */
-export const poolTaints = (tier: NodeTier) => (tier === "premium" ? [{ ...gpuTaint }] : []);
+export const poolTaints = (tier: NodeTier): Taint[] => (tier === "premium" ? [{ ...gpuTaint }] : []);
 
 /** Pool names the tenant chart selects on. */
 export const standardPool = "standard";

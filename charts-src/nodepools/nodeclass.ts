@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { EC2NodeClass } from "../lib/k8s.js";
 import { standardLabels } from "../lib/metadata.js";
 import type { NodepoolsValues } from "./values.js";
 
@@ -6,7 +7,7 @@ import type { NodepoolsValues } from "./values.js";
  * A `karpenter.k8s.aws/v1` EC2NodeClass: pinned AMI, the cluster's subnets and security groups by discovery tag,
  * IMDSv2 only and out of pods' reach (hop limit 1), and an encrypted gp3 root volume.
  */
-export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, rootVolumeSize: string) => {
+export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, rootVolumeSize: string): EC2NodeClass => {
   const discovery = [{ tags: { "karpenter.sh/discovery": v.clusterName } }];
   return {
     apiVersion: "karpenter.k8s.aws/v1",

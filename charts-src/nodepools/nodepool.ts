@@ -1,13 +1,10 @@
 import type { NodeTier } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { NodePool, NodeSelectorRequirementWithMinValues, Taint } from "../lib/k8s.js";
 import { standardLabels } from "../lib/metadata.js";
 
 /** A Karpenter requirement: instances launched must satisfy it. */
-export interface Requirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
-  values?: readonly string[];
-}
+export type Requirement = NodeSelectorRequirementWithMinValues;
 
 export interface PoolSpec {
   /** Object name (may hold the release name). */
@@ -15,8 +12,8 @@ export interface PoolSpec {
   tier: NodeTier;
   /** Node labels (may be a merged value). */
   nodeLabels: Record<string, string>;
-  taints: unknown[];
-  requirements: (Requirement | unknown)[];
+  taints: Taint[];
+  requirements: Requirement[];
   limits: Record<string, string>;
   disruption: { consolidationPolicy: string; consolidateAfter: string; budget: string };
   expireAfter: string;
@@ -26,7 +23,7 @@ export interface PoolSpec {
   annotations?: Record<string, string>;
 }
 
-const zoneArchOs = (zones: readonly string[]): Requirement[] => [
+const zoneArchOs = (zones: string[]): Requirement[] => [
   { key: "topology.kubernetes.io/zone", operator: "In", values: zones },
   { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
   { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
@@ -35,7 +32,7 @@ const zoneArchOs = (zones: readonly string[]): Requirement[] => [
 export const placement = zoneArchOs;
 
 /** A `karpenter.sh/v1` NodePool. */
-export const nodePool = (h: Helpers, p: PoolSpec) => ({
+export const nodePool = (h: Helpers, p: PoolSpec): NodePool => ({
   apiVersion: "karpenter.sh/v1",
   kind: "NodePool",
   metadata: {

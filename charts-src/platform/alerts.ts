@@ -1,5 +1,6 @@
 import { platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { PrometheusRule } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -172,5 +173,5 @@ export const prometheusRules = (v: PlatformValues, h: Helpers) => [
         { name: "llmcharts.model-cache", rules: modelCacheRules(v, h) },
       ],
     },
-  }),
+  } satisfies PrometheusRule),
 ];

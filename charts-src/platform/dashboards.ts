@@ -1,5 +1,6 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { ConfigMap } from "../lib/k8s.js";
 import { dashboard, type PanelSpec, type Query } from "./grafana.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
@@ -441,7 +442,7 @@ const costDashboard = (v: PlatformValues) => {
   });
 };
 
-const dashboardConfigMap = (v: PlatformValues, h: Helpers, name: string, json: object) => ({
+const dashboardConfigMap = (v: PlatformValues, h: Helpers, name: string, json: object): ConfigMap => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: {

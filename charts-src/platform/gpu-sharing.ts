@@ -1,5 +1,6 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { ConfigMap } from "../lib/k8s.js";
 import { devicePluginConfigLabel, type GpuSharingMode } from "../lib/gpu-sharing.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
@@ -50,5 +51,5 @@ export const devicePluginConfig = (v: PlatformValues, h: Helpers) => [
       },
     },
     data: configFiles(v),
-  }),
+  } satisfies ConfigMap),
 ];

@@ -1,13 +1,14 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { KubeObject } from "../lib/k8s.js";
 import { admissionPolicies, defaultPolicySettings, isolationPolicies, type PolicySettings } from "./policies/index.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
 /** A policy object of the module, labelled as this chart's. */
-const labelled = (h: Helpers, resource: object) => {
-  const r = resource as { metadata: Record<string, unknown> };
-  return { ...r, metadata: { ...r.metadata, labels: platformLabels(h, "isolation") } };
-};
+const labelled = <R extends KubeObject>(h: Helpers, r: R): R => ({
+  ...r,
+  metadata: { ...r.metadata, labels: platformLabels(h, "isolation") },
+});
 
 /**
  * The settings the policies are built with. They are the policy module's defaults, not values: every setting is

@@ -5,6 +5,7 @@ import {
   podSecurityLabels,
 } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { Job, Namespace, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
 import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
@@ -19,7 +20,7 @@ const pullComponent = "model-pull";
  * it may hold the only claim on the cache. Install the chart into another namespace (Helm's --create-namespace
  * would create this one without Helm's ownership labels, and the install would then refuse to adopt it).
  */
-const namespace = (h: Helpers) => ({
+const namespace = (h: Helpers): Namespace => ({
   apiVersion: "v1",
   kind: "Namespace",
   metadata: {
@@ -30,7 +31,7 @@ const namespace = (h: Helpers) => ({
 });
 
 /** Nothing in the platform namespace talks to anything unless a policy below says so. */
-const defaultDeny = (h: Helpers) => ({
+const defaultDeny = (h: Helpers): NetworkPolicy => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: { name: defaultDenyPolicyName, namespace: platformNamespace, labels: platformLabels(h, "network") },
@@ -42,7 +43,7 @@ const defaultDeny = (h: Helpers) => ({
  * not the pod. The registry's addresses change (it sits behind a CDN), so the default range is the internet
  * minus private ranges; a proxy or mirror with fixed addresses is the way to narrow it.
  */
-const pullEgress = (v: PlatformValues, h: Helpers) => ({
+const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: { name: "model-pull-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
@@ -76,7 +77,7 @@ const pullEgress = (v: PlatformValues, h: Helpers) => ({
  * The writer's volume: a static PersistentVolume onto the cache's access point, pre-bound to its one claim so no
  * other claim can take it. Tenants mount the same access point read-only through volumes of their own.
  */
-const writerVolume = (v: PlatformValues, h: Helpers) => ({
+const writerVolume = (v: PlatformValues, h: Helpers): PersistentVolume => ({
   apiVersion: "v1",
   kind: "PersistentVolume",
   metadata: { name: modelCacheWriter.persistentVolume, labels: platformLabels(h, "model-cache") },
@@ -94,7 +95,7 @@ const writerVolume = (v: PlatformValues, h: Helpers) => ({
   },
 });
 
-const writerClaim = (v: PlatformValues, h: Helpers) => ({
+const writerClaim = (v: PlatformValues, h: Helpers): PersistentVolumeClaim => ({
   apiVersion: "v1",
   kind: "PersistentVolumeClaim",
   metadata: { name: modelCacheWriter.claim, namespace: platformNamespace, labels: platformLabels(h, "model-cache") },
@@ -131,7 +132,7 @@ const scratch = scratchDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: "1Gi" 
  * because a Job's pod template is immutable: changing either under a kept name would make the upgrade fail. The
  * rest of the template is fixed in code; a change to it here must change the hashed text too.
  */
-const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCache"]["models"][number]) => {
+const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCache"]["models"][number]): Job => {
   const cache = v.modelCache;
   const image = imageRef(cache.image);
   const reference = `${model.name}:${model.tag}`;

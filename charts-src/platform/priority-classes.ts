@@ -1,11 +1,12 @@
 import { priorityClasses } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { PriorityClass } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
 type PriorityValues = PlatformValues["priorityClasses"]["premium"];
 
-const priorityClass = (h: Helpers, name: string, p: PriorityValues, description: string) => ({
+const priorityClass = (h: Helpers, name: string, p: PriorityValues, description: string): PriorityClass => ({
   apiVersion: "scheduling.k8s.io/v1",
   kind: "PriorityClass",
   metadata: { name, labels: platformLabels(h, "scheduling") },

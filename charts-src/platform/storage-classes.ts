@@ -1,5 +1,6 @@
 import { modelCacheStorageClass } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { StorageClass } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -10,7 +11,7 @@ import type { PlatformValues } from "./values.js";
  * CSI driver demands. Retain: deleting a claim never deletes models. StorageClass parameters are immutable:
  * changing the file system means deleting the class first.
  */
-const modelCacheClass = (v: PlatformValues, h: Helpers) => ({
+const modelCacheClass = (v: PlatformValues, h: Helpers): StorageClass => ({
   apiVersion: "storage.k8s.io/v1",
   kind: "StorageClass",
   metadata: { name: modelCacheStorageClass, labels: platformLabels(h, "model-cache") },
@@ -31,7 +32,7 @@ const modelCacheClass = (v: PlatformValues, h: Helpers) => ({
  * Encrypted gp3 for tenants' block volumes. WaitForFirstConsumer: an EBS volume lives in one zone, so it is
  * created only once the scheduler (and Karpenter) picked the pod's zone.
  */
-const gp3Class = (v: PlatformValues, h: Helpers) => {
+const gp3Class = (v: PlatformValues, h: Helpers): StorageClass => {
   const gp3 = v.storage.gp3;
   return {
     apiVersion: "storage.k8s.io/v1",

@@ -1,5 +1,6 @@
 import { labels, podSecurityLabels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { ApplicationSet } from "../lib/k8s.js";
 import { efsVolumeHandle } from "../lib/model-cache.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
@@ -94,6 +95,6 @@ export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
           },
         },
       },
-    }),
+    } satisfies ApplicationSet),
   ];
 };

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import { charts } from "../../charts-src/index.js";
 import { chartFiles } from "./chart-files.js";
+import { renderPolicyFiles } from "./policies.js";
 
 export interface GenerateResult {
   /** Files that differ from what is on disk (written, or stale under --check). */
@@ -34,7 +35,10 @@ const listFiles = (dir: string): string[] =>
         .map((d) => join(d.parentPath, d.name))
     : [];
 
-/** Writes (or with `check`, only compares) generated/<chart>/ and schemas/<chart>.values.schema.json for every chart. */
+/**
+ * Writes (or with `check`, only compares) generated/<chart>/ and schemas/<chart>.values.schema.json for every chart,
+ * and policies/ (the Kyverno policies and their `kyverno test` suites).
+ */
 export const generate = (root: string, { check = false } = {}): GenerateResult => {
   const wanted = new Map<string, string>();
   const digests: Digests = {};
@@ -52,6 +56,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     .filter(([name, d]) => previous[name] && previous[name].version === d.version && previous[name].digest !== d.digest)
     .map(([name]) => name);
   wanted.set(digestsFile(root), `${JSON.stringify(digests, null, 2)}\n`);
+  for (const [path, text] of renderPolicyFiles()) wanted.set(join(root, "policies", path), text);
 
   const changed: string[] = [];
   for (const [path, text] of wanted) {
@@ -62,7 +67,11 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
       writeFileSync(path, text);
     }
   }
-  const managed = [...Object.keys(charts).map((c) => join(root, "generated", c)), join(root, "schemas")];
+  const managed = [
+    ...Object.keys(charts).map((c) => join(root, "generated", c)),
+    join(root, "schemas"),
+    join(root, "policies"),
+  ];
   for (const stale of managed.flatMap(listFiles).filter((f) => !wanted.has(f))) {
     changed.push(stale);
     if (!check && needsBump.length === 0) rmSync(stale);

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatReport, summary } from "./report.js";
-import { InstallRun } from "./scenarios.js";
+import { InstallContext } from "./context.js";
+import { runAll, runScenario } from "./run.js";
+import { teardown } from "./scenarios/index.js";
 
 interface TestInstallOptions {
   kubeconfig?: string;
@@ -26,7 +28,7 @@ export const registerInstallCommands = (program: Command): Command =>
     .option("--json", "print the results as JSON")
     .action(async (opts: TestInstallOptions) => {
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
-      const run = new InstallRun({
+      const ctx = new InstallContext({
         root: process.cwd(),
         workDir,
         clusterName: opts.name,
@@ -35,7 +37,7 @@ export const registerInstallCommands = (program: Command): Command =>
       });
       // Ctrl-C still tears the cluster down (the components ignore the terminal's signals).
       const onSignal = () => {
-        void run.teardown().finally(() => {
+        void runScenario(ctx, teardown).finally(() => {
           rmSync(workDir, { recursive: true, force: true });
           process.exit(130);
         });
@@ -43,12 +45,12 @@ export const registerInstallCommands = (program: Command): Command =>
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        const results = await run.all({ keep: opts.keep });
+        const results = await runAll(ctx, { keep: opts.keep });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
         else console.log(formatReport(results));
-        if (opts.keep && run.info) {
-          console.log(`cluster "${run.info.name}" kept: export KUBECONFIG=${run.info.kubeconfig}`);
-          console.log(`stop it with: llmcharts cluster down --name ${run.info.name}`);
+        if (opts.keep && ctx.info) {
+          console.log(`cluster "${ctx.info.name}" kept: export KUBECONFIG=${ctx.info.kubeconfig}`);
+          console.log(`stop it with: llmcharts cluster down --name ${ctx.info.name}`);
         }
         process.exitCode = results.every((r) => r.ok) ? 0 : 1;
       } finally {

@@ -4,18 +4,19 @@
  * --dry-run=server`), so that the API server (its CRD schemas and CEL rules, Pod Security, ValidatingAdmissionPolicies,
  * quotas) judges every object before Helm changes anything; a refusal stops with the server's message.
  */
+import type { Named } from "../../charts-src/lib/k8s.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { x } from "tinyexec";
 import { type RunResult, run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-import { type Kube, type KubeObject, toList } from "./kube.js";
+import { type Kube, toList } from "./kube.js";
 import { isHook, parseManifests } from "./manifests.js";
 
 /** What happens around an install or upgrade. */
 export interface InstallHooks {
   /** After the dry run, before Helm: e.g. provision the rendering's volumes. */
-  beforeInstall?: (objects: KubeObject[]) => Promise<void>;
+  beforeInstall?: (objects: Named[]) => Promise<void>;
   /**
    * Runs while Helm waits; if it rejects (a definite failure, such as pods refused by admission), Helm is stopped
    * and the install fails with that error instead of waiting for its timeout.
@@ -114,7 +115,7 @@ export class Helm {
    * chart's labels (which admission decides by) and Helm's ownership metadata, so that the install adopts it exactly
    * as `helm install --create-namespace` would. If the dry run fails, those namespaces are removed again.
    */
-  async dryRun(s: ReleaseSpec, rendering: string): Promise<{ objects: KubeObject[]; createdNamespaces: string[] }> {
+  async dryRun(s: ReleaseSpec, rendering: string): Promise<{ objects: Named[]; createdNamespaces: string[] }> {
     const objects = parseManifests(rendering);
     const wanted = new Map<string, Record<string, string>>();
     wanted.set(s.namespace, {});
@@ -155,7 +156,7 @@ export class Helm {
     );
     // Helm deletes and creates hooks (test Pods) rather than updating them: a dry-run create, under another name
     // when the last run's hook still exists (a Pod's spec cannot be updated in place).
-    const hooks: KubeObject[] = [];
+    const hooks: Named[] = [];
     for (const o of objects.filter(isHook)) {
       const exists = await this.kube.exists(o.kind, o.metadata.name, o.metadata.namespace);
       hooks.push(exists ? { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-dry-run`.slice(0, 63) } } : o);
@@ -188,7 +189,7 @@ export class Helm {
   }
 
   /** helm install/upgrade with a watcher that may cut the wait short (see InstallHooks.watch). */
-  private async applyRelease(verb: "install" | "upgrade", s: ReleaseSpec, hooks: InstallHooks): Promise<KubeObject[]> {
+  private async applyRelease(verb: "install" | "upgrade", s: ReleaseSpec, hooks: InstallHooks): Promise<Named[]> {
     const { objects } = await this.dryRun(s, await this.template(s));
     await hooks.beforeInstall?.(objects);
     const args = [verb, s.release, s.chartDir, "--namespace", s.namespace, ...valuesArgs(s), ...this.waitArgs()];
@@ -213,12 +214,12 @@ export class Helm {
   }
 
   /** Renders, dry-runs server-side, then installs (and waits, per the options). Returns the rendered objects. */
-  install(s: ReleaseSpec, hooks: InstallHooks = {}): Promise<KubeObject[]> {
+  install(s: ReleaseSpec, hooks: InstallHooks = {}): Promise<Named[]> {
     return this.applyRelease("install", s, hooks);
   }
 
   /** Renders, dry-runs server-side, then upgrades. */
-  upgrade(s: ReleaseSpec, hooks: InstallHooks = {}): Promise<KubeObject[]> {
+  upgrade(s: ReleaseSpec, hooks: InstallHooks = {}): Promise<Named[]> {
     return this.applyRelease("upgrade", s, hooks);
   }
 

@@ -2,26 +2,9 @@
  * kubectl against one cluster: every call names the kubeconfig, failures carry the server's own message, and
  * `eventually` retries what controllers finish shortly after.
  */
+import type { KubeObject, Named } from "../../charts-src/lib/k8s.js";
 import { type RunResult, run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-
-/** A Kubernetes object as JSON; only what the install tests read is typed. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  // biome-ignore lint/suspicious/noExplicitAny: spec and status differ per kind; callers read what they know.
-  spec?: any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
-  status?: any;
-  [key: string]: unknown;
-}
 
 /** kubectl failed: the command and the server's message (stderr), which is what a reader needs. */
 export class KubectlError extends Error {
@@ -80,15 +63,19 @@ export class Kube {
     return this.kubectl(["apply", "--server-side", `--field-manager=${fieldManager}`, "-f", "-"], toList(objects));
   }
 
-  async get<T = KubeObject>(kind: string, name: string, namespace?: string): Promise<T> {
-    return JSON.parse(await this.kubectl(["get", kind, name, ...nsArgs(namespace), "-o", "json"])) as T;
+  async get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace?: string): Promise<Named<T>> {
+    return JSON.parse(await this.kubectl(["get", kind, name, ...nsArgs(namespace), "-o", "json"])) as Named<T>;
   }
 
   /** Every object of a kind (in one namespace, or all with namespace "*"). */
-  async list(kind: string, namespace?: string, selector?: string): Promise<KubeObject[]> {
+  async list<T extends KubeObject = KubeObject>(
+    kind: string,
+    namespace?: string,
+    selector?: string,
+  ): Promise<Named<T>[]> {
     const ns = namespace === "*" ? ["--all-namespaces"] : nsArgs(namespace);
     const sel = selector ? ["-l", selector] : [];
-    const out = JSON.parse(await this.kubectl(["get", kind, ...ns, ...sel, "-o", "json"])) as { items: KubeObject[] };
+    const out = JSON.parse(await this.kubectl(["get", kind, ...ns, ...sel, "-o", "json"])) as { items: Named<T>[] };
     return out.items;
   }
 

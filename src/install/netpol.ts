@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-import type { Kube, KubeObject } from "./kube.js";
+import type { Deployment, KubeObject, Named, NetworkPolicy, Pod } from "../../charts-src/lib/k8s.js";
+import type { Kube } from "./kube.js";
 
 export interface Connection {
   src: string;
@@ -33,7 +34,7 @@ export const parsePeer = (s: string): Peer => {
   return { namespace, workload };
 };
 
-const clean = (o: KubeObject): KubeObject => {
+const clean = <T extends KubeObject>(o: Named<T>): Named<T> => {
   const { managedFields: _m, ...metadata } = o.metadata;
   return { ...o, metadata };
 };
@@ -44,7 +45,7 @@ const clean = (o: KubeObject): KubeObject => {
  * rule with a namespaceSelector and no podSelector that selects them. No policy here selects on these labels, so
  * they are dropped from the dump.
  */
-const withoutTopologyLabels = (pod: KubeObject): KubeObject => {
+const withoutTopologyLabels = (pod: Named<Pod>): Named<Pod> => {
   const labels = Object.fromEntries(
     Object.entries(pod.metadata.labels ?? {}).filter(([k]) => !k.startsWith("topology.kubernetes.io/")),
   );
@@ -52,7 +53,7 @@ const withoutTopologyLabels = (pod: KubeObject): KubeObject => {
 };
 
 /** Workloads standing in for the cluster's shared services, so that their allowed connections show too. */
-const peers = (): KubeObject[] =>
+const peers = (): Named<Deployment>[] =>
   [
     ["ingress-nginx", "ingress-nginx-controller"],
     ["kube-system", "coredns"],
@@ -85,18 +86,18 @@ export const dumpForAnalysis = async (kube: Kube, dir: string): Promise<void> =>
       });
     }
   }
-  const pods = (await kube.list("pods", "*"))
+  const pods = (await kube.list<Pod>("pods", "*"))
     .filter((p) => p.status?.phase === "Running")
     .map(clean)
     .map(withoutTopologyLabels);
-  const policies = (await kube.list("networkpolicies", "*")).map(clean);
+  const policies = (await kube.list<NetworkPolicy>("networkpolicies", "*")).map(clean);
   const zonal = policies.filter((p) => JSON.stringify(p.spec).includes("topology.kubernetes.io/"));
   if (zonal.length > 0) {
     throw new Error(
       `NetworkPolicies select on topology labels, which the dump drops: ${zonal.map((p) => p.metadata.name).join(", ")}`,
     );
   }
-  const write = (file: string, objects: KubeObject[]) =>
+  const write = (file: string, objects: Named[]) =>
     writeFileSync(join(dir, file), objects.map((o) => stringify(o)).join("---\n"));
   write("namespaces.yaml", namespaces);
   write("pods.yaml", pods);

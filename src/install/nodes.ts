@@ -5,7 +5,8 @@
  * `nvidia.com/gpu` on GPU pools). The kwok controller makes them Ready and runs the pods bound to them.
  */
 import { kwokNodeSelector } from "../cluster/index.js";
-import type { Kube, KubeObject } from "./kube.js";
+import type { Named, Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
+import type { Kube } from "./kube.js";
 
 /** A few EC2 instance types per family, at the size the tests use: what Karpenter would report as capacity. */
 interface InstanceShape {
@@ -34,21 +35,17 @@ const shapes: Record<string, InstanceShape> = {
 const defaultCpuShape: InstanceShape = { size: "8xlarge", cpu: 32, memoryGi: 128, gpus: 0 };
 const defaultGpuShape: InstanceShape = { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: 24576 };
 
-interface Requirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
+type Requirement = NodeSelectorRequirementWithMinValues;
 
 const zoneKey = "topology.kubernetes.io/zone";
 const defaultZones = ["zone-a", "zone-b"];
 
 /** Whether a NodePool launches GPU nodes: it taints them with nvidia.com/gpu, labels them so, or asks for NVIDIA. */
-export const isGpuPool = (pool: KubeObject): boolean => {
-  const t = pool.spec?.template ?? {};
-  const taints: { key: string }[] = t.spec?.taints ?? [];
-  const labels: Record<string, string> = t.metadata?.labels ?? {};
-  const reqs: Requirement[] = t.spec?.requirements ?? [];
+export const isGpuPool = (pool: NodePool): boolean => {
+  const t = pool.spec?.template;
+  const taints = t?.spec.taints ?? [];
+  const labels = t?.metadata?.labels ?? {};
+  const reqs = t?.spec.requirements ?? [];
   return (
     taints.some((x) => x.key === "nvidia.com/gpu") ||
     labels["nvidia.com/gpu.present"] === "true" ||
@@ -72,10 +69,10 @@ export interface NodeOptions {
 }
 
 /** The kwok Node objects for one NodePool. */
-export const nodesForNodePool = (pool: KubeObject, opts: NodeOptions = {}): KubeObject[] => {
+export const nodesForNodePool = (pool: Named<NodePool>, opts: NodeOptions = {}): Named<Node>[] => {
   const poolName = pool.metadata.name;
-  const template = pool.spec?.template ?? {};
-  const reqs: Requirement[] = template.spec?.requirements ?? [];
+  const template = pool.spec?.template;
+  const reqs = template?.spec.requirements ?? [];
   const gpu = isGpuPool(pool);
   const req = (key: string) => reqs.find((r) => r.key === key);
 
@@ -103,7 +100,7 @@ export const nodesForNodePool = (pool: KubeObject, opts: NodeOptions = {}): Kube
     "ephemeral-storage": "100Gi",
     ...(gpu ? { "nvidia.com/gpu": String(shape.gpus || 1) } : {}),
   };
-  const nodes: KubeObject[] = [];
+  const nodes: Named<Node>[] = [];
   for (const zone of zones) {
     for (let i = 0; i < (opts.perZone ?? 1); i++) {
       const name = `kwok-${poolName}-${zone}-${i}`.slice(0, 63).replace(/-+$/, "");
@@ -115,7 +112,7 @@ export const nodesForNodePool = (pool: KubeObject, opts: NodeOptions = {}): Kube
           annotations: { [kwokNodeSelector.split("=")[0] as string]: kwokNodeSelector.split("=")[1] as string },
           labels: {
             ...fromRequirements,
-            ...(template.metadata?.labels ?? {}),
+            ...(template?.metadata?.labels ?? {}),
             "karpenter.sh/nodepool": poolName,
             "karpenter.sh/registered": "true",
             "karpenter.sh/initialized": "true",
@@ -142,7 +139,7 @@ export const nodesForNodePool = (pool: KubeObject, opts: NodeOptions = {}): Kube
         },
         spec: {
           // Karpenter's startup taints are gone by the time a node is initialized; the pool's taints stay.
-          taints: template.spec?.taints ?? [],
+          taints: template?.spec.taints ?? [],
         },
         status: { capacity, allocatable: capacity },
       });
@@ -160,12 +157,12 @@ export interface PoolNodes {
 /** Creates kwok nodes for each NodePool (from the rendered nodepools chart) and waits until they are Ready. */
 export const createPoolNodes = async (
   kube: Kube,
-  pools: KubeObject[],
+  pools: Named<NodePool>[],
   opts: NodeOptions = {},
 ): Promise<PoolNodes[]> => {
   if (pools.length === 0) throw new Error("no Karpenter NodePool in the rendering: nothing to make nodes for");
   const result: PoolNodes[] = [];
-  const all: KubeObject[] = [];
+  const all: Named<Node>[] = [];
   for (const pool of pools) {
     const nodes = nodesForNodePool(pool, opts);
     all.push(...nodes);

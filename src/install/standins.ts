@@ -10,10 +10,11 @@
  *   proves: the test Pod is admitted (Pod Security, admission policies, quota) and scheduled where it may run, and
  *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node).
  */
-import { eventually, type Kube, type KubeObject, sleep } from "./kube.js";
+import type { Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
+import { eventually, type Kube, sleep } from "./kube.js";
 
 /** The PersistentVolume a provisioner would create for a claim. */
-export const standInVolume = (claim: KubeObject): KubeObject => {
+export const standInVolume = (claim: Named<PersistentVolumeClaim>): Named<PersistentVolume> => {
   const ns = claim.metadata.namespace ?? "default";
   const name = `pvc-${ns}-${claim.metadata.name}`.slice(0, 253);
   return {
@@ -32,9 +33,11 @@ export const standInVolume = (claim: KubeObject): KubeObject => {
   };
 };
 
+const isClaim = (o: Named): o is Named<PersistentVolumeClaim> => o.kind === "PersistentVolumeClaim";
+
 /** Pre-binds a volume to every claim of a rendering that names none; returns the volume names. */
-export const provisionClaims = async (kube: Kube, objects: KubeObject[]): Promise<string[]> => {
-  const claims = objects.filter((o) => o.kind === "PersistentVolumeClaim" && !o.spec?.volumeName);
+export const provisionClaims = async (kube: Kube, objects: Named[]): Promise<string[]> => {
+  const claims = objects.filter(isClaim).filter((o) => !o.spec?.volumeName);
   if (claims.length === 0) return [];
   const volumes = claims.map(standInVolume);
   await kube.apply(volumes, "llmcharts-stand-in-provisioner");
@@ -68,13 +71,14 @@ export const completeTestPods = async (
   const completed = new Map<string, CompletedTestPod>();
   const deadline = Date.now() + timeoutMs;
   while (!finished && Date.now() < deadline) {
-    const pods = await kube.list("pods", namespace).catch(() => [] as KubeObject[]);
+    const pods = await kube.list<Pod>("pods", namespace).catch(() => [] as Named<Pod>[]);
     for (const pod of pods) {
       const name = pod.metadata.name;
       const hook = pod.metadata.annotations?.["helm.sh/hook"] ?? "";
-      if (!hook.split(",").includes("test") || !pod.spec?.nodeName || completed.has(name)) continue;
+      const node = pod.spec?.nodeName;
+      if (!hook.split(",").includes("test") || !pod.spec || !node || completed.has(name)) continue;
       if (pod.status?.phase === "Succeeded" && runningSince.has(name)) {
-        completed.set(name, { name, node: pod.spec.nodeName, byStandIn: false });
+        completed.set(name, { name, node, byStandIn: false });
         continue;
       }
       if (pod.status?.phase !== "Running") continue;
@@ -88,8 +92,7 @@ export const completeTestPods = async (
           { type: "Ready", status: "False", reason: "PodCompleted", lastTransitionTime: now },
           { type: "ContainersReady", status: "False", reason: "PodCompleted", lastTransitionTime: now },
         ],
-        // biome-ignore lint/suspicious/noExplicitAny: container specs of the live Pod.
-        containerStatuses: pod.spec.containers.map((c: any) => ({
+        containerStatuses: pod.spec.containers.map((c) => ({
           name: c.name,
           image: c.image,
           imageID: "",
@@ -112,7 +115,7 @@ export const completeTestPods = async (
           JSON.stringify({ status }),
         ]),
       );
-      completed.set(name, { name, node: pod.spec.nodeName, byStandIn: true });
+      completed.set(name, { name, node, byStandIn: true });
     }
     await sleep(200);
   }

@@ -3,7 +3,8 @@
  * the real HPA controller enforces even without metrics), pods on the node tier their component belongs on, and
  * definite failures (pods refused by admission) spotted while Helm still waits.
  */
-import { type Kube, type KubeObject, sleep } from "./kube.js";
+import type { Deployment, HorizontalPodAutoscaler, Named, Node, Pod, ReplicaSet } from "../../charts-src/lib/k8s.js";
+import { type Kube, sleep } from "./kube.js";
 
 const gpuTaintKey = "nvidia.com/gpu";
 
@@ -15,9 +16,9 @@ export interface NodeInfo {
   gpu: boolean;
 }
 
-export const nodeInfo = (n: KubeObject): NodeInfo => {
+export const nodeInfo = (n: Named<Node>): NodeInfo => {
   const labels = n.metadata.labels ?? {};
-  const taints: { key: string }[] = n.spec?.taints ?? [];
+  const taints = n.spec?.taints ?? [];
   const gpus = Number(n.status?.allocatable?.[gpuTaintKey] ?? 0);
   return {
     name: n.metadata.name,
@@ -40,12 +41,12 @@ export interface DeploymentState {
 /** Each Deployment's state; `desired` is the larger of its replicas and its HPA's minReplicas. */
 export const deploymentStates = async (kube: Kube, namespace: string): Promise<DeploymentState[]> => {
   const [deployments, hpas] = await Promise.all([
-    kube.list("deployments", namespace),
-    kube.list("horizontalpodautoscalers", namespace),
+    kube.list<Deployment>("deployments", namespace),
+    kube.list<HorizontalPodAutoscaler>("horizontalpodautoscalers", namespace),
   ]);
   return deployments.map((d) => {
     const hpa = hpas.find(
-      (h) => h.spec?.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === d.metadata.name,
+      (h) => h.spec?.scaleTargetRef.kind === "Deployment" && h.spec.scaleTargetRef.name === d.metadata.name,
     );
     const replicas = Number(d.spec?.replicas ?? 1);
     const desired = Math.max(replicas, Number(hpa?.spec?.minReplicas ?? 0));
@@ -65,19 +66,15 @@ export const deploymentStates = async (kube: Kube, namespace: string): Promise<D
 /** Why pods of a namespace are not running: unschedulable reasons and ReplicaSet creation failures. */
 export const whyNotRunning = async (kube: Kube, namespace: string): Promise<string[]> => {
   const reasons: string[] = [];
-  for (const rs of await kube.list("replicasets", namespace)) {
-    // biome-ignore lint/suspicious/noExplicitAny: ReplicaSet conditions.
-    for (const c of (rs.status?.conditions ?? []) as any[]) {
+  for (const rs of await kube.list<ReplicaSet>("replicasets", namespace)) {
+    for (const c of rs.status?.conditions ?? []) {
       if (c.type === "ReplicaFailure" && c.status === "True")
         reasons.push(`ReplicaSet ${rs.metadata.name}: ${c.message}`);
     }
   }
-  for (const pod of await kube.list("pods", namespace)) {
+  for (const pod of await kube.list<Pod>("pods", namespace)) {
     if (pod.status?.phase !== "Pending") continue;
-    // biome-ignore lint/suspicious/noExplicitAny: Pod conditions.
-    const cond = ((pod.status?.conditions ?? []) as any[]).find(
-      (c) => c.type === "PodScheduled" && c.status === "False",
-    );
+    const cond = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled" && c.status === "False");
     reasons.push(`Pod ${pod.metadata.name} pending${cond ? `: ${cond.message}` : ""}`);
   }
   return reasons;
@@ -115,12 +112,9 @@ export const watchReplicaFailures = async (kube: Kube, namespaces: string[], sig
   const firstSeen = new Map<string, number>();
   while (!signal.aborted) {
     for (const ns of namespaces) {
-      const replicaSets = await kube.list("replicasets", ns).catch(() => [] as KubeObject[]);
+      const replicaSets = await kube.list<ReplicaSet>("replicasets", ns).catch(() => [] as Named<ReplicaSet>[]);
       for (const rs of replicaSets) {
-        // biome-ignore lint/suspicious/noExplicitAny: ReplicaSet conditions.
-        const failure = ((rs.status?.conditions ?? []) as any[]).find(
-          (c) => c.type === "ReplicaFailure" && c.status === "True",
-        );
+        const failure = (rs.status?.conditions ?? []).find((c) => c.type === "ReplicaFailure" && c.status === "True");
         const key = `${ns}/${rs.metadata.name}`;
         if (!failure) {
           firstSeen.delete(key);
@@ -146,13 +140,12 @@ export interface Placement {
 
 /** Where each running pod of a namespace landed (test hook pods left out). */
 export const placements = async (kube: Kube, namespace: string): Promise<Placement[]> => {
-  const [pods, nodes] = await Promise.all([kube.list("pods", namespace), kube.list("nodes")]);
+  const [pods, nodes] = await Promise.all([kube.list<Pod>("pods", namespace), kube.list<Node>("nodes")]);
   const byName = new Map(nodes.map((n) => [n.metadata.name, nodeInfo(n)]));
-  return pods
-    .filter((p) => p.spec?.nodeName && !p.metadata.annotations?.["helm.sh/hook"] && p.status?.phase === "Running")
-    .map((p) => ({
-      pod: p.metadata.name,
-      component: p.metadata.labels?.["app.kubernetes.io/component"] ?? "",
-      node: byName.get(p.spec.nodeName) ?? { name: p.spec.nodeName, gpu: false },
-    }));
+  return pods.flatMap((p) => {
+    const nodeName = p.spec?.nodeName;
+    if (!nodeName || p.metadata.annotations?.["helm.sh/hook"] || p.status?.phase !== "Running") return [];
+    const component = p.metadata.labels?.["app.kubernetes.io/component"] ?? "";
+    return [{ pod: p.metadata.name, component, node: byName.get(nodeName) ?? { name: nodeName, gpu: false } }];
+  });
 };

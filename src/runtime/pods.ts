@@ -1,16 +1,16 @@
 /** Waiting on real pods, with the evidence a reader needs when they never get there: events and container logs. */
-import type { Kube, KubeObject } from "../install/kube.js";
+import type { Named, Pod } from "../../charts-src/lib/k8s.js";
+import type { Kube } from "../install/kube.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<KubeObject[]> =>
+const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<Named<Pod>[]> =>
   JSON.parse(await kube.kubectl(["get", "pods", "-n", namespace, "-l", selector, "-o", "json"])).items;
 
-const isReady = (p: KubeObject) =>
-  (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
+const isReady = (p: Named<Pod>) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 
-export const restarts = (p: KubeObject): number =>
-  (p.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount: number }) => n + c.restartCount, 0);
+export const restarts = (p: Named<Pod>): number =>
+  (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
 
 /** Events and the last log lines of every container of the pods: why they are not Ready. */
 export const podEvidence = async (kube: Kube, namespace: string, selector: string): Promise<string> => {
@@ -41,10 +41,7 @@ export const podEvidence = async (kube: Kube, namespace: string, selector: strin
   for (const p of await podsOf(kube, namespace, selector).catch(() => [])) {
     const name = p.metadata.name;
     const states = (p.status?.containerStatuses ?? [])
-      .map(
-        (c: { name: string; state: object; restartCount: number }) =>
-          `${c.name}: ${JSON.stringify(c.state)} restarts=${c.restartCount}`,
-      )
+      .map((c) => `${c.name}: ${JSON.stringify(c.state)} restarts=${c.restartCount}`)
       .join("; ");
     lines.push(`pod ${namespace}/${name} phase=${p.status?.phase} ${states}`);
     const events = await kube
@@ -89,7 +86,7 @@ export const waitPodsReady = async (
   namespace: string,
   selector: string,
   { count = 1, timeoutMs = 300_000 }: { count?: number; timeoutMs?: number } = {},
-): Promise<KubeObject[]> => {
+): Promise<Named<Pod>[]> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pods = (await podsOf(kube, namespace, selector)).filter((p) => !p.metadata.deletionTimestamp);

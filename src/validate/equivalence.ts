@@ -29,6 +29,48 @@ export const canonical = (docs: unknown[]): Record<string, unknown>[] =>
 
 export const release = { name: "equiv", namespace: "equiv-ns" };
 
+/** `helm template` of the generated chart in `chartDir` with `values`, as canonical objects (or Helm's error). */
+export const helmObjects = async (
+  chartDir: string,
+  values: unknown,
+  helmExe: string,
+  workDir: string,
+): Promise<Record<string, unknown>[] | string> => {
+  const valuesFile = join(workDir, `values-${process.pid}-${Math.random().toString(36).slice(2)}.yaml`);
+  // JSON, not YAML: Helm reads YAML 1.1, where a plain `y` or `on` is a boolean.
+  writeFileSync(valuesFile, JSON.stringify(values ?? {}));
+  const out = await helmTemplate(helmExe, {
+    chartDir,
+    valuesFile,
+    release: release.name,
+    namespace: release.namespace,
+  });
+  if (out.exitCode !== 0) return `helm template failed: ${out.stderr.trim()}`;
+  return canonical(
+    parseAllDocuments(out.stdout)
+      .map((d) => d.toJS())
+      .filter((d) => d !== null),
+  );
+};
+
+/** The first difference between Helm's objects and another rendering's (named `as`), or undefined when equal. */
+export const firstDifference = (
+  fromHelm: Record<string, unknown>[],
+  other: unknown[],
+  as: string,
+): string | undefined => {
+  const theirs = canonical(other);
+  if (fromHelm.length !== theirs.length) {
+    return `helm rendered ${fromHelm.length} objects (${fromHelm.map(identity).join(", ")}), ${as} ${theirs.length} (${theirs.map(identity).join(", ")})`;
+  }
+  for (const [i, h] of fromHelm.entries()) {
+    const t = theirs[i];
+    if (!isDeepStrictEqual(h, t))
+      return `${identity(h)} differs:\nhelm: ${JSON.stringify(h)}\n${as}: ${JSON.stringify(t)}`;
+  }
+  return undefined;
+};
+
 /**
  * Renders `values` both ways — `helm template` of the generated chart and concrete synthesis — and returns a
  * description of the first difference, or undefined when they agree object for object.
@@ -40,31 +82,8 @@ export const compareRenderings = async (
   helmExe: string,
   workDir: string,
 ): Promise<string | undefined> => {
-  const valuesFile = join(workDir, `values-${process.pid}-${Math.random().toString(36).slice(2)}.yaml`);
-  // JSON, not YAML: Helm reads YAML 1.1, where a plain `y` or `on` is a boolean.
-  writeFileSync(valuesFile, JSON.stringify(values ?? {}));
-  const out = await helmTemplate(helmExe, {
-    chartDir,
-    valuesFile,
-    release: release.name,
-    namespace: release.namespace,
-  });
-  if (out.exitCode !== 0) return `helm template failed: ${out.stderr.trim()}`;
-  const fromHelm = canonical(
-    parseAllDocuments(out.stdout)
-      .map((d) => d.toJS())
-      .filter((d) => d !== null),
-  );
-  const concrete = canonical(
-    renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version }),
-  );
-  if (fromHelm.length !== concrete.length) {
-    return `helm rendered ${fromHelm.length} objects (${fromHelm.map(identity).join(", ")}), concrete ${concrete.length} (${concrete.map(identity).join(", ")})`;
-  }
-  for (const [i, h] of fromHelm.entries()) {
-    const c = concrete[i];
-    if (!isDeepStrictEqual(h, c))
-      return `${identity(h)} differs:\nhelm:     ${JSON.stringify(h)}\nconcrete: ${JSON.stringify(c)}`;
-  }
-  return undefined;
+  const fromHelm = await helmObjects(chartDir, values, helmExe, workDir);
+  if (typeof fromHelm === "string") return fromHelm;
+  const concrete = renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version });
+  return firstDifference(fromHelm, concrete, "concrete");
 };

@@ -1,9 +1,9 @@
-import { expect, test } from "vitest";
+import { expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { chartFiles } from "../../src/generate/chart-files.js";
 import { argoSafetyViolations } from "../../src/generate/argo-safety.js";
 
-test.each(Object.values(charts))(
+it.each(Object.values(charts))(
   "$name templates render the same every time (no lookup, rand*, now, uuidv4, gen*)",
   (chart) => {
     const files = Object.entries(chartFiles(chart)).filter(([path]) => path.startsWith("templates/"));
@@ -11,7 +11,7 @@ test.each(Object.values(charts))(
   },
 );
 
-test("the lint catches what Argo CD cannot render stably, and ignores strings and comments", () => {
+it("the lint catches what Argo CD cannot render stably, and ignores strings and comments", () => {
   expect(argoSafetyViolations("t.yaml", 'a: {{ randAlphaNum 8 }}\nb: {{ now | date "2006" }}')).toEqual([
     "t.yaml: uses randAlphaNum",
     "t.yaml: uses now",

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Type } from "@sinclair/typebox";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { defineChart, renderTemplates } from "../../charts-src/lib/engine/index.js";
 import { chartFiles, compareRenderings, writeChart } from "../../src/validate/equivalence.js";
 import { helms } from "../../src/validate/helm.js";
@@ -81,12 +81,12 @@ const cases: Record<string, unknown> = {
 };
 
 describe.each(helms())("engine features with $name", (helm) => {
-  test.each(Object.entries(cases))("%s", async (_, values) => {
+  it.each(Object.entries(cases))("%s: helm template equals concrete synthesis", async (_, values) => {
     expect(await compareRenderings(demo as never, dir, values, helm.exe, work)).toBeUndefined();
   });
 });
 
-test("misusing a value in TypeScript is loud: arithmetic and spreading throw", () => {
+it("misusing a value in TypeScript is loud: arithmetic and spreading throw", () => {
   const bad = (body: (v: { size: number; labels: Record<string, string> }) => unknown) =>
     renderTemplates({ ...demo, templates: { probe: (v: unknown) => [body(v as never)] } } as never);
   expect(() => bad((v) => ({ n: v.size * 2 }))).toThrow(/arithmetic/);

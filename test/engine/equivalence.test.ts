@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { TemplateEmitter } from "../../charts-src/lib/engine/emit-template.js";
 import { valuesSchema } from "../../charts-src/lib/engine/index.js";
@@ -24,14 +24,14 @@ describe.each(Object.values(charts))("$name: helm template equals concrete synth
   writeChart(chartFiles(chart), dir);
   const good = loadFixtures(root, chart.name).filter((f) => f.kind === "good");
 
-  test.each(good.flatMap((f) => helms().map((h) => ({ fixture: f.name, values: f.values, helm: h }))))(
+  it.each(good.flatMap((f) => helms().map((h) => ({ fixture: f.name, values: f.values, helm: h }))))(
     "$fixture with $helm.name",
     async ({ values, helm }) => {
       expect(await compareRenderings(chart, dir, values, helm.exe, work)).toBeUndefined();
     },
   );
 
-  test(`${randomRuns} random schema-valid values (seed ${seed})`, async () => {
+  it(`${randomRuns} random schema-valid values (seed ${seed})`, async () => {
     const valid = valuesChecker(chart);
     const arbitrary = valuesArbitrary(valuesSchema(chart.values)).filter((v) => valid(v).length === 0);
     await fc.assert(
@@ -43,7 +43,7 @@ describe.each(Object.values(charts))("$name: helm template equals concrete synth
   }, 600_000);
 });
 
-test("a deliberately wrong emitter fails the equivalence proof", async () => {
+it("a deliberately wrong emitter fails the equivalence proof", async () => {
   const chart = charts.nodepools;
   if (!chart) throw new Error("nodepools chart missing");
   const emitter = TemplateEmitter.prototype as unknown as { inline: (v: unknown) => string | undefined };

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
 import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
@@ -35,13 +35,13 @@ const llama = { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 };
 const qwen = { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 };
 
 describe("model cache", () => {
-  test("stays off until a file system is named", () => {
+  it("stays off until a file system is named", () => {
     const docs = render();
     for (const kind of ["Job", "PersistentVolume", "PersistentVolumeClaim"]) expect(ofKind(docs, kind)).toEqual([]);
     expect(ofKind(docs, "StorageClass").map((s) => s.metadata.name)).toEqual(["llmcharts-gp3-encrypted"]);
   });
 
-  test("a pull Job keeps its name while the catalog around it changes, and gets a new one when its image does", () => {
+  it("a pull Job keeps its name while the catalog around it changes, and gets a new one when its image does", () => {
     const one = jobNames(render({ modelCache: { ...cache, models: [llama] } }));
     const two = jobNames(render({ modelCache: { ...cache, models: [llama, qwen] } }));
     expect(two).toHaveLength(2);
@@ -51,7 +51,7 @@ describe("model cache", () => {
     expect(one[0]).toMatch(/^model-pull-[0-9a-f]{10}$/);
   });
 
-  test("a new chart version leaves the pull Jobs' immutable pod templates alone", () => {
+  it("a new chart version leaves the pull Jobs' immutable pod templates alone", () => {
     const at = (chartVersion: string) =>
       ofKind(
         renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, { modelCache: cache }), {
@@ -63,7 +63,7 @@ describe("model cache", () => {
     expect(at("9.9.9")).toEqual(at("0.0.1"));
   });
 
-  test("pull pods run restricted, as the cache's owner, and are the only writers of the cache", () => {
+  it("pull pods run restricted, as the cache's owner, and are the only writers of the cache", () => {
     const docs = render({ modelCache: { ...cache, uid: 2000, gid: 3000 } });
     const ns = ofKind(docs, "Namespace").find((n) => n.metadata.name === platformNamespace);
     expect(ns?.metadata.labels).toMatchObject(podSecurityLabels);
@@ -81,14 +81,14 @@ describe("model cache", () => {
     expect(pv?.spec.claimRef).toEqual({ namespace: platformNamespace, name: "model-cache-writer" });
   });
 
-  test("the EFS class passes every parameter as a string and keeps data", () => {
+  it("the EFS class passes every parameter as a string and keeps data", () => {
     const efs = ofKind(render({ modelCache: cache }), "StorageClass").find((s) => s.provisioner === "efs.csi.aws.com");
     expect(efs?.reclaimPolicy).toBe("Retain");
     for (const value of Object.values(efs?.parameters ?? {})) expect(typeof value).toBe("string");
     expect(efs?.parameters).toMatchObject({ provisioningMode: "efs-ap", directoryPerms: "700", uid: "1000" });
   });
 
-  test("pulls reach only DNS and HTTPS", () => {
+  it("pulls reach only DNS and HTTPS", () => {
     const policy = ofKind(render({ modelCache: cache }), "NetworkPolicy").find(
       (p) => p.metadata.name === "model-pull-egress",
     );
@@ -98,7 +98,7 @@ describe("model cache", () => {
 });
 
 describe("GPU sharing", () => {
-  test("one device-plugin configuration per sharing mode the nodepools chart can put on a node", () => {
+  it("one device-plugin configuration per sharing mode the nodepools chart can put on a node", () => {
     const cm = ofKind(render({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "mixed" } }), "ConfigMap").find(
       (c) => c.metadata.name === "llmcharts-device-plugin-config",
     );
@@ -114,7 +114,7 @@ describe("GPU sharing", () => {
 });
 
 describe("priority classes", () => {
-  test("carry the conventional names, and never become the default", () => {
+  it("carry the conventional names, and never become the default", () => {
     const classes = ofKind(render(), "PriorityClass");
     expect(classes.map((c) => c.metadata.name).sort()).toEqual(Object.values(priorityClasses).sort());
     for (const c of classes) expect(c.globalDefault).toBe(false);
@@ -122,7 +122,7 @@ describe("priority classes", () => {
 });
 
 describe("isolation", () => {
-  test("each policy group has its own switch", () => {
+  it("each policy group has its own switch", () => {
     const kinds = (user: unknown) => new Set(render(user).map((d) => d.kind));
     expect(kinds({})).toContain("ClusterPolicy");
     expect(kinds({})).toContain("ValidatingAdmissionPolicy");
@@ -136,7 +136,7 @@ describe("isolation", () => {
 });
 
 describe("observability", () => {
-  test("alert labels are valid Prometheus label names and thresholds come from values", () => {
+  it("alert labels are valid Prometheus label names and thresholds come from values", () => {
     const rule = ofKind(render({ monitoring: { alerts: { quota: { percent: 77 } } } }), "PrometheusRule")[0];
     const rules = rule?.spec.groups.flatMap((g: { rules: Resource[] }) => g.rules) ?? [];
     expect(rules.length).toBeGreaterThanOrEqual(6);
@@ -149,7 +149,7 @@ describe("observability", () => {
     expect(rules.find((r: Resource) => r.alert === "LLMTenantQuotaNearlyExhausted")?.expr).toMatch(/> 77$/);
   });
 
-  test("dashboards are JSON the Grafana sidecar discovers", () => {
+  it("dashboards are JSON the Grafana sidecar discovers", () => {
     const maps = ofKind(render(), "ConfigMap").filter((c) => c.metadata.name.startsWith("llmcharts-dashboard-"));
     expect(maps).toHaveLength(3);
     for (const m of maps) {
@@ -169,7 +169,7 @@ describe("tenants ApplicationSet", () => {
     { name: "globex", tier: "both", costCentre: "CC-2" },
   ];
 
-  test("every list element holds every key the template reads (missingkey=error)", () => {
+  it("every list element holds every key the template reads (missingkey=error)", () => {
     const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
     expect(appset?.spec.goTemplateOptions).toEqual(["missingkey=error"]);
     const elements = appset?.spec.generators[0].list.elements;
@@ -177,7 +177,7 @@ describe("tenants ApplicationSet", () => {
     expect(elements[1].values).toEqual({});
   });
 
-  test("namespaces Argo CD creates carry what the tenant-namespace policy demands", () => {
+  it("namespaces Argo CD creates carry what the tenant-namespace policy demands", () => {
     const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
     const sync = appset?.spec.template.spec.syncPolicy;
     expect(sync.syncOptions).toEqual(expect.arrayContaining(["CreateNamespace=true", "ServerSideApply=true"]));
@@ -188,7 +188,7 @@ describe("tenants ApplicationSet", () => {
     });
   });
 
-  test("deploys each tenant into tenant-<name>, reading the cache this chart fills", () => {
+  it("deploys each tenant into tenant-<name>, reading the cache this chart fills", () => {
     const [appset] = ofKind(render({ argocd, tenants: tenantsList, modelCache: cache }), "ApplicationSet");
     const spec = appset?.spec.template.spec;
     expect(spec.destination.namespace).toBe("tenant-{{ .name }}");
@@ -202,7 +202,7 @@ describe("tenants ApplicationSet", () => {
     );
   });
 
-  test("is left out unless enabled", () => {
+  it("is left out unless enabled", () => {
     expect(ofKind(render({ tenants: tenantsList }), "ApplicationSet")).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { run } from "../../src/lib/run.js";
-import type { K8sObject } from "./cases/fixtures.js";
-import type { Expected, PolicyCase, PolicySuite } from "./cases/types.js";
+import type { K8sObject } from "../../src/generate/policy-cases/fixtures.js";
+import type { Expected, PolicyCase, PolicySuite } from "../../src/generate/policy-cases/types.js";
 
 /**
  * Runs `kyverno test` on one directory and judges its rows ourselves. The CLI's own verdict is not enough

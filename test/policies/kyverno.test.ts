@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdmissionValidation, ValidatingAdmissionPolicy } from "../../charts-src/platform/policies/admission.js";
@@ -9,11 +9,11 @@ import { cel } from "../../charts-src/platform/policies/pod-spec.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenant-pod-hardening.js";
 import { requireBin } from "../../src/toolchain/tools.js";
-import { admissionCases } from "./cases/admission.js";
-import { policySuites } from "./cases/index.js";
-import { tenantPodHardeningSuite } from "./cases/tenant-pod-hardening.js";
+import { admissionCases } from "../../src/generate/policy-cases/admission.js";
+import { policySuites } from "../../src/generate/policy-cases/index.js";
+import { tenantPodHardeningSuite } from "../../src/generate/policy-cases/tenant-pod-hardening.js";
 import { expectedAdmissionRows, expectedPolicyRows, judge, runKyvernoTest } from "./kyverno-run.js";
-import { admissionDir, renderAdmissionDir, renderPolicyDir, writePolicyFiles } from "./render.js";
+import { admissionDir, type PolicyFiles, renderAdmissionDir, renderPolicyDir } from "../../src/generate/policies.js";
 
 const policiesRoot = fileURLToPath(new URL("../../policies", import.meta.url));
 const timeout = 120_000;
@@ -22,6 +22,14 @@ let kyverno: string;
 beforeAll(() => {
   kyverno = requireBin("kyverno");
 });
+
+/** Writes a rendered test directory (or a mutant of one) under a scratch root. */
+const writePolicyFiles = (root: string, files: PolicyFiles): void => {
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+};
 
 describe("kyverno test on the committed policies/ directories", () => {
   for (const suite of policySuites) {

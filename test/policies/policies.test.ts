@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { labels } from "../../charts-src/lib/conventions.js";
@@ -12,10 +13,11 @@ import {
   policySettings,
 } from "../../charts-src/platform/policies/index.js";
 import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenant-pod-hardening.js";
-import { admissionCases } from "./cases/admission.js";
-import { policySuites } from "./cases/index.js";
-import type { PolicyCase } from "./cases/types.js";
-import { outdatedPolicyFiles, renderPolicyFiles } from "./render.js";
+import { admissionCases } from "../../src/generate/policy-cases/admission.js";
+import { policySuites } from "../../src/generate/policy-cases/index.js";
+import type { PolicyCase } from "../../src/generate/policy-cases/types.js";
+import { generate } from "../../src/generate/generate.js";
+import { renderPolicyFiles } from "../../src/generate/policies.js";
 
 const policies = isolationPolicies(defaultPolicySettings);
 const admission = admissionPolicies(defaultPolicySettings) as (
@@ -138,9 +140,10 @@ describe("native admission policies", () => {
 });
 
 describe("policies/ directory", () => {
-  it("is what scripts/write-policies.ts writes from the TypeScript (run it after changing a policy or a case)", () => {
-    const root = fileURLToPath(new URL("../../policies", import.meta.url));
-    expect(outdatedPolicyFiles(root, renderPolicyFiles())).toEqual([]);
+  it("is what `llmcharts generate` writes from the TypeScript (run it after changing a policy or a case)", () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const stale = generate(root, { check: true }).changed.filter((p) => p.startsWith(join(root, "policies")));
+    expect(stale).toEqual([]);
   });
 
   it("is rendered deterministically", () => {

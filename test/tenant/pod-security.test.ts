@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { gpuTaint, labels } from "../../charts-src/lib/conventions.js";
 import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
@@ -75,7 +75,7 @@ const requiresNodeLabel = (pod: Obj, key: string, value: string): boolean => {
 const deployment = (objects: Obj[], name: string) =>
   objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
 
-test("there are good fixtures to check", () => {
+it("there are good fixtures to check", () => {
   expect(good.length).toBeGreaterThanOrEqual(8);
 });
 
@@ -84,14 +84,14 @@ describe.each(good)("$name", (fixture) => {
   const values = effectiveValues(chart, fixture.values) as Obj;
   const tier = values.tenant.tier as string;
 
-  test("every pod and container meets Pod Security restricted", () => {
+  it("every pod and container meets Pod Security restricted", () => {
     const pods = podSpecs(objects);
     expect(pods.length).toBeGreaterThan(0);
     for (const { name, spec } of pods)
       expect({ name, violations: restrictedViolations(spec) }).toEqual({ name, violations: [] });
   });
 
-  test("every container has a read-only root filesystem and its own resources", () => {
+  it("every container has a read-only root filesystem and its own resources", () => {
     for (const { spec } of podSpecs(objects))
       for (const c of spec.containers) {
         expect(c.securityContext.readOnlyRootFilesystem, c.name).toBe(true);
@@ -99,7 +99,7 @@ describe.each(good)("$name", (fixture) => {
       }
   });
 
-  test("premium Ollama pods only land on GPU nodes: GPU toleration and required premium affinity", () => {
+  it("premium Ollama pods only land on GPU nodes: GPU toleration and required premium affinity", () => {
     const premium = deployment(objects, "ollama-premium");
     expect(premium !== undefined).toBe(tier !== "standard");
     if (!premium) return;
@@ -110,7 +110,7 @@ describe.each(good)("$name", (fixture) => {
     expect(pod.containers[0].resources.limits["nvidia.com/gpu"]).toBe(`${values.ollama.premium.gpus}`);
   });
 
-  test("OpenWebUI, standard Ollama and the test pod never tolerate the GPU taint and require standard nodes", () => {
+  it("OpenWebUI, standard Ollama and the test pod never tolerate the GPU taint and require standard nodes", () => {
     for (const { name, spec } of podSpecs(objects).filter((p) => p.name !== "Deployment/ollama-premium")) {
       expect(toleratesGpuTaint(spec), name).toBe(false);
       expect(requiresNodeLabel(spec, labels.nodeTier, "standard"), name).toBe(true);
@@ -122,7 +122,7 @@ describe.each(good)("$name", (fixture) => {
     if (standard) expect(requiresNodeLabel(standard.spec.template.spec, labels.pool, "standard")).toBe(true);
   });
 
-  test("every object carries the tenant's labels, and every namespaced one names the tenant namespace", () => {
+  it("every object carries the tenant's labels, and every namespaced one names the tenant namespace", () => {
     const namespace = `tenant-${values.tenant.name}`;
     for (const o of objects) {
       const id = `${o.kind}/${o.metadata.name}`;
@@ -141,7 +141,7 @@ describe.each(good)("$name", (fixture) => {
     }
   });
 
-  test("no NetworkPolicy admits every namespace, and no rule lacks peers", () => {
+  it("no NetworkPolicy admits every namespace, and no rule lacks peers", () => {
     for (const np of objects.filter((o) => o.kind === "NetworkPolicy")) {
       const peers = [
         ...(np.spec.ingress ?? []).map((r: Obj) => r.from),
@@ -154,7 +154,7 @@ describe.each(good)("$name", (fixture) => {
     }
   });
 
-  test("premium wakes only on this tenant's own traffic", () => {
+  it("premium wakes only on this tenant's own traffic", () => {
     const scaled = objects.find((o) => o.kind === "ScaledObject");
     expect(scaled !== undefined).toBe(tier !== "standard");
     if (!scaled) return;
@@ -167,12 +167,12 @@ describe.each(good)("$name", (fixture) => {
   });
 });
 
-test("rendering twice gives the same bytes, in both modes", () => {
+it("rendering twice gives the same bytes, in both modes", () => {
   expect(JSON.stringify(chartFiles(chart))).toBe(JSON.stringify(chartFiles(chart)));
   for (const f of good) expect(JSON.stringify(render(f.values))).toBe(JSON.stringify(render(f.values)));
 });
 
-test("the restricted checker itself catches a pod that breaks the profile", () => {
+it("the restricted checker itself catches a pod that breaks the profile", () => {
   const rootPod = {
     hostNetwork: true,
     volumes: [{ name: "host", hostPath: { path: "/" } }],

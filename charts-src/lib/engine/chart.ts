@@ -1,12 +1,16 @@
 import type { Static, TObject } from "@sinclair/typebox";
+import type { KubeObject } from "../k8s.js";
 import { TemplateEmitter } from "./emit-template.js";
 import { concreteHelpers, type Helpers, type ReleaseInfo, templateHelpers } from "./helpers.js";
 import { concreteDocuments } from "./render-concrete.js";
 import { Token, TokenRegistry, tokenProxy } from "./tokens.js";
 import { defaultsOf, type JsonSchema, mergeValues, valuesSchema } from "./values-model.js";
 
+/** What a template yields: resources, and lists of them (what `each` or a list-valued `when` yields at the top). */
+export type Manifests = readonly (KubeObject | Manifests)[];
+
 /** One template file: the resources it holds, as a function of the values. */
-export type TemplateFn<V> = (values: V, h: Helpers) => unknown[];
+export type TemplateFn<V> = (values: V, h: Helpers) => Manifests;
 
 /** A chart, declared once: metadata, values model, and one function per template file. */
 export interface ChartDefinition<M extends TObject = TObject> {
@@ -34,11 +38,7 @@ export const effectiveValues = (chart: ChartDefinition, user: unknown): unknown 
   mergeValues(defaultsOf(valuesSchema(chart.values)), user ?? {});
 
 /** Concrete mode: the manifests the chart yields for these (already merged) values. */
-export const renderConcrete = (
-  chart: ChartDefinition,
-  values: unknown,
-  release: ReleaseInfo,
-): Record<string, unknown>[] => {
+export const renderConcrete = (chart: ChartDefinition, values: unknown, release: ReleaseInfo): KubeObject[] => {
   const h = concreteHelpers(release);
   return Object.keys(chart.templates)
     .sort()

@@ -2,22 +2,32 @@ import { createHash } from "node:crypto";
 import { Condition, IfMarker, OMIT, RangeMarker } from "./markers.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
-/** A condition: a boolean value from the values, a helper's comparison, or a plain boolean. */
-export type Cond = boolean;
+/**
+ * A condition a helper built (`eq`, `and`, `isSet`, …). Opaque on purpose: its type is `void`, so TypeScript refuses
+ * to test it (`if`, `?:`, `!`, `&&` are errors): in template mode it is a Helm expression, always truthy in TS.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: void is the point: tsc refuses to test a void for truthiness.
+export type Cond = void;
+
+/** What a helper takes as a condition: a helper's condition, or a boolean read from the values (or a constant). */
+export type Test = Cond | boolean;
 
 /**
  * What chart code uses for anything that depends on values. Both renderings implement it: concrete mode decides
  * at once, template mode emits Helm control flow. A TypeScript `if` on a value is a bug; use `when`.
  */
 export interface Helpers {
-  /** `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. */
-  when<T>(cond: Cond, value: T, otherwise?: T): T;
+  /**
+   * `value` when `cond` holds, else `otherwise`; without `otherwise` the key, item or resource is left out. An
+   * optional value guarded by `isSet` comes out as its own type (where it is unset, its key is left out).
+   */
+  when<T>(cond: Test, value: T | undefined, otherwise?: T): T;
   /** One `fn(item)` per element of a list value (a Helm `range`). Spread the result into a list. */
   each<T, R>(list: readonly T[], fn: (item: T, index: number) => R): R[];
   eq(a: unknown, b: unknown): Cond;
-  not(a: Cond): Cond;
-  and(...conds: Cond[]): Cond;
-  or(...conds: Cond[]): Cond;
+  not(a: Test): Cond;
+  and(...conds: Test[]): Cond;
+  or(...conds: Test[]): Cond;
   /** True when an optional value is set (not absent, not empty). */
   isSet(value: unknown): Cond;
   /** True when a list value contains the element. */
@@ -39,7 +49,7 @@ export interface ReleaseInfo {
 
 /** Concrete mode: values are data, so every helper answers at once. */
 export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
-  when: (cond, value, otherwise) => (cond ? value : (otherwise ?? (OMIT as never))),
+  when: (cond, value, otherwise) => (cond ? value : (otherwise ?? OMIT)) as never,
   each: (list, fn) => (list ?? []).map(fn),
   eq: (a, b) => a === b,
   not: (a) => !a,
@@ -91,7 +101,7 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
   const cond = (expr: string): Cond => new Condition(expr) as unknown as Cond;
   return {
     when: (c, value, otherwise) => {
-      if (typeof c === "boolean") return c ? value : (otherwise ?? (OMIT as never));
+      if (typeof c === "boolean") return (c ? value : (otherwise ?? OMIT)) as never;
       return new IfMarker(new Condition(operand(c, registry)), value, otherwise ?? OMIT) as never;
     },
     each: (list, fn) => {

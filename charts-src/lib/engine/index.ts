@@ -2,11 +2,12 @@ export {
   type ChartDefinition,
   defineChart,
   effectiveValues,
+  type Manifests,
   renderConcrete,
   renderTemplates,
   type TemplateFn,
 } from "./chart.js";
-export type { Cond, Helpers, ReleaseInfo } from "./helpers.js";
+export type { Cond, Helpers, ReleaseInfo, Test } from "./helpers.js";
 export {
   defaultsOf,
   documentedValues,

@@ -1,16 +1,13 @@
+import type { KubeObject } from "../k8s.js";
 import { IfMarker, OMIT, RangeMarker } from "./markers.js";
 
 /**
  * Concrete mode: the helpers already decided everything, so all that is left is to drop what a false `when` left
  * out and to turn the result into plain JSON data.
  */
-export const concreteDocuments = (docs: readonly unknown[]): Record<string, unknown>[] =>
+export const concreteDocuments = (docs: readonly unknown[]): KubeObject[] =>
   docs.flatMap((d) =>
-    Array.isArray(d)
-      ? concreteDocuments(d)
-      : d === OMIT || d === undefined
-        ? []
-        : [prune(d) as Record<string, unknown>],
+    Array.isArray(d) ? concreteDocuments(d) : d === OMIT || d === undefined ? [] : [prune(d) as KubeObject],
   );
 
 const prune = (v: unknown): unknown => {

@@ -43,6 +43,9 @@ export interface ValidatingAdmissionPolicyBinding {
   };
 }
 
+/** What the admission policy builders yield: policies and their bindings. */
+export type AdmissionObject = ValidatingAdmissionPolicy | ValidatingAdmissionPolicyBinding;
+
 export const podRules: ResourceRule[] = [
   { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
 ];

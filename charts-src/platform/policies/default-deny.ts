@@ -1,4 +1,5 @@
 import { defaultDenyPolicyName, labels } from "../../lib/conventions.js";
+import type { NetworkPolicySpec } from "../../lib/k8s.js";
 import {
   type ClusterPolicy,
   clusterPolicy,
@@ -13,10 +14,10 @@ import type { PolicySettings } from "./settings.js";
 
 export const defaultDenyName = "default-deny";
 
-const policyTypes = ["Ingress", "Egress"];
+const policyTypes: NetworkPolicySpec["policyTypes"] = ["Ingress", "Egress"];
 
 /** The NetworkPolicy every tenant namespace starts from: selects every pod, allows nothing either way. */
-export const defaultDenyNetworkPolicySpec = { podSelector: {}, policyTypes };
+export const defaultDenyNetworkPolicySpec: NetworkPolicySpec = { podSelector: {}, policyTypes };
 
 /**
  * Rule 4: every tenant namespace holds the default-deny NetworkPolicy. Kyverno creates it with the namespace (and

@@ -1,5 +1,5 @@
 import { gpuTaint, labels, type NodeTier, tierIncludes, tiers } from "../../lib/conventions.js";
-import { admissionPolicy, podRules } from "./admission.js";
+import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
 import {
   type ClusterPolicy,
   clusterPolicy,
@@ -104,7 +104,7 @@ export const gpuOnlyPremium = (_settings: PolicySettings): ClusterPolicy =>
   });
 
 /** Rule 2 as native admission policies: one for namespaces without GPUs, one for GPU namespaces. */
-export const gpuOnlyPremiumAdmission = (_settings: PolicySettings): object[] => [
+export const gpuOnlyPremiumAdmission = (_settings: PolicySettings): AdmissionObject[] => [
   ...admissionPolicy({
     name: gpuOnlyPremiumName,
     description: `Pods in tenant namespaces whose ${labels.tier} is not ${gpuTiers.join(" or ")} may not request GPUs or tolerate the GPU taint.`,

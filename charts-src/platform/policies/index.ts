@@ -1,5 +1,6 @@
 import { defaultDeny } from "./default-deny.js";
 import { gpuOnlyPremium, gpuOnlyPremiumAdmission } from "./gpu-only-premium.js";
+import type { AdmissionObject } from "./admission.js";
 import type { ClusterPolicy } from "./kyverno.js";
 import { noCrossTenantNetpol } from "./no-cross-tenant-netpol.js";
 import { defaultPolicySettings, type PolicySettings } from "./settings.js";
@@ -27,7 +28,7 @@ export const isolationPolicies = (settings: PolicySettings = defaultPolicySettin
  * Native ValidatingAdmissionPolicies and their bindings for the rules the API server can enforce alone (2, 3, 7):
  * each policy followed by its binding.
  */
-export const admissionPolicies = (settings: PolicySettings = defaultPolicySettings): object[] => [
+export const admissionPolicies = (settings: PolicySettings = defaultPolicySettings): AdmissionObject[] => [
   ...gpuOnlyPremiumAdmission(settings),
   ...tierNodeIsolationAdmission(settings),
   ...tenantPodHardeningAdmission(settings),

@@ -1,4 +1,4 @@
-import { admissionPolicy, podRules, serviceRules } from "./admission.js";
+import { type AdmissionObject, admissionPolicy, podRules, serviceRules } from "./admission.js";
 import {
   type ClusterPolicy,
   clusterPolicy,
@@ -99,7 +99,7 @@ export const tenantPodHardening = (settings: PolicySettings): ClusterPolicy =>
   });
 
 /** Rule 7 as native admission policies: one for Pods, one for Services. */
-export const tenantPodHardeningAdmission = (settings: PolicySettings): object[] => [
+export const tenantPodHardeningAdmission = (settings: PolicySettings): AdmissionObject[] => [
   ...admissionPolicy({
     name: tenantPodHardeningName,
     description:

@@ -1,5 +1,5 @@
 import { labels, type NodeTier, nodeTiers, type Tier, tierMayRunOn, tiers } from "../../lib/conventions.js";
-import { admissionPolicy, podRules } from "./admission.js";
+import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
 import {
   type ClusterPolicy,
   clusterPolicy,
@@ -97,7 +97,7 @@ const celTierMap = (of: (tier: Tier) => readonly string[]): string =>
  * Rule 3 as one native admission policy: the namespace's tier label decides which node tiers and pools are open.
  * A tier that includes every node tier is not restricted, as in the ClusterPolicy.
  */
-export const tierNodeIsolationAdmission = (settings: PolicySettings): object[] => {
+export const tierNodeIsolationAdmission = (settings: PolicySettings): AdmissionObject[] => {
   const unrestrictedTiers = tiers.filter((tier) => nodeTiers.every((nodeTier) => tierMayRunOn(tier, nodeTier)));
   const allowedNodeTiers = celTierMap((tier) => nodeTiers.filter((nodeTier) => tierMayRunOn(tier, nodeTier)));
   const allowedPools = celTierMap((tier) => poolsFor(settings, (nodeTier) => tierMayRunOn(tier, nodeTier)));

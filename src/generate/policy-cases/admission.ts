@@ -14,11 +14,11 @@ import {
   globex,
   gpuToleration,
   initech,
-  type K8sObject,
   observability,
   ollamaContainer,
   oneGpu,
   openWebUiContainer,
+  loadBalancerCases,
   pod,
   preferNodeLabel,
   requireNodeLabel,
@@ -56,17 +56,6 @@ const premiumPod = (over: Record<string, Expected> = {}): Record<string, Expecte
   [tierIsolation]: "pass",
   [hardening]: "pass",
   ...over,
-});
-
-const service = (name: string, namespace: string, type: string): K8sObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { name, namespace },
-  spec: {
-    type,
-    selector: { [labels.component]: "openwebui" },
-    ports: [{ name: "http", port: 80, targetPort: "http" }],
-  },
 });
 
 /** The same rules, enforced by the API server alone: Pods and Services only (no autogen for native policies). */
@@ -194,16 +183,7 @@ export const admissionCases: PolicyCase[] = [
     }),
     expect: premiumPod(),
   },
-  {
-    why: "standard tenant: ClusterIP Service",
-    resource: service("acme-openwebui-svc", acme.name, "ClusterIP"),
-    expect: { [noLoadBalancers]: "pass" },
-  },
-  {
-    why: "standard tenant: LoadBalancer Service",
-    resource: service("acme-openwebui-lb", acme.name, "LoadBalancer"),
-    expect: { [noLoadBalancers]: "fail" },
-  },
+  ...loadBalancerCases(noLoadBalancers),
   {
     why: "not a tenant namespace: no binding matches",
     resource: pod("monitoring-node-exporter", observability.name, {

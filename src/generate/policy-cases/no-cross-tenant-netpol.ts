@@ -1,3 +1,4 @@
+import type { NetworkPolicyPeer, NetworkPolicySpec } from "../../../charts-src/lib/k8s.js";
 import { labels } from "../../../charts-src/lib/conventions.js";
 import { noCrossTenantNetpolName } from "../../../charts-src/platform/policies/no-cross-tenant-netpol.js";
 import { defaultPolicySettings } from "../../../charts-src/platform/policies/settings.js";
@@ -16,7 +17,7 @@ const byName = (...names: string[]) => ({
   matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }],
 });
 
-const netpol = (name: string, namespace: string, spec: Record<string, unknown>): K8sObject => ({
+const netpol = (name: string, namespace: string, spec: NetworkPolicySpec): K8sObject => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: { name, namespace },
@@ -26,7 +27,7 @@ const netpol = (name: string, namespace: string, spec: Record<string, unknown>):
 const ollamaPods = { matchLabels: { [labels.component]: "ollama-standard" } };
 const webuiPods = { matchLabels: { [labels.component]: "openwebui" } };
 
-const ingressFrom = (name: string, namespace: string, from: unknown[]) =>
+const ingressFrom = (name: string, namespace: string, from: NetworkPolicyPeer[]) =>
   netpol(name, namespace, {
     podSelector: webuiPods,
     policyTypes: ["Ingress"],

@@ -1,15 +1,15 @@
+import type { Container } from "../../../charts-src/lib/k8s.js";
 import { tenantPodHardeningName } from "../../../charts-src/platform/policies/tenant-pod-hardening.js";
 import {
   acme,
-  type Container,
   deployment,
   globex,
   gpuToleration,
-  type K8sObject,
   observability,
   ollamaContainer,
   oneGpu,
   openWebUiContainer,
+  loadBalancerCases,
   pod,
   toolContainer,
 } from "./fixtures.js";
@@ -27,17 +27,6 @@ const podExpect = (...failing: string[]) =>
   Object.fromEntries(podRules.map((rule) => [rule, failing.includes(rule) ? "fail" : "pass"] as const));
 
 const withImage = (image: string, name = "app"): Container => toolContainer(name, image);
-
-const service = (name: string, namespace: string, type: string): K8sObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { name, namespace },
-  spec: {
-    type,
-    selector: { "app.kubernetes.io/component": "openwebui" },
-    ports: [{ name: "http", port: 80, targetPort: "http" }],
-  },
-});
 
 export const tenantPodHardeningSuite: PolicySuite = {
   policy: tenantPodHardeningName,
@@ -133,16 +122,7 @@ export const tenantPodHardeningSuite: PolicySuite = {
       }),
       expect: podExpect(registries),
     },
-    {
-      why: "OpenWebUI's Service inside the cluster",
-      resource: service("acme-openwebui-svc", acme.name, "ClusterIP"),
-      expect: { [loadBalancers]: "pass" },
-    },
-    {
-      why: "a cloud load balancer bought by a tenant",
-      resource: service("acme-openwebui-lb", acme.name, "LoadBalancer"),
-      expect: { [loadBalancers]: "fail" },
-    },
+    ...loadBalancerCases(loadBalancers),
     {
       why: "not a tenant namespace: left to the platform",
       resource: pod("monitoring-node-exporter", observability.name, {

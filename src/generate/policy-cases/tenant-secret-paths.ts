@@ -45,7 +45,12 @@ const keys = (...remote: string[]) => ({
   data: remote.map((key, i) => ({ secretKey: `key${i}`, remoteRef: { key } })),
 });
 
-const pushSecret = (name: string, namespace: string, remoteKey: string, storeKind = "SecretStore"): K8sObject => ({
+const pushSecret = (
+  name: string,
+  namespace: string,
+  remoteKey: string,
+  storeKind: "SecretStore" | "ClusterSecretStore" = "SecretStore",
+): K8sObject => ({
   apiVersion: "external-secrets.io/v1alpha1",
   kind: "PushSecret",
   metadata: { name, namespace },

@@ -1,3 +1,4 @@
+import type { NetworkPolicySpec } from "../../../charts-src/lib/k8s.js";
 import { defaultDenyPolicyName, labels } from "../../../charts-src/lib/conventions.js";
 import { defaultDenyName, defaultDenyNetworkPolicySpec } from "../../../charts-src/platform/policies/default-deny.js";
 import { acme, globex, hooli, initech, type K8sObject, namespaceObject, observability } from "./fixtures.js";
@@ -5,7 +6,7 @@ import type { PolicySuite } from "./types.js";
 
 const stayClosed = "default-deny-stays-closed";
 
-const networkPolicy = (namespace: string, spec: Record<string, unknown>, name = defaultDenyPolicyName): K8sObject => ({
+const networkPolicy = (namespace: string, spec: NetworkPolicySpec, name = defaultDenyPolicyName): K8sObject => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: { name, namespace },

@@ -1,3 +1,25 @@
+import type {
+  Affinity,
+  ClusterSecretStore,
+  Container,
+  Deployment,
+  ExternalSecret,
+  Named,
+  NodeSelectorRequirement,
+  Namespace,
+  NetworkPolicy,
+  Pod,
+  PodSecurityContext,
+  PodSpec,
+  PushSecret,
+  ResourceRequirements,
+  SecretStore,
+  SecurityContext,
+  Service,
+  ServiceSpec,
+  Toleration,
+} from "../../../charts-src/lib/k8s.js";
+import type { PolicyCase } from "./types.js";
 import { gpuTaint, labels, podSecurityLabels, type Tier } from "../../../charts-src/lib/conventions.js";
 import { defaultPolicySettings } from "../../../charts-src/platform/policies/settings.js";
 
@@ -6,12 +28,18 @@ import { defaultPolicySettings } from "../../../charts-src/platform/policies/set
  * workloads shaped like the tenant chart's (non-root, read-only root filesystem, pinned images).
  */
 
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [field: string]: unknown;
-}
+/** A resource a policy case feeds to Kyverno: any of the API types the policies match on, with its name. */
+export type K8sObject = Named<
+  | ClusterSecretStore
+  | Deployment
+  | ExternalSecret
+  | Namespace
+  | NetworkPolicy
+  | Pod
+  | PushSecret
+  | SecretStore
+  | Service
+>;
 
 export type Labels = Record<string, string>;
 
@@ -58,7 +86,7 @@ export const namespaceObject = (ns: NamespaceLabels, drop: string[] = []): K8sOb
   },
 });
 
-const restrictedContainer = {
+const restrictedContainer: SecurityContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
@@ -66,12 +94,10 @@ const restrictedContainer = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-export type Container = Record<string, unknown> & { name: string; image: string };
-
 export const ollamaImage = "docker.io/ollama/ollama:0.6.8";
 export const openWebUiImage = "ghcr.io/open-webui/open-webui:v0.6.5";
 
-export const ollamaContainer = (resources: Record<string, unknown> = {}): Container => ({
+export const ollamaContainer = (resources: ResourceRequirements = {}): Container => ({
   name: "ollama",
   image: ollamaImage,
   ports: [{ name: "http", containerPort: 11434 }],
@@ -105,10 +131,14 @@ export const oneGpu = {
   limits: { memory: "16Gi", "nvidia.com/gpu": "1" },
 };
 
-export const gpuToleration = { key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect };
+export const gpuToleration: Toleration = { key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect };
 
 /** Required node affinity on one node label. */
-export const requireNodeLabel = (key: string, values: string[], operator = "In") => ({
+export const requireNodeLabel = (
+  key: string,
+  values: string[],
+  operator: NodeSelectorRequirement["operator"] = "In",
+): Affinity => ({
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [{ matchExpressions: [{ key, operator, values }] }],
@@ -117,7 +147,7 @@ export const requireNodeLabel = (key: string, values: string[], operator = "In")
 });
 
 /** Preferred node affinity on one node label. */
-export const preferNodeLabel = (key: string, values: string[]) => ({
+export const preferNodeLabel = (key: string, values: string[]): Affinity => ({
   nodeAffinity: {
     preferredDuringSchedulingIgnoredDuringExecution: [
       { weight: 50, preference: { matchExpressions: [{ key, operator: "In", values }] } },
@@ -125,12 +155,12 @@ export const preferNodeLabel = (key: string, values: string[]) => ({
   },
 });
 
-export interface PodSpec {
-  containers: Container[];
-  [field: string]: unknown;
-}
-
-const podSecurity = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
+const podSecurity: PodSecurityContext = {
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: "RuntimeDefault" },
+};
 
 const podLabels = (namespace: string, component: string): Labels => ({
   [labels.tenant]: tenantOf(namespace),
@@ -161,5 +191,31 @@ export const deployment = (
       metadata: { labels: podLabels(namespace, component) },
       spec: { securityContext: podSecurity, ...spec },
     },
+  },
+});
+
+/** A tenant's Services as the load-balancer rule (of a ClusterPolicy or an admission policy) must judge them. */
+export const loadBalancerCases = (rule: string): PolicyCase[] => [
+  {
+    why: "OpenWebUI's Service inside the cluster",
+    resource: openWebUiService("acme-openwebui-svc", acme.name, "ClusterIP"),
+    expect: { [rule]: "pass" },
+  },
+  {
+    why: "a cloud load balancer bought by a tenant",
+    resource: openWebUiService("acme-openwebui-lb", acme.name, "LoadBalancer"),
+    expect: { [rule]: "fail" },
+  },
+];
+
+/** The tenant's OpenWebUI Service, of the given type. */
+const openWebUiService = (name: string, namespace: string, type: ServiceSpec["type"]): K8sObject => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name, namespace },
+  spec: {
+    type,
+    selector: { [labels.component]: "openwebui" },
+    ports: [{ name: "http", port: 80, targetPort: "http" }],
   },
 });

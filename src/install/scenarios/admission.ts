@@ -1,0 +1,168 @@
+/**
+ * Scenario 3: what the API server itself refuses in tenant namespaces (the platform's ValidatingAdmissionPolicies,
+ * Pod Security `restricted`, the tenant's ResourceQuota), each probed with a server-side dry-run create next to a
+ * control that is admitted, and each refusal's message checked.
+ */
+import type { Affinity, Container, Pod, PodSpec, ResourceQuota, Toleration } from "../../../charts-src/lib/k8s.js";
+import { toList } from "../kube.js";
+import type { Scenario } from "../context.js";
+
+/** The probe's one container, with the requests and limits the cases change always present. */
+type ProbeContainer = Container & { resources: { requests: Record<string, string>; limits: Record<string, string> } };
+
+/** A pod that passes Pod Security `restricted` and the platform's image rules; cases change one thing. */
+const probePod = (
+  name: string,
+  namespace: string,
+  change: (spec: PodSpec, container: ProbeContainer) => void = () => {},
+): Pod => {
+  const container: ProbeContainer = {
+    name: "probe",
+    image: "docker.io/library/busybox:1.37.0",
+    command: ["sleep", "3600"],
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  };
+  const spec: PodSpec = {
+    securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },
+    containers: [container],
+  };
+  change(spec, container);
+  return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec };
+};
+
+const gpuToleration: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+const premiumAffinity: Affinity = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        { matchExpressions: [{ key: "llmcharts.io/node-tier", operator: "In", values: ["premium"] }] },
+      ],
+    },
+  },
+};
+
+export const admission: Scenario = {
+  id: "3",
+  title: "admission and quota: GPU pods and tolerations outside premium, quota, privilege refused",
+  run: async (ctx, r) => {
+    const { kube } = ctx.need();
+    const standard = ctx.tenants.find((t) => t.tier === "standard" && t.installed);
+    const gpuTenant = ctx.tenants.find((t) => t.tier !== "standard" && t.installed);
+
+    /** Server-side dry-run create: admission (Pod Security, policies, quota) runs in full, nothing is stored. */
+    const tryCreate = (pod: object) => kube.raw(["create", "--dry-run=server", "-o", "name", "-f", "-"], toList([pod]));
+    const expectAdmitted = async (name: string, pod: object) => {
+      const res = await tryCreate(pod);
+      r.check(name, res.exitCode === 0, res.stderr.trim() || res.stdout.trim());
+    };
+    const expectRefused = async (name: string, pod: object, message: RegExp) => {
+      const res = await tryCreate(pod);
+      const text = res.stderr.trim();
+      r.check(name, res.exitCode !== 0 && message.test(text), res.exitCode === 0 ? "admitted" : text);
+      return text;
+    };
+
+    if (!standard) {
+      r.check("a standard tenant is installed", false, "scenario 2 did not install it");
+    } else {
+      const ns = standard.namespace;
+      await expectAdmitted(`${ns}: a compliant pod is admitted (control)`, probePod("probe-ok", ns));
+      await expectRefused(
+        `${ns}: a pod requesting a GPU is refused`,
+        probePod("probe-gpu", ns, (_, c) => {
+          c.resources.requests["nvidia.com/gpu"] = "1";
+          c.resources.limits["nvidia.com/gpu"] = "1";
+        }),
+        /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU/s,
+      );
+      await expectRefused(
+        `${ns}: a pod tolerating the GPU taint is refused`,
+        probePod("probe-toleration", ns, (s) => {
+          s.tolerations = [gpuToleration];
+        }),
+        /gpu-only-premium\.llmcharts\.io.*may not tolerate the nvidia\.com\/gpu=true:NoSchedule taint/s,
+      );
+      await expectRefused(
+        `${ns}: a pod selecting premium nodes is refused`,
+        probePod("probe-tier", ns, (s) => {
+          s.affinity = premiumAffinity;
+        }),
+        /tier-node-isolation\.llmcharts\.io.*may select llmcharts\.io\/node-tier only/s,
+      );
+      const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
+      const hardCpu = String(quota.spec?.hard?.["requests.cpu"]);
+      await expectRefused(
+        `${ns}: a pod over the ResourceQuota (requests.cpu ${hardCpu}) is refused`,
+        probePod("probe-quota", ns, (_, c) => {
+          c.resources = {
+            requests: { cpu: "200", memory: "64Mi" },
+            limits: { cpu: "200", memory: "64Mi" },
+          };
+        }),
+        /exceeded quota: tenant-quota.*requests\.cpu=200/s,
+      );
+      const privileged = (name: string, namespace: string) =>
+        probePod(name, namespace, (_, c) => {
+          c.securityContext = { privileged: true };
+        });
+      const text = await expectRefused(
+        `${ns}: a privileged pod is refused`,
+        privileged("probe-privileged", ns),
+        /privileged/,
+      );
+      r.note(
+        `privileged pod in ${ns} refused by ${/PodSecurity/.test(text) ? "Pod Security admission (restricted), before the ValidatingAdmissionPolicy" : "the ValidatingAdmissionPolicy"}`,
+      );
+      // Defence in depth: the policy alone, in a tenant namespace whose Pod Security labels were removed.
+      const loose = "tenant-probe-no-psa";
+      if (!(await kube.exists("namespace", loose))) {
+        await kube.create([
+          {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: {
+              name: loose,
+              labels: { "llmcharts.io/tenant": "probe-no-psa", "llmcharts.io/tier": "standard" },
+            },
+          },
+        ]);
+      }
+      await expectRefused(
+        `${loose} (tenant labels, no Pod Security): a privileged pod is refused by the platform policy alone`,
+        privileged("probe-privileged", loose),
+        /tenant-pod-hardening\.llmcharts\.io.*privileged containers are not allowed/s,
+      );
+      await kube.raw(["delete", "namespace", loose, "--wait=false"]);
+    }
+
+    if (!gpuTenant) {
+      r.check("a premium-capable tenant is installed", false, "scenario 2 installed none");
+    } else {
+      const ns = gpuTenant.namespace;
+      const gpuPod = (name: string, gpus: string, affinity = true) =>
+        probePod(name, ns, (s, c) => {
+          c.resources.requests["nvidia.com/gpu"] = gpus;
+          c.resources.limits["nvidia.com/gpu"] = gpus;
+          s.tolerations = [gpuToleration];
+          if (affinity) s.affinity = premiumAffinity;
+        });
+      await expectAdmitted(
+        `${ns}: a GPU pod tolerating the taint on premium nodes is admitted (control)`,
+        gpuPod("probe-gpu-ok", "1"),
+      );
+      await expectRefused(
+        `${ns}: a GPU pod without premium node affinity is refused`,
+        gpuPod("probe-gpu-anywhere", "1", false),
+        /gpu-pods-on-premium-nodes\.llmcharts\.io.*must require llmcharts\.io\/node-tier In \[premium\]/s,
+      );
+      const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
+      const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
+      await expectRefused(
+        `${ns}: a pod over the GPU quota (${gpus}) is refused`,
+        gpuPod("probe-gpu-quota", String(gpus + 1)),
+        /exceeded quota: tenant-quota.*nvidia\.com\/gpu/s,
+      );
+    }
+  },
+};

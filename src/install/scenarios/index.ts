@@ -1,0 +1,35 @@
+/**
+ * Rung 5 of the validation ladder, in the order it runs: the generated charts installed on a real API server. The
+ * CLI (`llmcharts test-install`) and test/install run this one list.
+ *
+ *   1 bring-up      cluster, the pinned upstream CRDs Established, kwok nodes per NodePool in two zones
+ *   2 install       nodepools, platform, three tenants (standard, premium, both) with real helm; pods placed by tier
+ *   3 admission     the API server refuses GPU pods and GPU tolerations outside premium, pods over quota, privilege
+ *   4 isolation     np-guard's analysis of the live NetworkPolicies: no tenant reaches another
+ *   5 lifecycle     previous chart version → upgrade → rollback → uninstall (kept namespace and data) → reinstall
+ *   bad-input       a chart the server refuses stops at the dry run with the server's message
+ *   6 argo-parity   rendered as Argo CD renders, applied server-side, in sync, and a second render byte-identical
+ *   7 teardown      every process of the cluster gone (unless kept)
+ */
+import type { Scenario } from "../context.js";
+import { admission } from "./admission.js";
+import { argoParity } from "./argo-parity.js";
+import { badInput } from "./bad-input.js";
+import { bringUp } from "./bring-up.js";
+import { install } from "./install.js";
+import { isolation } from "./isolation.js";
+import { lifecycle } from "./lifecycle.js";
+import { teardown } from "./teardown.js";
+
+export const installScenarios: readonly Scenario[] = [
+  bringUp,
+  install,
+  admission,
+  isolation,
+  lifecycle,
+  badInput,
+  argoParity,
+  teardown,
+];
+
+export { bringUp, teardown };

@@ -1,0 +1,129 @@
+/**
+ * Scenario 2: nodepools, platform (or the admission policies alone) and three tenants installed with the real Helm,
+ * each after a server-side dry run; every Deployment available, and each tier's pods on that tier's nodes.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { InstallContext, Scenario } from "../context.js";
+import type { Recorder } from "../recorder.js";
+import {
+  clusterReleaseNamespace,
+  nodepoolsRelease,
+  platformRelease,
+  prerequisiteNamespaces,
+  type TenantRelease,
+} from "../releases.js";
+import { placements, waitAvailable } from "../workloads.js";
+
+/** Pod placement checks of one tenant namespace. */
+const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease): Promise<void> => {
+  const { kube } = ctx.need();
+  let pods = await placements(kube, t.namespace);
+  if (t.tier !== "standard" && !pods.some((p) => p.component === "ollama-premium")) {
+    // KEDA would scale premium from zero on traffic; it is not running here, so scale it by hand.
+    r.note(`${t.namespace}: ollama-premium has no pod (0 replicas by design); scaled to 1 to check placement`);
+    await kube.kubectl(["scale", "deployment/ollama-premium", "-n", t.namespace, "--replicas=1"]);
+    await waitAvailable(kube, [t.namespace]);
+    pods = await placements(kube, t.namespace);
+  }
+  const of = (c: string) => pods.filter((p) => p.component === c);
+  const where = (c: string) =>
+    of(c)
+      .map((p) => `${p.pod}→${p.node.name}`)
+      .join(", ");
+  for (const nodeTier of ["standard", "premium"] as const) {
+    const component = `ollama-${nodeTier}`;
+    const gpu = nodeTier === "premium";
+    const placed = of(component);
+    if (t.tier === nodeTier || t.tier === "both") {
+      r.check(
+        `${t.namespace}: ${nodeTier} Ollama only on ${gpu ? "GPU" : "standard (CPU)"} nodes`,
+        placed.length > 0 && placed.every((p) => p.node.tier === nodeTier && p.node.gpu === gpu),
+        where(component) || `no ${component} pod`,
+      );
+    } else {
+      r.check(`${t.namespace}: no ${nodeTier} Ollama on the ${t.tier} tier`, placed.length === 0, where(component));
+    }
+  }
+  r.check(
+    `${t.namespace}: OpenWebUI never on GPU nodes`,
+    of("openwebui").length > 0 && of("openwebui").every((p) => !p.node.gpu),
+    where("openwebui") || "no openwebui pod",
+  );
+};
+
+export const install: Scenario = {
+  id: "2",
+  title: "install: nodepools, platform and three tenants; Deployments available, pods on their tier's nodes",
+  run: async (ctx, r) => {
+    const { kube, helm } = ctx.need();
+    await r.timed(`install nodepools`, () =>
+      r.step("nodepools installed (after a server-side dry run)", () =>
+        helm.install({
+          release: nodepoolsRelease,
+          chartDir: ctx.chartDir("nodepools"),
+          namespace: clusterReleaseNamespace,
+        }),
+      ),
+    );
+    const livePools = await kube.list("nodepools.karpenter.sh");
+    r.check("NodePools exist", livePools.length > 0, livePools.map((p) => p.metadata.name).join(", "));
+
+    if (ctx.hasChart("platform")) {
+      for (const ns of prerequisiteNamespaces) {
+        if (!(await kube.exists("namespace", ns))) {
+          await kube.create([{ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }]);
+        }
+      }
+      r.note(
+        `created namespaces the platform chart expects from other components: ${prerequisiteNamespaces.join(", ")}`,
+      );
+      const ok = await r.timed("install platform", () =>
+        r.step("platform installed (after a server-side dry run)", () =>
+          helm.install({
+            release: platformRelease,
+            chartDir: ctx.chartDir("platform"),
+            namespace: clusterReleaseNamespace,
+          }),
+        ),
+      );
+      ctx.platformInstalled = ok !== undefined;
+    } else {
+      const files = ["policies/admission/policy.yaml"].map((f) => join(ctx.opts.root, f)).filter((f) => existsSync(f));
+      r.note(`no platform chart: applying ${files.join(", ")} directly`);
+      await r.step("admission policies applied", () =>
+        kube.kubectl(["apply", "--server-side", ...files.flatMap((f) => ["-f", f])]),
+      );
+    }
+    const vaps = await kube.list("validatingadmissionpolicies");
+    const bindings = await kube.list("validatingadmissionpolicybindings");
+    r.check(
+      "ValidatingAdmissionPolicies and their bindings active",
+      vaps.length > 0 && bindings.length >= vaps.length,
+      `${vaps.length} policies, ${bindings.length} bindings: ${vaps.map((v) => v.metadata.name).join(", ")}`,
+    );
+
+    for (const t of ctx.tenants) {
+      const times = await r.step(
+        `tenant ${t.release} (${t.tier}) installed in ${t.namespace}, every Deployment available`,
+        () => ctx.installTenant(t),
+      );
+      t.installed = times !== undefined;
+      if (times) {
+        r.note(
+          `install tenant ${t.release} (${t.tier}): helm install --wait ${(times.helmMs / 1000).toFixed(1)}s, then autoscaler minimums available ${(times.readyMs / 1000).toFixed(1)}s`,
+        );
+      }
+      if (!t.installed) continue;
+      const ns = await kube.get("namespace", t.namespace);
+      r.check(
+        `${t.namespace}: namespace labelled for tenant ${t.tenant}, tier ${t.tier}, Pod Security restricted`,
+        ns.metadata.labels?.["llmcharts.io/tenant"] === t.tenant &&
+          ns.metadata.labels?.["llmcharts.io/tier"] === t.tier &&
+          ns.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted",
+        JSON.stringify(ns.metadata.labels),
+      );
+      await checkPlacement(ctx, r, t);
+    }
+  },
+};

@@ -1,0 +1,36 @@
+/** Scenario 7: the embedded cluster stopped, and none of its processes or state left behind. */
+import { clusterDown, clusterStatus } from "../../cluster/index.js";
+import type { Scenario } from "../context.js";
+
+export const teardown: Scenario = {
+  id: "7",
+  title: "teardown: no process of the cluster left behind",
+  withoutCluster: true,
+  cleanup: true,
+  run: async (ctx, r) => {
+    if (!ctx.embedded) {
+      const releases = (await ctx.helm?.list().catch(() => [])) ?? [];
+      r.note(
+        `external cluster: nothing removed. Releases: ${releases.map((x) => `${x.namespace}/${x.name}`).join(", ") || "-"}; ` +
+          "kept tenant namespaces and claims, and the Argo CD parity objects (argo-pools, tenant-argo-parity) stay too",
+      );
+      r.check("nothing to stop", true);
+      return;
+    }
+    const pids = Object.entries(ctx.info?.pids ?? {});
+    const report = await clusterDown({ name: ctx.clusterName });
+    r.note(
+      `stopped: ${report.terminated.join(", ") || "-"}${report.killed.length ? `; SIGKILL: ${report.killed.join(", ")}` : ""}`,
+    );
+    const alive = pids.filter(([, pid]) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    r.check("every control-plane process is gone", alive.length === 0, alive.map(([n, p]) => `${n} ${p}`).join(", "));
+    r.check("the cluster's state is removed", (await clusterStatus({ name: ctx.clusterName })).state === "absent");
+  },
+};
