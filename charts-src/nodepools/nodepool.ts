@@ -18,8 +18,15 @@ export interface PoolSpec {
   taints: unknown[];
   requirements: (Requirement | unknown)[];
   limits: Record<string, string>;
-  disruption: { consolidationPolicy: string; consolidateAfter: string; budget: string };
+  disruption: {
+    consolidationPolicy: string;
+    consolidateAfter: string;
+    budget: string;
+    scheduledBudgets: readonly unknown[];
+  };
   expireAfter: string;
+  /** Longest a drain may take before the node is deleted anyway (optional value). */
+  terminationGracePeriod: string | undefined;
   nodeClass: string;
   /** Higher is tried first when several pools fit a pod. */
   weight: number;
@@ -50,6 +57,7 @@ export const nodePool = (h: Helpers, p: PoolSpec) => ({
       spec: {
         nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: p.nodeClass },
         expireAfter: p.expireAfter,
+        terminationGracePeriod: h.when(h.isSet(p.terminationGracePeriod), p.terminationGracePeriod),
         taints: p.taints,
         requirements: p.requirements,
       },
@@ -57,7 +65,7 @@ export const nodePool = (h: Helpers, p: PoolSpec) => ({
     disruption: {
       consolidationPolicy: p.disruption.consolidationPolicy,
       consolidateAfter: p.disruption.consolidateAfter,
-      budgets: [{ nodes: p.disruption.budget }],
+      budgets: [{ nodes: p.disruption.budget }, ...h.each(p.disruption.scheduledBudgets, (b) => b)],
     },
     limits: p.limits,
   },
