@@ -1,9 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
 import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { devicePluginConfigLabel, gpuSharingModes } from "../../charts-src/lib/gpu-sharing.js";
-import { nodepoolsValues } from "../../charts-src/nodepools/values.js";
+import { loadFixtures } from "../../src/validate/fixtures.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
 
 type Resource = {
@@ -20,6 +21,7 @@ type Resource = {
   any
 >;
 
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
 const render = (user: unknown = {}): Resource[] =>
   renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, user), release) as Resource[];
@@ -98,17 +100,37 @@ describe("model cache", () => {
 });
 
 describe("GPU sharing", () => {
-  test("one device-plugin configuration per sharing mode the nodepools chart can put on a node", () => {
-    const cm = ofKind(render({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "mixed" } }), "ConfigMap").find(
-      (c) => c.metadata.name === "llmcharts-device-plugin-config",
-    );
-    const poolModes = (
-      nodepoolsValues.properties.extraGpuPools.items.properties.gpuSharing as unknown as { enum: string[] }
-    ).enum;
-    expect(Object.keys(cm?.data ?? {}).sort()).toEqual([...gpuSharingModes].sort());
-    expect([...poolModes].sort()).toEqual([...gpuSharingModes].sort());
-    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
+  const deviceConfig = (user: unknown) =>
+    ofKind(render(user), "ConfigMap").find((c) => c.metadata.name === "llmcharts-device-plugin-config");
+
+  test("every device-plugin config a nodepools fixture's GPU node asks for exists, with the sharing it promises", () => {
+    const cm = deviceConfig({});
+    const nodeConfigs = loadFixtures(root, "nodepools")
+      .filter((f) => f.kind === "good")
+      .flatMap((f) =>
+        ofKind(
+          renderConcrete(
+            charts.nodepools as never,
+            effectiveValues(charts.nodepools as never, f.values),
+            release,
+          ) as Resource[],
+          "NodePool",
+        ),
+      )
+      .map((pool) => pool.spec.template.metadata.labels[devicePluginConfigLabel])
+      .filter(Boolean);
+    expect(new Set(nodeConfigs)).toEqual(new Set(["none", "mig", "time-slicing", "time-slicing-3", "time-slicing-4"]));
+    for (const name of nodeConfigs) expect(Object.keys(cm?.data ?? {}), name).toContain(name);
+    expect(cm?.data["time-slicing-3"]).toContain("replicas: 3");
     expect(cm?.data.mig).toContain("migStrategy: mixed");
+  });
+
+  test("the platform's own count and MIG strategy go where the values say", () => {
+    const cm = deviceConfig({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "single" } });
+    expect(Object.keys(cm?.data ?? {})).toEqual(expect.arrayContaining([...gpuSharingModes]));
+    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
+    expect(cm?.data["time-slicing-2"]).toContain("replicas: 2");
+    expect(cm?.data.mig).toContain("migStrategy: single");
     expect(cm?.metadata.annotations?.["llmcharts.io/selected-by"]).toContain(devicePluginConfigLabel);
   });
 });
