@@ -93,6 +93,25 @@ export const poolTolerations = (h: Helpers, nodeTier: NodeTier, own: readonly Po
 export const poolGpuResource = (h: Helpers, pool: Pick<PoolTarget, "gpuSharing" | "migProfile">): string =>
   h.pick(h.eq(pool.gpuSharing, "mig"), migResource(`${pool.migProfile}`), wholeGpuResource);
 
+/**
+ * `count` of the pool's GPU resource, as a resources (or quota) map: one key per resource the pool could use, each
+ * present only when it is the pool's, so the keys stay static for the template engine.
+ */
+export const poolGpuResources = (
+  h: Helpers,
+  pool: Pick<PoolTarget, "gpuSharing" | "migProfile">,
+  count: string,
+  prefix = "",
+): Record<string, string> => {
+  const mig = h.eq(pool.gpuSharing, "mig");
+  return {
+    [`${prefix}${wholeGpuResource}`]: h.when(h.not(mig), count),
+    ...Object.fromEntries(
+      migProfiles.map((p) => [`${prefix}${migResource(p)}`, h.when(h.and(mig, h.eq(pool.migProfile, p)), count)]),
+    ),
+  };
+};
+
 /** Node affinity and tolerations of a pod that must run on `pool`'s nodes. */
 export const poolPlacement = (h: Helpers, pool: PoolTarget) => ({
   affinity: requireNodeLabels(poolSelectorLabels(pool.name, pool.nodeTier)),

@@ -50,6 +50,7 @@ const demo = defineChart({
           sharing: h.pick(h.isSet(v.replicas), `time-slicing-${v.replicas}`, v.tier),
           dockerHub: h.when(h.hasPrefix(v.image, "docker.io/"), "yes", "no"),
           celList: `${h.toJson(h.concat(["quay.io/"], v.registries))}.exists(p, i.startsWith(p))`,
+          onlyValues: h.toJson(h.concat(v.registries)),
           message: `images only from ${h.join(v.registries, ", ")}`,
         },
         conditionalOnly: [h.when(v.enabled, "on")],

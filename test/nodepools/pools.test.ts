@@ -11,6 +11,7 @@ import {
   migConfigLabel,
   type PoolTaint,
   poolGpuResource,
+  poolGpuResources,
   poolPlacement,
   seedGpuPools,
 } from "../../charts-src/lib/pools.js";
@@ -79,6 +80,14 @@ describe("the design's seed GPU pools", () => {
       }
     });
   }
+
+  test("resource maps hold exactly the pool's GPU resource, for requests, limits and quota keys", () => {
+    const plain = (m: Record<string, unknown>) => JSON.parse(JSON.stringify(m));
+    for (const seed of seedGpuPools)
+      expect(plain(poolGpuResources(h, seed, "2", "requests."))).toEqual({
+        [`requests.${poolGpuResource(h, seed)}`]: "2",
+      });
+  });
 
   test("a pod without the pool's own toleration does not tolerate its taints (the check above can fail)", () => {
     const seed = seedGpuPools.find((s) => s.gpuSharing === "mig");

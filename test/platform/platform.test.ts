@@ -97,6 +97,53 @@ describe("model cache", () => {
     const ports = policy?.spec.egress.flatMap((e: { ports: { port: number }[] }) => e.ports.map((p) => p.port));
     expect(new Set(ports)).toEqual(new Set([53, 443]));
   });
+
+  const proxy = { url: "http://proxy.corp.example:3128", cidr: "10.20.0.0/28", noProxy: [".svc"] };
+
+  test("behind a proxy, pulls reach only DNS and the proxy, and tell Ollama about it", () => {
+    const docs = render({ modelCache: { ...cache, httpsProxy: proxy } });
+    const policy = ofKind(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
+    expect(policy?.spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: "10.20.0.0/28" } }],
+      ports: [{ protocol: "TCP", port: 3128 }],
+    });
+    for (const job of ofKind(docs, "Job")) {
+      expect(job.spec.template.spec.containers[0].env).toEqual(
+        expect.arrayContaining([
+          { name: "HTTPS_PROXY", value: proxy.url },
+          { name: "NO_PROXY", value: "localhost,127.0.0.1,.svc" },
+        ]),
+      );
+    }
+  });
+
+  test("pulls have a CPU limit and run where the placement values say", () => {
+    const tolerations = [{ key: "workload-type", operator: "Exists", effect: "NoSchedule" }];
+    const placed = render({ modelCache: { ...cache, nodeSelector: { "workload-type": "control" }, tolerations } });
+    for (const job of ofKind(placed, "Job")) {
+      const pod = job.spec.template.spec;
+      expect(pod.containers[0].resources.limits).toMatchObject({ cpu: "2", memory: "2Gi" });
+      expect(pod.nodeSelector).toEqual({ "workload-type": "control" });
+      expect(pod.tolerations).toEqual(tolerations);
+    }
+    for (const job of ofKind(render({ modelCache: cache }), "Job")) {
+      expect(job.spec.template.spec).not.toHaveProperty("nodeSelector");
+      expect(job.spec.template.spec).not.toHaveProperty("tolerations");
+    }
+  });
+
+  test("a change to anything in a pull's pod template renames its Job (the template is immutable)", () => {
+    const base = jobNames(render({ modelCache: { ...cache, models: [llama] } }));
+    for (const change of [
+      { resources: { limits: { cpu: "3" } } },
+      { httpsProxy: proxy },
+      { nodeSelector: { "workload-type": "control" } },
+      { tolerations: [{ operator: "Exists" }] },
+    ]) {
+      const changed = jobNames(render({ modelCache: { ...cache, models: [llama], ...change } }));
+      expect(changed, JSON.stringify(change)).not.toEqual(base);
+    }
+  });
 });
 
 describe("GPU sharing", () => {
@@ -226,5 +273,102 @@ describe("tenants ApplicationSet", () => {
 
   test("is left out unless enabled", () => {
     expect(ofKind(render({ tenants: tenantsList }), "ApplicationSet")).toEqual([]);
+  });
+});
+
+describe("backup", () => {
+  const tenants = [
+    { name: "acme", tier: "premium", costCentre: "CC-1" },
+    { name: "globex", tier: "standard", costCentre: "CC-2" },
+  ];
+  const backup = {
+    storage: { snapshots: { enabled: true, schedule: { enabled: true, hour: 1, minute: 30 } } },
+    tenants,
+  };
+
+  test("one CronJob per weekday replaces that day's snapshot of every tenant's data claim", () => {
+    const docs = render(backup);
+    const cronJobs = ofKind(docs, "CronJob");
+    expect(cronJobs.map((c) => c.spec.schedule)).toEqual([0, 1, 2, 3, 4, 5, 6].map((d) => `30 1 * * ${d}`));
+    const manifests = Object.fromEntries(
+      ofKind(docs, "ConfigMap")
+        .filter((c) => c.metadata.name.startsWith("tenant-snapshots-"))
+        .map((c) => [c.metadata.name, c.data]),
+    );
+    for (const cronJob of cronJobs) {
+      const day = cronJob.metadata.name.replace("tenant-snapshots-", "");
+      const pod = cronJob.spec.jobTemplate.spec.template.spec;
+      expect(pod.initContainers[0].args.slice(0, 1)).toEqual(["delete"]);
+      expect(pod.containers[0].args[0]).toBe("create");
+      for (const t of tenants) {
+        const volume = pod.volumes.find((vol: { name: string }) => vol.name === `tenant-snapshots-${t.name}`);
+        expect(volume.configMap.items).toEqual([{ key: `${day}.json`, path: "snapshot.json" }]);
+        const snapshot = JSON.parse(manifests[`tenant-snapshots-${t.name}`][`${day}.json`]);
+        expect(snapshot).toMatchObject({
+          kind: "VolumeSnapshot",
+          metadata: { name: `openwebui-data-${day}`, namespace: `tenant-${t.name}` },
+          spec: { volumeSnapshotClassName: "llmcharts-ebs", source: { persistentVolumeClaimName: "openwebui-data" } },
+        });
+        for (const c of [...pod.initContainers, ...pod.containers])
+          expect(c.args).toContain(`--filename=/snapshots/${t.name}/snapshot.json`);
+      }
+    }
+  });
+
+  test("the Jobs may touch VolumeSnapshots only, and only in the listed tenants' namespaces", () => {
+    const docs = render(backup);
+    const roles = ofKind(docs, "Role");
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(["tenant-acme", "tenant-globex"]);
+    for (const role of roles)
+      expect(role.rules).toEqual([
+        { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: ["get", "create", "delete"] },
+      ]);
+    expect(ofKind(docs, "ClusterRole")).toEqual([]);
+    expect(ofKind(docs, "RoleBinding").map((b) => b.subjects)).toEqual(
+      roles.map(() => [{ kind: "ServiceAccount", name: "tenant-snapshots", namespace: platformNamespace }]),
+    );
+  });
+
+  test("snapshots and io2 stay off by default; io2 parameters are strings", () => {
+    const defaults = render();
+    expect(ofKind(defaults, "VolumeSnapshotClass")).toEqual([]);
+    expect(ofKind(defaults, "CronJob")).toEqual([]);
+    const io2 = ofKind(render({ storage: { io2: { enabled: true, iopsPerGB: 100 } } }), "StorageClass").find(
+      (s) => s.parameters.type === "io2",
+    );
+    expect(io2?.parameters).toMatchObject({ iopsPerGB: "100", allowAutoIOPSPerGBIncrease: "true", encrypted: "true" });
+  });
+});
+
+describe("GPU metrics and synthetic checks", () => {
+  test("the DCGM exporter is scraped through its Service, or its pods when asked", () => {
+    const [sm] = ofKind(render(), "ServiceMonitor");
+    expect(sm?.spec).toMatchObject({
+      selector: { matchLabels: { app: "nvidia-dcgm-exporter" } },
+      namespaceSelector: { matchNames: ["gpu-operator"] },
+      endpoints: [{ port: "gpu-metrics" }],
+    });
+    const docs = render({ monitoring: { dcgmExporter: { kind: "PodMonitor" } } });
+    expect(ofKind(docs, "ServiceMonitor")).toEqual([]);
+    expect(ofKind(docs, "PodMonitor")[0]?.spec.podMetricsEndpoints).toEqual([
+      { port: "gpu-metrics", path: "/metrics", interval: "30s" },
+    ]);
+  });
+
+  test("each tenant's OpenWebUI health is probed, and a failing probe alerts", () => {
+    const tenants = [{ name: "acme", tier: "premium", costCentre: "CC-1" }];
+    const docs = render({ monitoring: { syntheticChecks: { enabled: true } }, tenants });
+    const [probe] = ofKind(docs, "Probe");
+    expect(probe?.spec.targets.staticConfig).toEqual({
+      static: ["http://openwebui.tenant-acme.svc:80/health"],
+      labels: { tenant: "acme", llmcharts_check: "openwebui-health" },
+    });
+    const rules = ofKind(docs, "PrometheusRule")[0]?.spec.groups.flatMap(
+      (g: { rules: { alert: string; expr: string }[] }) => g.rules,
+    );
+    expect(rules.find((r: { alert: string }) => r.alert === "LLMTenantHealthCheckFailing")?.expr).toContain(
+      'probe_success{llmcharts_check="openwebui-health"}',
+    );
+    expect(ofKind(render({ tenants }), "Probe")).toEqual([]);
   });
 });

@@ -11,7 +11,9 @@ import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenan
 import { requireBin } from "../../src/toolchain/tools.js";
 import { admissionCases } from "./cases/admission.js";
 import { policySuites } from "./cases/index.js";
+import { siteAdmissionSuites, siteSuites } from "./cases/site-settings.js";
 import { tenantPodHardeningSuite } from "./cases/tenant-pod-hardening.js";
+import { suiteDir } from "./cases/types.js";
 import { expectedAdmissionRows, expectedPolicyRows, judge, runKyvernoTest } from "./kyverno-run.js";
 import { admissionDir, renderAdmissionDir, renderPolicyDir, writePolicyFiles } from "./render.js";
 
@@ -24,11 +26,11 @@ beforeAll(() => {
 });
 
 describe("kyverno test on the committed policies/ directories", () => {
-  for (const suite of policySuites) {
+  for (const suite of [...policySuites, ...siteSuites]) {
     it(
-      `${suite.policy}: every rule passes and fails exactly what its cases say`,
+      `${suiteDir(suite)}: every rule passes and fails exactly what its cases say`,
       async () => {
-        const run = await runKyvernoTest(kyverno, join(policiesRoot, suite.policy));
+        const run = await runKyvernoTest(kyverno, join(policiesRoot, suiteDir(suite)));
         const verdict = judge(run, expectedPolicyRows(suite));
         expect(verdict.problems, run.output).toEqual([]);
         expect(run.exitCode).toBe(0);
@@ -41,16 +43,18 @@ describe("kyverno test on the committed policies/ directories", () => {
     );
   }
 
-  it(
-    "native admission policies: every policy passes and denies exactly what its cases say",
-    async () => {
-      const run = await runKyvernoTest(kyverno, join(policiesRoot, admissionDir));
-      const verdict = judge(run, expectedAdmissionRows(admissionCases), true);
-      expect(verdict.problems, run.output).toEqual([]);
-      expect(verdict.counts.fail).toBeGreaterThan(0);
-    },
-    timeout,
-  );
+  for (const { dir, cases } of [{ dir: admissionDir, cases: admissionCases }, ...siteAdmissionSuites]) {
+    it(
+      `${dir}: every native admission policy passes and denies exactly what its cases say`,
+      async () => {
+        const run = await runKyvernoTest(kyverno, join(policiesRoot, dir));
+        const verdict = judge(run, expectedAdmissionRows(cases), true);
+        expect(verdict.problems, run.output).toEqual([]);
+        expect(verdict.counts.fail).toBeGreaterThan(0);
+      },
+      timeout,
+    );
+  }
 });
 
 describe("a weakened policy makes its suite fail", () => {
@@ -107,6 +111,27 @@ describe("a weakened policy makes its suite fail", () => {
           /^no-privileged-containers on Pod tenant-acme\/acme-privileged \(want fail\): Pass \/ Excluded/,
         ),
       );
+    },
+    timeout,
+  );
+
+  it(
+    "site suites built with the default settings instead: the settings decide their cases",
+    async () => {
+      for (const suite of siteSuites) {
+        const policy = isolationPolicies(defaultPolicySettings).find((p) => p.metadata.name === suite.policy);
+        if (!policy) throw new Error(`no ${suite.policy} policy`);
+        const dir = join(scratch, "defaults-for-site");
+        writePolicyFiles(dir, renderPolicyDir(policy, suite));
+        const run = await runKyvernoTest(kyverno, join(dir, suiteDir(suite)));
+        expect(judge(run, expectedPolicyRows(suite)).problems, suiteDir(suite)).not.toEqual([]);
+      }
+      const [site] = siteAdmissionSuites;
+      if (!site) throw new Error("no site admission suite");
+      const dir = join(scratch, "defaults-for-admission-site");
+      writePolicyFiles(dir, renderAdmissionDir(admissionPolicies(defaultPolicySettings), site.cases, site.dir));
+      const run = await runKyvernoTest(kyverno, join(dir, site.dir));
+      expect(judge(run, expectedAdmissionRows(site.cases), true).problems).not.toEqual([]);
     },
     timeout,
   );

@@ -13,7 +13,10 @@ import {
 } from "../../charts-src/platform/policies/index.js";
 import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenant-pod-hardening.js";
 import { admissionCases } from "./cases/admission.js";
+import { platformChart } from "../../charts-src/platform/chart.js";
+import { valuesChecker } from "../../src/validate/rung-values.js";
 import { policySuites } from "./cases/index.js";
+import { siteSettings } from "./cases/site-settings.js";
 import type { PolicyCase } from "./cases/types.js";
 import { outdatedPolicyFiles, renderPolicyFiles } from "./render.js";
 
@@ -74,6 +77,20 @@ describe("isolation ClusterPolicies", () => {
     const hardening = JSON.stringify(custom.find((p) => p.metadata.name === tenantPodHardeningName));
     expect(hardening).toContain("registry.example.com/llm/*");
     expect(hardening).not.toContain("ghcr.io/open-webui/");
+  });
+});
+
+describe("site settings suites", () => {
+  it("change every setting from its default, so each one is exercised by kyverno test", () => {
+    for (const key of Object.keys(defaultPolicySettings) as (keyof typeof defaultPolicySettings)[])
+      expect(siteSettings[key], key).not.toEqual(defaultPolicySettings[key]);
+    expect(siteSettings.sharedNamespaces.ingress).not.toEqual(defaultPolicySettings.sharedNamespaces.ingress);
+    expect(siteSettings.sharedNamespaces.mesh).not.toEqual(defaultPolicySettings.sharedNamespaces.mesh);
+  });
+
+  it("are valid platform values: the chart accepts what the suites test", () => {
+    const check = valuesChecker(platformChart as never);
+    expect(check({ policies: siteSettings })).toEqual([]);
   });
 });
 

@@ -59,7 +59,7 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   includes: (list, element) => list.includes(element),
   pick: (cond, a, b) => (cond ? a : b),
   hasPrefix: (text, prefix) => text.startsWith(prefix),
-  toJson: (value) => JSON.stringify(value),
+  toJson: (value) => goJson(value),
   join: (list, separator) => list.join(separator),
   concat: (...lists) => lists.flatMap((l) => [...(l ?? [])]),
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
@@ -67,6 +67,17 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
 });
+
+/**
+ * JSON as Helm's `toJson` (Go's encoder) writes it: map keys sorted, and <, > and & escaped, so that text built
+ * from it (a hash, a CEL literal) is the same in both renderings.
+ */
+const goJson = (value: unknown): string =>
+  JSON.stringify(value, (_, v) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  ).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 
 /** Sprig's `empty`: what template mode tests, so both modes agree on what "not set" means. */
 const isEmpty = (v: unknown): boolean =>
@@ -133,13 +144,14 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
         new Token(`(ternary ${operand(a, registry)} ${operand(b, registry)} ${operand(c, registry)})`, "string"),
       ),
     hasPrefix: (text, prefix) => cond(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
-    // Go's encoder escapes <, > and & as \u003c…; the values that travel this way never hold them (their schemas say so).
+    // Go's encoder sorts map keys and escapes <, > and &; concrete mode's goJson writes the same text.
     toJson: (value) => registry.placeholder(new Token(`(${operand(value, registry)} | toJson)`, "string")),
     join: (list, separator) =>
       registry.placeholder(new Token(`(join ${JSON.stringify(separator)} ${operand(list, registry)})`, "string")),
+    // sprig's concat of empty lists is nil (JSON null): default it to an empty list.
     concat: (...lists) =>
       tokenProxy(
-        `(concat ${lists.map((l) => (tokenOf(l) ? `(default (list) ${operand(l, registry)})` : operand(l, registry))).join(" ")})`,
+        `(default (list) (concat ${lists.map((l) => (tokenOf(l) ? `(default (list) ${operand(l, registry)})` : operand(l, registry))).join(" ")}))`,
         { type: "array", items: { type: "string" } },
         registry,
       ) as never,

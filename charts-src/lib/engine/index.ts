@@ -6,7 +6,7 @@ export {
   renderTemplates,
   type TemplateFn,
 } from "./chart.js";
-export type { Cond, Helpers, ReleaseInfo } from "./helpers.js";
+export { type Cond, concreteHelpers, type Helpers, type ReleaseInfo } from "./helpers.js";
 export {
   defaultsOf,
   documentedValues,
