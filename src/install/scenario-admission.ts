@@ -3,6 +3,9 @@
  * Pod Security `restricted`, the tenant's ResourceQuota), each probed with a server-side dry-run create next to a
  * control that is admitted, and each refusal's message checked.
  */
+import { labels } from "../../charts-src/lib/conventions.js";
+import { plainHelpers } from "../../charts-src/platform/policies/settings.js";
+import { poolGpuResource, poolPlacement, seedGpuPools } from "../../charts-src/lib/pools.js";
 import { type KubeObject, toList } from "./kube.js";
 import type { ScenarioResult } from "./recorder.js";
 import type { InstallRun } from "./scenarios.js";
@@ -36,6 +39,19 @@ const premiumAffinity = {
   },
 };
 
+/** The seed A100 MIG pool with the largest slices, which the install's nodepools values declare. */
+const migPool = seedGpuPools.filter((p) => p.gpuSharing === "mig").at(-1);
+
+/** A pod asking for one MIG slice, placed on the MIG pool as charts-src/lib/pools.ts derives it from the pool. */
+const migPod = (name: string, namespace: string) =>
+  probePod(name, namespace, (s) => {
+    if (!migPool) throw new Error("the seed pools have no MIG pool");
+    const slice = poolGpuResource(plainHelpers, migPool);
+    s.containers[0].resources.requests[slice] = "1";
+    s.containers[0].resources.limits[slice] = "1";
+    Object.assign(s, poolPlacement(plainHelpers, { name: migPool.name, nodeTier: "premium", taints: migPool.taints }));
+  });
+
 /** 3: the API server itself refuses what the platform's policies and the tenant's quota forbid. */
 export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult> => {
   const r = run.scenario("3", "admission and quota: refused by the API server, message checked");
@@ -68,6 +84,11 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
         s.containers[0].resources.limits["nvidia.com/gpu"] = "1";
       }),
       /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU/s,
+    );
+    await expectRefused(
+      `${ns}: a pod requesting a MIG slice on the MIG pool is refused`,
+      migPod("probe-mig", ns),
+      /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU and MIG resources/s,
     );
     await expectRefused(
       `${ns}: a pod tolerating the GPU taint is refused`,
@@ -149,6 +170,20 @@ export const admissionScenario = async (run: InstallRun): Promise<ScenarioResult
       gpuPod("probe-gpu-anywhere", "1", false),
       /gpu-pods-on-premium-nodes\.llmcharts\.io.*must require llmcharts\.io\/node-tier In \[premium\]/s,
     );
+    // Placed from the pool's declaration, a MIG pod is admitted and lands on the MIG pool's nodes.
+    const mig = migPod("probe-mig-pool", ns);
+    if (await r.step(`${ns}: a MIG pod placed from the MIG pool's declaration is created`, () => kube.create([mig]))) {
+      await kube.raw(["wait", "--for=condition=PodScheduled", "--timeout=60s", "-n", ns, "pod/probe-mig-pool"]);
+      const placed = await kube.get("pod", "probe-mig-pool", ns);
+      const nodeName = String(placed.spec?.nodeName ?? "");
+      const pool = nodeName ? (await kube.get("node", nodeName)).metadata.labels?.[labels.pool] : undefined;
+      r.check(
+        `${ns}: the MIG pod runs on a node of pool ${migPool?.name}`,
+        pool === migPool?.name,
+        `${nodeName} (${pool})`,
+      );
+      await kube.raw(["delete", "pod", "probe-mig-pool", "-n", ns, "--wait=false"]);
+    }
     const quota = await kube.get("resourcequota", "tenant-quota", ns);
     const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
     await expectRefused(

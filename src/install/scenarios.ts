@@ -20,13 +20,15 @@ import { installCrds } from "./crds.js";
 import { Helm, type ReleaseSpec } from "./helm.js";
 import { Kube } from "./kube.js";
 import { parseManifests } from "./manifests.js";
-import { createPoolNodes, type PoolNodes } from "./nodes.js";
+import { createPoolNodes, gpuResources, type PoolNodes } from "./nodes.js";
 import { Recorder, type ScenarioResult } from "./recorder.js";
 import {
   clusterReleaseNamespace,
   installTenantValues,
   nodepoolsRelease,
+  nodepoolsValues,
   platformRelease,
+  platformValues,
   prerequisiteNamespaces,
   type TenantRelease,
   tenantOf,
@@ -84,6 +86,11 @@ export class InstallRun {
     return join(this.opts.root, "generated", chart);
   }
 
+  /** A values file of the install scenarios (test/install/values/). */
+  valuesFile(name: string): string {
+    return join(this.opts.root, "test", "install", "values", name);
+  }
+
   hasChart(chart: string): boolean {
     return existsSync(join(this.chartDir(chart), "Chart.yaml"));
   }
@@ -137,7 +144,12 @@ export class InstallRun {
       );
     }
 
-    const spec: ReleaseSpec = { release: nodepoolsRelease, chartDir: this.chartDir("nodepools"), namespace: "default" };
+    const spec: ReleaseSpec = {
+      release: nodepoolsRelease,
+      chartDir: this.chartDir("nodepools"),
+      namespace: "default",
+      valuesFiles: [this.valuesFile(nodepoolsValues)],
+    };
     const nodePools = parseManifests(await helm.template(spec)).filter((o) => o.kind === "NodePool");
     r.check("nodepools chart renders NodePools", nodePools.length > 0, `${nodePools.length}`);
     if (!this.embedded) {
@@ -158,7 +170,7 @@ export class InstallRun {
       );
       const gpuOk = mine.every((n) =>
         pool.gpu
-          ? Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0 &&
+          ? gpuResources(n.status?.allocatable).length > 0 &&
             // biome-ignore lint/suspicious/noExplicitAny: taints.
             (n.spec?.taints ?? []).some((t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")
           : n.status?.allocatable?.["nvidia.com/gpu"] === undefined && (n.spec?.taints ?? []).length === 0,
@@ -260,6 +272,7 @@ export class InstallRun {
           release: nodepoolsRelease,
           chartDir: this.chartDir("nodepools"),
           namespace: clusterReleaseNamespace,
+          valuesFiles: [this.valuesFile(nodepoolsValues)],
         }),
       ),
     );
@@ -281,6 +294,7 @@ export class InstallRun {
             release: platformRelease,
             chartDir: this.chartDir("platform"),
             namespace: clusterReleaseNamespace,
+            valuesFiles: [this.valuesFile(platformValues)],
           }),
         ),
       );
