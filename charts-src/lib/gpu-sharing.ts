@@ -5,8 +5,9 @@
  * The link: the NVIDIA device plugin (with its config-manager sidecar) reads the node label
  * `nvidia.com/device-plugin.config` and loads the entry of that name from the ConfigMap it was given
  * (`config.name`); nodes without the label get `config.default`. The platform chart names its entries after the
- * modes below, so a GPU node pool that sets `nvidia.com/device-plugin.config` to the same value as
- * `llmcharts.io/gpu-sharing` (see `devicePluginConfigLabels`) gets exactly the sharing its label promises.
+ * modes below (and, for time-slicing, after the replica count: `time-slicing-3`), so a GPU node pool that sets
+ * `nvidia.com/device-plugin.config` to one of `devicePluginConfigNames` gets exactly the sharing its
+ * `llmcharts.io/gpu-sharing` label promises.
  */
 
 /** Whole GPUs, CUDA time-slicing (replicas per GPU, no memory isolation), or MIG partitions (A100/H100 only). */
@@ -19,7 +20,5 @@ export const devicePluginConfigLabel = "nvidia.com/device-plugin.config";
 /** The device-plugin configuration a node gets when it carries no `nvidia.com/device-plugin.config` label. */
 export const defaultGpuSharingMode: GpuSharingMode = "none";
 
-/** Labels a GPU node pool puts on its nodes so that the device plugin picks the configuration for `mode`. */
-export const devicePluginConfigLabels = (mode: string): Record<string, string> => ({
-  [devicePluginConfigLabel]: mode,
-});
+/** The entry for time-slicing with a pool's own replica count (the plain `time-slicing` entry has the platform's). */
+export const timeSlicingConfigName = (replicas: number | string): string => `time-slicing-${replicas}`;

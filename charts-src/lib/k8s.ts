@@ -25,6 +25,7 @@ export type {
   IEC2NodeClassSpec as EC2NodeClassSpec,
 } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1";
 export type {
+  IBudget as Budget,
   INodeClaimTemplate as NodeClaimTemplate,
   INodePool as NodePool,
   INodePoolSpec as NodePoolSpec,

@@ -9,3 +9,22 @@ export const tenantNamespaceName = (tenant: string): string => `${tenantNamespac
 
 /** Longest tenant name: it becomes part of namespace and object names (and of cluster-scoped volume names). */
 export const tenantNameMaxLength = 30;
+
+/**
+ * Names of the objects inside a tenant namespace, and the ports its workloads listen on: the tenant chart's, shared
+ * because the platform reaches into tenants by them (backups of the data claim, health probes of OpenWebUI).
+ */
+export const tenantObjectNames = {
+  openwebui: "openwebui",
+  openwebuiData: "openwebui-data",
+  ollamaStandard: "ollama-standard",
+  ollamaPremium: "ollama-premium",
+  modelCache: "model-cache",
+  secretsReader: "secrets-reader",
+  secretStore: "aws-secrets-manager",
+  quota: "tenant-quota",
+  limits: "tenant-limits",
+  test: "tenant-test",
+} as const;
+
+export const tenantPorts = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;

@@ -75,3 +75,27 @@ export const taint = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A pod toleration, as Kubernetes takes it (a key without a value tolerates the taint whatever its value). */
+export const toleration = Type.Object(
+  {
+    key: Type.Optional(taint.properties.key),
+    operator: Type.Optional(choice(["Exists", "Equal"], "Exists matches any value; Equal needs value.")),
+    value: Type.Optional(taint.properties.value),
+    effect: Type.Optional(taint.properties.effect),
+    tolerationSeconds: Type.Optional(
+      Type.Integer({ description: "How long a NoExecute taint is tolerated.", minimum: 0, maximum: 86400 }),
+    ),
+  },
+  { additionalProperties: false, description: "A toleration." },
+);
+
+/** Where a workload's pods may run: a node selector and tolerations (our own `nodeSelector`/`tolerations`). */
+export const placementFields = (what: string) => ({
+  nodeSelector: labelMap(`Node labels the ${what} must run on (e.g. llmcharts.io/pool: standard); empty for any node.`),
+  tolerations: Type.Array(toleration, {
+    description: `Tolerations of the ${what}, for tainted pools such as a control pool.`,
+    default: [],
+    maxItems: 20,
+  }),
+});

@@ -1,8 +1,10 @@
 import { labels } from "../lib/conventions.js";
 import { defineChart, type Helpers } from "../lib/engine/index.js";
-import { devicePluginConfigLabels } from "../lib/gpu-sharing.js";
+import { devicePluginConfigLabel, timeSlicingConfigName } from "../lib/gpu-sharing.js";
+import { migConfigLabel, migConfigName, poolTaints } from "../lib/pools.js";
 import { ec2NodeClass } from "./nodeclass.js";
-import { poolNodeLabels, poolTaints, premiumPool, standardPool } from "./node-labels.js";
+import { poolNodeLabels, premiumPool, standardPool } from "./node-labels.js";
+import { nodepoolsReadme } from "./readme.js";
 import { nodePool, placement, type Requirement } from "./nodepool.js";
 import { type NodepoolsValues, nodepoolsValues } from "./values.js";
 
@@ -28,16 +30,22 @@ const standardNodePool = (v: NodepoolsValues, h: Helpers) => [
     nodePool(h, {
       name: `${h.release.name}-${standardPool}`,
       tier: "standard",
-      nodeLabels: poolNodeLabels(standardPool, "standard"),
-      taints: poolTaints("standard"),
+      nodeLabels: h.merge(v.standard.labels, poolNodeLabels(standardPool, "standard")),
+      taints: poolTaints(h, "standard", v.standard.taints),
       requirements: [
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: v.standard.instanceFamilies },
+        h.when(h.isSet(v.standard.instanceSizes), {
+          key: "karpenter.k8s.aws/instance-size",
+          operator: "In",
+          values: v.standard.instanceSizes,
+        }),
         { key: "karpenter.sh/capacity-type", operator: "In", values: v.standard.capacityTypes },
         ...placement(v.zones),
       ],
       limits: { cpu: v.standard.cpuLimit, memory: v.standard.memoryLimit },
       disruption: v.standard.disruption,
       expireAfter: v.standard.expireAfter,
+      terminationGracePeriod: v.standard.terminationGracePeriod,
       nodeClass: classNames(h).standard,
       weight: 10,
     }),
@@ -51,8 +59,8 @@ const premiumNodePools = (v: NodepoolsValues, h: Helpers) => {
     nodePool(h, {
       name: `${h.release.name}-${premiumPool}-${capacity}`,
       tier: "premium",
-      nodeLabels: poolNodeLabels(premiumPool, "premium"),
-      taints: poolTaints("premium"),
+      nodeLabels: h.merge(p.labels, poolNodeLabels(premiumPool, "premium")),
+      taints: poolTaints(h, "premium", p.taints),
       requirements: [
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: p.instanceFamilies },
         { key: "karpenter.sh/capacity-type", operator: "In", values: [capacity] },
@@ -67,6 +75,7 @@ const premiumNodePools = (v: NodepoolsValues, h: Helpers) => {
       limits: { cpu: p.cpuLimit, memory: p.memoryLimit, "nvidia.com/gpu": `${p.gpuLimit}` },
       disruption: p.disruption,
       expireAfter: p.expireAfter,
+      terminationGracePeriod: p.terminationGracePeriod,
       nodeClass: classNames(h).gpu,
       weight,
     });
@@ -81,12 +90,18 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
     nodePool(h, {
       name: `${h.release.name}-${pool.name}`,
       tier: "premium",
-      // The sharing label says what the platform's device-plugin config for this node does; see lib/gpu-sharing.ts.
+      // The sharing labels pick the platform's device-plugin config and the MIG manager's layout; see lib/gpu-sharing.ts.
       nodeLabels: h.merge(pool.labels, poolNodeLabels(pool.name, "premium"), {
         [labels.gpuSharing]: pool.gpuSharing,
-        ...devicePluginConfigLabels(pool.gpuSharing),
+        [devicePluginConfigLabel]: h.pick(
+          h.isSet(pool.timeSlicingReplicas),
+          timeSlicingConfigName(`${pool.timeSlicingReplicas}`),
+          pool.gpuSharing,
+        ),
+        // MIG-capable GPUs of the other pools stay whole: the MIG manager's all-disabled layout.
+        [migConfigLabel]: h.pick(h.eq(pool.gpuSharing, "mig"), migConfigName(`${pool.migProfile}`), "all-disabled"),
       }),
-      taints: [...poolTaints("premium"), ...h.each(pool.taints ?? [], (t) => t)],
+      taints: poolTaints(h, "premium", pool.taints ?? []),
       requirements: [
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: pool.instanceFamilies },
         { key: "karpenter.sh/capacity-type", operator: "In", values: pool.capacityTypes },
@@ -96,6 +111,7 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
       limits: { "nvidia.com/gpu": `${pool.gpuLimit}` },
       disruption: v.premium.disruption,
       expireAfter: v.premium.expireAfter,
+      terminationGracePeriod: pool.terminationGracePeriod,
       nodeClass: classNames(h).gpu,
       weight: 50,
       annotations: { "llmcharts.io/purpose": pool.purpose },
@@ -104,7 +120,7 @@ const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.1.3",
+  version: "0.2.0",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
@@ -123,8 +139,11 @@ export const nodepoolsChart = defineChart({
     "premium-nodepools": premiumNodePools,
     "extra-gpu-nodepools": extraGpuNodePools,
   },
+  readme: nodepoolsReadme,
   notes: (v, h) =>
     `Karpenter node pools of release ${h.release.name} for cluster ${v.clusterName}.\n` +
     "Standard (CPU) pods select llmcharts.io/pool=standard; premium (GPU) pods select llmcharts.io/pool=premium and tolerate nvidia.com/gpu.\n" +
-    "GPU pools hold no node until a GPU pod is pending, and drop empty nodes after the consolidateAfter delay.\n",
+    "GPU pools hold no node until a GPU pod is pending, and drop empty nodes after the consolidateAfter delay.\n" +
+    "Spot interruptions: NodePools cannot carry them; set the Karpenter controller's settings.interruptionQueue to the\n" +
+    "  cluster's SQS interruption queue, or spot nodes vanish without a drain (see this chart's README).\n",
 });

@@ -1,18 +1,14 @@
-import { gpuTaint, labels, type NodeTier } from "../lib/conventions.js";
-import type { Taint } from "../lib/k8s.js";
+import type { NodeTier } from "../lib/conventions.js";
+import { poolSelectorLabels } from "../lib/pools.js";
 
 /**
- * The labels and taints a node of each pool carries: what tenant pods select on. The tenant chart and the platform's
- * policies import these, so a pod and the node meant for it can never disagree.
+ * The labels a node of each pool carries: what tenant pods select on (charts-src/lib/pools.ts), plus the label the
+ * NVIDIA device plugin's default affinity needs on GPU nodes.
  */
 export const poolNodeLabels = (pool: string, tier: NodeTier): Record<string, string> => ({
-  [labels.pool]: pool,
-  [labels.nodeTier]: tier,
+  ...poolSelectorLabels(pool, tier),
   ...(tier === "premium" ? { "nvidia.com/gpu.present": "true" } : {}),
 });
-
-/** Taints of a pool's nodes: GPU nodes repel everything that does not tolerate the GPU taint. */
-export const poolTaints = (tier: NodeTier): Taint[] => (tier === "premium" ? [{ ...gpuTaint }] : []);
 
 /** Pool names the tenant chart selects on. */
 export const standardPool = "standard";

@@ -3,12 +3,21 @@ import type { EC2NodeClass } from "../lib/k8s.js";
 import { standardLabels } from "../lib/metadata.js";
 import type { NodepoolsValues } from "./values.js";
 
+/** Bottlerocket's OS volume holds only the OS (its default is 4Gi); a little headroom for its updates. */
+const bottlerocketOsVolume = "8Gi";
+
 /**
  * A `karpenter.k8s.aws/v1` EC2NodeClass: pinned AMI, the cluster's subnets and security groups by discovery tag,
- * IMDSv2 only and out of pods' reach (hop limit 1), and an encrypted gp3 root volume.
+ * IMDSv2 only and out of pods' reach (hop limit 1), and encrypted gp3 volumes. `volumeSize` sizes where images and
+ * scratch space live: the root volume on AL2023; on Bottlerocket the data volume /dev/xvdb, next to a small OS volume.
  */
-export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, rootVolumeSize: string): EC2NodeClass => {
+export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, volumeSize: string): EC2NodeClass => {
   const discovery = [{ tags: { "karpenter.sh/discovery": v.clusterName } }];
+  const volume = (deviceName: string, size: string, rootVolume: boolean) => ({
+    deviceName,
+    rootVolume,
+    ebs: { volumeSize: size, volumeType: "gp3" as const, encrypted: true, deleteOnTermination: true },
+  });
   return {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",
@@ -24,13 +33,11 @@ export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, rootV
         httpPutResponseHopLimit: 1,
         httpTokens: "required",
       },
-      blockDeviceMappings: [
-        {
-          deviceName: "/dev/xvda",
-          rootVolume: true,
-          ebs: { volumeSize: rootVolumeSize, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
-        },
-      ],
+      blockDeviceMappings: h.when(
+        h.hasPrefix(v.amiAlias, "bottlerocket@"),
+        [volume("/dev/xvda", bottlerocketOsVolume, true), volume("/dev/xvdb", volumeSize, false)],
+        [volume("/dev/xvda", volumeSize, true)],
+      ),
       tags: v.tags,
     },
   };

@@ -1,6 +1,6 @@
 import type { NodeTier } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { NodePool, NodeSelectorRequirementWithMinValues, Taint } from "../lib/k8s.js";
+import type { Budget, NodePool, NodeSelectorRequirementWithMinValues, Taint } from "../lib/k8s.js";
 import { standardLabels } from "../lib/metadata.js";
 
 /** A Karpenter requirement: instances launched must satisfy it. */
@@ -15,8 +15,15 @@ export interface PoolSpec {
   taints: Taint[];
   requirements: Requirement[];
   limits: Record<string, string>;
-  disruption: { consolidationPolicy: string; consolidateAfter: string; budget: string };
+  disruption: {
+    consolidationPolicy: string;
+    consolidateAfter: string;
+    budget: string;
+    scheduledBudgets: readonly unknown[];
+  };
   expireAfter: string;
+  /** Longest a drain may take before the node is deleted anyway (optional value). */
+  terminationGracePeriod: string | undefined;
   nodeClass: string;
   /** Higher is tried first when several pools fit a pod. */
   weight: number;
@@ -47,6 +54,7 @@ export const nodePool = (h: Helpers, p: PoolSpec): NodePool => ({
       spec: {
         nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: p.nodeClass },
         expireAfter: p.expireAfter,
+        terminationGracePeriod: h.when(h.isSet(p.terminationGracePeriod), p.terminationGracePeriod),
         taints: p.taints,
         requirements: p.requirements,
       },
@@ -54,7 +62,7 @@ export const nodePool = (h: Helpers, p: PoolSpec): NodePool => ({
     disruption: {
       consolidationPolicy: p.disruption.consolidationPolicy,
       consolidateAfter: p.disruption.consolidateAfter,
-      budgets: [{ nodes: p.disruption.budget }],
+      budgets: [{ nodes: p.disruption.budget }, ...h.each(p.disruption.scheduledBudgets, (b) => b as Budget)],
     },
     limits: p.limits,
   },

@@ -1,16 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { gpuSharingModes } from "../lib/gpu-sharing.js";
-import {
-  choice,
-  choices,
-  dnsLabel,
-  duration,
-  labelMap,
-  quantity,
-  rule,
-  strictObject,
-  taint,
-} from "../lib/values-shapes.js";
+import { poolTargetFields, timeSlicingReplicaRange } from "../lib/pools.js";
+import { choice, choices, duration, labelMap, quantity, rule, strictObject, taint } from "../lib/values-shapes.js";
 
 /** EC2 instance families a standard (CPU) pool may use: general purpose, compute and memory optimised. */
 const cpuFamily = Type.String({
@@ -21,17 +11,64 @@ const cpuFamily = Type.String({
 /** EC2 GPU instance families with NVIDIA GPUs that Ollama serves well. */
 export const gpuFamilies = ["g5", "g6", "g6e", "p4d", "p4de", "p5", "p5e", "p5en"] as const;
 
-/** GPU families whose GPUs (A100, H100, H200) can be partitioned with MIG. */
-export const migFamilies = ["p4d", "p4de", "p5", "p5e", "p5en"] as const;
+/** GPU families with 80 GB GPUs (A100 80 GB, H100) that the MIG profiles of charts-src/lib/pools.ts cut up. */
+export const migFamilies = ["p4de", "p5"] as const;
+
+/** H100/H200 families: time-slicing beyond 3 pods per GPU starves each of them. */
+const h100Families = ["p5", "p5e", "p5en"] as const;
 
 const capacityTypes = ["spot", "on-demand"] as const;
 
 const rootVolume = (def: string) =>
   Type.String({
-    description: "Size of the encrypted gp3 root volume (images and any scratch space live here).",
+    description:
+      "Size of the encrypted gp3 volume images and scratch space live on: the root volume on AL2023, the data volume /dev/xvdb on Bottlerocket (whose OS volume stays small).",
     default: def,
     pattern: "^[0-9]+(Gi|Ti)$",
   });
+
+const terminationGracePeriod = Type.Optional(
+  Type.String({
+    description:
+      "Longest a node of this pool drains (pods evicted, PDBs honoured) before Karpenter deletes it anyway, e.g. 90s; left out, a drain waits for every pod. On spot pools keep it under the two-minute interruption notice.",
+    pattern: "^([0-9]+(s|m|h))+$",
+  }),
+);
+
+const nodeLabels = (what: string) => labelMap(`Extra node labels of the ${what} (e.g. workload-type: control).`);
+
+const nodeTaints = (what: string) =>
+  Type.Array(taint, {
+    description: `Extra taints on the ${what}'s nodes; pods that run there tolerate each (charts-src/lib/pools.ts).`,
+    default: [],
+    maxItems: 10,
+  });
+
+/** A budget that applies only in a time window, e.g. no consolidation during business hours. */
+const scheduledBudget = Type.Object(
+  {
+    nodes: Type.String({
+      description: 'Most nodes disrupted at once during the window, as a count or a percentage ("0" to freeze).',
+      pattern: "^((100|[0-9]{1,2})%|[0-9]+)$",
+    }),
+    schedule: Type.String({
+      description: "When the window opens: a cron expression in UTC (5 fields) or a macro such as @daily.",
+      pattern: "^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|([-0-9*/,a-zA-Z]+ ){4}[-0-9*/,a-zA-Z]+)$",
+    }),
+    duration: Type.String({
+      description: "How long the window stays open (hours and minutes).",
+      pattern: "^([0-9]+(m|h))+$",
+    }),
+    reasons: Type.Optional(
+      Type.Array(choice(["Underutilized", "Empty", "Drifted"], "A disruption reason."), {
+        description: "Reasons the window limits; left out, all of them.",
+        minItems: 1,
+        uniqueItems: true,
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "A disruption budget for a time window." },
+);
 
 const disruption = (policy: "WhenEmpty" | "WhenEmptyOrUnderutilized", after: string) =>
   strictObject("When Karpenter may remove or replace nodes of this pool.", {
@@ -46,11 +83,17 @@ const disruption = (policy: "WhenEmpty" | "WhenEmptyOrUnderutilized", after: str
       default: "10%",
       pattern: "^((100|[0-9]{1,2})%|[0-9]+)$",
     }),
+    scheduledBudgets: Type.Array(scheduledBudget, {
+      description:
+        'Budgets for time windows on top of budget (the most restrictive active one wins), e.g. nodes "0" during business hours so spot drains and consolidation stay off peak.',
+      default: [],
+      maxItems: 10,
+    }),
   });
 
 const extraGpuPool = Type.Object(
   {
-    name: dnsLabel("Pool name; becomes part of the NodePool name and the node label llmcharts.io/pool."),
+    ...poolTargetFields,
     purpose: Type.String({ description: "What the pool is for, shown as an annotation.", maxLength: 200 }),
     instanceFamilies: Type.Array(choice(gpuFamilies, "A GPU instance family."), {
       description: "GPU instance families this pool may launch.",
@@ -62,17 +105,20 @@ const extraGpuPool = Type.Object(
       minItems: 1,
       uniqueItems: true,
     }),
-    gpuSharing: choice(
-      gpuSharingModes,
-      "How pods share a GPU: whole GPUs, time-slicing, or MIG partitions (configured by the platform chart).",
+    timeSlicingReplicas: Type.Optional(
+      Type.Integer({
+        description:
+          "Pods sharing one GPU (gpuSharing time-slicing only): 2-4 on A100s, 2-3 on H100s. Left out, the platform chart's gpuSharing.timeSlicingReplicas applies.",
+        ...timeSlicingReplicaRange,
+      }),
     ),
     gpuLimit: Type.Integer({
       description: "Most GPUs this pool may hold at once (caps spend).",
       minimum: 1,
       maximum: 512,
     }),
+    terminationGracePeriod,
     labels: Type.Optional(labelMap("Extra node labels workloads select on.")),
-    taints: Type.Optional(Type.Array(taint, { description: "Extra taints besides the GPU taint." })),
   },
   {
     additionalProperties: false,
@@ -80,7 +126,14 @@ const extraGpuPool = Type.Object(
     allOf: [
       rule(
         { properties: { gpuSharing: { const: "mig" } }, required: ["gpuSharing"] },
-        { properties: { instanceFamilies: { items: { enum: [...migFamilies] } } } },
+        { properties: { instanceFamilies: { items: { enum: [...migFamilies] } } }, required: ["migProfile"] },
+      ),
+      // Each setting belongs to one sharing mode: a MIG profile on a time-sliced pool would be silently ignored.
+      rule({ required: ["migProfile"] }, { properties: { gpuSharing: { const: "mig" } } }),
+      rule({ required: ["timeSlicingReplicas"] }, { properties: { gpuSharing: { const: "time-slicing" } } }),
+      rule(
+        { properties: { instanceFamilies: { contains: { enum: [...h100Families] } } }, required: ["instanceFamilies"] },
+        { properties: { timeSlicingReplicas: { maximum: 3 } } },
       ),
     ],
   },
@@ -124,7 +177,7 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
     enabled: Type.Boolean({ description: "Create the standard CPU pool.", default: true }),
     instanceFamilies: Type.Array(cpuFamily, {
       description: "Instance families (m, c and r only).",
-      default: ["m7i", "m6i", "c7i", "c6i", "r7i", "r6i"],
+      default: ["m7i", "m6i", "m5", "c7i", "c6i", "r7i", "r6i"],
       minItems: 1,
       uniqueItems: true,
     }),
@@ -132,6 +185,15 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
     cpuLimit: quantity("Most vCPUs the pool may hold at once.", "1000"),
     memoryLimit: quantity("Most memory the pool may hold at once.", "4000Gi"),
     expireAfter: duration("Nodes are replaced after this age (Never to keep them).", "720h", true),
+    instanceSizes: Type.Array(Type.String({ pattern: "^(metal|(|[0-9]+x)large|medium|small|micro|nano)$" }), {
+      description:
+        "Instance sizes (karpenter.k8s.aws/instance-size), e.g. [2xlarge, 4xlarge] for the design's m5.2xlarge/m5.4xlarge; empty for any size.",
+      default: [],
+      uniqueItems: true,
+    }),
+    labels: nodeLabels("standard pool"),
+    taints: nodeTaints("standard pool"),
+    terminationGracePeriod,
     rootVolumeSize: rootVolume("100Gi"),
     disruption: disruption("WhenEmptyOrUnderutilized", "1m"),
   }),
@@ -166,6 +228,9 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
       cpuLimit: quantity("Most vCPUs each premium pool may hold.", "1000"),
       memoryLimit: quantity("Most memory each premium pool may hold.", "8000Gi"),
       expireAfter: duration("Nodes are replaced after this age (Never to keep them).", "168h", true),
+      labels: nodeLabels("premium pools"),
+      taints: nodeTaints("premium pools"),
+      terminationGracePeriod,
       rootVolumeSize: rootVolume("300Gi"),
       disruption: disruption("WhenEmpty", "5m"),
     },
@@ -181,7 +246,7 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
   ),
   extraGpuPools: Type.Array(extraGpuPool, {
     description:
-      "Extra GPU pools (A100 time-sliced, A100 MIG, H100 fine-tuning, ...), each with its own labels and taints.",
+      "Extra GPU pools (A100 time-sliced, A100 MIG, H100 fine-tuning, ...), each with its own labels and taints; charts-src/lib/pools.ts lists the design's seed pools.",
     default: [],
     maxItems: 20,
   }),

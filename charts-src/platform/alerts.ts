@@ -2,6 +2,7 @@ import { platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { PrometheusRule } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
+import { openwebuiHealthCheck, syntheticCheckLabel } from "./synthetic-checks.js";
 import type { PlatformValues } from "./values.js";
 
 /**
@@ -121,8 +122,15 @@ const tenantRules = (v: PlatformValues, h: Helpers) => {
   ];
 };
 
+/**
+ * Reasons Karpenter gives `karpenter_nodeclaims_disrupted_total` when its interruption controller deletes a node:
+ * `interruption` in recent releases, the message kind (`spot_interrupted`, `scheduled_change`, …) in earlier v1 ones.
+ */
+const interruptionReasons = "interruption|spot_interrupted|scheduled_change|instance_stopping|instance_terminated";
+
 const capacityRules = (v: PlatformValues, h: Helpers) => {
   const spot = v.monitoring.alerts.spotInterruptions;
+  const drains = v.monitoring.alerts.interruptionDrains;
   return [
     alertRule(v, h, {
       alert: "LLMSpotInterruptionsHigh",
@@ -135,6 +143,36 @@ const capacityRules = (v: PlatformValues, h: Helpers) => {
         "AWS is reclaiming spot instances: each warning drains a node within two minutes, and premium pods on it",
         "cold-start elsewhere. If it persists, widen the GPU pools' instance families or zones (more spot pools",
         "to choose from), or let the on-demand fallback pool carry premium tenants for a while.",
+      ].join(" "),
+    }),
+    alertRule(v, h, {
+      alert: "LLMNodesDrainedByInterruption",
+      expr: `sum by (nodepool) (increase(karpenter_nodeclaims_disrupted_total{reason=~"${interruptionReasons}"}[${drains.window}])) >= ${drains.count}`,
+      severity: drains.severity,
+      summary: `{{ $value | humanize }} nodes of NodePool {{ $labels.nodepool }} drained by interruptions within ${drains.window}`,
+      description: [
+        "Karpenter cordoned, drained and deleted these nodes because AWS reclaims them (spot) or retires them.",
+        "Their pods restarted elsewhere: premium tenants saw a cold start each time. Give the pool more instance",
+        "families or zones, keep its terminationGracePeriod under two minutes so drains finish in time, or move",
+        "paid tiers to an on-demand pool. This alert needs Karpenter's interruption queue (settings.interruptionQueue).",
+      ].join(" "),
+    }),
+  ];
+};
+
+const syntheticRules = (v: PlatformValues, h: Helpers) => {
+  const check = v.monitoring.alerts.syntheticCheck;
+  return [
+    alertRule(v, h, {
+      alert: "LLMTenantHealthCheckFailing",
+      expr: `max by (tenant) (probe_success{${syntheticCheckLabel}="${openwebuiHealthCheck}"}) == 0`,
+      for: check.after,
+      severity: check.severity,
+      summary: `OpenWebUI of tenant {{ $labels.tenant }} has failed its health check for ${check.after}`,
+      description: [
+        "The blackbox exporter in the monitoring namespace gets no 2xx from the tenant's OpenWebUI /health:",
+        "its pods are down or not Ready, its Service has no endpoints, or its NetworkPolicy refuses the monitoring",
+        "namespace. Users of this tenant cannot chat.",
       ].join(" "),
     }),
   ];
@@ -171,6 +209,7 @@ export const prometheusRules = (v: PlatformValues, h: Helpers) => [
         { name: "llmcharts.tenants", rules: tenantRules(v, h) },
         { name: "llmcharts.capacity", rules: capacityRules(v, h) },
         { name: "llmcharts.model-cache", rules: modelCacheRules(v, h) },
+        h.when(v.monitoring.syntheticChecks.enabled, { name: "llmcharts.synthetic", rules: syntheticRules(v, h) }),
       ],
     },
   } satisfies PrometheusRule),

@@ -3,17 +3,21 @@ import { defineChart } from "../lib/engine/index.js";
 import { devicePluginConfigLabel } from "../lib/gpu-sharing.js";
 import { prometheusRules } from "./alerts.js";
 import { grafanaDashboards } from "./dashboards.js";
+import { tenantSnapshots } from "./backup.js";
+import { dcgmMonitor } from "./gpu-metrics.js";
 import { devicePluginConfig } from "./gpu-sharing.js";
 import { kyvernoPolicies, nativeAdmissionPolicies } from "./isolation.js";
 import { modelCache, platformNamespaceResources } from "./model-cache.js";
 import { platformPriorityClasses } from "./priority-classes.js";
 import { storageClasses } from "./storage-classes.js";
+import { syntheticChecks } from "./synthetic-checks.js";
 import { tenantsApplicationSet } from "./tenants-appset.js";
+import { platformReadme } from "./readme.js";
 import { platformValues } from "./values.js";
 
 export const platformChart = defineChart({
   name: "platform",
-  version: "0.1.2",
+  version: "0.2.0",
   appVersion: "0.1.0",
   description:
     "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",
@@ -36,8 +40,12 @@ export const platformChart = defineChart({
     "admission-policies": nativeAdmissionPolicies,
     "prometheus-rules": prometheusRules,
     dashboards: grafanaDashboards,
+    "gpu-metrics": dcgmMonitor,
+    "synthetic-checks": syntheticChecks,
+    "tenant-snapshots": tenantSnapshots,
     "tenants-appset": tenantsApplicationSet,
   },
+  readme: platformReadme,
   notes: (v, h) =>
     `Platform release ${h.release.name}: shared pieces live in namespace ${platformNamespace}, which this chart owns\n` +
     `  (install the release into another namespace, and without --create-namespace for ${platformNamespace}).\n` +

@@ -190,6 +190,22 @@ const tenantsDashboard = () =>
           ],
         },
       ],
+      [
+        {
+          title: "CPU per Ollama pod",
+          description:
+            "Cores each Ollama pod uses (cAdvisor): a standard pod near its limit is CPU-bound and its tenant's HPA should be scaling; a premium pod using much CPU is offloading layers its GPU cannot hold.",
+          type: "timeseries",
+          unit: "short",
+          width: 24,
+          queries: [
+            {
+              expr: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container="ollama", image!=""}[$__rate_interval]) * on (namespace) group_left() (count by (namespace) (${tenantNamespaces}) > bool 0))`,
+              legend: "{{namespace}}/{{pod}}",
+            },
+          ],
+        },
+      ],
     ],
   });
 

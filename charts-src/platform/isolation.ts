@@ -1,6 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
 import type { KubeObject } from "../lib/k8s.js";
-import { admissionPolicies, defaultPolicySettings, isolationPolicies, type PolicySettings } from "./policies/index.js";
+import { admissionPolicies, isolationPolicies } from "./policies/index.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -10,20 +10,11 @@ const labelled = <R extends KubeObject>(h: Helpers, r: R): R => ({
   metadata: { ...r.metadata, labels: platformLabels(h, "isolation") },
 });
 
-/**
- * The settings the policies are built with. They are the policy module's defaults, not values: every setting is
- * compiled into the policies' text (registries joined into a CEL list and a message, namespaces sorted into a
- * JMESPath literal, pool tiers expanded into rules), which a Helm value, known only at render time, cannot enter.
- * To change them, change `defaultPolicySettings` and regenerate; the chart's own `monitoring.namespace` defaults
- * to the same monitoring namespace.
- */
-export const policySettingsOfChart: PolicySettings = defaultPolicySettings;
-
 /** Kyverno ClusterPolicies (`kyverno.io/v1`): the tenant isolation rules, enforced at admission and in scans. */
 export const kyvernoPolicies = (v: PlatformValues, h: Helpers) => [
   h.when(
     v.policies.kyverno.enabled,
-    isolationPolicies(policySettingsOfChart).map((p) => labelled(h, p)),
+    isolationPolicies(v.policies, h).map((p) => labelled(h, p)),
   ),
 ];
 
@@ -34,6 +25,6 @@ export const kyvernoPolicies = (v: PlatformValues, h: Helpers) => [
 export const nativeAdmissionPolicies = (v: PlatformValues, h: Helpers) => [
   h.when(
     v.policies.admission.enabled,
-    admissionPolicies(policySettingsOfChart).map((p) => labelled(h, p)),
+    admissionPolicies(v.policies, h).map((p) => labelled(h, p)),
   ),
 ];

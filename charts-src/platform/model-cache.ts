@@ -39,9 +39,9 @@ const defaultDeny = (h: Helpers): NetworkPolicy => ({
 });
 
 /**
- * What a pull needs: cluster DNS, and HTTPS to the registry. EFS needs no rule: the node's CSI driver mounts it,
- * not the pod. The registry's addresses change (it sits behind a CDN), so the default range is the internet
- * minus private ranges; a proxy or mirror with fixed addresses is the way to narrow it.
+ * What a pull needs: cluster DNS, and HTTPS to the registry, or only the proxy when there is one. EFS needs no
+ * rule: the node's CSI driver mounts it, not the pod. The registry's addresses change (it sits behind a CDN), so
+ * the default range is the internet minus private ranges; a proxy or mirror with fixed addresses narrows it.
  */
 const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
   apiVersion: "networking.k8s.io/v1",
@@ -63,12 +63,19 @@ const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
           { protocol: "TCP", port: 53 },
         ],
       },
-      {
-        to: h.each(v.modelCache.registryEgress, (block) => ({
-          ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
-        })),
-        ports: [{ protocol: "TCP", port: 443 }],
-      },
+      h.when(
+        h.isSet(v.modelCache.httpsProxy.url),
+        {
+          to: [{ ipBlock: { cidr: v.modelCache.httpsProxy.cidr } }],
+          ports: [{ protocol: "TCP", port: v.modelCache.httpsProxy.port }],
+        },
+        {
+          to: h.each(v.modelCache.registryEgress, (block) => ({
+            ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
+          })),
+          ports: [{ protocol: "TCP", port: 443 }],
+        },
+      ),
     ],
   },
 });
@@ -126,17 +133,35 @@ const pullScript = [
 /** Ollama writes its key pair under HOME and its server log here; the root filesystem is read-only. */
 const scratch = scratchDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: "1Gi" }]);
 
+/** Proxy environment of a pull, when a proxy is set; the CLI reaches its own server on loopback directly. */
+const proxyEnv = (v: PlatformValues, h: Helpers) => {
+  const proxy = v.modelCache.httpsProxy;
+  return [
+    h.when(h.isSet(proxy.url), { name: "HTTPS_PROXY", value: proxy.url }),
+    h.when(h.isSet(proxy.url), {
+      name: "NO_PROXY",
+      value: h.join(h.concat(["localhost", "127.0.0.1"], proxy.noProxy), ","),
+    }),
+  ];
+};
+
 /**
- * One Job per catalog model. Its name is a hash of what the pull depends on (model, image, identity), so an
- * unchanged catalog keeps its Jobs and a new model gets a new one. The hash covers the image and the user too,
- * because a Job's pod template is immutable: changing either under a kept name would make the upgrade fail. The
- * rest of the template is fixed in code; a change to it here must change the hashed text too.
+ * One Job per catalog model. Its name is a hash of what the pull depends on (model, image, identity, resources,
+ * proxy, placement), so an unchanged catalog keeps its Jobs and a new model gets a new one. The hash covers every
+ * value in the pod template, because a Job's pod template is immutable: changing one under a kept name would make
+ * the upgrade fail. The rest of the template is fixed in code; a change to it here must change the hashed text too.
  */
 const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCache"]["models"][number]): Job => {
   const cache = v.modelCache;
   const image = imageRef(cache.image);
   const reference = `${model.name}:${model.tag}`;
-  const name = `model-pull-${h.shortHash(`${reference} ${image} ${cache.uid}:${cache.gid}`)}`;
+  const podSettings = h.toJson({
+    resources: cache.resources,
+    proxy: cache.httpsProxy,
+    nodeSelector: cache.nodeSelector,
+    tolerations: cache.tolerations,
+  });
+  const name = `model-pull-${h.shortHash(`${reference} ${image} ${cache.uid}:${cache.gid} ${podSettings}`)}`;
   const labels = platformLabels(h, pullComponent);
   // A Job's pod template is immutable: its labels leave out helm.sh/chart, which changes with every chart version.
   const podLabels = {
@@ -169,6 +194,8 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
           enableServiceLinks: false,
           // The access point writes every file as uid:gid whatever the pod runs as; the pod takes the same identity.
           securityContext: restrictedPodSecurityContext({ uid: cache.uid, gid: cache.gid, fsGroup: cache.gid }),
+          nodeSelector: h.when(h.isSet(cache.nodeSelector), cache.nodeSelector),
+          tolerations: h.when(h.isSet(cache.tolerations), cache.tolerations),
           containers: [
             {
               name: "pull",
@@ -182,10 +209,19 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
                 { name: "HOME", value: "/tmp" },
                 // Pruning at start-up could delete the half-written blobs of a pull running in parallel.
                 { name: "OLLAMA_NOPRUNE", value: "1" },
+                ...proxyEnv(v, h),
               ],
               resources: {
-                requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" },
-                limits: { memory: "2Gi", "ephemeral-storage": "1Gi" },
+                requests: {
+                  cpu: cache.resources.requests.cpu,
+                  memory: cache.resources.requests.memory,
+                  "ephemeral-storage": "256Mi",
+                },
+                limits: {
+                  cpu: cache.resources.limits.cpu,
+                  memory: cache.resources.limits.memory,
+                  "ephemeral-storage": "1Gi",
+                },
               },
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [{ name: "model-cache", mountPath: modelCacheMountPath }, ...scratch.mounts],

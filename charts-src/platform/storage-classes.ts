@@ -29,35 +29,67 @@ const modelCacheClass = (v: PlatformValues, h: Helpers): StorageClass => ({
 });
 
 /**
- * Encrypted gp3 for tenants' block volumes. WaitForFirstConsumer: an EBS volume lives in one zone, so it is
- * created only once the scheduler (and Karpenter) picked the pod's zone.
+ * An encrypted EBS class. WaitForFirstConsumer: an EBS volume lives in one zone, so it is created only once the
+ * scheduler (and Karpenter) picked the pod's zone. Every parameter is a string, as the CSI driver demands.
  */
+const ebsClass = (
+  h: Helpers,
+  c: { name: string; kmsKeyId?: string; fsType: string; reclaimPolicy: string },
+  parameters: Record<string, unknown>,
+  annotations?: Record<string, string>,
+): StorageClass => ({
+  apiVersion: "storage.k8s.io/v1",
+  kind: "StorageClass",
+  metadata: { name: c.name, labels: platformLabels(h, "storage"), annotations },
+  provisioner: "ebs.csi.aws.com",
+  parameters: {
+    ...parameters,
+    encrypted: "true",
+    kmsKeyId: h.when(h.isSet(c.kmsKeyId), c.kmsKeyId),
+    "csi.storage.k8s.io/fstype": c.fsType,
+  },
+  reclaimPolicy: c.reclaimPolicy as StorageClass["reclaimPolicy"],
+  volumeBindingMode: "WaitForFirstConsumer",
+  allowVolumeExpansion: true,
+});
+
+/** Encrypted gp3 for tenants' block volumes. */
 const gp3Class = (v: PlatformValues, h: Helpers): StorageClass => {
   const gp3 = v.storage.gp3;
-  return {
-    apiVersion: "storage.k8s.io/v1",
-    kind: "StorageClass",
-    metadata: {
-      name: gp3.name,
-      labels: platformLabels(h, "storage"),
-      annotations: h.when(gp3.isDefaultClass, { "storageclass.kubernetes.io/is-default-class": "true" }),
-    },
-    provisioner: "ebs.csi.aws.com",
-    parameters: {
+  return ebsClass(
+    h,
+    gp3,
+    {
       type: "gp3",
-      encrypted: "true",
-      kmsKeyId: h.when(h.isSet(gp3.kmsKeyId), gp3.kmsKeyId),
       iops: h.when(h.isSet(gp3.iops), `${gp3.iops}`),
       throughput: h.when(h.isSet(gp3.throughput), `${gp3.throughput}`),
-      "csi.storage.k8s.io/fstype": gp3.fsType,
     },
-    reclaimPolicy: gp3.reclaimPolicy,
-    volumeBindingMode: "WaitForFirstConsumer",
-    allowVolumeExpansion: true,
-  };
+    h.when(gp3.isDefaultClass, { "storageclass.kubernetes.io/is-default-class": "true" }),
+  );
 };
+
+/** Encrypted io2 for latency-sensitive volumes: IOPS grow with the volume. */
+const io2Class = (v: PlatformValues, h: Helpers) => {
+  const io2 = v.storage.io2;
+  return ebsClass(h, io2, {
+    type: "io2",
+    iopsPerGB: `${io2.iopsPerGB}`,
+    allowAutoIOPSPerGBIncrease: h.pick(io2.allowAutoIOPSPerGBIncrease, "true", "false"),
+  });
+};
+
+/** Snapshots of EBS volumes (gp3 and io2 claims; EFS has no CSI snapshots: back it up with AWS Backup). */
+const ebsSnapshotClass = (v: PlatformValues, h: Helpers) => ({
+  apiVersion: "snapshot.storage.k8s.io/v1",
+  kind: "VolumeSnapshotClass",
+  metadata: { name: v.storage.snapshots.className, labels: platformLabels(h, "backup") },
+  driver: "ebs.csi.aws.com",
+  deletionPolicy: v.storage.snapshots.deletionPolicy,
+});
 
 export const storageClasses = (v: PlatformValues, h: Helpers) => [
   h.when(v.modelCache.enabled, modelCacheClass(v, h)),
   h.when(v.storage.gp3.enabled, gp3Class(v, h)),
+  h.when(v.storage.io2.enabled, io2Class(v, h)),
+  h.when(v.storage.snapshots.enabled, ebsSnapshotClass(v, h)),
 ];

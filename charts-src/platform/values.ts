@@ -1,9 +1,21 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { nodeTiers, tiers } from "../lib/conventions.js";
-import { choice, dnsLabel, labelMap, rule, strictObject } from "../lib/values-shapes.js";
-import { imageValues } from "../lib/workload.js";
+import { choice, dnsLabel, labelMap, placementFields, rule, strictObject } from "../lib/values-shapes.js";
+import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
-import { defaultPolicySettings } from "./policies/index.js";
+import { defaultPolicySettings, policySettingsFields } from "./policies/index.js";
+
+/** What every encrypted EBS StorageClass takes. */
+const ebsClassFields = {
+  kmsKeyId: Type.Optional(
+    Type.String({
+      description: "KMS key ARN to encrypt with; left out, EBS uses the account's aws/ebs key.",
+      pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]{1,256}$",
+    }),
+  ),
+  fsType: choice(["ext4", "xfs"], "Filesystem created on new volumes.", "ext4"),
+  reclaimPolicy: choice(["Delete", "Retain"], "What happens to a volume when its claim is deleted.", "Delete"),
+};
 
 /** Alert severities Alertmanager routes on. */
 const severity = (def: "critical" | "warning" | "info") =>
@@ -106,319 +118,481 @@ const tenant = Type.Object(
   { additionalProperties: false, description: "A tenant." },
 );
 
-export const platformValues = strictObject("Values of the platform chart.", {
-  priorityClasses: strictObject(
-    "PriorityClasses tenant and platform workloads run with; keep platformCritical above premium above standard.",
-    {
-      platformCritical: priorityClass("platform components every tenant depends on", 1000000, "PreemptLowerPriority"),
-      premium: priorityClass("premium (GPU) tenant workloads", 100000, "PreemptLowerPriority"),
-      standard: priorityClass("standard (CPU) tenant workloads", 10000, "Never"),
-    },
-  ),
-  storage: strictObject("StorageClasses besides the model cache's.", {
-    gp3: strictObject(
-      "Encrypted gp3 EBS volumes, bound where the pod lands (WaitForFirstConsumer). A StorageClass is immutable: to change its settings, delete it first (existing volumes keep theirs).",
+export const platformValues = strictObject(
+  "Values of the platform chart.",
+  {
+    priorityClasses: strictObject(
+      "PriorityClasses tenant and platform workloads run with; keep platformCritical above premium above standard.",
       {
-        enabled: Type.Boolean({ description: "Create the encrypted gp3 StorageClass.", default: true }),
-        name: dnsLabel("StorageClass name.", "llmcharts-gp3-encrypted", 63),
-        isDefaultClass: Type.Boolean({
-          description: "Mark it the cluster's default StorageClass (make sure no other class is).",
-          default: false,
-        }),
-        kmsKeyId: Type.Optional(
-          Type.String({
-            description: "KMS key ARN to encrypt with; left out, EBS uses the account's aws/ebs key.",
-            pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]{1,256}$",
-          }),
-        ),
-        fsType: choice(["ext4", "xfs"], "Filesystem created on new volumes.", "ext4"),
-        iops: Type.Optional(
-          Type.Integer({ description: "Provisioned IOPS (gp3 baseline is 3000).", minimum: 3000, maximum: 80000 }),
-        ),
-        throughput: Type.Optional(
-          Type.Integer({
-            description: "Provisioned throughput in MiB/s (gp3 baseline is 125).",
-            minimum: 125,
-            maximum: 2000,
-          }),
-        ),
-        reclaimPolicy: choice(["Delete", "Retain"], "What happens to a volume when its claim is deleted.", "Delete"),
+        platformCritical: priorityClass("platform components every tenant depends on", 1000000, "PreemptLowerPriority"),
+        premium: priorityClass("premium (GPU) tenant workloads", 100000, "PreemptLowerPriority"),
+        standard: priorityClass("standard (CPU) tenant workloads", 10000, "Never"),
       },
     ),
-  }),
-  modelCache: strictObject(
-    "The shared model cache on EFS and the catalog of models pulled into it.",
-    {
-      enabled: Type.Boolean({
-        description: "Create the EFS StorageClass, the writer volume and one pull Job per catalog model.",
-        default: false,
-      }),
-      fileSystemId: Type.String({
-        description:
-          "EFS file system holding the cache (required when enabled). StorageClasses and volumes are immutable: to change it, delete the model-cache StorageClass and the writer volume first.",
-        default: "",
-        pattern: "^(fs-[0-9a-f]{8}([0-9a-f]{9})?)?$",
-      }),
-      accessPointId: Type.String({
-        description:
-          "EFS access point of the cache directory (required when enabled); it fixes the owner of every file, so non-root pods can write.",
-        default: "",
-        pattern: "^(fsap-[0-9a-f]{17})?$",
-      }),
-      basePath: Type.String({
-        description: "Parent directory of the access points the StorageClass provisions dynamically.",
-        default: "/llmcharts",
-        pattern: "^(/[A-Za-z0-9._-]+)+$",
-        maxLength: 100,
-      }),
-      uid: Type.Integer({
-        description: "POSIX user owning the cache's files (the access point's); the pull Jobs run as it.",
-        default: 1000,
-        minimum: 1,
-        maximum: 2147483647,
-      }),
-      gid: Type.Integer({
-        description: "POSIX group owning the cache's files; the pull Jobs run with it.",
-        default: 1000,
-        minimum: 1,
-        maximum: 2147483647,
-      }),
-      size: Type.String({
-        description: "Nominal size of the writer volume (EFS is elastic; Kubernetes needs a number). It can only grow.",
-        default: "1Ti",
-        pattern: "^[1-9][0-9]{0,5}(Gi|Ti)$",
-      }),
-      image: imageValues(
-        "The Ollama image the pull Jobs run (pin it: the Jobs are renamed, and rerun, when it changes).",
-        "docker.io/ollama/ollama",
-        "0.13.5",
-      ),
-      backoffLimit: Type.Integer({
-        description: "Retries of a failed pull before its Job fails (and the LLMModelCacheJobFailed alert fires).",
-        default: 3,
-        minimum: 0,
-        maximum: 20,
-      }),
-      activeDeadlineSeconds: Type.Integer({
-        description: "Longest a pull may run, retries included, before it is stopped.",
-        default: 7200,
-        minimum: 300,
-        maximum: 86400,
-      }),
-      ttlSecondsAfterFinished: Type.Integer({
-        description:
-          "Finished Jobs are deleted after this; Helm (next upgrade) or Argo CD (self-heal) then recreates them, and the pull finds the model present and only checks its manifest.",
-        default: 86400,
-        minimum: 60,
-        maximum: 2592000,
-      }),
-      registryEgress: Type.Array(egressBlock, {
-        description:
-          "Where the pull Jobs may connect on port 443 (besides cluster DNS). The Ollama registry sits behind a CDN with changing addresses, so the default is the whole IPv4 internet minus private, carrier-grade NAT and link-local ranges (no VPC service, no IMDS); narrow it to your proxy or mirror if you have one.",
-        default: [{ cidr: "0.0.0.0/0", except: privateRanges }],
-        minItems: 1,
-        maxItems: 20,
-      }),
-      models: Type.Array(catalogModel, {
-        description: "The model catalog: each model is pulled once into the cache, by its own Job.",
-        default: [
-          { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 },
-          { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 },
-          { name: "llama3.1", tag: "70b", tier: "premium", sizeGiB: 40 },
-        ],
-        maxItems: 100,
-        uniqueItems: true,
-      }),
-    },
-    {
-      // An enabled cache must say where it lives: the failing keyword sits on the field to fill in.
-      allOf: [
-        rule({ properties: { enabled: { const: true } } }, { properties: { fileSystemId: { minLength: 1 } } }),
-        rule({ properties: { enabled: { const: true } } }, { properties: { accessPointId: { minLength: 1 } } }),
-      ],
-    },
-  ),
-  gpuSharing: strictObject(
-    "NVIDIA device-plugin configurations, one per value of the node label llmcharts.io/gpu-sharing (none, time-slicing, mig).",
-    {
-      enabled: Type.Boolean({ description: "Create the device-plugin ConfigMap.", default: true }),
-      namespace: dnsLabel(
-        "Namespace of the NVIDIA device plugin (the ConfigMap must live there).",
-        "nvidia-device-plugin",
-        63,
-      ),
-      configMapName: dnsLabel(
-        "ConfigMap name; give it to the device plugin chart as config.name.",
-        "llmcharts-device-plugin-config",
-        63,
-      ),
-      timeSlicingReplicas: Type.Integer({
-        description: "Pods sharing one GPU on time-sliced nodes (no memory isolation between them).",
-        default: 4,
-        minimum: 2,
-        maximum: 48,
-      }),
-      migStrategy: choice(
-        ["single", "mixed"],
-        "How MIG slices are advertised: single (all alike, as nvidia.com/gpu) or mixed (nvidia.com/mig-<profile>).",
-        "single",
-      ),
-    },
-  ),
-  policies: strictObject(
-    "Tenant isolation policies. They use the policy module's settings (allowed registries, monitoring, ingress and DNS namespaces): those are compiled into CEL and JMESPath expressions, so they are not values.",
-    {
-      kyverno: strictObject("Kyverno ClusterPolicies (kyverno.io/v1; Kyverno must be installed).", {
-        enabled: Type.Boolean({ description: "Create the Kyverno isolation ClusterPolicies.", default: true }),
-      }),
-      admission: strictObject("Native ValidatingAdmissionPolicies (API server only, Kubernetes 1.30+).", {
-        enabled: Type.Boolean({
-          description: "Create the ValidatingAdmissionPolicies and their bindings.",
-          default: true,
-        }),
-      }),
-    },
-  ),
-  monitoring: strictObject("Alerts and Grafana dashboards for kube-prometheus-stack.", {
-    namespace: dnsLabel(
-      "Namespace of the PrometheusRule and the dashboard ConfigMaps.",
-      defaultPolicySettings.monitoringNamespace,
-      63,
-    ),
-    rules: strictObject("The PrometheusRule.", {
-      enabled: Type.Boolean({
-        description: "Create the PrometheusRule (needs the Prometheus Operator CRDs).",
-        default: true,
-      }),
-      labels: Type.Unsafe<Record<string, string>>({
-        ...labelMap(
-          "Labels Prometheus selects rules by: kube-prometheus-stack wants release=<its release name> unless ruleSelectorNilUsesHelmValues is false.",
-        ),
-        default: { release: "kube-prometheus-stack" },
-      }),
-      runbookBaseUrl: Type.Optional(
-        Type.String({
-          description: "Base URL of your runbooks; each alert links to <base>#<alert name>.",
-          pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",
-          maxLength: 200,
-        }),
-      ),
-    }),
-    alerts: strictObject("Alert thresholds and severities.", {
-      gpuPodPending: strictObject("A pod asking for a GPU stays Pending (no capacity, quota or spot shortage).", {
-        after: promDuration("How long it may stay Pending.", "15m"),
-        severity: severity("warning"),
-      }),
-      premiumColdStart: strictObject("A GPU (premium Ollama) pod is not Ready long after it was created.", {
-        seconds: Type.Integer({
-          description: "Cold-start budget in seconds: node launch, image pull and model load.",
-          default: 300,
-          minimum: 30,
-          maximum: 7200,
-        }),
-        severity: severity("warning"),
-      }),
-      oomKilled: strictObject("A container was OOMKilled and restarted.", {
-        window: promDuration("Look-back window for the restart.", "15m"),
-        severity: severity("warning"),
-      }),
-      quota: strictObject("A tenant namespace uses most of a ResourceQuota.", {
-        percent: Type.Integer({
-          description: "Usage that fires the alert, in percent.",
-          default: 90,
-          minimum: 1,
-          maximum: 100,
-        }),
-        after: promDuration("How long usage must stay above it.", "15m"),
-        severity: severity("warning"),
-      }),
-      spotInterruptions: strictObject("Karpenter received many spot interruption warnings.", {
-        count: Type.Integer({
-          description: "Warnings within the window that fire the alert.",
-          default: 3,
-          minimum: 1,
-          maximum: 1000,
-        }),
-        window: promDuration("Window the warnings are counted over.", "1h"),
-        severity: severity("warning"),
-      }),
-      modelCacheJob: strictObject("A model pull Job failed: tenants cannot load that model.", {
-        severity: severity("critical"),
-      }),
-    }),
-    dashboards: strictObject("Grafana dashboards as ConfigMaps for the kube-prometheus-stack dashboard sidecar.", {
-      enabled: Type.Boolean({ description: "Create the dashboard ConfigMaps.", default: true }),
-      labels: Type.Unsafe<Record<string, string>>({
-        ...labelMap("Labels the Grafana sidecar discovers dashboards by (its label and labelValue)."),
-        default: { grafana_dashboard: "1" },
-      }),
-      folder: Type.String({
-        description:
-          "Grafana folder (annotation grafana_folder; the sidecar needs folderAnnotation set). Empty for none.",
-        default: "LLM platform",
-        maxLength: 100,
-        pattern: "^([A-Za-z0-9][A-Za-z0-9 ._-]*)?$",
-      }),
-      cost: strictObject(
-        "List prices the cost dashboard multiplies resource requests by (an estimate, not a bill: spot, savings plans and time-slicing are not modelled).",
+    storage: strictObject("StorageClasses besides the model cache's, and EBS snapshots.", {
+      gp3: strictObject(
+        "Encrypted gp3 EBS volumes, bound where the pod lands (WaitForFirstConsumer). A StorageClass is immutable: to change its settings, delete it first (existing volumes keep theirs).",
         {
-          currency: choice(["USD", "EUR", "GBP"], "Currency of the prices.", "USD"),
-          gpuHour: price("Price of one requested GPU for one hour.", "1.0"),
-          vcpuHour: price("Price of one requested vCPU for one hour.", "0.0336"),
-          memoryGiBHour: price("Price of one requested GiB of memory for one hour.", "0.0045"),
+          enabled: Type.Boolean({ description: "Create the encrypted gp3 StorageClass.", default: true }),
+          name: dnsLabel("StorageClass name.", "llmcharts-gp3-encrypted", 63),
+          isDefaultClass: Type.Boolean({
+            description: "Mark it the cluster's default StorageClass (make sure no other class is).",
+            default: false,
+          }),
+          ...ebsClassFields,
+          iops: Type.Optional(
+            Type.Integer({ description: "Provisioned IOPS (gp3 baseline is 3000).", minimum: 3000, maximum: 80000 }),
+          ),
+          throughput: Type.Optional(
+            Type.Integer({
+              description: "Provisioned throughput in MiB/s (gp3 baseline is 125).",
+              minimum: 125,
+              maximum: 2000,
+            }),
+          ),
+        },
+      ),
+      io2: strictObject(
+        "Encrypted io2 Block Express EBS volumes for latency-sensitive data (databases, vector stores): IOPS provisioned per GiB.",
+        {
+          enabled: Type.Boolean({ description: "Create the encrypted io2 StorageClass.", default: false }),
+          name: dnsLabel("StorageClass name.", "llmcharts-io2-encrypted", 63),
+          ...ebsClassFields,
+          iopsPerGB: Type.Integer({
+            description: "IOPS provisioned per GiB of volume (io2 allows up to 1000).",
+            default: 50,
+            minimum: 1,
+            maximum: 1000,
+          }),
+          allowAutoIOPSPerGBIncrease: Type.Boolean({
+            description: "Raise the IOPS of small volumes to io2's minimum (100) instead of refusing them.",
+            default: true,
+          }),
+        },
+      ),
+      snapshots: strictObject(
+        "A VolumeSnapshotClass for EBS (needs the external-snapshotter CRDs and controller) and a rotating daily snapshot of each listed tenant's OpenWebUI data claim.",
+        {
+          enabled: Type.Boolean({ description: "Create the VolumeSnapshotClass.", default: false }),
+          className: dnsLabel("VolumeSnapshotClass name.", "llmcharts-ebs", 63),
+          deletionPolicy: choice(
+            ["Retain", "Delete"],
+            "What happens to the EBS snapshot when its VolumeSnapshot is deleted (rotation deletes one a day).",
+            "Delete",
+          ),
+          schedule: strictObject(
+            "Daily snapshots of the data claim of every tenant in the tenants list, kept a week: one CronJob per weekday replaces its own snapshot (<claim>-<weekday>), so each tenant holds at most seven.",
+            {
+              enabled: Type.Boolean({
+                description: "Create the snapshot CronJobs (needs snapshots.enabled).",
+                default: false,
+              }),
+              hour: Type.Integer({
+                description: "Hour of the day (UTC) the snapshots are taken.",
+                default: 2,
+                minimum: 0,
+                maximum: 23,
+              }),
+              minute: Type.Integer({ description: "Minute of that hour.", default: 0, minimum: 0, maximum: 59 }),
+              image: imageValues("The kubectl image the CronJobs run.", "registry.k8s.io/kubectl", "v1.35.8"),
+              apiServerCidr: Type.String({
+                description:
+                  "Addresses of the API server (the EKS endpoint's ENIs) the Jobs may reach on 443/6443; narrow it to your VPC's range.",
+                default: "0.0.0.0/0",
+                pattern: ipv4Cidr,
+              }),
+            },
+          ),
+        },
+        {
+          allOf: [
+            rule(
+              { properties: { schedule: { properties: { enabled: { const: true } } } } },
+              { properties: { enabled: { const: true } } },
+            ),
+          ],
         },
       ),
     }),
-  }),
-  argocd: strictObject(
-    "An Argo CD ApplicationSet that turns the tenants list into one Application (one tenant chart release) each.",
-    {
-      enabled: Type.Boolean({ description: "Create the ApplicationSet (needs Argo CD).", default: false }),
-      namespace: dnsLabel("Namespace Argo CD watches for ApplicationSets.", "argocd", 63),
-      name: dnsLabel("ApplicationSet name.", "llmcharts-tenants", 63),
-      project: dnsLabel("Argo CD project of the tenant Applications.", "default", 63),
-      repoURL: Type.String({
-        description: "Git repository holding the tenant chart (required when enabled).",
-        default: "",
-        pattern: "^((https://|ssh://|git@)[A-Za-z0-9._~:/@-]+)?$",
-        maxLength: 300,
+    modelCache: strictObject(
+      "The shared model cache on EFS and the catalog of models pulled into it.",
+      {
+        enabled: Type.Boolean({
+          description: "Create the EFS StorageClass, the writer volume and one pull Job per catalog model.",
+          default: false,
+        }),
+        fileSystemId: Type.String({
+          description:
+            "EFS file system holding the cache (required when enabled). StorageClasses and volumes are immutable: to change it, delete the model-cache StorageClass and the writer volume first.",
+          default: "",
+          pattern: "^(fs-[0-9a-f]{8}([0-9a-f]{9})?)?$",
+        }),
+        accessPointId: Type.String({
+          description:
+            "EFS access point of the cache directory (required when enabled); it fixes the owner of every file, so non-root pods can write.",
+          default: "",
+          pattern: "^(fsap-[0-9a-f]{17})?$",
+        }),
+        basePath: Type.String({
+          description: "Parent directory of the access points the StorageClass provisions dynamically.",
+          default: "/llmcharts",
+          pattern: "^(/[A-Za-z0-9._-]+)+$",
+          maxLength: 100,
+        }),
+        uid: Type.Integer({
+          description: "POSIX user owning the cache's files (the access point's); the pull Jobs run as it.",
+          default: 1000,
+          minimum: 1,
+          maximum: 2147483647,
+        }),
+        gid: Type.Integer({
+          description: "POSIX group owning the cache's files; the pull Jobs run with it.",
+          default: 1000,
+          minimum: 1,
+          maximum: 2147483647,
+        }),
+        size: Type.String({
+          description:
+            "Nominal size of the writer volume (EFS is elastic; Kubernetes needs a number). It can only grow.",
+          default: "1Ti",
+          pattern: "^[1-9][0-9]{0,5}(Gi|Ti)$",
+        }),
+        image: imageValues(
+          "The Ollama image the pull Jobs run (pin it: the Jobs are renamed, and rerun, when it changes).",
+          "docker.io/ollama/ollama",
+          "0.13.5",
+        ),
+        backoffLimit: Type.Integer({
+          description: "Retries of a failed pull before its Job fails (and the LLMModelCacheJobFailed alert fires).",
+          default: 3,
+          minimum: 0,
+          maximum: 20,
+        }),
+        activeDeadlineSeconds: Type.Integer({
+          description: "Longest a pull may run, retries included, before it is stopped.",
+          default: 7200,
+          minimum: 300,
+          maximum: 86400,
+        }),
+        ttlSecondsAfterFinished: Type.Integer({
+          description:
+            "Finished Jobs are deleted after this; Helm (next upgrade) or Argo CD (self-heal) then recreates them, and the pull finds the model present and only checks its manifest.",
+          default: 86400,
+          minimum: 60,
+          maximum: 2592000,
+        }),
+        resources: resourceValues(
+          "Resources of each pull (the Ollama server unpacking layers is CPU-bound; the limit keeps a large pull off its neighbours).",
+          { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+        ),
+        httpsProxy: strictObject(
+          "An HTTPS proxy the pulls go through. When set, the pull Jobs may reach only the proxy (proxyCidr on proxyPort), not registryEgress.",
+          {
+            url: Type.String({
+              description: "Proxy URL, e.g. http://proxy.corp.example:3128 (set as HTTPS_PROXY); empty for none.",
+              default: "",
+              pattern: "^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?)?$",
+              maxLength: 200,
+            }),
+            cidr: Type.String({
+              description: "The proxy's addresses, for the egress NetworkPolicy (required with url).",
+              default: "",
+              pattern: `^(${ipv4Cidr.slice(1, -1)})?$`,
+            }),
+            port: Type.Integer({ description: "The proxy's port.", default: 3128, minimum: 1, maximum: 65535 }),
+            noProxy: Type.Array(Type.String({ pattern: "^[A-Za-z0-9.*/:-]{1,100}$" }), {
+              description: "Hosts reached without the proxy (NO_PROXY), besides localhost.",
+              default: [],
+              maxItems: 20,
+            }),
+          },
+          {
+            allOf: [rule({ properties: { url: { minLength: 1 } } }, { properties: { cidr: { minLength: 1 } } })],
+          },
+        ),
+        ...placementFields("pull Jobs"),
+        registryEgress: Type.Array(egressBlock, {
+          description:
+            "Where the pull Jobs may connect on port 443 (besides cluster DNS). The Ollama registry sits behind a CDN with changing addresses, so the default is the whole IPv4 internet minus private, carrier-grade NAT and link-local ranges (no VPC service, no IMDS); narrow it to your proxy or mirror if you have one.",
+          default: [{ cidr: "0.0.0.0/0", except: privateRanges }],
+          minItems: 1,
+          maxItems: 20,
+        }),
+        models: Type.Array(catalogModel, {
+          description: "The model catalog: each model is pulled once into the cache, by its own Job.",
+          default: [
+            { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 },
+            { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 },
+            { name: "llama3.1", tag: "70b", tier: "premium", sizeGiB: 40 },
+          ],
+          maxItems: 100,
+          uniqueItems: true,
+        }),
+      },
+      {
+        // An enabled cache must say where it lives: the failing keyword sits on the field to fill in.
+        allOf: [
+          rule({ properties: { enabled: { const: true } } }, { properties: { fileSystemId: { minLength: 1 } } }),
+          rule({ properties: { enabled: { const: true } } }, { properties: { accessPointId: { minLength: 1 } } }),
+        ],
+      },
+    ),
+    gpuSharing: strictObject(
+      "NVIDIA device-plugin configurations, one per value of the node label llmcharts.io/gpu-sharing (none, time-slicing, mig).",
+      {
+        enabled: Type.Boolean({ description: "Create the device-plugin ConfigMap.", default: true }),
+        namespace: dnsLabel(
+          "Namespace of the NVIDIA device plugin (the ConfigMap must live there).",
+          "nvidia-device-plugin",
+          63,
+        ),
+        configMapName: dnsLabel(
+          "ConfigMap name; give it to the device plugin chart as config.name.",
+          "llmcharts-device-plugin-config",
+          63,
+        ),
+        timeSlicingReplicas: Type.Integer({
+          description:
+            "Pods sharing one GPU on time-sliced nodes whose pool sets no timeSlicingReplicas of its own (no memory isolation between them); pools that set it get the entries time-slicing-2 to time-slicing-4.",
+          default: 4,
+          minimum: 2,
+          maximum: 48,
+        }),
+        migStrategy: choice(
+          ["single", "mixed"],
+          "How MIG slices are advertised: mixed (nvidia.com/mig-<profile>, what pods of a MIG pool ask for) or single (all alike, as nvidia.com/gpu).",
+          "mixed",
+        ),
+      },
+    ),
+    policies: strictObject(
+      "Tenant isolation policies and their settings; every setting goes into the Kyverno ClusterPolicies and the native ValidatingAdmissionPolicies alike.",
+      {
+        ...policySettingsFields,
+        kyverno: strictObject("Kyverno ClusterPolicies (kyverno.io/v1; Kyverno must be installed).", {
+          enabled: Type.Boolean({ description: "Create the Kyverno isolation ClusterPolicies.", default: true }),
+        }),
+        admission: strictObject("Native ValidatingAdmissionPolicies (API server only, Kubernetes 1.30+).", {
+          enabled: Type.Boolean({
+            description: "Create the ValidatingAdmissionPolicies and their bindings.",
+            default: true,
+          }),
+        }),
+      },
+    ),
+    monitoring: strictObject("Alerts and Grafana dashboards for kube-prometheus-stack.", {
+      namespace: dnsLabel(
+        "Namespace of the PrometheusRule and the dashboard ConfigMaps.",
+        defaultPolicySettings.sharedNamespaces.monitoring,
+        63,
+      ),
+      rules: strictObject("The PrometheusRule.", {
+        enabled: Type.Boolean({
+          description: "Create the PrometheusRule (needs the Prometheus Operator CRDs).",
+          default: true,
+        }),
+        labels: Type.Unsafe<Record<string, string>>({
+          ...labelMap(
+            "Labels Prometheus selects rules by: kube-prometheus-stack wants release=<its release name> unless ruleSelectorNilUsesHelmValues is false.",
+          ),
+          default: { release: "kube-prometheus-stack" },
+        }),
+        runbookBaseUrl: Type.Optional(
+          Type.String({
+            description: "Base URL of your runbooks; each alert links to <base>#<alert name>.",
+            pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",
+            maxLength: 200,
+          }),
+        ),
       }),
-      targetRevision: Type.String({
-        description: "Branch, tag or commit of the repository.",
-        default: "main",
-        pattern: "^[A-Za-z0-9._/-]{1,100}$",
+      alerts: strictObject("Alert thresholds and severities.", {
+        gpuPodPending: strictObject("A pod asking for a GPU stays Pending (no capacity, quota or spot shortage).", {
+          after: promDuration("How long it may stay Pending.", "15m"),
+          severity: severity("warning"),
+        }),
+        premiumColdStart: strictObject("A GPU (premium Ollama) pod is not Ready long after it was created.", {
+          seconds: Type.Integer({
+            description: "Cold-start budget in seconds: node launch, image pull and model load.",
+            default: 300,
+            minimum: 30,
+            maximum: 7200,
+          }),
+          severity: severity("warning"),
+        }),
+        oomKilled: strictObject("A container was OOMKilled and restarted.", {
+          window: promDuration("Look-back window for the restart.", "15m"),
+          severity: severity("warning"),
+        }),
+        quota: strictObject("A tenant namespace uses most of a ResourceQuota.", {
+          percent: Type.Integer({
+            description: "Usage that fires the alert, in percent.",
+            default: 90,
+            minimum: 1,
+            maximum: 100,
+          }),
+          after: promDuration("How long usage must stay above it.", "15m"),
+          severity: severity("warning"),
+        }),
+        spotInterruptions: strictObject("Karpenter received many spot interruption warnings.", {
+          count: Type.Integer({
+            description: "Warnings within the window that fire the alert.",
+            default: 3,
+            minimum: 1,
+            maximum: 1000,
+          }),
+          window: promDuration("Window the warnings are counted over.", "1h"),
+          severity: severity("warning"),
+        }),
+        modelCacheJob: strictObject("A model pull Job failed: tenants cannot load that model.", {
+          severity: severity("critical"),
+        }),
+        interruptionDrains: strictObject(
+          "Karpenter drained and deleted nodes of a pool because of interruptions (spot reclaims, scheduled maintenance).",
+          {
+            count: Type.Integer({
+              description: "Nodes of one NodePool within the window that fire the alert.",
+              default: 2,
+              minimum: 1,
+              maximum: 1000,
+            }),
+            window: promDuration("Window the drained nodes are counted over.", "1h"),
+            severity: severity("warning"),
+          },
+        ),
+        syntheticCheck: strictObject("A tenant's OpenWebUI failed its synthetic health check.", {
+          after: promDuration("How long the check must keep failing.", "5m"),
+          severity: severity("critical"),
+        }),
       }),
-      path: Type.String({
-        description: "Path of the tenant chart in the repository.",
-        default: "generated/tenant",
-        pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
-        maxLength: 200,
+      dcgmExporter: strictObject(
+        "Scraping the NVIDIA DCGM exporter the GPU operator runs, so the GPU dashboard and alerts have data (leave it off if the GPU operator's own ServiceMonitor is on).",
+        {
+          enabled: Type.Boolean({ description: "Create the ServiceMonitor or PodMonitor.", default: true }),
+          kind: choice(
+            ["ServiceMonitor", "PodMonitor"],
+            "ServiceMonitor scrapes through the exporter's Service; PodMonitor scrapes its pods directly (when the Service is off).",
+            "ServiceMonitor",
+          ),
+          namespace: dnsLabel("Namespace the exporter runs in.", "gpu-operator", 63),
+          selector: Type.Unsafe<Record<string, string>>({
+            ...labelMap("Labels of the exporter's Service (ServiceMonitor) or pods (PodMonitor)."),
+            default: { app: "nvidia-dcgm-exporter" },
+            minProperties: 1,
+          }),
+          port: Type.String({
+            description: "Name of the metrics port on the Service or pod.",
+            default: "gpu-metrics",
+            pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+            maxLength: 15,
+          }),
+          interval: promDuration("Scrape interval.", "30s"),
+          labels: Type.Unsafe<Record<string, string>>({
+            ...labelMap("Labels Prometheus selects monitors by (kube-prometheus-stack: release=<its release name>)."),
+            default: { release: "kube-prometheus-stack" },
+          }),
+        },
+      ),
+      syntheticChecks: strictObject(
+        "A synthetic check of each tenant's OpenWebUI (/health), probed from the monitoring namespace through the blackbox exporter (one Prometheus Operator Probe per tenant of the tenants list). The tenant's NetworkPolicy must admit the monitoring namespace on OpenWebUI's port.",
+        {
+          enabled: Type.Boolean({ description: "Create one Probe per tenant.", default: false }),
+          proberUrl: Type.String({
+            description: "The blackbox exporter's address, host:port.",
+            default: "prometheus-blackbox-exporter.monitoring.svc:9115",
+            pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}$",
+            maxLength: 200,
+          }),
+          module: Type.String({
+            description: "Blackbox exporter module that expects a 2xx answer over HTTP.",
+            default: "http_2xx",
+            pattern: "^[A-Za-z0-9_-]{1,63}$",
+          }),
+          interval: promDuration("How often each tenant is probed.", "1m"),
+        },
+      ),
+      dashboards: strictObject("Grafana dashboards as ConfigMaps for the kube-prometheus-stack dashboard sidecar.", {
+        enabled: Type.Boolean({ description: "Create the dashboard ConfigMaps.", default: true }),
+        labels: Type.Unsafe<Record<string, string>>({
+          ...labelMap("Labels the Grafana sidecar discovers dashboards by (its label and labelValue)."),
+          default: { grafana_dashboard: "1" },
+        }),
+        folder: Type.String({
+          description:
+            "Grafana folder (annotation grafana_folder; the sidecar needs folderAnnotation set). Empty for none.",
+          default: "LLM platform",
+          maxLength: 100,
+          pattern: "^([A-Za-z0-9][A-Za-z0-9 ._-]*)?$",
+        }),
+        cost: strictObject(
+          "List prices the cost dashboard multiplies resource requests by (an estimate, not a bill: spot, savings plans and time-slicing are not modelled).",
+          {
+            currency: choice(["USD", "EUR", "GBP"], "Currency of the prices.", "USD"),
+            gpuHour: price("Price of one requested GPU for one hour.", "1.0"),
+            vcpuHour: price("Price of one requested vCPU for one hour.", "0.0336"),
+            memoryGiBHour: price("Price of one requested GiB of memory for one hour.", "0.0045"),
+          },
+        ),
       }),
-      destinationServer: Type.String({
-        description: "API server the tenants are deployed to.",
-        default: "https://kubernetes.default.svc",
-        pattern: "^https://[A-Za-z0-9.:/-]+$",
-        maxLength: 200,
+    }),
+    argocd: strictObject(
+      "An Argo CD ApplicationSet that turns the tenants list into one Application (one tenant chart release) each.",
+      {
+        enabled: Type.Boolean({ description: "Create the ApplicationSet (needs Argo CD).", default: false }),
+        namespace: dnsLabel("Namespace Argo CD watches for ApplicationSets.", "argocd", 63),
+        name: dnsLabel("ApplicationSet name.", "llmcharts-tenants", 63),
+        project: dnsLabel("Argo CD project of the tenant Applications.", "default", 63),
+        repoURL: Type.String({
+          description: "Git repository holding the tenant chart (required when enabled).",
+          default: "",
+          pattern: "^((https://|ssh://|git@)[A-Za-z0-9._~:/@-]+)?$",
+          maxLength: 300,
+        }),
+        targetRevision: Type.String({
+          description: "Branch, tag or commit of the repository.",
+          default: "main",
+          pattern: "^[A-Za-z0-9._/-]{1,100}$",
+        }),
+        path: Type.String({
+          description: "Path of the tenant chart in the repository.",
+          default: "generated/tenant",
+          pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+          maxLength: 200,
+        }),
+        destinationServer: Type.String({
+          description: "API server the tenants are deployed to.",
+          default: "https://kubernetes.default.svc",
+          pattern: "^https://[A-Za-z0-9.:/-]+$",
+          maxLength: 200,
+        }),
+        automatedSync: Type.Boolean({
+          description: "Sync tenants automatically, pruning removed objects and undoing drift.",
+          default: true,
+        }),
+        preserveResourcesOnDeletion: Type.Boolean({
+          description: "Keep a tenant's objects when its Application is deleted (a tenant dropped from the list).",
+          default: true,
+        }),
+      },
+      {
+        allOf: [rule({ properties: { enabled: { const: true } } }, { properties: { repoURL: { minLength: 1 } } })],
+      },
+    ),
+    tenants: Type.Array(tenant, {
+      description:
+        "Tenants of the ApplicationSet, the synthetic checks and the snapshot schedule (names must be unique).",
+      default: [],
+      maxItems: 500,
+      uniqueItems: true,
+    }),
+  },
+  {
+    // A snapshot schedule without tenants would run kubectl on no manifests, and fail every night.
+    allOf: [
+      rule(nested(["storage", "snapshots", "schedule"], { properties: { enabled: { const: true } } }), {
+        properties: { tenants: { minItems: 1 } },
       }),
-      automatedSync: Type.Boolean({
-        description: "Sync tenants automatically, pruning removed objects and undoing drift.",
-        default: true,
-      }),
-      preserveResourcesOnDeletion: Type.Boolean({
-        description: "Keep a tenant's objects when its Application is deleted (a tenant dropped from the list).",
-        default: true,
-      }),
-    },
-    {
-      allOf: [rule({ properties: { enabled: { const: true } } }, { properties: { repoURL: { minLength: 1 } } })],
-    },
-  ),
-  tenants: Type.Array(tenant, {
-    description: "Tenants of the ApplicationSet (names must be unique).",
-    default: [],
-    maxItems: 500,
-    uniqueItems: true,
-  }),
-});
+    ],
+  },
+);
 
 export type PlatformValues = Static<typeof platformValues>;

@@ -1,7 +1,7 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { standardLabels } from "../lib/metadata.js";
-import { tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { tenantNamespaceName, tenantObjectNames, tenantPorts } from "../lib/tenant-namespace.js";
 import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
 
 /**
@@ -20,18 +20,7 @@ export const tenantNamespace = (v: TenantValues): string => tenantNamespaceName(
 export const modelCacheVolume = (v: TenantValues): string => `llmcharts-model-cache-${v.tenant.name}`;
 
 /** Names of the objects inside the tenant namespace. */
-export const names = {
-  openwebui: "openwebui",
-  openwebuiData: "openwebui-data",
-  ollamaStandard: "ollama-standard",
-  ollamaPremium: "ollama-premium",
-  modelCache: "model-cache",
-  secretsReader: "secrets-reader",
-  secretStore: "aws-secrets-manager",
-  quota: "tenant-quota",
-  limits: "tenant-limits",
-  test: "tenant-test",
-} as const;
+export const names = tenantObjectNames;
 
 /**
  * What must outlive the release (the Namespace, the data claim): Helm keeps it on uninstall, and Argo CD, which
@@ -43,7 +32,7 @@ export const keptAnnotations = {
 } as const;
 
 /** Ports the workloads listen on. */
-export const ports = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;
+export const ports = tenantPorts;
 
 /** Components, the value of `app.kubernetes.io/component`: NetworkPolicies select peers by it. */
 export type Component =

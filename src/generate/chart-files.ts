@@ -55,4 +55,4 @@ value stops the install with the field's path.
 ## Parameters
 
 ${table}
-`;
+${chart.readme ? `\n${chart.readme.trim()}\n` : ""}`;

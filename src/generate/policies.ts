@@ -1,16 +1,12 @@
 import { stringify } from "yaml";
-import {
-  admissionPolicies,
-  type ClusterPolicy,
-  isolationPolicies,
-  type PolicySettings,
-} from "../../charts-src/platform/policies/index.js";
+import { admissionPolicies, type ClusterPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
 import { namespaceTenantVariable } from "../../charts-src/platform/policies/kyverno.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { admissionCases } from "./policy-cases/admission.js";
 import { type K8sObject, namespaces, tenantOf } from "./policy-cases/fixtures.js";
 import { policySuites } from "./policy-cases/index.js";
-import type { Expected, PolicyCase, PolicySuite } from "./policy-cases/types.js";
+import { siteAdmissionSuites, siteSuites } from "./policy-cases/site-settings.js";
+import { type Expected, type PolicyCase, type PolicySuite, suiteDir } from "./policy-cases/types.js";
 
 /**
  * Turns the TypeScript policies and their cases into `kyverno test` directories: `policies/<name>/` holds
@@ -95,7 +91,9 @@ const usesNamespaceTenant = (policy: ClusterPolicy): boolean =>
 /** The files of one ClusterPolicy's test directory, keyed by path relative to the policies root. */
 export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): PolicyFiles => {
   const name = policy.metadata.name;
+  const dir = suiteDir(suite);
   const source = `charts-src/platform/policies/${name}.ts`;
+  const casesSource = `src/generate/policy-cases/${suite.dir ? "site-settings" : name}.ts`;
   const generates = suite.generates ?? [];
   const resources = [...generates.map((g) => ({ why: g.why, resource: g.trigger })), ...suite.cases];
   assertDistinct(
@@ -104,11 +102,11 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
   );
 
   const files: PolicyFiles = new Map();
-  files.set(`${name}/policy.yaml`, documents(source, [{ value: policy }]));
+  files.set(`${dir}/policy.yaml`, documents(source, [{ value: policy }]));
   files.set(
-    `${name}/resources.yaml`,
+    `${dir}/resources.yaml`,
     documents(
-      `src/generate/policy-cases/${name}.ts`,
+      casesSource,
       resources.map((r) => ({ comment: r.why, value: r.resource })),
     ),
   );
@@ -125,13 +123,13 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
     throw new Error(`${name}: per-resource values are keyed by name alone, so resource names must be unique`);
   }
   files.set(
-    `${name}/values.yaml`,
+    `${dir}/values.yaml`,
     documents("src/generate/policy-cases/fixtures.ts", [
       {
         value: {
           apiVersion: testApiVersion,
           kind: "Values",
-          metadata: { name: `${name}-values` },
+          metadata: { name: `${dir}-values` },
           namespaceSelector: namespaceSelectorValues(),
           ...(perResource.length > 0 ? { policies: [{ name, resources: perResource }] } : {}),
         },
@@ -143,10 +141,7 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
   const results: ResultEntry[] = [
     ...generates.map((g) => {
       const file = `generated-${g.generated.kind.toLowerCase()}-${g.trigger.metadata.name}.yaml`;
-      files.set(
-        `${name}/${file}`,
-        documents(`src/generate/policy-cases/${name}.ts`, [{ comment: g.why, value: g.generated }]),
-      );
+      files.set(`${dir}/${file}`, documents(casesSource, [{ comment: g.why, value: g.generated }]));
       return {
         policy: name,
         rule: g.rule,
@@ -159,13 +154,13 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
     ...resultEntries(suite.cases, ruleNames, (rule) => ({ policy: name, rule })),
   ];
   files.set(
-    `${name}/kyverno-test.yaml`,
-    documents(`src/generate/policy-cases/${name}.ts`, [
+    `${dir}/kyverno-test.yaml`,
+    documents(casesSource, [
       {
         value: {
           apiVersion: testApiVersion,
           kind: "Test",
-          metadata: { name },
+          metadata: { name: dir },
           policies: ["policy.yaml"],
           resources: ["resources.yaml"],
           variables: "values.yaml",
@@ -178,9 +173,14 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
 };
 
 /** The files of the native admission policies' test directory. */
-export const renderAdmissionDir = (objects: object[], cases: PolicyCase[]): PolicyFiles => {
+export const renderAdmissionDir = (
+  objects: object[],
+  cases: PolicyCase[],
+  dir = admissionDir,
+  casesSource = "src/generate/policy-cases/admission.ts",
+): PolicyFiles => {
   assertDistinct(
-    admissionDir,
+    dir,
     cases.map((c) => c.resource),
   );
   const policyNames = objects
@@ -188,40 +188,40 @@ export const renderAdmissionDir = (objects: object[], cases: PolicyCase[]): Poli
     .map((o) => (o as { metadata: { name: string } }).metadata.name);
   const files: PolicyFiles = new Map();
   files.set(
-    `${admissionDir}/policy.yaml`,
+    `${dir}/policy.yaml`,
     documents(
       "charts-src/platform/policies/index.ts (admissionPolicies)",
       objects.map((value) => ({ value })),
     ),
   );
   files.set(
-    `${admissionDir}/resources.yaml`,
+    `${dir}/resources.yaml`,
     documents(
-      "src/generate/policy-cases/admission.ts",
+      casesSource,
       cases.map((c) => ({ comment: c.why, value: c.resource })),
     ),
   );
   files.set(
-    `${admissionDir}/values.yaml`,
+    `${dir}/values.yaml`,
     documents("src/generate/policy-cases/fixtures.ts", [
       {
         value: {
           apiVersion: testApiVersion,
           kind: "Values",
-          metadata: { name: `${admissionDir}-values` },
+          metadata: { name: `${dir}-values` },
           namespaceSelector: namespaceSelectorValues(),
         },
       },
     ]),
   );
   files.set(
-    `${admissionDir}/kyverno-test.yaml`,
-    documents("src/generate/policy-cases/admission.ts", [
+    `${dir}/kyverno-test.yaml`,
+    documents(casesSource, [
       {
         value: {
           apiVersion: testApiVersion,
           kind: "Test",
-          metadata: { name: admissionDir },
+          metadata: { name: dir },
           policies: ["policy.yaml"],
           resources: ["resources.yaml"],
           variables: "values.yaml",
@@ -233,18 +233,35 @@ export const renderAdmissionDir = (objects: object[], cases: PolicyCase[]): Poli
   return files;
 };
 
-/** Every test directory: one per ClusterPolicy, then the admission policies. */
-export const renderPolicyFiles = (
-  settings: PolicySettings = defaultPolicySettings,
-  policies: ClusterPolicy[] = isolationPolicies(settings),
-): PolicyFiles => {
+/** Every test directory: one per ClusterPolicy suite (default settings, then site settings), then the admission ones. */
+export const renderPolicyFiles = (): PolicyFiles => {
   const files: PolicyFiles = new Map();
-  for (const policy of policies) {
-    const suite = policySuites.find((s) => s.policy === policy.metadata.name);
-    if (!suite) throw new Error(`policy ${policy.metadata.name} has no cases in src/generate/policy-cases/`);
-    for (const [path, content] of renderPolicyDir(policy, suite)) files.set(path, content);
+  const add = (more: PolicyFiles) => {
+    for (const [path, content] of more) {
+      if (files.has(path)) throw new Error(`two suites write policies/${path}; give one its own dir`);
+      files.set(path, content);
+    }
+  };
+  for (const policy of isolationPolicies(defaultPolicySettings)) {
+    if (!policySuites.some((s) => s.policy === policy.metadata.name))
+      throw new Error(`policy ${policy.metadata.name} has no cases in src/generate/policy-cases/`);
   }
-  for (const [path, content] of renderAdmissionDir(admissionPolicies(settings), admissionCases))
-    files.set(path, content);
+  for (const suite of [...policySuites, ...siteSuites]) {
+    const policy = isolationPolicies(suite.settings ?? defaultPolicySettings).find(
+      (p) => p.metadata.name === suite.policy,
+    );
+    if (!policy) throw new Error(`suite ${suiteDir(suite)} names no policy: ${suite.policy}`);
+    add(renderPolicyDir(policy, suite));
+  }
+  add(renderAdmissionDir(admissionPolicies(defaultPolicySettings), admissionCases));
+  for (const suite of siteAdmissionSuites)
+    add(
+      renderAdmissionDir(
+        admissionPolicies(suite.settings),
+        suite.cases,
+        suite.dir,
+        "src/generate/policy-cases/site-settings.ts",
+      ),
+    );
   return files;
 };

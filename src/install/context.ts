@@ -70,6 +70,11 @@ export class InstallContext {
     return join(this.opts.root, "generated", chart);
   }
 
+  /** A values file of the install scenarios (test/install/values/). */
+  valuesFile(name: string): string {
+    return join(this.opts.root, "test", "install", "values", name);
+  }
+
   hasChart(chart: string): boolean {
     return existsSync(join(this.chartDir(chart), "Chart.yaml"));
   }

@@ -4,6 +4,9 @@
  * type, instance type and family, `karpenter.sh/nodepool`), and the instance type's capacity (cpu, memory, pods, and
  * `nvidia.com/gpu` on GPU pools). The kwok controller makes them Ready and runs the pods bound to them.
  */
+import { gpuResourcePattern } from "../../charts-src/lib/conventions.js";
+import { devicePluginConfigLabel } from "../../charts-src/lib/gpu-sharing.js";
+import { migConfigLabel, migResource, wholeGpuResource } from "../../charts-src/lib/pools.js";
 import { kwokNodeSelector } from "../cluster/index.js";
 import type { Named, Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
 import type { Kube } from "./kube.js";
@@ -61,6 +64,25 @@ const requirementValue = (r: Requirement): string | undefined => {
   return undefined;
 };
 
+/** MIG slices of one profile an 80 GB GPU holds (NVIDIA's one-profile layouts). */
+const slicesPerGpu: Record<string, number> = { "1g.10gb": 7, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 };
+
+/**
+ * What the NVIDIA device plugin would advertise on a node of the pool, from the labels the pool gives its nodes: MIG
+ * slices of the MIG manager's layout (mixed strategy: `nvidia.com/mig-<profile>`, no whole GPUs), time-sliced GPUs
+ * (`replicas` per GPU), or whole GPUs.
+ */
+export const gpuCapacity = (nodeLabels: Record<string, string>, gpus: number): Record<string, string> => {
+  const profile = /^all-(.+)$/.exec(nodeLabels[migConfigLabel] ?? "")?.[1];
+  if (profile && slicesPerGpu[profile]) return { [migResource(profile)]: String(gpus * slicesPerGpu[profile]) };
+  const replicas = Number(/^time-slicing-([0-9]+)$/.exec(nodeLabels[devicePluginConfigLabel] ?? "")?.[1] ?? 1);
+  return { [wholeGpuResource]: String(gpus * replicas) };
+};
+
+/** The GPU resources a node offers, by name. */
+export const gpuResources = (capacity: Record<string, string | number> = {}): string[] =>
+  Object.keys(capacity).filter((k) => gpuResourcePattern.test(k) && Number(capacity[k]) > 0);
+
 export interface NodeOptions {
   /** Zones per pool (the pool's own zone requirement, first ones first). */
   zones?: number;
@@ -98,7 +120,7 @@ export const nodesForNodePool = (pool: Named<NodePool>, opts: NodeOptions = {}):
     memory: `${shape.memoryGi}Gi`,
     pods: "110",
     "ephemeral-storage": "100Gi",
-    ...(gpu ? { "nvidia.com/gpu": String(shape.gpus || 1) } : {}),
+    ...(gpu ? gpuCapacity(template.metadata?.labels ?? {}, shape.gpus || 1) : {}),
   };
   const nodes: Named<Node>[] = [];
   for (const zone of zones) {

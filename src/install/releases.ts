@@ -21,6 +21,9 @@ export const lifecycleValues = "lifecycle.yaml";
 export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin"];
 
 export const nodepoolsRelease = "pools";
+/** The cluster-wide charts' values: nodepools with the design's seed GPU pools, platform with their tiers. */
+export const nodepoolsValues = "nodepools.yaml";
+export const platformValues = "platform.yaml";
 export const platformRelease = "platform";
 /** Release namespace of the cluster-wide charts (nodepools, platform). */
 export const clusterReleaseNamespace = "default";

@@ -102,8 +102,8 @@ export class RuntimeRun {
       join(this.opts.root, "generated", "platform"),
       "--namespace",
       "tenants",
-      "--set",
-      "modelCache.enabled=false",
+      "-f",
+      join(this.opts.root, "test", "runtime", "values", "lab-platform.yaml"),
     ]);
   }
 

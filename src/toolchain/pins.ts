@@ -401,6 +401,16 @@ export const crdSources: CrdSource[] = [
     files: inDir("config/crd/standard", ["gateway.networking.k8s.io_httproutes", "gateway.networking.k8s.io_gateways"]),
   },
   {
+    // VolumeSnapshotClass (platform backup); the CRDs live in the client module, which ships them under config/crd.
+    name: "external-snapshotter",
+    module: "github.com/kubernetes-csi/external-snapshotter/client/v8",
+    version: "v8.7.0",
+    files: inDir(
+      "config/crd",
+      ["volumesnapshotclasses", "volumesnapshots", "volumesnapshotcontents"].map((k) => `snapshot.storage.k8s.io_${k}`),
+    ),
+  },
+  {
     name: "argo-cd",
     module: "github.com/argoproj/argo-cd/v3",
     version: "v3.5.7",

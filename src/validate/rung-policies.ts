@@ -8,15 +8,23 @@ import { requireBin } from "../toolchain/tools.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
 
-/** The Kyverno ClusterPolicy files, `policies/<name>/policy.yaml` (the native admission policies are proven apart). */
+/**
+ * The Kyverno ClusterPolicy files as the platform ships them by default, `policies/<name>/policy.yaml`: a directory
+ * named after the ClusterPolicy it holds. Suites of other settings (`<name>-site`) and the native admission policies
+ * are proven by their own `kyverno test` runs.
+ */
 export const policyFiles = (root: string): string[] => {
   const dir = join(root, "policies");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => name !== "admission")
     .sort()
-    .map((name) => join(dir, name, "policy.yaml"))
-    .filter(existsSync);
+    .map((name) => ({ name, file: join(dir, name, "policy.yaml") }))
+    .filter(({ name, file }) => {
+      if (!existsSync(file)) return false;
+      const policy = parseAllDocuments(readFileSync(file, "utf8"))[0]?.toJS() as Obj | undefined;
+      return policy?.kind === "ClusterPolicy" && policy.metadata?.name === name;
+    })
+    .map(({ file }) => file);
 };
 
 interface Obj {

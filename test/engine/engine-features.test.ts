@@ -25,6 +25,9 @@ const demo = defineChart({
       labels: Type.Record(Type.String(), Type.String(), { default: {} }),
       items: Type.Array(Type.Object({ key: Type.String(), n: Type.Integer() }), { default: [] }),
       note: Type.Optional(Type.String()),
+      image: Type.String({ default: "docker.io/library/busybox" }),
+      registries: Type.Array(Type.String(), { default: ["docker.io/", "ghcr.io/"] }),
+      replicas: Type.Optional(Type.Integer()),
     },
     { additionalProperties: false },
   ),
@@ -44,6 +47,11 @@ const demo = defineChart({
           hash: h.shortHash(`${v.name}:${v.size}`),
           tier: h.when(h.includes(["premium", "both"], v.tier), "gpu", "cpu"),
           note: h.when(h.isSet(v.note), v.note as string),
+          sharing: h.pick(h.isSet(v.replicas), `time-slicing-${v.replicas}`, v.tier),
+          dockerHub: h.when(h.hasPrefix(v.image, "docker.io/"), "yes", "no"),
+          celList: `${h.toJson(h.concat(["quay.io/"], v.registries))}.exists(p, i.startsWith(p))`,
+          onlyValues: h.toJson(h.concat(v.registries)),
+          message: `images only from ${h.join(v.registries, ", ")}`,
         },
         conditionalOnly: [h.when(v.enabled, "on")],
         listed: h.each(v.items, (item) => ({ key: item.key, n: item.n, label: `${item.key}-${item.n}` })),
@@ -78,6 +86,12 @@ const cases: Record<string, unknown> = {
   },
   "optional value set": { note: "hello: world # not a comment" },
   "names YAML 1.1 would misread": { name: "on", items: [{ key: "y", n: 0 }] },
+  "value-level choices, prefixes and lists inside strings": {
+    replicas: 3,
+    image: "ghcr.io/open-webui/open-webui",
+    registries: ["registry.example.com/llm/", "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"],
+  },
+  "an empty list inside a string": { registries: [] },
 };
 
 describe.each(helms())("engine features with $name", (helm) => {

@@ -3,30 +3,36 @@
  * the template's labels and taints, `karpenter.sh/nodepool`, one of the pool's zones each, and GPU capacity on GPU
  * pools. Derived from the real `helm template` of the nodepools chart (no cluster needed).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { isGpuPool, nodesForNodePool } from "../../src/install/nodes.js";
 import type { NodePool } from "../../charts-src/lib/k8s.js";
+import { migResource, seedGpuPools } from "../../charts-src/lib/pools.js";
 import { ofKind, parseManifests } from "../../src/install/manifests.js";
+import { gpuCapacity, gpuResources, isGpuPool, nodesForNodePool } from "../../src/install/nodes.js";
+import { nodepoolsValues } from "../../src/install/releases.js";
 import { run } from "../../src/lib/run.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
-const nodePools = async (fixture?: string) => {
+const nodePools = async (valuesFile?: string) => {
   const args = ["template", "pools", join(root, "generated", "nodepools")];
-  if (fixture) args.push("-f", join(root, "charts-src", "nodepools", "fixtures", "good", fixture));
+  if (valuesFile) args.push("-f", valuesFile);
   const res = await run(requireBin("helm"), args);
   expect(res.exitCode, res.stderr).toBe(0);
   return ofKind<NodePool>(parseManifests(res.stdout), "NodePool");
 };
 
 describe("kwok nodes per NodePool", () => {
+  const fixture = (name: string) => join(root, "charts-src", "nodepools", "fixtures", "good", name);
   it.each([
     ["defaults", undefined],
-    ["all pools", "all-pools.yaml"],
-  ])("%s: every kwok node carries its NodePool's labels, taints, zone and capacity", async (_, fixture) => {
-    const pools = await nodePools(fixture);
+    ["all pools", fixture("all-pools.yaml")],
+    ["the install scenarios\x27 seed GPU pools", join(root, "test", "install", "values", nodepoolsValues)],
+  ])("%s: every kwok node carries its NodePool\x27s labels, taints, zone and capacity", async (_, valuesFile) => {
+    const pools = await nodePools(valuesFile);
     expect(pools.length).toBeGreaterThan(0);
     for (const pool of pools) {
       const nodes = nodesForNodePool(pool, { zones: 2 });
@@ -41,10 +47,10 @@ describe("kwok nodes per NodePool", () => {
         expect(node.spec?.taints).toEqual(template?.spec.taints ?? []);
         expect(Number(allocatable.cpu)).toBeGreaterThan(0);
         if (isGpuPool(pool)) {
-          expect(Number(allocatable["nvidia.com/gpu"])).toBeGreaterThan(0);
+          expect(gpuResources(node.status?.allocatable ?? {})).toHaveLength(1);
           expect(node.spec?.taints).toContainEqual({ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" });
         } else {
-          expect(allocatable["nvidia.com/gpu"]).toBeUndefined();
+          expect(gpuResources(node.status?.allocatable ?? {})).toEqual([]);
         }
         // Every single-valued requirement the pool states holds on its node (Karpenter launches within them).
         for (const r of template?.spec.requirements ?? []) {
@@ -54,5 +60,19 @@ describe("kwok nodes per NodePool", () => {
         }
       }
     }
+  });
+});
+
+describe("GPU capacity of a kwok node follows its pool's sharing labels", () => {
+  it("MIG pools offer only their profile's slices, time-sliced pools replicas per GPU, others whole GPUs", () => {
+    expect(gpuCapacity({ "nvidia.com/mig.config": "all-3g.40gb" }, 8)).toEqual({ [migResource("3g.40gb")]: "16" });
+    expect(gpuCapacity({ "nvidia.com/mig.config": "all-1g.10gb" }, 8)).toEqual({ [migResource("1g.10gb")]: "56" });
+    expect(gpuCapacity({ "nvidia.com/device-plugin.config": "time-slicing-4" }, 8)).toEqual({ "nvidia.com/gpu": "32" });
+    expect(gpuCapacity({ "nvidia.com/mig.config": "all-disabled" }, 8)).toEqual({ "nvidia.com/gpu": "8" });
+  });
+
+  it("the install scenarios' nodepools values hold exactly the seed GPU pools", () => {
+    const values = parse(readFileSync(join(root, "test", "install", "values", nodepoolsValues), "utf8"));
+    expect(values.extraGpuPools).toEqual(seedGpuPools);
   });
 });

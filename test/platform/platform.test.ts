@@ -1,9 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
 import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { devicePluginConfigLabel, gpuSharingModes } from "../../charts-src/lib/gpu-sharing.js";
-import { nodepoolsValues } from "../../charts-src/nodepools/values.js";
+import { loadFixtures } from "../../src/validate/fixtures.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
 
 type Resource = {
@@ -20,6 +21,7 @@ type Resource = {
   any
 >;
 
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
 const render = (user: unknown = {}): Resource[] =>
   renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, user), release) as Resource[];
@@ -95,20 +97,87 @@ describe("model cache", () => {
     const ports = policy?.spec.egress.flatMap((e: { ports: { port: number }[] }) => e.ports.map((p) => p.port));
     expect(new Set(ports)).toEqual(new Set([53, 443]));
   });
+
+  const proxy = { url: "http://proxy.corp.example:3128", cidr: "10.20.0.0/28", noProxy: [".svc"] };
+
+  it("behind a proxy, pulls reach only DNS and the proxy, and tell Ollama about it", () => {
+    const docs = render({ modelCache: { ...cache, httpsProxy: proxy } });
+    const policy = ofKind(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
+    expect(policy?.spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: "10.20.0.0/28" } }],
+      ports: [{ protocol: "TCP", port: 3128 }],
+    });
+    for (const job of ofKind(docs, "Job")) {
+      expect(job.spec.template.spec.containers[0].env).toEqual(
+        expect.arrayContaining([
+          { name: "HTTPS_PROXY", value: proxy.url },
+          { name: "NO_PROXY", value: "localhost,127.0.0.1,.svc" },
+        ]),
+      );
+    }
+  });
+
+  it("pulls have a CPU limit and run where the placement values say", () => {
+    const tolerations = [{ key: "workload-type", operator: "Exists", effect: "NoSchedule" }];
+    const placed = render({ modelCache: { ...cache, nodeSelector: { "workload-type": "control" }, tolerations } });
+    for (const job of ofKind(placed, "Job")) {
+      const pod = job.spec.template.spec;
+      expect(pod.containers[0].resources.limits).toMatchObject({ cpu: "2", memory: "2Gi" });
+      expect(pod.nodeSelector).toEqual({ "workload-type": "control" });
+      expect(pod.tolerations).toEqual(tolerations);
+    }
+    for (const job of ofKind(render({ modelCache: cache }), "Job")) {
+      expect(job.spec.template.spec).not.toHaveProperty("nodeSelector");
+      expect(job.spec.template.spec).not.toHaveProperty("tolerations");
+    }
+  });
+
+  it("a change to anything in a pull's pod template renames its Job (the template is immutable)", () => {
+    const base = jobNames(render({ modelCache: { ...cache, models: [llama] } }));
+    for (const change of [
+      { resources: { limits: { cpu: "3" } } },
+      { httpsProxy: proxy },
+      { nodeSelector: { "workload-type": "control" } },
+      { tolerations: [{ operator: "Exists" }] },
+    ]) {
+      const changed = jobNames(render({ modelCache: { ...cache, models: [llama], ...change } }));
+      expect(changed, JSON.stringify(change)).not.toEqual(base);
+    }
+  });
 });
 
 describe("GPU sharing", () => {
-  it("one device-plugin configuration per sharing mode the nodepools chart can put on a node", () => {
-    const cm = ofKind(render({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "mixed" } }), "ConfigMap").find(
-      (c) => c.metadata.name === "llmcharts-device-plugin-config",
-    );
-    const poolModes = (
-      nodepoolsValues.properties.extraGpuPools.items.properties.gpuSharing as unknown as { enum: string[] }
-    ).enum;
-    expect(Object.keys(cm?.data ?? {}).sort()).toEqual([...gpuSharingModes].sort());
-    expect([...poolModes].sort()).toEqual([...gpuSharingModes].sort());
-    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
+  const deviceConfig = (user: unknown) =>
+    ofKind(render(user), "ConfigMap").find((c) => c.metadata.name === "llmcharts-device-plugin-config");
+
+  it("every device-plugin config a nodepools fixture's GPU node asks for exists, with the sharing it promises", () => {
+    const cm = deviceConfig({});
+    const nodeConfigs = loadFixtures(root, "nodepools")
+      .filter((f) => f.kind === "good")
+      .flatMap((f) =>
+        ofKind(
+          renderConcrete(
+            charts.nodepools as never,
+            effectiveValues(charts.nodepools as never, f.values),
+            release,
+          ) as Resource[],
+          "NodePool",
+        ),
+      )
+      .map((pool) => pool.spec.template.metadata.labels[devicePluginConfigLabel])
+      .filter(Boolean);
+    expect(new Set(nodeConfigs)).toEqual(new Set(["none", "mig", "time-slicing", "time-slicing-3", "time-slicing-4"]));
+    for (const name of nodeConfigs) expect(Object.keys(cm?.data ?? {}), name).toContain(name);
+    expect(cm?.data["time-slicing-3"]).toContain("replicas: 3");
     expect(cm?.data.mig).toContain("migStrategy: mixed");
+  });
+
+  it("the platform's own count and MIG strategy go where the values say", () => {
+    const cm = deviceConfig({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "single" } });
+    expect(Object.keys(cm?.data ?? {})).toEqual(expect.arrayContaining([...gpuSharingModes]));
+    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
+    expect(cm?.data["time-slicing-2"]).toContain("replicas: 2");
+    expect(cm?.data.mig).toContain("migStrategy: single");
     expect(cm?.metadata.annotations?.["llmcharts.io/selected-by"]).toContain(devicePluginConfigLabel);
   });
 });
@@ -204,5 +273,102 @@ describe("tenants ApplicationSet", () => {
 
   it("is left out unless enabled", () => {
     expect(ofKind(render({ tenants: tenantsList }), "ApplicationSet")).toEqual([]);
+  });
+});
+
+describe("backup", () => {
+  const tenants = [
+    { name: "acme", tier: "premium", costCentre: "CC-1" },
+    { name: "globex", tier: "standard", costCentre: "CC-2" },
+  ];
+  const backup = {
+    storage: { snapshots: { enabled: true, schedule: { enabled: true, hour: 1, minute: 30 } } },
+    tenants,
+  };
+
+  it("one CronJob per weekday replaces that day's snapshot of every tenant's data claim", () => {
+    const docs = render(backup);
+    const cronJobs = ofKind(docs, "CronJob");
+    expect(cronJobs.map((c) => c.spec.schedule)).toEqual([0, 1, 2, 3, 4, 5, 6].map((d) => `30 1 * * ${d}`));
+    const manifests = Object.fromEntries(
+      ofKind(docs, "ConfigMap")
+        .filter((c) => c.metadata.name.startsWith("tenant-snapshots-"))
+        .map((c) => [c.metadata.name, c.data]),
+    );
+    for (const cronJob of cronJobs) {
+      const day = cronJob.metadata.name.replace("tenant-snapshots-", "");
+      const pod = cronJob.spec.jobTemplate.spec.template.spec;
+      expect(pod.initContainers[0].args.slice(0, 1)).toEqual(["delete"]);
+      expect(pod.containers[0].args[0]).toBe("create");
+      for (const t of tenants) {
+        const volume = pod.volumes.find((vol: { name: string }) => vol.name === `tenant-snapshots-${t.name}`);
+        expect(volume.configMap.items).toEqual([{ key: `${day}.json`, path: "snapshot.json" }]);
+        const snapshot = JSON.parse(manifests[`tenant-snapshots-${t.name}`][`${day}.json`]);
+        expect(snapshot).toMatchObject({
+          kind: "VolumeSnapshot",
+          metadata: { name: `openwebui-data-${day}`, namespace: `tenant-${t.name}` },
+          spec: { volumeSnapshotClassName: "llmcharts-ebs", source: { persistentVolumeClaimName: "openwebui-data" } },
+        });
+        for (const c of [...pod.initContainers, ...pod.containers])
+          expect(c.args).toContain(`--filename=/snapshots/${t.name}/snapshot.json`);
+      }
+    }
+  });
+
+  it("the Jobs may touch VolumeSnapshots only, and only in the listed tenants' namespaces", () => {
+    const docs = render(backup);
+    const roles = ofKind(docs, "Role");
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(["tenant-acme", "tenant-globex"]);
+    for (const role of roles)
+      expect(role.rules).toEqual([
+        { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: ["get", "create", "delete"] },
+      ]);
+    expect(ofKind(docs, "ClusterRole")).toEqual([]);
+    expect(ofKind(docs, "RoleBinding").map((b) => b.subjects)).toEqual(
+      roles.map(() => [{ kind: "ServiceAccount", name: "tenant-snapshots", namespace: platformNamespace }]),
+    );
+  });
+
+  it("snapshots and io2 stay off by default; io2 parameters are strings", () => {
+    const defaults = render();
+    expect(ofKind(defaults, "VolumeSnapshotClass")).toEqual([]);
+    expect(ofKind(defaults, "CronJob")).toEqual([]);
+    const io2 = ofKind(render({ storage: { io2: { enabled: true, iopsPerGB: 100 } } }), "StorageClass").find(
+      (s) => s.parameters.type === "io2",
+    );
+    expect(io2?.parameters).toMatchObject({ iopsPerGB: "100", allowAutoIOPSPerGBIncrease: "true", encrypted: "true" });
+  });
+});
+
+describe("GPU metrics and synthetic checks", () => {
+  it("the DCGM exporter is scraped through its Service, or its pods when asked", () => {
+    const [sm] = ofKind(render(), "ServiceMonitor");
+    expect(sm?.spec).toMatchObject({
+      selector: { matchLabels: { app: "nvidia-dcgm-exporter" } },
+      namespaceSelector: { matchNames: ["gpu-operator"] },
+      endpoints: [{ port: "gpu-metrics" }],
+    });
+    const docs = render({ monitoring: { dcgmExporter: { kind: "PodMonitor" } } });
+    expect(ofKind(docs, "ServiceMonitor")).toEqual([]);
+    expect(ofKind(docs, "PodMonitor")[0]?.spec.podMetricsEndpoints).toEqual([
+      { port: "gpu-metrics", path: "/metrics", interval: "30s" },
+    ]);
+  });
+
+  it("each tenant's OpenWebUI health is probed, and a failing probe alerts", () => {
+    const tenants = [{ name: "acme", tier: "premium", costCentre: "CC-1" }];
+    const docs = render({ monitoring: { syntheticChecks: { enabled: true } }, tenants });
+    const [probe] = ofKind(docs, "Probe");
+    expect(probe?.spec.targets.staticConfig).toEqual({
+      static: ["http://openwebui.tenant-acme.svc:80/health"],
+      labels: { tenant: "acme", llmcharts_check: "openwebui-health" },
+    });
+    const rules = ofKind(docs, "PrometheusRule")[0]?.spec.groups.flatMap(
+      (g: { rules: { alert: string; expr: string }[] }) => g.rules,
+    );
+    expect(rules.find((r: { alert: string }) => r.alert === "LLMTenantHealthCheckFailing")?.expr).toContain(
+      'probe_success{llmcharts_check="openwebui-health"}',
+    );
+    expect(ofKind(render({ tenants }), "Probe")).toEqual([]);
   });
 });

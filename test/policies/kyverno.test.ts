@@ -11,7 +11,9 @@ import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenan
 import { requireBin } from "../../src/toolchain/tools.js";
 import { admissionCases } from "../../src/generate/policy-cases/admission.js";
 import { policySuites } from "../../src/generate/policy-cases/index.js";
+import { siteAdmissionSuites, siteSuites } from "../../src/generate/policy-cases/site-settings.js";
 import { tenantPodHardeningSuite } from "../../src/generate/policy-cases/tenant-pod-hardening.js";
+import { suiteDir } from "../../src/generate/policy-cases/types.js";
 import { expectedAdmissionRows, expectedPolicyRows, judge, runKyvernoTest } from "./kyverno-run.js";
 import { admissionDir, type PolicyFiles, renderAdmissionDir, renderPolicyDir } from "../../src/generate/policies.js";
 
@@ -32,11 +34,11 @@ const writePolicyFiles = (root: string, files: PolicyFiles): void => {
 };
 
 describe("kyverno test on the committed policies/ directories", () => {
-  for (const suite of policySuites) {
+  for (const suite of [...policySuites, ...siteSuites]) {
     it(
-      `${suite.policy}: every rule passes and fails exactly what its cases say`,
+      `${suiteDir(suite)}: every rule passes and fails exactly what its cases say`,
       async () => {
-        const run = await runKyvernoTest(kyverno, join(policiesRoot, suite.policy));
+        const run = await runKyvernoTest(kyverno, join(policiesRoot, suiteDir(suite)));
         const verdict = judge(run, expectedPolicyRows(suite));
         expect(verdict.problems, run.output).toEqual([]);
         expect(run.exitCode).toBe(0);
@@ -49,16 +51,18 @@ describe("kyverno test on the committed policies/ directories", () => {
     );
   }
 
-  it(
-    "native admission policies: every policy passes and denies exactly what its cases say",
-    async () => {
-      const run = await runKyvernoTest(kyverno, join(policiesRoot, admissionDir));
-      const verdict = judge(run, expectedAdmissionRows(admissionCases), true);
-      expect(verdict.problems, run.output).toEqual([]);
-      expect(verdict.counts.fail).toBeGreaterThan(0);
-    },
-    timeout,
-  );
+  for (const { dir, cases } of [{ dir: admissionDir, cases: admissionCases }, ...siteAdmissionSuites]) {
+    it(
+      `${dir}: every native admission policy passes and denies exactly what its cases say`,
+      async () => {
+        const run = await runKyvernoTest(kyverno, join(policiesRoot, dir));
+        const verdict = judge(run, expectedAdmissionRows(cases), true);
+        expect(verdict.problems, run.output).toEqual([]);
+        expect(verdict.counts.fail).toBeGreaterThan(0);
+      },
+      timeout,
+    );
+  }
 });
 
 describe("a weakened policy makes its suite fail", () => {
@@ -115,6 +119,27 @@ describe("a weakened policy makes its suite fail", () => {
           /^no-privileged-containers on Pod tenant-acme\/acme-privileged \(want fail\): Pass \/ Excluded/,
         ),
       );
+    },
+    timeout,
+  );
+
+  it(
+    "site suites built with the default settings instead: the settings decide their cases",
+    async () => {
+      for (const suite of siteSuites) {
+        const policy = isolationPolicies(defaultPolicySettings).find((p) => p.metadata.name === suite.policy);
+        if (!policy) throw new Error(`no ${suite.policy} policy`);
+        const dir = join(scratch, "defaults-for-site");
+        writePolicyFiles(dir, renderPolicyDir(policy, suite));
+        const run = await runKyvernoTest(kyverno, join(dir, suiteDir(suite)));
+        expect(judge(run, expectedPolicyRows(suite)).problems, suiteDir(suite)).not.toEqual([]);
+      }
+      const [site] = siteAdmissionSuites;
+      if (!site) throw new Error("no site admission suite");
+      const dir = join(scratch, "defaults-for-admission-site");
+      writePolicyFiles(dir, renderAdmissionDir(admissionPolicies(defaultPolicySettings), site.cases, site.dir));
+      const run = await runKyvernoTest(kyverno, join(dir, site.dir));
+      expect(judge(run, expectedAdmissionRows(site.cases), true).problems).not.toEqual([]);
     },
     timeout,
   );

@@ -13,11 +13,14 @@ import {
   policySettings,
 } from "../../charts-src/platform/policies/index.js";
 import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenant-pod-hardening.js";
-import { admissionCases } from "../../src/generate/policy-cases/admission.js";
-import { policySuites } from "../../src/generate/policy-cases/index.js";
-import type { PolicyCase } from "../../src/generate/policy-cases/types.js";
+import { platformChart } from "../../charts-src/platform/chart.js";
 import { generate } from "../../src/generate/generate.js";
 import { renderPolicyFiles } from "../../src/generate/policies.js";
+import { admissionCases } from "../../src/generate/policy-cases/admission.js";
+import { policySuites } from "../../src/generate/policy-cases/index.js";
+import { siteSettings } from "../../src/generate/policy-cases/site-settings.js";
+import type { PolicyCase } from "../../src/generate/policy-cases/types.js";
+import { valuesChecker } from "../../src/validate/rung-values.js";
 
 const policies = isolationPolicies(defaultPolicySettings);
 const admission = admissionPolicies(defaultPolicySettings) as (
@@ -76,6 +79,20 @@ describe("isolation ClusterPolicies", () => {
     const hardening = JSON.stringify(custom.find((p) => p.metadata.name === tenantPodHardeningName));
     expect(hardening).toContain("registry.example.com/llm/*");
     expect(hardening).not.toContain("ghcr.io/open-webui/");
+  });
+});
+
+describe("site settings suites", () => {
+  it("change every setting from its default, so each one is exercised by kyverno test", () => {
+    for (const key of Object.keys(defaultPolicySettings) as (keyof typeof defaultPolicySettings)[])
+      expect(siteSettings[key], key).not.toEqual(defaultPolicySettings[key]);
+    expect(siteSettings.sharedNamespaces.ingress).not.toEqual(defaultPolicySettings.sharedNamespaces.ingress);
+    expect(siteSettings.sharedNamespaces.mesh).not.toEqual(defaultPolicySettings.sharedNamespaces.mesh);
+  });
+
+  it("are valid platform values: the chart accepts what the suites test", () => {
+    const check = valuesChecker(platformChart as never);
+    expect(check({ policies: siteSettings })).toEqual([]);
   });
 });
 

@@ -27,6 +27,8 @@ export interface ChartDefinition<M extends TObject = TObject> {
   values: M;
   /** Template file name (without `.yaml`) → resources. */
   templates: Record<string, TemplateFn<Static<M>>>;
+  /** Markdown sections of the README after the parameter table (operations, upgrade notes); static text. */
+  readme?: string;
   /** NOTES.txt shown after install; values read inside it become `{{ … }}`. */
   notes: (values: Static<M>, h: Helpers) => string;
 }

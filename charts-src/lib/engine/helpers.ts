@@ -32,6 +32,16 @@ export interface Helpers {
   isSet(value: unknown): Cond;
   /** True when a list value contains the element. */
   includes(list: readonly unknown[], element: unknown): Cond;
+  /** `a` when `cond` holds, else `b`, as a string inside other values (a label value, a part of a name). */
+  pick(cond: Test, a: string, b: string): string;
+  /** True when a string value starts with `prefix`. */
+  hasPrefix(text: string, prefix: string): Cond;
+  /** A value as JSON text, to embed in a string (a CEL or JMESPath list literal, say). */
+  toJson(value: unknown): string;
+  /** The strings of a list joined by `separator`, to embed in a message. */
+  join(list: readonly string[], separator: string): string;
+  /** Lists (values or static) one after the other. */
+  concat(...lists: (readonly string[])[]): string[];
   /** The first 10 hex digits of the SHA-256 of a string: stable names that change only when their input does. */
   shortHash(text: string): string;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
@@ -57,11 +67,27 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   or: (...c) => c.some(Boolean),
   isSet: (v) => !isEmpty(v),
   includes: (list, element) => list.includes(element),
+  pick: (cond, a, b) => ((cond as unknown) ? a : b),
+  hasPrefix: (text, prefix) => text.startsWith(prefix),
+  toJson: (value) => goJson(value),
+  join: (list, separator) => list.join(separator),
+  concat: (...lists) => lists.flatMap((l) => [...(l ?? [])]),
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
   shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
 });
+
+/**
+ * JSON as Helm's `toJson` (Go's encoder) writes it: map keys sorted, and <, > and & escaped, so that text built
+ * from it (a hash, a CEL literal) is the same in both renderings.
+ */
+const goJson = (value: unknown): string =>
+  JSON.stringify(value, (_, v) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  ).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 
 /** Sprig's `empty`: what template mode tests, so both modes agree on what "not set" means. */
 const isEmpty = (v: unknown): boolean =>
@@ -123,6 +149,22 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     or: (...c) => cond(`(or ${c.map((x) => operand(x, registry)).join(" ")})`),
     isSet: (v) => cond(`(not (empty ${operand(v, registry)}))`),
     includes: (list, element) => cond(`(has ${operand(element, registry)} ${operand(list, registry)})`),
+    pick: (c, a, b) =>
+      registry.placeholder(
+        new Token(`(ternary ${operand(a, registry)} ${operand(b, registry)} ${operand(c, registry)})`, "string"),
+      ),
+    hasPrefix: (text, prefix) => cond(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
+    // Go's encoder sorts map keys and escapes <, > and &; concrete mode's goJson writes the same text.
+    toJson: (value) => registry.placeholder(new Token(`(${operand(value, registry)} | toJson)`, "string")),
+    join: (list, separator) =>
+      registry.placeholder(new Token(`(join ${JSON.stringify(separator)} ${operand(list, registry)})`, "string")),
+    // sprig's concat of empty lists is nil (JSON null): default it to an empty list.
+    concat: (...lists) =>
+      tokenProxy(
+        `(default (list) (concat ${lists.map((l) => (tokenOf(l) ? `(default (list) ${operand(l, registry)})` : operand(l, registry))).join(" ")}))`,
+        { type: "array", items: { type: "string" } },
+        registry,
+      ) as never,
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
     merge: (...maps) => {

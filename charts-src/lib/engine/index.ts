@@ -7,7 +7,7 @@ export {
   renderTemplates,
   type TemplateFn,
 } from "./chart.js";
-export type { Cond, Helpers, ReleaseInfo, Test } from "./helpers.js";
+export { type Cond, concreteHelpers, type Helpers, type ReleaseInfo, type Test } from "./helpers.js";
 export {
   defaultsOf,
   documentedValues,

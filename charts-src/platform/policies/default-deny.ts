@@ -10,7 +10,6 @@ import {
   tenantNamespaceObjects,
   v,
 } from "./kyverno.js";
-import type { PolicySettings } from "./settings.js";
 
 export const defaultDenyName = "default-deny";
 
@@ -25,7 +24,7 @@ export const defaultDenyNetworkPolicySpec: NetworkPolicySpec = { podSelector: {}
  * NetworkPolicies then add the traffic they need. A second rule keeps it closed, so that an edit fails at once
  * instead of being reverted later.
  */
-export const defaultDeny = (_settings: PolicySettings): ClusterPolicy =>
+export const defaultDeny = (): ClusterPolicy =>
   clusterPolicy({
     name: defaultDenyName,
     title: "Default-deny NetworkPolicy in tenant namespaces",

@@ -9,7 +9,6 @@ import {
   v,
 } from "./kyverno.js";
 import { cel, jmes } from "./pod-spec.js";
-import type { PolicySettings } from "./settings.js";
 
 export const gpuOnlyPremiumName = "gpu-only-premium";
 /** The native admission policy for GPU namespaces (the one for the others shares the ClusterPolicy's name). */
@@ -27,7 +26,7 @@ const requestsGpu = { all: [{ key: v("length(gpuResources)"), operator: "Greater
  * (whole or MIG slice) nor tolerate the GPU taint; inside them a GPU pod must tolerate the taint and require
  * premium nodes, so it never waits for a GPU on a CPU node.
  */
-export const gpuOnlyPremium = (_settings: PolicySettings): ClusterPolicy =>
+export const gpuOnlyPremium = (): ClusterPolicy =>
   clusterPolicy({
     name: gpuOnlyPremiumName,
     title: "GPUs only for premium tenants",
@@ -104,7 +103,7 @@ export const gpuOnlyPremium = (_settings: PolicySettings): ClusterPolicy =>
   });
 
 /** Rule 2 as native admission policies: one for namespaces without GPUs, one for GPU namespaces. */
-export const gpuOnlyPremiumAdmission = (_settings: PolicySettings): AdmissionObject[] => [
+export const gpuOnlyPremiumAdmission = (): AdmissionObject[] => [
   ...admissionPolicy({
     name: gpuOnlyPremiumName,
     description: `Pods in tenant namespaces whose ${labels.tier} is not ${gpuTiers.join(" or ")} may not request GPUs or tolerate the GPU taint.`,

@@ -3,7 +3,8 @@ import { gpuOnlyPremium, gpuOnlyPremiumAdmission } from "./gpu-only-premium.js";
 import type { AdmissionObject } from "./admission.js";
 import type { ClusterPolicy } from "./kyverno.js";
 import { noCrossTenantNetpol } from "./no-cross-tenant-netpol.js";
-import { defaultPolicySettings, type PolicySettings } from "./settings.js";
+import type { Helpers } from "../../lib/engine/index.js";
+import { defaultPolicySettings, type PolicySettings, plainHelpers } from "./settings.js";
 import { tenantNamespaceLabels } from "./tenant-namespace-labels.js";
 import { tenantPodHardening, tenantPodHardeningAdmission } from "./tenant-pod-hardening.js";
 import { tenantSecretPaths } from "./tenant-secret-paths.js";
@@ -11,25 +12,41 @@ import { tierNodeIsolation, tierNodeIsolationAdmission } from "./tier-node-isola
 
 export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "./admission.js";
 export type { ClusterPolicy, Rule } from "./kyverno.js";
-export { defaultPolicySettings, type PolicySettings, policySettings, sharedNamespaces } from "./settings.js";
+export {
+  defaultPolicySettings,
+  type PolicySettings,
+  plainHelpers,
+  policySettings,
+  policySettingsFields,
+  sharedNamespaces,
+} from "./settings.js";
 
-/** The tenant-isolation ClusterPolicies (`kyverno.io/v1`), in rule order 1–7. */
-export const isolationPolicies = (settings: PolicySettings = defaultPolicySettings): ClusterPolicy[] => [
-  tenantNamespaceLabels(settings),
-  gpuOnlyPremium(settings),
-  tierNodeIsolation(settings),
-  defaultDeny(settings),
-  noCrossTenantNetpol(settings),
-  tenantSecretPaths(settings),
-  tenantPodHardening(settings),
+/**
+ * The tenant-isolation ClusterPolicies (`kyverno.io/v1`), in rule order 1–7. `settings` are plain data (with the
+ * plain helpers) or the platform chart's values (with its helpers).
+ */
+export const isolationPolicies = (
+  settings: PolicySettings = defaultPolicySettings,
+  h: Helpers = plainHelpers,
+): ClusterPolicy[] => [
+  tenantNamespaceLabels(),
+  gpuOnlyPremium(),
+  tierNodeIsolation(settings, h),
+  defaultDeny(),
+  noCrossTenantNetpol(settings, h),
+  tenantSecretPaths(),
+  tenantPodHardening(settings, h),
 ];
 
 /**
  * Native ValidatingAdmissionPolicies and their bindings for the rules the API server can enforce alone (2, 3, 7):
  * each policy followed by its binding.
  */
-export const admissionPolicies = (settings: PolicySettings = defaultPolicySettings): AdmissionObject[] => [
-  ...gpuOnlyPremiumAdmission(settings),
-  ...tierNodeIsolationAdmission(settings),
-  ...tenantPodHardeningAdmission(settings),
+export const admissionPolicies = (
+  settings: PolicySettings = defaultPolicySettings,
+  h: Helpers = plainHelpers,
+): AdmissionObject[] => [
+  ...gpuOnlyPremiumAdmission(),
+  ...tierNodeIsolationAdmission(settings, h),
+  ...tenantPodHardeningAdmission(settings, h),
 ];

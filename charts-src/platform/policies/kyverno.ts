@@ -186,7 +186,10 @@ export const field = (key: string): string => JSON.stringify(key);
 export const str = (s: string): string => `'${s.replaceAll("'", "\\'")}'`;
 
 /** A JMESPath JSON literal. */
-export const json = (value: unknown): string => `\`${JSON.stringify(value)}\``;
+export const json = (value: unknown): string => jsonText(JSON.stringify(value));
+
+/** A JMESPath JSON literal of text that already is JSON (`h.toJson` of a value). */
+export const jsonText = (text: string): string => `\`${text}\``;
 
 /**
  * Name of the context variable holding the tenant label of the request's namespace. Kyverno does not put namespace

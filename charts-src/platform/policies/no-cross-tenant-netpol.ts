@@ -6,11 +6,13 @@ import {
   field,
   inTenantNamespaces,
   json,
+  jsonText,
   namespaceTenantContext,
   namespaceTenantVariable,
   str,
   v,
 } from "./kyverno.js";
+import type { Helpers } from "../../lib/engine/index.js";
 import { type PolicySettings, sharedNamespaces } from "./settings.js";
 
 export const noCrossTenantNetpolName = "no-cross-tenant-netpol";
@@ -27,15 +29,16 @@ const spec = "request.object.spec";
  * namespaceSelector stay in the policy's namespace, and ipBlock peers are allowed. A rule without peers admits
  * every namespace, so it is rejected too.
  */
-export const noCrossTenantNetpol = (settings: PolicySettings): ClusterPolicy => {
-  const shared = sharedNamespaces(settings);
+export const noCrossTenantNetpol = (settings: PolicySettings, h: Helpers): ClusterPolicy => {
+  const shared = sharedNamespaces(settings, h);
+  const sharedText = h.join(shared, ", ");
   const selector = "element.namespaceSelector";
   const peersWithNamespaceSelector = `[${spec}.ingress[].from[], ${spec}.egress[].to[]][] | [?namespaceSelector != null]`;
   return clusterPolicy({
     name: noCrossTenantNetpolName,
     title: "No cross-tenant NetworkPolicy",
     subjects: ["NetworkPolicy"],
-    description: `NetworkPolicies in tenant namespaces may select namespaces only by ${labels.tenant} equal to their own tenant, or by ${namespaceNameLabel} among ${shared.join(", ")}.`,
+    description: `NetworkPolicies in tenant namespaces may select namespaces only by ${labels.tenant} equal to their own tenant, or by ${namespaceNameLabel} among ${sharedText}.`,
     rules: [
       {
         name: "namespace-selectors-stay-in-tenant",
@@ -46,7 +49,7 @@ export const noCrossTenantNetpol = (settings: PolicySettings): ClusterPolicy => 
           all: [{ key: v(`length(${peersWithNamespaceSelector})`), operator: "GreaterThan", value: 0 }],
         },
         validate: enforce(
-          `NetworkPolicy {{ request.object.metadata.name }} in {{ request.namespace }}: every namespaceSelector must either match ${labels.tenant}: {{ ${namespaceTenantVariable} }} (matchLabels) or select ${namespaceNameLabel} In [${shared.join(", ")}]; an empty namespaceSelector selects every tenant's namespaces.`,
+          `NetworkPolicy {{ request.object.metadata.name }} in {{ request.namespace }}: every namespaceSelector must either match ${labels.tenant}: {{ ${namespaceTenantVariable} }} (matchLabels) or select ${namespaceNameLabel} In [${sharedText}]; an empty namespaceSelector selects every tenant's namespaces.`,
           {
             foreach: [
               {
@@ -67,7 +70,7 @@ export const noCrossTenantNetpol = (settings: PolicySettings): ClusterPolicy => 
                       },
                       {
                         key: v(
-                          `length((${selector}.matchExpressions || ${json([])})[?key == ${str(namespaceNameLabel)} && operator == 'In' && length(values) > ${json(0)} && length(values[?!contains(${json(shared)}, @)]) == ${json(0)}])`,
+                          `length((${selector}.matchExpressions || ${json([])})[?key == ${str(namespaceNameLabel)} && operator == 'In' && length(values) > ${json(0)} && length(values[?!contains(${jsonText(h.toJson(shared))}, @)]) == ${json(0)}])`,
                         ),
                         operator: "Equals",
                         value: 0,

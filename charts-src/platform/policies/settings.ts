@@ -1,45 +1,72 @@
+import { type Static, Type } from "@sinclair/typebox";
 import { type NodeTier, nodeTiers } from "../../lib/conventions.js";
+import { concreteHelpers, type Helpers } from "../../lib/engine/index.js";
+import { dnsLabel, strictObject } from "../../lib/values-shapes.js";
 
-/** What the isolation policies need to know about the cluster around the tenants. */
-export interface PolicySettings {
-  /**
-   * Image prefixes tenant containers may pull from, compared with the normalised reference (a bare `busybox`
-   * is `docker.io/library/busybox`, `ollama/ollama` is `docker.io/ollama/ollama`). End each with `/`, or a
-   * prefix such as `docker.io/ollama` would also admit `docker.io/ollama-fake/...`.
-   * @default ["docker.io/ollama/", "ghcr.io/open-webui/", "docker.io/library/", "public.ecr.aws/"]
-   */
-  allowedRegistries: string[];
-  /**
-   * Namespace Prometheus scrapes from; tenant NetworkPolicies may admit it by name.
-   * @default "monitoring"
-   */
-  monitoringNamespace: string;
-  /**
-   * Namespaces of the ingress controller or Gateway that forwards traffic to tenants; tenant NetworkPolicies may
-   * admit them by name.
-   * @default ["ingress-nginx"]
-   */
-  ingressNamespaces: string[];
-  /**
-   * Namespace of the cluster DNS; tenant NetworkPolicies may allow egress to it by name.
-   * @default "kube-system"
-   */
-  dnsNamespace: string;
-  /**
-   * The node tier every Karpenter pool serves, by pool name (the value of the pool label on its nodes). A tenant
-   * pod may select a pool only when its tenant's tier includes that pool's tier; a pool missing here may not be
-   * selected at all.
-   * @default one pool per node tier, named after it: { standard: "standard", premium: "premium" }
-   */
-  poolTiers: Record<string, NodeTier>;
-}
+/**
+ * What the isolation policies need to know about the cluster around the tenants, declared once as values: the
+ * platform chart takes them from its values file (so they are Helm values in its templates), the `kyverno test`
+ * suites under policies/ from plain data. Policy code reads them only through the helpers (`h.join`, `h.toJson`,
+ * `h.concat`, `h.each`), so both renderings agree.
+ */
+
+/** An image prefix: a registry host (with a dot, or localhost) and optional path, ending in `/`. */
+const registryPrefix = Type.String({
+  description:
+    "An image prefix such as docker.io/ollama/ or <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/: a registry host, an optional path, and a final /.",
+  pattern:
+    "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+|localhost)(:[0-9]{1,5})?/([a-z0-9]+([._-][a-z0-9]+)*/)*$",
+  maxLength: 200,
+});
+
+const namespaceList = (description: string, def: string[]) =>
+  Type.Array(dnsLabel("A namespace.", undefined, 63), { description, default: def, maxItems: 20, uniqueItems: true });
+
+const poolList = (nodeTier: NodeTier) =>
+  Type.Array(dnsLabel("A pool name.", undefined, 63), {
+    description: `Pools (values of the node label llmcharts.io/pool) whose nodes serve the ${nodeTier} tier.`,
+    default: [nodeTier],
+    maxItems: 50,
+    uniqueItems: true,
+  });
+
+export const policySettingsFields = {
+  allowedRegistries: Type.Array(registryPrefix, {
+    description:
+      "Image prefixes tenant containers may pull from, compared with the normalised reference (busybox is docker.io/library/busybox). End each with / so that docker.io/ollama/ does not also admit docker.io/ollama-fake/. Add an ECR pull-through prefix here.",
+    default: ["docker.io/ollama/", "ghcr.io/open-webui/", "docker.io/library/", "public.ecr.aws/"],
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
+  }),
+  sharedNamespaces: strictObject(
+    "Namespaces, by name, that tenant NetworkPolicies may admit traffic from or send it to.",
+    {
+      dns: dnsLabel("Namespace of the cluster DNS (egress on port 53).", "kube-system", 63),
+      monitoring: dnsLabel("Namespace Prometheus scrapes from (and the synthetic probe runs in).", "monitoring", 63),
+      ingress: namespaceList(
+        "Namespaces of the ingress controller or the Gateway data plane that forwards traffic to tenants.",
+        ["ingress-nginx"],
+      ),
+      mesh: namespaceList("Namespaces of a service mesh's control plane (e.g. linkerd); empty without a mesh.", []),
+    },
+  ),
+  pools: strictObject(
+    "The node tier every Karpenter pool serves. Pods of a tenant whose tier lacks premium may select (by llmcharts.io/pool) only the standard pools listed here; premium and both tenants may select any pool, GPU pods always on premium nodes.",
+    Object.fromEntries(nodeTiers.map((tier) => [tier, poolList(tier)])) as Record<
+      NodeTier,
+      ReturnType<typeof poolList>
+    >,
+  ),
+};
+
+export const policySettingsModel = Type.Object(policySettingsFields);
+export type PolicySettings = Static<typeof policySettingsModel>;
 
 export const defaultPolicySettings: PolicySettings = {
   allowedRegistries: ["docker.io/ollama/", "ghcr.io/open-webui/", "docker.io/library/", "public.ecr.aws/"],
-  monitoringNamespace: "monitoring",
-  ingressNamespaces: ["ingress-nginx"],
-  dnsNamespace: "kube-system",
-  poolTiers: Object.fromEntries(nodeTiers.map((tier) => [tier, tier])) as Record<string, NodeTier>,
+  sharedNamespaces: { dns: "kube-system", monitoring: "monitoring", ingress: ["ingress-nginx"], mesh: [] },
+  pools: Object.fromEntries(nodeTiers.map((tier) => [tier, [tier]])) as Record<NodeTier, string[]>,
 };
 
 /** The defaults with some fields replaced. */
@@ -48,6 +75,15 @@ export const policySettings = (overrides: Partial<PolicySettings> = {}): PolicyS
   ...overrides,
 });
 
-/** Namespaces every tenant may reach or be reached from, by name, sorted and without repeats. */
-export const sharedNamespaces = (settings: PolicySettings): string[] =>
-  [...new Set([settings.dnsNamespace, settings.monitoringNamespace, ...settings.ingressNamespaces])].sort();
+/** Helpers for settings that are plain data (the policy suites, tests): every answer at once. */
+export const plainHelpers: Helpers = concreteHelpers({ name: "policies", namespace: "", chartVersion: "" });
+
+/** Namespaces every tenant may reach or be reached from, by name. */
+export const sharedNamespaces = (settings: PolicySettings, h: Helpers): string[] => {
+  const s = settings.sharedNamespaces;
+  return h.concat([s.dns, s.monitoring], s.ingress, s.mesh);
+};
+
+/** The pools of the node tiers `allowed` accepts. */
+export const poolsOf = (settings: PolicySettings, h: Helpers, allowed: (nodeTier: NodeTier) => boolean): string[] =>
+  h.concat(...nodeTiers.filter(allowed).map((tier) => settings.pools[tier]));

@@ -1,6 +1,5 @@
 import { labels, podSecurityLabels, tiers } from "../../lib/conventions.js";
 import { type ClusterPolicy, clusterPolicy, enforce, tenantNamespaceObjects } from "./kyverno.js";
-import type { PolicySettings } from "./settings.js";
 
 export const tenantNamespaceLabelsName = "tenant-namespace-labels";
 
@@ -8,7 +7,7 @@ export const tenantNamespaceLabelsName = "tenant-namespace-labels";
  * Rule 1: a namespace labelled with a tenant is a tenant namespace, and every other isolation policy finds it by
  * its labels; so it must say which tier it buys and enforce the restricted Pod Security Standard.
  */
-export const tenantNamespaceLabels = (_settings: PolicySettings): ClusterPolicy =>
+export const tenantNamespaceLabels = (): ClusterPolicy =>
   clusterPolicy({
     name: tenantNamespaceLabelsName,
     title: "Tenant namespace labels",

@@ -7,7 +7,8 @@ import {
   tenantNamespaceSelector,
   v,
 } from "./kyverno.js";
-import { cel, celList, jmes } from "./pod-spec.js";
+import type { Helpers } from "../../lib/engine/index.js";
+import { cel, jmes } from "./pod-spec.js";
 import type { PolicySettings } from "./settings.js";
 
 export const tenantPodHardeningName = "tenant-pod-hardening";
@@ -27,12 +28,13 @@ const everyContainerPattern = (containerPattern: Record<string, unknown>) => ({
  * the platform trusts. Pod Security `restricted` covers most of the first part too; this holds even where a
  * namespace's Pod Security labels were weakened.
  */
-export const tenantPodHardening = (settings: PolicySettings): ClusterPolicy =>
-  clusterPolicy({
+export const tenantPodHardening = (settings: PolicySettings, h: Helpers): ClusterPolicy => {
+  const registries = h.join(settings.allowedRegistries, ", ");
+  return clusterPolicy({
     name: tenantPodHardeningName,
     title: "Tenant pod hardening",
     subjects: ["Pod", "Service"],
-    description: `Pods in tenant namespaces use no host namespaces, hostPath volumes or privileged containers and pull images only from ${settings.allowedRegistries.join(", ")}; Services there are never of type LoadBalancer.`,
+    description: `Pods in tenant namespaces use no host namespaces, hostPath volumes or privileged containers and pull images only from ${registries}; Services there are never of type LoadBalancer.`,
     rules: [
       {
         name: "no-host-namespaces",
@@ -64,7 +66,7 @@ export const tenantPodHardening = (settings: PolicySettings): ClusterPolicy =>
         name: "images-from-allowed-registries",
         match: inTenantNamespaces(["Pod"]),
         validate: enforce(
-          `Pod {{ request.object.metadata.name }}: every image must come from ${settings.allowedRegistries.join(", ")} (a name without a registry means docker.io, and without a repository docker.io/library).`,
+          `Pod {{ request.object.metadata.name }}: every image must come from ${registries} (a name without a registry means docker.io, and without a repository docker.io/library).`,
           {
             foreach: [
               {
@@ -76,7 +78,7 @@ export const tenantPodHardening = (settings: PolicySettings): ClusterPolicy =>
                       {
                         key: v("image"),
                         operator: "AnyNotIn",
-                        value: settings.allowedRegistries.map((prefix) => `${prefix}*`),
+                        value: h.each(settings.allowedRegistries, (prefix) => `${prefix}*`),
                         message: "container {{ element.name }}: image {{ image }} is not from an allowed registry",
                       },
                     ],
@@ -97,9 +99,10 @@ export const tenantPodHardening = (settings: PolicySettings): ClusterPolicy =>
       },
     ],
   });
+};
 
 /** Rule 7 as native admission policies: one for Pods, one for Services. */
-export const tenantPodHardeningAdmission = (settings: PolicySettings): AdmissionObject[] => [
+export const tenantPodHardeningAdmission = (settings: PolicySettings, h: Helpers): AdmissionObject[] => [
   ...admissionPolicy({
     name: tenantPodHardeningName,
     description:
@@ -110,7 +113,7 @@ export const tenantPodHardeningAdmission = (settings: PolicySettings): Admission
       { name: "images", expression: cel.normalisedImages },
       {
         name: "foreignImages",
-        expression: `variables.images.filter(i, !${celList(settings.allowedRegistries)}.exists(p, i.startsWith(p)))`,
+        expression: `variables.images.filter(i, !${h.toJson(settings.allowedRegistries)}.exists(p, i.startsWith(p)))`,
       },
     ],
     validations: [
@@ -135,7 +138,7 @@ export const tenantPodHardeningAdmission = (settings: PolicySettings): Admission
       },
       {
         expression: "size(variables.foreignImages) == 0",
-        messageExpression: `"pod " + object.metadata.name + ": images " + variables.foreignImages.join(", ") + " are not from ${settings.allowedRegistries.join(", ")}"`,
+        messageExpression: `"pod " + object.metadata.name + ": images " + variables.foreignImages.join(", ") + " are not from ${h.join(settings.allowedRegistries, ", ")}"`,
         reason: "Forbidden",
       },
     ],

@@ -9,7 +9,6 @@ import {
   namespaceTenantVariable,
   v,
 } from "./kyverno.js";
-import type { PolicySettings } from "./settings.js";
 
 export const tenantSecretPathsName = "tenant-secret-paths";
 
@@ -35,7 +34,7 @@ const prefixContext = [namespaceTenantContext, { name: "secretPrefix", variable:
  * or a key prefix; its ExternalSecrets and PushSecrets name only keys under its prefix and never use a
  * ClusterSecretStore (which would read with the platform's identity).
  */
-export const tenantSecretPaths = (_settings: PolicySettings): ClusterPolicy =>
+export const tenantSecretPaths = (): ClusterPolicy =>
   clusterPolicy({
     name: tenantSecretPathsName,
     title: "Tenant secret paths",

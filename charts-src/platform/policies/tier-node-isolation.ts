@@ -9,26 +9,21 @@ import {
   tenantNamespaceSelector,
   v,
 } from "./kyverno.js";
+import type { Helpers } from "../../lib/engine/index.js";
 import { cel, celList, celNamespaceLabel, jmes } from "./pod-spec.js";
-import type { PolicySettings } from "./settings.js";
+import { type PolicySettings, poolsOf } from "./settings.js";
 
 export const tierNodeIsolationName = "tier-node-isolation";
-
-/** Pools whose node tier passes `allowed`, sorted. */
-const poolsFor = (settings: PolicySettings, allowed: (nodeTier: NodeTier) => boolean): string[] =>
-  Object.entries(settings.poolTiers)
-    .filter(([, nodeTier]) => allowed(nodeTier))
-    .map(([pool]) => pool)
-    .sort();
 
 /**
  * Keeps pods of tenants whose tier lacks `nodeTier` off its nodes: they may select (by nodeSelector, or required
  * or preferred node affinity) only the other node tiers and their pools, never a pool the settings don't know.
  */
-const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
+const offNodeTier = (settings: PolicySettings, h: Helpers, nodeTier: NodeTier): Rule => {
   const tenantTiers = tiers.filter((tier) => tierMayRunOn(tier, nodeTier));
   const allowedNodeTiers = nodeTiers.filter((other) => other !== nodeTier);
-  const allowedPools = poolsFor(settings, (poolTier) => poolTier !== nodeTier);
+  const allowedPools = poolsOf(settings, h, (poolTier) => poolTier !== nodeTier);
+  const allowedPoolsText = h.join(allowedPools, ", ");
   return {
     name: `${nodeTier}-nodes-only-for-${nodeTier}-tenants`,
     // NotIn also matches a namespace without a tier label: it gets every restriction.
@@ -42,7 +37,7 @@ const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
       },
     ],
     validate: enforce(
-      `Namespace {{ request.namespace }} has no ${nodeTier} tier (${labels.tier} is not ${tenantTiers.join(" or ")}): its pods may not select ${labels.nodeTier}=${nodeTier}, may select through ${labels.pool} only the pools [${allowedPools.join(", ")}], and must use the In operator on these labels.`,
+      `Namespace {{ request.namespace }} has no ${nodeTier} tier (${labels.tier} is not ${tenantTiers.join(" or ")}): its pods may not select ${labels.nodeTier}=${nodeTier}, may select through ${labels.pool} only the pools [${allowedPoolsText}], and must use the In operator on these labels.`,
       {
         deny: {
           conditions: {
@@ -57,7 +52,7 @@ const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
                 key: v("selectedPools"),
                 operator: "AnyNotIn",
                 value: allowedPools,
-                message: `selects ${labels.pool} {{ selectedPools }}, allowed: [${allowedPools.join(", ")}]`,
+                message: `selects ${labels.pool} {{ selectedPools }}, allowed: [${allowedPoolsText}]`,
               },
               {
                 key: v("length(nodeLabelOperators)"),
@@ -78,7 +73,7 @@ const offNodeTier = (settings: PolicySettings, nodeTier: NodeTier): Rule => {
  * premium nodes. Standard nodes are shared (every tenant's OpenWebUI runs there), so they need no rule. Tolerating the GPU taint (the only taint that tells the tiers apart) is rule 2's
  * `no-gpu-toleration-outside-premium-tiers`.
  */
-export const tierNodeIsolation = (settings: PolicySettings): ClusterPolicy =>
+export const tierNodeIsolation = (settings: PolicySettings, h: Helpers): ClusterPolicy =>
   clusterPolicy({
     name: tierNodeIsolationName,
     title: "Tier node isolation",
@@ -86,21 +81,22 @@ export const tierNodeIsolation = (settings: PolicySettings): ClusterPolicy =>
     description: `Pods may select nodes through ${labels.nodeTier} or ${labels.pool} (nodeSelector, required or preferred node affinity) only within the node tiers their namespace's ${labels.tier} includes.`,
     rules: nodeTiers
       .filter((nodeTier) => tiers.some((tier) => !tierMayRunOn(tier, nodeTier)))
-      .map((nodeTier) => offNodeTier(settings, nodeTier)),
+      .map((nodeTier) => offNodeTier(settings, h, nodeTier)),
   });
 
-/** CEL map literal from each tenant tier to a list. */
-const celTierMap = (of: (tier: Tier) => readonly string[]): string =>
-  `{${tiers.map((tier) => `${JSON.stringify(tier)}: ${celList(of(tier))}`).join(", ")}}`;
+/** CEL map literal from each tenant tier to a list (CEL list text). */
+const celTierMap = (of: (tier: Tier) => string): string =>
+  `{${tiers.map((tier) => `${JSON.stringify(tier)}: ${of(tier)}`).join(", ")}}`;
 
 /**
  * Rule 3 as one native admission policy: the namespace's tier label decides which node tiers and pools are open.
  * A tier that includes every node tier is not restricted, as in the ClusterPolicy.
  */
-export const tierNodeIsolationAdmission = (settings: PolicySettings): AdmissionObject[] => {
+export const tierNodeIsolationAdmission = (settings: PolicySettings, h: Helpers): AdmissionObject[] => {
   const unrestrictedTiers = tiers.filter((tier) => nodeTiers.every((nodeTier) => tierMayRunOn(tier, nodeTier)));
-  const allowedNodeTiers = celTierMap((tier) => nodeTiers.filter((nodeTier) => tierMayRunOn(tier, nodeTier)));
-  const allowedPools = celTierMap((tier) => poolsFor(settings, (nodeTier) => tierMayRunOn(tier, nodeTier)));
+  const allowedNodeTiers = celTierMap((tier) => celList(nodeTiers.filter((nodeTier) => tierMayRunOn(tier, nodeTier))));
+  // JSON lists are CEL list literals.
+  const allowedPools = celTierMap((tier) => h.toJson(poolsOf(settings, h, (nodeTier) => tierMayRunOn(tier, nodeTier))));
   const onlyAllowed = (labelKey: string, allowed: string): string =>
     `variables.unrestricted || (${cel.nodeSelectorValues(labelKey)}.all(x, x in ${allowed}) && !${cel.anyAffinityExpression(
       `e.key == ${JSON.stringify(labelKey)} && (e.operator != "In" || !has(e.values) || e.values.exists(x, !(x in ${allowed})))`,

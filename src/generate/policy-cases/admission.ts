@@ -26,10 +26,10 @@ import {
 } from "./fixtures.js";
 import type { Expected, PolicyCase } from "./types.js";
 
-const gpuOnlyPremium = admissionPolicyName(gpuOnlyPremiumName);
-const gpuPinned = admissionPolicyName(gpuPodsOnPremiumNodesName);
-const tierIsolation = admissionPolicyName(tierNodeIsolationName);
-const hardening = admissionPolicyName(tenantPodHardeningName);
+export const gpuOnlyPremium = admissionPolicyName(gpuOnlyPremiumName);
+export const gpuPinned = admissionPolicyName(gpuPodsOnPremiumNodesName);
+export const tierIsolation = admissionPolicyName(tierNodeIsolationName);
+export const hardening = admissionPolicyName(tenantPodHardeningName);
 const noLoadBalancers = admissionPolicyName(tenantNoLoadBalancersName);
 
 const premiumOllama = {
@@ -42,7 +42,7 @@ const premiumOllama = {
  * Results of the Pod policies in a namespace without GPUs: the GPU-namespace policy's binding must not select it;
  * the others pass unless overridden.
  */
-const standardPod = (over: Record<string, Expected> = {}): Record<string, Expected> => ({
+export const standardPod = (over: Record<string, Expected> = {}): Record<string, Expected> => ({
   [gpuOnlyPremium]: "pass",
   [gpuPinned]: "skip",
   [tierIsolation]: "pass",
@@ -50,7 +50,7 @@ const standardPod = (over: Record<string, Expected> = {}): Record<string, Expect
   ...over,
 });
 /** The same in a namespace with GPUs, where the no-GPU policy's binding must not select the pod. */
-const premiumPod = (over: Record<string, Expected> = {}): Record<string, Expected> => ({
+export const premiumPod = (over: Record<string, Expected> = {}): Record<string, Expected> => ({
   [gpuOnlyPremium]: "skip",
   [gpuPinned]: "pass",
   [tierIsolation]: "pass",

@@ -67,8 +67,8 @@ export const initech = tenantNamespace("initech", "both");
 export const hooli = tenantNamespace("hooli", "standard");
 /** A namespace that is not a tenant's: the policies leave it alone. */
 export const observability: NamespaceLabels = {
-  name: defaultPolicySettings.monitoringNamespace,
-  labels: { "kubernetes.io/metadata.name": defaultPolicySettings.monitoringNamespace },
+  name: defaultPolicySettings.sharedNamespaces.monitoring,
+  labels: { "kubernetes.io/metadata.name": defaultPolicySettings.sharedNamespaces.monitoring },
 };
 
 export const namespaces = [acme, globex, initech, hooli, observability];

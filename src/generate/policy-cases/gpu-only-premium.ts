@@ -1,5 +1,7 @@
 import { labels } from "../../../charts-src/lib/conventions.js";
+import { poolGpuResource, poolPlacement, seedGpuPools } from "../../../charts-src/lib/pools.js";
 import { gpuOnlyPremiumName } from "../../../charts-src/platform/policies/gpu-only-premium.js";
+import { plainHelpers } from "../../../charts-src/platform/policies/settings.js";
 import {
   acme,
   deployment,
@@ -25,6 +27,17 @@ const premiumOllama = { containers: [ollamaContainer(oneGpu)], tolerations: [gpu
 const standardTierPasses = { [noGpu]: "pass", [noToleration]: "pass" } as const;
 const gpuTierPasses = { [tolerates]: "pass", [pinned]: "pass" } as const;
 
+const migPool = seedGpuPools.find((p) => p.gpuSharing === "mig");
+if (!migPool) throw new Error("the seed pools have no MIG pool");
+const migSlice = { [poolGpuResource(plainHelpers, migPool)]: "1" };
+/** Ollama asking for one MIG slice of the seed MIG pool, with the pool's own placement and tolerations. */
+const migPoolOllama = {
+  containers: [
+    ollamaContainer({ requests: { cpu: "4", memory: "16Gi", ...migSlice }, limits: { memory: "16Gi", ...migSlice } }),
+  ],
+  ...poolPlacement(plainHelpers, { name: migPool.name, nodeTier: "premium", taints: migPool.taints }),
+};
+
 export const gpuOnlyPremiumSuite: PolicySuite = {
   policy: gpuOnlyPremiumName,
   cases: [
@@ -45,6 +58,16 @@ export const gpuOnlyPremiumSuite: PolicySuite = {
         containers: [ollamaContainer()],
       }),
       expect: { [noGpu]: "fail", [noToleration]: "pass" },
+    },
+    {
+      why: "standard tenant: a MIG 3g.40gb slice, placed on the MIG pool as charts-src/lib/pools.ts derives it",
+      resource: pod("acme-ollama-mig-pool", acme.name, migPoolOllama),
+      expect: { [noGpu]: "fail", [noToleration]: "fail" },
+    },
+    {
+      why: "premium tenant: the same MIG slice on the MIG pool",
+      resource: pod("globex-ollama-mig-pool", globex.name, migPoolOllama, "ollama-premium"),
+      expect: gpuTierPasses,
     },
     {
       why: "standard tenant: tolerating the GPU taint without asking for a GPU",

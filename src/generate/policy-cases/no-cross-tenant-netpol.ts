@@ -11,7 +11,11 @@ const bothPass = { [stayInTenant]: "pass", [namePeers]: "pass" } as const;
 /** Policies without any namespaceSelector: the selector rule has nothing to judge. */
 const noSelectors = { [stayInTenant]: "skip", [namePeers]: "pass" } as const;
 
-const { dnsNamespace, ingressNamespaces, monitoringNamespace } = defaultPolicySettings;
+const {
+  dns: dnsNamespace,
+  ingress: ingressNamespaces,
+  monitoring: monitoringNamespace,
+} = defaultPolicySettings.sharedNamespaces;
 
 const byName = (...names: string[]) => ({
   matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }],

@@ -1,3 +1,4 @@
+import type { PolicySettings } from "../../../charts-src/platform/policies/settings.js";
 import type { K8sObject } from "./fixtures.js";
 
 /** What `kyverno test` must report for one rule (or one admission policy) on one resource. */
@@ -24,8 +25,22 @@ export interface GenerateCase {
 }
 
 export interface PolicySuite {
-  /** The ClusterPolicy's name, which is also its directory under policies/. */
+  /** The ClusterPolicy's name, which is also its directory under policies/ unless `dir` says otherwise. */
   policy: string;
+  /** Directory under policies/ of a suite that runs the policy with other settings. */
+  dir?: string;
+  /** Settings the policy is built with for this suite. @default defaultPolicySettings */
+  settings?: PolicySettings;
   cases: PolicyCase[];
   generates?: GenerateCase[];
 }
+
+/** The native admission policies, built with `settings`, judged on `cases`, in policies/<dir>/. */
+export interface AdmissionSuite {
+  dir: string;
+  settings: PolicySettings;
+  cases: PolicyCase[];
+}
+
+/** Where a suite's `kyverno test` directory lives under policies/. */
+export const suiteDir = (suite: PolicySuite): string => suite.dir ?? suite.policy;

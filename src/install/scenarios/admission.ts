@@ -4,6 +4,9 @@
  * control that is admitted, and each refusal's message checked.
  */
 import type { Affinity, Container, Pod, PodSpec, ResourceQuota, Toleration } from "../../../charts-src/lib/k8s.js";
+import { labels } from "../../../charts-src/lib/conventions.js";
+import { poolGpuResource, poolPlacement, seedGpuPools } from "../../../charts-src/lib/pools.js";
+import { concreteHelpers } from "../../../charts-src/lib/engine/index.js";
 import { toList } from "../kube.js";
 import type { Scenario } from "../context.js";
 
@@ -30,6 +33,22 @@ const probePod = (
   change(spec, container);
   return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec };
 };
+
+/** Pool declarations read as plain data. */
+const plainHelpers = concreteHelpers({ name: "install", namespace: "", chartVersion: "" });
+
+/** The seed A100 MIG pool with the largest slices, which the install's nodepools values declare. */
+const migPool = seedGpuPools.filter((p) => p.gpuSharing === "mig").at(-1);
+
+/** A pod asking for one MIG slice, placed on the MIG pool as charts-src/lib/pools.ts derives it from the pool. */
+const migPod = (name: string, namespace: string) =>
+  probePod(name, namespace, (s, c) => {
+    if (!migPool) throw new Error("the seed pools have no MIG pool");
+    const slice = poolGpuResource(plainHelpers, migPool);
+    c.resources.requests[slice] = "1";
+    c.resources.limits[slice] = "1";
+    Object.assign(s, poolPlacement(plainHelpers, { name: migPool.name, nodeTier: "premium", taints: migPool.taints }));
+  });
 
 const gpuToleration: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
 const premiumAffinity: Affinity = {
@@ -75,6 +94,11 @@ export const admission: Scenario = {
           c.resources.limits["nvidia.com/gpu"] = "1";
         }),
         /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU/s,
+      );
+      await expectRefused(
+        `${ns}: a pod requesting a MIG slice on the MIG pool is refused`,
+        migPod("probe-mig", ns),
+        /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU and MIG resources/s,
       );
       await expectRefused(
         `${ns}: a pod tolerating the GPU taint is refused`,
@@ -156,6 +180,22 @@ export const admission: Scenario = {
         gpuPod("probe-gpu-anywhere", "1", false),
         /gpu-pods-on-premium-nodes\.llmcharts\.io.*must require llmcharts\.io\/node-tier In \[premium\]/s,
       );
+      // Placed from the pool's declaration, a MIG pod is admitted and lands on the MIG pool's nodes.
+      const mig = migPod("probe-mig-pool", ns);
+      if (
+        await r.step(`${ns}: a MIG pod placed from the MIG pool's declaration is created`, () => kube.create([mig]))
+      ) {
+        await kube.raw(["wait", "--for=condition=PodScheduled", "--timeout=60s", "-n", ns, "pod/probe-mig-pool"]);
+        const placed = await kube.get<Pod>("pod", "probe-mig-pool", ns);
+        const nodeName = String(placed.spec?.nodeName ?? "");
+        const pool = nodeName ? (await kube.get("node", nodeName)).metadata.labels?.[labels.pool] : undefined;
+        r.check(
+          `${ns}: the MIG pod runs on a node of pool ${migPool?.name}`,
+          pool === migPool?.name,
+          `${nodeName} (${pool})`,
+        );
+        await kube.raw(["delete", "pod", "probe-mig-pool", "-n", ns, "--wait=false"]);
+      }
       const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
       const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
       await expectRefused(

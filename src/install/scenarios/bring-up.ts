@@ -6,8 +6,8 @@ import type { Scenario } from "../context.js";
 import { installCrds } from "../crds.js";
 import type { ReleaseSpec } from "../helm.js";
 import { ofKind, parseManifests } from "../manifests.js";
-import { createPoolNodes } from "../nodes.js";
-import { nodepoolsRelease } from "../releases.js";
+import { createPoolNodes, gpuResources } from "../nodes.js";
+import { nodepoolsRelease, nodepoolsValues } from "../releases.js";
 
 export const bringUp: Scenario = {
   id: "1",
@@ -34,7 +34,12 @@ export const bringUp: Scenario = {
       );
     }
 
-    const spec: ReleaseSpec = { release: nodepoolsRelease, chartDir: ctx.chartDir("nodepools"), namespace: "default" };
+    const spec: ReleaseSpec = {
+      release: nodepoolsRelease,
+      chartDir: ctx.chartDir("nodepools"),
+      namespace: "default",
+      valuesFiles: [ctx.valuesFile(nodepoolsValues)],
+    };
     const nodePools = ofKind<NodePool>(parseManifests(await helm.template(spec)), "NodePool");
     r.check("nodepools chart renders NodePools", nodePools.length > 0, `${nodePools.length}`);
     if (!ctx.embedded) {
@@ -54,7 +59,7 @@ export const bringUp: Scenario = {
       );
       const gpuOk = mine.every((n) =>
         pool.gpu
-          ? Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0 &&
+          ? gpuResources(n.status?.allocatable).length > 0 &&
             (n.spec?.taints ?? []).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")
           : n.status?.allocatable?.["nvidia.com/gpu"] === undefined && (n.spec?.taints ?? []).length === 0,
       );

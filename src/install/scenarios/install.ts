@@ -9,7 +9,9 @@ import type { Recorder } from "../recorder.js";
 import {
   clusterReleaseNamespace,
   nodepoolsRelease,
+  nodepoolsValues,
   platformRelease,
+  platformValues,
   prerequisiteNamespaces,
   type TenantRelease,
 } from "../releases.js";
@@ -63,6 +65,7 @@ export const install: Scenario = {
           release: nodepoolsRelease,
           chartDir: ctx.chartDir("nodepools"),
           namespace: clusterReleaseNamespace,
+          valuesFiles: [ctx.valuesFile(nodepoolsValues)],
         }),
       ),
     );
@@ -84,6 +87,7 @@ export const install: Scenario = {
             release: platformRelease,
             chartDir: ctx.chartDir("platform"),
             namespace: clusterReleaseNamespace,
+            valuesFiles: [ctx.valuesFile(platformValues)],
           }),
         ),
       );

@@ -1,0 +1,41 @@
+import { migConfigLabel, seedGpuPools } from "../lib/pools.js";
+
+/** README sections after the parameter table: spot interruptions, the seed pools, and upgrading. */
+export const nodepoolsReadme = `
+## Install order and spot interruptions
+
+1. Karpenter's controller (its chart), with **\`settings.interruptionQueue\`** set to the name of the cluster's SQS
+   interruption queue (Karpenter's CloudFormation names it after the cluster, with EventBridge rules for spot
+   interruption warnings, rebalance recommendations, instance state changes and AWS Health events). The queue is a
+   controller setting: a NodePool cannot carry it, so this chart cannot set it for you. Without it, Karpenter never
+   hears of a spot interruption: the node disappears after the two-minute notice without being cordoned or drained,
+   and its pods fail instead of moving. Do not also run aws-node-termination-handler in queue mode.
+2. This chart (it needs Karpenter's CRDs).
+3. The platform chart: its alerts \`LLMSpotInterruptionsHigh\` (interruption warnings received) and
+   \`LLMNodesDrainedByInterruption\` (nodes Karpenter drained and deleted because of one, per NodePool) read
+   Karpenter's metrics. Both count what arrives through the queue: without it neither can ever fire.
+
+\`terminationGracePeriod\` bounds a drain: on spot pools keep it under the two-minute notice, so that pods are evicted
+(and PodDisruptionBudgets honoured) before AWS reclaims the instance. Disruption budgets (\`budget\`,
+\`scheduledBudgets\`) limit only voluntary disruption (consolidation, drift, expiry); an interruption never waits.
+
+## Seed GPU pools
+
+The design's pools besides premium are declared once in \`charts-src/lib/pools.ts\` and as fixtures
+(\`fixtures/good/seed-*.yaml\`) to copy into \`extraGpuPools\`: ${seedGpuPools.map((p) => `\`${p.name}\``).join(", ")}.
+Each carries a \`gpu=<kind>\` taint next to \`nvidia.com/gpu\`; a pod that targets the pool tolerates both and asks for
+\`nvidia.com/gpu\`, or \`nvidia.com/mig-<profile>\` on a MIG pool. MIG pools label their nodes
+\`${migConfigLabel}=all-<profile>\` for the NVIDIA MIG manager (GPU operator, AL2023 nodes; Bottlerocket partitions
+through its own settings), other GPU pools \`all-disabled\`.
+
+## Upgrading from 0.1.x
+
+- MIG pools now need \`migProfile\` and the 80 GB GPU families \`p4de\` or \`p5\` (the profiles are 80 GB ones); a
+  \`${migConfigLabel}\` you set in \`labels\` is replaced by the profile's layout.
+- Time-sliced pools may set \`timeSlicingReplicas\`; their nodes then select the device-plugin config
+  \`time-slicing-<n>\`, which needs platform 0.2.0.
+- On Bottlerocket, \`rootVolumeSize\` now sizes the data volume \`/dev/xvdb\` (images, logs) and the OS volume is 8Gi:
+  the EC2NodeClass changes, so Karpenter replaces Bottlerocket nodes (drift) after the upgrade.
+- The standard pool's default families include \`m5\`; new values \`labels\`, \`taints\`, \`instanceSizes\`,
+  \`terminationGracePeriod\` and \`disruption.scheduledBudgets\` default to what 0.1.x rendered.
+`;

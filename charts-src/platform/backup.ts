@@ -1,0 +1,191 @@
+import { platformNamespace } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import { imageRef } from "../lib/workload.js";
+import { tenantNamespaceName, tenantObjectNames as names } from "../lib/tenant-namespace.js";
+import { platformLabels } from "./metadata.js";
+import type { PlatformValues } from "./values.js";
+
+/**
+ * Rotating daily snapshots of every listed tenant's OpenWebUI data claim, with nothing but kubectl: one CronJob per
+ * weekday deletes its own snapshot of each tenant (`<claim>-<weekday>`) and takes it again, so a tenant holds at most
+ * seven and the oldest is always the one replaced. The snapshot manifests are ConfigMaps (one per tenant, a key per
+ * weekday), so the Jobs need no shell; their ServiceAccount may touch VolumeSnapshots only, and only in the listed
+ * tenants' namespaces (a Role in each).
+ */
+
+const component = "backup";
+const serviceAccount = "tenant-snapshots";
+const roleName = "llmcharts-tenant-snapshots";
+const weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+type Tenant = PlatformValues["tenants"][number];
+
+const manifestsName = (tenant: string) => `tenant-snapshots-${tenant}`;
+export const snapshotName = (day: string) => `${names.openwebuiData}-${day}`;
+
+/** The VolumeSnapshot of a tenant's data claim taken on `day`. */
+const snapshot = (v: PlatformValues, tenant: Tenant, day: string) => ({
+  apiVersion: "snapshot.storage.k8s.io/v1",
+  kind: "VolumeSnapshot",
+  metadata: {
+    name: snapshotName(day),
+    namespace: tenantNamespaceName(tenant.name),
+    labels: { "app.kubernetes.io/managed-by": "llmcharts-tenant-snapshots", "llmcharts.io/snapshot-day": day },
+  },
+  spec: {
+    volumeSnapshotClassName: v.storage.snapshots.className,
+    source: { persistentVolumeClaimName: names.openwebuiData },
+  },
+});
+
+const manifests = (v: PlatformValues, h: Helpers, tenant: Tenant) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: manifestsName(tenant.name), namespace: platformNamespace, labels: platformLabels(h, component) },
+  data: Object.fromEntries(weekdays.map((day) => [`${day}.json`, h.toJson(snapshot(v, tenant, day))])),
+});
+
+/** What the Jobs may do in one tenant's namespace: read, take and delete VolumeSnapshots. Nothing else. */
+const tenantAccess = (h: Helpers, tenant: Tenant) => {
+  const metadata = {
+    name: roleName,
+    namespace: tenantNamespaceName(tenant.name),
+    labels: platformLabels(h, component),
+  };
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata,
+      rules: [
+        {
+          apiGroups: ["snapshot.storage.k8s.io"],
+          resources: ["volumesnapshots"],
+          verbs: ["get", "create", "delete"],
+        },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+      subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: platformNamespace }],
+    },
+  ];
+};
+
+/** kubectl keeps its discovery cache under HOME; the root filesystem is read-only. */
+const scratch = scratchDirs([{ name: "home", mountPath: "/home/kubectl", sizeLimit: "64Mi" }]);
+
+const kubectl = (v: PlatformValues, name: string, args: string[], mounts: unknown[]) => ({
+  name,
+  image: imageRef(v.storage.snapshots.schedule.image),
+  imagePullPolicy: v.storage.snapshots.schedule.image.pullPolicy,
+  command: ["kubectl"],
+  args,
+  env: [{ name: "HOME", value: "/home/kubectl" }],
+  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+  securityContext: restrictedContainerSecurityContext(),
+  volumeMounts: [...mounts, ...scratch.mounts],
+});
+
+/** The CronJob of one weekday: replace that day's snapshot of every listed tenant. */
+const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number], dayNumber: number) => {
+  const s = v.storage.snapshots.schedule;
+  const mounts = h.each(v.tenants, (t) => ({
+    name: manifestsName(t.name),
+    mountPath: `/snapshots/${t.name}`,
+    readOnly: true,
+  }));
+  const files = h.each(v.tenants, (t) => `--filename=/snapshots/${t.name}/snapshot.json`);
+  return {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: { name: `tenant-snapshots-${day}`, namespace: platformNamespace, labels: platformLabels(h, component) },
+    spec: {
+      schedule: `${s.minute} ${s.hour} * * ${dayNumber}`,
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels: { "app.kubernetes.io/name": "platform", "app.kubernetes.io/component": component } },
+            spec: {
+              serviceAccountName: serviceAccount,
+              restartPolicy: "Never",
+              enableServiceLinks: false,
+              securityContext: restrictedPodSecurityContext({ uid: 65532, gid: 65532, fsGroup: 65532 }),
+              // Last week's snapshot goes first (and is waited for), then this week's is taken under its name.
+              initContainers: [
+                kubectl(
+                  v,
+                  "delete-last-week",
+                  ["delete", "--ignore-not-found", "--wait", "--timeout=20m", ...files],
+                  mounts,
+                ),
+              ],
+              containers: [kubectl(v, "snapshot", ["create", ...files], mounts)],
+              volumes: [
+                ...h.each(v.tenants, (t) => ({
+                  name: manifestsName(t.name),
+                  configMap: { name: manifestsName(t.name), items: [{ key: `${day}.json`, path: "snapshot.json" }] },
+                })),
+                ...scratch.volumes,
+              ],
+            },
+          },
+        },
+      },
+    },
+  };
+};
+
+/** The platform namespace denies all traffic by default: the Jobs need DNS and the API server. */
+const apiServerEgress = (v: PlatformValues, h: Helpers) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: "tenant-snapshots-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
+  spec: {
+    podSelector: { matchLabels: { "app.kubernetes.io/component": component } },
+    policyTypes: ["Egress"],
+    egress: [
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          },
+        ],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+      {
+        to: [{ ipBlock: { cidr: v.storage.snapshots.schedule.apiServerCidr } }],
+        ports: [
+          { protocol: "TCP", port: 443 },
+          { protocol: "TCP", port: 6443 },
+        ],
+      },
+    ],
+  },
+});
+
+export const tenantSnapshots = (v: PlatformValues, h: Helpers) => [
+  h.when(h.and(v.storage.snapshots.enabled, v.storage.snapshots.schedule.enabled), [
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: serviceAccount, namespace: platformNamespace, labels: platformLabels(h, component) },
+    },
+    apiServerEgress(v, h),
+    h.each(v.tenants, (t) => [manifests(v, h, t), ...tenantAccess(h, t)]),
+    weekdays.map((day, i) => rotation(v, h, day, i)),
+  ]),
+];

@@ -1,0 +1,32 @@
+import type { Helpers } from "../lib/engine/index.js";
+import { platformLabels } from "./metadata.js";
+import type { PlatformValues } from "./values.js";
+
+/**
+ * A ServiceMonitor or PodMonitor for the NVIDIA DCGM exporter (the GPU operator's `nvidia-dcgm-exporter`), so that
+ * `DCGM_FI_*` series reach Prometheus. The exporter labels each GPU's series with the pod using it (`namespace`,
+ * `pod`); Prometheus keeps the target's own as `namespace` and renames the exporter's to `exported_namespace`,
+ * which the GPU dashboard maps back to tenants.
+ */
+export const dcgmMonitor = (v: PlatformValues, h: Helpers) => {
+  const d = v.monitoring.dcgmExporter;
+  const endpoint = { port: d.port, path: "/metrics", interval: d.interval };
+  const monitor = (kind: "ServiceMonitor" | "PodMonitor", spec: Record<string, unknown>) => ({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind,
+    metadata: {
+      name: "llmcharts-dcgm-exporter",
+      namespace: v.monitoring.namespace,
+      labels: h.merge(platformLabels(h, "gpu-metrics"), d.labels),
+    },
+    spec: {
+      selector: { matchLabels: d.selector },
+      namespaceSelector: { matchNames: [d.namespace] },
+      ...spec,
+    },
+  });
+  return [
+    h.when(h.and(d.enabled, h.eq(d.kind, "ServiceMonitor")), monitor("ServiceMonitor", { endpoints: [endpoint] })),
+    h.when(h.and(d.enabled, h.eq(d.kind, "PodMonitor")), monitor("PodMonitor", { podMetricsEndpoints: [endpoint] })),
+  ];
+};

@@ -1,0 +1,57 @@
+/** README sections after the parameter table: policy settings, GPU metrics, synthetic checks, backup, upgrading. */
+export const platformReadme = `
+## Policy settings
+
+\`policies.allowedRegistries\`, \`policies.sharedNamespaces\` (DNS, monitoring, ingress controllers and Gateway data
+planes, mesh control planes) and \`policies.pools\` (the pools of each node tier) go into the Kyverno ClusterPolicies and
+the native ValidatingAdmissionPolicies alike. Tenants without the premium tier may select only the pools listed under
+\`standard\` (add a control pool there); premium and both tenants may select any pool, and their GPU pods must require
+premium nodes. \`policies/<policy>-site/\` and \`policies/admission-site/\` are
+\`kyverno test\` suites of the same policies with every setting changed (an ECR pull-through prefix, an Envoy Gateway
+namespace, Linkerd, a control pool and the seed GPU pools).
+
+## GPU metrics
+
+\`monitoring.dcgmExporter\` scrapes the GPU operator's DCGM exporter (a ServiceMonitor, or a PodMonitor when the
+exporter has no Service); turn it off if the GPU operator's own ServiceMonitor is on. It needs the Prometheus Operator
+CRDs, like the PrometheusRule.
+
+## Synthetic checks
+
+\`monitoring.syntheticChecks\` creates one Prometheus Operator Probe per tenant of \`tenants\`: the blackbox exporter (install
+it in the monitoring namespace, e.g. the prometheus-blackbox-exporter chart) asks
+\`http://openwebui.tenant-<name>.svc:80/health\`, and \`LLMTenantHealthCheckFailing\` fires when it keeps failing. The
+tenant's NetworkPolicy must admit the monitoring namespace on OpenWebUI's port.
+
+## Backup and restore
+
+\`storage.snapshots\` creates a VolumeSnapshotClass for the EBS CSI driver; it needs the external-snapshotter CRDs and its
+snapshot controller (the EKS add-on \`snapshot-controller\`). With \`schedule.enabled\`, seven CronJobs (one per weekday)
+replace that day's snapshot \`openwebui-data-<weekday>\` of every tenant in \`tenants\`, so each tenant keeps the last
+seven days. They run kubectl only, as a ServiceAccount whose Roles (one per listed tenant namespace) allow nothing but
+get, create and delete of VolumeSnapshots; the tenants' namespaces must exist before the schedule is enabled. Claims on
+EFS (several OpenWebUI replicas) have no CSI snapshots: back them up with AWS Backup. (Velero would add cross-region
+copies and whole-namespace restores, at the price of another controller and an object store; snapshots of the data
+claim cover the platform's one stateful volume.)
+
+To restore a tenant's data from a snapshot:
+
+1. Scale its OpenWebUI to zero (\`kubectl -n tenant-<name> scale deployment openwebui --replicas=0\`; with Argo CD,
+   pause its Application's auto-sync first).
+2. Check the snapshot is ready: \`kubectl -n tenant-<name> get volumesnapshot openwebui-data-<weekday>\` (READYTOUSE true).
+3. Delete the claim \`openwebui-data\` (the chart keeps it on uninstall, so delete it by hand) and create it again with the
+   same name, size and storage class, and \`spec.dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot,
+   name: openwebui-data-<weekday>}\`.
+4. Scale OpenWebUI back (or resume the sync); the new volume holds the data of the snapshot's time.
+
+## Upgrading from 0.1.x
+
+- The policies' settings are values under \`policies\`; their defaults are 0.1.x's. The policies' text changes (lists are
+  now JSON), so Kyverno and the API server reload them.
+- The pull Jobs' names now hash their resources, proxy and placement too: every pull Job is renamed once, and reruns (it
+  finds its model present and only checks the manifest). Pulls now have a CPU limit (2 by default).
+- \`gpuSharing.migStrategy\` defaults to \`mixed\` (resources \`nvidia.com/mig-<profile>\`, what MIG pools' pods ask for);
+  set \`single\` to keep 0.1.x's behaviour. The device-plugin ConfigMap gains \`time-slicing-2\` to \`time-slicing-4\`.
+- New: the DCGM exporter ServiceMonitor (on by default), the \`LLMNodesDrainedByInterruption\` alert, the "CPU per Ollama
+  pod" panel, an io2 StorageClass, EBS snapshots and synthetic checks (off by default).
+`;
