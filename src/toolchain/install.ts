@@ -2,13 +2,14 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { runStep, seconds } from "../lib/run.js";
 import { dataDir, toolDir } from "./cache.js";
-import { checkTool, dataIsCurrent, pinDigest, stampPath, toolIsCurrent } from "./check.js";
+import { checkTool, dataIsCurrent, pinDigest, stampPath, toolDigest, toolIsCurrent } from "./check.js";
 import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
 import { toolsGoMod } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { type GoTool, type PyTool, type Tool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
+import { repoFile } from "./tools.js";
 
 export interface InstallReport {
   name: string;
@@ -45,6 +46,7 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
     ...tool.replaces,
   };
   writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces));
+  for (const file of tool.source ?? []) copyFileSync(repoFile(file), join(dir, basename(file)));
   await step(log, "go mod tidy", () => runStep(`${tool.name}: go mod tidy`, "go", ["mod", "tidy"], { cwd: dir, env }));
   for (const b of tool.binaries) {
     const ldflags = ["-s", "-w", ...(tool.ldflags ?? [])].join(" ");
@@ -111,7 +113,7 @@ const installTool = async (tool: Tool, log: Log): Promise<void> => {
   if (tool.kind === "go") await installGoTool(tool, log);
   else await installPyTool(tool, log);
   const stamp = stampPath(toolDir(tool.name, tool.version));
-  writeFileSync(stamp, pinDigest(tool));
+  writeFileSync(stamp, toolDigest(tool));
   const wrong = (await checkTool(tool)).find((c) => c.status !== "ok");
   if (wrong) {
     rmSync(stamp);
