@@ -63,7 +63,7 @@ export const validate = async ({
       if (done % 20 === 0) log(`  helm template: ${done}/${fixtures.length * 2}`);
     });
     step("helm template (Helm 4 and 3)", rendered);
-    step("rung 3 manifests (kubeconform)", renderings.length ? await checkManifests(renderDir, renderings) : []);
+    step("rung 3 manifests (kubeconform)", renderings.length ? await checkManifests(renderings) : []);
     step("rung 4 policies (kyverno)", await checkPolicies(root, renderings));
     return results;
   } finally {
