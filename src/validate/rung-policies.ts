@@ -82,7 +82,7 @@ export const checkPolicies = async (root: string, renderings: Rendering[]): Prom
   const policies = policyFiles(root);
   if (policies.length === 0) return [];
   const kyverno = requireBin("kyverno");
-  // Kyverno spends most of a run waiting, not computing: four runs at a time on two cores.
+  // The suites and the shared apply runs side by side (two apply runs at a time: one per core, memory bounded).
   const [applied, suites] = await Promise.all([
     applyPolicies(kyverno, policies, renderings),
     testSuites(kyverno, root),
