@@ -77,15 +77,19 @@ const testSuites = async (kyverno: string, root: string): Promise<CheckResult[]>
   }));
 };
 
-/** Rung 4: every rendering against the platform's Kyverno policies, and each policy's own `kyverno test` suite. */
-export const checkPolicies = async (root: string, renderings: Rendering[]): Promise<CheckResult[]> => {
+/**
+ * Rung 4: every rendering against the platform's Kyverno policies, and each policy's own `kyverno test` suite. The
+ * suites need no rendering: `suites` starts them at once, so they run beside the renderings; the shared apply runs
+ * follow, two at a time (one per core, which also bounds memory for a large fleet).
+ */
+export const checkPolicies = (
+  root: string,
+): { suites: Promise<CheckResult[]>; apply: (r: Rendering[]) => Promise<CheckResult[]> } => {
   const policies = policyFiles(root);
-  if (policies.length === 0) return [];
+  if (policies.length === 0) return { suites: Promise.resolve([]), apply: async () => [] };
   const kyverno = requireBin("kyverno");
-  // The suites and the shared apply runs side by side (two apply runs at a time: one per core, memory bounded).
-  const [applied, suites] = await Promise.all([
-    applyPolicies(kyverno, policies, renderings),
-    testSuites(kyverno, root),
-  ]);
-  return [...applied, ...suites];
+  const suites = testSuites(kyverno, root);
+  // Awaited later; until then a failure must not count as an unhandled rejection.
+  suites.catch(() => {});
+  return { suites, apply: (renderings) => applyPolicies(kyverno, policies, renderings) };
 };

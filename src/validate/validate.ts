@@ -53,8 +53,12 @@ export const validate = async ({
   for (const n of names)
     if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
+  if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
+    throw new Error("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
+    // A nodepools file the chart refuses is bad input: say so before any work.
+    const gpuPools = nodepools ? await nodepoolsGpuPools(root, nodepools, work) : undefined;
     const fixtures: Fixture[] = names.flatMap((n) =>
       userFiles.length === 0 ? loadFixtures(root, n) : userFiles.map((path) => userFixture(n, path)),
     );
@@ -78,6 +82,7 @@ export const validate = async ({
     const renderable = fixtures.filter((f) => f.kind === "bad" || !refused.has(`${f.chart}\n${f.name}`));
     // The chart lint does not depend on the renderings, nor kubeconform on Kyverno: each runs as soon as it can.
     const lint = timed(() => checkCharts(root, names));
+    const policyCheck = checkPolicies(root);
     const every = Math.max(20, Math.ceil((renderable.length * 2) / 10));
     const rendered = await timed(() =>
       renderFixtures(root, renderable, join(work, "renderings"), (done) => {
@@ -86,7 +91,10 @@ export const validate = async ({
     );
     const { renderings } = rendered.value;
     const manifests = timed(async () => (renderings.length ? checkManifests(renderings) : []));
-    const policies = timed(() => checkPolicies(root, renderings));
+    const policies = timed(async () => {
+      const applied = await policyCheck.apply(renderings);
+      return [...applied, ...(await policyCheck.suites)];
+    });
     const [linted, m, p] = [await lint, await manifests, await policies];
     step("rung 2 chart (helm lint, ct lint)", linted.value, linted.ms);
     step("helm template (Helm 4 and 3)", rendered.value.results, rendered.ms);
@@ -95,10 +103,10 @@ export const validate = async ({
     if (userFiles.length > 0 && names.includes("tenant")) {
       const fleetStart = Date.now();
       const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
-      const checks = [checkUniqueness(tenants)];
-      if (nodepools)
-        checks.push([checkGpuCapacity(tenants, await nodepoolsGpuPools(root, nodepools, work), nodepools)]);
-      step(`fleet (${tenants.length} tenants together)`, checks.flat(), Date.now() - fleetStart);
+      const checks = checkUniqueness(tenants);
+      if (nodepools && gpuPools) checks.push(checkGpuCapacity(tenants, gpuPools, nodepools));
+      else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+      step(`fleet (${tenants.length} tenants together)`, checks, Date.now() - fleetStart);
     }
     return results;
   } finally {
@@ -115,7 +123,8 @@ const nodepoolsGpuPools = async (root: string, file: string, work: string) => {
     [file],
     join(work, "nodepools"),
   );
-  if (!outcome?.file) throw new Error(`--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error}`);
+  if (!outcome?.file)
+    throw new Error(`--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error?.trim()}; fix that file`);
   const fixture = userFixture("nodepools", file);
   return premiumGpuPools(documents({ fixture, file: outcome.file, objects: outcome.objects }));
 };

@@ -90,11 +90,16 @@ describe("validate --fleet", () => {
   const empty = mkdtempSync(join(tmpdir(), "llmcharts-empty-fleet-"));
   afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
-  test("an empty or missing fleet folder is an error, not 0 passed", async () => {
+  test("bad input is an error before any work: an empty or missing fleet folder, a nodepools file the chart refuses", async () => {
     await expect(validate({ root, fleet: empty })).rejects.toThrow(/holds no values files/);
     await expect(validate({ root, fleet: join(empty, "nowhere") })).rejects.toThrow(/no such folder/);
     await expect(validate({ root, chart: "platform", fleet: join(fixtures, "malformed") })).rejects.toThrow(
       /use --chart tenant/,
     );
+    const notNodepools = path("gpu-capacity", "tenants", "cetus", "values.yaml");
+    await expect(fleet("gpu-capacity/tenants", notNodepools)).rejects.toThrow(
+      `--nodepools ${notNodepools}: the nodepools chart refuses it`,
+    );
+    await expect(validate({ root, nodepools: notNodepools })).rejects.toThrow(/give the tenants too/);
   });
 });
