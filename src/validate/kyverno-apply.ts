@@ -41,6 +41,11 @@ interface Pass {
   kinds?: Set<string>;
 }
 
+type ResourceFilter = { resources?: { kinds?: string[] } };
+type PolicyDoc = {
+  spec?: { rules?: { match?: { any?: ResourceFilter[]; all?: ResourceFilter[] } & ResourceFilter }[] };
+};
+
 /** Kyverno applies a rule on Pods to the controllers that own pod templates too (its autogen). */
 const podControllers = [
   "Deployment",
@@ -59,14 +64,12 @@ const podControllers = [
 const matchedKinds = (policies: string[]): Set<string> | undefined => {
   const kinds = new Set<string>();
   for (const file of policies) {
-    const text = readFileSync(file, "utf8");
-    for (const doc of parseAllDocuments(text)) {
-      const rules = (
-        doc.toJS() as { spec?: { rules?: { match?: Record<string, { resources?: { kinds?: string[] } }[]> }[] } }
-      )?.spec?.rules;
-      for (const rule of rules ?? [])
-        for (const filter of [...(rule.match?.any ?? []), ...(rule.match?.all ?? [])])
+    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+      for (const rule of (doc.toJS() as PolicyDoc)?.spec?.rules ?? []) {
+        const { any = [], all = [], resources } = rule.match ?? {};
+        for (const filter of [...any, ...all, ...(resources ? [{ resources }] : [])])
           for (const kind of filter.resources?.kinds ?? []) kinds.add(kind.split("/").pop() as string);
+      }
     }
   }
   if (kinds.has("*")) return undefined;
