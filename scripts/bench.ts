@@ -16,20 +16,10 @@ import { loadFixtures } from "../src/validate/fixtures.js";
 import { chartDir } from "../src/validate/helm.js";
 import { validate } from "../src/validate/validate.js";
 import { policyFiles } from "../src/validate/rung-policies.js";
+import { median, time } from "./bench-lib.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const root = process.cwd();
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const time = async (fn: () => Promise<unknown>) => {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
-};
 
 const fixtures = Object.keys(charts).flatMap((c) => loadFixtures(root, c));
 

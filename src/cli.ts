@@ -69,12 +69,16 @@ program
   .description("prove charts: values (ajv), chart (helm lint, ct lint), manifests (kubeconform), policies (kyverno)")
   .option("--chart <name>", "only this chart")
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
+  .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
+  .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
   .option("--json", "print every result as JSON")
-  .action(async (opts: { chart?: string; values?: string[]; json?: boolean }) => {
+  .action(async (opts: { chart?: string; values?: string[]; fleet?: string; nodepools?: string; json?: boolean }) => {
     const results = await validate({
       root: process.cwd(),
       chart: opts.chart,
       valuesFiles: opts.values,
+      fleet: opts.fleet,
+      nodepools: opts.nodepools,
       log: opts.json ? () => {} : (line) => console.log(line),
     });
     if (opts.json) console.log(JSON.stringify({ results, summary: summaryLine(results) }, null, 2));

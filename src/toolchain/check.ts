@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { dataDir, toolDir } from "./cache.js";
 import type { Tool } from "./pins.js";
-import { binPath } from "./tools.js";
+import { binPath, repoFile } from "./tools.js";
 
 export type Status = "ok" | "missing" | "wrong-version";
 
@@ -20,6 +20,14 @@ export interface BinaryCheck {
 /** A fingerprint of a pin: when the pin changes (version, flags, replaces), the cached build no longer counts. */
 export const pinDigest = (pin: unknown): string =>
   createHash("sha256").update(JSON.stringify(pin)).digest("hex").slice(0, 16);
+
+/** What a tool's stamp covers: its pin and, for a program of ours, its source, so an edit rebuilds it. */
+export const toolDigest = (tool: Tool): string =>
+  pinDigest(
+    tool.kind === "go" && tool.source
+      ? { ...tool, source: tool.source.map((f) => [f, readFileSync(repoFile(f), "utf8")]) }
+      : tool,
+  );
 
 const stampFile = (dir: string): string => join(dir, ".llmcharts-pin");
 
@@ -84,7 +92,7 @@ const checkDebianTool = async (tool: Extract<Tool, { kind: "debian" }>): Promise
 /** True when a tool's directory holds a complete build of exactly this pin. */
 export const toolIsCurrent = async (tool: Tool): Promise<boolean> => {
   if (tool.kind === "debian") return (await checkDebianTool(tool)).status === "ok";
-  if (readStamp(toolDir(tool.name, tool.version)) !== pinDigest(tool)) return false;
+  if (readStamp(toolDir(tool.name, tool.version)) !== toolDigest(tool)) return false;
   return (await checkTool(tool)).every((c) => c.status === "ok");
 };
 

@@ -14,15 +14,16 @@ export const upstreamRequireBlock = (upstreamGoMod: string): string[] => {
   return [...single, ...blocks];
 };
 
-/** The go.mod of a tool's own tools module: upstream's go line, godebug and replaces, and one `tool` per binary. */
+/**
+ * The go.mod of a tool's own tools module: upstream's go line, godebug and replaces, upstream's requires when asked,
+ * and one `tool` per binary (none for a program of ours: its main package is the module itself).
+ */
 export const toolsGoMod = (tool: GoTool, replaces: Record<string, string>, requires: string[] = []): string => {
   const lines = [`module local/tools/${tool.name}`, "", `go ${tool.go}`];
   if (tool.godebug) lines.push("", `godebug ${tool.godebug}`);
   lines.push("", `require ${tool.module} ${tool.version}`);
   if (requires.length > 0) lines.push("", "require (", ...requires.map((r) => `\t${r}`), ")");
-  lines.push("", "tool (");
-  for (const b of tool.binaries) lines.push(`\t${b.pkg}`);
-  lines.push(")");
+  if (!tool.source) lines.push("", "tool (", ...tool.binaries.map((b) => `\t${b.pkg}`), ")");
   const entries = Object.entries(replaces).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length > 0) {
     lines.push("", "replace (");

@@ -3,13 +3,14 @@ import { basename, join } from "node:path";
 import { mapLimit } from "../lib/pool.js";
 import { runStep, seconds } from "../lib/run.js";
 import { dataDir, toolDir } from "./cache.js";
-import { checkTool, dataIsCurrent, pinDigest, stampPath, toolIsCurrent } from "./check.js";
+import { checkTool, dataIsCurrent, pinDigest, stampPath, toolDigest, toolIsCurrent } from "./check.js";
 import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
 import { toolsGoMod, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { type DebianTool, type GoTool, type PyTool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
+import { repoFile } from "./tools.js";
 
 export interface InstallReport {
   name: string;
@@ -48,6 +49,8 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
   const requires = tool.upstreamRequires ? upstreamRequireBlock(upstream.GoMod) : [];
   writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces, requires));
   if (tool.cgo) Object.assign(env, await cgoEnv(tool, dir, log));
+  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces));
+  for (const file of tool.source ?? []) copyFileSync(repoFile(file), join(dir, basename(file)));
   await step(log, "go mod tidy", () => runStep(`${tool.name}: go mod tidy`, "go", ["mod", "tidy"], { cwd: dir, env }));
   for (const b of tool.binaries) {
     const ldflags = ["-s", "-w", ...(tool.ldflags ?? [])].join(" ");
@@ -157,7 +160,7 @@ const installTool = async (tool: GoTool | PyTool, log: Log): Promise<void> => {
   if (tool.kind === "go") await installGoTool(tool, log);
   else await installPyTool(tool, log);
   const stamp = stampPath(toolDir(tool.name, tool.version));
-  writeFileSync(stamp, pinDigest(tool));
+  writeFileSync(stamp, toolDigest(tool));
   const wrong = (await checkTool(tool)).find((c) => c.status !== "ok");
   if (wrong) {
     rmSync(stamp);

@@ -47,6 +47,11 @@ export interface GoTool {
     /** A PyPI source distribution whose extracted folder `includeDir` goes on the include path. */
     pypiHeaders?: { package: string; version: string; includeDir: string };
   };
+  /**
+   * A program of ours instead of upstream's: these Go files of this repository (a main package, relative to its
+   * root) are built against `module`@`version`; each binary's `pkg` is then ".". Their content is part of the pin.
+   */
+  source?: string[];
 }
 
 /** Python command-line tools installed from PyPI into a venv of their own; the installed distributions report the pins. */
@@ -87,37 +92,60 @@ const k8sVersionFlags = (version: string): string[] => {
   });
 };
 
+/** Helm 4 and Helm 3: the module, version and build flags shared by the helm binaries and our renderers. */
+const helm4 = { module: "helm.sh/helm/v4", version: "v4.2.4", go: "1.26.0" };
+const helm4Ldflags = [
+  "-X helm.sh/helm/v4/internal/version.version=v4.2.4",
+  "-X helm.sh/helm/v4/internal/version.gitTreeState=clean",
+];
+
+const helm3 = { module: "helm.sh/helm/v3", version: "v3.21.4", go: "1.26.0" };
+const helm3Ldflags = [
+  "-X helm.sh/helm/v3/internal/version.version=v3.21.4",
+  "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
+  // Without these Helm 3 assumes Kubernetes 1.20 when no cluster is asked; set them from its client-go (0.36).
+  ...["pkg/lint/rules", "pkg/chartutil"].flatMap((pkg) => [
+    `-X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1`,
+    `-X helm.sh/helm/v3/${pkg}.k8sVersionMinor=36`,
+  ]),
+];
+
 export const tools: Tool[] = [
   {
     kind: "go",
     name: "helm",
-    module: "helm.sh/helm/v4",
-    version: "v4.2.4",
-    go: "1.26.0",
+    ...helm4,
     binaries: [{ exe: "helm", pkg: "helm.sh/helm/v4/cmd/helm" }],
-    ldflags: [
-      "-X helm.sh/helm/v4/internal/version.version=v4.2.4",
-      "-X helm.sh/helm/v4/internal/version.gitTreeState=clean",
-    ],
+    ldflags: helm4Ldflags,
     versionArgs: ["version", "--template", "{{.Version}}"],
   },
   {
     kind: "go",
     name: "helm3",
-    module: "helm.sh/helm/v3",
-    version: "v3.21.4",
-    go: "1.26.0",
+    ...helm3,
     binaries: [{ exe: "helm3", pkg: "helm.sh/helm/v3/cmd/helm" }],
-    ldflags: [
-      "-X helm.sh/helm/v3/internal/version.version=v3.21.4",
-      "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
-      // Without these Helm 3 assumes Kubernetes 1.20 when no cluster is asked; set them from its client-go (0.36).
-      ...["pkg/lint/rules", "pkg/chartutil"].flatMap((pkg) => [
-        `-X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1`,
-        `-X helm.sh/helm/v3/${pkg}.k8sVersionMinor=36`,
-      ]),
-    ],
+    ldflags: helm3Ldflags,
     versionArgs: ["version", "--template", "{{.Version}}"],
+  },
+  // Our renderers: many values files through Helm's own engine in one process (validate's fleet speed), built
+  // against the same Helm modules and flags as the helm binaries above, so their renderings are Helm's.
+  {
+    kind: "go",
+    name: "helm-render",
+    ...helm4,
+    source: ["tools/helm-render/main.go", "tools/helm-render/helm4.go"],
+    binaries: [{ exe: "helm-render", pkg: "." }],
+    ldflags: helm4Ldflags,
+    versionArgs: ["--version"],
+  },
+  {
+    kind: "go",
+    name: "helm3-render",
+    ...helm3,
+    source: ["tools/helm-render/main.go", "tools/helm-render/helm3.go"],
+    binaries: [{ exe: "helm3-render", pkg: "." }],
+    ldflags: helm3Ldflags,
+    versionArgs: ["--version"],
   },
   {
     kind: "go",

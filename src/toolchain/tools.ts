@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { toolDir } from "./cache.js";
 import { type Tool, tools } from "./pins.js";
 
@@ -38,3 +39,6 @@ export const toolEtc = (name: string): string => {
   const tool = goTool(name);
   return join(toolDir(tool.name, tool.version), "etc");
 };
+
+/** A file of this repository by its path from the root (our own tools' Go sources), wherever the CLI runs from. */
+export const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));

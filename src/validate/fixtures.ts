@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 
@@ -17,6 +17,8 @@ export interface Fixture {
   kind: "good" | "bad";
   values: unknown;
   expect?: Expectation;
+  /** Why the file is not a values file at all (malformed YAML, not a mapping): its checks stop at rung 1. */
+  unreadable?: string;
 }
 
 const expectation = (text: string, path: string): Expectation => {
@@ -53,3 +55,42 @@ export const loadFixtures = (root: string, chart: string): Fixture[] =>
 /** True when an error message names the expected field and words. */
 export const namesField = (message: string, e: Expectation): boolean =>
   message.includes(e.pointer) && e.words.every((w) => message.includes(w));
+
+/** Reads a values file as Helm does (YAML 1.1); a malformed one is kept with the reason, so others still get checked. */
+const readValues = (path: string): { values: unknown; unreadable?: string } => {
+  try {
+    const values = parse(readFileSync(path, "utf8"), { version: "1.1" }) ?? {};
+    if (typeof values === "object" && !Array.isArray(values)) return { values };
+    return {
+      values: {},
+      unreadable: "the top level must be a mapping of keys (tenant:, quota:, …), not a list or a scalar",
+    };
+  } catch (err) {
+    const why = ((err as Error).message.split("\n")[0] ?? "").replace(/:$/, "");
+    return { values: {}, unreadable: `not valid YAML: ${why}; fix the syntax at that line` };
+  }
+};
+
+/** A user's own values file, checked as a good fixture and named by its path. */
+export const userFixture = (chart: string, path: string): Fixture => ({
+  chart,
+  name: path,
+  path,
+  kind: "good",
+  ...readValues(path),
+});
+
+/** Every values file under a fleet folder, recursively, in path order; an empty or missing folder is an error. */
+export const fleetFiles = (dir: string): string[] => {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new Error(`--fleet ${dir}: no such folder; give the folder that holds one values file per tenant`);
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+  if (files.length === 0)
+    throw new Error(`--fleet ${dir}: the folder holds no values files (*.yaml, *.yml); put one file per tenant in it`);
+  return files;
+};

@@ -1,27 +1,21 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mapLimit } from "../lib/pool.js";
 import type { Fixture } from "./fixtures.js";
-import { chartDir, helms, helmTemplate } from "./helm.js";
+import { chartDir } from "./helm.js";
+import { renderers, renderMany } from "./helm-render.js";
 import { type CheckResult, summaryLine } from "./report.js";
 
 export interface Rendering {
   fixture: Fixture;
-  /** File holding Helm 4's rendering, named `<chart>__<fixture>.yaml` so a failure maps back to its fixture. */
+  /** File holding Helm 4's rendering; its place is all that maps it back to its fixture, so no two share one. */
   file: string;
+  /** The same objects as a JSON list, when the renderer wrote one. */
+  objects?: string;
 }
 
-export const renderingFile = (dir: string, f: Fixture) => join(dir, `${f.chart}__${f.name.replace("/", "__")}.yaml`);
-
-/** Parses a rendering's file name back into chart and fixture. */
-export const fixtureOfFile = (file: string): { chart: string; fixture: string } => {
-  const [chart = "?", kind = "?", name = "?"] = (file.split("/").pop() ?? "").replace(/\.yaml$/, "").split("__");
-  return { chart, fixture: `${kind}/${name}` };
-};
-
 /**
- * One `helm template` per fixture and Helm version: good fixtures must render (Helm 4's output is kept for the
- * later rungs), bad ones must be refused with a message that names the field at fault.
+ * Every fixture rendered by Helm 4 and by Helm 3 (one process per chart and Helm): good fixtures must render (Helm 4's
+ * output is kept for the later rungs), bad ones must be refused with a message that names the field at fault.
  */
 export const renderFixtures = async (
   root: string,
@@ -29,48 +23,51 @@ export const renderFixtures = async (
   outDir: string,
   onProgress: (done: number) => void = () => {},
 ): Promise<{ results: CheckResult[]; renderings: Rendering[] }> => {
-  mkdirSync(outDir, { recursive: true });
-  const jobs = fixtures.flatMap((fixture) => helms().map((helm) => ({ fixture, helm })));
+  const charts = [...new Set(fixtures.map((f) => f.chart))];
+  const jobs = charts.flatMap((chart) => renderers().map((helm) => ({ chart, helm })));
   let done = 0;
-  const results = await mapLimit(jobs, async ({ fixture, helm }): Promise<CheckResult & { file?: string }> => {
-    const out = await helmTemplate(helm.exe, { chartDir: chartDir(root, fixture.chart), valuesFile: fixture.path });
-    onProgress(++done);
-    const base = { chart: fixture.chart, fixture: fixture.name, check: `${helm.name} template` };
-    const said = `${out.stderr}`.trim();
-    if (fixture.kind === "good") {
-      let file: string | undefined;
-      if (out.exitCode === 0 && helm.name === "helm4") {
-        file = renderingFile(outDir, fixture);
-        writeFileSync(file, out.stdout);
-      }
-      return {
-        ...base,
-        rung: "manifests",
-        ok: out.exitCode === 0,
-        message: out.exitCode === 0 ? undefined : said,
-        file,
-      };
-    }
+  const perJob = await mapLimit(
+    jobs,
+    async ({ chart, helm }) => {
+      const mine = fixtures.filter((f) => f.chart === chart);
+      const outcomes = await renderMany(
+        helm.exe,
+        chartDir(root, chart),
+        mine.map((f) => f.path),
+        join(outDir, chart, helm.name),
+        { onResult: () => onProgress(++done) },
+      );
+      return mine.map((fixture, i) => ({ fixture, helm: helm.name, ...outcomes[i] }));
+    },
+    2,
+  );
+  // Results in fixture order, Helm 4 then Helm 3, whatever order the processes finished in.
+  const outcomes = perJob.flat();
+  const ordered = fixtures.flatMap((f) => outcomes.filter((o) => o.fixture === f));
+  const results = ordered.map(({ fixture, helm, error }): CheckResult => {
+    const base = { chart: fixture.chart, fixture: fixture.name, check: `${helm} template` };
+    if (fixture.kind === "good") return { ...base, rung: "manifests", ok: error === undefined, message: error?.trim() };
     const e = fixture.expect as NonNullable<Fixture["expect"]>;
+    const said = error ?? "";
     const named = said.includes(e.pointer) && e.words.every((w) => said.includes(w));
     return {
       ...base,
       rung: "values",
-      ok: out.exitCode !== 0 && named,
+      ok: error !== undefined && named,
       message:
-        out.exitCode === 0
+        error === undefined
           ? "rendered, but it should be refused"
           : named
             ? undefined
-            : `refused without naming ${e.pointer}: ${said}`,
+            : `refused without naming ${e.pointer}: ${said.trim()}`,
     };
   });
-  const renderings = results.flatMap((r) =>
-    r.file
-      ? [{ fixture: fixtures.find((f) => f.name === r.fixture && f.chart === r.chart) as Fixture, file: r.file }]
+  const renderings = ordered.flatMap((o) =>
+    o.helm === "helm4" && o.file && o.fixture.kind === "good"
+      ? [{ fixture: o.fixture, file: o.file, objects: o.objects }]
       : [],
   );
-  return { results: results.map(({ file: _, ...r }) => r), renderings };
+  return { results, renderings };
 };
 
 export { summaryLine };

@@ -21,6 +21,8 @@ export const valuesChecker = (chart: ChartDefinition) => {
 export const checkValues = (chart: ChartDefinition, fixtures: Fixture[]): CheckResult[] => {
   const check = valuesChecker(chart);
   return fixtures.map((f) => {
+    if (f.unreadable)
+      return { chart: chart.name, fixture: f.name, rung: "values", check: "yaml", ok: false, message: f.unreadable };
     const errors = check(f.values);
     const base = { chart: chart.name, fixture: f.name, rung: "values" as const, check: "ajv" };
     if (f.kind === "good") return { ...base, ok: errors.length === 0, message: errors.join("; ") };

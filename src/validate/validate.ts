@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { parse } from "yaml";
+import { join } from "node:path";
 import { charts } from "../../charts-src/index.js";
 import { seconds } from "../lib/run.js";
-import { type Fixture, loadFixtures } from "./fixtures.js";
+import { documents } from "./documents.js";
+import { checkGpuCapacity, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
+import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
+import { chartDir } from "./helm.js";
+import { renderers, renderMany } from "./helm-render.js";
 import type { CheckResult } from "./report.js";
 import { checkCharts } from "./rung-chart.js";
 import { checkManifests } from "./rung-manifests.js";
@@ -16,66 +19,112 @@ export interface ValidateOptions {
   root: string;
   /** Only this chart; all when absent. */
   chart?: string;
-  /** The user's values files; every fixture of every chart when empty. */
+  /** The user's values files; every fixture of every chart when empty (and no fleet). */
   valuesFiles?: string[];
+  /** A folder of tenant values files (searched recursively), checked one by one and as one fleet. */
+  fleet?: string;
+  /** The cluster's nodepools values file: the premium tenants' GPU quotas must fit its GPU pools. */
+  nodepools?: string;
   log?: (line: string) => void;
 }
 
+const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+  const start = Date.now();
+  const value = await work();
+  return { value, ms: Date.now() - start };
+};
+
 /**
- * The validation ladder (rungs 1–4), batched: ajv in-process, one lint per chart and Helm, one `helm template`
- * per fixture, then one kubeconform run and one Kyverno run over all renderings.
+ * The validation ladder (rungs 1–4), batched: ajv in-process, one lint per chart and Helm, every values file rendered
+ * by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few shared Kyverno
+ * runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one cluster.
  */
 export const validate = async ({
   root,
   chart,
   valuesFiles = [],
+  fleet,
+  nodepools,
   log = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
-  const names = chart ? [chart] : Object.keys(charts);
+  if (fleet && chart && chart !== "tenant")
+    throw new Error(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
+  const names = fleet ? ["tenant"] : chart ? [chart] : Object.keys(charts);
   for (const n of names)
     if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
+  const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
+  if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
+    throw new Error("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
+    // A nodepools file the chart refuses is bad input: say so before any work.
+    const gpuPools = nodepools ? await nodepoolsGpuPools(root, nodepools, work) : undefined;
     const fixtures: Fixture[] = names.flatMap((n) =>
-      valuesFiles.length === 0 ? loadFixtures(root, n) : valuesFiles.map((path) => userFixture(n, path)),
+      userFiles.length === 0 ? loadFixtures(root, n) : userFiles.map((path) => userFixture(n, path)),
     );
     const results: CheckResult[] = [];
-    let since = Date.now();
-    const step = (label: string, rs: CheckResult[]) => {
+    const step = (label: string, rs: CheckResult[], ms: number) => {
       results.push(...rs);
       const failed = rs.filter((r) => !r.ok).length;
-      log(`${label}: ${rs.length - failed} passed, ${failed} failed (${seconds(Date.now() - since)})`);
-      since = Date.now();
+      log(`${label}: ${rs.length - failed} passed, ${failed} failed (${seconds(ms)})`);
     };
     log(`validating ${names.join(", ")}: ${fixtures.length} values files`);
-    step(
-      "rung 1 values (ajv)",
-      names.flatMap((n) =>
-        checkValues(
-          charts[n] as NonNullable<(typeof charts)[string]>,
-          fixtures.filter((f) => f.chart === n),
-        ),
+    const start = Date.now();
+    const values = names.flatMap((n) =>
+      checkValues(
+        charts[n] as NonNullable<(typeof charts)[string]>,
+        fixtures.filter((f) => f.chart === n),
       ),
     );
-    step("rung 2 chart (helm lint, ct lint)", await checkCharts(root, names));
-    const renderDir = join(work, "renderings");
-    const { results: rendered, renderings } = await renderFixtures(root, fixtures, renderDir, (done) => {
-      if (done % 20 === 0) log(`  helm template: ${done}/${fixtures.length * 2}`);
+    step("rung 1 values (ajv)", values, Date.now() - start);
+    // A values file rung 1 already refused is reported there once; Helm would only say it again.
+    const refused = new Set(values.filter((r) => !r.ok).map((r) => `${r.chart}\n${r.fixture}`));
+    const renderable = fixtures.filter((f) => f.kind === "bad" || !refused.has(`${f.chart}\n${f.name}`));
+    // The chart lint does not depend on the renderings, nor kubeconform on Kyverno: each runs as soon as it can.
+    const lint = timed(() => checkCharts(root, names));
+    const policyCheck = checkPolicies(root);
+    const every = Math.max(20, Math.ceil((renderable.length * 2) / 10));
+    const rendered = await timed(() =>
+      renderFixtures(root, renderable, join(work, "renderings"), (done) => {
+        if (done % every === 0) log(`  helm template: ${done}/${renderable.length * 2}`);
+      }),
+    );
+    const { renderings } = rendered.value;
+    const manifests = timed(async () => (renderings.length ? checkManifests(renderings) : []));
+    const policies = timed(async () => {
+      const applied = await policyCheck.apply(renderings);
+      return [...applied, ...(await policyCheck.suites)];
     });
-    step("helm template (Helm 4 and 3)", rendered);
-    step("rung 3 manifests (kubeconform)", renderings.length ? await checkManifests(renderDir, renderings) : []);
-    step("rung 4 policies (kyverno)", await checkPolicies(root, renderings));
+    const [linted, m, p] = [await lint, await manifests, await policies];
+    step("rung 2 chart (helm lint, ct lint)", linted.value, linted.ms);
+    step("helm template (Helm 4 and 3)", rendered.value.results, rendered.ms);
+    step("rung 3 manifests (kubeconform)", m.value, m.ms);
+    step("rung 4 policies (kyverno)", p.value, p.ms);
+    if (userFiles.length > 0 && names.includes("tenant")) {
+      const fleetStart = Date.now();
+      const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
+      const checks = checkUniqueness(tenants);
+      if (nodepools && gpuPools) checks.push(checkGpuCapacity(tenants, gpuPools, nodepools));
+      else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+      step(`fleet (${tenants.length} tenants together)`, checks, Date.now() - fleetStart);
+    }
     return results;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 };
 
-/** A user's own values file, checked as a good fixture. */
-const userFixture = (chart: string, path: string): Fixture => ({
-  chart,
-  name: `good/${basename(path, ".yaml")}`,
-  path,
-  kind: "good",
-  values: parse(readFileSync(path, "utf8"), { version: "1.1" }) ?? {},
-});
+/** The premium GPU pools a nodepools values file creates, read from Helm 4's rendering of it. */
+const nodepoolsGpuPools = async (root: string, file: string, work: string) => {
+  const [helm4] = renderers();
+  const [outcome] = await renderMany(
+    (helm4 as { exe: string }).exe,
+    chartDir(root, "nodepools"),
+    [file],
+    join(work, "nodepools"),
+  );
+  if (!outcome?.file)
+    throw new Error(`--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error?.trim()}; fix that file`);
+  const fixture = userFixture("nodepools", file);
+  return premiumGpuPools(documents({ fixture, file: outcome.file, objects: outcome.objects }));
+};

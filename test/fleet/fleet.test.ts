@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import type { CheckResult } from "../../src/validate/report.js";
+import { validate } from "../../src/validate/validate.js";
+
+const root = process.cwd();
+const fixtures = join("test", "fleet", "fixtures");
+const fleet = (name: string, nodepools?: string) =>
+  validate({ root, chart: "tenant", fleet: join(fixtures, name), nodepools });
+const failures = (rs: CheckResult[]) => rs.filter((r) => !r.ok);
+const path = (...parts: string[]) => join(fixtures, ...parts);
+
+/** Every rung a tenant's own file must pass alone: values, Helm 4 and 3, kubeconform for each version, Kyverno. */
+const expectFullyChecked = (rs: CheckResult[], file: string) => {
+  const mine = rs.filter((r) => r.fixture === file && r.rung !== "fleet");
+  expect(mine.filter((r) => !r.ok)).toEqual([]);
+  expect(mine.map((r) => r.check).sort()).toEqual([
+    "ajv",
+    "helm3 template",
+    "helm4 template",
+    "kubeconform v1.32.13",
+    "kubeconform v1.35.8",
+    "kyverno apply",
+  ]);
+};
+
+describe("validate --fleet", () => {
+  test("of same-named files in different folders, reports exactly the bad one's path, and checks each of the others", async () => {
+    const rs = await fleet("same-file-name");
+    const bad = path("same-file-name", "south", "values.yaml");
+    expect(failures(rs).map((r) => [r.fixture, r.check])).toEqual([[bad, "ajv"]]);
+    expect(failures(rs)[0]?.message).toContain("/tenant/tier");
+    for (const ok of ["north", "west"]) expectFullyChecked(rs, path("same-file-name", ok, "values.yaml"));
+  });
+
+  test("reports two tenants that take one name once, with both paths and what they share", async () => {
+    const rs = await fleet("duplicate-tenant-name");
+    for (const team of ["team-a", "team-b"]) expectFullyChecked(rs, path("duplicate-tenant-name", team, "values.yaml"));
+    const [collision, ...more] = failures(rs);
+    expect(more).toEqual([]);
+    expect(collision?.rung).toBe("fleet");
+    expect(collision?.fixture).toBe(path("duplicate-tenant-name", "team-b", "values.yaml"));
+    expect(collision?.message).toContain(path("duplicate-tenant-name", "team-a", "values.yaml"));
+    for (const shared of ["tenant name orion", "namespace tenant-orion", "secret path llmcharts/tenants/orion/"])
+      expect(collision?.message).toContain(shared);
+    expect(collision?.message).toContain("tenant.name");
+  });
+
+  test("reports two tenants on one host, naming the host and the field", async () => {
+    const [collision, ...more] = failures(await fleet("duplicate-host"));
+    expect(more).toEqual([]);
+    expect(collision?.message).toMatch(/duplicate-host\/lyra\/values\.yaml: both claim host ai\.shared\.example\.com/);
+    expect(collision?.fixture).toBe(path("duplicate-host", "vega", "values.yaml"));
+    expect(collision?.message).toContain("exposure.host");
+  });
+
+  test("reports two tenants reading their secrets through one IAM role", async () => {
+    const [collision, ...more] = failures(await fleet("shared-secret-role"));
+    expect(more).toEqual([]);
+    expect(collision?.message).toContain("IAM role arn:aws:iam::210987654321:role/llmcharts-tenants");
+    expect(collision?.message).toContain("secrets.roleArn");
+  });
+
+  test("holds the premium tenants' GPU quotas against the GPU pools of the nodepools values file", async () => {
+    const small = path("gpu-capacity", "nodepools-small.yaml");
+    const [over, ...more] = failures(await fleet("gpu-capacity/tenants", small));
+    expect(more).toEqual([]);
+    expect(over?.fixture).toBe(small);
+    expect(over?.message).toContain("add up to 14");
+    expect(over?.message).toContain("hold at most 12");
+    expect(over?.message).toContain(path("gpu-capacity", "tenants", "atlas", "values.yaml"));
+    const large = await fleet("gpu-capacity/tenants", path("gpu-capacity", "nodepools-large.yaml"));
+    expect(failures(large)).toEqual([]);
+    expect(large.filter((r) => r.check === "GPU quotas fit the pools")).toHaveLength(1);
+  });
+
+  test("a malformed file stops nothing else: each bad file is named once with the field and the fix", async () => {
+    const rs = await fleet("malformed");
+    expect(failures(rs).map((r) => [r.fixture, r.check])).toEqual([
+      [path("malformed", "broken-yaml", "values.yaml"), "yaml"],
+      [path("malformed", "typo", "values.yaml"), "ajv"],
+    ]);
+    expect(failures(rs)[0]?.message).toMatch(/not valid YAML: .*line 5.*fix the syntax/);
+    expect(failures(rs)[1]?.message).toMatch(/unknown key "openwebuii"; allowed keys: .*openwebui/);
+    expectFullyChecked(rs, path("malformed", "healthy", "values.yaml"));
+  });
+
+  const empty = mkdtempSync(join(tmpdir(), "llmcharts-empty-fleet-"));
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+  test("bad input is an error before any work: an empty or missing fleet folder, a nodepools file the chart refuses", async () => {
+    await expect(validate({ root, fleet: empty })).rejects.toThrow(/holds no values files/);
+    await expect(validate({ root, fleet: join(empty, "nowhere") })).rejects.toThrow(/no such folder/);
+    await expect(validate({ root, chart: "platform", fleet: join(fixtures, "malformed") })).rejects.toThrow(
+      /use --chart tenant/,
+    );
+    const notNodepools = path("gpu-capacity", "tenants", "cetus", "values.yaml");
+    await expect(fleet("gpu-capacity/tenants", notNodepools)).rejects.toThrow(
+      `--nodepools ${notNodepools}: the nodepools chart refuses it`,
+    );
+    await expect(validate({ root, nodepools: notNodepools })).rejects.toThrow(/give the tenants too/);
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { charts } from "../../charts-src/index.js";
+import { loadFixtures } from "../../src/validate/fixtures.js";
+import { chartDir, helms, helmTemplate } from "../../src/validate/helm.js";
+import { renderers, renderMany } from "../../src/validate/helm-render.js";
+
+const root = process.cwd();
+const lines = (text: string) => text.trim().split("\n").sort();
+const work = mkdtempSync(join(tmpdir(), "llmcharts-helm-render-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Our renderers stand in for `helm template` in validate: for every fixture they must print Helm's very bytes, and
+// refuse what Helm refuses with Helm's own message.
+describe.each(Object.keys(charts))("helm-render on the %s chart", (chart) => {
+  test.each([0, 1])(
+    "prints what helm template prints for every fixture, and refuses what it refuses (helm %#: 4, 3)",
+    async (i) => {
+      const fixtures = loadFixtures(root, chart);
+      const helm = helms()[i] as { exe: string };
+      const renderer = renderers()[i] as { exe: string };
+      const outcomes = await renderMany(
+        renderer.exe,
+        chartDir(root, chart),
+        fixtures.map((f) => f.path),
+        join(work, chart, String(i)),
+      );
+      for (const [j, f] of fixtures.entries()) {
+        const cli = await helmTemplate(helm.exe, { chartDir: chartDir(root, chart), valuesFile: f.path });
+        const ours = outcomes[j];
+        if (cli.exitCode === 0) expect(readFileSync(ours?.file ?? "", "utf8"), f.name).toBe(cli.stdout);
+        // The same lines; Helm orders the sub-errors of a failed allOf differently from one run to the next.
+        else
+          expect(lines(`Error: ${ours?.error}`), f.name).toEqual(lines(cli.stderr.split("\n\nUse --debug")[0] ?? ""));
+      }
+    },
+  );
+});

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { writeFleet } from "../../scripts/fleet.js";
+import { documents, type Obj } from "../../src/validate/documents.js";
+import { userFixture } from "../../src/validate/fixtures.js";
+import { chartDir } from "../../src/validate/helm.js";
+import { renderers, renderMany } from "../../src/validate/helm-render.js";
+import { applyPolicies } from "../../src/validate/kyverno-apply.js";
+import type { Rendering } from "../../src/validate/renderings.js";
+import { policyFiles } from "../../src/validate/rung-policies.js";
+import { requireBin } from "../../src/toolchain/tools.js";
+
+const root = process.cwd();
+const work = mkdtempSync(join(tmpdir(), "llmcharts-kyverno-batch-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A rendering with some of its objects changed, as a chart bug could change them. */
+const tampered = (r: Rendering, change: (o: Obj) => void): Rendering => {
+  const objects = structuredClone(documents(r));
+  objects.forEach(change);
+  const file = `${r.file}.tampered.yaml`;
+  writeFileSync(file, objects.map((o) => JSON.stringify(o)).join("\n---\n"));
+  return { fixture: r.fixture, file };
+};
+
+// Tenants sharing one Kyverno run must each be judged with their own tenant: a NetworkPolicy may select its own
+// tenant's namespaces but no other's, and an ExternalSecret may read only under its own tenant's path.
+test("tenants sharing a Kyverno run are each judged as their own tenant, as in a run of their own", async () => {
+  const files = writeFleet(join(work, "fleet"), 4, 7);
+  const [helm4] = renderers();
+  const outcomes = await renderMany((helm4 as { exe: string }).exe, chartDir(root, "tenant"), files, join(work, "out"));
+  const [own, foreign, secret, plain] = files.map((path, i) => ({
+    fixture: userFixture("tenant", path),
+    file: outcomes[i]?.file ?? "",
+    objects: outcomes[i]?.objects,
+  })) as Rendering[];
+  const tenantOfFile = (r: Rendering) =>
+    documents(r).find((d) => d.kind === "Namespace")?.metadata?.labels?.["llmcharts.io/tenant"] ?? "";
+  const selecting = (tenant: string) => (o: Obj) => {
+    if (o.kind !== "NetworkPolicy" || o.metadata?.name !== "openwebui") return;
+    const spec = o.spec as { ingress: { from: object[] }[] };
+    spec.ingress[0]?.from.push({ namespaceSelector: { matchLabels: { "llmcharts.io/tenant": tenant } } });
+  };
+  const renderings = [
+    tampered(own as Rendering, selecting(tenantOfFile(own as Rendering))),
+    tampered(foreign as Rendering, selecting(tenantOfFile(plain as Rendering))),
+    tampered(secret as Rendering, (o) => {
+      if (o.kind !== "ExternalSecret") return;
+      const spec = o.spec as { data: { remoteRef: { key: string } }[] };
+      for (const d of spec.data) d.remoteRef.key = `llmcharts/tenants/${tenantOfFile(plain as Rendering)}/stolen`;
+    }),
+    plain as Rendering,
+  ];
+  const kyverno = requireBin("kyverno");
+  const verdicts = (perRun: number) =>
+    applyPolicies(kyverno, policyFiles(root), renderings, perRun).then((rs) =>
+      rs.map((r) => [r.ok, (r.message ?? "").match(/no-cross-tenant-netpol|tenant-secret-paths/)?.[0] ?? ""]),
+    );
+  const expected = [
+    [true, ""],
+    [false, "no-cross-tenant-netpol"],
+    [false, "tenant-secret-paths"],
+    [true, ""],
+  ];
+  expect(await verdicts(4)).toEqual(expected);
+  expect(await verdicts(1)).toEqual(expected);
+});

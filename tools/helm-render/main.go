@@ -1,0 +1,151 @@
+// helm-render renders one chart with many values files in one process, through Helm's own install action in
+// client-only dry-run mode: the code path of `helm template`, so each output file holds the bytes `helm template`
+// prints. The chart is loaded once per worker instead of once per values file, and no process starts per file.
+// The Helm-specific part is helm4.go or helm3.go: the installer builds main.go with one of them, in a module of its
+// own that requires only that Helm (src/toolchain/pins.ts), so the two never share a build.
+//
+// Usage: helm-render --chart DIR --release NAME --namespace NS --out DIR < paths
+// Standard input holds one values file path per line; the rendering of line i is written to DIR/<i>.yaml, and its
+// objects, decoded as Kubernetes decodes YAML, to DIR/<i>.json (a JSON list, which the caller reads far faster).
+// Each result is one JSON line on standard output: {"index":i,"values":path,"file":…,"objects":…} or {…,"error":msg}.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+)
+
+type job struct {
+	index  int
+	values string
+}
+
+type result struct {
+	Index   int    `json:"index"`
+	Values  string `json:"values"`
+	File    string `json:"file,omitempty"`
+	Objects string `json:"objects,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+func main() {
+	chartDir := flag.String("chart", "", "chart directory")
+	releaseName := flag.String("release", "release-name", "release name")
+	namespace := flag.String("namespace", "default", "release namespace")
+	outDir := flag.String("out", "", "directory for the renderings")
+	workers := flag.Int("jobs", runtime.GOMAXPROCS(0), "values files rendered at once")
+	version := flag.Bool("version", false, "print the Helm module this was built against")
+	flag.Parse()
+	if *version {
+		fmt.Println(helmModuleVersion())
+		return
+	}
+	if *chartDir == "" || *outDir == "" {
+		fmt.Fprintln(os.Stderr, "helm-render: --chart and --out are required")
+		os.Exit(2)
+	}
+	// Helm's own warnings would interleave with the results; errors reach the caller in each result instead.
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	jobs := make(chan job)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range max(*workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A chart of its own per worker: rendering may process dependencies in place.
+			render, loadErr := newRenderer(*chartDir, *releaseName, *namespace)
+			for j := range jobs {
+				r := result{Index: j.index, Values: j.values}
+				if loadErr != nil {
+					r.Error = loadErr.Error()
+				} else if err := renderTo(render, j, *outDir, &r); err != nil {
+					r.File, r.Objects, r.Error = "", "", err.Error()
+				}
+				results <- r
+			}
+		}()
+	}
+	go func() {
+		scanner := bufio.NewScanner(os.Stdin)
+		for i := 0; scanner.Scan(); i++ {
+			if line := strings.TrimSpace(scanner.Text()); line != "" {
+				jobs <- job{index: i, values: line}
+			}
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	out := json.NewEncoder(os.Stdout)
+	for r := range results {
+		if err := out.Encode(r); err != nil {
+			fmt.Fprintln(os.Stderr, "helm-render:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// renderTo renders one values file and writes the rendering and its objects.
+func renderTo(render func(string) ([]byte, error), j job, outDir string, r *result) error {
+	text, err := render(j.values)
+	if err != nil {
+		return err
+	}
+	objects, err := decodeObjects(text)
+	if err != nil {
+		return fmt.Errorf("helm rendered YAML that does not decode: %w", err)
+	}
+	r.File = filepath.Join(outDir, strconv.Itoa(j.index)+".yaml")
+	r.Objects = filepath.Join(outDir, strconv.Itoa(j.index)+".json")
+	if err := os.WriteFile(r.File, text, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(r.Objects, objects, 0o644)
+}
+
+// decodeObjects is the rendering's documents as a JSON list, empty documents left out.
+func decodeObjects(text []byte) ([]byte, error) {
+	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(text), 4096)
+	objects := []map[string]any{}
+	for {
+		var obj map[string]any
+		if err := decoder.Decode(&obj); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if obj != nil {
+			objects = append(objects, obj)
+		}
+	}
+	return json.Marshal(objects)
+}
+
+// helmModuleVersion names the Helm module linked in, from the build information Go stamps into the binary.
+func helmModuleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == helmModule {
+				return "helm-render (" + helmModule + " " + dep.Version + ")"
+			}
+		}
+	}
+	return "helm-render (" + helmModule + " unknown)"
+}
