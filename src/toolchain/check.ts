@@ -33,6 +33,7 @@ const bare = (v: string): string => v.replace(/^v/, "");
 /** Runs each binary of a tool and checks it reports the pinned version. */
 export const checkTool = async (tool: Tool): Promise<BinaryCheck[]> => {
   if (tool.kind === "pypi") return checkPyTool(tool);
+  if (tool.kind === "debian") return checkDebianTool(tool);
   return Promise.all(
     tool.binaries.map(async (b) => {
       const path = binPath(b.exe);
@@ -62,8 +63,32 @@ const checkPyTool = async (tool: Extract<Tool, { kind: "pypi" }>): Promise<Binar
   );
 };
 
+/** The installed version of a Debian package, or null when it is not installed. */
+export const debianPackageVersion = async (pkg: string): Promise<string | null> => {
+  // dpkg-query's own format fields (${db:Status-Status} ${Version}), spelt so no linter takes them for placeholders.
+  const format = ["db:Status-Status", "Version"].map((f) => `$\{${f}}`).join(" ");
+  const out = await run("dpkg-query", ["-W", "-f", format, pkg]).catch(() => undefined);
+  const [status, version] = (out?.exitCode === 0 ? out.stdout.trim() : "").split(" ");
+  return status === "installed" && version ? version : null;
+};
+
+/** Each binary of a Debian tool is present and every package of it is installed at its pinned version. */
+const checkDebianTool = async (tool: Extract<Tool, { kind: "debian" }>): Promise<BinaryCheck[]> => {
+  const found = await Promise.all(
+    Object.entries(tool.packages).map(async ([pkg, pinned]) => ({ pinned, found: await debianPackageVersion(pkg) })),
+  );
+  const wrong = found.find((p) => p.found !== p.pinned);
+  return tool.binaries.map((b) => {
+    const path = binPath(b.exe);
+    const base = { tool: tool.name, exe: b.exe, pinned: tool.version, path };
+    if (!existsSync(path) || found.some((p) => p.found === null)) return { ...base, found: null, status: "missing" };
+    return { ...base, found: (wrong ?? found[0])?.found ?? null, status: wrong ? "wrong-version" : "ok" };
+  });
+};
+
 /** True when a tool's directory holds a complete build of exactly this pin. */
 export const toolIsCurrent = async (tool: Tool): Promise<boolean> => {
+  if (tool.kind === "debian") return (await checkTool(tool)).every((c) => c.status === "ok");
   if (readStamp(toolDir(tool.name, tool.version)) !== pinDigest(tool)) return false;
   return (await checkTool(tool)).every((c) => c.status === "ok");
 };

@@ -7,7 +7,7 @@ import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
 import { toolsGoMod } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
-import { type GoTool, type PyTool, type Tool, tools } from "./pins.js";
+import { type DebianTool, type GoTool, type PyTool, type Tool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
 
 export interface InstallReport {
@@ -106,8 +106,31 @@ const installDataSet = async (data: DataSet, log: Log): Promise<number> => {
   );
 };
 
+/** apt-get installs the pinned Debian packages: root only, since Debian's package manager owns /usr. */
+const installDebianTool = async (tool: DebianTool, log: Log): Promise<void> => {
+  const specs = Object.entries(tool.packages).map(([pkg, v]) => `${pkg}=${v}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `${tool.name}: installing Debian packages needs root; run: sudo apt-get install -y ${specs.join(" ")}`,
+    );
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  await step(log, "apt-get update", () => runStep(`${tool.name}: apt-get update`, "apt-get", ["update"], { env }));
+  await step(log, `apt-get install ${specs.join(" ")}`, () =>
+    runStep(`${tool.name}: apt-get install`, "apt-get", ["install", "-y", "--no-install-recommends", ...specs], {
+      env,
+    }),
+  );
+};
+
 /** Builds a tool, stamps its pin, and proves every binary reports the pinned version before it counts as installed. */
 const installTool = async (tool: Tool, log: Log): Promise<void> => {
+  if (tool.kind === "debian") {
+    await installDebianTool(tool, log);
+    const wrong = (await checkTool(tool)).find((c) => c.status !== "ok");
+    if (wrong)
+      throw new Error(`${tool.name}: ${wrong.exe} was installed but reports "${wrong.found}", not ${tool.version}`);
+    return;
+  }
   if (tool.kind === "go") await installGoTool(tool, log);
   else await installPyTool(tool, log);
   const stamp = stampPath(toolDir(tool.name, tool.version));

@@ -49,7 +49,21 @@ export interface PyTool {
   binaries: { exe: string }[];
 }
 
-export type Tool = GoTool | PyTool;
+/**
+ * A tool from a Debian package, installed with apt-get into the system (it has no cache directory of its own); its
+ * binaries live in /usr/bin and the installed package reports the pin (`dpkg-query`).
+ */
+export interface DebianTool {
+  kind: "debian";
+  name: string;
+  /** The Debian package version (what `dpkg-query -W` reports). */
+  version: string;
+  /** Debian package → exact version. */
+  packages: Record<string, string>;
+  binaries: { exe: string }[];
+}
+
+export type Tool = GoTool | PyTool | DebianTool;
 
 const k8sVersionFlags = (version: string): string[] => {
   const [major, minor] = version.slice(1).split(".");
@@ -180,6 +194,25 @@ export const tools: Tool[] = [
     binaries: [{ exe: "k8snetpolicy", pkg: "github.com/np-guard/netpol-analyzer/cmd/netpolicy" }],
     // It has no version flag: its version is read from the build information Go stamps into the binary.
     versionArgs: [],
+  },
+  {
+    // The CNCF distribution registry: a real OCI registry on a loopback port, which `publish` is tested against.
+    kind: "go",
+    name: "distribution",
+    module: "github.com/distribution/distribution/v3",
+    version: "v3.1.2",
+    go: "1.26.0",
+    binaries: [{ exe: "registry", pkg: "github.com/distribution/distribution/v3/cmd/registry" }],
+    ldflags: ["-X github.com/distribution/distribution/v3/version.version=v3.1.2"],
+    versionArgs: ["--version"],
+  },
+  {
+    // GnuPG signs chart archives (Helm provenance files) with the operator's key; Debian's build, as Helm expects.
+    kind: "debian",
+    name: "gnupg",
+    version: "2.2.40-1.1+deb12u2",
+    packages: { gnupg: "2.2.40-1.1+deb12u2" },
+    binaries: [{ exe: "gpg" }],
   },
   {
     kind: "go",
