@@ -1,15 +1,22 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { generate } from "./generate/generate.js";
+import { packageRoot } from "./lib/package-root.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
+import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { installToolchain } from "./toolchain/install.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { validate } from "./validate/validate.js";
 
+const { version } = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string };
+
 const program = new Command("llmcharts")
   .description("Generate and prove the Helm charts of the multi-tenant LLM platform")
+  .version(version, "-V, --version", "print the llmcharts version")
   .showHelpAfterError();
 
 program
@@ -42,7 +49,7 @@ program
   .description("write generated/<chart>/ and schemas/ from the typed sources in charts-src/")
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
-    const root = process.cwd();
+    const root = packageRoot;
     const { changed, needsBump } = generate(root, { check: opts.check });
     for (const name of needsBump) {
       console.error(
@@ -70,7 +77,7 @@ program
   .option("--json", "print every result as JSON")
   .action(async (opts: { chart?: string; values?: string[]; json?: boolean }) => {
     const results = await validate({
-      root: process.cwd(),
+      root: packageRoot,
       chart: opts.chart,
       valuesFiles: opts.values,
       log: opts.json ? () => {} : (line) => console.log(line),
@@ -79,6 +86,23 @@ program
     else for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
     if (!opts.json) console.log(summaryLine(results));
     process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+  });
+
+program
+  .command("new")
+  .description("write a starting values file")
+  .command("tenant")
+  .description("a minimal values file for a new tenant; its placeholders fail validation until filled in")
+  .argument("<name>", "tenant name (the namespace is tenant-<name>)")
+  .option("--tier <tier>", `one of ${tiers.join(", ")}`, "standard")
+  .option("-o, --out <file>", "where to write it (default: <name>.yaml)")
+  .action((name: string, opts: { tier: string; out?: string }) => {
+    const out = resolve(opts.out ?? `${name}.yaml`);
+    const { text, placeholders } = newTenantValues(name, opts.tier);
+    if (existsSync(out)) throw new Error(`${out} already exists; pass --out FILE to write elsewhere (nothing written)`);
+    writeFileSync(out, text, { flag: "wx" });
+    console.log(`wrote ${out}`);
+    console.log(`fill in: ${placeholders.join(", ")}; then: llmcharts validate --chart tenant -f ${out}`);
   });
 
 registerClusterCommands(program);
