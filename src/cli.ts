@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
+import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
 import { packageRoot } from "./lib/package-root.js";
 import { registerInstallCommands } from "./install/cli.js";
@@ -50,22 +51,25 @@ program
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
     const root = packageRoot;
-    const { changed, needsBump } = generate(root, { check: opts.check });
+    const { changed, needsBump, needsChangelog } = generate(root, { check: opts.check });
     for (const name of needsBump) {
       console.error(
-        `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts`,
+        `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts and ${howToAddEntry(name, "<new version>")}`,
       );
     }
+    for (const line of needsChangelog) console.error(line);
     const rel = (p: string) => p.slice(root.length + 1);
     if (opts.check) {
       for (const path of changed) console.error(`stale: ${rel(path)}`);
       if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
-    } else if (needsBump.length === 0) {
+    } else if (needsBump.length === 0 && needsChangelog.length === 0) {
       for (const path of changed) console.log(`wrote ${rel(path)}`);
     }
-    const failed = needsBump.length + (opts.check ? changed.length : 0);
+    const failed = needsBump.length + needsChangelog.length + (opts.check ? changed.length : 0);
     const verdict = failed > 0 ? "generation check failed" : opts.check ? "generated files are current" : "generated";
-    console.log(`${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump`);
+    console.log(
+      `${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump, ${needsChangelog.length} need a changelog entry`,
+    );
     process.exitCode = failed === 0 ? 0 : 1;
   });
 
