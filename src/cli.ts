@@ -7,6 +7,7 @@ import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
 import { packageRoot } from "./lib/package-root.js";
 import { registerInstallCommands } from "./install/cli.js";
+import { registerReleaseCommands } from "./release/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { installToolchain } from "./toolchain/install.js";
@@ -111,6 +112,7 @@ program
 
 registerClusterCommands(program);
 registerInstallCommands(program);
+registerReleaseCommands(program);
 
 try {
   await program.parseAsync();
