@@ -100,8 +100,8 @@ export class Helm {
   }
 
   /** `helm template` of a release (hooks and tests included, as the dry run should judge them too). */
-  template(s: ReleaseSpec, extra: string[] = []): Promise<string> {
-    return this.helm([
+  async template(s: ReleaseSpec, extra: string[] = []): Promise<string> {
+    const out = await this.helm([
       "template",
       s.release,
       s.chartDir,
@@ -111,6 +111,8 @@ export class Helm {
       ...valuesArgs(s),
       ...extra,
     ]);
+    // Helm 4 reports a chart pulled from a registry on stdout, ahead of the rendering.
+    return out.replace(/^(?:(?:Pulled|Digest): .*\n)+/, "");
   }
 
   /**

@@ -8,6 +8,7 @@
  *   3 admission     the API server refuses GPU pods and GPU tolerations outside premium, pods over quota, privilege
  *   4 isolation     np-guard's analysis of the live NetworkPolicies: no tenant reaches another
  *   5 lifecycle     previous chart version → upgrade → rollback → uninstall (kept namespace and data) → reinstall
+ *   oci             published signed to a real OCI registry, installed from it with --verify, tenant upgraded there
  *   6 argo-parity   rendered as Argo CD renders, applied server-side, in sync, and a second render byte-identical
  *   bad-input       a chart the server refuses stops at the dry run with the server's message
  *   7 teardown      every process of the cluster gone (unless kept)
@@ -35,6 +36,7 @@ import { admissionScenario } from "./scenario-admission.js";
 import { argoParityScenario, badInputScenario } from "./scenario-argo.js";
 import { isolationScenario } from "./scenario-isolation.js";
 import { lifecycleScenario } from "./scenario-lifecycle.js";
+import { ociScenario } from "./scenario-oci.js";
 import { provisionClaims } from "./standins.js";
 import { placements, waitAvailable, watchReplicaFailures } from "./workloads.js";
 
@@ -233,11 +235,13 @@ export class InstallRun {
     t: TenantRelease,
     chartDir = this.chartDir("tenant"),
     set?: Record<string, string>,
+    chartArgs?: string[],
+    verb: "install" | "upgrade" = "install",
   ): Promise<{ helmMs: number; readyMs: number }> {
     const { kube, helm } = this.need();
     const t0 = Date.now();
-    await helm.install(
-      { release: t.release, chartDir, namespace: t.namespace, valuesFiles: [t.valuesFile], set },
+    await helm[verb](
+      { release: t.release, chartDir, chartArgs, namespace: t.namespace, valuesFiles: [t.valuesFile], set },
       {
         beforeInstall: async (objects) => {
           if (this.embedded) await provisionClaims(kube, objects);
@@ -345,6 +349,11 @@ export class InstallRun {
     return argoParityScenario(this);
   }
 
+  /** oci: publish to a real OCI registry, install from it with --verify, upgrade a tenant there. */
+  oci(): Promise<ScenarioResult> {
+    return ociScenario(this);
+  }
+
   /** A chart the server refuses (a CEL rule of Karpenter's NodePool CRD) stops at the dry run, before Helm runs. */
   badInput(): Promise<ScenarioResult> {
     return badInputScenario(this);
@@ -401,6 +410,7 @@ export class InstallRun {
         results.push(await this.safe("3", "admission", () => this.admission()));
         results.push(await this.safe("4", "isolation", () => this.isolation()));
         results.push(await this.safe("5", "lifecycle", () => this.lifecycle()));
+        results.push(await this.safe("oci", "oci", () => this.oci()));
         results.push(await this.safe("bad-input", "bad input", () => this.badInput()));
         results.push(await this.safe("6", "argo-parity", () => this.argoParity()));
       }

@@ -63,6 +63,10 @@ describe("install on a real API server", { timeout: 180_000 }, () => {
     expectPassed(await suite.lifecycle());
   });
 
+  it("oci: published signed to a real registry, installed with --verify, a tenant upgraded from the previous version", async () => {
+    expectPassed(await suite.oci());
+  });
+
   it("bad input: a chart the server refuses stops at the dry run with the server's message", async () => {
     expectPassed(await suite.badInput());
   });
