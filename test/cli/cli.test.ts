@@ -81,7 +81,7 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       expect(lines[0]).toMatch(
         /FAIL tenant good\/typo \[values: ajv\] at '\/tenant': unknown key "teir"; did you mean "tier"\?/,
       );
-      expect(said).toMatch(/\d+ passed, 1 failed\n?$/);
+      expect(out.stdout.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
     });
 
     it("reports the values errors and names the rungs a missing tool stopped, with the command that installs it", async () => {
