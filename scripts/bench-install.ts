@@ -1,7 +1,9 @@
 // Times rung 5 on the embedded control plane: npx tsx scripts/bench-install.ts [tenants=50] [concurrency=5]
 //   cluster cold start (median of 3 up/down cycles), CRDs, nodes, install time per chart, per tenant (median of the
 //   first 5, installed one at a time), N tenants in one cluster (installed `concurrency` at a time), and the peak RSS
-//   of each control-plane process (VmHWM). Ends with `tenant install median: <seconds> s`.
+//   of each control-plane process (VmHWM), and `helm install` of a tenant from the OCI registry (published signed,
+//   installed with --verify) against the same from the chart folder, 5 each, interleaved. Ends with
+//   `tenant install median: <seconds> s`.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +13,14 @@ import { InstallContext } from "../src/install/context.js";
 import { prerequisiteNamespaces, type TenantRelease } from "../src/install/releases.js";
 import { runScenario } from "../src/install/run.js";
 import { bringUp } from "../src/install/scenarios/index.js";
+import { isolatedHelmEnv } from "../src/release/package.js";
+import { publishCharts } from "../src/release/publish.js";
+import { startRegistry } from "../src/release/registry.js";
+import { makeThrowawayKey } from "../src/release/throwaway-key.js";
 
 const tenantCount = Number(process.argv[2] ?? 50);
 const concurrency = Number(process.argv[3] ?? 5);
+const registryRounds = 5;
 const root = join(import.meta.dirname, "..");
 const name = `bench-install-${process.pid}`;
 const workDir = mkdtempSync(join(tmpdir(), "llmcharts-bench-install-"));
@@ -52,7 +59,7 @@ const run = new InstallContext({
   root,
   workDir,
   clusterName: name,
-  nodesPerZone: Math.max(1, Math.ceil(tenantCount / 10)),
+  nodesPerZone: Math.max(1, Math.ceil((tenantCount + registryRounds * 2) / 10)),
 });
 try {
   const [, upMs] = await timed(() => run.up());
@@ -98,6 +105,51 @@ try {
     console.log(
       `tenant ${i}: dry run + helm install --wait ${sec(r.helmMs)} s, autoscaler minimums available ${sec(r.readyMs)} s`,
     );
+  }
+
+  // From the registry vs from the folder: the same chart, published signed and installed with --verify.
+  const key = await makeThrowawayKey("llmcharts bench");
+  const registry = await startRegistry({ dir: join(workDir, "registry") });
+  try {
+    await publishCharts({
+      root,
+      registry: registry.url,
+      sign: { key: key.email, gnupgHome: key.gnupgHome },
+      only: ["tenant"],
+      helmEnv: isolatedHelmEnv(join(workDir, "publish-helm")),
+    });
+    const keyring = await key.exportPublic(join(workDir, "pubring.gpg"));
+    const version = /^version:\s*(\S+)/m.exec(
+      readFileSync(join(root, "generated", "tenant", "Chart.yaml"), "utf8"),
+    )?.[1];
+    const fromRegistry = ["--version", String(version), "--verify", "--keyring", keyring, "--plain-http"];
+    const folderMs: number[] = [];
+    const registryMs: number[] = [];
+    for (let i = 0; i < registryRounds; i++) {
+      const viaFolder = tenant(90 + 2 * i);
+      folderMs.push(
+        (await run.installTenant(viaFolder, join(root, "generated", "tenant"), { "tenant.name": viaFolder.tenant }))
+          .helmMs,
+      );
+      const viaRegistry = tenant(91 + 2 * i);
+      registryMs.push(
+        (
+          await run.installTenant(
+            viaRegistry,
+            `${registry.url}/tenant`,
+            { "tenant.name": viaRegistry.tenant },
+            fromRegistry,
+          )
+        ).helmMs,
+      );
+    }
+    console.log(
+      `tenant helm install (dry run + install --wait), median of ${registryRounds}: from the registry ${sec(median(registryMs))} s ` +
+        `(oci:// --verify), from the folder ${sec(median(folderMs))} s (ratio ${(median(registryMs) / median(folderMs)).toFixed(2)})`,
+    );
+  } finally {
+    await registry.stop();
+    await key.remove();
   }
 
   // The rest `concurrency` at a time, timed from the first tenant: N tenants in one cluster.

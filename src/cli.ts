@@ -1,17 +1,26 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
+import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
 import { registerImagesCommands } from "./images/cli.js";
 import { registerInstallCommands } from "./install/cli.js";
+import { packageRoot } from "./lib/package-root.js";
+import { registerReleaseCommands } from "./release/cli.js";
 import { registerRuntimeCommands } from "./runtime/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
+import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { installToolchain } from "./toolchain/install.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { validate } from "./validate/validate.js";
 
+const { version } = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string };
+
 const program = new Command("llmcharts")
   .description("Generate and prove the Helm charts of the multi-tenant LLM platform")
+  .version(version, "-V, --version", "print the llmcharts version")
   .showHelpAfterError();
 
 program
@@ -44,23 +53,26 @@ program
   .description("write generated/<chart>/ and schemas/ from the typed sources in charts-src/")
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
-    const root = process.cwd();
-    const { changed, needsBump } = generate(root, { check: opts.check });
+    const root = packageRoot;
+    const { changed, needsBump, needsChangelog } = generate(root, { check: opts.check });
     for (const name of needsBump) {
       console.error(
-        `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts`,
+        `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts and ${howToAddEntry(name, "<new version>")}`,
       );
     }
+    for (const line of needsChangelog) console.error(line);
     const rel = (p: string) => p.slice(root.length + 1);
     if (opts.check) {
       for (const path of changed) console.error(`stale: ${rel(path)}`);
       if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
-    } else if (needsBump.length === 0) {
+    } else if (needsBump.length === 0 && needsChangelog.length === 0) {
       for (const path of changed) console.log(`wrote ${rel(path)}`);
     }
-    const failed = needsBump.length + (opts.check ? changed.length : 0);
+    const failed = needsBump.length + needsChangelog.length + (opts.check ? changed.length : 0);
     const verdict = failed > 0 ? "generation check failed" : opts.check ? "generated files are current" : "generated";
-    console.log(`${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump`);
+    console.log(
+      `${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump, ${needsChangelog.length} need a changelog entry`,
+    );
     process.exitCode = failed === 0 ? 0 : 1;
   });
 
@@ -74,7 +86,7 @@ program
   .option("--json", "print every result as JSON")
   .action(async (opts: { chart?: string; values?: string[]; fleet?: string; nodepools?: string; json?: boolean }) => {
     const results = await validate({
-      root: process.cwd(),
+      root: packageRoot,
       chart: opts.chart,
       valuesFiles: opts.values,
       fleet: opts.fleet,
@@ -87,10 +99,28 @@ program
     process.exitCode = results.every((r) => r.ok) ? 0 : 1;
   });
 
+program
+  .command("new")
+  .description("write a starting values file")
+  .command("tenant")
+  .description("a minimal values file for a new tenant; its placeholders fail validation until filled in")
+  .argument("<name>", "tenant name (the namespace is tenant-<name>)")
+  .option("--tier <tier>", `one of ${tiers.join(", ")}`, "standard")
+  .option("-o, --out <file>", "where to write it (default: <name>.yaml)")
+  .action((name: string, opts: { tier: string; out?: string }) => {
+    const out = resolve(opts.out ?? `${name}.yaml`);
+    const { text, placeholders } = newTenantValues(name, opts.tier);
+    if (existsSync(out)) throw new Error(`${out} already exists; pass --out FILE to write elsewhere (nothing written)`);
+    writeFileSync(out, text, { flag: "wx" });
+    console.log(`wrote ${out}`);
+    console.log(`fill in: ${placeholders.join(", ")}; then: llmcharts validate --chart tenant -f ${out}`);
+  });
+
 registerClusterCommands(program);
 registerInstallCommands(program);
 registerImagesCommands(program);
 registerRuntimeCommands(program);
+registerReleaseCommands(program);
 
 try {
   await program.parseAsync();

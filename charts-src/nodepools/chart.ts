@@ -126,11 +126,15 @@ export const nodepoolsChart = defineChart({
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
   kubeVersion: ">=1.32.0-0",
   keywords: ["karpenter", "gpu", "nodepool", "llm", "ollama"],
-  annotations: {
-    "artifacthub.io/license": "Apache-2.0",
-    "artifacthub.io/category": "integration-delivery",
-    "artifacthub.io/prerelease": "false",
-    "artifacthub.io/containsSecurityUpdates": "false",
+  annotations: { "artifacthub.io/category": "integration-delivery" },
+  docs: {
+    installOrder: 1,
+    install: { release: "pools", namespace: "karpenter", createNamespace: false },
+    prerequisites: [
+      "Karpenter 1.x running in the cluster (namespace `karpenter`), with the IAM role its nodes use (`nodeRole`) and subnets and security groups tagged for discovery (`karpenter.sh/discovery`).",
+      "The NVIDIA device plugin is configured by the platform chart; install it before GPU pods are scheduled.",
+    ],
+    examples: { minimal: "premium-off-cpu-only", full: "all-pools" },
   },
   values: nodepoolsValues,
   templates: {

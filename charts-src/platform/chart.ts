@@ -23,11 +23,16 @@ export const platformChart = defineChart({
     "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",
   kubeVersion: ">=1.32.0-0",
   keywords: ["llm", "ollama", "multi-tenant", "kyverno", "efs", "gpu", "argocd"],
-  annotations: {
-    "artifacthub.io/license": "Apache-2.0",
-    "artifacthub.io/category": "integration-delivery",
-    "artifacthub.io/prerelease": "false",
-    "artifacthub.io/containsSecurityUpdates": "false",
+  annotations: { "artifacthub.io/category": "integration-delivery" },
+  docs: {
+    installOrder: 2,
+    install: { release: "platform", namespace: "default", createNamespace: false },
+    prerequisites: [
+      "The nodepools chart, so that tier nodes exist.",
+      `The namespaces \`monitoring\` and \`nvidia-device-plugin\`, which the chart configures but does not create; it creates and owns \`${platformNamespace}\` itself (install the release into another namespace).`,
+      "The controllers behind the CRDs below: Kyverno, the Prometheus Operator, and Argo CD when `argocd.enabled`; the AWS EFS CSI driver for the model cache; the NVIDIA device plugin for GPU sharing.",
+    ],
+    examples: { minimal: "admission-only", full: "eu-production" },
   },
   values: platformValues,
   templates: {

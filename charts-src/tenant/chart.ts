@@ -22,11 +22,17 @@ export const tenantChart = defineChart({
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
   kubeVersion: ">=1.32.0-0",
   keywords: ["openwebui", "ollama", "multi-tenant", "llm", "gpu", "keda"],
-  annotations: {
-    "artifacthub.io/license": "Apache-2.0",
-    "artifacthub.io/category": "ai-machine-learning",
-    "artifacthub.io/prerelease": "false",
-    "artifacthub.io/containsSecurityUpdates": "false",
+  annotations: { "artifacthub.io/category": "ai-machine-learning" },
+  docs: {
+    installOrder: 3,
+    install: { release: "acme", namespace: "tenants", createNamespace: true },
+    prerequisites: [
+      "The nodepools and platform charts (tier nodes, priority and storage classes, the model cache, the isolation policies).",
+      "The External Secrets Operator, and in AWS Secrets Manager the tenant's secrets under `llmcharts/tenants/<name>/`, readable by the tenant's IAM role (`secrets.roleArn`).",
+      "KEDA for the premium tier's scale-to-zero, the Prometheus Operator for ServiceMonitors, and an ingress controller or a Gateway API implementation for `exposure`.",
+      "The release creates the namespace `tenant-<name>` itself: install into another namespace (Helm 3 fails if told to create `tenant-<name>`).",
+    ],
+    examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
   },
   values: tenantValues,
   templates: {

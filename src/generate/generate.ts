@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { charts } from "../../charts-src/index.js";
+import { entryOf, howToAddEntry, readChangelog } from "./changelog.js";
 import { chartFiles } from "./chart-files.js";
 import { renderPolicyFiles } from "./policies.js";
 
@@ -11,6 +12,8 @@ export interface GenerateResult {
   changed: string[];
   /** Charts whose output changed while their version did not. */
   needsBump: string[];
+  /** Charts whose version has no CHANGELOG.md entry, with how to add one. */
+  needsChangelog: string[];
 }
 
 /** The record of each chart's version and output digest, so a changed chart without a new version is caught. */
@@ -43,7 +46,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
   const wanted = new Map<string, string>();
   const digests: Digests = {};
   for (const chart of Object.values(charts)) {
-    const files = chartFiles(chart);
+    const files = chartFiles(chart, root);
     const hash = createHash("sha256");
     for (const [path, text] of Object.entries(files).filter(([p]) => p !== "Chart.yaml"))
       hash.update(`${path}\0${text}\0`);
@@ -57,12 +60,17 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     .map(([name]) => name);
   wanted.set(digestsFile(root), `${JSON.stringify(digests, null, 2)}\n`);
   for (const [path, text] of renderPolicyFiles()) wanted.set(join(root, "policies", path), text);
+  const changelog = readChangelog(root);
+  const needsChangelog = Object.values(charts)
+    .filter((c) => !entryOf(changelog, c.name, c.version))
+    .map((c) => `${c.name} ${c.version}: ${howToAddEntry(c.name, c.version)}`);
+  const refused = needsBump.length > 0 || needsChangelog.length > 0;
 
   const changed: string[] = [];
   for (const [path, text] of wanted) {
     if (existsSync(path) && readFileSync(path, "utf8") === text) continue;
     changed.push(path);
-    if (!check && needsBump.length === 0) {
+    if (!check && !refused) {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
     }
@@ -74,7 +82,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
   ];
   for (const stale of managed.flatMap(listFiles).filter((f) => !wanted.has(f))) {
     changed.push(stale);
-    if (!check && needsBump.length === 0) rmSync(stale);
+    if (!check && !refused) rmSync(stale);
   }
-  return { changed, needsBump };
+  return { changed, needsBump, needsChangelog };
 };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { packageRoot } from "../lib/package-root.js";
 import { formatReport, summary } from "./report.js";
 import { InstallContext } from "./context.js";
 import { runAll, runScenario } from "./run.js";
@@ -29,7 +30,7 @@ export const registerInstallCommands = (program: Command): Command =>
     .action(async (opts: TestInstallOptions) => {
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
       const ctx = new InstallContext({
-        root: process.cwd(),
+        root: packageRoot,
         workDir,
         clusterName: opts.name,
         kubeconfig: opts.kubeconfig,

@@ -105,11 +105,13 @@ export class InstallContext {
     t: TenantRelease,
     chartDir = this.chartDir("tenant"),
     set?: Record<string, string>,
+    chartArgs?: string[],
+    verb: "install" | "upgrade" = "install",
   ): Promise<{ helmMs: number; readyMs: number }> {
     const { kube, helm } = this.need();
     const t0 = Date.now();
-    await helm.install(
-      { release: t.release, chartDir, namespace: t.namespace, valuesFiles: [t.valuesFile], set },
+    await helm[verb](
+      { release: t.release, chartDir, chartArgs, namespace: t.namespace, valuesFiles: [t.valuesFile], set },
       {
         beforeInstall: async (objects) => {
           if (this.embedded) await provisionClaims(kube, objects);

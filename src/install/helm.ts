@@ -6,8 +6,8 @@
  */
 import type { Named } from "../../charts-src/lib/k8s.js";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { x } from "tinyexec";
+import { isolatedHelmEnv } from "../lib/helm-env.js";
 import { type RunResult, run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import { type Kube, toList } from "./kube.js";
@@ -24,10 +24,12 @@ export interface InstallHooks {
   watch?: (signal: AbortSignal) => Promise<void>;
 }
 
-/** What to render or install: a chart directory, a release name and namespace, values. */
+/** What to render or install: a chart (directory or `oci://` reference), a release name and namespace, values. */
 export interface ReleaseSpec {
   release: string;
   chartDir: string;
+  /** How to fetch the chart: `--version`, `--verify --keyring …`, `--plain-http` for a chart in a registry. */
+  chartArgs?: string[];
   namespace: string;
   valuesFiles?: string[];
   /** `--set key=value` pairs. */
@@ -70,14 +72,8 @@ const valuesArgs = (s: ReleaseSpec): string[] => [
   ...Object.entries(s.set ?? {}).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
 ];
 
-/** Helm's own state (caches, config, plugins) under a directory of ours, never the user's. */
-const helmEnv = (home: string): NodeJS.ProcessEnv => ({
-  ...process.env,
-  HELM_CACHE_HOME: join(home, "cache"),
-  HELM_CONFIG_HOME: join(home, "config"),
-  HELM_DATA_HOME: join(home, "data"),
-  KUBECONFIG: undefined,
-});
+/** Helm's own state under a directory of ours; the cluster only from --kubeconfig. */
+const helmEnv = (home: string): NodeJS.ProcessEnv => ({ ...isolatedHelmEnv(home), KUBECONFIG: undefined });
 
 export class Helm {
   readonly exe: string;
@@ -105,8 +101,19 @@ export class Helm {
   }
 
   /** `helm template` of a release (hooks and tests included, as the dry run should judge them too). */
-  template(s: ReleaseSpec, extra: string[] = []): Promise<string> {
-    return this.helm(["template", s.release, s.chartDir, "--namespace", s.namespace, ...valuesArgs(s), ...extra]);
+  async template(s: ReleaseSpec, extra: string[] = []): Promise<string> {
+    const out = await this.helm([
+      "template",
+      s.release,
+      s.chartDir,
+      ...(s.chartArgs ?? []),
+      "--namespace",
+      s.namespace,
+      ...valuesArgs(s),
+      ...extra,
+    ]);
+    // Helm 4 reports a chart pulled from a registry on stdout, ahead of the rendering.
+    return out.replace(/^(?:(?:Pulled|Digest): .*\n)+/, "");
   }
 
   /**
@@ -192,7 +199,16 @@ export class Helm {
   private async applyRelease(verb: "install" | "upgrade", s: ReleaseSpec, hooks: InstallHooks): Promise<Named[]> {
     const { objects } = await this.dryRun(s, await this.template(s));
     await hooks.beforeInstall?.(objects);
-    const args = [verb, s.release, s.chartDir, "--namespace", s.namespace, ...valuesArgs(s), ...this.waitArgs()];
+    const args = [
+      verb,
+      s.release,
+      s.chartDir,
+      ...(s.chartArgs ?? []),
+      "--namespace",
+      s.namespace,
+      ...valuesArgs(s),
+      ...this.waitArgs(),
+    ];
     const stop = new AbortController();
     const helmDone = this.cancellable(args, stop.signal);
     const watched = hooks.watch ? hooks.watch(stop.signal) : new Promise<void>(() => {});

@@ -16,6 +16,8 @@ export interface TenantRelease {
 /** The three tenants scenario 2 installs: one per tier. */
 export const installTenantValues = ["standard.yaml", "premium.yaml", "both.yaml"];
 export const lifecycleValues = "lifecycle.yaml";
+/** The tenant the OCI scenario installs from the registry. */
+export const ociValues = "oci.yaml";
 
 /** Namespaces other components would have created before the platform chart (monitoring, device plugin). */
 export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin"];

@@ -95,6 +95,10 @@ const cgoEnv = async (tool: GoTool, dir: string, log: Log): Promise<NodeJS.Proce
 
 /** Debian packages at their pinned versions, in one apt-get run; no service starts (policy-rc.d refuses them all). */
 const installDebianTools = async (pins: DebianTool[], log: Log): Promise<void> => {
+  const specs = pins.map((p) => `${p.name}=${p.version}`);
+  if (process.getuid?.() !== 0) {
+    throw new Error(`installing Debian packages needs root; run: sudo apt-get install -y ${specs.join(" ")}`);
+  }
   const policy = "/usr/sbin/policy-rc.d";
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   writeFileSync(
@@ -106,7 +110,6 @@ const installDebianTools = async (pins: DebianTool[], log: Log): Promise<void> =
   );
   try {
     await step(log, "apt-get update", () => runStep("apt-get update", "apt-get", ["update", "-q"], { env }));
-    const specs = pins.map((p) => `${p.name}=${p.version}`);
     await step(log, `apt-get install ${specs.join(" ")}`, () =>
       runStep("apt-get install", "apt-get", ["install", "-y", "-q", "--no-install-recommends", ...specs], { env }),
     );

@@ -232,6 +232,17 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // The CNCF distribution registry: a real OCI registry on a loopback port, which `publish` is tested against.
+    kind: "go",
+    name: "distribution",
+    module: "github.com/distribution/distribution/v3",
+    version: "v3.1.2",
+    go: "1.26.0",
+    binaries: [{ exe: "registry", pkg: "github.com/distribution/distribution/v3/cmd/registry" }],
+    ldflags: ["-X github.com/distribution/distribution/v3/version.version=v3.1.2"],
+    versionArgs: ["--version"],
+  },
+  {
     kind: "go",
     name: "kubernetes",
     module: "k8s.io/kubernetes",
@@ -339,6 +350,8 @@ export const tools: Tool[] = [
     // Headers Ollama's cgo sources include.
     "nlohmann-json3-dev": ["3.11.2-2"],
     "libstb-dev": ["0.0~git20220908.8b5f1f3+ds-1"],
+    // GnuPG signs chart archives (Helm provenance files) with the operator's key.
+    gnupg: ["2.2.40-1.1+deb12u2", "/usr/bin/gpg"],
     // Host services standing where ElastiCache and Aurora (with pgvector, built from source) would be.
     "redis-server": ["5:7.0.15-1~deb12u10", "/usr/bin/redis-server"],
     "postgresql-server-dev-15": ["15.20-0+deb12u1", "/usr/lib/postgresql/15/bin/pg_config"],

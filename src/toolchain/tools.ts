@@ -20,10 +20,22 @@ export const binPath = (exe: string): string => {
     : join(toolDir(tool.name, tool.version), "bin", exe);
 };
 
-/** Path of a pinned executable, or a clear error naming the command that installs it. */
+/** A pinned tool is not installed: says which, and the command that installs it. */
+export class MissingToolError extends Error {
+  constructor(
+    readonly exe: string,
+    path: string,
+    readonly fix = `npx llmcharts tools install ${toolOf(exe).name}`,
+  ) {
+    super(`${exe} is not installed (${path}); run: ${fix}`);
+    this.name = "MissingToolError";
+  }
+}
+
+/** Path of a pinned executable, or a MissingToolError naming the command that installs it. */
 export const requireBin = (exe: string): string => {
   const path = binPath(exe);
-  if (!existsSync(path)) throw new Error(`${exe} is not installed (${path}); run: npx llmcharts tools install`);
+  if (!existsSync(path)) throw new MissingToolError(exe, path);
   return path;
 };
 

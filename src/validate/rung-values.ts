@@ -10,7 +10,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /** A validator of a chart's effective values (the user's file over the defaults, as Helm checks them). */
 export const valuesChecker = (chart: ChartDefinition) => {
   const schema = valuesSchema(chart.values);
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   const validate = ajv.compile(schema);
   return (userValues: unknown): string[] =>

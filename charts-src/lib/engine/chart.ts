@@ -12,6 +12,18 @@ export type Manifests = readonly (KubeObject | Manifests)[];
 /** One template file: the resources it holds, as a function of the values. */
 export type TemplateFn<V> = (values: V, h: Helpers) => Manifests;
 
+/** What the generated README says beyond the values: how to install the chart, and which fixtures show it. */
+export interface ChartDocs {
+  /** Place in the install order of the platform's charts (1 is installed first). */
+  installOrder: number;
+  /** Release name and namespace the README's commands use. */
+  install: { release: string; namespace: string; createNamespace: boolean };
+  /** Controllers, namespaces or services that must exist first (the CRDs are found from the rendered objects). */
+  prerequisites: string[];
+  /** Good fixtures (names without `.yaml`) shown as the minimal and the full example: proven like every fixture. */
+  examples: { minimal: string; full: string };
+}
+
 /** A chart, declared once: metadata, values model, and one function per template file. */
 export interface ChartDefinition<M extends TObject = TObject> {
   name: string;
@@ -22,8 +34,10 @@ export interface ChartDefinition<M extends TObject = TObject> {
   /** Kubernetes versions the chart supports, as a Helm `kubeVersion` constraint. */
   kubeVersion: string;
   keywords: string[];
-  /** Artifact Hub annotations (`artifacthub.io/*`). */
+  /** Artifact Hub annotations set by hand (`artifacthub.io/category`); the rest are derived by `generate`. */
   annotations: Record<string, string>;
+  /** The README's install, prerequisites and examples; charts without it get the values table only. */
+  docs?: ChartDocs;
   values: M;
   /** Template file name (without `.yaml`) → resources. */
   templates: Record<string, TemplateFn<Static<M>>>;

@@ -1,5 +1,6 @@
 export {
   type ChartDefinition,
+  type ChartDocs,
   defineChart,
   effectiveValues,
   type Manifests,

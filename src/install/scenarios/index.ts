@@ -7,6 +7,7 @@
  *   3 admission     the API server refuses GPU pods and GPU tolerations outside premium, pods over quota, privilege
  *   4 isolation     np-guard's analysis of the live NetworkPolicies: no tenant reaches another
  *   5 lifecycle     previous chart version → upgrade → rollback → uninstall (kept namespace and data) → reinstall
+ *   oci             published signed to a real OCI registry, installed from it with --verify, tenant upgraded there
  *   bad-input       a chart the server refuses stops at the dry run with the server's message
  *   6 argo-parity   rendered as Argo CD renders, applied server-side, in sync, and a second render byte-identical
  *   7 teardown      every process of the cluster gone (unless kept)
@@ -19,6 +20,7 @@ import { bringUp } from "./bring-up.js";
 import { install } from "./install.js";
 import { isolation } from "./isolation.js";
 import { lifecycle } from "./lifecycle.js";
+import { oci } from "./oci.js";
 import { teardown } from "./teardown.js";
 
 export const installScenarios: readonly Scenario[] = [
@@ -27,6 +29,7 @@ export const installScenarios: readonly Scenario[] = [
   admission,
   isolation,
   lifecycle,
+  oci,
   badInput,
   argoParity,
   teardown,

@@ -1,0 +1,69 @@
+/**
+ * A real OCI registry (the CNCF distribution registry, pinned and built by the installer) on a loopback port, with
+ * its configuration and storage in a directory of the caller's: what the publish tests, the install suite and the
+ * bench push charts to. Stopped by its pid; the directory is the caller's to remove.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { freePorts } from "../cluster/ports.js";
+import { httpProbe, waitUntil } from "../cluster/probe.js";
+import { type Started, startProcess, stopProcesses, tailFile } from "../cluster/processes.js";
+import { requireBin } from "../toolchain/tools.js";
+
+export interface LocalRegistry {
+  /** `127.0.0.1:PORT` */
+  host: string;
+  /** `oci://127.0.0.1:PORT/charts`, where `publish` pushes. */
+  url: string;
+  process: Started;
+  stop: () => Promise<void>;
+}
+
+export interface RegistryOptions {
+  /** Configuration, storage and log go here. */
+  dir: string;
+  /** Refuse every push (distribution's maintenance read-only mode), as a registry without write access does. */
+  readOnly?: boolean;
+  /** Serve this storage directory (e.g. one another registry wrote) instead of `<dir>/storage`. */
+  storage?: string;
+}
+
+/** Starts the registry and waits until `/v2/` answers; fails with the registry's own last log lines. */
+export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistry> => {
+  const exe = requireBin("registry");
+  mkdirSync(opts.dir, { recursive: true });
+  const [port] = await freePorts(1);
+  const host = `127.0.0.1:${port}`;
+  const config = {
+    version: 0.1,
+    log: { level: "warn", accesslog: { disabled: true } },
+    storage: {
+      filesystem: { rootdirectory: opts.storage ?? join(opts.dir, "storage") },
+      delete: { enabled: true },
+      maintenance: { uploadpurging: { enabled: false }, readonly: { enabled: opts.readOnly ?? false } },
+    },
+    http: { addr: host },
+  };
+  const configFile = join(opts.dir, "config.yml");
+  writeFileSync(configFile, stringify(config));
+  const log = join(opts.dir, "registry.log");
+  // OTel tracing is on by default in distribution 3; nothing listens for it here.
+  const env = { ...process.env, OTEL_TRACES_EXPORTER: "none" };
+  const proc = await startProcess("registry", exe, ["serve", configFile], log, { env });
+  const stop = async () => {
+    await stopProcesses([[proc]], 3000);
+  };
+  try {
+    await waitUntil(`registry on ${host}`, httpProbe(`http://${host}/v2/`), {
+      timeoutMs: 15_000,
+      guard: () => {
+        if (proc.exit) throw new Error(`registry exited (${proc.exit.code ?? proc.exit.signal})`);
+      },
+    });
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- last lines of ${log} ---\n${tailFile(log)}`);
+  }
+  return { host, url: `oci://${host}/charts`, process: proc, stop };
+};

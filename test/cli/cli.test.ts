@@ -1,0 +1,104 @@
+/**
+ * The CLI as an operator meets it: from a directory outside the repository, on their own files.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { charts } from "../../charts-src/index.js";
+import { run } from "../../src/lib/run.js";
+import { newTenantValues } from "../../src/scaffold/tenant.js";
+import { valuesChecker } from "../../src/validate/rung-values.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const elsewhere = mkdtempSync(join(tmpdir(), "llmcharts-cli-"));
+const llmcharts = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  run(process.execPath, [join(root, "bin", "llmcharts.js"), ...args], { cwd: elsewhere, env });
+const checkTenant = valuesChecker(charts.tenant as NonNullable<(typeof charts)["tenant"]>);
+
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
+
+describe("llmcharts CLI", { timeout: 180_000 }, () => {
+  it("--version prints the package's version", async () => {
+    const out = await llmcharts(["--version"]);
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout.trim()).toBe(version);
+  });
+
+  describe("new tenant", () => {
+    it("writes a values file whose placeholders fail validation, naming each field, until filled in", async () => {
+      const out = await llmcharts(["new", "tenant", "acme", "--tier", "both"]);
+      expect(out.exitCode, out.stderr).toBe(0);
+      const file = join(elsewhere, "acme.yaml");
+      const values = parse(readFileSync(file, "utf8"));
+      expect(values.tenant).toEqual({ name: "acme", tier: "both", costCentre: "unassigned" });
+      const errors = checkTenant(values);
+      expect(errors.map((e) => /at '([^']+)'/.exec(e)?.[1])).toEqual([
+        "/secrets/roleArn",
+        "/exposure/host",
+        "/ollama/modelCache/volumeHandle",
+      ]);
+      expect(errors.every((e) => e.includes('"REPLACE-ME"'))).toBe(true);
+      values.secrets.roleArn = "arn:aws:iam::123456789012:role/llmcharts-tenant-acme";
+      values.exposure.host = "chat.acme.example.com";
+      values.ollama.modelCache.volumeHandle = "fs-0123456789abcdef0::fsap-0123456789abcdef0";
+      expect(checkTenant(values)).toEqual([]);
+    });
+
+    it("gives a premium tenant the GPU quota its tier needs", () => {
+      const values = parse(newTenantValues("gpu-lab", "premium").text);
+      expect(checkTenant(values).filter((e) => e.includes("/quota"))).toEqual([]);
+      expect(values.quota.gpus).toBeGreaterThan(0);
+    });
+
+    it("refuses to overwrite a file, a bad name and a bad tier, writing nothing", async () => {
+      writeFileSync(join(elsewhere, "taken.yaml"), "mine\n");
+      const taken = await llmcharts(["new", "tenant", "taken"]);
+      expect(taken.exitCode).toBe(1);
+      expect(taken.stderr).toMatch(/taken\.yaml already exists; pass --out FILE/);
+      expect(readFileSync(join(elsewhere, "taken.yaml"), "utf8")).toBe("mine\n");
+      const badName = await llmcharts(["new", "tenant", "Acme_Corp"]);
+      expect(badName.stderr).toMatch(/tenant name "Acme_Corp": .*lower-case letters, digits and dashes/);
+      expect(existsSync(join(elsewhere, "Acme_Corp.yaml"))).toBe(false);
+      const badTier = await llmcharts(["new", "tenant", "gold-co", "--tier", "gold"]);
+      expect(badTier.stderr).toMatch(/--tier: "gold" is not one of standard, premium, both/);
+      expect(existsSync(join(elsewhere, "gold-co.yaml"))).toBe(false);
+    });
+  });
+
+  describe("validate a user's file outside the repository", () => {
+    const typo = join(elsewhere, "typo.yaml");
+    writeFileSync(typo, "tenant:\n  name: acme\n  teir: premium\n");
+
+    it("finds the chart from the package, answers a typo with the nearest key, and prints the error once", async () => {
+      const out = await llmcharts(["validate", "-f", typo]);
+      expect(out.exitCode).toBe(1);
+      const said = `${out.stdout}\n${out.stderr}`;
+      const lines = said.split("\n").filter((l) => l.includes('unknown key "teir"'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /FAIL tenant good\/typo \[values: ajv\] at '\/tenant': unknown key "teir"; did you mean "tier"\?/,
+      );
+      expect(out.stdout.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
+    });
+
+    it("reports the values errors and names the rungs a missing tool stopped, with the command that installs it", async () => {
+      const emptyCache = mkdtempSync(join(tmpdir(), "llmcharts-nocache-"));
+      try {
+        const out = await llmcharts(["validate", "-f", typo], { ...process.env, LLMCHARTS_CACHE: emptyCache });
+        expect(out.exitCode).toBe(1);
+        expect(out.stdout).toMatch(/did you mean "tier"/);
+        expect(out.stdout).toMatch(
+          /FAIL tenant - \[chart: not run\] helm is not installed .*run: npx llmcharts tools install helm/,
+        );
+        expect(out.stdout.trim().split("\n").at(-1)).toMatch(
+          /^0 passed, 3 failed; could not run: chart, policies \(run: npx llmcharts tools install helm kyverno\)$/,
+        );
+      } finally {
+        rmSync(emptyCache, { recursive: true, force: true });
+      }
+    });
+  });
+});
