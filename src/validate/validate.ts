@@ -1,19 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { charts } from "../../charts-src/index.js";
 import { seconds } from "../lib/run.js";
+import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
 import { checkGpuCapacity, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
-import type { CheckResult } from "./report.js";
+import type { CheckResult, Rung } from "./report.js";
 import { checkCharts } from "./rung-chart.js";
 import { checkManifests } from "./rung-manifests.js";
 import { checkPolicies } from "./rung-policies.js";
 import { checkValues } from "./rung-values.js";
-import { renderFixtures } from "./renderings.js";
+import { type Rendering, renderFixtures } from "./renderings.js";
 
 export interface ValidateOptions {
   root: string;
@@ -35,6 +37,19 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 };
 
 /**
+ * A rung whose tool is not installed: one result saying so, with the command that installs it; what the other rungs
+ * found is still reported. Any other error stops the run.
+ */
+const notRun = (names: string[], rung: Rung, err: unknown): CheckResult[] => {
+  if (!(err instanceof MissingToolError)) throw err;
+  return [{ chart: names.join(","), fixture: "-", rung, check: "not run", ok: false, message: err.message }];
+};
+
+/** Runs a rung's work, timed; a missing tool becomes that rung's `not run` result. */
+const rung = (names: string[], r: Rung, work: () => Promise<CheckResult[]>) =>
+  timed(() => work().catch((err) => notRun(names, r, err)));
+
+/**
  * The validation ladder (rungs 1–4), batched: ajv in-process, one lint per chart and Helm, every values file rendered
  * by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few shared Kyverno
  * runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one cluster.
@@ -49,7 +64,13 @@ export const validate = async ({
 }: ValidateOptions): Promise<CheckResult[]> => {
   if (fleet && chart && chart !== "tenant")
     throw new Error(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
-  const names = fleet ? ["tenant"] : chart ? [chart] : Object.keys(charts);
+  const names = fleet
+    ? ["tenant"]
+    : chart
+      ? [chart]
+      : valuesFiles.length > 0
+        ? [...new Set(valuesFiles.map(chartOfValues))]
+        : Object.keys(charts);
   for (const n of names)
     if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
@@ -81,17 +102,26 @@ export const validate = async ({
     const refused = new Set(values.filter((r) => !r.ok).map((r) => `${r.chart}\n${r.fixture}`));
     const renderable = fixtures.filter((f) => f.kind === "bad" || !refused.has(`${f.chart}\n${f.name}`));
     // The chart lint does not depend on the renderings, nor kubeconform on Kyverno: each runs as soon as it can.
-    const lint = timed(() => checkCharts(root, names));
-    const policyCheck = checkPolicies(root);
+    const lint = rung(names, "chart", async () => checkCharts(root, names));
+    let policyCheck: ReturnType<typeof checkPolicies> | undefined;
+    let policyError: unknown;
+    try {
+      policyCheck = checkPolicies(root);
+    } catch (err) {
+      policyError = err;
+    }
     const every = Math.max(20, Math.ceil((renderable.length * 2) / 10));
     const rendered = await timed(() =>
-      renderFixtures(root, renderable, join(work, "renderings"), (done) => {
-        if (done % every === 0) log(`  helm template: ${done}/${renderable.length * 2}`);
-      }),
+      renderable.length === 0
+        ? Promise.resolve({ renderings: [] as Rendering[], results: [] as CheckResult[] })
+        : renderFixtures(root, renderable, join(work, "renderings"), (done) => {
+            if (done % every === 0) log(`  helm template: ${done}/${renderable.length * 2}`);
+          }).catch((err) => ({ renderings: [] as Rendering[], results: notRun(names, "manifests", err) })),
     );
     const { renderings } = rendered.value;
-    const manifests = timed(async () => (renderings.length ? checkManifests(renderings) : []));
-    const policies = timed(async () => {
+    const manifests = rung(names, "manifests", async () => (renderings.length ? checkManifests(renderings) : []));
+    const policies = rung(names, "policies", async () => {
+      if (!policyCheck) throw policyError;
       const applied = await policyCheck.apply(renderings);
       return [...applied, ...(await policyCheck.suites)];
     });
@@ -100,9 +130,10 @@ export const validate = async ({
     step("helm template (Helm 4 and 3)", rendered.value.results, rendered.ms);
     step("rung 3 manifests (kubeconform)", m.value, m.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
-    if (userFiles.length > 0 && names.includes("tenant")) {
+    const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
+    // A fleet view needs a fleet: several tenants, or one held against the GPU pools.
+    if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
       const fleetStart = Date.now();
-      const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
       const checks = checkUniqueness(tenants);
       if (nodepools && gpuPools) checks.push(checkGpuCapacity(tenants, gpuPools, nodepools));
       else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
@@ -127,4 +158,28 @@ const nodepoolsGpuPools = async (root: string, file: string, work: string) => {
     throw new Error(`--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error?.trim()}; fix that file`);
   const fixture = userFixture("nodepools", file);
   return premiumGpuPools(documents({ fixture, file: outcome.file, objects: outcome.objects }));
+};
+
+const readValues = (path: string): unknown => {
+  if (!existsSync(path)) throw new Error(`-f ${path}: no such file`);
+  try {
+    return parse(readFileSync(path, "utf8"), { version: "1.1" }) ?? {};
+  } catch {
+    return {};
+  }
+};
+
+/** The chart a values file is for, when --chart is not given: the one its top-level keys fit best. */
+export const chartOfValues = (path: string): string => {
+  const values = readValues(path);
+  const keys = values && typeof values === "object" ? Object.keys(values) : [];
+  const fit = Object.values(charts)
+    .map((c) => ({ name: c.name, score: keys.filter((k) => k in c.values.properties).length }))
+    .sort((a, b) => b.score - a.score);
+  const [best, next] = fit;
+  if (!best || best.score === 0 || best.score === next?.score)
+    throw new Error(
+      `-f ${path}: cannot tell which chart it is for (top-level keys: ${keys.join(", ") || "none"}); pass --chart ${Object.keys(charts).join("|")}`,
+    );
+  return best.name;
 };

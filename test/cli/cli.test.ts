@@ -79,7 +79,7 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       const lines = said.split("\n").filter((l) => l.includes('unknown key "teir"'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
-        /FAIL tenant good\/typo \[values: ajv\] at '\/tenant': unknown key "teir"; did you mean "tier"\?/,
+        /FAIL tenant \S*\/typo\.yaml \[values: ajv\] at '\/tenant': unknown key "teir"; did you mean "tier"\?/,
       );
       expect(out.stdout.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
     });

@@ -83,7 +83,9 @@ describe("validate --fleet", () => {
       [path("malformed", "typo", "values.yaml"), "ajv"],
     ]);
     expect(failures(rs)[0]?.message).toMatch(/not valid YAML: .*line 5.*fix the syntax/);
-    expect(failures(rs)[1]?.message).toMatch(/unknown key "openwebuii"; allowed keys: .*openwebui/);
+    expect(failures(rs)[1]?.message).toMatch(
+      /unknown key "openwebuii"; (did you mean "openwebui"\? )?allowed keys: .*openwebui/,
+    );
     expectFullyChecked(rs, path("malformed", "healthy", "values.yaml"));
   });
 
