@@ -56,12 +56,20 @@ const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
     const keys = entries
       .map(([k]) => k)
       .filter((k) => required.has(k) && !top && s.properties?.[k]?.default === undefined);
-    return fc.record(model, { requiredKeys: keys });
+    return fc.record(model, { requiredKeys: keys, noNullPrototype: true });
   }
-  const value = typeof s.additionalProperties === "object" ? node(s.additionalProperties) : fc.string({ maxLength: 8 });
-  const names = s.propertyNames as JsonSchema | undefined;
+  // A map's keys and values: from propertyNames/additionalProperties, or from its one patternProperties entry.
+  const [patternKey, patternValue] = Object.entries((s.patternProperties ?? {}) as Record<string, JsonSchema>)[0] ?? [];
+  const value =
+    typeof s.additionalProperties === "object"
+      ? node(s.additionalProperties)
+      : patternValue
+        ? node(patternValue)
+        : fc.string({ maxLength: 8 });
+  const names = (s.propertyNames as JsonSchema | undefined) ?? (patternKey ? { pattern: patternKey } : undefined);
   const key = names?.pattern
-    ? stringOf({ type: "string", pattern: names.pattern, maxLength: 30 })
+    ? stringOf({ type: "string", pattern: names.pattern as string, maxLength: 30 })
     : fc.string({ minLength: 1, maxLength: 12 });
-  return fc.dictionary(key, value, { maxKeys: 3 });
+  // Plain objects, as YAML parses them: ajv's deep equality cannot compare null-prototype ones.
+  return fc.dictionary(key, value, { maxKeys: 3, noNullPrototype: true });
 };
