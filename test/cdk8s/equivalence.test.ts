@@ -49,7 +49,7 @@ describe.each(Object.values(charts))("$name as a cdk8s Chart equals helm templat
 describe("llmcharts/cdk8s", () => {
   it("refuses values the chart's schema refuses, naming the field", () => {
     expect(() => new TenantChart(new App(), "acme", { tenant: { name: "Acme!" } })).toThrow(
-      /tenant values for acme: at '\/tenant\/name': must match pattern/,
+      /tenant values for acme: at '\/tenant\/name': "Acme!" must match pattern/,
     );
   });
 
