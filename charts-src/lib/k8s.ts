@@ -57,6 +57,7 @@ export type { IJob as Job } from "kubernetes-models/batch/v1";
 export type {
   IIngress as Ingress,
   INetworkPolicy as NetworkPolicy,
+  INetworkPolicyEgressRule as NetworkPolicyEgressRule,
   INetworkPolicyPeer as NetworkPolicyPeer,
   INetworkPolicySpec as NetworkPolicySpec,
 } from "kubernetes-models/networking.k8s.io/v1";

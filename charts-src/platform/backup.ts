@@ -1,4 +1,5 @@
 import { platformNamespace } from "../lib/conventions.js";
+import { clusterDnsEgress } from "../lib/network.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
@@ -154,18 +155,7 @@ const apiServerEgress = (v: PlatformValues, h: Helpers) => ({
     podSelector: { matchLabels: { "app.kubernetes.io/component": component } },
     policyTypes: ["Egress"],
     egress: [
-      {
-        to: [
-          {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-          },
-        ],
-        ports: [
-          { protocol: "UDP", port: 53 },
-          { protocol: "TCP", port: 53 },
-        ],
-      },
+      clusterDnsEgress(),
       {
         to: [{ ipBlock: { cidr: v.storage.snapshots.schedule.apiServerCidr } }],
         ports: [

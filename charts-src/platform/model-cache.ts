@@ -4,6 +4,7 @@ import {
   platformNamespace,
   podSecurityLabels,
 } from "../lib/conventions.js";
+import { clusterDnsEgress } from "../lib/network.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { Job, Namespace, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
 import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
@@ -51,18 +52,7 @@ const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
     podSelector: { matchLabels: { "app.kubernetes.io/component": pullComponent } },
     policyTypes: ["Egress"],
     egress: [
-      {
-        to: [
-          {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-          },
-        ],
-        ports: [
-          { protocol: "UDP", port: 53 },
-          { protocol: "TCP", port: 53 },
-        ],
-      },
+      clusterDnsEgress(),
       h.when(
         h.isSet(v.modelCache.httpsProxy.url),
         {
