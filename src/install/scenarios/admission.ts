@@ -41,13 +41,18 @@ const plainHelpers = concreteHelpers({ name: "install", namespace: "", chartVers
 const migPool = seedGpuPools.filter((p) => p.gpuSharing === "mig").at(-1);
 
 /** A pod asking for one MIG slice, placed on the MIG pool as charts-src/lib/pools.ts derives it from the pool. */
-const migPod = (name: string, namespace: string) =>
+const migPod = (name: string, namespace: string, placed = true) =>
   probePod(name, namespace, (s, c) => {
     if (!migPool) throw new Error("the seed pools have no MIG pool");
     const slice = poolGpuResource(plainHelpers, migPool);
     c.resources.requests[slice] = "1";
     c.resources.limits[slice] = "1";
-    Object.assign(s, poolPlacement(plainHelpers, { name: migPool.name, nodeTier: "premium", taints: migPool.taints }));
+    if (placed) {
+      Object.assign(
+        s,
+        poolPlacement(plainHelpers, { name: migPool.name, nodeTier: "premium", taints: migPool.taints }),
+      );
+    }
   });
 
 const gpuToleration: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
@@ -96,8 +101,10 @@ export const admission: Scenario = {
         /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU/s,
       );
       await expectRefused(
-        `${ns}: a pod requesting a MIG slice on the MIG pool is refused`,
-        migPod("probe-mig", ns),
+        // Not placed on the MIG pool: placed there, tier-node-isolation refuses it too, and the API server may name
+        // either policy first.
+        `${ns}: a pod requesting a MIG slice is refused`,
+        migPod("probe-mig", ns, false),
         /gpu-only-premium\.llmcharts\.io.*is not on a GPU tier.*remove nvidia\.com GPU and MIG resources/s,
       );
       await expectRefused(
