@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { requireBin } from "../toolchain/tools.js";
 import { nodePaths } from "./config.js";
+import { lockHost, unlockHost } from "./host-lock.js";
 import { hostLeftovers, readSnapshot, restoreHost, snapshotHost, writeSnapshot } from "./host.js";
 
 /** Executables a real node runs; a missing one fails before anything starts, with the install command. */
@@ -24,6 +25,7 @@ export const prepareHost = async (clusterDir: string): Promise<void> => {
   if (!existsSync("/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
     throw new Error("a real node needs the cgroup v1 memory controller at /sys/fs/cgroup/memory (kubelet: cgroupfs)");
   }
+  await lockHost(clusterDir);
   const p = nodePaths(clusterDir);
   mkdirSync(p.dir, { recursive: true });
   writeSnapshot(p.hostSnapshot, await snapshotHost());
@@ -38,5 +40,7 @@ export const restoreNodeHost = async (clusterDir: string): Promise<string[]> => 
   const snapshot = readSnapshot(p.hostSnapshot);
   if (snapshot === undefined) return [];
   const problems = await restoreHost(snapshot, p.dir);
-  return [...problems, ...(await hostLeftovers(snapshot))];
+  const leftovers = await hostLeftovers(snapshot);
+  unlockHost(clusterDir);
+  return [...problems, ...leftovers];
 };
