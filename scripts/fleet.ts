@@ -86,6 +86,8 @@ export const tenantValues = (i: number, next: () => number): Record<string, unkn
   } else if (next() < 0.3) {
     values.quota = { requestsCpu: 8 + Math.floor(next() * 24), limitsCpu: 64, pods: 20 + Math.floor(next() * 20) };
   }
+  // The platform's one cache: every tenant names the same EFS access point.
+  ollama.modelCache = { volumeHandle: "fs-0a1b2c3d4e5f60718::fsap-0a1b2c3d4e5f60718" };
   values.ollama = ollama;
   return values;
 };

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { gpuTaint, labels, type NodeTier } from "./conventions.js";
-import type { Helpers } from "./engine/index.js";
+import type { Cond, Helpers } from "./engine/index.js";
 import type { Taint, Toleration } from "./k8s.js";
 import { type GpuSharingMode, gpuSharingModes } from "./gpu-sharing.js";
 import { requireNodeLabels } from "./scheduling.js";
@@ -12,6 +12,10 @@ import { choice, dnsLabel, taint } from "./values-shapes.js";
  * tolerations and GPU resource name from the same declaration. Every function works on plain data and on Helm
  * values alike, so a pool declared in a values file yields the same pod settings as one declared here.
  */
+
+/** The pools of the two node tiers, by name (the extra GPU pools add their own). */
+export const standardPool = "standard";
+export const premiumPool = "premium";
 
 /** A taint as values carry it; `value` may be left out. */
 export interface PoolTaint {
@@ -170,3 +174,78 @@ export const seedGpuPools: readonly SeedGpuPool[] = [
     taints: [{ key: "gpu", value: "h100", effect: "NoSchedule" }],
   },
 ];
+
+/** The GPU pools a tenant may run premium Ollama on, by name: the premium tier's own pools and the seed pools. */
+export const tenantGpuPools: readonly PoolTarget[] = [
+  { name: premiumPool, nodeTier: "premium", gpuSharing: "none", taints: [] },
+  ...seedGpuPools.map((p): PoolTarget => ({ ...p, nodeTier: "premium" })),
+];
+
+/** True when `name` (a value) names one of `pools`; undefined when `pools` is empty (no name matches). */
+const namesOneOf = (h: Helpers, name: string, pools: readonly PoolTarget[]) =>
+  pools.length > 0 ? h.or(...pools.map((p) => h.eq(name, p.name))) : undefined;
+
+/** True when `name` names a MIG pool: its pods get one slice each and no whole-GPU memory requirement. */
+export const namesMigPool = (h: Helpers, name: string, pools = tenantGpuPools) =>
+  namesOneOf(
+    h,
+    name,
+    pools.filter((p) => p.gpuSharing === "mig"),
+  ) ?? h.eq(name, "");
+
+/**
+ * The tolerations of a pod on the pool `name` (a value) names among `pools`: the GPU taint's, then one per distinct
+ * taint key and effect of the pools, present only when the named pool carries it.
+ */
+export const namedPoolTolerations = (h: Helpers, name: string, pools = tenantGpuPools): Toleration[] => {
+  const own = [...new Map(pools.flatMap((p) => p.taints ?? []).map((t) => [`${t.key}:${t.effect}`, t])).values()];
+  return [
+    { key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect },
+    ...own.map((t) =>
+      h.when<Toleration>(
+        namesOneOf(
+          h,
+          name,
+          pools.filter((p) => (p.taints ?? []).some((pt) => pt.key === t.key && pt.effect === t.effect)),
+        ) as never,
+        { key: t.key, operator: "Exists", effect: t.effect },
+      ),
+    ),
+  ];
+};
+
+/**
+ * `count` of the GPU resource of the pool `name` (a value) names (and only if `onlyIf` holds), as a resources or quota map: whole GPUs, or the
+ * MIG profile's slices. Every other GPU resource gets `otherwise` (a quota's "0"), or is left out when it is unset.
+ */
+export const namedPoolGpuResources = (
+  h: Helpers,
+  name: string,
+  count: string,
+  {
+    prefix = "",
+    otherwise,
+    onlyIf,
+    pools = tenantGpuPools,
+  }: { prefix?: string; otherwise?: string; onlyIf?: Cond; pools?: readonly PoolTarget[] } = {},
+): Record<string, string> => {
+  const entry = (resource: string, which: readonly PoolTarget[]) => {
+    const named = namesOneOf(h, name, which);
+    const cond = named !== undefined && onlyIf !== undefined ? h.and(onlyIf, named) : named;
+    return [`${prefix}${resource}`, cond === undefined ? otherwise : h.when(cond, count, otherwise)] as const;
+  };
+  return Object.fromEntries(
+    [
+      entry(
+        wholeGpuResource,
+        pools.filter((p) => p.gpuSharing !== "mig"),
+      ),
+      ...migProfiles.map((profile) =>
+        entry(
+          migResource(profile),
+          pools.filter((p) => p.gpuSharing === "mig" && p.migProfile === profile),
+        ),
+      ),
+    ].filter((e): e is readonly [string, string] => e[1] !== undefined),
+  );
+};

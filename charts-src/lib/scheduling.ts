@@ -9,15 +9,24 @@ import type { Affinity, NodeSelectorRequirement, PodSpec, Toleration, TopologySp
 /** A node label requirement with the In operator (the only one the platform's isolation policies accept). */
 const labelIn = (key: string, value: string): NodeSelectorRequirement => ({ key, operator: "In", values: [value] });
 
-/** Required node affinity to nodes carrying every one of `nodeLabels` (one term, so all must hold). */
-export const requireNodeLabels = (nodeLabels: Record<string, string>): Affinity => ({
+/**
+ * Required node affinity to nodes carrying every one of `nodeLabels`, and meeting every `also` requirement (one
+ * term, so all must hold).
+ */
+export const requireNodeLabels = (
+  nodeLabels: Record<string, string>,
+  also: NodeSelectorRequirement[] = [],
+): Affinity => ({
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [
         {
-          matchExpressions: Object.entries(nodeLabels)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([key, value]) => labelIn(key, value)),
+          matchExpressions: [
+            ...Object.entries(nodeLabels)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, value]) => labelIn(key, value)),
+            ...also,
+          ],
         },
       ],
     },

@@ -10,6 +10,4 @@ export const poolNodeLabels = (pool: string, tier: NodeTier): Record<string, str
   ...(tier === "premium" ? { "nvidia.com/gpu.present": "true" } : {}),
 });
 
-/** Pool names the tenant chart selects on. */
-export const standardPool = "standard";
-export const premiumPool = "premium";
+export { premiumPool, standardPool } from "../lib/pools.js";

@@ -5,7 +5,7 @@ import { guardrailsTemplate } from "./guardrails.js";
 import { namespaceTemplate } from "./namespace.js";
 import { networkPoliciesTemplate } from "./network-policies.js";
 import { observabilityTemplate } from "./observability.js";
-import { modelCacheTemplate } from "./ollama.js";
+import { modelCacheTemplate } from "./model-cache.js";
 import { ollamaPremiumTemplate } from "./ollama-premium.js";
 import { ollamaStandardTemplate } from "./ollama-standard.js";
 import { openwebuiTemplate } from "./openwebui.js";
@@ -16,7 +16,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.0",
+  version: "0.2.1",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -34,6 +34,7 @@ export const tenantChart = defineChart({
     ],
     examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
   },
+  lintFixture: "defaults",
   values: tenantValues,
   templates: {
     namespace: namespaceTemplate,

@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import { namedPoolGpuResources } from "../lib/pools.js";
 import { hasPremium, names, namespaced } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -25,8 +26,13 @@ export const resourceQuota = (v: TenantValues, h: Helpers) => {
         // Traffic enters through the shared ingress; a tenant never buys a cloud load balancer or opens node ports.
         "services.loadbalancers": "0",
         "services.nodeports": "0",
-        // The schema already pins the quota to 0 for a standard tier; the chart does not rely on it.
-        "requests.nvidia.com/gpu": h.when(hasPremium(v, h), `${q.gpus}`, "0"),
+        // GPUs of the premium pool's kind only; every other GPU resource (whole GPUs or another MIG profile) is 0, so
+        // nothing is left unbounded. The schema already pins the quota to 0 for a standard tier; this does not rely on it.
+        ...namedPoolGpuResources(h, v.ollama.premium.pool, `${q.gpus}`, {
+          prefix: "requests.",
+          otherwise: "0",
+          onlyIf: hasPremium(v, h),
+        }),
       },
     },
   };

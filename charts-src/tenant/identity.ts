@@ -98,3 +98,10 @@ export const hasStandard = (v: TenantValues, h: Helpers) => h.includes(standardT
 
 /** True when the tenant's tier runs premium (GPU) Ollama: premium or both. */
 export const hasPremium = (v: TenantValues, h: Helpers) => h.includes(premiumTiers, v.tenant.tier);
+
+/** The image pull Secrets every pod of the tenant names (none by default). */
+export const imagePullSecrets = (v: TenantValues, h: Helpers) =>
+  h.when(
+    h.isSet(v.imagePullSecrets),
+    h.each(v.imagePullSecrets, (name) => ({ name })),
+  );

@@ -1,5 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
-import { standardPool } from "../nodepools/node-labels.js";
+import { tierScheduling } from "../lib/scheduling.js";
+import { poolNodeLabels, standardPool } from "../nodepools/node-labels.js";
 import { hasStandard } from "./identity.js";
 import { type OllamaTier, ollamaDeployment, ollamaService } from "./ollama.js";
 import type { TenantValues } from "./values.js";
@@ -7,8 +8,7 @@ import type { TenantValues } from "./values.js";
 /** Standard Ollama: small models on the CPU pool, scaled by CPU (see scaling.ts), for tier standard or both. */
 export const standardTier = (v: TenantValues): OllamaTier => ({
   workload: "ollama-standard",
-  nodeTier: "standard",
-  pool: standardPool,
+  scheduling: tierScheduling("standard", poolNodeLabels(standardPool, "standard")),
   settings: v.ollama.standard,
   resources: v.ollama.standard.resources,
 });

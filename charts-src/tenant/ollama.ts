@@ -1,20 +1,11 @@
-import { modelCacheStorageClass, type NodeTier } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { modelCacheMountPath } from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
-import { tierScheduling, zoneSpread } from "../lib/scheduling.js";
+import type { PodSpec } from "../lib/k8s.js";
+import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
+import { zoneSpread } from "../lib/scheduling.js";
 import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
-import { poolNodeLabels } from "../nodepools/node-labels.js";
-import {
-  modelCacheVolume,
-  names,
-  namespaced,
-  objectLabels,
-  podLabels,
-  ports,
-  selectorLabels,
-  tenantNamespace,
-} from "./identity.js";
+import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -28,17 +19,14 @@ import type { TenantValues } from "./values.js";
  */
 
 const ollamaIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
-/** Nominal size of the cache volume: EFS is elastic, but a claim must request something. */
-const cacheNominalSize = "1Gi";
 
 export type OllamaWorkload = "ollama-standard" | "ollama-premium";
 
 /** What differs between the tiers. */
 export interface OllamaTier {
   workload: OllamaWorkload;
-  nodeTier: NodeTier;
-  /** Pool name, as on the pool's nodes. */
-  pool: string;
+  /** Node affinity, tolerations and priority: the tier's pool. */
+  scheduling: Required<Pick<PodSpec, "affinity" | "tolerations" | "priorityClassName">>;
   settings: {
     model: string;
     keepAlive: string;
@@ -70,12 +58,14 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
       selector: { matchLabels: selector },
       strategy: t.strategy ?? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: podLabels(v, h, t.workload, t.workload) },
+        metadata: podMetadata(h, podLabels(v, h, t.workload, t.workload), v.ollama),
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
+          imagePullSecrets: imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(ollamaIdentity),
-          ...tierScheduling(t.nodeTier, poolNodeLabels(t.pool, t.nodeTier)),
+          ...t.scheduling,
+          ...podPlacementOverrides(h, t.scheduling.tolerations, v.ollama),
           topologySpreadConstraints: zoneSpread(selector),
           ...t.podExtras,
           containers: [
@@ -84,16 +74,20 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
               image: imageRef(v.ollama.image),
               imagePullPolicy: v.ollama.image.pullPolicy,
               ports: [{ name: "http", containerPort: ports.ollama, protocol: "TCP" }],
-              env: [
-                { name: "OLLAMA_HOST", value: `0.0.0.0:${ports.ollama}` },
-                { name: "OLLAMA_MODELS", value: modelCacheMountPath },
-                { name: "HOME", value: "/home/ollama" },
-                // The cache is read-only and shared: never prune blobs another tenant's model may use.
-                { name: "OLLAMA_NOPRUNE", value: "true" },
-                { name: "OLLAMA_KEEP_ALIVE", value: t.settings.keepAlive },
-                { name: "OLLAMA_NUM_PARALLEL", value: `${t.settings.numParallel}` },
-                { name: "OLLAMA_MAX_LOADED_MODELS", value: `${t.settings.maxLoadedModels}` },
-              ],
+              env: withExtraEnv(
+                h,
+                [
+                  { name: "OLLAMA_HOST", value: `0.0.0.0:${ports.ollama}` },
+                  { name: "OLLAMA_MODELS", value: modelCacheMountPath },
+                  { name: "HOME", value: "/home/ollama" },
+                  // The cache is read-only and shared: never prune blobs another tenant's model may use.
+                  { name: "OLLAMA_NOPRUNE", value: "true" },
+                  { name: "OLLAMA_KEEP_ALIVE", value: t.settings.keepAlive },
+                  { name: "OLLAMA_NUM_PARALLEL", value: `${t.settings.numParallel}` },
+                  { name: "OLLAMA_MAX_LOADED_MODELS", value: `${t.settings.maxLoadedModels}` },
+                ],
+                v.ollama,
+              ),
               resources: t.resources,
               securityContext: restrictedContainerSecurityContext(),
               startupProbe: httpProbe("/api/version", "http", { periodSeconds: 5, failureThreshold: 60 }),
@@ -129,51 +123,3 @@ export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkl
     ports: [{ name: "http", port: ports.ollama, targetPort: "http", protocol: "TCP" }],
   },
 });
-
-/**
- * The tenant's window onto the shared model cache: a PersistentVolume (cluster-scoped, named after the tenant) on
- * the platform's EFS access point (or a node directory in a lab), read-only and retained, pre-bound to the tenant's claim so that no other
- * namespace can bind it; and that claim.
- */
-export const modelCacheTemplate = (v: TenantValues, h: Helpers) => [
-  {
-    apiVersion: "v1",
-    kind: "PersistentVolume",
-    metadata: { name: modelCacheVolume(v), labels: objectLabels(v, h, "model-cache") },
-    spec: {
-      capacity: { storage: cacheNominalSize },
-      accessModes: ["ReadOnlyMany"],
-      volumeMode: "Filesystem",
-      persistentVolumeReclaimPolicy: "Retain",
-      storageClassName: modelCacheStorageClass,
-      claimRef: {
-        apiVersion: "v1",
-        kind: "PersistentVolumeClaim",
-        namespace: tenantNamespace(v),
-        name: names.modelCache,
-      },
-      csi: h.when(h.eq(v.ollama.modelCache.source, "efs"), {
-        driver: "efs.csi.aws.com",
-        volumeHandle: v.ollama.modelCache.volumeHandle,
-        readOnly: true,
-      }),
-      // A one-node lab: the cache is a directory of the node (pods still mount it read-only through the claim).
-      hostPath: h.when(h.eq(v.ollama.modelCache.source, "hostPath"), {
-        path: v.ollama.modelCache.hostPath,
-        type: "Directory",
-      }),
-    },
-  },
-  {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: namespaced(v, h, names.modelCache, "model-cache"),
-    spec: {
-      accessModes: ["ReadOnlyMany"],
-      volumeMode: "Filesystem",
-      storageClassName: modelCacheStorageClass,
-      volumeName: modelCacheVolume(v),
-      resources: { requests: { storage: cacheNominalSize } },
-    },
-  },
-];

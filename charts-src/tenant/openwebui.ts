@@ -2,11 +2,13 @@ import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { requireNodeLabels, zoneSpread } from "../lib/scheduling.js";
+import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
 import {
   hasPremium,
   hasStandard,
+  imagePullSecrets,
   keptAnnotations,
   names,
   namespaced,
@@ -144,12 +146,14 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
         { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       ),
       template: {
-        metadata: { labels: podLabels(v, h, names.openwebui, "openwebui") },
+        metadata: podMetadata(h, podLabels(v, h, names.openwebui, "openwebui"), o),
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
+          imagePullSecrets: imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(openwebuiIdentity),
           affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+          ...podPlacementOverrides(h, [], o),
           priorityClassName: priorityClasses.standard,
           topologySpreadConstraints: zoneSpread(selector),
           containers: [
@@ -165,7 +169,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
                   protocol: "TCP",
                 }),
               ],
-              env: env(v, h),
+              env: withExtraEnv(h, env(v, h), o),
               resources: o.resources,
               securityContext: restrictedContainerSecurityContext(),
               // First start runs database migrations: allow five minutes.
@@ -178,7 +182,16 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
           volumes: [
             h.when(
               o.persistence.enabled,
-              { name: "data", persistentVolumeClaim: { claimName: names.openwebuiData } },
+              {
+                name: "data",
+                persistentVolumeClaim: {
+                  claimName: h.pick(
+                    h.isSet(o.persistence.existingClaim),
+                    o.persistence.existingClaim,
+                    names.openwebuiData,
+                  ),
+                },
+              },
               { name: "data", emptyDir: { sizeLimit: o.persistence.size } },
             ),
             ...scratch.volumes,
@@ -226,5 +239,8 @@ export const openwebuiDataClaim = (v: TenantValues, h: Helpers) => {
 export const openwebuiTemplate = (v: TenantValues, h: Helpers) => [
   openwebuiDeployment(v, h),
   openwebuiService(v, h),
-  h.when(v.openwebui.persistence.enabled, openwebuiDataClaim(v, h)),
+  h.when(
+    h.and(v.openwebui.persistence.enabled, h.not(h.isSet(v.openwebui.persistence.existingClaim))),
+    openwebuiDataClaim(v, h),
+  ),
 ];

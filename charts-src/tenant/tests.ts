@@ -3,7 +3,7 @@ import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
 import { requireNodeLabels } from "../lib/scheduling.js";
 import { imageRef } from "../lib/workload.js";
-import { hasPremium, hasStandard, names, namespaced, ports, tenantLabels } from "./identity.js";
+import { hasPremium, hasStandard, imagePullSecrets, names, namespaced, ports, tenantLabels } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -44,6 +44,7 @@ const testPod = (v: TenantValues, h: Helpers) => ({
     restartPolicy: "Never",
     automountServiceAccountToken: false,
     enableServiceLinks: false,
+    imagePullSecrets: imagePullSecrets(v, h),
     securityContext: restrictedPodSecurityContext(nobody),
     affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
     containers: [

@@ -3,7 +3,11 @@ import { tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
 import { cpuAutoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
 
+import { premiumPool, tenantGpuPools } from "../lib/pools.js";
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+import { podOverrideValues } from "../lib/pod-overrides.js";
+import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
+import { ollamaOwnedEnv, openwebuiOwnedEnv } from "./owned-env.js";
 
 /** Tiers that run premium (GPU) Ollama, and those that run standard (CPU) Ollama. */
 export const premiumTiers = tiers.filter((t) => t !== "standard");
@@ -128,6 +132,13 @@ const openwebui = strictObject(
         pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
       }),
       size: quantity("Size of the claim.", "10Gi"),
+      existingClaim: Type.String({
+        description:
+          "A PersistentVolumeClaim of the tenant namespace to mount instead of the chart's own (e.g. restored from a snapshot); the chart then creates no claim.",
+        default: "",
+        maxLength: 253,
+        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+      }),
     }),
     database: strictObject("Where OpenWebUI keeps its data.", {
       type: choice(
@@ -233,6 +244,7 @@ const openwebui = strictObject(
         interval: duration("Scrape interval.", "30s"),
       },
     ),
+    ...podOverrideValues(openwebuiOwnedEnv),
   },
   {
     allOf: [
@@ -273,24 +285,30 @@ const openwebui = strictObject(
 
 const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU nodes, premium on GPU nodes.", {
   image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.24.0"),
-  modelCache: strictObject("The platform's shared model cache, mounted read-only: pods never download models.", {
-    source: choice(
-      ["efs", "hostPath"],
-      "efs (the platform's EFS access point, for EKS) or hostPath (a directory on the node, for a one-node lab).",
-      "efs",
-    ),
-    volumeHandle: Type.String({
-      description: "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills.",
-      default: "fs-0123456789abcdef0::fsap-0123456789abcdef0",
-      pattern: "^fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40}$",
-    }),
-    hostPath: Type.String({
-      description: "Directory on the node holding the cache (source hostPath).",
-      default: "/var/lib/llmcharts/model-cache",
-      maxLength: 200,
-      pattern: "^(/[A-Za-z0-9._-]+)+$",
-    }),
-  }),
+  ...podOverrideValues(ollamaOwnedEnv),
+  modelCache: strictObject(
+    "The platform's shared model cache, mounted read-only: pods never download models.",
+    {
+      source: choice(
+        ["efs", "hostPath"],
+        "efs (the platform's EFS access point, for EKS) or hostPath (a directory on the node, for a one-node lab).",
+        "efs",
+      ),
+      volumeHandle: Type.String({
+        description:
+          "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills (required with source efs; the platform chart's modelCache values name it).",
+        default: "",
+        pattern: "^(fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40})?$",
+      }),
+      hostPath: Type.String({
+        description: "Directory on the node holding the cache (source hostPath).",
+        default: "/var/lib/llmcharts/model-cache",
+        maxLength: 200,
+        pattern: "^(/[A-Za-z0-9._-]+)+$",
+      }),
+    },
+    { allOf: [rule(nested(["source"], { const: "efs" }), nested(["volumeHandle"], { minLength: 1 }))] },
+  ),
   standard: strictObject("Standard Ollama on the CPU pool (tier standard or both).", {
     model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.2:3b"),
     resources: resourceValues("Standard Ollama container resources.", {
@@ -306,96 +324,118 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
     ),
     ...ollamaTuning("30m", 2, 1),
   }),
-  premium: strictObject("Premium Ollama on GPU nodes (tier premium or both), scaled to zero by KEDA when idle.", {
-    model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.1:70b"),
-    resources: resourceValues("Premium Ollama container resources (GPUs are set by gpus).", {
-      requests: { cpu: "4", memory: "24Gi" },
-      limits: { cpu: "8", memory: "48Gi" },
-    }),
-    gpus: Type.Integer({ description: "nvidia.com/gpu per pod.", default: 1, minimum: 1, maximum: 8 }),
-    terminationGracePeriodSeconds: Type.Integer({
-      description: "Time a pod gets to finish answers when stopped; spot capacity gives two minutes' notice.",
-      default: 90,
-      minimum: 30,
-      maximum: 600,
-    }),
-    preStopSleepSeconds: Type.Integer({
-      description: "Pause before stopping, so that endpoints drop the pod before it refuses connections.",
-      default: 10,
-      minimum: 1,
-      maximum: 30,
-    }),
-    ...ollamaTuning("1h", 4, 1),
-    scaling: strictObject(
-      "KEDA ScaledObject: from zero on the tenant's own OpenWebUI traffic, back to zero after cooldownPeriod.",
-      {
-        maxReplicas: Type.Integer({ description: "Most premium pods.", default: 2, minimum: 1, maximum: 8 }),
-        cooldownPeriod: Type.Integer({
-          description: "Seconds without activity before scaling back to zero.",
-          default: 1800,
-          minimum: 60,
-          maximum: 86400,
-        }),
-        pollingInterval: Type.Integer({
-          description: "Seconds between checks of the trigger.",
-          default: 30,
-          minimum: 5,
-          maximum: 600,
-        }),
-        metric: Type.String({
-          description:
-            "Prometheus counter of HTTP requests per ingress backend; the query filters it on this tenant's namespace and OpenWebUI Service.",
-          default: "nginx_ingress_controller_requests",
-          pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$",
-        }),
-        namespaceLabel: Type.String({
-          description: "Label of the metric holding the backend's namespace.",
-          default: "exported_namespace",
-          pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
-        }),
-        serviceLabel: Type.String({
-          description: "Label of the metric holding the backend's Service name.",
-          default: "exported_service",
-          pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
-        }),
-        threshold: Type.String({
-          description: "Requests per second per premium pod KEDA aims for.",
-          default: "2",
-          pattern: "^[0-9]+(\\.[0-9]+)?$",
-        }),
-        activationThreshold: Type.String({
-          description: "Requests per second above which the first pod starts.",
-          default: "0",
-          pattern: "^[0-9]+(\\.[0-9]+)?$",
-        }),
-        cron: strictObject("Keep premium warm during business hours (a KEDA cron trigger).", {
-          enabled: Type.Boolean({ description: "Add the business-hours trigger.", default: false }),
-          timezone: Type.String({
-            description: "IANA time zone of start and end.",
-            default: "UTC",
-            pattern: "^(UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]+){1,2})$",
+  premium: strictObject(
+    "Premium Ollama on GPU nodes (tier premium or both), scaled to zero by KEDA when idle.",
+    {
+      model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.1:70b"),
+      resources: resourceValues("Premium Ollama container resources (GPUs are set by gpus).", {
+        requests: { cpu: "4", memory: "24Gi" },
+        limits: { cpu: "8", memory: "48Gi" },
+      }),
+      pool: choice(
+        tenantGpuPools.map((p) => p.name),
+        "GPU pool the pods run on: premium (the tier's spot and on-demand pools) or a seed pool of the nodepools chart (a100-shared: time-sliced A100s; a100-mig-<profile>: one MIG slice per pod; h100). Node affinity, tolerations, the GPU resource and the GPU quota follow from it.",
+        premiumPool,
+      ),
+      gpus: Type.Integer({
+        description:
+          "GPUs per pod: whole or time-sliced nvidia.com/gpu, or on a MIG pool 1 slice (nvidia.com/mig-<profile>).",
+        default: 1,
+        minimum: 1,
+        maximum: maxGpusPerPod,
+      }),
+      gpuMemoryAboveMiB: Type.Integer({
+        description:
+          "Pods require GPUs with more memory than this, in MiB per GPU (Karpenter's karpenter.k8s.aws/instance-gpu-memory); 0 for any. The default fits the default 70B model on one 48 GB GPU; a known model too large for gpus GPUs of this size is refused.",
+        default: 45000,
+        minimum: 0,
+        maximum: 1048576,
+      }),
+      terminationGracePeriodSeconds: Type.Integer({
+        description: "Time a pod gets to finish answers when stopped; spot capacity gives two minutes' notice.",
+        default: 90,
+        minimum: 30,
+        maximum: 600,
+      }),
+      preStopSleepSeconds: Type.Integer({
+        description: "Pause before stopping, so that endpoints drop the pod before it refuses connections.",
+        default: 10,
+        minimum: 1,
+        maximum: 30,
+      }),
+      ...ollamaTuning("1h", 4, 1),
+      scaling: strictObject(
+        "KEDA ScaledObject: from zero on the tenant's own OpenWebUI traffic, back to zero after cooldownPeriod.",
+        {
+          maxReplicas: Type.Integer({ description: "Most premium pods.", default: 2, minimum: 1, maximum: 8 }),
+          cooldownPeriod: Type.Integer({
+            description: "Seconds without activity before scaling back to zero.",
+            default: 1800,
+            minimum: 60,
+            maximum: 86400,
           }),
-          start: Type.String({
-            description: "Cron expression (5 fields) when business hours start.",
-            default: "0 8 * * 1-5",
-            pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+          pollingInterval: Type.Integer({
+            description: "Seconds between checks of the trigger.",
+            default: 30,
+            minimum: 5,
+            maximum: 600,
           }),
-          end: Type.String({
-            description: "Cron expression (5 fields) when business hours end.",
-            default: "0 18 * * 1-5",
-            pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+          metric: Type.String({
+            description:
+              "Prometheus counter of HTTP requests per ingress backend; the query filters it on this tenant's namespace and OpenWebUI Service.",
+            default: "nginx_ingress_controller_requests",
+            pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$",
           }),
-          desiredReplicas: Type.Integer({
-            description: "Premium pods kept during business hours (at most maxReplicas).",
-            default: 1,
-            minimum: 1,
-            maximum: 8,
+          namespaceLabel: Type.String({
+            description: "Label of the metric holding the backend's namespace.",
+            default: "exported_namespace",
+            pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
           }),
-        }),
-      },
-      { allOf: notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8) },
-    ),
-  }),
+          serviceLabel: Type.String({
+            description: "Label of the metric holding the backend's Service name.",
+            default: "exported_service",
+            pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
+          }),
+          threshold: Type.String({
+            description: "Requests per second per premium pod KEDA aims for.",
+            default: "2",
+            pattern: "^[0-9]+(\\.[0-9]+)?$",
+          }),
+          activationThreshold: Type.String({
+            description: "Requests per second above which the first pod starts.",
+            default: "0",
+            pattern: "^[0-9]+(\\.[0-9]+)?$",
+          }),
+          cron: strictObject("Keep premium warm during business hours (a KEDA cron trigger).", {
+            enabled: Type.Boolean({ description: "Add the business-hours trigger.", default: false }),
+            timezone: Type.String({
+              description: "IANA time zone of start and end.",
+              default: "UTC",
+              pattern: "^(UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]+){1,2})$",
+            }),
+            start: Type.String({
+              description: "Cron expression (5 fields) when business hours start.",
+              default: "0 8 * * 1-5",
+              pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+            }),
+            end: Type.String({
+              description: "Cron expression (5 fields) when business hours end.",
+              default: "0 18 * * 1-5",
+              pattern: "^[0-9*/,-]+( [0-9*/,-]+){3} [0-9A-Za-z*/,-]+$",
+            }),
+            desiredReplicas: Type.Integer({
+              description: "Premium pods kept during business hours (at most maxReplicas).",
+              default: 1,
+              minimum: 1,
+              maximum: 8,
+            }),
+          }),
+        },
+        { allOf: notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8) },
+      ),
+    },
+    { allOf: gpuFitRules() },
+  ),
 });
 
 export const tenantValues = strictObject(
@@ -416,27 +456,31 @@ export const tenantValues = strictObject(
         pattern: labelValuePattern,
       }),
     }),
-    secrets: strictObject("The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.", {
-      existingSecret: Type.String({
-        description:
-          "Name of a Secret in the tenant namespace that already holds every key the pods read (WEBUI_SECRET_KEY, DATABASE_URL, ...): no External Secrets objects are rendered. Empty: External Secrets reads them from AWS.",
-        default: "",
-        maxLength: 253,
-        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
-      }),
-      roleArn: Type.String({
-        description:
-          "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets.",
-        default: "arn:aws:iam::123456789012:role/llmcharts-tenant-example",
-        pattern: "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64}$",
-      }),
-      region: Type.String({
-        description: "AWS region of the secrets.",
-        default: "us-east-1",
-        pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
-      }),
-      refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
-    }),
+    secrets: strictObject(
+      "The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.",
+      {
+        existingSecret: Type.String({
+          description:
+            "Name of a Secret in the tenant namespace that already holds every key the pods read (WEBUI_SECRET_KEY, DATABASE_URL, ...): no External Secrets objects are rendered. Empty: External Secrets reads them from AWS.",
+          default: "",
+          maxLength: 253,
+          pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+        }),
+        roleArn: Type.String({
+          description:
+            "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets (required unless existingSecret is set).",
+          default: "",
+          pattern: "^(arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64})?$",
+        }),
+        region: Type.String({
+          description: "AWS region of the secrets.",
+          default: "us-east-1",
+          pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
+        }),
+        refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
+      },
+      { allOf: [rule(nested(["existingSecret"], { maxLength: 0 }), nested(["roleArn"], { minLength: 1 }))] },
+    ),
     quota: strictObject("ResourceQuota of the tenant namespace.", {
       requestsCpu: Type.Integer({
         description: "CPU cores all pods may request.",
@@ -513,8 +557,9 @@ export const tenantValues = strictObject(
         "ingress",
       ),
       host: Type.String({
-        description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>).",
-        default: "chat.example.com",
+        description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>); required.",
+        default: "",
+        minLength: 1,
         maxLength: 253,
         pattern: hostPattern,
       }),
@@ -528,8 +573,14 @@ export const tenantValues = strictObject(
         }),
         annotations: Type.Unsafe<Record<string, string>>({
           type: "object",
-          description: "Annotations of the Ingress (e.g. cert-manager issuer, proxy timeouts for websockets).",
-          default: {},
+          description:
+            "Annotations of the Ingress (e.g. a cert-manager issuer). The defaults suit ingress-nginx and chat: uploads up to 100 MB, answers and websockets open up to an hour, streamed unbuffered; set one to null to drop it.",
+          default: {
+            "nginx.ingress.kubernetes.io/proxy-body-size": "100m",
+            "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
+            "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
+            "nginx.ingress.kubernetes.io/proxy-buffering": "off",
+          },
           propertyNames: {
             pattern:
               "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
@@ -564,6 +615,16 @@ export const tenantValues = strictObject(
         pattern: labelValuePattern,
       }),
     }),
+    imagePullSecrets: Type.Array(
+      Type.String({ minLength: 1, maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" }),
+      {
+        description:
+          "Secrets of the tenant namespace (type kubernetes.io/dockerconfigjson) every pod pulls its images with, for a private registry.",
+        default: [],
+        maxItems: 10,
+        uniqueItems: true,
+      },
+    ),
     tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
       image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),

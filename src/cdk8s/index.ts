@@ -1,6 +1,6 @@
 /**
  * `llmcharts/cdk8s`: each chart as a cdk8s `Chart` construct, so a cdk8s app composes our charts with its own
- * objects: `new TenantChart(app, "acme", { tenant: { name: "acme" } })`. The construct holds the chart's concrete
+ * objects: `new TenantChart(app, "acme", { tenant: { name: "acme" }, exposure: { host: … }, … })`. The construct holds the chart's concrete
  * rendering (the same function that writes the Helm templates, run on data), one `ApiObject` per object; the
  * values are checked against the chart's schema first, with the same messages as `llmcharts validate`.
  * test/cdk8s proves that its synthesis equals `helm template` of the generated chart with the same values.

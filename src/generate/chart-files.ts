@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { charts } from "../../charts-src/index.js";
 import {
@@ -14,6 +16,15 @@ import { entryOf, readChangelog } from "./changelog.js";
 import { project } from "./project.js";
 import { chartReadme } from "./readme.js";
 import { fixtureRenderings } from "./rendered.js";
+
+/** Where chart-testing (and our `helm lint`) find the values a chart is linted with. */
+export const lintValuesFile = (fixture: string) => `ci/${fixture}-values.yaml`;
+
+const fixtureText = (root: string, chart: string, fixture: string): string => {
+  const path = join(root, "charts-src", chart, "fixtures", "good", `${fixture}.yaml`);
+  if (!existsSync(path)) throw new Error(`${chart}: lintFixture "${fixture}" is not a good fixture (${path})`);
+  return readFileSync(path, "utf8");
+};
 
 /**
  * Every file of one generated chart, by path relative to the chart directory. Same chart (and CHANGELOG.md and
@@ -52,5 +63,6 @@ export const chartFiles = (chart: ChartDefinition, root: string = packageRoot): 
     "README.md": readme,
   };
   for (const [file, text] of Object.entries(renderTemplates(chart))) files[`templates/${file}`] = text;
+  if (chart.lintFixture) files[lintValuesFile(chart.lintFixture)] = fixtureText(root, chart.name, chart.lintFixture);
   return files;
 };

@@ -5,6 +5,7 @@
  * `nvidia.com/gpu` on GPU pools). The kwok controller makes them Ready and runs the pods bound to them.
  */
 import { gpuResourcePattern } from "../../charts-src/lib/conventions.js";
+import { gpuMemoryMiBByFamily } from "../../charts-src/lib/gpu-memory.js";
 import { devicePluginConfigLabel } from "../../charts-src/lib/gpu-sharing.js";
 import { migConfigLabel, migResource, wholeGpuResource } from "../../charts-src/lib/pools.js";
 import { kwokNodeSelector } from "../cluster/index.js";
@@ -28,12 +29,12 @@ const shapes: Record<string, InstanceShape> = {
   c6i: { size: "8xlarge", cpu: 32, memoryGi: 64, gpus: 0 },
   r7i: { size: "8xlarge", cpu: 32, memoryGi: 256, gpus: 0 },
   r6i: { size: "8xlarge", cpu: 32, memoryGi: 256, gpus: 0 },
-  g5: { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: 24576 },
-  g6: { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: 24576 },
-  g6e: { size: "12xlarge", cpu: 48, memoryGi: 384, gpus: 4, gpuMemoryMiB: 49152 },
-  p4d: { size: "24xlarge", cpu: 96, memoryGi: 1152, gpus: 8, gpuMemoryMiB: 40960 },
-  p4de: { size: "24xlarge", cpu: 96, memoryGi: 1152, gpus: 8, gpuMemoryMiB: 81920 },
-  p5: { size: "48xlarge", cpu: 192, memoryGi: 2048, gpus: 8, gpuMemoryMiB: 81920 },
+  g5: { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: gpuMemoryMiBByFamily.g5 },
+  g6: { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: gpuMemoryMiBByFamily.g6 },
+  g6e: { size: "12xlarge", cpu: 48, memoryGi: 384, gpus: 4, gpuMemoryMiB: gpuMemoryMiBByFamily.g6e },
+  p4d: { size: "24xlarge", cpu: 96, memoryGi: 1152, gpus: 8, gpuMemoryMiB: gpuMemoryMiBByFamily.p4d },
+  p4de: { size: "24xlarge", cpu: 96, memoryGi: 1152, gpus: 8, gpuMemoryMiB: gpuMemoryMiBByFamily.p4de },
+  p5: { size: "48xlarge", cpu: 192, memoryGi: 2048, gpus: 8, gpuMemoryMiB: gpuMemoryMiBByFamily.p5 },
 };
 const defaultCpuShape: InstanceShape = { size: "8xlarge", cpu: 32, memoryGi: 128, gpus: 0 };
 const defaultGpuShape: InstanceShape = { size: "12xlarge", cpu: 48, memoryGi: 192, gpus: 4, gpuMemoryMiB: 24576 };
@@ -99,7 +100,11 @@ export const nodesForNodePool = (pool: Named<NodePool>, opts: NodeOptions = {}):
   const req = (key: string) => reqs.find((r) => r.key === key);
 
   const families = req("karpenter.k8s.aws/instance-family")?.values ?? [];
-  const family = families.find((f) => shapes[f]) ?? families[0];
+  // Karpenter launches the type the pending pods need: on GPU pools the family with the most GPU memory fits them all.
+  const known = families.filter((f) => shapes[f]);
+  const family =
+    (gpu ? known.sort((a, b) => (shapes[b]?.gpuMemoryMiB ?? 0) - (shapes[a]?.gpuMemoryMiB ?? 0)) : known)[0] ??
+    families[0];
   const shape = (family && shapes[family]) || (gpu ? defaultGpuShape : defaultCpuShape);
   const instanceType =
     req("node.kubernetes.io/instance-type")?.values?.[0] ?? `${family ?? (gpu ? "g6" : "m7i")}.${shape.size}`;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { charts as chartSources } from "../../charts-src/index.js";
 import { argoSafetyViolations } from "../generate/argo-safety.js";
-import { chartFiles } from "../generate/chart-files.js";
+import { chartFiles, lintValuesFile } from "../generate/chart-files.js";
 import { run } from "../lib/run.js";
 import { requireBin, toolEtc } from "../toolchain/tools.js";
 import { chartDir, helms } from "./helm.js";
@@ -30,7 +30,9 @@ export const checkCharts = async (root: string, charts: string[]): Promise<Check
   });
   for (const helm of helms()) {
     for (const [i, chart] of charts.entries()) {
-      const out = await run(helm.exe, ["lint", "--strict", dirs[i] as string]);
+      const lintFixture = chartSources[chart]?.lintFixture;
+      const values = lintFixture ? ["--values", join(dirs[i] as string, lintValuesFile(lintFixture))] : [];
+      const out = await run(helm.exe, ["lint", "--strict", dirs[i] as string, ...values]);
       results.push({
         chart,
         fixture: "defaults",

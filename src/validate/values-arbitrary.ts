@@ -56,10 +56,24 @@ const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
     const keys = entries
       .map(([k]) => k)
       .filter((k) => required.has(k) && !top && s.properties?.[k]?.default === undefined);
-    return fc.record(model, { requiredKeys: keys, noNullPrototype: true });
+    const record = fc.record(model, { requiredKeys: keys, noNullPrototype: true });
+    // "Exactly one of these keys" (oneOf of required lists): keep the draw's first present alternative only.
+    const alternatives = ((s.oneOf ?? []) as JsonSchema[]).map((o) => (o.required ?? []) as string[]);
+    if (alternatives.length === 0 || alternatives.some((a) => a.length !== 1)) return record;
+    const only = alternatives.map((a) => a[0] as string);
+    return fc.tuple(record, fc.constantFrom(...only)).map(([r, chosen]) => {
+      const out = { ...(r as Record<string, unknown>) };
+      for (const k of only) if (k !== chosen) delete out[k];
+      if (out[chosen] === undefined)
+        out[chosen] = fc.sample(model[chosen] as fc.Arbitrary<unknown>, { numRuns: 1, seed: 1 })[0];
+      return out;
+    });
   }
-  // A map's keys and values: from propertyNames/additionalProperties, or from its one patternProperties entry.
-  const [patternKey, patternValue] = Object.entries((s.patternProperties ?? {}) as Record<string, JsonSchema>)[0] ?? [];
+  // A map's keys and values: from propertyNames/additionalProperties, or from its patternProperties entry (keys a
+  // `false` entry forbids are left out).
+  const patterns = Object.entries((s.patternProperties ?? {}) as Record<string, JsonSchema | boolean>);
+  const forbidden = patterns.filter(([, v]) => v === false).map(([p]) => new RegExp(p));
+  const [patternKey, patternValue] = (patterns.find(([, v]) => v !== false) ?? []) as [string?, JsonSchema?];
   const value =
     typeof s.additionalProperties === "object"
       ? node(s.additionalProperties)
@@ -67,9 +81,11 @@ const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
         ? node(patternValue)
         : fc.string({ maxLength: 8 });
   const names = (s.propertyNames as JsonSchema | undefined) ?? (patternKey ? { pattern: patternKey } : undefined);
-  const key = names?.pattern
-    ? stringOf({ type: "string", pattern: names.pattern as string, maxLength: 30 })
-    : fc.string({ minLength: 1, maxLength: 12 });
+  const key = (
+    names?.pattern
+      ? stringOf({ type: "string", pattern: names.pattern as string, maxLength: 30 })
+      : fc.string({ minLength: 1, maxLength: 12 })
+  ).filter((k) => !forbidden.some((f) => f.test(k)));
   // Plain objects, as YAML parses them: ajv's deep equality cannot compare null-prototype ones.
   return fc.dictionary(key, value, { maxKeys: 3, noNullPrototype: true });
 };

@@ -54,7 +54,12 @@ describe("llmcharts/cdk8s", () => {
   });
 
   it("takes a tenant's values as the README shows", () => {
-    const objects = new TenantChart(new App(), "acme", { tenant: { name: "acme" } }).toJson();
+    const objects = new TenantChart(new App(), "acme", {
+      tenant: { name: "acme", tier: "standard" },
+      exposure: { host: "chat.acme.example.com" },
+      secrets: { roleArn: "arn:aws:iam::123456789012:role/llmcharts-tenant-acme" },
+      ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },
+    }).toJson();
     expect(objects.find((o) => o.kind === "Namespace")?.metadata.name).toBe("tenant-acme");
   });
 });

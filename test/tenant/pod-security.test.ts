@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { gpuTaint, labels } from "../../charts-src/lib/conventions.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { concreteHelpers, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { poolGpuResource, tenantGpuPools } from "../../charts-src/lib/pools.js";
 import { restrictedVolumeTypes } from "../../charts-src/lib/pod-security.js";
 import { chartFiles } from "../../src/generate/chart-files.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
@@ -99,15 +100,20 @@ describe.each(good)("$name", (fixture) => {
       }
   });
 
-  it("premium Ollama pods only land on GPU nodes: GPU toleration and required premium affinity", () => {
+  it("premium Ollama pods only land on GPU nodes: GPU toleration, required premium affinity to their pool, its GPU resource", () => {
     const premium = deployment(objects, "ollama-premium");
     expect(premium !== undefined).toBe(tier !== "standard");
     if (!premium) return;
     const pod = premium.spec.template.spec;
     expect(pod.tolerations).toContainEqual({ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect });
     expect(requiresNodeLabel(pod, labels.nodeTier, "premium")).toBe(true);
-    expect(requiresNodeLabel(pod, labels.pool, "premium")).toBe(true);
-    expect(pod.containers[0].resources.limits["nvidia.com/gpu"]).toBe(`${values.ollama.premium.gpus}`);
+    const pool = values.ollama.premium.pool;
+    expect(requiresNodeLabel(pod, labels.pool, pool)).toBe(true);
+    const resource = poolGpuResource(
+      concreteHelpers({ name: "t", namespace: "", chartVersion: "" }),
+      tenantGpuPools.find((p) => p.name === pool) ?? {},
+    );
+    expect(pod.containers[0].resources.limits[resource]).toBe(`${values.ollama.premium.gpus}`);
   });
 
   it("OpenWebUI, standard Ollama and the test pod never tolerate the GPU taint and require standard nodes", () => {

@@ -38,6 +38,11 @@ export interface ChartDefinition<M extends TObject = TObject> {
   annotations: Record<string, string>;
   /** The README's install, prerequisites and examples; charts without it get the values table only. */
   docs?: ChartDocs;
+  /**
+   * A good fixture (name without `.yaml`) holding only what no default can know (a host, an IAM role), for charts
+   * that refuse their bare defaults: shipped as `ci/<name>-values.yaml`, which `helm lint` and `ct lint` lint with.
+   */
+  lintFixture?: string;
   values: M;
   /** Template file name (without `.yaml`) → resources. */
   templates: Record<string, TemplateFn<Static<M>>>;

@@ -72,7 +72,9 @@ export const admission: Scenario = {
   run: async (ctx, r) => {
     const { kube } = ctx.need();
     const standard = ctx.tenants.find((t) => t.tier === "standard" && t.installed);
-    const gpuTenant = ctx.tenants.find((t) => t.tier !== "standard" && t.installed);
+    // Whole GPUs on the premium pool (tier both, default pool); MIG slices on the MIG pool (the premium-only tenant).
+    const gpuTenant = ctx.tenants.find((t) => t.tier === "both" && t.installed);
+    const migTenant = ctx.tenants.find((t) => t.tier === "premium" && t.installed);
 
     /** Server-side dry-run create: admission (Pod Security, policies, quota) runs in full, nothing is stored. */
     const tryCreate = (pod: object) => kube.raw(["create", "--dry-run=server", "-o", "name", "-f", "-"], toList([pod]));
@@ -187,6 +189,49 @@ export const admission: Scenario = {
         gpuPod("probe-gpu-anywhere", "1", false),
         /gpu-pods-on-premium-nodes\.llmcharts\.io.*must require llmcharts\.io\/node-tier In \[premium\]/s,
       );
+      const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
+      const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
+      await expectRefused(
+        `${ns}: a pod over the GPU quota (${gpus}) is refused`,
+        gpuPod("probe-gpu-quota", String(gpus + 1)),
+        /exceeded quota: tenant-quota.*nvidia\.com\/gpu/s,
+      );
+    }
+
+    if (!migTenant) {
+      r.check("a premium tenant on the MIG pool is installed", false, "scenario 2 installed none");
+    } else {
+      const ns = migTenant.namespace;
+      // The chart's own premium Ollama (scaled to one pod by scenario 2) runs where its pool value says.
+      const ollama = await kube.raw([
+        "get",
+        "pods",
+        "-n",
+        ns,
+        "-l",
+        "app.kubernetes.io/name=ollama-premium",
+        "-o",
+        "jsonpath={.items[*].spec.nodeName}",
+      ]);
+      const nodes = ollama.stdout.trim().split(/\s+/).filter(Boolean);
+      const pools = await Promise.all(
+        nodes.map(async (n) => (await kube.get("node", n)).metadata.labels?.[labels.pool]),
+      );
+      r.check(
+        `${ns}: the chart's premium Ollama runs on pool ${migPool?.name}, as ollama.premium.pool says`,
+        pools.length > 0 && pools.every((p) => p === migPool?.name),
+        nodes.map((n, i) => `${n} (${pools[i]})`).join(", ") || "no ollama-premium pod",
+      );
+      await expectRefused(
+        `${ns}: a whole GPU is refused to a tenant whose pool hands out MIG slices (quota 0)`,
+        probePod("probe-whole-gpu-on-mig-tenant", ns, (s, c) => {
+          c.resources.requests["nvidia.com/gpu"] = "1";
+          c.resources.limits["nvidia.com/gpu"] = "1";
+          s.tolerations = [gpuToleration];
+          s.affinity = premiumAffinity;
+        }),
+        /exceeded quota: tenant-quota.*nvidia\.com\/gpu/s,
+      );
       // Placed from the pool's declaration, a MIG pod is admitted and lands on the MIG pool's nodes.
       const mig = migPod("probe-mig-pool", ns);
       if (
@@ -203,13 +248,6 @@ export const admission: Scenario = {
         );
         await kube.raw(["delete", "pod", "probe-mig-pool", "-n", ns, "--wait=false"]);
       }
-      const quota = await kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
-      const gpus = Number(quota.spec?.hard?.["requests.nvidia.com/gpu"] ?? 0);
-      await expectRefused(
-        `${ns}: a pod over the GPU quota (${gpus}) is refused`,
-        gpuPod("probe-gpu-quota", String(gpus + 1)),
-        /exceeded quota: tenant-quota.*nvidia\.com\/gpu/s,
-      );
     }
   },
 };
