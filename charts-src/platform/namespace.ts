@@ -1,0 +1,31 @@
+import { defaultDenyPolicyName, platformNamespace, podSecurityLabels } from "../lib/conventions.js";
+import type { Helpers } from "../lib/engine/index.js";
+import type { Namespace, NetworkPolicy } from "../lib/k8s.js";
+import { platformLabels } from "./metadata.js";
+import { defaultDenyNetworkPolicySpec } from "./policies/default-deny.js";
+import type { PlatformValues } from "./values.js";
+
+/**
+ * The platform's own namespace, held to the restricted Pod Security Standard like a tenant's. Kept on uninstall:
+ * it may hold the only claim on the cache. Install the chart into another namespace (Helm's --create-namespace
+ * would create this one without Helm's ownership labels, and the install would then refuse to adopt it).
+ */
+const namespace = (h: Helpers): Namespace => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: {
+    name: platformNamespace,
+    labels: { ...platformLabels(h, "namespace"), ...podSecurityLabels },
+    annotations: { "helm.sh/resource-policy": "keep" },
+  },
+});
+
+/** Nothing in the platform namespace talks to anything unless a policy of its own says so (the model pull's egress). */
+const defaultDeny = (h: Helpers): NetworkPolicy => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: defaultDenyPolicyName, namespace: platformNamespace, labels: platformLabels(h, "network") },
+  spec: defaultDenyNetworkPolicySpec,
+});
+
+export const platformNamespaceResources = (_v: PlatformValues, h: Helpers) => [namespace(h), defaultDeny(h)];
