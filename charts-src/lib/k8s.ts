@@ -33,9 +33,14 @@ export type {
 } from "@kubernetes-models/karpenter/karpenter.sh/v1";
 export type { IScaledObject as ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 export type {
+  IAdmissionOperation as KyvernoOperation,
+  IAnyAllConditions as KyvernoConditions,
   IClusterPolicy as ClusterPolicy,
-  ISpec as ClusterPolicySpec,
+  IContextEntry as KyvernoContextEntry,
+  IMatchResources as KyvernoMatchResources,
   IRule as KyvernoRule,
+  ISpec as ClusterPolicySpec,
+  IValidation as KyvernoValidation,
 } from "@kubernetes-models/kyverno/kyverno.io/v1";
 export type {
   IPrometheusRule as PrometheusRule,
@@ -43,7 +48,11 @@ export type {
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 export type { IObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 export type { ILabelSelector as LabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
+export type { ILabelSelectorRequirement as LabelSelectorRequirement } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelectorRequirement";
 export type {
+  INamedRuleWithOperations as AdmissionRule,
+  IValidation as AdmissionValidation,
+  IVariable as AdmissionVariable,
   IValidatingAdmissionPolicy as ValidatingAdmissionPolicy,
   IValidatingAdmissionPolicyBinding as ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";

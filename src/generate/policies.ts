@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { admissionPolicies, type ClusterPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
+import { admissionPolicies, type IsolationPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
 import { namespaceTenantVariable } from "../../charts-src/platform/policies/kyverno.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { admissionCases } from "./policy-cases/admission.js";
@@ -85,11 +85,11 @@ const assertDistinct = (where: string, resources: K8sObject[]): void => {
 
 const namespaceSelectorValues = () => namespaces.map((ns) => ({ name: ns.name, labels: ns.labels }));
 
-const usesNamespaceTenant = (policy: ClusterPolicy): boolean =>
+const usesNamespaceTenant = (policy: IsolationPolicy): boolean =>
   policy.spec.rules.some((rule) => rule.context?.some((entry) => entry.name === namespaceTenantVariable));
 
 /** The files of one ClusterPolicy's test directory, keyed by path relative to the policies root. */
-export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): PolicyFiles => {
+export const renderPolicyDir = (policy: IsolationPolicy, suite: PolicySuite): PolicyFiles => {
   const name = policy.metadata.name;
   const dir = suiteDir(suite);
   const source = `charts-src/platform/policies/${name}.ts`;

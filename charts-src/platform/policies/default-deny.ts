@@ -1,7 +1,6 @@
 import { defaultDenyPolicyName, labels } from "../../lib/conventions.js";
 import type { NetworkPolicySpec } from "../../lib/k8s.js";
 import {
-  type ClusterPolicy,
   clusterPolicy,
   enforce,
   field,
@@ -9,6 +8,7 @@ import {
   json,
   tenantNamespaceObjects,
   v,
+  type IsolationPolicy,
 } from "./kyverno.js";
 
 export const defaultDenyName = "default-deny";
@@ -24,7 +24,7 @@ export const defaultDenyNetworkPolicySpec: NetworkPolicySpec = { podSelector: {}
  * NetworkPolicies then add the traffic they need. A second rule keeps it closed, so that an edit fails at once
  * instead of being reverted later.
  */
-export const defaultDeny = (): ClusterPolicy =>
+export const defaultDeny = (): IsolationPolicy =>
   clusterPolicy({
     name: defaultDenyName,
     title: "Default-deny NetworkPolicy in tenant namespaces",

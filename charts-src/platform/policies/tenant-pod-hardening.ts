@@ -1,11 +1,11 @@
 import { type AdmissionObject, admissionPolicy, podRules, serviceRules } from "./admission.js";
 import {
-  type ClusterPolicy,
   clusterPolicy,
   enforce,
   inTenantNamespaces,
   tenantNamespaceSelector,
   v,
+  type IsolationPolicy,
 } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, jmes } from "./pod-spec.js";
@@ -28,7 +28,7 @@ const everyContainerPattern = (containerPattern: Record<string, unknown>) => ({
  * the platform trusts. Pod Security `restricted` covers most of the first part too; this holds even where a
  * namespace's Pod Security labels were weakened.
  */
-export const tenantPodHardening = (settings: PolicySettings, h: Helpers): ClusterPolicy => {
+export const tenantPodHardening = (settings: PolicySettings, h: Helpers): IsolationPolicy => {
   const registries = h.join(settings.allowedRegistries, ", ");
   return clusterPolicy({
     name: tenantPodHardeningName,
