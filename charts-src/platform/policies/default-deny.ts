@@ -5,10 +5,10 @@ import {
   enforce,
   field,
   inTenantNamespaces,
+  type IsolationPolicy,
   json,
   tenantNamespaceObjects,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 
 export const defaultDenyName = "default-deny";

@@ -4,9 +4,9 @@ import {
   clusterPolicy,
   enforce,
   inTenantNamespaces,
+  type IsolationPolicy,
   tenantNamespaceSelector,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 import { cel, jmes } from "./pod-spec.js";
 

@@ -4,13 +4,13 @@ import {
   enforce,
   field,
   inTenantNamespaces,
+  type IsolationPolicy,
   json,
   jsonText,
   namespaceTenantContext,
   namespaceTenantVariable,
   str,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { type PolicySettings, sharedNamespaces } from "./settings.js";

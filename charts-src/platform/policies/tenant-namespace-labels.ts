@@ -1,5 +1,5 @@
 import { labels, podSecurityLabels, tiers } from "../../lib/conventions.js";
-import { clusterPolicy, enforce, tenantNamespaceObjects, type IsolationPolicy } from "./kyverno.js";
+import { clusterPolicy, enforce, type IsolationPolicy, tenantNamespaceObjects } from "./kyverno.js";
 
 export const tenantNamespaceLabelsName = "tenant-namespace-labels";
 

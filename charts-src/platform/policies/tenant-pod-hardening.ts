@@ -3,9 +3,9 @@ import {
   clusterPolicy,
   enforce,
   inTenantNamespaces,
+  type IsolationPolicy,
   tenantNamespaceSelector,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, jmes } from "./pod-spec.js";

@@ -3,11 +3,11 @@ import {
   clusterPolicy,
   enforce,
   inTenantNamespaces,
+  type IsolationPolicy,
   json,
   namespaceTenantContext,
   namespaceTenantVariable,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 
 export const tenantSecretPathsName = "tenant-secret-paths";

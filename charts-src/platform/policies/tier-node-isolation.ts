@@ -5,9 +5,9 @@ import {
   clusterPolicy,
   enforce,
   inTenantNamespaces,
+  type IsolationPolicy,
   tenantNamespaceSelector,
   v,
-  type IsolationPolicy,
 } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, celList, celNamespaceLabel, jmes } from "./pod-spec.js";
