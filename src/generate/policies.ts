@@ -1,5 +1,10 @@
 import { stringify } from "yaml";
-import { admissionPolicies, type IsolationPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
+import {
+  type AdmissionObject,
+  admissionPolicies,
+  type IsolationPolicy,
+  isolationPolicies,
+} from "../../charts-src/platform/policies/index.js";
 import { namespaceTenantVariable } from "../../charts-src/platform/policies/kyverno.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { admissionCases } from "./policy-cases/admission.js";
@@ -85,6 +90,36 @@ const assertDistinct = (where: string, resources: K8sObject[]): void => {
 
 const namespaceSelectorValues = () => namespaces.map((ns) => ({ name: ns.name, labels: ns.labels }));
 
+/** A suite's values.yaml: the namespaces' labels (offline, Kyverno reads them from here) and per-resource variables. */
+const valuesFile = (dir: string, policies: { name: string; resources: unknown[] }[] = []): string =>
+  documents("src/generate/policy-cases/fixtures.ts", [
+    {
+      value: {
+        apiVersion: testApiVersion,
+        kind: "Values",
+        metadata: { name: `${dir}-values` },
+        namespaceSelector: namespaceSelectorValues(),
+        ...(policies.length > 0 ? { policies } : {}),
+      },
+    },
+  ]);
+
+/** A suite's kyverno-test.yaml: the Test over the directory's policy, resources and values, and its results. */
+const testFile = (dir: string, casesSource: string, results: ResultEntry[]): string =>
+  documents(casesSource, [
+    {
+      value: {
+        apiVersion: testApiVersion,
+        kind: "Test",
+        metadata: { name: dir },
+        policies: ["policy.yaml"],
+        resources: ["resources.yaml"],
+        variables: "values.yaml",
+        results,
+      },
+    },
+  ]);
+
 const usesNamespaceTenant = (policy: IsolationPolicy): boolean =>
   policy.spec.rules.some((rule) => rule.context?.some((entry) => entry.name === namespaceTenantVariable));
 
@@ -122,20 +157,7 @@ export const renderPolicyDir = (policy: IsolationPolicy, suite: PolicySuite): Po
   if (new Set(perResource.map((r) => r.name)).size !== perResource.length) {
     throw new Error(`${name}: per-resource values are keyed by name alone, so resource names must be unique`);
   }
-  files.set(
-    `${dir}/values.yaml`,
-    documents("src/generate/policy-cases/fixtures.ts", [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Values",
-          metadata: { name: `${dir}-values` },
-          namespaceSelector: namespaceSelectorValues(),
-          ...(perResource.length > 0 ? { policies: [{ name, resources: perResource }] } : {}),
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/values.yaml`, valuesFile(dir, perResource.length > 0 ? [{ name, resources: perResource }] : []));
 
   const ruleNames = policy.spec.rules.map((r) => r.name);
   const results: ResultEntry[] = [
@@ -153,28 +175,13 @@ export const renderPolicyDir = (policy: IsolationPolicy, suite: PolicySuite): Po
     }),
     ...resultEntries(suite.cases, ruleNames, (rule) => ({ policy: name, rule })),
   ];
-  files.set(
-    `${dir}/kyverno-test.yaml`,
-    documents(casesSource, [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Test",
-          metadata: { name: dir },
-          policies: ["policy.yaml"],
-          resources: ["resources.yaml"],
-          variables: "values.yaml",
-          results,
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/kyverno-test.yaml`, testFile(dir, casesSource, results));
   return files;
 };
 
 /** The files of the native admission policies' test directory. */
 export const renderAdmissionDir = (
-  objects: object[],
+  objects: AdmissionObject[],
   cases: PolicyCase[],
   dir = admissionDir,
   casesSource = "src/generate/policy-cases/admission.ts",
@@ -183,9 +190,7 @@ export const renderAdmissionDir = (
     dir,
     cases.map((c) => c.resource),
   );
-  const policyNames = objects
-    .filter((o) => (o as { kind: string }).kind === "ValidatingAdmissionPolicy")
-    .map((o) => (o as { metadata: { name: string } }).metadata.name);
+  const policyNames = objects.filter((o) => o.kind === "ValidatingAdmissionPolicy").map((o) => o.metadata.name);
   const files: PolicyFiles = new Map();
   files.set(
     `${dir}/policy.yaml`,
@@ -201,34 +206,14 @@ export const renderAdmissionDir = (
       cases.map((c) => ({ comment: c.why, value: c.resource })),
     ),
   );
-  files.set(
-    `${dir}/values.yaml`,
-    documents("src/generate/policy-cases/fixtures.ts", [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Values",
-          metadata: { name: `${dir}-values` },
-          namespaceSelector: namespaceSelectorValues(),
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/values.yaml`, valuesFile(dir));
   files.set(
     `${dir}/kyverno-test.yaml`,
-    documents(casesSource, [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Test",
-          metadata: { name: dir },
-          policies: ["policy.yaml"],
-          resources: ["resources.yaml"],
-          variables: "values.yaml",
-          results: resultEntries(cases, policyNames, (policy) => ({ policy, isValidatingAdmissionPolicy: true })),
-        },
-      },
-    ]),
+    testFile(
+      dir,
+      casesSource,
+      resultEntries(cases, policyNames, (policy) => ({ policy, isValidatingAdmissionPolicy: true })),
+    ),
   );
   return files;
 };
