@@ -1,11 +1,11 @@
 import { modelCacheStorageClass, platformNamespace } from "../lib/conventions.js";
-import { clusterDnsEgress } from "../lib/network.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { Job, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
 import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
 import { chartName, platformLabels } from "./metadata.js";
+import { platformEgress } from "./namespace.js";
 import type { PlatformValues } from "./values.js";
 
 /** The pull Jobs' pods carry this component label; the egress NetworkPolicy selects them by it. */
@@ -16,31 +16,22 @@ const pullComponent = "model-pull";
  * rule: the node's CSI driver mounts it, not the pod. The registry's addresses change (it sits behind a CDN), so
  * the default range is the internet minus private ranges; a proxy or mirror with fixed addresses narrows it.
  */
-const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
-  apiVersion: "networking.k8s.io/v1",
-  kind: "NetworkPolicy",
-  metadata: { name: "model-pull-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
-  spec: {
-    podSelector: { matchLabels: { "app.kubernetes.io/component": pullComponent } },
-    policyTypes: ["Egress"],
-    egress: [
-      clusterDnsEgress(),
-      h.when(
-        h.isSet(v.modelCache.httpsProxy.url),
-        {
-          to: [{ ipBlock: { cidr: v.modelCache.httpsProxy.cidr } }],
-          ports: [{ protocol: "TCP", port: v.modelCache.httpsProxy.port }],
-        },
-        {
-          to: h.each(v.modelCache.registryEgress, (block) => ({
-            ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
-          })),
-          ports: [{ protocol: "TCP", port: 443 }],
-        },
-      ),
-    ],
-  },
-});
+const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
+  platformEgress(h, "model-pull-egress", pullComponent, [
+    h.when(
+      h.isSet(v.modelCache.httpsProxy.url),
+      {
+        to: [{ ipBlock: { cidr: v.modelCache.httpsProxy.cidr } }],
+        ports: [{ protocol: "TCP", port: v.modelCache.httpsProxy.port }],
+      },
+      {
+        to: h.each(v.modelCache.registryEgress, (block) => ({
+          ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
+        })),
+        ports: [{ protocol: "TCP", port: 443 }],
+      },
+    ),
+  ]);
 
 /**
  * The writer's volume: a static PersistentVolume onto the cache's access point, pre-bound to its one claim so no

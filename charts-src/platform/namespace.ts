@@ -1,6 +1,7 @@
 import { defaultDenyPolicyName, platformNamespace, podSecurityLabels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { Namespace, NetworkPolicy } from "../lib/k8s.js";
+import type { Namespace, NetworkPolicy, NetworkPolicyEgressRule } from "../lib/k8s.js";
+import { clusterDnsEgress } from "../lib/network.js";
 import { platformLabels } from "./metadata.js";
 import { defaultDenyNetworkPolicySpec } from "./policies/default-deny.js";
 import type { PlatformValues } from "./values.js";
@@ -26,6 +27,26 @@ const defaultDeny = (h: Helpers): NetworkPolicy => ({
   kind: "NetworkPolicy",
   metadata: { name: defaultDenyPolicyName, namespace: platformNamespace, labels: platformLabels(h, "network") },
   spec: defaultDenyNetworkPolicySpec,
+});
+
+/**
+ * An exception to the namespace's default deny: the pods of one component may open connections to cluster DNS and
+ * to `egress`, and to nothing else.
+ */
+export const platformEgress = (
+  h: Helpers,
+  name: string,
+  component: string,
+  egress: NetworkPolicyEgressRule[],
+): NetworkPolicy => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name, namespace: platformNamespace, labels: platformLabels(h, "network") },
+  spec: {
+    podSelector: { matchLabels: { "app.kubernetes.io/component": component } },
+    policyTypes: ["Egress"],
+    egress: [clusterDnsEgress(), ...egress],
+  },
 });
 
 export const platformNamespaceResources = (_v: PlatformValues, h: Helpers) => [namespace(h), defaultDeny(h)];

@@ -1,15 +1,7 @@
 import { defaultDenyPolicyName, labels } from "../../lib/conventions.js";
 import type { NetworkPolicySpec } from "../../lib/k8s.js";
-import {
-  clusterPolicy,
-  enforce,
-  field,
-  inTenantNamespaces,
-  type IsolationPolicy,
-  json,
-  tenantNamespaceObjects,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, field, inTenantNamespaces, json, tenantNamespaceObjects, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const defaultDenyName = "default-deny";
 

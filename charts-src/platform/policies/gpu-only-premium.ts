@@ -1,13 +1,7 @@
 import { gpuTaint, labels, type NodeTier, tierIncludes, tiers } from "../../lib/conventions.js";
 import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
-import {
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  type IsolationPolicy,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import { cel, jmes } from "./pod-spec.js";
 
 export const gpuOnlyPremiumName = "gpu-only-premium";

@@ -4,7 +4,6 @@ import {
   enforce,
   field,
   inTenantNamespaces,
-  type IsolationPolicy,
   json,
   jsonText,
   namespaceTenantContext,
@@ -12,6 +11,7 @@ import {
   str,
   v,
 } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { type PolicySettings, sharedNamespaces } from "./settings.js";
 

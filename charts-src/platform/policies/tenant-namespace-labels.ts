@@ -1,5 +1,6 @@
 import { labels, podSecurityLabels, tiers } from "../../lib/conventions.js";
-import { clusterPolicy, enforce, type IsolationPolicy, tenantNamespaceObjects } from "./kyverno.js";
+import { clusterPolicy, enforce, tenantNamespaceObjects } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const tenantNamespaceLabelsName = "tenant-namespace-labels";
 

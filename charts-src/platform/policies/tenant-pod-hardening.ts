@@ -1,12 +1,6 @@
 import { type AdmissionObject, admissionPolicy, podRules, serviceRules } from "./admission.js";
-import {
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  type IsolationPolicy,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, jmes } from "./pod-spec.js";
 import type { PolicySettings } from "./settings.js";

@@ -3,12 +3,12 @@ import {
   clusterPolicy,
   enforce,
   inTenantNamespaces,
-  type IsolationPolicy,
   json,
   namespaceTenantContext,
   namespaceTenantVariable,
   v,
 } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const tenantSecretPathsName = "tenant-secret-paths";
 

@@ -1,14 +1,8 @@
 import type { KyvernoRule } from "../../lib/k8s.js";
 import { labels, type NodeTier, nodeTiers, type Tier, tierMayRunOn, tiers } from "../../lib/conventions.js";
 import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
-import {
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  type IsolationPolicy,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, celList, celNamespaceLabel, jmes } from "./pod-spec.js";
 import { type PolicySettings, poolsOf } from "./settings.js";
