@@ -43,6 +43,8 @@ export type {
   IValidation as KyvernoValidation,
 } from "@kubernetes-models/kyverno/kyverno.io/v1";
 export type {
+  IPodMonitor as PodMonitor,
+  IProbe as PrometheusProbe,
   IPrometheusRule as PrometheusRule,
   IServiceMonitor as ServiceMonitor,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
@@ -62,7 +64,7 @@ export type {
   IReplicaSet as ReplicaSet,
 } from "kubernetes-models/apps/v1";
 export type { IHorizontalPodAutoscaler as HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-export type { IJob as Job } from "kubernetes-models/batch/v1";
+export type { ICronJob as CronJob, IJob as Job } from "kubernetes-models/batch/v1";
 export type {
   IIngress as Ingress,
   INetworkPolicy as NetworkPolicy,
@@ -71,6 +73,7 @@ export type {
   INetworkPolicySpec as NetworkPolicySpec,
 } from "kubernetes-models/networking.k8s.io/v1";
 export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-models/policy/v1";
+export type { IRole as Role, IRoleBinding as RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 export type { IPriorityClass as PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1";
 export type { IStorageClass as StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 export type {

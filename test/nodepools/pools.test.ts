@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
-import { charts } from "../../charts-src/index.js";
 import { labels } from "../../charts-src/lib/conventions.js";
 import { concreteHelpers } from "../../charts-src/lib/engine/helpers.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { devicePluginConfigLabel } from "../../charts-src/lib/gpu-sharing.js";
 import {
   migConfigLabel,
@@ -15,10 +13,9 @@ import {
   poolPlacement,
   seedGpuPools,
 } from "../../charts-src/lib/pools.js";
-import type { EC2NodeClass, KubeObject, Named, NodePool } from "../../charts-src/lib/k8s.js";
+import type { EC2NodeClass, Named, NodePool } from "../../charts-src/lib/k8s.js";
 import { nodepoolsChart } from "../../charts-src/nodepools/chart.js";
-
-type Rendered = Named<KubeObject>;
+import { ofKind, type Rendered, renderChart } from "../rendered.js";
 
 const fixture = (name: string) =>
   parse(
@@ -31,11 +28,7 @@ const fixture = (name: string) =>
     },
   );
 const release = { name: "pools", namespace: "default", chartVersion: nodepoolsChart.version };
-const render = (user: unknown): Rendered[] =>
-  renderConcrete(charts.nodepools as never, effectiveValues(charts.nodepools as never, user), release) as Rendered[];
-/** The rendered objects of one kind, typed as that kind's API type. */
-const ofKind = <T extends KubeObject>(docs: Rendered[], kind: T["kind"]) =>
-  docs.filter((d): d is Named<T> => d.kind === kind);
+const render = (user: unknown) => renderChart("nodepools", user, release);
 const nodePool = (docs: Rendered[], name: string): Named<NodePool> => {
   const pool = ofKind<NodePool>(docs, "NodePool").find((d) => d.metadata.name === name);
   if (!pool) throw new Error(`no NodePool ${name} in ${docs.map((d) => d.metadata.name).join(", ")}`);
