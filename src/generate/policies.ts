@@ -40,7 +40,11 @@ const documents = (source: string, docs: { comment?: string; value: unknown }[])
 export const resourceId = (r: K8sObject): string =>
   r.metadata.namespace ? `${r.metadata.namespace}/${r.metadata.name}` : r.metadata.name;
 
-interface ResultEntry {
+/**
+ * One `results` entry of a `kyverno test` Test (`cli.kyverno.io/v1alpha1`). Typed here: that API is the Kyverno CLI's
+ * own file format, not a cluster API, and @kubernetes-models/kyverno ships no type for it (nor for its Values).
+ */
+export interface KyvernoTestResult {
   policy: string;
   rule?: string;
   isValidatingAdmissionPolicy?: true;
@@ -57,9 +61,9 @@ interface ResultEntry {
 const resultEntries = (
   cases: PolicyCase[],
   policyRules: string[],
-  entry: (rule: string) => Pick<ResultEntry, "policy" | "rule" | "isValidatingAdmissionPolicy">,
-): ResultEntry[] => {
-  const groups = new Map<string, ResultEntry>();
+  entry: (rule: string) => Pick<KyvernoTestResult, "policy" | "rule" | "isValidatingAdmissionPolicy">,
+): KyvernoTestResult[] => {
+  const groups = new Map<string, KyvernoTestResult>();
   const ruleOrder = [...new Set([...policyRules, ...cases.flatMap((c) => Object.keys(c.expect))])];
   for (const rule of ruleOrder) {
     for (const expected of resultOrder) {
@@ -105,7 +109,7 @@ const valuesFile = (dir: string, policies: { name: string; resources: unknown[] 
   ]);
 
 /** A suite's kyverno-test.yaml: the Test over the directory's policy, resources and values, and its results. */
-const testFile = (dir: string, casesSource: string, results: ResultEntry[]): string =>
+const testFile = (dir: string, casesSource: string, results: KyvernoTestResult[]): string =>
   documents(casesSource, [
     {
       value: {
@@ -160,7 +164,7 @@ export const renderPolicyDir = (policy: IsolationPolicy, suite: PolicySuite): Po
   files.set(`${dir}/values.yaml`, valuesFile(dir, perResource.length > 0 ? [{ name, resources: perResource }] : []));
 
   const ruleNames = policy.spec.rules.map((r) => r.name);
-  const results: ResultEntry[] = [
+  const results: KyvernoTestResult[] = [
     ...generates.map((g) => {
       const file = `generated-${g.generated.kind.toLowerCase()}-${g.trigger.metadata.name}.yaml`;
       files.set(`${dir}/${file}`, documents(casesSource, [{ comment: g.why, value: g.generated }]));
