@@ -33,17 +33,28 @@ export type {
 } from "@kubernetes-models/karpenter/karpenter.sh/v1";
 export type { IScaledObject as ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 export type {
+  IAdmissionOperation as KyvernoOperation,
+  IAnyAllConditions as KyvernoConditions,
   IClusterPolicy as ClusterPolicy,
-  ISpec as ClusterPolicySpec,
+  IContextEntry as KyvernoContextEntry,
+  IMatchResources as KyvernoMatchResources,
   IRule as KyvernoRule,
+  ISpec as ClusterPolicySpec,
+  IValidation as KyvernoValidation,
 } from "@kubernetes-models/kyverno/kyverno.io/v1";
 export type {
+  IPodMonitor as PodMonitor,
+  IProbe as PrometheusProbe,
   IPrometheusRule as PrometheusRule,
   IServiceMonitor as ServiceMonitor,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 export type { IObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 export type { ILabelSelector as LabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
+export type { ILabelSelectorRequirement as LabelSelectorRequirement } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelectorRequirement";
 export type {
+  INamedRuleWithOperations as AdmissionRule,
+  IValidation as AdmissionValidation,
+  IVariable as AdmissionVariable,
   IValidatingAdmissionPolicy as ValidatingAdmissionPolicy,
   IValidatingAdmissionPolicyBinding as ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
@@ -53,7 +64,7 @@ export type {
   IReplicaSet as ReplicaSet,
 } from "kubernetes-models/apps/v1";
 export type { IHorizontalPodAutoscaler as HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-export type { IJob as Job } from "kubernetes-models/batch/v1";
+export type { ICronJob as CronJob, IJob as Job } from "kubernetes-models/batch/v1";
 export type {
   IIngress as Ingress,
   INetworkPolicy as NetworkPolicy,
@@ -62,6 +73,7 @@ export type {
   INetworkPolicySpec as NetworkPolicySpec,
 } from "kubernetes-models/networking.k8s.io/v1";
 export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-models/policy/v1";
+export type { IRole as Role, IRoleBinding as RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 export type { IPriorityClass as PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1";
 export type { IStorageClass as StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 export type {

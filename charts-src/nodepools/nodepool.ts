@@ -6,6 +6,13 @@ import { standardLabels } from "../lib/metadata.js";
 /** A Karpenter requirement: instances launched must satisfy it. */
 export type Requirement = NodeSelectorRequirementWithMinValues;
 
+/** GPU pools launch NVIDIA instances only: the device plugin, the MIG manager and DCGM are NVIDIA's. */
+export const nvidiaOnly: Requirement = {
+  key: "karpenter.k8s.aws/instance-gpu-manufacturer",
+  operator: "In",
+  values: ["nvidia"],
+};
+
 export interface PoolSpec {
   /** Object name (may hold the release name). */
   name: string;

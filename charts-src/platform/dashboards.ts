@@ -1,7 +1,8 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { ConfigMap } from "../lib/k8s.js";
-import { dashboard, type PanelSpec, type Query } from "./grafana.js";
+import { dashboard, type PanelSpec, type Query, type Variable } from "./grafana.js";
+import { gpuPods } from "./promql.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -29,9 +30,16 @@ const perTenant = (perNamespace: string, by = tenant, aggregate = "sum") =>
   `${aggregate}${by ? ` by (${by})` : ""} ((${perNamespace}) * on (namespace) group_left(${tenant}, ${tier}, ${costCentre}) ${tenantNamespaces})`;
 
 const running = 'max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1';
-const gpuPods =
-  'max by (namespace, pod) (kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+"}) > 0';
 const tenantLegend = `{{${tenant}}}`;
+
+/** The tenant picker every dashboard opens with: the tenants kube-state-metrics knows, several at once. */
+const tenantVariable: Variable = {
+  kind: "query",
+  name: "tenant",
+  label: "Tenant",
+  query: `label_values(kube_namespace_labels{${tenant}!=""}, ${tenant})`,
+  multi: true,
+};
 
 /** A DCGM metric with the pod's namespace in `namespace`, whichever label it arrived in. */
 const dcgm = (metric: string) => `label_replace(${metric}, "namespace", "$1", "exported_namespace", "(.+)")`;
@@ -41,15 +49,7 @@ const tenantsDashboard = () =>
     uid: "llmcharts-tenants",
     title: "LLM platform / Tenants",
     description: "Every tenant at a glance: what runs, what it uses, how close it is to its quota.",
-    variables: [
-      {
-        kind: "query",
-        name: "tenant",
-        label: "Tenant",
-        query: `label_values(kube_namespace_labels{${tenant}!=""}, ${tenant})`,
-        multi: true,
-      },
-    ],
+    variables: [tenantVariable],
     rows: [
       [
         {
@@ -214,15 +214,7 @@ const gpuDashboard = () =>
     uid: "llmcharts-gpu",
     title: "LLM platform / GPUs",
     description: "GPU use from NVIDIA DCGM exporter, per GPU and per tenant, against what the cluster offers.",
-    variables: [
-      {
-        kind: "query",
-        name: "tenant",
-        label: "Tenant",
-        query: `label_values(kube_namespace_labels{${tenant}!=""}, ${tenant})`,
-        multi: true,
-      },
-    ],
+    variables: [tenantVariable],
     rows: [
       [
         {
@@ -372,13 +364,7 @@ const costDashboard = (v: PlatformValues) => {
     description:
       "Estimated cost: resource requests of running pods times list prices from the chart's values. Not a bill: spot discounts, savings plans, idle nodes and GPU time-slicing are not modelled.",
     variables: [
-      {
-        kind: "query",
-        name: "tenant",
-        label: "Tenant",
-        query: `label_values(kube_namespace_labels{${tenant}!=""}, ${tenant})`,
-        multi: true,
-      },
+      tenantVariable,
       { kind: "constant", name: "gpu_price", label: "GPU hour", query: `${cost.gpuHour}` },
       { kind: "constant", name: "vcpu_price", label: "vCPU hour", query: `${cost.vcpuHour}` },
       { kind: "constant", name: "memory_gib_price", label: "GiB hour", query: `${cost.memoryGiBHour}` },

@@ -1,74 +1,37 @@
-import {
-  defaultDenyPolicyName,
-  modelCacheStorageClass,
-  platformNamespace,
-  podSecurityLabels,
-} from "../lib/conventions.js";
-import { clusterDnsEgress } from "../lib/network.js";
+import { modelCacheStorageClass, platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { Job, Namespace, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
+import type { Job, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
 import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
 import { chartName, platformLabels } from "./metadata.js";
+import { platformEgress } from "./namespace.js";
 import type { PlatformValues } from "./values.js";
 
 /** The pull Jobs' pods carry this component label; the egress NetworkPolicy selects them by it. */
 const pullComponent = "model-pull";
 
 /**
- * The platform's own namespace, held to the restricted Pod Security Standard like a tenant's. Kept on uninstall:
- * it may hold the only claim on the cache. Install the chart into another namespace (Helm's --create-namespace
- * would create this one without Helm's ownership labels, and the install would then refuse to adopt it).
- */
-const namespace = (h: Helpers): Namespace => ({
-  apiVersion: "v1",
-  kind: "Namespace",
-  metadata: {
-    name: platformNamespace,
-    labels: { ...platformLabels(h, "namespace"), ...podSecurityLabels },
-    annotations: { "helm.sh/resource-policy": "keep" },
-  },
-});
-
-/** Nothing in the platform namespace talks to anything unless a policy below says so. */
-const defaultDeny = (h: Helpers): NetworkPolicy => ({
-  apiVersion: "networking.k8s.io/v1",
-  kind: "NetworkPolicy",
-  metadata: { name: defaultDenyPolicyName, namespace: platformNamespace, labels: platformLabels(h, "network") },
-  spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-});
-
-/**
  * What a pull needs: cluster DNS, and HTTPS to the registry, or only the proxy when there is one. EFS needs no
  * rule: the node's CSI driver mounts it, not the pod. The registry's addresses change (it sits behind a CDN), so
  * the default range is the internet minus private ranges; a proxy or mirror with fixed addresses narrows it.
  */
-const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy => ({
-  apiVersion: "networking.k8s.io/v1",
-  kind: "NetworkPolicy",
-  metadata: { name: "model-pull-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
-  spec: {
-    podSelector: { matchLabels: { "app.kubernetes.io/component": pullComponent } },
-    policyTypes: ["Egress"],
-    egress: [
-      clusterDnsEgress(),
-      h.when(
-        h.isSet(v.modelCache.httpsProxy.url),
-        {
-          to: [{ ipBlock: { cidr: v.modelCache.httpsProxy.cidr } }],
-          ports: [{ protocol: "TCP", port: v.modelCache.httpsProxy.port }],
-        },
-        {
-          to: h.each(v.modelCache.registryEgress, (block) => ({
-            ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
-          })),
-          ports: [{ protocol: "TCP", port: 443 }],
-        },
-      ),
-    ],
-  },
-});
+const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
+  platformEgress(h, "model-pull-egress", pullComponent, [
+    h.when(
+      h.isSet(v.modelCache.httpsProxy.url),
+      {
+        to: [{ ipBlock: { cidr: v.modelCache.httpsProxy.cidr } }],
+        ports: [{ protocol: "TCP", port: v.modelCache.httpsProxy.port }],
+      },
+      {
+        to: h.each(v.modelCache.registryEgress, (block) => ({
+          ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
+        })),
+        ports: [{ protocol: "TCP", port: 443 }],
+      },
+    ),
+  ]);
 
 /**
  * The writer's volume: a static PersistentVolume onto the cache's access point, pre-bound to its one claim so no
@@ -226,8 +189,6 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
     },
   };
 };
-
-export const platformNamespaceResources = (_v: PlatformValues, h: Helpers) => [namespace(h), defaultDeny(h)];
 
 /** Everything the cache needs, when it is enabled: its volume, its claim, the egress rule and the pull Jobs. */
 export const modelCache = (v: PlatformValues, h: Helpers) => [

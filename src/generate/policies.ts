@@ -1,5 +1,10 @@
 import { stringify } from "yaml";
-import { admissionPolicies, type ClusterPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
+import {
+  type AdmissionObject,
+  admissionPolicies,
+  type IsolationPolicy,
+  isolationPolicies,
+} from "../../charts-src/platform/policies/index.js";
 import { namespaceTenantVariable } from "../../charts-src/platform/policies/kyverno.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { admissionCases } from "./policy-cases/admission.js";
@@ -35,7 +40,11 @@ const documents = (source: string, docs: { comment?: string; value: unknown }[])
 export const resourceId = (r: K8sObject): string =>
   r.metadata.namespace ? `${r.metadata.namespace}/${r.metadata.name}` : r.metadata.name;
 
-interface ResultEntry {
+/**
+ * One `results` entry of a `kyverno test` Test (`cli.kyverno.io/v1alpha1`). Typed here: that API is the Kyverno CLI's
+ * own file format, not a cluster API, and @kubernetes-models/kyverno ships no type for it (nor for its Values).
+ */
+export interface KyvernoTestResult {
   policy: string;
   rule?: string;
   isValidatingAdmissionPolicy?: true;
@@ -52,9 +61,9 @@ interface ResultEntry {
 const resultEntries = (
   cases: PolicyCase[],
   policyRules: string[],
-  entry: (rule: string) => Pick<ResultEntry, "policy" | "rule" | "isValidatingAdmissionPolicy">,
-): ResultEntry[] => {
-  const groups = new Map<string, ResultEntry>();
+  entry: (rule: string) => Pick<KyvernoTestResult, "policy" | "rule" | "isValidatingAdmissionPolicy">,
+): KyvernoTestResult[] => {
+  const groups = new Map<string, KyvernoTestResult>();
   const ruleOrder = [...new Set([...policyRules, ...cases.flatMap((c) => Object.keys(c.expect))])];
   for (const rule of ruleOrder) {
     for (const expected of resultOrder) {
@@ -85,11 +94,41 @@ const assertDistinct = (where: string, resources: K8sObject[]): void => {
 
 const namespaceSelectorValues = () => namespaces.map((ns) => ({ name: ns.name, labels: ns.labels }));
 
-const usesNamespaceTenant = (policy: ClusterPolicy): boolean =>
+/** A suite's values.yaml: the namespaces' labels (offline, Kyverno reads them from here) and per-resource variables. */
+const valuesFile = (dir: string, policies: { name: string; resources: unknown[] }[] = []): string =>
+  documents("src/generate/policy-cases/fixtures.ts", [
+    {
+      value: {
+        apiVersion: testApiVersion,
+        kind: "Values",
+        metadata: { name: `${dir}-values` },
+        namespaceSelector: namespaceSelectorValues(),
+        ...(policies.length > 0 ? { policies } : {}),
+      },
+    },
+  ]);
+
+/** A suite's kyverno-test.yaml: the Test over the directory's policy, resources and values, and its results. */
+const testFile = (dir: string, casesSource: string, results: KyvernoTestResult[]): string =>
+  documents(casesSource, [
+    {
+      value: {
+        apiVersion: testApiVersion,
+        kind: "Test",
+        metadata: { name: dir },
+        policies: ["policy.yaml"],
+        resources: ["resources.yaml"],
+        variables: "values.yaml",
+        results,
+      },
+    },
+  ]);
+
+const usesNamespaceTenant = (policy: IsolationPolicy): boolean =>
   policy.spec.rules.some((rule) => rule.context?.some((entry) => entry.name === namespaceTenantVariable));
 
 /** The files of one ClusterPolicy's test directory, keyed by path relative to the policies root. */
-export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): PolicyFiles => {
+export const renderPolicyDir = (policy: IsolationPolicy, suite: PolicySuite): PolicyFiles => {
   const name = policy.metadata.name;
   const dir = suiteDir(suite);
   const source = `charts-src/platform/policies/${name}.ts`;
@@ -122,23 +161,10 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
   if (new Set(perResource.map((r) => r.name)).size !== perResource.length) {
     throw new Error(`${name}: per-resource values are keyed by name alone, so resource names must be unique`);
   }
-  files.set(
-    `${dir}/values.yaml`,
-    documents("src/generate/policy-cases/fixtures.ts", [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Values",
-          metadata: { name: `${dir}-values` },
-          namespaceSelector: namespaceSelectorValues(),
-          ...(perResource.length > 0 ? { policies: [{ name, resources: perResource }] } : {}),
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/values.yaml`, valuesFile(dir, perResource.length > 0 ? [{ name, resources: perResource }] : []));
 
   const ruleNames = policy.spec.rules.map((r) => r.name);
-  const results: ResultEntry[] = [
+  const results: KyvernoTestResult[] = [
     ...generates.map((g) => {
       const file = `generated-${g.generated.kind.toLowerCase()}-${g.trigger.metadata.name}.yaml`;
       files.set(`${dir}/${file}`, documents(casesSource, [{ comment: g.why, value: g.generated }]));
@@ -153,28 +179,13 @@ export const renderPolicyDir = (policy: ClusterPolicy, suite: PolicySuite): Poli
     }),
     ...resultEntries(suite.cases, ruleNames, (rule) => ({ policy: name, rule })),
   ];
-  files.set(
-    `${dir}/kyverno-test.yaml`,
-    documents(casesSource, [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Test",
-          metadata: { name: dir },
-          policies: ["policy.yaml"],
-          resources: ["resources.yaml"],
-          variables: "values.yaml",
-          results,
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/kyverno-test.yaml`, testFile(dir, casesSource, results));
   return files;
 };
 
 /** The files of the native admission policies' test directory. */
 export const renderAdmissionDir = (
-  objects: object[],
+  objects: AdmissionObject[],
   cases: PolicyCase[],
   dir = admissionDir,
   casesSource = "src/generate/policy-cases/admission.ts",
@@ -183,9 +194,7 @@ export const renderAdmissionDir = (
     dir,
     cases.map((c) => c.resource),
   );
-  const policyNames = objects
-    .filter((o) => (o as { kind: string }).kind === "ValidatingAdmissionPolicy")
-    .map((o) => (o as { metadata: { name: string } }).metadata.name);
+  const policyNames = objects.filter((o) => o.kind === "ValidatingAdmissionPolicy").map((o) => o.metadata.name);
   const files: PolicyFiles = new Map();
   files.set(
     `${dir}/policy.yaml`,
@@ -201,34 +210,14 @@ export const renderAdmissionDir = (
       cases.map((c) => ({ comment: c.why, value: c.resource })),
     ),
   );
-  files.set(
-    `${dir}/values.yaml`,
-    documents("src/generate/policy-cases/fixtures.ts", [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Values",
-          metadata: { name: `${dir}-values` },
-          namespaceSelector: namespaceSelectorValues(),
-        },
-      },
-    ]),
-  );
+  files.set(`${dir}/values.yaml`, valuesFile(dir));
   files.set(
     `${dir}/kyverno-test.yaml`,
-    documents(casesSource, [
-      {
-        value: {
-          apiVersion: testApiVersion,
-          kind: "Test",
-          metadata: { name: dir },
-          policies: ["policy.yaml"],
-          resources: ["resources.yaml"],
-          variables: "values.yaml",
-          results: resultEntries(cases, policyNames, (policy) => ({ policy, isValidatingAdmissionPolicy: true })),
-        },
-      },
-    ]),
+    testFile(
+      dir,
+      casesSource,
+      resultEntries(cases, policyNames, (policy) => ({ policy, isValidatingAdmissionPolicy: true })),
+    ),
   );
   return files;
 };

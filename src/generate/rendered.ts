@@ -3,14 +3,12 @@
  * CRDs a chart needs, what an uninstall keeps), so those facts follow the chart instead of being written by hand.
  */
 import { type ChartDefinition, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import type { KubeObject, Named } from "../../charts-src/lib/k8s.js";
 import { crdSources } from "../toolchain/pins.js";
 import { loadFixtures } from "../validate/fixtures.js";
 
-export interface RenderedObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; annotations?: Record<string, string> };
-}
+/** A rendered object: every object a chart renders is named. */
+export type RenderedObject = Named<KubeObject>;
 
 /** Each good fixture's objects, by fixture name (`defaults` first when there is one). */
 export const fixtureRenderings = (root: string, chart: ChartDefinition): Map<string, RenderedObject[]> => {
@@ -19,7 +17,7 @@ export const fixtureRenderings = (root: string, chart: ChartDefinition): Map<str
   return new Map(
     good.map((f) => [
       f.name.slice("good/".length),
-      renderConcrete(chart, effectiveValues(chart, f.values), release) as unknown as RenderedObject[],
+      renderConcrete(chart, effectiveValues(chart, f.values), release) as RenderedObject[],
     ]),
   );
 };

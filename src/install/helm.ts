@@ -67,7 +67,13 @@ export class HelmError extends Error {
   }
 }
 
-const valuesArgs = (s: ReleaseSpec): string[] => [
+/** What `helm template`, `install` and `upgrade` of a release share: release, chart, namespace and values. */
+const releaseArgs = (s: ReleaseSpec): string[] => [
+  s.release,
+  s.chartDir,
+  ...(s.chartArgs ?? []),
+  "--namespace",
+  s.namespace,
   ...(s.valuesFiles ?? []).flatMap((f) => ["-f", f]),
   ...Object.entries(s.set ?? {}).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
 ];
@@ -102,16 +108,7 @@ export class Helm {
 
   /** `helm template` of a release (hooks and tests included, as the dry run should judge them too). */
   async template(s: ReleaseSpec, extra: string[] = []): Promise<string> {
-    const out = await this.helm([
-      "template",
-      s.release,
-      s.chartDir,
-      ...(s.chartArgs ?? []),
-      "--namespace",
-      s.namespace,
-      ...valuesArgs(s),
-      ...extra,
-    ]);
+    const out = await this.helm(["template", ...releaseArgs(s), ...extra]);
     // Helm 4 reports a chart pulled from a registry on stdout, ahead of the rendering.
     return out.replace(/^(?:(?:Pulled|Digest): .*\n)+/, "");
   }
@@ -199,16 +196,7 @@ export class Helm {
   private async applyRelease(verb: "install" | "upgrade", s: ReleaseSpec, hooks: InstallHooks): Promise<Named[]> {
     const { objects } = await this.dryRun(s, await this.template(s));
     await hooks.beforeInstall?.(objects);
-    const args = [
-      verb,
-      s.release,
-      s.chartDir,
-      ...(s.chartArgs ?? []),
-      "--namespace",
-      s.namespace,
-      ...valuesArgs(s),
-      ...this.waitArgs(),
-    ];
+    const args = [verb, ...releaseArgs(s), ...this.waitArgs()];
     const stop = new AbortController();
     const helmDone = this.cancellable(args, stop.signal);
     const watched = hooks.watch ? hooks.watch(stop.signal) : new Promise<void>(() => {});

@@ -1,10 +1,18 @@
 import { labels } from "../../charts-src/lib/conventions.js";
-import { documents, type Obj, tenantOf } from "./documents.js";
+import type {
+  ExternalSecret,
+  HTTPRoute,
+  Ingress,
+  KubeObject,
+  NodePool,
+  ResourceQuota,
+} from "../../charts-src/lib/k8s.js";
+import { documents, ofKind, tenantOf } from "./documents.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
 
 /** What two tenants of one cluster may not share, each read from the tenant's own rendering. */
-const claims: { what: string; fix: string; of: (docs: Obj[]) => string[] }[] = [
+const claims: { what: string; fix: string; of: (docs: KubeObject[]) => string[] }[] = [
   { what: "tenant name", fix: "tenant.name", of: (docs) => [tenantOf(docs) ?? ""].filter(Boolean) },
   {
     what: "namespace",
@@ -18,8 +26,8 @@ const claims: { what: string; fix: string; of: (docs: Obj[]) => string[] }[] = [
     of: (docs) =>
       docs.filter((d) => d.kind !== "Namespace" && !d.metadata?.namespace).map((d) => `${d.kind}/${d.metadata?.name}`),
   },
-  { what: "host", fix: "exposure.host", of: (docs) => docs.flatMap(hostsOf) },
-  { what: "secret path", fix: "tenant.name", of: (docs) => docs.flatMap(secretKeysOf) },
+  { what: "host", fix: "exposure.host", of: (docs) => hostsOf(docs) },
+  { what: "secret path", fix: "tenant.name", of: (docs) => secretKeysOf(docs) },
   {
     what: "IAM role",
     fix: "secrets.roleArn",
@@ -31,24 +39,18 @@ const claims: { what: string; fix: string; of: (docs: Obj[]) => string[] }[] = [
   },
 ];
 
-const hostsOf = (d: Obj): string[] => {
-  const spec = (d.spec ?? {}) as { rules?: { host?: string }[]; hostnames?: string[] };
-  if (d.kind === "Ingress") return (spec.rules ?? []).map((r) => r.host ?? "").filter(Boolean);
-  if (d.kind === "HTTPRoute") return spec.hostnames ?? [];
-  return [];
-};
+const hostsOf = (docs: KubeObject[]): string[] => [
+  ...ofKind<Ingress>(docs, "Ingress").flatMap((d) => (d.spec?.rules ?? []).map((r) => r.host ?? "").filter(Boolean)),
+  ...ofKind<HTTPRoute>(docs, "HTTPRoute").flatMap((d) => d.spec.hostnames ?? []),
+];
 
-const secretKeysOf = (d: Obj): string[] => {
-  if (d.kind !== "ExternalSecret") return [];
-  const spec = (d.spec ?? {}) as {
-    data?: { remoteRef?: { key?: string } }[];
-    dataFrom?: { extract?: { key?: string } }[];
-  };
-  return [
-    ...(spec.data ?? []).map((x) => x.remoteRef?.key),
-    ...(spec.dataFrom ?? []).map((x) => x.extract?.key),
-  ].filter((k): k is string => Boolean(k));
-};
+const secretKeysOf = (docs: KubeObject[]): string[] =>
+  ofKind<ExternalSecret>(docs, "ExternalSecret")
+    .flatMap((d) => [
+      ...(d.spec?.data ?? []).map((x) => x.remoteRef?.key),
+      ...(d.spec?.dataFrom ?? []).map((x) => x.extract?.key),
+    ])
+    .filter((k): k is string => Boolean(k));
 
 const fleetResult = (fixture: string, check: string, message?: string): CheckResult => ({
   chart: "tenant",
@@ -96,23 +98,17 @@ export const checkUniqueness = (renderings: Rendering[]): CheckResult[] => {
 const gpuResource = "nvidia.com/gpu";
 
 /** GPUs a tenant's quota lets it request. */
-const gpuQuota = (docs: Obj[]): number =>
-  docs
-    .filter((d) => d.kind === "ResourceQuota")
-    .map((d) => Number((d.spec as { hard?: Record<string, string> })?.hard?.[`requests.${gpuResource}`] ?? 0))
+const gpuQuota = (docs: KubeObject[]): number =>
+  ofKind<ResourceQuota>(docs, "ResourceQuota")
+    .map((d) => Number(d.spec?.hard?.[`requests.${gpuResource}`] ?? 0))
     .reduce((a, b) => a + b, 0);
 
 /** The premium GPU pools of a nodepools rendering: the NodePools premium pods can land on, and their GPU limits. */
-export const premiumGpuPools = (docs: Obj[]): { name: string; gpus: number }[] =>
-  docs
-    .filter((d) => d.kind === "NodePool")
+export const premiumGpuPools = (docs: KubeObject[]): { name: string; gpus: number }[] =>
+  ofKind<NodePool>(docs, "NodePool")
     .map((d) => {
-      const spec = d.spec as {
-        limits?: Record<string, string | number>;
-        template?: { metadata?: { labels?: Record<string, string> } };
-      };
-      const premium = spec.template?.metadata?.labels?.[labels.nodeTier] === "premium";
-      return { name: d.metadata?.name ?? "", gpus: premium ? Number(spec.limits?.[gpuResource] ?? 0) : 0 };
+      const premium = d.spec.template.metadata?.labels?.[labels.nodeTier] === "premium";
+      return { name: d.metadata?.name ?? "", gpus: premium ? Number(d.spec.limits?.[gpuResource] ?? 0) : 0 };
     })
     .filter((p) => p.gpus > 0);
 

@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { mapLimit } from "../lib/pool.js";
 import { run } from "../lib/run.js";
-import { documents, type Obj, tenantOf } from "./documents.js";
+import type { ClusterPolicy, KubeObject } from "../../charts-src/lib/k8s.js";
+import { documents, tenantOf } from "./documents.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
 
@@ -25,7 +26,7 @@ const readsTenant = (policy: string): boolean => {
 };
 
 /** Offline, Kyverno knows nothing of namespaces: the labels its rules select on come from the renderings' own Namespaces. */
-const namespaceSelector = (docs: Obj[]) =>
+const namespaceSelector = (docs: KubeObject[]) =>
   docs
     .filter((d) => d.kind === "Namespace")
     .map((n) => ({
@@ -40,11 +41,6 @@ interface Pass {
   /** The kinds the policies' rules match (every kind when one matches "*"). */
   kinds?: Set<string>;
 }
-
-type ResourceFilter = { resources?: { kinds?: string[] } };
-type PolicyDoc = {
-  spec?: { rules?: { match?: { any?: ResourceFilter[]; all?: ResourceFilter[] } & ResourceFilter }[] };
-};
 
 /** Kyverno applies a rule on Pods to the controllers that own pod templates too (its autogen). */
 const podControllers = [
@@ -65,7 +61,7 @@ const matchedKinds = (policies: string[]): Set<string> | undefined => {
   const kinds = new Set<string>();
   for (const file of policies) {
     for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-      for (const rule of (doc.toJS() as PolicyDoc)?.spec?.rules ?? []) {
+      for (const rule of (doc.toJS() as ClusterPolicy | null)?.spec?.rules ?? []) {
         const { any = [], all = [], resources } = rule.match ?? {};
         for (const filter of [...any, ...all, ...(resources ? [{ resources }] : [])])
           for (const kind of filter.resources?.kinds ?? []) kinds.add(kind.split("/").pop() as string);
@@ -80,7 +76,7 @@ const matchedKinds = (policies: string[]): Set<string> | undefined => {
 let runs = 0;
 
 /** A namespaced object's name made unique across tenants (the tenant policies select nothing by name). */
-const namedApart = (o: Obj): Obj => {
+const namedApart = (o: KubeObject): KubeObject => {
   const ns = o.metadata?.namespace;
   return ns ? { ...o, metadata: { ...o.metadata, name: `${o.metadata?.name}.${ns}` } } : o;
 };
@@ -100,7 +96,7 @@ const inputsFor = (pass: Pass, group: Rendering[]): { resources: string[]; value
   let resources = group.map((r) => r.file);
   if (group.length > 1) {
     // A shared run reads one file: the objects the pass's policies can match, named apart when it needs them apart.
-    const matched = (d: Obj) => !pass.kinds || pass.kinds.has(d.kind ?? "");
+    const matched = (d: KubeObject) => !pass.kinds || pass.kinds.has(d.kind ?? "");
     const inputs = group.flatMap((r) => {
       const tenant = tenantOf(documents(r)) ?? "";
       return documents(r)

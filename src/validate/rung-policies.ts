@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import type { KubeObject } from "../../charts-src/lib/k8s.js";
+import type { KyvernoTestResult } from "../generate/policies.js";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import { applyPolicies } from "./kyverno-apply.js";
@@ -20,21 +22,11 @@ export const policyFiles = (root: string): string[] => {
     .map((name) => ({ name, file: join(dir, name, "policy.yaml") }))
     .filter(({ name, file }) => {
       if (!existsSync(file)) return false;
-      const policy = parseAllDocuments(readFileSync(file, "utf8"))[0]?.toJS() as
-        | { kind?: string; metadata?: { name?: string } }
-        | undefined;
+      const policy = parseAllDocuments(readFileSync(file, "utf8"))[0]?.toJS() as KubeObject | undefined;
       return policy?.kind === "ClusterPolicy" && policy.metadata?.name === name;
     })
     .map(({ file }) => file);
 };
-
-interface TestResult {
-  policy: string;
-  rule?: string;
-  resources: string[];
-  result: "pass" | "fail" | "skip";
-  generatedResource?: string;
-}
 
 interface Row {
   POLICY: string;
@@ -64,7 +56,7 @@ const testSuites = async (kyverno: string, root: string): Promise<CheckResult[]>
   for (const suite of readdirSync(join(root, "policies"))) {
     const file = join(root, "policies", suite, "kyverno-test.yaml");
     if (!existsSync(file)) continue;
-    for (const r of (parse(readFileSync(file, "utf8")) as { results: TestResult[] }).results) {
+    for (const r of (parse(readFileSync(file, "utf8")) as { results: KyvernoTestResult[] }).results) {
       // A generate rule's trigger also yields an "Excluded" row (its validate side does not match it).
       if (r.result === "skip" || r.generatedResource) {
         for (const res of r.resources) skips.add(`${r.policy}/${r.rule ?? ""}/${res.split("/").pop()}`);

@@ -58,10 +58,34 @@ import type { Helpers } from "./lib/engine/index.js";
 export const replicas = (h: Helpers, tier: string): number => ${test};
 `;
 
+const kyvernoRule = (validate: string) => `
+import type { KyvernoRule } from "./lib/k8s.js";
+import { inTenantNamespaces } from "./platform/policies/kyverno.js";
+export const rule: KyvernoRule = { name: "no-host-network", match: inTenantNamespaces(["Pod"]), validate: ${validate} };
+`;
+
+const admissionPolicy = (validation: string) => `
+import { admissionPolicy, podRules } from "./platform/policies/admission.js";
+import { tenantNamespaceSelector } from "./platform/policies/kyverno.js";
+export const [policy, binding] = admissionPolicy({
+  name: "no-host-network",
+  description: "no host network",
+  resourceRules: podRules,
+  namespaceSelector: tenantNamespaceSelector(),
+  validations: [${validation}],
+});
+`;
+
 const diagnostics = compile({
   deployment: deployment(pod("ports: [{ containerPort: 11434 }]")),
   misspeltSpec: deployment(pod("ports: [{ containerPort: 11434 }]").replace("template:", "templat:")),
   portAsString: deployment(pod(`ports: [{ containerPort: "11434" }]`)),
+  kyvernoRule: kyvernoRule(
+    `{ failureAction: "Enforce", message: "no", pattern: { spec: { "=(hostNetwork)": false } } }`,
+  ),
+  misspeltKyvernoRule: kyvernoRule(`{ failureAction: "Enforce", mesage: "no" }`),
+  admissionPolicy: admissionPolicy(`{ expression: "!has(object.spec.hostNetwork)", messageExpression: "'no'" }`),
+  misspeltAdmissionPolicy: admissionPolicy(`{ expresion: "!has(object.spec.hostNetwork)" }`),
   conditionToHelper: branching(`h.when(h.eq(tier, "premium"), 2, 1)`),
   conditionInTypeScript: branching(`h.eq(tier, "premium") ? 2 : 1`),
 });
@@ -78,6 +102,22 @@ describe("typed chart sources", () => {
 
   it("a port written as a string is a tsc error", () => {
     expect(messages("portAsString")).toMatch(/Type 'string' is not assignable to type 'number'/);
+  });
+
+  it("a correct Kyverno rule compiles", () => {
+    expect(diagnostics.kyvernoRule).toEqual([]);
+  });
+
+  it("a misspelt field of a Kyverno validation is a tsc error", () => {
+    expect(messages("misspeltKyvernoRule")).toMatch(/'mesage' does not exist in type 'IValidation'/);
+  });
+
+  it("a correct native admission policy compiles", () => {
+    expect(diagnostics.admissionPolicy).toEqual([]);
+  });
+
+  it("a misspelt field of an admission validation is a tsc error", () => {
+    expect(messages("misspeltAdmissionPolicy")).toMatch(/'expresion' does not exist in type 'IValidation'/);
   });
 
   it("a helper's condition passed to a helper compiles", () => {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { writeFleet } from "../../scripts/fleet.js";
-import { documents, type Obj } from "../../src/validate/documents.js";
+import type { ExternalSecret, KubeObject, NetworkPolicy } from "../../charts-src/lib/k8s.js";
+import { documents } from "../../src/validate/documents.js";
 import { userFixture } from "../../src/validate/fixtures.js";
 import { chartDir } from "../../src/validate/helm.js";
 import { renderers, renderMany } from "../../src/validate/helm-render.js";
@@ -17,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), "llmcharts-kyverno-batch-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A rendering with some of its objects changed, as a chart bug could change them. */
-const tampered = (r: Rendering, change: (o: Obj) => void): Rendering => {
+const tampered = (r: Rendering, change: (o: KubeObject) => void): Rendering => {
   const objects = structuredClone(documents(r));
   objects.forEach(change);
   const file = `${r.file}.tampered.yaml`;
@@ -38,18 +39,19 @@ test("tenants sharing a Kyverno run are each judged as their own tenant, as in a
   })) as Rendering[];
   const tenantOfFile = (r: Rendering) =>
     documents(r).find((d) => d.kind === "Namespace")?.metadata?.labels?.["llmcharts.io/tenant"] ?? "";
-  const selecting = (tenant: string) => (o: Obj) => {
+  const selecting = (tenant: string) => (o: KubeObject) => {
     if (o.kind !== "NetworkPolicy" || o.metadata?.name !== "openwebui") return;
-    const spec = o.spec as { ingress: { from: object[] }[] };
-    spec.ingress[0]?.from.push({ namespaceSelector: { matchLabels: { "llmcharts.io/tenant": tenant } } });
+    (o as NetworkPolicy).spec?.ingress?.[0]?.from?.push({
+      namespaceSelector: { matchLabels: { "llmcharts.io/tenant": tenant } },
+    });
   };
   const renderings = [
     tampered(own as Rendering, selecting(tenantOfFile(own as Rendering))),
     tampered(foreign as Rendering, selecting(tenantOfFile(plain as Rendering))),
     tampered(secret as Rendering, (o) => {
       if (o.kind !== "ExternalSecret") return;
-      const spec = o.spec as { data: { remoteRef: { key: string } }[] };
-      for (const d of spec.data) d.remoteRef.key = `llmcharts/tenants/${tenantOfFile(plain as Rendering)}/stolen`;
+      for (const d of (o as ExternalSecret).spec?.data ?? [])
+        d.remoteRef.key = `llmcharts/tenants/${tenantOfFile(plain as Rendering)}/stolen`;
     }),
     plain as Rendering,
   ];

@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
-import { charts } from "../../charts-src/index.js";
 import { labels } from "../../charts-src/lib/conventions.js";
 import { concreteHelpers } from "../../charts-src/lib/engine/helpers.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { devicePluginConfigLabel } from "../../charts-src/lib/gpu-sharing.js";
 import {
   migConfigLabel,
@@ -15,10 +13,9 @@ import {
   poolPlacement,
   seedGpuPools,
 } from "../../charts-src/lib/pools.js";
+import type { EC2NodeClass, Named, NodePool } from "../../charts-src/lib/k8s.js";
 import { nodepoolsChart } from "../../charts-src/nodepools/chart.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain JSON
-type Resource = { kind: string; metadata: { name: string }; spec: any };
+import { ofKind, type Rendered, renderChart } from "../rendered.js";
 
 const fixture = (name: string) =>
   parse(
@@ -31,14 +28,9 @@ const fixture = (name: string) =>
     },
   );
 const release = { name: "pools", namespace: "default", chartVersion: nodepoolsChart.version };
-const render = (user: unknown): Resource[] =>
-  renderConcrete(
-    charts.nodepools as never,
-    effectiveValues(charts.nodepools as never, user),
-    release,
-  ) as unknown as Resource[];
-const nodePool = (docs: Resource[], name: string): Resource => {
-  const pool = docs.find((d) => d.kind === "NodePool" && d.metadata.name === name);
+const render = (user: unknown) => renderChart("nodepools", user, release);
+const nodePool = (docs: Rendered[], name: string): Named<NodePool> => {
+  const pool = ofKind<NodePool>(docs, "NodePool").find((d) => d.metadata.name === name);
   if (!pool) throw new Error(`no NodePool ${name} in ${docs.map((d) => d.metadata.name).join(", ")}`);
   return pool;
 };
@@ -58,9 +50,9 @@ describe("the design's seed GPU pools", () => {
 
     test(`${seed.name}: a pod placed from the declaration tolerates every taint of the pool and selects its nodes`, () => {
       const pool = nodePool(render(fixture(`seed-${seed.name}`)), `pools-${seed.name}`);
-      const nodeLabels: Record<string, string> = pool.spec.template.metadata.labels;
+      const nodeLabels = pool.spec.template.metadata?.labels ?? {};
       const placement = poolPlacement(h, { name: seed.name, nodeTier: "premium", taints: seed.taints });
-      for (const taint of pool.spec.template.spec.taints)
+      for (const taint of pool.spec.template.spec.taints ?? [])
         expect(tolerates(placement.tolerations as never, taint)).toBe(true);
       const terms =
         placement.affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
@@ -70,7 +62,7 @@ describe("the design's seed GPU pools", () => {
 
     test(`${seed.name}: the GPU resource its pods ask for is the one its device-plugin and MIG labels make`, () => {
       const pool = nodePool(render(fixture(`seed-${seed.name}`)), `pools-${seed.name}`);
-      const nodeLabels: Record<string, string> = pool.spec.template.metadata.labels;
+      const nodeLabels = pool.spec.template.metadata?.labels ?? {};
       const resource = poolGpuResource(h, seed);
       if (seed.gpuSharing === "mig") {
         expect(resource).toBe(`nvidia.com/mig-${seed.migProfile}`);
@@ -99,8 +91,8 @@ describe("the design's seed GPU pools", () => {
     if (!seed) throw new Error("no MIG seed pool");
     const pool = nodePool(render(fixture(`seed-${seed.name}`)), `pools-${seed.name}`);
     const placement = poolPlacement(h, { name: seed.name, nodeTier: "premium" });
-    const untolerated = pool.spec.template.spec.taints.filter(
-      (t: PoolTaint) => !tolerates(placement.tolerations as never, t),
+    const untolerated = (pool.spec.template.spec.taints ?? []).filter(
+      (t) => !tolerates(placement.tolerations as never, t),
     );
     expect(untolerated).toEqual([{ key: "gpu", value: "mig", effect: "NoSchedule" }]);
   });
@@ -109,7 +101,10 @@ describe("the design's seed GPU pools", () => {
 describe("standard pool", () => {
   test("carries its labels and taints, and limits instance sizes when asked", () => {
     const pool = nodePool(render(fixture("seed-control-standard")), "pools-standard");
-    expect(pool.spec.template.metadata.labels).toMatchObject({ "workload-type": "control", [labels.pool]: "standard" });
+    expect(pool.spec.template.metadata?.labels).toMatchObject({
+      "workload-type": "control",
+      [labels.pool]: "standard",
+    });
     expect(pool.spec.template.spec.taints).toEqual([{ key: "workload-type", value: "control", effect: "NoSchedule" }]);
     expect(pool.spec.template.spec.requirements).toContainEqual({
       key: "karpenter.k8s.aws/instance-size",
@@ -122,19 +117,15 @@ describe("standard pool", () => {
   test("by default: no taints, any size, no grace period, and m5 among the families", () => {
     const pool = nodePool(render({}), "pools-standard");
     expect(pool.spec.template.spec.taints).toEqual([]);
-    expect(pool.spec.template.spec.requirements.map((r: { key: string }) => r.key)).not.toContain(
-      "karpenter.k8s.aws/instance-size",
-    );
+    expect(pool.spec.template.spec.requirements.map((r) => r.key)).not.toContain("karpenter.k8s.aws/instance-size");
     expect(pool.spec.template.spec).not.toHaveProperty("terminationGracePeriod");
-    expect(pool.spec.template.spec.requirements[0].values).toContain("m5");
+    expect(pool.spec.template.spec.requirements[0]?.values).toContain("m5");
   });
 });
 
 describe("node classes", () => {
   const volumes = (user: unknown) =>
-    render(user)
-      .filter((d) => d.kind === "EC2NodeClass")
-      .map((d) => d.spec.blockDeviceMappings);
+    ofKind<EC2NodeClass>(render(user), "EC2NodeClass").map((d) => d.spec?.blockDeviceMappings ?? []);
 
   test("AL2023 sizes the root volume", () => {
     for (const mappings of volumes({})) {
@@ -149,9 +140,9 @@ describe("node classes", () => {
       [standard, "50Gi"],
       [gpu, "200Gi"],
     ] as const) {
-      expect(mappings.map((m: { deviceName: string }) => m.deviceName)).toEqual(["/dev/xvda", "/dev/xvdb"]);
-      expect(mappings[0].ebs.volumeSize).toBe("8Gi");
-      expect(mappings[1].ebs.volumeSize).toBe(size);
+      expect(mappings?.map((m) => m.deviceName)).toEqual(["/dev/xvda", "/dev/xvdb"]);
+      expect(mappings?.[0]?.ebs?.volumeSize).toBe("8Gi");
+      expect(mappings?.[1]?.ebs?.volumeSize).toBe(size);
     }
   });
 });
@@ -159,7 +150,7 @@ describe("node classes", () => {
 describe("disruption", () => {
   test("scheduled budgets follow the pool's base budget", () => {
     const pool = nodePool(render(fixture("seed-h100")), "pools-h100");
-    expect(pool.spec.disruption.budgets).toEqual([
+    expect(pool.spec.disruption?.budgets).toEqual([
       { nodes: "10%" },
       { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h", reasons: ["Underutilized", "Empty"] },
     ]);

@@ -1,32 +1,32 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { charts } from "../../charts-src/index.js";
 import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { devicePluginConfigLabel, gpuSharingModes } from "../../charts-src/lib/gpu-sharing.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
+import type {
+  ApplicationSet,
+  ConfigMap,
+  CronJob,
+  Job,
+  NetworkPolicy,
+  NodePool,
+  PersistentVolume,
+  PodMonitor,
+  PriorityClass,
+  PrometheusProbe,
+  PrometheusRule,
+  Role,
+  RoleBinding,
+  ServiceMonitor,
+  StorageClass,
+} from "../../charts-src/lib/k8s.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
-
-type Resource = {
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-} & Record<
-  string,
-  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain JSON
-  any
->;
+import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
-const render = (user: unknown = {}): Resource[] =>
-  renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, user), release) as Resource[];
-const ofKind = (docs: Resource[], kind: string) => docs.filter((d) => d.kind === kind);
-const jobNames = (docs: Resource[]) => ofKind(docs, "Job").map((j) => j.metadata.name);
+const render = (user: unknown = {}) => renderChart("platform", user, release);
+const jobNames = (docs: Rendered[]) => ofKind<Job>(docs, "Job").map((j) => j.metadata.name);
 
 const cache = {
   enabled: true,
@@ -55,13 +55,10 @@ describe("model cache", () => {
 
   it("a new chart version leaves the pull Jobs' immutable pod templates alone", () => {
     const at = (chartVersion: string) =>
-      ofKind(
-        renderConcrete(charts.platform as never, effectiveValues(charts.platform as never, { modelCache: cache }), {
-          ...release,
-          chartVersion,
-        }) as Resource[],
-        "Job",
-      ).map((j) => ({ name: j.metadata.name, template: j.spec.template }));
+      ofKind<Job>(renderChart("platform", { modelCache: cache }, { ...release, chartVersion }), "Job").map((j) => ({
+        name: j.metadata.name,
+        template: j.spec?.template,
+      }));
     expect(at("9.9.9")).toEqual(at("0.0.1"));
   });
 
@@ -69,32 +66,38 @@ describe("model cache", () => {
     const docs = render({ modelCache: { ...cache, uid: 2000, gid: 3000 } });
     const ns = ofKind(docs, "Namespace").find((n) => n.metadata.name === platformNamespace);
     expect(ns?.metadata.labels).toMatchObject(podSecurityLabels);
-    for (const job of ofKind(docs, "Job")) {
-      const pod = job.spec.template.spec;
+    for (const job of ofKind<Job>(docs, "Job")) {
+      const pod = present(job.spec?.template.spec, "a pull Job's pod spec");
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 3000 });
       for (const c of pod.containers) {
         expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
-        expect(c.volumeMounts.find((m: { name: string }) => m.name === "model-cache").readOnly).toBeUndefined();
+        const cacheMount = present(
+          c.volumeMounts?.find((m) => m.name === "model-cache"),
+          "the pull container's model-cache mount",
+        );
+        expect(cacheMount.readOnly).toBeUndefined();
       }
       expect(job.metadata.namespace).toBe(platformNamespace);
     }
-    const pv = ofKind(docs, "PersistentVolume")[0];
-    expect(pv?.spec.csi.volumeHandle).toBe("fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0");
-    expect(pv?.spec.claimRef).toEqual({ namespace: platformNamespace, name: "model-cache-writer" });
+    const pv = ofKind<PersistentVolume>(docs, "PersistentVolume")[0];
+    expect(pv?.spec?.csi?.volumeHandle).toBe("fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0");
+    expect(pv?.spec?.claimRef).toEqual({ namespace: platformNamespace, name: "model-cache-writer" });
   });
 
   it("the EFS class passes every parameter as a string and keeps data", () => {
-    const efs = ofKind(render({ modelCache: cache }), "StorageClass").find((s) => s.provisioner === "efs.csi.aws.com");
+    const efs = ofKind<StorageClass>(render({ modelCache: cache }), "StorageClass").find(
+      (s) => s.provisioner === "efs.csi.aws.com",
+    );
     expect(efs?.reclaimPolicy).toBe("Retain");
     for (const value of Object.values(efs?.parameters ?? {})) expect(typeof value).toBe("string");
     expect(efs?.parameters).toMatchObject({ provisioningMode: "efs-ap", directoryPerms: "700", uid: "1000" });
   });
 
   it("pulls reach only DNS and HTTPS", () => {
-    const policy = ofKind(render({ modelCache: cache }), "NetworkPolicy").find(
+    const policy = ofKind<NetworkPolicy>(render({ modelCache: cache }), "NetworkPolicy").find(
       (p) => p.metadata.name === "model-pull-egress",
     );
-    const ports = policy?.spec.egress.flatMap((e: { ports: { port: number }[] }) => e.ports.map((p) => p.port));
+    const ports = policy?.spec?.egress?.flatMap((e) => (e.ports ?? []).map((p) => p.port));
     expect(new Set(ports)).toEqual(new Set([53, 443]));
   });
 
@@ -102,13 +105,13 @@ describe("model cache", () => {
 
   it("behind a proxy, pulls reach only DNS and the proxy, and tell Ollama about it", () => {
     const docs = render({ modelCache: { ...cache, httpsProxy: proxy } });
-    const policy = ofKind(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
-    expect(policy?.spec.egress[1]).toEqual({
+    const policy = ofKind<NetworkPolicy>(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
+    expect(policy?.spec?.egress?.[1]).toEqual({
       to: [{ ipBlock: { cidr: "10.20.0.0/28" } }],
       ports: [{ protocol: "TCP", port: 3128 }],
     });
-    for (const job of ofKind(docs, "Job")) {
-      expect(job.spec.template.spec.containers[0].env).toEqual(
+    for (const job of ofKind<Job>(docs, "Job")) {
+      expect(job.spec?.template.spec?.containers[0]?.env).toEqual(
         expect.arrayContaining([
           { name: "HTTPS_PROXY", value: proxy.url },
           { name: "NO_PROXY", value: "localhost,127.0.0.1,.svc" },
@@ -120,15 +123,16 @@ describe("model cache", () => {
   it("pulls have a CPU limit and run where the placement values say", () => {
     const tolerations = [{ key: "workload-type", operator: "Exists", effect: "NoSchedule" }];
     const placed = render({ modelCache: { ...cache, nodeSelector: { "workload-type": "control" }, tolerations } });
-    for (const job of ofKind(placed, "Job")) {
-      const pod = job.spec.template.spec;
-      expect(pod.containers[0].resources.limits).toMatchObject({ cpu: "2", memory: "2Gi" });
+    for (const job of ofKind<Job>(placed, "Job")) {
+      const pod = present(job.spec?.template.spec, "a pull Job's pod spec");
+      expect(pod.containers[0]?.resources?.limits).toMatchObject({ cpu: "2", memory: "2Gi" });
       expect(pod.nodeSelector).toEqual({ "workload-type": "control" });
       expect(pod.tolerations).toEqual(tolerations);
     }
-    for (const job of ofKind(render({ modelCache: cache }), "Job")) {
-      expect(job.spec.template.spec).not.toHaveProperty("nodeSelector");
-      expect(job.spec.template.spec).not.toHaveProperty("tolerations");
+    for (const job of ofKind<Job>(render({ modelCache: cache }), "Job")) {
+      const pod = present(job.spec?.template.spec, "a pull Job's pod spec");
+      expect(pod).not.toHaveProperty("nodeSelector");
+      expect(pod).not.toHaveProperty("tolerations");
     }
   });
 
@@ -148,43 +152,34 @@ describe("model cache", () => {
 
 describe("GPU sharing", () => {
   const deviceConfig = (user: unknown) =>
-    ofKind(render(user), "ConfigMap").find((c) => c.metadata.name === "llmcharts-device-plugin-config");
+    ofKind<ConfigMap>(render(user), "ConfigMap").find((c) => c.metadata.name === "llmcharts-device-plugin-config");
 
   it("every device-plugin config a nodepools fixture's GPU node asks for exists, with the sharing it promises", () => {
     const cm = deviceConfig({});
     const nodeConfigs = loadFixtures(root, "nodepools")
       .filter((f) => f.kind === "good")
-      .flatMap((f) =>
-        ofKind(
-          renderConcrete(
-            charts.nodepools as never,
-            effectiveValues(charts.nodepools as never, f.values),
-            release,
-          ) as Resource[],
-          "NodePool",
-        ),
-      )
-      .map((pool) => pool.spec.template.metadata.labels[devicePluginConfigLabel])
+      .flatMap((f) => ofKind<NodePool>(renderChart("nodepools", f.values, release), "NodePool"))
+      .map((pool) => pool.spec.template.metadata?.labels?.[devicePluginConfigLabel])
       .filter(Boolean);
     expect(new Set(nodeConfigs)).toEqual(new Set(["none", "mig", "time-slicing", "time-slicing-3", "time-slicing-4"]));
     for (const name of nodeConfigs) expect(Object.keys(cm?.data ?? {}), name).toContain(name);
-    expect(cm?.data["time-slicing-3"]).toContain("replicas: 3");
-    expect(cm?.data.mig).toContain("migStrategy: mixed");
+    expect(cm?.data?.["time-slicing-3"]).toContain("replicas: 3");
+    expect(cm?.data?.mig).toContain("migStrategy: mixed");
   });
 
   it("the platform's own count and MIG strategy go where the values say", () => {
     const cm = deviceConfig({ gpuSharing: { timeSlicingReplicas: 8, migStrategy: "single" } });
     expect(Object.keys(cm?.data ?? {})).toEqual(expect.arrayContaining([...gpuSharingModes]));
-    expect(cm?.data["time-slicing"]).toContain("replicas: 8");
-    expect(cm?.data["time-slicing-2"]).toContain("replicas: 2");
-    expect(cm?.data.mig).toContain("migStrategy: single");
+    expect(cm?.data?.["time-slicing"]).toContain("replicas: 8");
+    expect(cm?.data?.["time-slicing-2"]).toContain("replicas: 2");
+    expect(cm?.data?.mig).toContain("migStrategy: single");
     expect(cm?.metadata.annotations?.["llmcharts.io/selected-by"]).toContain(devicePluginConfigLabel);
   });
 });
 
 describe("priority classes", () => {
   it("carry the conventional names, and never become the default", () => {
-    const classes = ofKind(render(), "PriorityClass");
+    const classes = ofKind<PriorityClass>(render(), "PriorityClass");
     expect(classes.map((c) => c.metadata.name).sort()).toEqual(Object.values(priorityClasses).sort());
     for (const c of classes) expect(c.globalDefault).toBe(false);
   });
@@ -206,25 +201,31 @@ describe("isolation", () => {
 
 describe("observability", () => {
   it("alert labels are valid Prometheus label names and thresholds come from values", () => {
-    const rule = ofKind(render({ monitoring: { alerts: { quota: { percent: 77 } } } }), "PrometheusRule")[0];
-    const rules = rule?.spec.groups.flatMap((g: { rules: Resource[] }) => g.rules) ?? [];
+    const rule = ofKind<PrometheusRule>(
+      render({ monitoring: { alerts: { quota: { percent: 77 } } } }),
+      "PrometheusRule",
+    )[0];
+    const rules = rule?.spec.groups?.flatMap((g) => g.rules ?? []) ?? [];
     expect(rules.length).toBeGreaterThanOrEqual(6);
     for (const r of rules) {
-      for (const key of Object.keys(r.labels)) expect(key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
-      expect(["critical", "warning", "info"]).toContain(r.labels.severity);
-      expect(r.annotations.summary).toBeTruthy();
-      expect(r.annotations.description).toBeTruthy();
+      const ruleLabels = present(r.labels, `the labels of alert ${r.alert}`);
+      for (const key of Object.keys(ruleLabels)) expect(key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      expect(["critical", "warning", "info"]).toContain(ruleLabels.severity);
+      expect(r.annotations?.summary).toBeTruthy();
+      expect(r.annotations?.description).toBeTruthy();
     }
-    expect(rules.find((r: Resource) => r.alert === "LLMTenantQuotaNearlyExhausted")?.expr).toMatch(/> 77$/);
+    expect(rules.find((r) => r.alert === "LLMTenantQuotaNearlyExhausted")?.expr).toMatch(/> 77$/);
   });
 
   it("dashboards are JSON the Grafana sidecar discovers", () => {
-    const maps = ofKind(render(), "ConfigMap").filter((c) => c.metadata.name.startsWith("llmcharts-dashboard-"));
+    const maps = ofKind<ConfigMap>(render(), "ConfigMap").filter((c) =>
+      c.metadata.name.startsWith("llmcharts-dashboard-"),
+    );
     expect(maps).toHaveLength(3);
     for (const m of maps) {
       expect(m.metadata.labels?.grafana_dashboard).toBe("1");
-      const [json] = Object.values(m.data as Record<string, string>);
-      const dashboard = JSON.parse(json as string);
+      const [json] = Object.values(m.data ?? {});
+      const dashboard = JSON.parse(present(json, `the dashboard JSON of ${m.metadata.name}`));
       expect(dashboard.panels.length).toBeGreaterThan(4);
       for (const p of dashboard.panels) expect(p.targets.length).toBeGreaterThan(0);
     }
@@ -239,18 +240,18 @@ describe("tenants ApplicationSet", () => {
   ];
 
   it("every list element holds every key the template reads (missingkey=error)", () => {
-    const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
+    const [appset] = ofKind<ApplicationSet>(render({ argocd, tenants: tenantsList }), "ApplicationSet");
     expect(appset?.spec.goTemplateOptions).toEqual(["missingkey=error"]);
-    const elements = appset?.spec.generators[0].list.elements;
+    const elements = present(appset?.spec.generators[0]?.list?.elements, "the tenants list generator's elements");
     for (const e of elements) expect(Object.keys(e).sort()).toEqual(["costCentre", "name", "tier", "values"]);
-    expect(elements[1].values).toEqual({});
+    expect(elements[1]).toHaveProperty("values", {});
   });
 
   it("namespaces Argo CD creates carry what the tenant-namespace policy demands", () => {
-    const [appset] = ofKind(render({ argocd, tenants: tenantsList }), "ApplicationSet");
-    const sync = appset?.spec.template.spec.syncPolicy;
+    const [appset] = ofKind<ApplicationSet>(render({ argocd, tenants: tenantsList }), "ApplicationSet");
+    const sync = present(appset?.spec.template.spec.syncPolicy, "the ApplicationSet's sync policy");
     expect(sync.syncOptions).toEqual(expect.arrayContaining(["CreateNamespace=true", "ServerSideApply=true"]));
-    expect(sync.managedNamespaceMetadata.labels).toMatchObject({
+    expect(sync.managedNamespaceMetadata?.labels).toMatchObject({
       ...podSecurityLabels,
       [labels.tenant]: "{{ .name }}",
       [labels.tier]: "{{ .tier }}",
@@ -258,15 +259,18 @@ describe("tenants ApplicationSet", () => {
   });
 
   it("deploys each tenant into tenant-<name>, reading the cache this chart fills", () => {
-    const [appset] = ofKind(render({ argocd, tenants: tenantsList, modelCache: cache }), "ApplicationSet");
-    const spec = appset?.spec.template.spec;
+    const [appset] = ofKind<ApplicationSet>(
+      render({ argocd, tenants: tenantsList, modelCache: cache }),
+      "ApplicationSet",
+    );
+    const spec = present(appset?.spec.template.spec, "the ApplicationSet's application spec");
     expect(spec.destination.namespace).toBe("tenant-{{ .name }}");
-    expect(spec.source.helm.parameters).toContainEqual({
+    expect(spec.source?.helm?.parameters).toContainEqual({
       name: "ollama.modelCache.volumeHandle",
       value: "fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0",
       forceString: true,
     });
-    expect(spec.source.helm.parameters.map((p: { name: string }) => p.name)).toEqual(
+    expect(spec.source?.helm?.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(["tenant.name", "tenant.tier", "tenant.costCentre"]),
     );
   });
@@ -288,28 +292,30 @@ describe("backup", () => {
 
   it("one CronJob per weekday replaces that day's snapshot of every tenant's data claim", () => {
     const docs = render(backup);
-    const cronJobs = ofKind(docs, "CronJob");
-    expect(cronJobs.map((c) => c.spec.schedule)).toEqual([0, 1, 2, 3, 4, 5, 6].map((d) => `30 1 * * ${d}`));
+    const cronJobs = ofKind<CronJob>(docs, "CronJob");
+    expect(cronJobs.map((c) => c.spec?.schedule)).toEqual([0, 1, 2, 3, 4, 5, 6].map((d) => `30 1 * * ${d}`));
     const manifests = Object.fromEntries(
-      ofKind(docs, "ConfigMap")
+      ofKind<ConfigMap>(docs, "ConfigMap")
         .filter((c) => c.metadata.name.startsWith("tenant-snapshots-"))
         .map((c) => [c.metadata.name, c.data]),
     );
     for (const cronJob of cronJobs) {
       const day = cronJob.metadata.name.replace("tenant-snapshots-", "");
-      const pod = cronJob.spec.jobTemplate.spec.template.spec;
-      expect(pod.initContainers[0].args.slice(0, 1)).toEqual(["delete"]);
-      expect(pod.containers[0].args[0]).toBe("create");
+      const pod = present(cronJob.spec?.jobTemplate.spec?.template.spec, `the pod spec of ${cronJob.metadata.name}`);
+      const initContainers = present(pod.initContainers, `the init containers of ${cronJob.metadata.name}`);
+      expect(initContainers[0]?.args?.slice(0, 1)).toEqual(["delete"]);
+      expect(pod.containers[0]?.args?.[0]).toBe("create");
       for (const t of tenants) {
-        const volume = pod.volumes.find((vol: { name: string }) => vol.name === `tenant-snapshots-${t.name}`);
-        expect(volume.configMap.items).toEqual([{ key: `${day}.json`, path: "snapshot.json" }]);
-        const snapshot = JSON.parse(manifests[`tenant-snapshots-${t.name}`][`${day}.json`]);
+        const volume = pod.volumes?.find((vol) => vol.name === `tenant-snapshots-${t.name}`);
+        expect(volume?.configMap?.items).toEqual([{ key: `${day}.json`, path: "snapshot.json" }]);
+        const manifest = manifests[`tenant-snapshots-${t.name}`]?.[`${day}.json`];
+        const snapshot = JSON.parse(present(manifest, `${day}'s snapshot manifest of ${t.name}`));
         expect(snapshot).toMatchObject({
           kind: "VolumeSnapshot",
           metadata: { name: `openwebui-data-${day}`, namespace: `tenant-${t.name}` },
           spec: { volumeSnapshotClassName: "llmcharts-ebs", source: { persistentVolumeClaimName: "openwebui-data" } },
         });
-        for (const c of [...pod.initContainers, ...pod.containers])
+        for (const c of [...initContainers, ...pod.containers])
           expect(c.args).toContain(`--filename=/snapshots/${t.name}/snapshot.json`);
       }
     }
@@ -317,14 +323,14 @@ describe("backup", () => {
 
   it("the Jobs may touch VolumeSnapshots only, and only in the listed tenants' namespaces", () => {
     const docs = render(backup);
-    const roles = ofKind(docs, "Role");
+    const roles = ofKind<Role>(docs, "Role");
     expect(roles.map((r) => r.metadata.namespace)).toEqual(["tenant-acme", "tenant-globex"]);
     for (const role of roles)
       expect(role.rules).toEqual([
         { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: ["get", "create", "delete"] },
       ]);
     expect(ofKind(docs, "ClusterRole")).toEqual([]);
-    expect(ofKind(docs, "RoleBinding").map((b) => b.subjects)).toEqual(
+    expect(ofKind<RoleBinding>(docs, "RoleBinding").map((b) => b.subjects)).toEqual(
       roles.map(() => [{ kind: "ServiceAccount", name: "tenant-snapshots", namespace: platformNamespace }]),
     );
   });
@@ -333,16 +339,17 @@ describe("backup", () => {
     const defaults = render();
     expect(ofKind(defaults, "VolumeSnapshotClass")).toEqual([]);
     expect(ofKind(defaults, "CronJob")).toEqual([]);
-    const io2 = ofKind(render({ storage: { io2: { enabled: true, iopsPerGB: 100 } } }), "StorageClass").find(
-      (s) => s.parameters.type === "io2",
-    );
+    const io2 = ofKind<StorageClass>(
+      render({ storage: { io2: { enabled: true, iopsPerGB: 100 } } }),
+      "StorageClass",
+    ).find((s) => s.parameters?.type === "io2");
     expect(io2?.parameters).toMatchObject({ iopsPerGB: "100", allowAutoIOPSPerGBIncrease: "true", encrypted: "true" });
   });
 });
 
 describe("GPU metrics and synthetic checks", () => {
   it("the DCGM exporter is scraped through its Service, or its pods when asked", () => {
-    const [sm] = ofKind(render(), "ServiceMonitor");
+    const [sm] = ofKind<ServiceMonitor>(render(), "ServiceMonitor");
     expect(sm?.spec).toMatchObject({
       selector: { matchLabels: { app: "nvidia-dcgm-exporter" } },
       namespaceSelector: { matchNames: ["gpu-operator"] },
@@ -350,7 +357,7 @@ describe("GPU metrics and synthetic checks", () => {
     });
     const docs = render({ monitoring: { dcgmExporter: { kind: "PodMonitor" } } });
     expect(ofKind(docs, "ServiceMonitor")).toEqual([]);
-    expect(ofKind(docs, "PodMonitor")[0]?.spec.podMetricsEndpoints).toEqual([
+    expect(ofKind<PodMonitor>(docs, "PodMonitor")[0]?.spec.podMetricsEndpoints).toEqual([
       { port: "gpu-metrics", path: "/metrics", interval: "30s" },
     ]);
   });
@@ -358,15 +365,13 @@ describe("GPU metrics and synthetic checks", () => {
   it("each tenant's OpenWebUI health is probed, and a failing probe alerts", () => {
     const tenants = [{ name: "acme", tier: "premium", costCentre: "CC-1" }];
     const docs = render({ monitoring: { syntheticChecks: { enabled: true } }, tenants });
-    const [probe] = ofKind(docs, "Probe");
-    expect(probe?.spec.targets.staticConfig).toEqual({
+    const [probe] = ofKind<PrometheusProbe>(docs, "Probe");
+    expect(probe?.spec.targets?.staticConfig).toEqual({
       static: ["http://openwebui.tenant-acme.svc:80/health"],
       labels: { tenant: "acme", llmcharts_check: "openwebui-health" },
     });
-    const rules = ofKind(docs, "PrometheusRule")[0]?.spec.groups.flatMap(
-      (g: { rules: { alert: string; expr: string }[] }) => g.rules,
-    );
-    expect(rules.find((r: { alert: string }) => r.alert === "LLMTenantHealthCheckFailing")?.expr).toContain(
+    const rules = ofKind<PrometheusRule>(docs, "PrometheusRule")[0]?.spec.groups?.flatMap((g) => g.rules ?? []);
+    expect(rules?.find((r) => r.alert === "LLMTenantHealthCheckFailing")?.expr).toContain(
       'probe_success{llmcharts_check="openwebui-health"}',
     );
     expect(ofKind(render({ tenants }), "Probe")).toEqual([]);

@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdmissionValidation, ValidatingAdmissionPolicy } from "../../charts-src/platform/policies/admission.js";
-import { admissionPolicies, type ClusterPolicy, isolationPolicies } from "../../charts-src/platform/policies/index.js";
+import type { AdmissionValidation, Named, ValidatingAdmissionPolicy } from "../../charts-src/lib/k8s.js";
+import {
+  admissionPolicies,
+  type IsolationPolicy,
+  isolationPolicies,
+} from "../../charts-src/platform/policies/index.js";
 import { cel } from "../../charts-src/platform/policies/pod-spec.js";
 import { defaultPolicySettings } from "../../charts-src/platform/policies/settings.js";
 import { tenantPodHardeningName } from "../../charts-src/platform/policies/tenant-pod-hardening.js";
@@ -72,13 +76,13 @@ describe("a weakened policy makes its suite fail", () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  const hardening = (): ClusterPolicy => {
+  const hardening = (): IsolationPolicy => {
     const policy = isolationPolicies(defaultPolicySettings).find((p) => p.metadata.name === tenantPodHardeningName);
     if (!policy) throw new Error(`no ${tenantPodHardeningName} policy`);
     return structuredClone(policy);
   };
 
-  const runMutant = async (name: string, policy: ClusterPolicy) => {
+  const runMutant = async (name: string, policy: IsolationPolicy) => {
     const dir = join(scratch, name);
     writePolicyFiles(dir, renderPolicyDir(policy, tenantPodHardeningSuite));
     const run = await runKyvernoTest(kyverno, join(dir, tenantPodHardeningName));
@@ -149,11 +153,10 @@ describe("a weakened policy makes its suite fail", () => {
     async () => {
       const objects = structuredClone(admissionPolicies(defaultPolicySettings));
       const vap = objects.find(
-        (o): o is ValidatingAdmissionPolicy =>
-          (o as ValidatingAdmissionPolicy).kind === "ValidatingAdmissionPolicy" &&
-          (o as ValidatingAdmissionPolicy).metadata.name.startsWith(`${tenantPodHardeningName}.`),
+        (o): o is Named<ValidatingAdmissionPolicy> =>
+          o.kind === "ValidatingAdmissionPolicy" && o.metadata.name.startsWith(`${tenantPodHardeningName}.`),
       );
-      const privileged = vap?.spec.validations.find((v: AdmissionValidation) => v.expression.includes("privileged"));
+      const privileged = vap?.spec?.validations?.find((v: AdmissionValidation) => v.expression.includes("privileged"));
       if (!privileged) throw new Error("no privileged validation in the native hardening policy");
       privileged.expression = cel.everyContainer(
         "!has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false",

@@ -2,10 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { labels } from "../../charts-src/lib/conventions.js";
-import type {
-  ValidatingAdmissionPolicy,
-  ValidatingAdmissionPolicyBinding,
-} from "../../charts-src/platform/policies/admission.js";
+import type { Named, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "../../charts-src/lib/k8s.js";
 import {
   admissionPolicies,
   defaultPolicySettings,
@@ -23,10 +20,7 @@ import type { PolicyCase } from "../../src/generate/policy-cases/types.js";
 import { valuesChecker } from "../../src/validate/rung-values.js";
 
 const policies = isolationPolicies(defaultPolicySettings);
-const admission = admissionPolicies(defaultPolicySettings) as (
-  | ValidatingAdmissionPolicy
-  | ValidatingAdmissionPolicyBinding
-)[];
+const admission = admissionPolicies(defaultPolicySettings);
 
 const results = (cases: PolicyCase[], rule: string) => new Set(cases.map((c) => c.expect[rule]).filter(Boolean));
 
@@ -63,7 +57,7 @@ describe("isolation ClusterPolicies", () => {
       expect(new Set(names).size, policy.metadata.name).toBe(names.length);
       for (const rule of policy.spec.rules) {
         // Pod rules are copied for controllers as autogen-cronjob-<name>, which must still fit in 63 characters.
-        const podRule = rule.match.any.some((m) => m.resources.kinds.includes("Pod"));
+        const podRule = (rule.match.any ?? []).some((m) => m.resources?.kinds?.includes("Pod"));
         expect((podRule ? `autogen-cronjob-${rule.name}` : rule.name).length, rule.name).toBeLessThanOrEqual(63);
       }
     }
@@ -139,16 +133,16 @@ describe("native admission policies", () => {
     expect(admission.length % 2).toBe(0);
     for (let i = 0; i < admission.length; i += 2) {
       const [policy, binding] = [admission[i], admission[i + 1]] as [
-        ValidatingAdmissionPolicy,
-        ValidatingAdmissionPolicyBinding,
+        Named<ValidatingAdmissionPolicy>,
+        Named<ValidatingAdmissionPolicyBinding>,
       ];
       expect(policy.apiVersion).toBe("admissionregistration.k8s.io/v1");
       expect(policy.kind).toBe("ValidatingAdmissionPolicy");
-      expect(policy.spec.failurePolicy).toBe("Fail");
+      expect(policy.spec?.failurePolicy).toBe("Fail");
       expect(binding.kind).toBe("ValidatingAdmissionPolicyBinding");
-      expect(binding.spec.policyName).toBe(policy.metadata.name);
-      expect(binding.spec.validationActions).toEqual(["Deny"]);
-      expect(binding.spec.matchResources.namespaceSelector.matchExpressions).toContainEqual({
+      expect(binding.spec?.policyName).toBe(policy.metadata.name);
+      expect(binding.spec?.validationActions).toEqual(["Deny"]);
+      expect(binding.spec?.matchResources?.namespaceSelector?.matchExpressions).toContainEqual({
         key: labels.tenant,
         operator: "Exists",
       });

@@ -1,45 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { gpuTaint, labels } from "../../charts-src/lib/conventions.js";
-import { concreteHelpers, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { concreteHelpers, effectiveValues } from "../../charts-src/lib/engine/index.js";
+import type { Deployment, NetworkPolicy, Pod, PodSpec, ScaledObject } from "../../charts-src/lib/k8s.js";
 import { poolGpuResource, tenantGpuPools } from "../../charts-src/lib/pools.js";
 import { restrictedVolumeTypes } from "../../charts-src/lib/pod-security.js";
+import type { TenantValues } from "../../charts-src/tenant/values.js";
 import { chartFiles } from "../../src/generate/chart-files.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped JSON, read here field by field.
-type Obj = Record<string, any>;
+import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 
 const chart = charts.tenant;
 if (!chart) throw new Error("the tenant chart is not registered");
 const release = { name: "acme", namespace: "llmcharts-tenants", chartVersion: chart.version };
 const good = loadFixtures(process.cwd(), "tenant").filter((f) => f.kind === "good");
 
-const render = (values: unknown): Obj[] => renderConcrete(chart, effectiveValues(chart, values), release) as Obj[];
+const render = (values: unknown) => renderChart("tenant", values, release);
 
-/** Every pod a rendering would create: Deployments' templates and bare Pods, by kind/name. */
-const podSpecs = (objects: Obj[]): { name: string; spec: Obj }[] =>
-  objects.flatMap((o) => {
-    if (o.kind === "Pod") return [{ name: `Pod/${o.metadata.name}`, spec: o.spec }];
-    if (o.kind === "Deployment") return [{ name: `Deployment/${o.metadata.name}`, spec: o.spec.template.spec }];
-    return [];
-  });
+/** Every pod a rendering would create: bare Pods and Deployments' templates, by kind/name. */
+const podSpecs = (objects: Rendered[]): { name: string; spec: PodSpec }[] => [
+  ...ofKind<Pod>(objects, "Pod").map((p) => ({
+    name: `Pod/${p.metadata.name}`,
+    spec: present(p.spec, p.metadata.name),
+  })),
+  ...ofKind<Deployment>(objects, "Deployment").map((d) => ({
+    name: `Deployment/${d.metadata.name}`,
+    spec: present(d.spec?.template.spec, `the pod spec of ${d.metadata.name}`),
+  })),
+];
 
 const allowedCapabilities = new Set(["NET_BIND_SERVICE"]);
-const allowedSeccomp = new Set(["RuntimeDefault", "Localhost"]);
+const allowedSeccomp = new Set<string | undefined>(["RuntimeDefault", "Localhost"]);
 
 /** The Pod Security Standard `restricted` (and baseline beneath it), as violations of one pod spec. */
-const restrictedViolations = (pod: Obj): string[] => {
+const restrictedViolations = (pod: PodSpec): string[] => {
   const out: string[] = [];
   const podSc = pod.securityContext ?? {};
-  for (const f of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[f]) out.push(`${f} is set`);
+  for (const f of ["hostNetwork", "hostPID", "hostIPC"] as const) if (pod[f]) out.push(`${f} is set`);
   for (const vol of pod.volumes ?? []) {
     const type = Object.keys(vol).find((k) => k !== "name");
     if (!restrictedVolumeTypes.includes(type as never)) out.push(`volume ${vol.name} is of type ${type}`);
   }
   if (podSc.runAsUser === 0) out.push("pod runs as uid 0");
   if (podSc.sysctls?.length) out.push("pod sets sysctls");
-  const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
+  const containers = [...(pod.initContainers ?? []), ...pod.containers, ...(pod.ephemeralContainers ?? [])];
   for (const c of containers) {
     const sc = c.securityContext ?? {};
     const at = `container ${c.name}`;
@@ -57,24 +61,25 @@ const restrictedViolations = (pod: Obj): string[] => {
   return out;
 };
 
-const toleratesGpuTaint = (pod: Obj): boolean =>
-  (pod.tolerations ?? []).some((t: Obj) => t.key === gpuTaint.key || (!t.key && t.operator === "Exists"));
+const toleratesGpuTaint = (pod: PodSpec): boolean =>
+  (pod.tolerations ?? []).some((t) => t.key === gpuTaint.key || (!t.key && t.operator === "Exists"));
 
 /** True when every required node selector term holds `key In [value]` and nothing else for that key. */
-const requiresNodeLabel = (pod: Obj, key: string, value: string): boolean => {
+const requiresNodeLabel = (pod: PodSpec, key: string, value: string): boolean => {
   const terms = pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   return (
     terms.length > 0 &&
-    terms.every((t: Obj) =>
+    terms.every((t) =>
       (t.matchExpressions ?? []).some(
-        (e: Obj) => e.key === key && e.operator === "In" && e.values.length === 1 && e.values[0] === value,
+        (e) => e.key === key && e.operator === "In" && e.values?.length === 1 && e.values[0] === value,
       ),
     )
   );
 };
 
-const deployment = (objects: Obj[], name: string) =>
-  objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
+const deployment = (objects: Rendered[], name: string) =>
+  ofKind<Deployment>(objects, "Deployment").find((d) => d.metadata.name === name);
+const podOf = (d: Deployment) => present(d.spec?.template.spec, "the Deployment's pod spec");
 
 it("there are good fixtures to check", () => {
   expect(good.length).toBeGreaterThanOrEqual(8);
@@ -82,8 +87,8 @@ it("there are good fixtures to check", () => {
 
 describe.each(good)("$name", (fixture) => {
   const objects = render(fixture.values);
-  const values = effectiveValues(chart, fixture.values) as Obj;
-  const tier = values.tenant.tier as string;
+  const values = effectiveValues(chart, fixture.values) as TenantValues;
+  const tier: string = values.tenant.tier;
 
   it("every pod and container meets Pod Security restricted", () => {
     const pods = podSpecs(objects);
@@ -95,7 +100,7 @@ describe.each(good)("$name", (fixture) => {
   it("every container has a read-only root filesystem and its own resources", () => {
     for (const { spec } of podSpecs(objects))
       for (const c of spec.containers) {
-        expect(c.securityContext.readOnlyRootFilesystem, c.name).toBe(true);
+        expect(c.securityContext?.readOnlyRootFilesystem, c.name).toBe(true);
         expect(c.resources?.limits?.memory, c.name).toBeDefined();
       }
   });
@@ -104,7 +109,7 @@ describe.each(good)("$name", (fixture) => {
     const premium = deployment(objects, "ollama-premium");
     expect(premium !== undefined).toBe(tier !== "standard");
     if (!premium) return;
-    const pod = premium.spec.template.spec;
+    const pod = podOf(premium);
     expect(pod.tolerations).toContainEqual({ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect });
     expect(requiresNodeLabel(pod, labels.nodeTier, "premium")).toBe(true);
     const pool = values.ollama.premium.pool;
@@ -113,7 +118,7 @@ describe.each(good)("$name", (fixture) => {
       concreteHelpers({ name: "t", namespace: "", chartVersion: "" }),
       tenantGpuPools.find((p) => p.name === pool) ?? {},
     );
-    expect(pod.containers[0].resources.limits[resource]).toBe(`${values.ollama.premium.gpus}`);
+    expect(pod.containers[0]?.resources?.limits?.[resource]).toBe(`${values.ollama.premium.gpus}`);
   });
 
   it("OpenWebUI, standard Ollama and the test pod never tolerate the GPU taint and require standard nodes", () => {
@@ -125,50 +130,50 @@ describe.each(good)("$name", (fixture) => {
     }
     const standard = deployment(objects, "ollama-standard");
     expect(standard !== undefined).toBe(tier !== "premium");
-    if (standard) expect(requiresNodeLabel(standard.spec.template.spec, labels.pool, "standard")).toBe(true);
+    if (standard) expect(requiresNodeLabel(podOf(standard), labels.pool, "standard")).toBe(true);
   });
 
   it("every object carries the tenant's labels, and every namespaced one names the tenant namespace", () => {
     const namespace = `tenant-${values.tenant.name}`;
     for (const o of objects) {
       const id = `${o.kind}/${o.metadata.name}`;
-      expect(o.metadata.labels[labels.tenant], id).toBe(values.tenant.name);
-      expect(o.metadata.labels[labels.tier], id).toBe(tier);
-      expect(o.metadata.labels[labels.costCentre], id).toBe(values.tenant.costCentre);
+      expect(o.metadata.labels?.[labels.tenant], id).toBe(values.tenant.name);
+      expect(o.metadata.labels?.[labels.tier], id).toBe(tier);
+      expect(o.metadata.labels?.[labels.costCentre], id).toBe(values.tenant.costCentre);
       if (o.kind === "Namespace") expect(o.metadata.name).toBe(namespace);
       else if (o.kind === "PersistentVolume")
         expect(o.metadata.name).toBe(`llmcharts-model-cache-${values.tenant.name}`);
       else expect(o.metadata.namespace, id).toBe(namespace);
     }
-    for (const o of objects.filter((x) => x.kind === "Deployment" || x.kind === "Pod")) {
-      const podMeta = o.kind === "Pod" ? o.metadata : o.spec.template.metadata;
-      expect(podMeta.labels[labels.tenant]).toBe(values.tenant.name);
-      expect(podMeta.labels[labels.costCentre]).toBe(values.tenant.costCentre);
+    const podMetas = [
+      ...ofKind<Pod>(objects, "Pod").map((p) => p.metadata),
+      ...ofKind<Deployment>(objects, "Deployment").map((d) => d.spec?.template.metadata),
+    ];
+    for (const podMeta of podMetas) {
+      expect(podMeta?.labels?.[labels.tenant]).toBe(values.tenant.name);
+      expect(podMeta?.labels?.[labels.costCentre]).toBe(values.tenant.costCentre);
     }
   });
 
   it("no NetworkPolicy admits every namespace, and no rule lacks peers", () => {
-    for (const np of objects.filter((o) => o.kind === "NetworkPolicy")) {
-      const peers = [
-        ...(np.spec.ingress ?? []).map((r: Obj) => r.from),
-        ...(np.spec.egress ?? []).map((r: Obj) => r.to),
-      ];
+    for (const np of ofKind<NetworkPolicy>(objects, "NetworkPolicy")) {
+      const peers = [...(np.spec?.ingress ?? []).map((r) => r.from), ...(np.spec?.egress ?? []).map((r) => r.to)];
       for (const list of peers) {
         expect(list?.length, np.metadata.name).toBeGreaterThan(0);
-        for (const peer of list) if (peer.namespaceSelector) expect(peer.namespaceSelector).not.toEqual({});
+        for (const peer of list ?? []) if (peer.namespaceSelector) expect(peer.namespaceSelector).not.toEqual({});
       }
     }
   });
 
   it("premium wakes only on this tenant's own traffic", () => {
-    const scaled = objects.find((o) => o.kind === "ScaledObject");
+    const scaled = ofKind<ScaledObject>(objects, "ScaledObject")[0];
     expect(scaled !== undefined).toBe(tier !== "standard");
     if (!scaled) return;
     expect(scaled.spec.minReplicaCount).toBe(0);
     expect(objects.some((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === "ollama-premium")).toBe(
       false,
     );
-    const query = scaled.spec.triggers[0].metadata.query as string;
+    const query = scaled.spec.triggers[0]?.metadata?.query;
     expect(query).toContain(`="tenant-${values.tenant.name}"`);
   });
 });

@@ -5,22 +5,22 @@
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped JSON, read here field by field.
-type Obj = Record<string, any>;
+import type { Deployment, EnvVar, PersistentVolume } from "../../charts-src/lib/k8s.js";
+import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 
 const chart = charts.tenant;
 if (!chart) throw new Error("the tenant chart is not registered");
 const release = { name: "acme", namespace: "tenants", chartVersion: chart.version };
-const render = (values: unknown): Obj[] => renderConcrete(chart, effectiveValues(chart, values), release) as Obj[];
-const find = (objects: Obj[], kind: string, name: string) =>
+const render = (values: unknown) => renderChart("tenant", values, release);
+const find = (objects: Rendered[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name);
-const env = (objects: Obj[], deployment = "openwebui"): Record<string, Obj> =>
-  Object.fromEntries(
-    (find(objects, "Deployment", deployment)?.spec.template.spec.containers[0].env ?? []).map((e: Obj) => [e.name, e]),
-  );
-const value = (objects: Obj[], name: string) => env(objects)[name]?.value;
+const deployment = (objects: Rendered[], name: string) =>
+  ofKind<Deployment>(objects, "Deployment").find((d) => d.metadata.name === name);
+/** The first container of a Deployment: the application itself. */
+const container = (objects: Rendered[], name: string) => deployment(objects, name)?.spec?.template.spec?.containers[0];
+const env = (objects: Rendered[], name = "openwebui"): Record<string, EnvVar> =>
+  Object.fromEntries((container(objects, name)?.env ?? []).map((e) => [e.name, e]));
+const value = (objects: Rendered[], name: string) => env(objects)[name]?.value;
 
 describe("OpenWebUI starts offline and follows its values", () => {
   const objects = render({ tenant: { name: "acme" } });
@@ -48,7 +48,7 @@ describe("OpenWebUI starts offline and follows its values", () => {
   test("the admin is bootstrapped from the tenant's secrets when an e-mail is given", () => {
     const withAdmin = render({ tenant: { name: "acme" }, openwebui: { admin: { email: "ops@acme.example" } } });
     expect(value(withAdmin, "WEBUI_ADMIN_EMAIL")).toBe("ops@acme.example");
-    expect(env(withAdmin).WEBUI_ADMIN_PASSWORD?.valueFrom.secretKeyRef).toEqual({
+    expect(env(withAdmin).WEBUI_ADMIN_PASSWORD?.valueFrom?.secretKeyRef).toEqual({
       name: "openwebui-admin-password",
       key: "WEBUI_ADMIN_PASSWORD",
     });
@@ -57,9 +57,7 @@ describe("OpenWebUI starts offline and follows its values", () => {
   });
 
   test("the default images are the releases the runtime suite builds and runs", () => {
-    const images = ["openwebui", "ollama-standard"].map(
-      (d) => find(objects, "Deployment", d)?.spec.template.spec.containers[0].image,
-    );
+    const images = ["openwebui", "ollama-standard"].map((d) => container(objects, d)?.image);
     expect(images).toEqual(["ghcr.io/open-webui/open-webui:v0.12.4", "docker.io/ollama/ollama:0.24.0"]);
   });
 });
@@ -72,20 +70,20 @@ describe("a one-node lab needs no EFS, External Secrets or KEDA controller", () 
   });
 
   test("an existing Secret replaces the External Secrets objects, and every secret variable reads it", () => {
-    expect(lab.filter((o) => o.apiVersion?.startsWith("external-secrets.io")).map((o) => o.kind)).toEqual([]);
-    expect(env(lab).WEBUI_SECRET_KEY?.valueFrom.secretKeyRef.name).toBe("lab-secrets");
+    expect(lab.filter((o) => o.apiVersion.startsWith("external-secrets.io")).map((o) => o.kind)).toEqual([]);
+    expect(env(lab).WEBUI_SECRET_KEY?.valueFrom?.secretKeyRef?.name).toBe("lab-secrets");
   });
 
   test("the model cache can be a node directory, still mounted read-only", () => {
-    const pv = lab.find((o) => o.kind === "PersistentVolume");
-    expect(pv?.spec.hostPath).toEqual({ path: "/srv/models", type: "Directory" });
-    expect(pv?.spec.csi).toBeUndefined();
-    const mount = find(lab, "Deployment", "ollama-standard")?.spec.template.spec.containers[0].volumeMounts[0];
+    const pv = present(ofKind<PersistentVolume>(lab, "PersistentVolume")[0], "the model cache's PersistentVolume");
+    expect(pv.spec?.hostPath).toEqual({ path: "/srv/models", type: "Directory" });
+    expect(pv.spec?.csi).toBeUndefined();
+    const mount = present(container(lab, "ollama-standard")?.volumeMounts?.[0], "Ollama's model cache mount");
     expect(mount.readOnly).toBe(true);
   });
 
   test("imagePullPolicy Never is accepted (images imported into the node)", () => {
-    expect(find(lab, "Deployment", "ollama-standard")?.spec.template.spec.containers[0].imagePullPolicy).toBe("Never");
+    expect(container(lab, "ollama-standard")?.imagePullPolicy).toBe("Never");
   });
 });
 
@@ -107,7 +105,7 @@ describe("tenants sharing services stay apart, and Argo CD keeps what Helm keeps
       find(objects, "Namespace", "tenant-acme"),
       find(objects, "PersistentVolumeClaim", "openwebui-data"),
     ]) {
-      expect(o?.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
+      expect(o?.metadata.annotations?.["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
     }
   });
 });
@@ -122,7 +120,7 @@ describe("observability and rollouts", () => {
 
   test("a premium rollout needs no GPU beyond the quota (no surge pod)", () => {
     const objects = render({ tenant: { name: "acme", tier: "premium" }, quota: { gpus: 2 } });
-    expect(find(objects, "Deployment", "ollama-premium")?.spec.strategy.rollingUpdate).toEqual({
+    expect(deployment(objects, "ollama-premium")?.spec?.strategy?.rollingUpdate).toEqual({
       maxSurge: 0,
       maxUnavailable: 1,
     });

@@ -1,56 +1,27 @@
+import type {
+  AdmissionRule,
+  AdmissionValidation,
+  AdmissionVariable,
+  LabelSelector,
+  Named,
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from "../../lib/k8s.js";
 import { labelDomain } from "../../lib/conventions.js";
-import type { LabelSelector } from "./kyverno.js";
 
 /**
  * Native ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in Kubernetes 1.30): the rules the API
  * server can enforce with CEL alone, so they hold even when Kyverno's webhook is down or bypassed.
  */
 
-export interface ResourceRule {
-  apiGroups: string[];
-  apiVersions: string[];
-  operations: ("CREATE" | "UPDATE")[];
-  resources: string[];
-}
+/** What the admission policy builders yield: policies and their bindings, each named. */
+export type AdmissionObject = Named<ValidatingAdmissionPolicy> | Named<ValidatingAdmissionPolicyBinding>;
 
-export interface AdmissionValidation {
-  expression: string;
-  /** Built from the object, so the rejection names the offending value. */
-  messageExpression: string;
-  reason: "Forbidden" | "Invalid";
-}
-
-export interface ValidatingAdmissionPolicy {
-  apiVersion: "admissionregistration.k8s.io/v1";
-  kind: "ValidatingAdmissionPolicy";
-  metadata: { name: string; annotations: Record<string, string> };
-  spec: {
-    failurePolicy: "Fail";
-    matchConstraints: { resourceRules: ResourceRule[] };
-    variables?: { name: string; expression: string }[];
-    validations: AdmissionValidation[];
-  };
-}
-
-export interface ValidatingAdmissionPolicyBinding {
-  apiVersion: "admissionregistration.k8s.io/v1";
-  kind: "ValidatingAdmissionPolicyBinding";
-  metadata: { name: string };
-  spec: {
-    policyName: string;
-    validationActions: ["Deny"];
-    matchResources: { namespaceSelector: LabelSelector };
-  };
-}
-
-/** What the admission policy builders yield: policies and their bindings. */
-export type AdmissionObject = ValidatingAdmissionPolicy | ValidatingAdmissionPolicyBinding;
-
-export const podRules: ResourceRule[] = [
+export const podRules: AdmissionRule[] = [
   { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
 ];
 
-export const serviceRules: ResourceRule[] = [
+export const serviceRules: AdmissionRule[] = [
   { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
 ];
 
@@ -63,11 +34,11 @@ export const admissionPolicyName = (name: string): string => `${name}.${labelDom
 export const admissionPolicy = (p: {
   name: string;
   description: string;
-  resourceRules: ResourceRule[];
+  resourceRules: AdmissionRule[];
   namespaceSelector: LabelSelector;
-  variables?: { name: string; expression: string }[];
+  variables?: AdmissionVariable[];
   validations: AdmissionValidation[];
-}): [ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding] => {
+}): [Named<ValidatingAdmissionPolicy>, Named<ValidatingAdmissionPolicyBinding>] => {
   const name = admissionPolicyName(p.name);
   return [
     {

@@ -1,15 +1,7 @@
 import { defaultDenyPolicyName, labels } from "../../lib/conventions.js";
 import type { NetworkPolicySpec } from "../../lib/k8s.js";
-import {
-  type ClusterPolicy,
-  clusterPolicy,
-  enforce,
-  field,
-  inTenantNamespaces,
-  json,
-  tenantNamespaceObjects,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, field, inTenantNamespaces, json, tenantNamespaceObjects, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const defaultDenyName = "default-deny";
 
@@ -24,7 +16,7 @@ export const defaultDenyNetworkPolicySpec: NetworkPolicySpec = { podSelector: {}
  * NetworkPolicies then add the traffic they need. A second rule keeps it closed, so that an edit fails at once
  * instead of being reverted later.
  */
-export const defaultDeny = (): ClusterPolicy =>
+export const defaultDeny = (): IsolationPolicy =>
   clusterPolicy({
     name: defaultDenyName,
     title: "Default-deny NetworkPolicy in tenant namespaces",

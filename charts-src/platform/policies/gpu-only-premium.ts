@@ -1,13 +1,7 @@
 import { gpuTaint, labels, type NodeTier, tierIncludes, tiers } from "../../lib/conventions.js";
 import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
-import {
-  type ClusterPolicy,
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import { cel, jmes } from "./pod-spec.js";
 
 export const gpuOnlyPremiumName = "gpu-only-premium";
@@ -26,7 +20,7 @@ const requestsGpu = { all: [{ key: v("length(gpuResources)"), operator: "Greater
  * (whole or MIG slice) nor tolerate the GPU taint; inside them a GPU pod must tolerate the taint and require
  * premium nodes, so it never waits for a GPU on a CPU node.
  */
-export const gpuOnlyPremium = (): ClusterPolicy =>
+export const gpuOnlyPremium = (): IsolationPolicy =>
   clusterPolicy({
     name: gpuOnlyPremiumName,
     title: "GPUs only for premium tenants",

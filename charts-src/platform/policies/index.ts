@@ -1,7 +1,7 @@
 import { defaultDeny } from "./default-deny.js";
 import { gpuOnlyPremium, gpuOnlyPremiumAdmission } from "./gpu-only-premium.js";
 import type { AdmissionObject } from "./admission.js";
-import type { ClusterPolicy } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import { noCrossTenantNetpol } from "./no-cross-tenant-netpol.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { defaultPolicySettings, type PolicySettings, plainHelpers } from "./settings.js";
@@ -10,8 +10,8 @@ import { tenantPodHardening, tenantPodHardeningAdmission } from "./tenant-pod-ha
 import { tenantSecretPaths } from "./tenant-secret-paths.js";
 import { tierNodeIsolation, tierNodeIsolationAdmission } from "./tier-node-isolation.js";
 
-export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "./admission.js";
-export type { ClusterPolicy, Rule } from "./kyverno.js";
+export type { AdmissionObject } from "./admission.js";
+export type { IsolationPolicy } from "./kyverno.js";
 export {
   defaultPolicySettings,
   type PolicySettings,
@@ -28,7 +28,7 @@ export {
 export const isolationPolicies = (
   settings: PolicySettings = defaultPolicySettings,
   h: Helpers = plainHelpers,
-): ClusterPolicy[] => [
+): IsolationPolicy[] => [
   tenantNamespaceLabels(),
   gpuOnlyPremium(),
   tierNodeIsolation(settings, h),

@@ -1,110 +1,26 @@
 import { labels } from "../../lib/conventions.js";
+import type {
+  ClusterPolicy,
+  KyvernoContextEntry,
+  KyvernoMatchResources,
+  KyvernoOperation,
+  KyvernoRule,
+  KyvernoValidation,
+  LabelSelector,
+  LabelSelectorRequirement,
+  Named,
+} from "../../lib/k8s.js";
 
 /**
- * The slice of Kyverno's `kyverno.io/v1` ClusterPolicy the isolation policies use, typed so a misspelt field is a
- * compile error, plus the few builders every policy file shares.
+ * The builders every isolation policy file shares. The policies are typed by the Kyverno package's `kyverno.io/v1`
+ * types (charts-src/lib/k8s.ts), so a misspelt field is a compile error.
  */
 
-export type Operation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
-
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-export interface ResourceDescription {
-  kinds: string[];
-  names?: string[];
-  operations?: Operation[];
-  /** Labels of the object itself. */
-  selector?: LabelSelector;
-  /** Labels of the object's namespace. */
-  namespaceSelector?: LabelSelector;
-}
-
-export interface MatchResources {
-  any: { resources: ResourceDescription }[];
-}
-
-export interface Condition {
-  key: unknown;
-  operator:
-    | "Equals"
-    | "NotEquals"
-    | "AnyIn"
-    | "AllIn"
-    | "AnyNotIn"
-    | "AllNotIn"
-    | "GreaterThan"
-    | "GreaterThanOrEquals"
-    | "LessThan";
-  value?: unknown;
-  /** Reported when this condition is what denied the request. */
-  message?: string;
-}
-
-export interface Conditions {
-  any?: Condition[];
-  all?: Condition[];
-}
-
-export interface ContextEntry {
-  name: string;
-  variable?: { value?: unknown; jmesPath?: string; default?: unknown };
-  apiCall?: { urlPath: string; method?: "GET"; jmesPath?: string };
-}
-
-export interface ForEachValidation {
-  list: string;
-  context?: ContextEntry[];
-  preconditions?: Conditions;
-  deny?: { conditions: Conditions };
-}
-
-export interface Validation {
-  failureAction: "Enforce" | "Audit";
-  message: string;
-  pattern?: unknown;
-  deny?: { conditions: Conditions };
-  foreach?: ForEachValidation[];
-}
-
-export interface Generation {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  /** Keep the generated object equal to `data`: edits are reverted, a deletion is undone. */
-  synchronize: boolean;
-  /** Also generate for matching objects that existed before the policy. */
-  generateExisting: boolean;
-  data: Record<string, unknown>;
-}
-
-export interface Rule {
-  name: string;
-  match: MatchResources;
-  context?: ContextEntry[];
-  preconditions?: Conditions;
-  validate?: Validation;
-  generate?: Generation;
-}
-
-export interface ClusterPolicy {
-  apiVersion: "kyverno.io/v1";
-  kind: "ClusterPolicy";
-  metadata: { name: string; annotations: Record<string, string> };
-  spec: { background: boolean; rules: Rule[] };
-}
+/** A ClusterPolicy as `clusterPolicy` builds it: named, and with its rules (both optional in the API type). */
+export type IsolationPolicy = Named<ClusterPolicy> & { spec: { rules: KyvernoRule[] } };
 
 /** Admission and background scans both judge creations and updates; deletions carry no object to judge. */
-const writeOperations: Operation[] = ["CREATE", "UPDATE"];
+const writeOperations: KyvernoOperation[] = ["CREATE", "UPDATE"];
 
 /** A ClusterPolicy with the annotations Kyverno's tooling and policy reports show. */
 export const clusterPolicy = (p: {
@@ -112,10 +28,10 @@ export const clusterPolicy = (p: {
   title: string;
   description: string;
   subjects: string[];
-  rules: Rule[];
+  rules: KyvernoRule[];
   /** Scan existing objects too, and report them in PolicyReports. @default true */
   background?: boolean;
-}): ClusterPolicy => ({
+}): IsolationPolicy => ({
   apiVersion: "kyverno.io/v1",
   kind: "ClusterPolicy",
   metadata: {
@@ -143,7 +59,7 @@ export const tenantNamespaceSelector = (...extra: LabelSelectorRequirement[]): L
 export const inTenantNamespaces = (
   kinds: string[],
   narrow: { namespace?: LabelSelectorRequirement[]; names?: string[] } = {},
-): MatchResources => ({
+): KyvernoMatchResources => ({
   any: [
     {
       resources: {
@@ -157,7 +73,7 @@ export const inTenantNamespaces = (
 });
 
 /** Tenant Namespace objects themselves: namespaces carrying the tenant label. */
-export const tenantNamespaceObjects = (): MatchResources => ({
+export const tenantNamespaceObjects = (): KyvernoMatchResources => ({
   any: [
     {
       resources: {
@@ -170,7 +86,10 @@ export const tenantNamespaceObjects = (): MatchResources => ({
 });
 
 /** A validation that rejects the request (per-rule `failureAction`, not the deprecated policy-wide field). */
-export const enforce = (message: string, check: Omit<Validation, "failureAction" | "message">): Validation => ({
+export const enforce = (
+  message: string,
+  check: Omit<KyvernoValidation, "failureAction" | "message">,
+): KyvernoValidation => ({
   failureAction: "Enforce",
   message,
   ...check,
@@ -199,7 +118,7 @@ export const jsonText = (text: string): string => `\`${text}\``;
 export const namespaceTenantVariable = "namespaceTenant";
 
 /** Context entry that loads the tenant label of the request's namespace into `namespaceTenant`. */
-export const namespaceTenantContext: ContextEntry = {
+export const namespaceTenantContext: KyvernoContextEntry = {
   name: namespaceTenantVariable,
   apiCall: {
     method: "GET",

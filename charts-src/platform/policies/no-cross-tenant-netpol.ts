@@ -1,6 +1,5 @@
 import { labels } from "../../lib/conventions.js";
 import {
-  type ClusterPolicy,
   clusterPolicy,
   enforce,
   field,
@@ -12,6 +11,7 @@ import {
   str,
   v,
 } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { type PolicySettings, sharedNamespaces } from "./settings.js";
 
@@ -29,7 +29,7 @@ const spec = "request.object.spec";
  * namespaceSelector stay in the policy's namespace, and ipBlock peers are allowed. A rule without peers admits
  * every namespace, so it is rejected too.
  */
-export const noCrossTenantNetpol = (settings: PolicySettings, h: Helpers): ClusterPolicy => {
+export const noCrossTenantNetpol = (settings: PolicySettings, h: Helpers): IsolationPolicy => {
   const shared = sharedNamespaces(settings, h);
   const sharedText = h.join(shared, ", ");
   const selector = "element.namespaceSelector";

@@ -1,5 +1,6 @@
 import { labels, podSecurityLabels, tiers } from "../../lib/conventions.js";
-import { type ClusterPolicy, clusterPolicy, enforce, tenantNamespaceObjects } from "./kyverno.js";
+import { clusterPolicy, enforce, tenantNamespaceObjects } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const tenantNamespaceLabelsName = "tenant-namespace-labels";
 
@@ -7,7 +8,7 @@ export const tenantNamespaceLabelsName = "tenant-namespace-labels";
  * Rule 1: a namespace labelled with a tenant is a tenant namespace, and every other isolation policy finds it by
  * its labels; so it must say which tier it buys and enforce the restricted Pod Security Standard.
  */
-export const tenantNamespaceLabels = (): ClusterPolicy =>
+export const tenantNamespaceLabels = (): IsolationPolicy =>
   clusterPolicy({
     name: tenantNamespaceLabelsName,
     title: "Tenant namespace labels",

@@ -1,12 +1,6 @@
 import { type AdmissionObject, admissionPolicy, podRules, serviceRules } from "./admission.js";
-import {
-  type ClusterPolicy,
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, jmes } from "./pod-spec.js";
 import type { PolicySettings } from "./settings.js";
@@ -28,7 +22,7 @@ const everyContainerPattern = (containerPattern: Record<string, unknown>) => ({
  * the platform trusts. Pod Security `restricted` covers most of the first part too; this holds even where a
  * namespace's Pod Security labels were weakened.
  */
-export const tenantPodHardening = (settings: PolicySettings, h: Helpers): ClusterPolicy => {
+export const tenantPodHardening = (settings: PolicySettings, h: Helpers): IsolationPolicy => {
   const registries = h.join(settings.allowedRegistries, ", ");
   return clusterPolicy({
     name: tenantPodHardeningName,

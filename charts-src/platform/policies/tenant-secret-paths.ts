@@ -1,6 +1,5 @@
 import { tenantSecretPrefix } from "../../lib/conventions.js";
 import {
-  type ClusterPolicy,
   clusterPolicy,
   enforce,
   inTenantNamespaces,
@@ -9,6 +8,7 @@ import {
   namespaceTenantVariable,
   v,
 } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 
 export const tenantSecretPathsName = "tenant-secret-paths";
 
@@ -34,7 +34,7 @@ const prefixContext = [namespaceTenantContext, { name: "secretPrefix", variable:
  * or a key prefix; its ExternalSecrets and PushSecrets name only keys under its prefix and never use a
  * ClusterSecretStore (which would read with the platform's identity).
  */
-export const tenantSecretPaths = (): ClusterPolicy =>
+export const tenantSecretPaths = (): IsolationPolicy =>
   clusterPolicy({
     name: tenantSecretPathsName,
     title: "Tenant secret paths",

@@ -1,14 +1,8 @@
+import type { KyvernoRule } from "../../lib/k8s.js";
 import { labels, type NodeTier, nodeTiers, type Tier, tierMayRunOn, tiers } from "../../lib/conventions.js";
 import { type AdmissionObject, admissionPolicy, podRules } from "./admission.js";
-import {
-  type ClusterPolicy,
-  clusterPolicy,
-  enforce,
-  inTenantNamespaces,
-  type Rule,
-  tenantNamespaceSelector,
-  v,
-} from "./kyverno.js";
+import { clusterPolicy, enforce, inTenantNamespaces, tenantNamespaceSelector, v } from "./kyverno.js";
+import type { IsolationPolicy } from "./kyverno.js";
 import type { Helpers } from "../../lib/engine/index.js";
 import { cel, celList, celNamespaceLabel, jmes } from "./pod-spec.js";
 import { type PolicySettings, poolsOf } from "./settings.js";
@@ -19,7 +13,7 @@ export const tierNodeIsolationName = "tier-node-isolation";
  * Keeps pods of tenants whose tier lacks `nodeTier` off its nodes: they may select (by nodeSelector, or required
  * or preferred node affinity) only the other node tiers and their pools, never a pool the settings don't know.
  */
-const offNodeTier = (settings: PolicySettings, h: Helpers, nodeTier: NodeTier): Rule => {
+const offNodeTier = (settings: PolicySettings, h: Helpers, nodeTier: NodeTier): KyvernoRule => {
   const tenantTiers = tiers.filter((tier) => tierMayRunOn(tier, nodeTier));
   const allowedNodeTiers = nodeTiers.filter((other) => other !== nodeTier);
   const allowedPools = poolsOf(settings, h, (poolTier) => poolTier !== nodeTier);
@@ -73,7 +67,7 @@ const offNodeTier = (settings: PolicySettings, h: Helpers, nodeTier: NodeTier): 
  * premium nodes. Standard nodes are shared (every tenant's OpenWebUI runs there), so they need no rule. Tolerating the GPU taint (the only taint that tells the tiers apart) is rule 2's
  * `no-gpu-toleration-outside-premium-tiers`.
  */
-export const tierNodeIsolation = (settings: PolicySettings, h: Helpers): ClusterPolicy =>
+export const tierNodeIsolation = (settings: PolicySettings, h: Helpers): IsolationPolicy =>
   clusterPolicy({
     name: tierNodeIsolationName,
     title: "Tier node isolation",

@@ -18,6 +18,7 @@ import {
   ollamaContainer,
   oneGpu,
   openWebUiContainer,
+  openWebUiPod,
   loadBalancerCases,
   pod,
   preferNodeLabel,
@@ -62,7 +63,7 @@ export const premiumPod = (over: Record<string, Expected> = {}): Record<string, 
 export const admissionCases: PolicyCase[] = [
   {
     why: "standard tenant: OpenWebUI as the tenant chart runs it",
-    resource: pod("acme-openwebui", acme.name, { containers: [openWebUiContainer()] }, "openwebui"),
+    resource: openWebUiPod("acme-openwebui", acme.name),
     expect: standardPod(),
   },
   {
@@ -155,15 +156,7 @@ export const admissionCases: PolicyCase[] = [
   },
   {
     why: "premium tenant: OpenWebUI on the standard pool, where every tenant's front end runs",
-    resource: pod(
-      "globex-standard-pool",
-      globex.name,
-      {
-        containers: [openWebUiContainer()],
-        nodeSelector: { [labels.pool]: "standard" },
-      },
-      "openwebui",
-    ),
+    resource: openWebUiPod("globex-standard-pool", globex.name, { nodeSelector: { [labels.pool]: "standard" } }),
     expect: premiumPod({ [tierIsolation]: "pass" }),
   },
   {

@@ -174,6 +174,10 @@ export const pod = (name: string, namespace: string, spec: PodSpec, component = 
   spec: { securityContext: podSecurity, ...spec },
 });
 
+/** A tenant's OpenWebUI pod, as the tenant chart runs it; `spec` adds to its pod spec. */
+export const openWebUiPod = (name: string, namespace: string, spec: Partial<PodSpec> = {}): K8sObject =>
+  pod(name, namespace, { containers: [openWebUiContainer()], ...spec }, "openwebui");
+
 /** A Deployment: Kyverno's autogen rules judge its pod template. */
 export const deployment = (
   name: string,

@@ -11,7 +11,7 @@ import {
   observability,
   ollamaContainer,
   oneGpu,
-  openWebUiContainer,
+  openWebUiPod,
   pod,
   requireNodeLabel,
 } from "./fixtures.js";
@@ -43,7 +43,7 @@ export const gpuOnlyPremiumSuite: PolicySuite = {
   cases: [
     {
       why: "standard tenant: OpenWebUI without GPUs",
-      resource: pod("acme-openwebui", acme.name, { containers: [openWebUiContainer()] }, "openwebui"),
+      resource: openWebUiPod("acme-openwebui", acme.name),
       expect: standardTierPasses,
     },
     {
@@ -144,7 +144,7 @@ export const gpuOnlyPremiumSuite: PolicySuite = {
     },
     {
       why: "premium tenant: pods without GPUs are not GPU pods",
-      resource: pod("globex-openwebui", globex.name, { containers: [openWebUiContainer()] }, "openwebui"),
+      resource: openWebUiPod("globex-openwebui", globex.name),
       expect: { [tolerates]: "skip", [pinned]: "skip" },
     },
     {

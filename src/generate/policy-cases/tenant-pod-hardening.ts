@@ -8,7 +8,7 @@ import {
   observability,
   ollamaContainer,
   oneGpu,
-  openWebUiContainer,
+  openWebUiPod,
   loadBalancerCases,
   pod,
   toolContainer,
@@ -33,15 +33,9 @@ export const tenantPodHardeningSuite: PolicySuite = {
   cases: [
     {
       why: "OpenWebUI as the tenant chart runs it",
-      resource: pod(
-        "acme-openwebui",
-        acme.name,
-        {
-          containers: [openWebUiContainer()],
-          volumes: [{ name: "data", persistentVolumeClaim: { claimName: "openwebui-data" } }],
-        },
-        "openwebui",
-      ),
+      resource: openWebUiPod("acme-openwebui", acme.name, {
+        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "openwebui-data" } }],
+      }),
       expect: podExpect(),
     },
     {

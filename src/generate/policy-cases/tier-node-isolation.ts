@@ -9,7 +9,7 @@ import {
   observability,
   ollamaContainer,
   oneGpu,
-  openWebUiContainer,
+  openWebUiPod,
   pod,
   preferNodeLabel,
   requireNodeLabel,
@@ -35,7 +35,7 @@ export const tierNodeIsolationSuite: PolicySuite = {
     },
     {
       why: "standard tenant: OpenWebUI with no node selection at all",
-      resource: pod("acme-openwebui", acme.name, { containers: [openWebUiContainer()] }, "openwebui"),
+      resource: openWebUiPod("acme-openwebui", acme.name),
       expect: { [offPremium]: "pass" },
     },
     {
@@ -119,15 +119,9 @@ export const tierNodeIsolationSuite: PolicySuite = {
     },
     {
       why: "premium tenant: its OpenWebUI on the standard pool (where every front end runs)",
-      resource: pod(
-        "globex-openwebui-standard-pool",
-        globex.name,
-        {
-          containers: [openWebUiContainer()],
-          nodeSelector: { [labels.pool]: "standard" },
-        },
-        "openwebui",
-      ),
+      resource: openWebUiPod("globex-openwebui-standard-pool", globex.name, {
+        nodeSelector: { [labels.pool]: "standard" },
+      }),
       expect: { [offPremium]: "skip" },
     },
     {

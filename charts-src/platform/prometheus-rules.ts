@@ -2,6 +2,7 @@ import { platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { PrometheusRule } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
+import { gpuPods } from "./promql.js";
 import { openwebuiHealthCheck, syntheticCheckLabel } from "./synthetic-checks.js";
 import type { PlatformValues } from "./values.js";
 
@@ -10,10 +11,6 @@ import type { PlatformValues } from "./values.js";
  * Karpenter's controller; all ship with kube-prometheus-stack and Karpenter's own ServiceMonitor. kube-state-metrics
  * names an extended resource with its punctuation replaced: `nvidia.com/gpu` is `nvidia_com_gpu`.
  */
-
-/** Series of pods that ask for a GPU or a MIG slice of one: in tenant namespaces, premium Ollama only. */
-const gpuPods =
-  'max by (namespace, pod) (kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+"}) > 0';
 
 interface AlertSpec {
   alert: string;

@@ -1,10 +1,11 @@
 import { platformNamespace } from "../lib/conventions.js";
-import { clusterDnsEgress } from "../lib/network.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
+import type { NetworkPolicy } from "../lib/k8s.js";
 import { tenantNamespaceName, tenantObjectNames as names } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
+import { platformEgress } from "./namespace.js";
 import type { PlatformValues } from "./values.js";
 
 /**
@@ -147,25 +148,16 @@ const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number],
 };
 
 /** The platform namespace denies all traffic by default: the Jobs need DNS and the API server. */
-const apiServerEgress = (v: PlatformValues, h: Helpers) => ({
-  apiVersion: "networking.k8s.io/v1",
-  kind: "NetworkPolicy",
-  metadata: { name: "tenant-snapshots-egress", namespace: platformNamespace, labels: platformLabels(h, "network") },
-  spec: {
-    podSelector: { matchLabels: { "app.kubernetes.io/component": component } },
-    policyTypes: ["Egress"],
-    egress: [
-      clusterDnsEgress(),
-      {
-        to: [{ ipBlock: { cidr: v.storage.snapshots.schedule.apiServerCidr } }],
-        ports: [
-          { protocol: "TCP", port: 443 },
-          { protocol: "TCP", port: 6443 },
-        ],
-      },
-    ],
-  },
-});
+const apiServerEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
+  platformEgress(h, "tenant-snapshots-egress", component, [
+    {
+      to: [{ ipBlock: { cidr: v.storage.snapshots.schedule.apiServerCidr } }],
+      ports: [
+        { protocol: "TCP", port: 443 },
+        { protocol: "TCP", port: 6443 },
+      ],
+    },
+  ]);
 
 export const tenantSnapshots = (v: PlatformValues, h: Helpers) => [
   h.when(h.and(v.storage.snapshots.enabled, v.storage.snapshots.schedule.enabled), [

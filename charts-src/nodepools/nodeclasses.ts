@@ -11,7 +11,7 @@ const bottlerocketOsVolume = "8Gi";
  * IMDSv2 only and out of pods' reach (hop limit 1), and encrypted gp3 volumes. `volumeSize` sizes where images and
  * scratch space live: the root volume on AL2023; on Bottlerocket the data volume /dev/xvdb, next to a small OS volume.
  */
-export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, volumeSize: string): EC2NodeClass => {
+const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, volumeSize: string): EC2NodeClass => {
   const discovery = [{ tags: { "karpenter.sh/discovery": v.clusterName } }];
   const volume = (deviceName: string, size: string, rootVolume: boolean) => ({
     deviceName,
@@ -42,3 +42,14 @@ export const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, volum
     },
   };
 };
+
+/** The node classes' names: one for the standard pool, one shared by every GPU pool. */
+export const classNames = (h: Helpers) => ({ standard: `${h.release.name}-standard`, gpu: `${h.release.name}-gpu` });
+
+export const nodeClasses = (v: NodepoolsValues, h: Helpers) => [
+  h.when(v.standard.enabled, ec2NodeClass(h, v, classNames(h).standard, v.standard.rootVolumeSize)),
+  h.when(
+    h.or(v.premium.enabled, h.isSet(v.extraGpuPools)),
+    ec2NodeClass(h, v, classNames(h).gpu, v.premium.rootVolumeSize),
+  ),
+];

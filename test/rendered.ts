@@ -1,0 +1,27 @@
+/**
+ * A chart's concrete rendering for the tests that read its objects, each read as its kind's API type
+ * (charts-src/lib/k8s.ts), so a test that reads a field the object does not have is a tsc error.
+ */
+import { charts } from "../charts-src/index.js";
+import { effectiveValues, type ReleaseInfo, renderConcrete } from "../charts-src/lib/engine/index.js";
+import type { KubeObject, Named } from "../charts-src/lib/k8s.js";
+
+/** A rendered object: every object a chart renders is named. */
+export type Rendered = Named<KubeObject>;
+
+/** The objects chart `name` renders for the user's values (defaults filled in). */
+export const renderChart = (name: string, user: unknown, release: ReleaseInfo): Rendered[] => {
+  const chart = charts[name];
+  if (!chart) throw new Error(`no chart ${name}; charts are ${Object.keys(charts).join(", ")}`);
+  return renderConcrete(chart, effectiveValues(chart, user), release) as Rendered[];
+};
+
+/** The rendered objects of one kind, typed as that kind's API type. */
+export const ofKind = <T extends KubeObject = KubeObject>(docs: Rendered[], kind: T["kind"]): Named<T>[] =>
+  docs.filter((d): d is Named<T> => d.kind === kind);
+
+/** `value`, which the test needs: a missing one fails the test, naming `what`, instead of passing it silently. */
+export const present = <T>(value: T | null | undefined, what: string): T => {
+  if (value === undefined || value === null) throw new Error(`${what} is missing`);
+  return value;
+};
