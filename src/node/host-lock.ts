@@ -25,11 +25,11 @@ export const lockHost = async (
   for (let waited = 0; ; waited += 5_000) {
     const other = holder(lockFile);
     if (other === undefined || other === clusterDir) break;
+    if (waited % 60_000 === 0) log(`waiting for the host: real-node cluster ${other} is running`);
     if (Date.now() - started >= waitMs)
       throw new Error(
         `another real-node cluster (${other}) holds this host; stop it with \`llmcharts cluster down\` or wait for it`,
       );
-    if (waited % 60_000 === 0) log(`waiting for the host: real-node cluster ${other} is running`);
     await sleep(5_000);
   }
   writeFileSync(lockFile, `${clusterDir}\n`);
