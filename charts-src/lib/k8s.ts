@@ -8,6 +8,7 @@
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 
 export type {
+  IAppProject as AppProject,
   IApplicationSet as ApplicationSet,
   IApplicationSetSpec as ApplicationSetSpec,
 } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";

@@ -28,3 +28,12 @@ export const tenantObjectNames = {
 } as const;
 
 export const tenantPorts = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;
+
+/**
+ * Cluster-scoped objects of a tenant release, as Argo CD project globs: its Namespace and its read-only
+ * PersistentVolume onto the model cache (`llmcharts-model-cache-<name>`).
+ */
+export const tenantClusterObjectGlobs = {
+  namespace: `${tenantNamespacePrefix}*`,
+  modelCacheVolume: "llmcharts-model-cache-*",
+} as const;

@@ -13,13 +13,13 @@ import { prometheusRules } from "./prometheus-rules.js";
 import { storageClasses } from "./storage-classes.js";
 import { syntheticChecks } from "./synthetic-checks.js";
 import { tenantSnapshots } from "./tenant-snapshots.js";
-import { tenantsApplicationSet } from "./tenants-appset.js";
+import { tenantsApplicationSet, tenantsProject } from "./tenants-appset.js";
 import { platformReadme } from "./readme.js";
 import { platformValues } from "./values.js";
 
 export const platformChart = defineChart({
   name: "platform",
-  version: "0.2.0",
+  version: "0.2.1",
   appVersion: "0.1.0",
   description:
     "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",
@@ -51,6 +51,7 @@ export const platformChart = defineChart({
     "synthetic-checks": syntheticChecks,
     "tenant-snapshots": tenantSnapshots,
     "tenants-appset": tenantsApplicationSet,
+    "tenants-project": tenantsProject,
   },
   readme: platformReadme,
   notes: (v, h) =>

@@ -1,5 +1,43 @@
-/** README sections after the parameter table: policy settings, GPU metrics, synthetic checks, backup, upgrading. */
+/**
+ * README sections after the parameter table: tenants through Argo CD, policy settings, GPU metrics, synthetic checks,
+ * backup, upgrading.
+ */
 export const platformReadme = `
+## Tenants through Argo CD
+
+With \`argocd.enabled\` the chart renders one ApplicationSet that makes one Application (one release of the tenant
+chart, in \`tenant-<name>\`) per tenant.
+
+- **Where tenants come from.** By default (\`argocd.tenantsFrom: files\`) a git files generator reads the fleet folder
+  \`argocd.fleet.files\` (\`tenants/*/values.yaml\`) in \`argocd.fleet.repoURL\`: each file is that tenant's values
+  file for the tenant chart, the one \`llmcharts validate --chart tenant --fleet tenants/\` checks, and is handed to Helm
+  unchanged through a \`$values\` ref source. Each file must set \`tenant.name\`. Adding, changing or removing a tenant
+  is a merge in the fleet repository. Argo CD's default globbing lets \`*\` cross folders, so every \`values.yaml\`
+  below \`tenants/\` is a tenant, at any depth (\`--enable-new-git-file-globbing\` on the ApplicationSet controller
+  makes \`*\` one folder); \`validate --fleet tenants/\` reads every YAML file below the folder, so it checks at least
+  what Argo CD deploys. A file Argo CD cannot read or template stops the whole ApplicationSet, not just
+  that tenant, so run \`validate --fleet\` in the fleet repository's CI. For a few tenants, \`tenantsFrom: list\` takes
+  them from \`tenants\` in these values (Argo CD flags two elements with the same name; the schema cannot).
+- **Which chart.** \`argocd.repoURL\` is a git repository (the chart at \`argocd.path\`) or an OCI registry path
+  (\`oci://host/path\`, as given to \`llmcharts publish --registry\`; the source is \`<repoURL>/<chart>\` at \`.\`, Argo
+  CD's native OCI support). \`argocd.targetRevision\` pins it: a tag or commit, or the exact chart version for OCI.
+  It has no default, and main, master and HEAD are refused: a fleet moves to a new tenant chart only when this value
+  changes.
+- **Waves.** \`argocd.rollout.canary\` lists tenants that take every change first. The ApplicationSet then uses Argo CD's
+  RollingSync: the canaries, and once each is Healthy, everyone else, \`argocd.rollout.maxUpdate\` at a time. This
+  needs the ApplicationSet controller started with \`--enable-progressive-syncs\` (it then turns auto-sync off and syncs
+  step by step); without it every tenant syncs at once, as before.
+- **The tenant namespace.** The tenant chart's own Namespace is the one Argo CD applies. The Applications set neither
+  \`CreateNamespace=true\` nor \`managedNamespaceMetadata\`: Argo CD creates a Namespace that is part of the
+  manifests first, before its dry run, and a Namespace in the manifests overwrites managed metadata anyway. Its labels
+  (tenant, tier, cost centre, Pod Security) come from the tenant's values, as with \`helm install\`. It is annotated
+  \`Prune=false,Delete=false\`, so dropping a tenant from the fleet deletes its Application but keeps its namespace,
+  claims and secrets.
+- **The project.** Tenant releases create two cluster-scoped objects: their Namespace and their PersistentVolume onto
+  the model cache (\`llmcharts-model-cache-<name>\`). Argo CD's \`default\` project allows both. With
+  \`argocd.createProject\` and a project name of your own, the chart renders an AppProject that allows only those:
+  sources are the tenant chart and the fleet repository, destinations are \`tenant-*\` on \`argocd.destinationServer\`,
+  and the only cluster-scoped kinds are Namespaces \`tenant-*\` and PersistentVolumes \`llmcharts-model-cache-*\`.
 ## Policy settings
 
 \`policies.allowedRegistries\`, \`policies.sharedNamespaces\` (DNS, monitoring, ingress controllers and Gateway data

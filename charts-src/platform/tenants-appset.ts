@@ -1,39 +1,97 @@
-import { labels, podSecurityLabels } from "../lib/conventions.js";
+import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { ApplicationSet } from "../lib/k8s.js";
+import type { AppProject, ApplicationSet } from "../lib/k8s.js";
 import { efsVolumeHandle } from "../lib/model-cache.js";
-import { tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { tenantClusterObjectGlobs, tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
 /**
- * Argo CD's own template syntax: `{{ .name }}` is evaluated by the ApplicationSet controller, once per tenant,
- * never by Helm (the chart emits these strings as literals).
+ * Argo CD's own template syntax, evaluated by the ApplicationSet controller once per tenant, never by Helm (the
+ * chart emits these strings as literals). Both generators give a tenant as `.tenant.name` (and tier, cost centre):
+ * a fleet file is a tenant chart values file, and the list's elements are shaped alike.
  */
-const param = (key: "name" | "tier" | "costCentre") => `{{ .${key} }}`;
+const tenantName = "{{ .tenant.name }}";
+/** A field a fleet file may leave to the tenant chart's default: empty here rather than an error for the whole set. */
+const optionalTenantField = (key: "tier" | "costCentre") => `{{ dig "tenant" "${key}" "" . }}`;
 
 /**
- * Tenant chart values that say who the tenant is, set as Helm parameters: they take precedence over the
- * tenant's own `values`, so an override can never rename a tenant or change its tier.
+ * Tenant chart values that say who the tenant is, set as Helm parameters in list mode: they take precedence over
+ * the element's own `values`, so an override can never rename a tenant or change its tier. (A fleet file is the
+ * tenant's whole values file, so there is nothing to override.)
  */
-export const tenantIdentityParameters = {
-  "tenant.name": param("name"),
-  "tenant.tier": param("tier"),
-  "tenant.costCentre": param("costCentre"),
+const tenantIdentityParameters = {
+  "tenant.name": tenantName,
+  "tenant.tier": "{{ .tenant.tier }}",
+  "tenant.costCentre": "{{ .tenant.costCentre }}",
 } as const;
 
+/** The fleet file of the generated Application, read through the `values` ref source. */
+const fleetValuesRef = "values";
+const fleetValuesFile = `$${fleetValuesRef}/{{ .path.path }}/{{ .path.filename }}`;
+
+const modes = (v: PlatformValues, h: Helpers) => ({
+  fromFiles: h.eq(v.argocd.tenantsFrom, "files"),
+  fromList: h.eq(v.argocd.tenantsFrom, "list"),
+  oci: h.hasPrefix(v.argocd.repoURL, "oci://"),
+  waves: h.isSet(v.argocd.rollout.canary),
+});
+
+/** The tenant chart pinned at targetRevision: a git path, or Argo CD's native OCI source (the chart at `.`). */
+const chartSource = (v: PlatformValues, h: Helpers) => {
+  const a = v.argocd;
+  const m = modes(v, h);
+  const parameters = [
+    ...Object.entries(tenantIdentityParameters).map(([name, value]) =>
+      h.when(m.fromList, { name, value, forceString: true }),
+    ),
+    // Every tenant reads the cache this chart fills, whatever its own values say.
+    h.when(v.modelCache.enabled, {
+      name: "ollama.modelCache.volumeHandle",
+      value: efsVolumeHandle(v.modelCache.fileSystemId, v.modelCache.accessPointId),
+      forceString: true,
+    }),
+  ];
+  return {
+    repoURL: h.pick(m.oci, `${a.repoURL}/${a.chart}`, a.repoURL),
+    targetRevision: a.targetRevision,
+    path: h.pick(m.oci, ".", a.path),
+    helm: {
+      releaseName: tenantName,
+      // JSON is YAML: the element's overrides, as a values file.
+      values: h.when(m.fromList, "{{ toJson .values }}"),
+      valueFiles: h.when(m.fromFiles, [fleetValuesFile]),
+      parameters: h.when(h.or(m.fromList, v.modelCache.enabled), parameters),
+    },
+  };
+};
+
 /**
- * One Application per tenant from a list generator. Each gets its own namespace, created by Argo CD with the
- * tenant, tier and Pod Security labels the isolation policies require. Applications carry no deletion finalizer:
- * dropping a tenant from the list removes its Application but never its namespace or data.
+ * RollingSync in two steps, by the tenant label every Application carries: the canaries, then everyone else
+ * (NotIn, so that no tenant is left out of the rollout and waits for a manual sync).
+ */
+const rolloutStrategy = (v: PlatformValues) => {
+  const byTenant = (operator: "In" | "NotIn") => ({ key: labels.tenant, operator, values: v.argocd.rollout.canary });
+  return {
+    type: "RollingSync",
+    rollingSync: {
+      steps: [
+        { matchExpressions: [byTenant("In")] },
+        { matchExpressions: [byTenant("NotIn")], maxUpdate: v.argocd.rollout.maxUpdate },
+      ],
+    },
+  };
+};
+
+/**
+ * One Application per tenant, from the fleet folder (git files generator) or the tenants list. The tenant chart's
+ * own Namespace is the only one (no CreateNamespace, no managedNamespaceMetadata): it carries the labels the
+ * isolation policies require, from the same values as everything else, and is neither pruned nor deleted, so
+ * dropping a tenant from the fleet removes its Application but never its namespace or data.
  */
 export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
   const a = v.argocd;
-  const tenantLabels = {
-    [labels.tenant]: param("name"),
-    [labels.tier]: param("tier"),
-    [labels.costCentre]: param("costCentre"),
-  };
+  const m = modes(v, h);
   return [
     h.when(a.enabled, {
       apiVersion: "argoproj.io/v1alpha1",
@@ -43,58 +101,73 @@ export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
         goTemplate: true,
         goTemplateOptions: ["missingkey=error"],
         generators: [
-          {
+          h.when(m.fromFiles, {
+            git: { repoURL: a.fleet.repoURL, revision: a.fleet.revision, files: [{ path: a.fleet.files }] },
+          }),
+          h.when(m.fromList, {
             list: {
               // Every key is always present (values as {} when left out): missingkey=error fails on absent ones.
               elements: h.each(v.tenants, (t) => ({
-                name: t.name,
-                tier: t.tier,
-                costCentre: t.costCentre,
+                tenant: { name: t.name, tier: t.tier, costCentre: t.costCentre },
                 values: h.when(h.isSet(t.values), t.values, {}),
               })),
             },
-          },
+          }),
         ],
+        strategy: h.when(m.waves, rolloutStrategy(v)),
         syncPolicy: { preserveResourcesOnDeletion: a.preserveResourcesOnDeletion },
         template: {
           metadata: {
-            name: tenantNamespaceName(param("name")),
-            labels: tenantLabels,
+            name: tenantNamespaceName(tenantName),
+            labels: {
+              [labels.tenant]: tenantName,
+              [labels.tier]: optionalTenantField("tier"),
+              [labels.costCentre]: optionalTenantField("costCentre"),
+            },
           },
           spec: {
             project: a.project,
-            source: {
-              repoURL: a.repoURL,
-              targetRevision: a.targetRevision,
-              path: a.path,
-              helm: {
-                releaseName: param("name"),
-                // JSON is YAML: the tenant's overrides, as a values file.
-                values: "{{ toJson .values }}",
-                parameters: [
-                  ...Object.entries(tenantIdentityParameters).map(([name, value]) => ({
-                    name,
-                    value,
-                    forceString: true,
-                  })),
-                  // Every tenant reads the cache this chart fills, whatever its own values say.
-                  h.when(v.modelCache.enabled, {
-                    name: "ollama.modelCache.volumeHandle",
-                    value: efsVolumeHandle(v.modelCache.fileSystemId, v.modelCache.accessPointId),
-                    forceString: true,
-                  }),
-                ],
-              },
-            },
-            destination: { server: a.destinationServer, namespace: tenantNamespaceName(param("name")) },
+            source: h.when(m.fromList, chartSource(v, h)),
+            sources: h.when(m.fromFiles, [
+              chartSource(v, h),
+              { repoURL: a.fleet.repoURL, targetRevision: a.fleet.revision, ref: fleetValuesRef },
+            ]),
+            destination: { server: a.destinationServer, namespace: tenantNamespaceName(tenantName) },
             syncPolicy: {
+              // With a rollout the ApplicationSet controller turns this off and syncs step by step; kept, so that
+              // a controller without progressive syncs still syncs every tenant.
               automated: h.when(a.automatedSync, { prune: true, selfHeal: true }),
-              syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
-              managedNamespaceMetadata: { labels: { ...tenantLabels, ...podSecurityLabels } },
+              syncOptions: ["ServerSideApply=true"],
             },
           },
         },
       },
     } satisfies ApplicationSet),
+  ];
+};
+
+/**
+ * The project the tenant Applications run in, when the chart is asked to create it: only the tenant chart and the
+ * fleet as sources, only `tenant-*` namespaces as destinations, and of cluster-scoped objects only what a tenant
+ * release owns (its Namespace and its model-cache PersistentVolume).
+ */
+export const tenantsProject = (v: PlatformValues, h: Helpers) => {
+  const a = v.argocd;
+  const m = modes(v, h);
+  return [
+    h.when(h.and(a.enabled, a.createProject), {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: a.project, namespace: a.namespace, labels: platformLabels(h, "tenants") },
+      spec: {
+        description: "llmcharts tenants: one tenant chart release per tenant, each in its own tenant-<name> namespace.",
+        sourceRepos: [h.pick(m.oci, `${a.repoURL}/${a.chart}`, a.repoURL), h.when(m.fromFiles, a.fleet.repoURL)],
+        destinations: [{ server: a.destinationServer, namespace: tenantClusterObjectGlobs.namespace }],
+        clusterResourceWhitelist: [
+          { group: "", kind: "Namespace", name: tenantClusterObjectGlobs.namespace },
+          { group: "", kind: "PersistentVolume", name: tenantClusterObjectGlobs.modelCacheVolume },
+        ],
+      },
+    } satisfies AppProject),
   ];
 };

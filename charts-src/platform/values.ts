@@ -3,6 +3,7 @@ import { nodeTiers, tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, labelMap, placementFields, rule, strictObject } from "../lib/values-shapes.js";
 import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+import { argocdValues } from "./argocd-values.js";
 import { defaultPolicySettings, policySettingsFields } from "./policies/index.js";
 
 /** What every encrypted EBS StorageClass takes. */
@@ -534,54 +535,11 @@ export const platformValues = strictObject(
         ),
       }),
     }),
-    argocd: strictObject(
-      "An Argo CD ApplicationSet that turns the tenants list into one Application (one tenant chart release) each.",
-      {
-        enabled: Type.Boolean({ description: "Create the ApplicationSet (needs Argo CD).", default: false }),
-        namespace: dnsLabel("Namespace Argo CD watches for ApplicationSets.", "argocd", 63),
-        name: dnsLabel("ApplicationSet name.", "llmcharts-tenants", 63),
-        project: dnsLabel("Argo CD project of the tenant Applications.", "default", 63),
-        repoURL: Type.String({
-          description: "Git repository holding the tenant chart (required when enabled).",
-          default: "",
-          pattern: "^((https://|ssh://|git@)[A-Za-z0-9._~:/@-]+)?$",
-          maxLength: 300,
-        }),
-        targetRevision: Type.String({
-          description: "Branch, tag or commit of the repository.",
-          default: "main",
-          pattern: "^[A-Za-z0-9._/-]{1,100}$",
-        }),
-        path: Type.String({
-          description: "Path of the tenant chart in the repository.",
-          default: "generated/tenant",
-          pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
-          maxLength: 200,
-        }),
-        destinationServer: Type.String({
-          description: "API server the tenants are deployed to.",
-          default: "https://kubernetes.default.svc",
-          pattern: "^https://[A-Za-z0-9.:/-]+$",
-          maxLength: 200,
-        }),
-        automatedSync: Type.Boolean({
-          description: "Sync tenants automatically, pruning removed objects and undoing drift.",
-          default: true,
-        }),
-        preserveResourcesOnDeletion: Type.Boolean({
-          description: "Keep a tenant's objects when its Application is deleted (a tenant dropped from the list).",
-          default: true,
-        }),
-      },
-      {
-        allOf: [rule({ properties: { enabled: { const: true } } }, { properties: { repoURL: { minLength: 1 } } })],
-      },
-    ),
+    argocd: argocdValues,
     tenants: Type.Array(tenant, {
       description:
-        "Tenants of the ApplicationSet, the synthetic checks and the snapshot schedule (names must be unique).",
+        "Tenants of the synthetic checks, the snapshot schedule and, with argocd.tenantsFrom list, the ApplicationSet (names must be unique; a fleet of any size belongs in a fleet folder instead).",
       default: [],
-      maxItems: 500,
       uniqueItems: true,
     }),
   },

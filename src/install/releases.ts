@@ -19,8 +19,8 @@ export const lifecycleValues = "lifecycle.yaml";
 /** The tenant the OCI scenario installs from the registry. */
 export const ociValues = "oci.yaml";
 
-/** Namespaces other components would have created before the platform chart (monitoring, device plugin). */
-export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin"];
+/** Namespaces other components would have created before the platform chart (monitoring, device plugin, Argo CD). */
+export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin", "argocd"];
 
 export const nodepoolsRelease = "pools";
 /** The cluster-wide charts' values: nodepools with the design's seed GPU pools, platform with their tiers. */

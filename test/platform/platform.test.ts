@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { labels, platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
+import { platformNamespace, podSecurityLabels, priorityClasses } from "../../charts-src/lib/conventions.js";
 import { devicePluginConfigLabel, gpuSharingModes } from "../../charts-src/lib/gpu-sharing.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
 import type {
-  ApplicationSet,
   ConfigMap,
   CronJob,
   Job,
@@ -229,54 +228,6 @@ describe("observability", () => {
       expect(dashboard.panels.length).toBeGreaterThan(4);
       for (const p of dashboard.panels) expect(p.targets.length).toBeGreaterThan(0);
     }
-  });
-});
-
-describe("tenants ApplicationSet", () => {
-  const argocd = { enabled: true, repoURL: "https://github.com/example/llm.git" };
-  const tenantsList = [
-    { name: "acme", tier: "premium", costCentre: "CC-1", values: { a: 1 } },
-    { name: "globex", tier: "both", costCentre: "CC-2" },
-  ];
-
-  it("every list element holds every key the template reads (missingkey=error)", () => {
-    const [appset] = ofKind<ApplicationSet>(render({ argocd, tenants: tenantsList }), "ApplicationSet");
-    expect(appset?.spec.goTemplateOptions).toEqual(["missingkey=error"]);
-    const elements = present(appset?.spec.generators[0]?.list?.elements, "the tenants list generator's elements");
-    for (const e of elements) expect(Object.keys(e).sort()).toEqual(["costCentre", "name", "tier", "values"]);
-    expect(elements[1]).toHaveProperty("values", {});
-  });
-
-  it("namespaces Argo CD creates carry what the tenant-namespace policy demands", () => {
-    const [appset] = ofKind<ApplicationSet>(render({ argocd, tenants: tenantsList }), "ApplicationSet");
-    const sync = present(appset?.spec.template.spec.syncPolicy, "the ApplicationSet's sync policy");
-    expect(sync.syncOptions).toEqual(expect.arrayContaining(["CreateNamespace=true", "ServerSideApply=true"]));
-    expect(sync.managedNamespaceMetadata?.labels).toMatchObject({
-      ...podSecurityLabels,
-      [labels.tenant]: "{{ .name }}",
-      [labels.tier]: "{{ .tier }}",
-    });
-  });
-
-  it("deploys each tenant into tenant-<name>, reading the cache this chart fills", () => {
-    const [appset] = ofKind<ApplicationSet>(
-      render({ argocd, tenants: tenantsList, modelCache: cache }),
-      "ApplicationSet",
-    );
-    const spec = present(appset?.spec.template.spec, "the ApplicationSet's application spec");
-    expect(spec.destination.namespace).toBe("tenant-{{ .name }}");
-    expect(spec.source?.helm?.parameters).toContainEqual({
-      name: "ollama.modelCache.volumeHandle",
-      value: "fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0",
-      forceString: true,
-    });
-    expect(spec.source?.helm?.parameters?.map((p) => p.name)).toEqual(
-      expect.arrayContaining(["tenant.name", "tenant.tier", "tenant.costCentre"]),
-    );
-  });
-
-  it("is left out unless enabled", () => {
-    expect(ofKind(render({ tenants: tenantsList }), "ApplicationSet")).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { AppProject, ApplicationSet } from "../../../charts-src/lib/k8s.js";
 import type { InstallContext, Scenario } from "../context.js";
 import type { Recorder } from "../recorder.js";
 import {
@@ -16,6 +17,28 @@ import {
   type TenantRelease,
 } from "../releases.js";
 import { placements, waitAvailable } from "../workloads.js";
+
+/**
+ * The platform's tenants ApplicationSet and AppProject as the API server stored them: it prunes fields a CRD does not
+ * know, so a rollout or source the pinned Argo CD would not read shows up here as missing.
+ */
+const checkTenantsAppSet = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube } = ctx.need();
+  const [appset] = await kube.list<ApplicationSet>("applicationsets.argoproj.io", "argocd");
+  const spec = appset?.spec;
+  r.check(
+    "tenants ApplicationSet stored with its RollingSync steps and the fleet's $values source",
+    spec?.strategy?.rollingSync?.steps?.length === 2 && spec.template.spec.sources?.[1]?.ref === "values",
+    JSON.stringify(spec?.strategy ?? spec ?? "no ApplicationSet"),
+  );
+  const [project] = await kube.list<AppProject>("appprojects.argoproj.io", "argocd");
+  const whitelist = project?.spec.clusterResourceWhitelist;
+  r.check(
+    "tenants AppProject stored with its cluster-scoped allow-list by name",
+    whitelist?.length === 2 && whitelist.every((w) => w.name?.endsWith("*")),
+    JSON.stringify(whitelist ?? "no AppProject"),
+  );
+};
 
 /** Pod placement checks of one tenant namespace. */
 const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease): Promise<void> => {
@@ -92,6 +115,7 @@ export const install: Scenario = {
         ),
       );
       ctx.platformInstalled = ok !== undefined;
+      if (ctx.platformInstalled) await checkTenantsAppSet(ctx, r);
     } else {
       const files = ["policies/admission/policy.yaml"].map((f) => join(ctx.opts.root, f)).filter((f) => existsSync(f));
       r.note(`no platform chart: applying ${files.join(", ")} directly`);
