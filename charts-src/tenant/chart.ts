@@ -12,11 +12,12 @@ import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsTemplate } from "./secrets.js";
 import { testsTemplate } from "./tests.js";
+import { tenantReadme } from "./readme.js";
 import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.0",
+  version: "0.2.1",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -35,6 +36,7 @@ export const tenantChart = defineChart({
     examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
   },
   values: tenantValues,
+  readme: tenantReadme,
   templates: {
     namespace: namespaceTemplate,
     guardrails: guardrailsTemplate,

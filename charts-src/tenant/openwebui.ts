@@ -14,6 +14,7 @@ import {
   ports,
   selectorLabels,
 } from "./identity.js";
+import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
 import type { TenantValues } from "./values.js";
 
@@ -82,6 +83,7 @@ const env = (v: TenantValues, h: Helpers) => {
     value("DEFAULT_MODELS", h.when(hasStandard(v, h), v.ollama.standard.model, v.ollama.premium.model)),
     value("VECTOR_DB", o.vectorDb),
     h.when(h.eq(o.database.type, "postgres"), secretEnv(v, h, "DATABASE_URL", tenantSecrets.databaseUrl)),
+    h.when(h.eq(o.database.type, "postgres"), appMigrationsEnv),
     h.when(o.redis.enabled, secretEnv(v, h, "REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, secretEnv(v, h, "WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, value("ENABLE_WEBSOCKET_SUPPORT", "true")),
@@ -128,6 +130,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
     { name: "home", mountPath: "/home/openwebui", sizeLimit: "256Mi" },
   ]);
   const rwo = h.and(o.persistence.enabled, h.eq(o.persistence.accessMode, "ReadWriteOnce"));
+  const mounts = [{ name: "data", mountPath: dataDir }, ...scratch.mounts];
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -152,6 +155,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
           affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
           priorityClassName: priorityClasses.standard,
           topologySpreadConstraints: zoneSpread(selector),
+          initContainers: h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, env(v, h), mounts)]),
           containers: [
             {
               name: "openwebui",
@@ -168,11 +172,11 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
               env: env(v, h),
               resources: o.resources,
               securityContext: restrictedContainerSecurityContext(),
-              // First start runs database migrations: allow five minutes.
+              // First start runs database migrations (SQLite; Postgres migrates in the init container): five minutes.
               startupProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
               readinessProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 3 }),
               livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),
-              volumeMounts: [{ name: "data", mountPath: dataDir }, ...scratch.mounts],
+              volumeMounts: mounts,
             },
           ],
           volumes: [
