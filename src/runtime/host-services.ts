@@ -178,6 +178,12 @@ export class HostServices {
     return redisCommands(this.host, this.redisPort, [["AUTH", this.redisPassword], ...commands]);
   }
 
+  /** What a kept run leaves running: the PIDs to stop and the directories to remove by hand. */
+  describe(): string {
+    const pids = this.processes.map((p) => `${p.name} pid ${p.pid}`).join(", ");
+    return `host services kept: ${pids}; stop them with kill ${this.processes.map((p) => p.pid).join(" ")} and remove ${this.dirs.join(" ")}`;
+  }
+
   /** Stops both servers by PID (SIGTERM, then SIGKILL) and removes their data directories. */
   async stop(): Promise<void> {
     const report = await stopProcesses([this.processes], 5000);

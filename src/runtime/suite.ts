@@ -119,6 +119,11 @@ export class RuntimeRun {
     ]);
   }
 
+  /** A kept run's host services, for the operator to stop later (the cluster's own state does not hold them). */
+  keptServices(): string | undefined {
+    return this.hostServices?.describe();
+  }
+
   /** The cluster first (its pods hold connections to the host services), then the services, then the work dir. */
   async down(): Promise<void> {
     try {
