@@ -13,7 +13,8 @@ import { prometheusRules } from "./prometheus-rules.js";
 import { storageClasses } from "./storage-classes.js";
 import { syntheticChecks } from "./synthetic-checks.js";
 import { tenantSnapshots } from "./tenant-snapshots.js";
-import { tenantsApplicationSet, tenantsProject } from "./tenants-appset.js";
+import { tenantsApplicationSet } from "./tenants-appset.js";
+import { tenantsProject } from "./tenants-project.js";
 import { platformReadme } from "./readme.js";
 import { platformValues } from "./values.js";
 

@@ -1,8 +1,8 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { AppProject, ApplicationSet } from "../lib/k8s.js";
+import type { ApplicationSet } from "../lib/k8s.js";
 import { efsVolumeHandle } from "../lib/model-cache.js";
-import { tenantClusterObjectGlobs, tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -30,7 +30,8 @@ const tenantIdentityParameters = {
 const fleetValuesRef = "values";
 const fleetValuesFile = `$${fleetValuesRef}/{{ .path.path }}/{{ .path.filename }}`;
 
-const modes = (v: PlatformValues, h: Helpers) => ({
+/** Which generator, source kind and rollout the values choose (the AppProject reads the same). */
+export const modes = (v: PlatformValues, h: Helpers) => ({
   fromFiles: h.eq(v.argocd.tenantsFrom, "files"),
   fromList: h.eq(v.argocd.tenantsFrom, "list"),
   oci: h.hasPrefix(v.argocd.repoURL, "oci://"),
@@ -143,31 +144,5 @@ export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
         },
       },
     } satisfies ApplicationSet),
-  ];
-};
-
-/**
- * The project the tenant Applications run in, when the chart is asked to create it: only the tenant chart and the
- * fleet as sources, only `tenant-*` namespaces as destinations, and of cluster-scoped objects only what a tenant
- * release owns (its Namespace and its model-cache PersistentVolume).
- */
-export const tenantsProject = (v: PlatformValues, h: Helpers) => {
-  const a = v.argocd;
-  const m = modes(v, h);
-  return [
-    h.when(h.and(a.enabled, a.createProject), {
-      apiVersion: "argoproj.io/v1alpha1",
-      kind: "AppProject",
-      metadata: { name: a.project, namespace: a.namespace, labels: platformLabels(h, "tenants") },
-      spec: {
-        description: "llmcharts tenants: one tenant chart release per tenant, each in its own tenant-<name> namespace.",
-        sourceRepos: [h.pick(m.oci, `${a.repoURL}/${a.chart}`, a.repoURL), h.when(m.fromFiles, a.fleet.repoURL)],
-        destinations: [{ server: a.destinationServer, namespace: tenantClusterObjectGlobs.namespace }],
-        clusterResourceWhitelist: [
-          { group: "", kind: "Namespace", name: tenantClusterObjectGlobs.namespace },
-          { group: "", kind: "PersistentVolume", name: tenantClusterObjectGlobs.modelCacheVolume },
-        ],
-      },
-    } satisfies AppProject),
   ];
 };

@@ -12,11 +12,12 @@ import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsTemplate } from "./secrets.js";
 import { testsTemplate } from "./tests.js";
+import { tenantReadme } from "./readme.js";
 import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.1",
+  version: "0.2.2",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -36,6 +37,7 @@ export const tenantChart = defineChart({
   },
   lintFixture: "defaults",
   values: tenantValues,
+  readme: tenantReadme,
   templates: {
     namespace: namespaceTemplate,
     guardrails: guardrailsTemplate,

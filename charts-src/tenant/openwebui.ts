@@ -16,6 +16,7 @@ import {
   ports,
   selectorLabels,
 } from "./identity.js";
+import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
 import type { TenantValues } from "./values.js";
 
@@ -84,6 +85,7 @@ const env = (v: TenantValues, h: Helpers) => {
     value("DEFAULT_MODELS", h.when(hasStandard(v, h), v.ollama.standard.model, v.ollama.premium.model)),
     value("VECTOR_DB", o.vectorDb),
     h.when(h.eq(o.database.type, "postgres"), secretEnv(v, h, "DATABASE_URL", tenantSecrets.databaseUrl)),
+    h.when(h.eq(o.database.type, "postgres"), appMigrationsEnv),
     h.when(o.redis.enabled, secretEnv(v, h, "REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, secretEnv(v, h, "WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, value("ENABLE_WEBSOCKET_SUPPORT", "true")),
@@ -130,6 +132,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
     { name: "home", mountPath: "/home/openwebui", sizeLimit: "256Mi" },
   ]);
   const rwo = h.and(o.persistence.enabled, h.eq(o.persistence.accessMode, "ReadWriteOnce"));
+  const mounts = [{ name: "data", mountPath: dataDir }, ...scratch.mounts];
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -156,6 +159,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
           ...podPlacementOverrides(h, [], o),
           priorityClassName: priorityClasses.standard,
           topologySpreadConstraints: zoneSpread(selector),
+          initContainers: h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, env(v, h), mounts)]),
           containers: [
             {
               name: "openwebui",
@@ -172,11 +176,11 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
               env: withExtraEnv(h, env(v, h), o),
               resources: o.resources,
               securityContext: restrictedContainerSecurityContext(),
-              // First start runs database migrations: allow five minutes.
+              // First start runs database migrations (SQLite; Postgres migrates in the init container): five minutes.
               startupProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
               readinessProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 3 }),
               livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),
-              volumeMounts: [{ name: "data", mountPath: dataDir }, ...scratch.mounts],
+              volumeMounts: mounts,
             },
           ],
           volumes: [

@@ -29,6 +29,7 @@ export const openwebuiOwnedEnv = [
   "OLLAMA_BASE_URLS",
   "DEFAULT_MODELS",
   "VECTOR_DB",
+  "ENABLE_DB_MIGRATIONS",
   "DATABASE_URL",
   "REDIS_URL",
   "WEBSOCKET_REDIS_URL",

@@ -21,6 +21,9 @@ export interface Started extends ProcessRecord {
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user and group (a server that refuses to run as root, e.g. PostgreSQL). */
+  uid?: number;
+  gid?: number;
 }
 
 /**
@@ -44,6 +47,8 @@ export const startProcess = async (
       stdio: ["ignore", fd, fd],
       env: opts.env ?? process.env,
       cwd: opts.cwd,
+      uid: opts.uid,
+      gid: opts.gid,
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once("spawn", () => (child.pid === undefined ? reject(new Error(`${name}: no pid`)) : resolve(child.pid)));

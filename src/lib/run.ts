@@ -5,6 +5,9 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Text written to the process's standard input. */
   input?: string;
+  /** Run as this user and group. */
+  uid?: number;
+  gid?: number;
 }
 
 export interface RunResult {
@@ -17,7 +20,13 @@ export interface RunResult {
 export const run = async (cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> => {
   const proc = x(cmd, args, {
     throwOnError: false,
-    nodeOptions: { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] },
+    nodeOptions: {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      uid: opts.uid,
+      gid: opts.gid,
+    },
   });
   if (opts.input !== undefined) {
     proc.process?.stdin?.end(opts.input);

@@ -1,4 +1,5 @@
-/** OpenWebUI's own HTTP API, as a user's browser or script calls it: sign in, list models, chat. */
+/** OpenWebUI's own HTTP API, as a user's browser or script calls it: sign in, list models, chat, its socket.io. */
+import WebSocket from "ws";
 
 export interface ChatAnswer {
   text: string;
@@ -30,6 +31,41 @@ export class OpenWebUI {
     const body = await json(res, "sign in");
     this.token = String(body.token);
     return String(body.role);
+  }
+
+  /** The signed-in user, as the server resolves the token. */
+  async session(): Promise<{ email: string; role: string }> {
+    const res = await fetch(`${this.baseUrl}/api/v1/auths/`, { headers: this.headers() });
+    const body = await json(res, "session");
+    return { email: String(body.email), role: String(body.role) };
+  }
+
+  /**
+   * Opens the socket.io connection the web UI keeps (engine.io over a WebSocket, the token in the CONNECT packet);
+   * resolves with the socket's id once the server accepted it. It stays open until `close`.
+   */
+  socket(): Promise<{ sid: string; close: () => void }> {
+    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/ws/socket.io/?EIO=4&transport=websocket`);
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        ws.terminate();
+        reject(new Error(`socket.io at ${this.baseUrl}: ${why}`));
+      };
+      const timer = setTimeout(() => fail("no CONNECT answer in 10 s"), 10_000);
+      ws.on("error", (e) => fail(e.message));
+      ws.on("message", (data) => {
+        const packet = data.toString();
+        // engine.io OPEN → socket.io CONNECT with the token; PING → PONG; CONNECT ack carries the socket id.
+        if (packet.startsWith("0")) ws.send(`40${JSON.stringify({ token: this.token })}`);
+        else if (packet === "2") ws.send("3");
+        else if (packet.startsWith("44")) fail(`connect refused: ${packet.slice(2)}`);
+        else if (packet.startsWith("40")) {
+          clearTimeout(timer);
+          resolve({ sid: String((JSON.parse(packet.slice(2)) as { sid: string }).sid), close: () => ws.close() });
+        }
+      });
+    });
   }
 
   async models(): Promise<string[]> {

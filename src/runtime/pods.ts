@@ -9,8 +9,12 @@ const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<
 
 const isReady = (p: Named<Pod>) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 
+/** Restarts of the pod's containers, init containers included (a failed init container is retried in place). */
 export const restarts = (p: Named<Pod>): number =>
-  (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
+  [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].reduce(
+    (n, c) => n + c.restartCount,
+    0,
+  );
 
 /** Events and the last log lines of every container of the pods: why they are not Ready. */
 export const podEvidence = async (kube: Kube, namespace: string, selector: string): Promise<string> => {
@@ -64,7 +68,7 @@ export const podEvidence = async (kube: Kube, namespace: string, selector: strin
         .slice(-8)
         .map((l) => `  event ${l}`),
     );
-    for (const c of p.spec?.containers ?? []) {
+    for (const c of [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])]) {
       const log = await kube
         .kubectl(["logs", "-n", namespace, name, "-c", c.name, "--tail=15"])
         .catch((e: Error) => e.message);

@@ -33,6 +33,8 @@ export const runRuntimeSuite = async (
       }
     }
   } finally {
+    const kept = opts.keep ? run.keptServices() : undefined;
+    if (kept) run.log(kept);
     if (!opts.keep) {
       record(
         await run.runScenario("teardown", async () => {

@@ -15,6 +15,7 @@ import { Kube } from "../install/kube.js";
 import { nodePaths } from "../node/config.js";
 import { labNodes } from "../node/lab-nodes.js";
 import { requireBin } from "../toolchain/tools.js";
+import { HostServices } from "./host-services.js";
 import { prepareModelCache } from "./model.js";
 
 export interface ScenarioOutcome {
@@ -44,6 +45,8 @@ export class RuntimeRun {
   modelCacheDir = "";
   /** The node directory holding the tenants' data volumes. */
   dataRoot = "";
+  /** PostgreSQL and Redis on the host, started by the first scenario that asks (see `services`). */
+  private hostServices?: HostServices;
   /** Times scenarios hand on to later ones (e.g. when the tenant install began). */
   readonly marks: Record<string, number> = {};
   readonly log: (line: string) => void;
@@ -65,6 +68,15 @@ export class RuntimeRun {
   get h(): Helm {
     if (!this.helm) throw new Error("the cluster is not up");
     return this.helm;
+  }
+
+  /** The lab's PostgreSQL (with pgvector) and Redis, started on first use and stopped by `down`. */
+  async services(): Promise<HostServices> {
+    if (!this.hostServices) {
+      this.hostServices = new HostServices();
+      await this.hostServices.start(this.log);
+    }
+    return this.hostServices;
   }
 
   /** Cluster with a real node, images imported, CRDs applied, the tiny model in the cache, the platform installed. */
@@ -107,9 +119,19 @@ export class RuntimeRun {
     ]);
   }
 
+  /** A kept run's host services, for the operator to stop later (the cluster's own state does not hold them). */
+  keptServices(): string | undefined {
+    return this.hostServices?.describe();
+  }
+
+  /** The cluster first (its pods hold connections to the host services), then the services, then the work dir. */
   async down(): Promise<void> {
-    await clusterDown({ name: this.clusterName });
-    rmSync(this.opts.workDir, { recursive: true, force: true });
+    try {
+      await clusterDown({ name: this.clusterName });
+    } finally {
+      await this.hostServices?.stop();
+      rmSync(this.opts.workDir, { recursive: true, force: true });
+    }
   }
 
   async runScenario(id: string, scenario: Scenario): Promise<ScenarioOutcome> {

@@ -1,6 +1,6 @@
 /** Tenants of the runtime suite: installed from generated/tenant with real Helm, their secrets in an existing Secret. */
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdirSync } from "node:fs";
+import { chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RuntimeRun } from "./suite.js";
 
@@ -26,11 +26,15 @@ export const labTenant = (name: string): LabTenant => ({
   secretKey: randomBytes(24).toString("hex"),
 });
 
+/** The StorageClass name a lab's shared (ReadWriteMany) data claim asks for; the values of such tenants name it. */
+export const sharedDataClass = "lab-shared";
+
 /**
  * The volume a lab's data claim binds (no provisioner here): a node directory owned by OpenWebUI's uid, pre-bound to
- * the tenant's claim, retained when the claim goes (as the chart keeps the claim itself).
+ * the tenant's claim, retained when the claim goes (as the chart keeps the claim itself). Shared, it stands for EFS:
+ * every replica on the node mounts the same directory.
  */
-const dataVolume = (run: RuntimeRun, t: LabTenant) => {
+const dataVolume = (run: RuntimeRun, t: LabTenant, shared: boolean) => {
   const path = join(run.dataRoot, t.name);
   mkdirSync(path, { recursive: true });
   chownSync(path, 1000, 1000);
@@ -40,14 +44,23 @@ const dataVolume = (run: RuntimeRun, t: LabTenant) => {
     metadata: { name: `lab-data-${t.name}` },
     spec: {
       capacity: { storage: "1Gi" },
-      accessModes: ["ReadWriteOnce"],
+      accessModes: [shared ? "ReadWriteMany" : "ReadWriteOnce"],
       persistentVolumeReclaimPolicy: "Retain",
-      storageClassName: "",
+      storageClassName: shared ? sharedDataClass : "",
       hostPath: { path, type: "Directory" },
       claimRef: { namespace: t.namespace, name: "openwebui-data" },
     },
   };
 };
+
+export interface InstallOptions {
+  /** More keys of the tenant's Secret (e.g. DATABASE_URL and REDIS_URL of the lab's host services). */
+  secrets?: Record<string, string>;
+  /** A ReadWriteMany data volume (several replicas), of StorageClass `sharedDataClass`. */
+  sharedData?: boolean;
+  /** Values known only at run time (addresses, ports), given to Helm as one more values file. */
+  values?: Record<string, unknown>;
+}
 
 /**
  * Installs a tenant: its namespace first (adopted by the release, as Helm adopts an object carrying its ownership
@@ -57,8 +70,7 @@ export const installTenant = async (
   run: RuntimeRun,
   t: LabTenant,
   valuesFile: string,
-  set: Record<string, string> = {},
-  chartDir = join(run.opts.root, "generated", "tenant"),
+  opts: InstallOptions = {},
 ): Promise<void> => {
   await run.k.apply([
     {
@@ -71,29 +83,32 @@ export const installTenant = async (
       },
     },
   ]);
-  await run.k.apply([dataVolume(run, t)]);
+  await run.k.apply([dataVolume(run, t, opts.sharedData ?? false)]);
   await run.k.apply([
     {
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name: secretName, namespace: t.namespace },
-      stringData: { WEBUI_SECRET_KEY: t.secretKey, WEBUI_ADMIN_PASSWORD: t.adminPassword },
+      stringData: { WEBUI_SECRET_KEY: t.secretKey, WEBUI_ADMIN_PASSWORD: t.adminPassword, ...opts.secrets },
     },
   ]);
   const sets = {
     "tenant.name": t.name,
     "ollama.modelCache.hostPath": run.modelCacheDir,
     "openwebui.admin.email": t.adminEmail,
-    ...set,
   };
+  const runValues = join(run.opts.workDir, `${t.name}-values.json`);
+  writeFileSync(runValues, JSON.stringify(opts.values ?? {}));
   await run.h.helm([
     "install",
     t.release,
-    chartDir,
+    join(run.opts.root, "generated", "tenant"),
     "--namespace",
     "tenants",
     "-f",
     join(run.opts.root, "test", "runtime", "values", valuesFile),
+    "-f",
+    runValues,
     ...Object.entries(sets).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
   ]);
 };

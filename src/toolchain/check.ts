@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { dataDir, toolDir } from "./cache.js";
-import type { Tool } from "./pins.js";
+import { extensionVersion, upstreamVersion } from "./pg-extension.js";
+import type { PgExtensionTool, Tool } from "./pins.js";
 import { binPath, repoFile } from "./tools.js";
 
 export type Status = "ok" | "missing" | "wrong-version";
@@ -42,6 +43,7 @@ const bare = (v: string): string => v.replace(/^v/, "");
 export const checkTool = async (tool: Tool): Promise<BinaryCheck[]> => {
   if (tool.kind === "pypi") return checkPyTool(tool);
   if (tool.kind === "debian") return [await checkDebianTool(tool)];
+  if (tool.kind === "pg-extension") return [checkPgExtension(tool)];
   return Promise.all(
     tool.binaries.map(async (b) => {
       const path = binPath(b.exe);
@@ -69,6 +71,15 @@ const checkPyTool = async (tool: Extract<Tool, { kind: "pypi" }>): Promise<Binar
       return { ...base, found, status: found === version ? ("ok" as const) : ("wrong-version" as const) };
     }),
   );
+};
+
+/** A PostgreSQL extension: the server tree's executables are there and its control file has the pinned version. */
+const checkPgExtension = (tool: PgExtensionTool): BinaryCheck => {
+  const path = binPath(tool.binaries[0]?.exe ?? "postgres");
+  const found = extensionVersion(tool);
+  const base = { tool: tool.name, exe: tool.name, pinned: tool.version, path, found };
+  if (found === null || !tool.binaries.every((b) => existsSync(binPath(b.exe)))) return { ...base, status: "missing" };
+  return { ...base, status: found === upstreamVersion(tool.version) ? "ok" : "wrong-version" };
 };
 
 /** The version of a Debian package as dpkg knows it, or null when it is not installed. */

@@ -8,7 +8,8 @@ import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
 import { toolsGoMod, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
-import { type DebianTool, type GoTool, type PyTool, tools } from "./pins.js";
+import { installPgExtension } from "./pg-extension.js";
+import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
 import { repoFile } from "./tools.js";
 
@@ -158,9 +159,13 @@ const installDataSet = async (data: DataSet, log: Log): Promise<number> => {
   );
 };
 
+/** The tools built into the cache (Debian packages are installed into the system instead). */
+type BuiltTool = GoTool | PyTool | PgExtensionTool;
+
 /** Builds a tool, stamps its pin, and proves every binary reports the pinned version before it counts as installed. */
-const installTool = async (tool: GoTool | PyTool, log: Log): Promise<void> => {
+const installTool = async (tool: BuiltTool, log: Log): Promise<void> => {
   if (tool.kind === "go") await installGoTool(tool, log);
+  else if (tool.kind === "pg-extension") await installPgExtension(tool, log);
   else await installPyTool(tool, log);
   const stamp = stampPath(toolDir(tool.name, tool.version));
   writeFileSync(stamp, toolDigest(tool));
@@ -198,7 +203,7 @@ export const installToolchain = async ({
   const debianPins = tools.filter((t): t is DebianTool => t.kind === "debian" && wanted(t.name));
   const units = [
     ...tools
-      .filter((t): t is GoTool | PyTool => t.kind !== "debian" && wanted(t.name))
+      .filter((t): t is BuiltTool => t.kind !== "debian" && wanted(t.name))
       .map((t) => ({
         name: t.name,
         version: t.version,

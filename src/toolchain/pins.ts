@@ -76,7 +76,30 @@ export interface DebianTool {
   binaries: { exe: string; path: string }[];
 }
 
-export type Tool = GoTool | PyTool | DebianTool;
+/**
+ * A PostgreSQL extension built from Debian's source package (fetched from Debian's archive, each file checked against
+ * its pinned SHA-256, unpacked by dpkg-source) into a copy of Debian's PostgreSQL server tree. The server finds its
+ * share and lib directories relative to its own binary, so the copy loads the extension and the system's PostgreSQL
+ * is left as the package installed it.
+ */
+export interface PgExtensionTool {
+  kind: "pg-extension";
+  name: string;
+  /** The Debian source package's version. */
+  version: string;
+  /** Directory of the source package in Debian's archive. */
+  pool: string;
+  /** The source package's files (the .dsc first) and their SHA-256. */
+  files: Record<string, string>;
+  /** The Debian PostgreSQL server package (pinned below) it is built for, and its major version. */
+  server: { package: string; major: string };
+  /** The extension's name; its control file's default_version must be the upstream part of `version`. */
+  extension: string;
+  /** Executables of the server tree. */
+  binaries: { exe: string }[];
+}
+
+export type Tool = GoTool | PyTool | DebianTool | PgExtensionTool;
 
 const k8sVersionFlags = (version: string): string[] => {
   const [major, minor] = version.slice(1).split(".");
@@ -354,8 +377,27 @@ export const tools: Tool[] = [
     gnupg: ["2.2.40-1.1+deb12u2", "/usr/bin/gpg"],
     // Host services standing where ElastiCache and Aurora (with pgvector, built from source) would be.
     "redis-server": ["5:7.0.15-1~deb12u10", "/usr/bin/redis-server"],
+    // The server pgvector's tree copies (its postgres and initdb are run from that copy).
+    "postgresql-15": ["15.20-0+deb12u1"],
     "postgresql-server-dev-15": ["15.20-0+deb12u1", "/usr/lib/postgresql/15/bin/pg_config"],
+    // Unpacks (and checks) Debian source packages: pgvector below.
+    "dpkg-dev": ["1.21.22", "/usr/bin/dpkg-source"],
   }),
+  {
+    kind: "pg-extension",
+    name: "pgvector",
+    // Not in bookworm(-backports): Debian trixie's source package, built against bookworm's PostgreSQL 15.
+    version: "0.8.0-1",
+    pool: "http://deb.debian.org/debian/pool/main/p/pgvector",
+    files: {
+      "pgvector_0.8.0-1.dsc": "a71780bf7ab9901094a3d9869c489b6e2bcb858a8c14a5fa52d159933e016308",
+      "pgvector_0.8.0.orig.tar.gz": "867a2c328d4928a5a9d6f052cd3bc78c7d60228a9b914ad32aa3db88e9de27b0",
+      "pgvector_0.8.0-1.debian.tar.xz": "6cb10bfdee32a093f0711a53d61f63657514d60058ff76a44ae2a4434f9c7ee5",
+    },
+    server: { package: "postgresql-15", major: "15" },
+    extension: "vector",
+    binaries: [{ exe: "postgres" }, { exe: "initdb" }, { exe: "psql" }],
+  },
 ];
 
 /** Debian tool pins from `name: [version, ...installed executables]`. */

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toolDir } from "./cache.js";
+import { pgTree } from "./pg-extension.js";
 import { type Tool, tools } from "./pins.js";
 
 /** The pinned tool that provides an executable. */
@@ -15,6 +16,7 @@ export const toolOf = (exe: string): Tool => {
 export const binPath = (exe: string): string => {
   const tool = toolOf(exe);
   if (tool.kind === "debian") return tool.binaries.find((b) => b.exe === exe)?.path as string;
+  if (tool.kind === "pg-extension") return join(pgTree(tool).bin, exe);
   return tool.kind === "pypi"
     ? join(toolDir(tool.name, tool.version), "venv", "bin", exe)
     : join(toolDir(tool.name, tool.version), "bin", exe);

@@ -126,3 +126,46 @@ describe("observability and rollouts", () => {
     });
   });
 });
+
+describe("several replicas on Postgres start clean", () => {
+  const ha = render({
+    tenant: { name: "acme" },
+    openwebui: {
+      replicas: 2,
+      persistence: { accessMode: "ReadWriteMany", storageClass: "efs-openwebui" },
+      database: { type: "postgres", cidrs: ["10.1.0.0/16"] },
+      redis: { enabled: true, cidrs: ["10.2.0.0/16"] },
+      vectorDb: "pgvector",
+    },
+  });
+  const pod = present(deployment(ha, "openwebui")?.spec?.template.spec, "the openwebui pod spec");
+  const migrations = present(pod.initContainers?.[0], "an init container");
+  const app = present(pod.containers[0], "the openwebui container");
+
+  test("the migrations run once, in an init container under a Postgres advisory lock, not in every replica", () => {
+    const init = migrations;
+    expect(init.name).toBe("migrations");
+    const script = init.command?.at(-1);
+    expect(script).toContain("pg_advisory_lock(");
+    expect(script).toContain("command.upgrade(alembic, 'head')");
+    expect(value(ha, "ENABLE_DB_MIGRATIONS")).toBe("false");
+    // The same image, database secret, mounts and restricted context as OpenWebUI itself.
+    expect(init.image).toBe(app.image);
+    expect(init.volumeMounts).toEqual(app.volumeMounts);
+    expect(init.securityContext).toEqual(app.securityContext);
+    const dbUrl = (c: typeof app) => c.env?.find((e) => e.name === "DATABASE_URL")?.valueFrom;
+    expect(dbUrl(init)).toEqual(dbUrl(app));
+  });
+
+  test("pgvector is checked before OpenWebUI starts, with the statement a privileged role must run", () => {
+    const script = migrations.command?.at(-1);
+    expect(script).toContain("extname = 'vector'");
+    expect(script).toContain("CREATE EXTENSION vector;");
+  });
+
+  test("with SQLite (one replica) OpenWebUI migrates its own file as before", () => {
+    const single = render({ tenant: { name: "acme" } });
+    expect(deployment(single, "openwebui")?.spec?.template.spec?.initContainers).toBeUndefined();
+    expect(value(single, "ENABLE_DB_MIGRATIONS")).toBeUndefined();
+  });
+});

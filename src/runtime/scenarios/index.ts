@@ -1,5 +1,6 @@
 /** The runtime scenarios, in the order they run (later ones use the tenants earlier ones installed). */
 import type { Scenario } from "../suite.js";
+import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
@@ -15,4 +16,6 @@ export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
   { id: "isolation-enforced", scenario: isolationEnforced },
   { id: "settings-follow-values", scenario: settingsFollowValues },
   { id: "upgrade-keeps-chats", scenario: upgradeKeepsChats },
+  // Last: its two replicas would only slow the scenarios after it.
+  { id: "ha", scenario: haReady },
 ];
