@@ -13,6 +13,12 @@ export const modelCacheWriter = {
   claim: "model-cache-writer",
 } as const;
 
+/** Each tenant's read-only PersistentVolume onto the cache: `llmcharts-model-cache-<tenant>`. */
+export const tenantModelCacheVolumePrefix = "llmcharts-model-cache-";
+
+/** Tenant names whose cache volume would take the writer's name (a tenant called `writer`). */
+export const reservedTenantNames = [modelCacheWriter.persistentVolume.slice(tenantModelCacheVolumePrefix.length)];
+
 /** The EFS CSI volume handle of an access point: `<file system>::<access point>`. */
 export const efsVolumeHandle = (fileSystemId: string, accessPointId: string): string =>
   `${fileSystemId}::${accessPointId}`;

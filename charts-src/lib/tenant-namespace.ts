@@ -35,5 +35,5 @@ export const tenantPorts = { openwebui: 8080, openwebuiService: 80, ollama: 1143
  */
 export const tenantClusterObjectGlobs = {
   namespace: `${tenantNamespacePrefix}*`,
-  modelCacheVolume: "llmcharts-model-cache-*",
+  modelCacheVolume: "llmcharts-model-cache-*", // tenantModelCacheVolumePrefix in model-cache.ts
 } as const;

@@ -1,6 +1,7 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { standardLabels } from "../lib/metadata.js";
+import { tenantModelCacheVolumePrefix } from "../lib/model-cache.js";
 import { tenantNamespaceName, tenantObjectNames, tenantPorts } from "../lib/tenant-namespace.js";
 import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
 
@@ -17,7 +18,7 @@ import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
 export const tenantNamespace = (v: TenantValues): string => tenantNamespaceName(v.tenant.name);
 
 /** The tenant's PersistentVolume onto the shared model cache (cluster-scoped, so it carries the tenant's name). */
-export const modelCacheVolume = (v: TenantValues): string => `llmcharts-model-cache-${v.tenant.name}`;
+export const modelCacheVolume = (v: TenantValues): string => `${tenantModelCacheVolumePrefix}${v.tenant.name}`;
 
 /** Names of the objects inside the tenant namespace. */
 export const names = tenantObjectNames;

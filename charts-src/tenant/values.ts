@@ -3,6 +3,7 @@ import { tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
 import { cpuAutoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
 
+import { reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { podOverrideValues } from "../lib/pod-overrides.js";
@@ -442,11 +443,14 @@ export const tenantValues = strictObject(
   "Values of the tenant chart: one release per customer.",
   {
     tenant: strictObject("Who the tenant is; on every object as labels.", {
-      name: dnsLabel(
-        "Tenant name: the namespace is tenant-<name>; unique across the cluster.",
-        "example",
-        tenantNameMaxLength,
-      ),
+      name: {
+        ...dnsLabel(
+          `Tenant name: the namespace is tenant-<name>; unique across the cluster; not ${reservedTenantNames.join(", ")} (the platform's cache writer volume has that name).`,
+          "example",
+          tenantNameMaxLength,
+        ),
+        not: { enum: reservedTenantNames },
+      },
       tier: choice(tiers, "standard (CPU models), premium (GPU models) or both.", "standard"),
       costCentre: Type.String({
         description: "Cost centre billed for the tenant's resources (a label value).",
