@@ -2,8 +2,9 @@
  * `llmcharts images build`: each image of the catalog as a docker-archive in the cache, keyed by what it is made of,
  * so an unchanged image is never rebuilt; and the import of archives into a node's containerd.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../lib/package-root.js";
 import { runStep, seconds } from "../lib/run.js";
 import { pinDigest } from "../toolchain/check.js";
 import { type ImageSpec, images } from "./catalog.js";
@@ -19,12 +20,21 @@ export interface BuiltImage {
   ms: number;
 }
 
-/** Where an image's archive lives: its name, version and a digest of its inputs and config. */
+/**
+ * The text of the modules that say how images are built. Not `spec.build.toString()`: vitest and tsx transpile a
+ * function differently, so `npm test` and the CLI would each key, rebuild and delete the other's archives.
+ */
+const builderSources = (): string =>
+  ["catalog.ts", "rootfs.ts", "oci.ts"]
+    .map((f) => readFileSync(join(packageRoot, "src", "images", f), "utf8"))
+    .join("\0");
+
+/** Where an image's archive lives: its name, version and a digest of its inputs, config and builder sources. */
 export const imageArchive = (spec: ImageSpec): string =>
   join(
     imagesRoot(),
     "archives",
-    `${spec.name}-${spec.version}-${pinDigest({ inputs: spec.inputs, config: spec.config, build: spec.build.toString() })}.tar`,
+    `${spec.name}-${spec.version}-${pinDigest({ inputs: spec.inputs, config: spec.config, builders: builderSources() })}.tar`,
   );
 
 const buildOne = async (spec: ImageSpec, log: (line: string) => void): Promise<BuiltImage> => {
