@@ -185,14 +185,6 @@ export const tenantGpuPools: readonly PoolTarget[] = [
 const namesOneOf = (h: Helpers, name: string, pools: readonly PoolTarget[]) =>
   pools.length > 0 ? h.or(...pools.map((p) => h.eq(name, p.name))) : undefined;
 
-/** True when `name` names a MIG pool: its pods get one slice each and no whole-GPU memory requirement. */
-export const namesMigPool = (h: Helpers, name: string, pools = tenantGpuPools) =>
-  namesOneOf(
-    h,
-    name,
-    pools.filter((p) => p.gpuSharing === "mig"),
-  ) ?? h.eq(name, "");
-
 /**
  * The tolerations of a pod on the pool `name` (a value) names among `pools`: the GPU taint's, then one per distinct
  * taint key and effect of the pools, present only when the named pool carries it.

@@ -1,3 +1,5 @@
+import { tenantModelCacheVolumePrefix } from "./model-cache.js";
+
 /**
  * Where a tenant lives: every tenant release renders into the namespace `tenant-<name>`, and the platform's
  * ApplicationSet deploys each tenant there. The prefix keeps tenants out of system and platform namespaces.
@@ -35,5 +37,5 @@ export const tenantPorts = { openwebui: 8080, openwebuiService: 80, ollama: 1143
  */
 export const tenantClusterObjectGlobs = {
   namespace: `${tenantNamespacePrefix}*`,
-  modelCacheVolume: "llmcharts-model-cache-*", // tenantModelCacheVolumePrefix in model-cache.ts
+  modelCacheVolume: `${tenantModelCacheVolumePrefix}*`,
 } as const;

@@ -96,9 +96,6 @@ export const notBelow = (low: readonly string[], high: readonly string[], upTo: 
     rule(nested(low, { minimum: k }), nested(high, { minimum: k })),
   );
 
-/** The extended resource of a whole NVIDIA GPU (the device plugin advertises it; quotas count `requests.` of it). */
-export const gpuResource = "nvidia.com/gpu";
-
 /** The fields of an HPA on CPU that every scaled workload offers (one place, so they read alike in every chart). */
 export const cpuAutoscalingFields = (defaults: { min: number; max: number }, minReplicasMaximum = 20) => ({
   minReplicas: Type.Integer({

@@ -1,3 +1,4 @@
+import { wholeGpuResource } from "../../charts-src/lib/pools.js";
 import { labels } from "../../charts-src/lib/conventions.js";
 import type {
   ExternalSecret,
@@ -95,7 +96,7 @@ export const checkUniqueness = (renderings: Rendering[]): CheckResult[] => {
   });
 };
 
-const gpuResource = "nvidia.com/gpu";
+const gpuResource = wholeGpuResource;
 
 /** GPUs a tenant's quota lets it request. */
 const gpuQuota = (docs: KubeObject[]): number =>
