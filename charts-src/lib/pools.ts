@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import { gpuTaint, labels, type NodeTier } from "./conventions.js";
 import type { Cond, Helpers } from "./engine/index.js";
 import type { Taint, Toleration } from "./k8s.js";
-import { type GpuSharingMode, gpuSharingModes } from "./gpu-sharing.js";
+import { devicePluginConfigLabel, type GpuSharingMode, gpuSharingModes } from "./gpu-sharing.js";
 import { requireNodeLabels } from "./scheduling.js";
 import { choice, dnsLabel, taint } from "./values-shapes.js";
 
@@ -38,6 +38,21 @@ export const migConfigName = (profile: string): string => `all-${profile}`;
 /** The extended resource a pod asks for: whole or time-sliced GPUs, or (MIG, mixed strategy) one profile's slice. */
 export const wholeGpuResource = "nvidia.com/gpu";
 export const migResource = (profile: string): string => `nvidia.com/mig-${profile}`;
+
+/** MIG slices of one profile an 80 GB GPU holds (NVIDIA's one-profile layouts). */
+const slicesPerGpu: Record<string, number> = { "1g.10gb": 7, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 };
+
+/**
+ * What the NVIDIA device plugin advertises on a node of a pool with `gpus` GPUs, from the labels the pool gives its nodes: MIG
+ * slices of the MIG manager's layout (mixed strategy: `nvidia.com/mig-<profile>`, no whole GPUs), time-sliced GPUs
+ * (`replicas` per GPU), or whole GPUs.
+ */
+export const gpuCapacity = (nodeLabels: Record<string, string>, gpus: number): Record<string, string> => {
+  const profile = /^all-(.+)$/.exec(nodeLabels[migConfigLabel] ?? "")?.[1];
+  if (profile && slicesPerGpu[profile]) return { [migResource(profile)]: String(gpus * slicesPerGpu[profile]) };
+  const replicas = Number(/^time-slicing-([0-9]+)$/.exec(nodeLabels[devicePluginConfigLabel] ?? "")?.[1] ?? 1);
+  return { [wholeGpuResource]: String(gpus * replicas) };
+};
 
 /** Time-sliced pods per GPU that the platform ships device-plugin configs for. */
 export const timeSlicingReplicaRange = { minimum: 2, maximum: 4 } as const;

@@ -6,8 +6,7 @@
  */
 import { gpuResourcePattern } from "../../charts-src/lib/conventions.js";
 import { gpuMemoryMiBByFamily } from "../../charts-src/lib/gpu-memory.js";
-import { devicePluginConfigLabel } from "../../charts-src/lib/gpu-sharing.js";
-import { migConfigLabel, migResource, wholeGpuResource } from "../../charts-src/lib/pools.js";
+import { gpuCapacity } from "../../charts-src/lib/pools.js";
 import { kwokNodeSelector } from "../cluster/index.js";
 import type { Named, Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
 import type { Kube } from "./kube.js";
@@ -63,21 +62,6 @@ const requirementValue = (r: Requirement): string | undefined => {
   if (r.operator === "Gt") return String(Number(r.values?.[0] ?? 0) + 1);
   if (r.operator === "Lt") return String(Math.max(0, Number(r.values?.[0] ?? 1) - 1));
   return undefined;
-};
-
-/** MIG slices of one profile an 80 GB GPU holds (NVIDIA's one-profile layouts). */
-const slicesPerGpu: Record<string, number> = { "1g.10gb": 7, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 };
-
-/**
- * What the NVIDIA device plugin would advertise on a node of the pool, from the labels the pool gives its nodes: MIG
- * slices of the MIG manager's layout (mixed strategy: `nvidia.com/mig-<profile>`, no whole GPUs), time-sliced GPUs
- * (`replicas` per GPU), or whole GPUs.
- */
-export const gpuCapacity = (nodeLabels: Record<string, string>, gpus: number): Record<string, string> => {
-  const profile = /^all-(.+)$/.exec(nodeLabels[migConfigLabel] ?? "")?.[1];
-  if (profile && slicesPerGpu[profile]) return { [migResource(profile)]: String(gpus * slicesPerGpu[profile]) };
-  const replicas = Number(/^time-slicing-([0-9]+)$/.exec(nodeLabels[devicePluginConfigLabel] ?? "")?.[1] ?? 1);
-  return { [wholeGpuResource]: String(gpus * replicas) };
 };
 
 /** The GPU resources a node offers, by name. */

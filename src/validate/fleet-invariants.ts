@@ -1,5 +1,5 @@
-import { wholeGpuResource } from "../../charts-src/lib/pools.js";
-import { labels } from "../../charts-src/lib/conventions.js";
+import { gpuResourcePattern, labels } from "../../charts-src/lib/conventions.js";
+import { gpuCapacity, wholeGpuResource } from "../../charts-src/lib/pools.js";
 import type {
   ExternalSecret,
   HTTPRoute,
@@ -96,42 +96,66 @@ export const checkUniqueness = (renderings: Rendering[]): CheckResult[] => {
   });
 };
 
-const gpuResource = wholeGpuResource;
+/** The GPUs of each kind (`nvidia.com/gpu`, `nvidia.com/mig-<profile>`) a tenant's quota lets it request. */
+const gpuQuotas = (docs: KubeObject[]): Record<string, number> => {
+  const quotas: Record<string, number> = {};
+  for (const d of ofKind<ResourceQuota>(docs, "ResourceQuota"))
+    for (const [key, value] of Object.entries(d.spec?.hard ?? {})) {
+      const resource = key.replace(/^requests\./, "");
+      if (key !== resource && gpuResourcePattern.test(resource))
+        quotas[resource] = (quotas[resource] ?? 0) + Number(value);
+    }
+  return quotas;
+};
 
-/** GPUs a tenant's quota lets it request. */
-const gpuQuota = (docs: KubeObject[]): number =>
-  ofKind<ResourceQuota>(docs, "ResourceQuota")
-    .map((d) => Number(d.spec?.hard?.[`requests.${gpuResource}`] ?? 0))
-    .reduce((a, b) => a + b, 0);
+/** A premium GPU pool of a nodepools rendering: what its nodes offer together at the pool's GPU limit. */
+export interface GpuPool {
+  name: string;
+  capacity: Record<string, number>;
+}
 
-/** The premium GPU pools of a nodepools rendering: the NodePools premium pods can land on, and their GPU limits. */
-export const premiumGpuPools = (docs: KubeObject[]): { name: string; gpus: number }[] =>
+/**
+ * The premium GPU pools of a nodepools rendering, each with the GPU resources its nodes advertise at the pool's
+ * limit: whole GPUs, time-sliced GPUs (replicas each) or MIG slices, as the device plugin counts them.
+ */
+export const premiumGpuPools = (docs: KubeObject[]): GpuPool[] =>
   ofKind<NodePool>(docs, "NodePool")
+    .filter((d) => d.spec.template.metadata?.labels?.[labels.nodeTier] === "premium")
     .map((d) => {
-      const premium = d.spec.template.metadata?.labels?.[labels.nodeTier] === "premium";
-      return { name: d.metadata?.name ?? "", gpus: premium ? Number(d.spec.limits?.[gpuResource] ?? 0) : 0 };
+      const gpus = Number(d.spec.limits?.[wholeGpuResource] ?? 0);
+      const advertised = gpuCapacity(d.spec.template.metadata?.labels ?? {}, gpus);
+      return {
+        name: d.metadata?.name ?? "",
+        capacity: Object.fromEntries(Object.entries(advertised).map(([k, v]) => [k, Number(v)])),
+      };
     })
-    .filter((p) => p.gpus > 0);
+    .filter((p) => Object.values(p.capacity).some((n) => n > 0));
 
-/** The premium tenants' GPU quotas together must fit the GPU pools' limits, or some quota can never be met. */
-export const checkGpuCapacity = (
-  renderings: Rendering[],
-  pools: { name: string; gpus: number }[],
-  nodepoolsFile: string,
-): CheckResult => {
-  const capacity = pools.reduce((a, p) => a + p.gpus, 0);
-  const quotas = renderings
-    .map((r) => ({ path: r.fixture.name, gpus: gpuQuota(documents(r)) }))
-    .filter((q) => q.gpus > 0)
-    .sort((a, b) => b.gpus - a.gpus);
-  const total = quotas.reduce((a, q) => a + q.gpus, 0);
-  if (total <= capacity) return fleetResult(nodepoolsFile, "GPU quotas fit the pools");
-  const largest = quotas.slice(0, 5).map((q) => `${q.path} ${q.gpus}`);
-  const more = quotas.length > 5 ? `, and ${quotas.length - 5} more` : "";
-  const poolList = pools.map((p) => `${p.name} ${p.gpus}`).join(", ") || "none";
-  return fleetResult(
-    nodepoolsFile,
-    "GPU quotas fit the pools",
-    `premium tenants' quota.gpus add up to ${total} (${largest.join(", ")}${more}), but the premium GPU pools hold at most ${capacity} (${poolList}): lower quota.gpus or raise premium.gpuLimit in ${nodepoolsFile}`,
-  );
+/**
+ * The premium tenants' GPU quotas together must fit what the GPU pools offer, one GPU resource at a time (a MIG
+ * slice quota is met only by a MIG pool of that profile), or some quota can never be met. One failure per resource.
+ */
+export const checkGpuCapacity = (renderings: Rendering[], pools: GpuPool[], nodepoolsFile: string): CheckResult[] => {
+  const quotas = renderings.map((r) => ({ path: r.fixture.name, gpus: gpuQuotas(documents(r)) }));
+  const resources = [...new Set(quotas.flatMap((q) => Object.keys(q.gpus)))].sort();
+  const failures = resources.flatMap((resource) => {
+    const capacity = pools.reduce((a, p) => a + (p.capacity[resource] ?? 0), 0);
+    const asking = quotas
+      .map((q) => ({ path: q.path, n: q.gpus[resource] ?? 0 }))
+      .filter((q) => q.n > 0)
+      .sort((a, b) => b.n - a.n);
+    const total = asking.reduce((a, q) => a + q.n, 0);
+    if (total <= capacity) return [];
+    const largest = asking.slice(0, 5).map((q) => `${q.path} ${q.n}`);
+    const more = asking.length > 5 ? `, and ${asking.length - 5} more` : "";
+    const offering = pools.filter((p) => p.capacity[resource]).map((p) => `${p.name} ${p.capacity[resource]}`);
+    return [
+      fleetResult(
+        nodepoolsFile,
+        "GPU quotas fit the pools",
+        `premium tenants' quotas of ${resource} add up to ${total} (${largest.join(", ")}${more}), but the premium GPU pools offer at most ${capacity} (${offering.join(", ") || "no pool offers it"}): lower quota.gpus or raise the gpuLimit of the pools that offer ${resource} in ${nodepoolsFile}`,
+      ),
+    ];
+  });
+  return failures.length ? failures : [fleetResult(nodepoolsFile, "GPU quotas fit the pools")];
 };

@@ -135,7 +135,7 @@ export const validate = async ({
     if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
       const fleetStart = Date.now();
       const checks = checkUniqueness(tenants);
-      if (nodepools && gpuPools) checks.push(checkGpuCapacity(tenants, gpuPools, nodepools));
+      if (nodepools && gpuPools) checks.push(...checkGpuCapacity(tenants, gpuPools, nodepools));
       else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
       step(`fleet (${tenants.length} tenants together)`, checks, Date.now() - fleetStart);
     }

@@ -68,12 +68,28 @@ describe("validate --fleet", () => {
     const [over, ...more] = failures(await fleet("gpu-capacity/tenants", small));
     expect(more).toEqual([]);
     expect(over?.fixture).toBe(small);
-    expect(over?.message).toContain("add up to 14");
-    expect(over?.message).toContain("hold at most 12");
+    expect(over?.message).toContain("quotas of nvidia.com/gpu add up to 14");
+    expect(over?.message).toContain("offer at most 12");
     expect(over?.message).toContain(path("gpu-capacity", "tenants", "atlas", "values.yaml"));
     const large = await fleet("gpu-capacity/tenants", path("gpu-capacity", "nodepools-large.yaml"));
     expect(failures(large)).toEqual([]);
     expect(large.filter((r) => r.check === "GPU quotas fit the pools")).toHaveLength(1);
+  });
+
+  test("holds MIG slice quotas against the MIG pools of their profile, not against whole GPUs", async () => {
+    const [noSlices, ...more] = failures(
+      await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-whole-gpus.yaml")),
+    );
+    expect(more).toEqual([]);
+    expect(noSlices?.message).toContain("quotas of nvidia.com/mig-3g.40gb add up to 8");
+    expect(noSlices?.message).toContain("no pool offers it");
+    const [tooFew] = failures(
+      await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-mig-2.yaml")),
+    );
+    expect(tooFew?.message).toContain("offer at most 4 (fixture-a100-mig-3g-40gb 4)");
+    expect(failures(await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-mig-4.yaml")))).toEqual(
+      [],
+    );
   });
 
   test("a malformed file stops nothing else: each bad file is named once with the field and the fix", async () => {
