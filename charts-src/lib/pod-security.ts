@@ -1,4 +1,6 @@
+import { Type } from "@sinclair/typebox";
 import type { PodSecurityContext, SecurityContext, Volume, VolumeMount } from "./k8s.js";
+import { strictObject } from "./values-shapes.js";
 
 /**
  * Security contexts that satisfy the Pod Security Standard `restricted` (the level every tenant namespace enforces),
@@ -16,6 +18,35 @@ export interface PodIdentity {
   /** Group that owns mounted volumes that support ownership changes (EBS); EFS access points ignore it. */
   fsGroup: number;
 }
+
+/**
+ * The uids the charts' applications run as by default: above 10000, outside the range a host gives its own users,
+ * so that a container escaping to the host is nobody there (checkov CKV_K8S_40, kube-score). Each application its
+ * own, so that one's files are not the other's.
+ */
+export const defaultAppUids = { openwebui: 10001, ollama: 10002 } as const;
+
+/** The `runAs` values of a workload: its uid and gid (also the fsGroup of its volumes). */
+export const runAsValues = (description: string, uid: number) => {
+  const id = (what: string) =>
+    Type.Integer({
+      description: `${what} (not 0; keep it above 10000, outside the host's own users, unless an image or a volume's owner needs another).`,
+      default: uid,
+      minimum: 1,
+      maximum: 2147483647,
+    });
+  return strictObject(description, {
+    uid: id("User id of every container"),
+    gid: id("Primary group id, and the group that owns the pod's volumes"),
+  });
+};
+
+/** The identity of a workload whose `runAs` values are `runAs`: the gid owns its volumes. */
+export const identityOf = (runAs: { uid: number; gid: number }): PodIdentity => ({
+  uid: runAs.uid,
+  gid: runAs.gid,
+  fsGroup: runAs.gid,
+});
 
 /** The pod-level security context: non-root, a fixed identity, RuntimeDefault seccomp. */
 export const restrictedPodSecurityContext = (id: PodIdentity): PodSecurityContext => ({

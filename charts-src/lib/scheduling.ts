@@ -47,15 +47,16 @@ export const tierScheduling = (
 });
 
 /**
- * Spread a workload's pods across availability zones. `ScheduleAnyway`, so that a zone without capacity slows a
- * scale-up instead of blocking it; `pod-template-hash` keeps a rolling update from counting old and new pods together.
+ * Spread a workload's pods across availability zones and across nodes, so that neither a zone outage nor one node's
+ * loss takes every replica. `ScheduleAnyway`, so that a zone or node without capacity slows a scale-up instead of
+ * blocking it (a one-node lab still runs every replica); `pod-template-hash` keeps a rolling update from counting old
+ * and new pods together.
  */
-export const zoneSpread = (selector: Record<string, string>): TopologySpreadConstraint[] => [
-  {
+export const podSpread = (selector: Record<string, string>): TopologySpreadConstraint[] =>
+  ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
     maxSkew: 1,
-    topologyKey: "topology.kubernetes.io/zone",
+    topologyKey,
     whenUnsatisfiable: "ScheduleAnyway",
     labelSelector: { matchLabels: selector },
     matchLabelKeys: ["pod-template-hash"],
-  },
-];
+  }));

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import type { Helpers } from "./engine/index.js";
 import type { Probe } from "./k8s.js";
 import { choice, quantity, rule, strictObject } from "./values-shapes.js";
 
@@ -40,22 +41,45 @@ export const imageValues = (description: string, repository: string, tag: string
 /** The image reference a container runs. */
 export const imageRef = (image: ImageValues): string => `${image.repository}:${image.tag}`;
 
-export interface ResourceValues {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
+/** CPU, memory and (for containers with scratch space) local ephemeral storage, as Kubernetes quantities. */
+export interface ResourceAmounts {
+  cpu: string;
+  memory: string;
+  "ephemeral-storage"?: string;
 }
 
-/** The `resources` values of a container: CPU and memory requests and limits as Kubernetes quantities. */
+export interface ResourceValues {
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+}
+
+const ephemeralStorageDescription = {
+  requests: "Local disk reserved (writable layer, logs and emptyDir scratch directories), e.g. 512Mi.",
+  limits:
+    "Local disk the pod may fill (its emptyDirs count too) before the kubelet evicts it; at least the scratch directories' size limits.",
+} as const;
+
+const resourceAmounts = (kind: keyof ResourceValues, description: string, defaults: ResourceAmounts) =>
+  strictObject(description, {
+    cpu: quantity(kind === "requests" ? "CPU reserved, e.g. 500m or 2." : "CPU limit.", defaults.cpu),
+    memory: quantity(kind === "requests" ? "Memory reserved, e.g. 512Mi or 8Gi." : "Memory limit.", defaults.memory),
+    ...(defaults["ephemeral-storage"]
+      ? { "ephemeral-storage": quantity(ephemeralStorageDescription[kind], defaults["ephemeral-storage"]) }
+      : {}),
+  });
+
+/**
+ * The `resources` values of a container: CPU and memory requests and limits, and local ephemeral storage where the
+ * defaults give it (containers with emptyDir scratch directories, which the kubelet counts against it).
+ */
 export const resourceValues = (description: string, defaults: ResourceValues) =>
   strictObject(description, {
-    requests: strictObject("What the scheduler reserves for the container.", {
-      cpu: quantity("CPU reserved, e.g. 500m or 2.", defaults.requests.cpu),
-      memory: quantity("Memory reserved, e.g. 512Mi or 8Gi.", defaults.requests.memory),
-    }),
-    limits: strictObject("The most the container may use (memory above it is OOM-killed).", {
-      cpu: quantity("CPU limit.", defaults.limits.cpu),
-      memory: quantity("Memory limit.", defaults.limits.memory),
-    }),
+    requests: resourceAmounts("requests", "What the scheduler reserves for the container.", defaults.requests),
+    limits: resourceAmounts(
+      "limits",
+      "The most the container may use (memory above it is OOM-killed).",
+      defaults.limits,
+    ),
   });
 
 export interface ProbeTiming {
@@ -96,8 +120,11 @@ export const notBelow = (low: readonly string[], high: readonly string[], upTo: 
     rule(nested(low, { minimum: k }), nested(high, { minimum: k })),
   );
 
-/** The fields of an HPA on CPU that every scaled workload offers (one place, so they read alike in every chart). */
-export const cpuAutoscalingFields = (defaults: { min: number; max: number }, minReplicasMaximum = 20) => ({
+/**
+ * The fields of an HPA on CPU, and optionally memory, that every scaled workload offers (one place, so they read
+ * alike in every chart).
+ */
+export const autoscalingFields = (defaults: { min: number; max: number }, minReplicasMaximum = 20) => ({
   minReplicas: Type.Integer({
     description: "Fewest replicas.",
     default: defaults.min,
@@ -116,4 +143,27 @@ export const cpuAutoscalingFields = (defaults: { min: number; max: number }, min
     minimum: 10,
     maximum: 100,
   }),
+  targetMemoryUtilizationPercentage: Type.Optional(
+    Type.Integer({
+      description:
+        "Average memory use, in percent of requests, the HPA also aims for (the larger of the two counts wins); unset scales on CPU alone.",
+      minimum: 10,
+      maximum: 100,
+    }),
+  ),
 });
+
+/** The HPA metrics of `autoscalingFields`: CPU, and memory when a target is set. */
+export const autoscalingMetrics = (
+  h: Helpers,
+  a: { targetCPUUtilizationPercentage: number; targetMemoryUtilizationPercentage?: number },
+) => {
+  const utilization = (name: "cpu" | "memory", percent: number | undefined) => ({
+    type: "Resource",
+    resource: { name, target: { type: "Utilization", averageUtilization: percent } },
+  });
+  return [
+    utilization("cpu", a.targetCPUUtilizationPercentage),
+    h.when(h.isSet(a.targetMemoryUtilizationPercentage), utilization("memory", a.targetMemoryUtilizationPercentage)),
+  ];
+};

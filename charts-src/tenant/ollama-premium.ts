@@ -37,6 +37,7 @@ export const premiumTier = (v: TenantValues, h: Helpers): OllamaTier => {
       limits: {
         cpu: p.resources.limits.cpu,
         memory: p.resources.limits.memory,
+        "ephemeral-storage": p.resources.limits["ephemeral-storage"],
         ...namedPoolGpuResources(h, p.pool, `${p.gpus}`),
       },
     },

@@ -1,15 +1,20 @@
 import type { Helpers } from "../lib/engine/index.js";
 import { modelCacheMountPath } from "../lib/model-cache.js";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import {
+  identityOf,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+} from "../lib/pod-security.js";
 import type { PodSpec } from "../lib/k8s.js";
 import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
-import { zoneSpread } from "../lib/scheduling.js";
+import { podSpread } from "../lib/scheduling.js";
 import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
 import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
- * The shape both Ollama tiers share: a non-root server (uid 1000) with a read-only root filesystem, HOME and /tmp on
+ * The shape both Ollama tiers share: a non-root server (uid 10002 by default, `ollama.runAs`) with a read-only root filesystem, HOME and /tmp on
  * emptyDir, models read from the platform's shared cache mounted read-only (a new pod never downloads a model), and
  * no Service links (Kubernetes would otherwise inject OLLAMA_*-looking variables for the Services).
  *
@@ -17,8 +22,6 @@ import type { TenantValues } from "./values.js";
  * fails until the tier's model is present in the cache and readable. `/api/tags` would only prove that the server
  * answers, which the startup and liveness probes (`/api/version`) already do.
  */
-
-const ollamaIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
 
 export type OllamaWorkload = "ollama-standard" | "ollama-premium";
 
@@ -63,10 +66,10 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           imagePullSecrets: imagePullSecrets(v, h),
-          securityContext: restrictedPodSecurityContext(ollamaIdentity),
+          securityContext: restrictedPodSecurityContext(identityOf(v.ollama.runAs)),
           ...t.scheduling,
           ...podPlacementOverrides(h, t.scheduling.tolerations, v.ollama),
-          topologySpreadConstraints: zoneSpread(selector),
+          topologySpreadConstraints: podSpread(selector),
           ...t.podExtras,
           containers: [
             {

@@ -1,7 +1,12 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
-import { requireNodeLabels, zoneSpread } from "../lib/scheduling.js";
+import {
+  identityOf,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+} from "../lib/pod-security.js";
+import { requireNodeLabels, podSpread } from "../lib/scheduling.js";
 import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
@@ -21,7 +26,7 @@ import { secretEnv, tenantSecrets } from "./secrets.js";
 import type { TenantValues } from "./values.js";
 
 /**
- * OpenWebUI: non-root (uid 1000) with a read-only root filesystem (HOME, /tmp and the data directory are volumes),
+ * OpenWebUI: non-root (uid 10001 by default, `openwebui.runAs`) with a read-only root filesystem (HOME, /tmp and the data directory are volumes),
  * on standard CPU nodes only, for every tier: required node affinity to the standard node tier and no toleration of
  * the GPU taint. Every secret comes from the tenant's ExternalSecrets; several replicas are allowed only with the
  * shared setup (Postgres, Redis, pgvector, a ReadWriteMany volume), which the values schema enforces.
@@ -29,7 +34,6 @@ import type { TenantValues } from "./values.js";
 
 const dataDir = "/app/backend/data";
 const staticDir = "/tmp/open-webui-static";
-const openwebuiIdentity = { uid: 1000, gid: 1000, fsGroup: 1000 };
 
 const ollamaUrl = (workload: string) => `http://${workload}:${ports.ollama}`;
 
@@ -40,6 +44,25 @@ const ollamaBaseUrls = (v: TenantValues, h: Helpers) =>
     `${ollamaUrl(names.ollamaStandard)};${ollamaUrl(names.ollamaPremium)}`,
     h.when(h.eq(v.tenant.tier, "standard"), ollamaUrl(names.ollamaStandard), ollamaUrl(names.ollamaPremium)),
   );
+
+/** The names Ollama lists a model under: as written, and with `:latest` when the value names no tag. */
+const listedAs = (model: string) => [model, `${model}:latest`];
+
+/**
+ * OLLAMA_API_CONFIGS: each connection (by its index in OLLAMA_BASE_URLS) offers only its own tier's model, so a
+ * standard pod never offers a premium model that shares the cache (nor the embedding model), and OpenWebUI never
+ * routes one model to both tiers at random.
+ */
+const ollamaApiConfigs = (v: TenantValues, h: Helpers) => {
+  const only = (model: string) => ({ model_ids: listedAs(model) });
+  const standard = only(v.ollama.standard.model);
+  const premium = only(v.ollama.premium.model);
+  return h.when(
+    h.eq(v.tenant.tier, "both"),
+    h.toJson({ "0": standard, "1": premium }),
+    h.when(h.eq(v.tenant.tier, "standard"), h.toJson({ "0": standard }), h.toJson({ "0": premium })),
+  );
+};
 
 /** The cold-start banner, as OpenWebUI's WEBUI_BANNERS JSON (the text cannot hold quotes or backslashes). */
 const coldStartBanner = (v: TenantValues) =>
@@ -82,6 +105,7 @@ const env = (v: TenantValues, h: Helpers) => {
     value("DO_NOT_TRACK", "true"),
     value("ENABLE_OLLAMA_API", "true"),
     value("OLLAMA_BASE_URLS", ollamaBaseUrls(v, h)),
+    value("OLLAMA_API_CONFIGS", ollamaApiConfigs(v, h)),
     value("DEFAULT_MODELS", h.when(hasStandard(v, h), v.ollama.standard.model, v.ollama.premium.model)),
     value("VECTOR_DB", o.vectorDb),
     h.when(h.eq(o.database.type, "postgres"), secretEnv(v, h, "DATABASE_URL", tenantSecrets.databaseUrl)),
@@ -154,11 +178,11 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           imagePullSecrets: imagePullSecrets(v, h),
-          securityContext: restrictedPodSecurityContext(openwebuiIdentity),
+          securityContext: restrictedPodSecurityContext(identityOf(v.openwebui.runAs)),
           affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
           ...podPlacementOverrides(h, [], o),
           priorityClassName: priorityClasses.standard,
-          topologySpreadConstraints: zoneSpread(selector),
+          topologySpreadConstraints: podSpread(selector),
           initContainers: h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, env(v, h), mounts)]),
           containers: [
             {
@@ -178,7 +202,8 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
               securityContext: restrictedContainerSecurityContext(),
               // First start runs database migrations (SQLite; Postgres migrates in the init container): five minutes.
               startupProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
-              readinessProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 3 }),
+              // Ready only once startup is complete and the database (and Redis, when set) answer; alive while it serves.
+              readinessProbe: httpProbe("/ready", "http", { periodSeconds: 10, failureThreshold: 3 }),
               livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),
               volumeMounts: mounts,
             },

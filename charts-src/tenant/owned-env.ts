@@ -27,6 +27,7 @@ export const openwebuiOwnedEnv = [
   "DO_NOT_TRACK",
   "ENABLE_OLLAMA_API",
   "OLLAMA_BASE_URLS",
+  "OLLAMA_API_CONFIGS",
   "DEFAULT_MODELS",
   "VECTOR_DB",
   "ENABLE_DB_MIGRATIONS",

@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import { autoscalingMetrics } from "../lib/workload.js";
 import {
   type Component,
   hasPremium,
@@ -11,17 +12,13 @@ import {
 import type { TenantValues } from "./values.js";
 
 /**
- * How the workloads scale and what disruption they tolerate. OpenWebUI: an optional CPU HPA. Standard Ollama: a CPU
- * HPA that doubles at once and halves per minute after a minute of calm. Premium Ollama: no HPA of ours; KEDA owns
+ * How the workloads scale and what disruption they tolerate. OpenWebUI: an optional HPA on CPU (and memory, as a value). Standard Ollama:
+ * an HPA on CPU (and memory) that doubles at once and halves per minute after a minute of calm. Premium Ollama: no HPA of ours; KEDA owns
  * it, waking it from zero on this tenant's own OpenWebUI traffic (and, optionally, in business hours). Every
  * workload has a PDB allowing one pod down at a time, so node drains and consolidation can always proceed.
  */
 
 const deploymentRef = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name });
-
-const cpuTarget = (percent: number) => [
-  { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: percent } } },
-];
 
 /** Standard Ollama's scaling behaviour: up +100% every 15 s with no delay, down −50% per minute after 60 s. */
 const standardBehavior = {
@@ -57,7 +54,7 @@ const openwebuiAutoscaler = (v: TenantValues, h: Helpers) => {
       scaleTargetRef: deploymentRef(names.openwebui),
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
-      metrics: cpuTarget(a.targetCPUUtilizationPercentage),
+      metrics: autoscalingMetrics(h, a),
     },
   };
 };
@@ -72,7 +69,7 @@ const standardAutoscaler = (v: TenantValues, h: Helpers) => {
       scaleTargetRef: deploymentRef(names.ollamaStandard),
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
-      metrics: cpuTarget(a.targetCPUUtilizationPercentage),
+      metrics: autoscalingMetrics(h, a),
       behavior: standardBehavior,
     },
   };

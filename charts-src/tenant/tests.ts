@@ -20,7 +20,10 @@ const check = (v: TenantValues, name: string, url: string) => ({
   image: imageRef(v.tests.image),
   imagePullPolicy: v.tests.image.pullPolicy,
   command: ["wget", "-q", "-T", "10", "-O", "/dev/null", url],
-  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+  resources: {
+    requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
+    limits: { cpu: "100m", memory: "32Mi", "ephemeral-storage": "64Mi" },
+  },
   securityContext: restrictedContainerSecurityContext(),
 });
 

@@ -1,12 +1,13 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
-import { cpuAutoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
+import { autoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
 
 import { reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
 import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { podOverrideValues } from "../lib/pod-overrides.js";
+import { defaultAppUids, runAsValues } from "../lib/pod-security.js";
 import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
 import { ollamaOwnedEnv, openwebuiOwnedEnv } from "./owned-env.js";
 
@@ -104,16 +105,24 @@ const openwebui = strictObject(
       minimum: 1,
       maximum: 20,
     }),
-    autoscaling: strictObject("HorizontalPodAutoscaler on CPU (requires the multi-replica setup, as replicas > 1).", {
-      enabled: Type.Boolean({
-        description: "Scale OpenWebUI with an HPA instead of a fixed replica count.",
-        default: false,
-      }),
-      ...cpuAutoscalingFields({ min: 2, max: 6 }),
-    }),
+    autoscaling: strictObject(
+      "HorizontalPodAutoscaler on CPU and optionally memory (requires the multi-replica setup, as replicas > 1).",
+      {
+        enabled: Type.Boolean({
+          description: "Scale OpenWebUI with an HPA instead of a fixed replica count.",
+          default: false,
+        }),
+        ...autoscalingFields({ min: 2, max: 6 }),
+      },
+    ),
+    runAs: runAsValues(
+      "The non-root identity OpenWebUI runs as; it owns the data volume (EBS gets its gid; an EFS access point's own POSIX user must match).",
+      defaultAppUids.openwebui,
+    ),
     resources: resourceValues("OpenWebUI container resources.", {
-      requests: { cpu: "500m", memory: "1Gi" },
-      limits: { cpu: "2", memory: "4Gi" },
+      requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi" },
+      // /tmp (2Gi) and HOME (256Mi), and with persistence off the data directory too (raise it by persistence.size).
+      limits: { cpu: "2", memory: "4Gi", "ephemeral-storage": "4Gi" },
     }),
     persistence: strictObject("The data directory /app/backend/data (uploads, SQLite, local vector store, caches).", {
       enabled: Type.Boolean({
@@ -286,6 +295,10 @@ const openwebui = strictObject(
 
 const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU nodes, premium on GPU nodes.", {
   image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.24.0"),
+  runAs: runAsValues(
+    "The non-root identity both tiers run as (the model cache only needs to be readable by it).",
+    defaultAppUids.ollama,
+  ),
   ...podOverrideValues(ollamaOwnedEnv),
   modelCache: strictObject(
     "The platform's shared model cache, mounted read-only: pods never download models.",
@@ -313,13 +326,14 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
   standard: strictObject("Standard Ollama on the CPU pool (tier standard or both).", {
     model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.2:3b"),
     resources: resourceValues("Standard Ollama container resources.", {
-      requests: { cpu: "2", memory: "6Gi" },
-      limits: { cpu: "4", memory: "8Gi" },
+      requests: { cpu: "2", memory: "6Gi", "ephemeral-storage": "512Mi" },
+      // /tmp (1Gi) and HOME (256Mi), plus logs.
+      limits: { cpu: "4", memory: "8Gi", "ephemeral-storage": "2Gi" },
     }),
     autoscaling: strictObject(
       "HPA on CPU: scales up by 100% every 15 s at once, down by 50% per minute after 60 s.",
       {
-        ...cpuAutoscalingFields({ min: 2, max: 10 }, 10),
+        ...autoscalingFields({ min: 2, max: 10 }, 10),
       },
       { allOf: notBelow(["minReplicas"], ["maxReplicas"], 10) },
     ),
@@ -330,8 +344,8 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
     {
       model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.1:70b"),
       resources: resourceValues("Premium Ollama container resources (GPUs are set by gpus).", {
-        requests: { cpu: "4", memory: "24Gi" },
-        limits: { cpu: "8", memory: "48Gi" },
+        requests: { cpu: "4", memory: "24Gi", "ephemeral-storage": "512Mi" },
+        limits: { cpu: "8", memory: "48Gi", "ephemeral-storage": "2Gi" },
       }),
       pool: choice(
         tenantGpuPools.map((p) => p.name),

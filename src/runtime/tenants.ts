@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
 import type { RuntimeRun } from "./suite.js";
 
 export interface LabTenant {
@@ -37,7 +38,7 @@ export const sharedDataClass = "lab-shared";
 const dataVolume = (run: RuntimeRun, t: LabTenant, shared: boolean) => {
   const path = join(run.dataRoot, t.name);
   mkdirSync(path, { recursive: true });
-  chownSync(path, 1000, 1000);
+  chownSync(path, defaultAppUids.openwebui, defaultAppUids.openwebui);
   return {
     apiVersion: "v1",
     kind: "PersistentVolume",

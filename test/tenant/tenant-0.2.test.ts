@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
-import type { Deployment, EnvVar, PersistentVolume } from "../../charts-src/lib/k8s.js";
+import type { Deployment, EnvVar, PersistentVolume, PodSpec } from "../../charts-src/lib/k8s.js";
 import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 
 const chart = charts.tenant;
@@ -169,3 +169,106 @@ describe("several replicas on Postgres start clean", () => {
     expect(value(single, "ENABLE_DB_MIGRATIONS")).toBeUndefined();
   });
 });
+
+describe("each tier offers only its own catalog", () => {
+  const configs = (objects: Rendered[]) => JSON.parse(value(objects, "OLLAMA_API_CONFIGS") ?? "null");
+
+  test("in tier both, the standard connection offers only the standard model and the premium one only the premium", () => {
+    const both = render({
+      tenant: { name: "acme", tier: "both" },
+      ollama: { standard: { model: "llama3.2:3b" }, premium: { model: "llama3.1:8b", gpus: 1 } },
+    });
+    expect(value(both, "OLLAMA_BASE_URLS")).toBe("http://ollama-standard:11434;http://ollama-premium:11434");
+    expect(configs(both)).toEqual({
+      "0": { model_ids: ["llama3.2:3b", "llama3.2:3b:latest"] },
+      "1": { model_ids: ["llama3.1:8b", "llama3.1:8b:latest"] },
+    });
+  });
+
+  test("a model named without a tag is matched as Ollama lists it (name:latest)", () => {
+    const standard = render({ tenant: { name: "acme" }, ollama: { standard: { model: "phi3" } } });
+    expect(configs(standard)).toEqual({ "0": { model_ids: ["phi3", "phi3:latest"] } });
+  });
+});
+
+describe("third-party audit findings (checkov, kube-score, Kyverno's policy library)", () => {
+  const tier = (t: string) =>
+    render({ tenant: { name: "acme", tier: t }, ollama: { premium: { model: "llama3.1:8b", gpus: 1 } } });
+  const all = tier("both");
+  const podSpecs = [
+    ...ofKind<Deployment>(all, "Deployment").map((d) => [d.metadata.name, d.spec?.template.spec] as const),
+    ...all.filter((o) => o.kind === "Pod").map((p) => [p.metadata.name, (p as { spec?: PodSpec }).spec] as const),
+  ];
+
+  test("every container requests and limits ephemeral storage, and the limit holds its emptyDirs", () => {
+    expect(podSpecs.map(([name]) => name).sort()).toEqual([
+      "ollama-premium",
+      "ollama-standard",
+      "openwebui",
+      "tenant-test",
+    ]);
+    for (const [name, spec] of podSpecs) {
+      const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+      for (const c of containers) {
+        expect(c.resources?.requests?.["ephemeral-storage"], `${name}/${c.name}`).toBeDefined();
+        expect(c.resources?.limits?.["ephemeral-storage"], `${name}/${c.name}`).toBeDefined();
+      }
+      const scratch = (spec?.volumes ?? []).reduce((a, v) => a + bytes(String(v.emptyDir?.sizeLimit ?? "0")), 0);
+      const limit = (spec?.containers ?? []).reduce(
+        (a, c) => a + bytes(String(c.resources?.limits?.["ephemeral-storage"] ?? "0")),
+        0,
+      );
+      expect(limit, name).toBeGreaterThanOrEqual(scratch);
+    }
+  });
+
+  test("OpenWebUI is ready only when its database answers, alive while it serves", () => {
+    const app = container(all, "openwebui");
+    expect(app?.readinessProbe?.httpGet?.path).toBe("/ready");
+    expect(app?.livenessProbe?.httpGet?.path).toBe("/health");
+  });
+
+  test("replicas spread across nodes as well as zones, never blocking a one-node lab", () => {
+    for (const name of ["openwebui", "ollama-standard", "ollama-premium"]) {
+      const spread = deployment(all, name)?.spec?.template.spec?.topologySpreadConstraints ?? [];
+      expect(
+        spread.map((s) => [s.topologyKey, s.whenUnsatisfiable]),
+        name,
+      ).toEqual([
+        ["topology.kubernetes.io/zone", "ScheduleAnyway"],
+        ["kubernetes.io/hostname", "ScheduleAnyway"],
+      ]);
+    }
+  });
+
+  test("the applications run as uids above 10000 by default, each its own, and as another when a value says so", () => {
+    const uid = (objects: Rendered[], name: string) => deployment(objects, name)?.spec?.template.spec?.securityContext;
+    expect(uid(all, "openwebui")).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+    for (const name of ["ollama-standard", "ollama-premium"])
+      expect(uid(all, name)).toMatchObject({ runAsUser: 10002, runAsGroup: 10002, fsGroup: 10002 });
+    const legacy = render({ tenant: { name: "acme" }, openwebui: { runAs: { uid: 1000, gid: 1000 } } });
+    expect(uid(legacy, "openwebui")).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+  });
+
+  test("standard Ollama scales on memory as well as CPU when a memory target is set", () => {
+    type Hpa = { metadata: { name: string }; spec: { metrics: { resource: { name: string } }[] } };
+    const metrics = (objects: Rendered[]) =>
+      (ofKind(objects, "HorizontalPodAutoscaler") as unknown as Hpa[])
+        .find((h) => h.metadata.name === "ollama-standard")
+        ?.spec.metrics.map((m) => m.resource.name);
+    expect(metrics(all)).toEqual(["cpu"]);
+    const withMemory = render({
+      tenant: { name: "acme" },
+      ollama: { standard: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } },
+    });
+    expect(metrics(withMemory)).toEqual(["cpu", "memory"]);
+  });
+});
+
+/** A Kubernetes quantity in bytes (the binary and decimal suffixes the chart uses). */
+const bytes = (q: string): number => {
+  const m = /^([0-9.]+)([KMGT]i?)?$/.exec(q);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  const power = { K: 1, M: 2, G: 3, T: 4 }[m[2]?.[0] as "K"] ?? 0;
+  return Number(m[1]) * (m[2]?.endsWith("i") ? 1024 : 1000) ** power;
+};
