@@ -1,11 +1,19 @@
 /**
  * The shared model cache on EFS, as both its writer (the platform chart's pull Jobs) and its readers (every tenant's
- * Ollama) see it. One EFS access point holds Ollama's `models/` tree (`blobs/` and `manifests/`); the platform
- * writes it through one PersistentVolume, tenants read it through read-only volumes onto the same access point.
+ * Ollama) see it. One EFS access point holds one Ollama models tree (`blobs/` and `manifests/`) per tier; the
+ * platform writes them through one PersistentVolume, tenants read them through read-only volumes onto the same
+ * access point, each tier's Ollama only its own tree.
  */
 
 /** Where the cache is mounted in every container that uses it; Ollama finds it through `OLLAMA_MODELS`. */
 export const modelCacheMountPath = "/models";
+
+/**
+ * The directory of the cache holding a tier's catalog (`standard`, `premium`): the pull Jobs write each model into
+ * its tier's, and a tier's Ollama mounts only its own (a read-only subPath), so a CPU pod never lists, or loads, a
+ * model sized for GPUs, and no model is on two backends of one tenant.
+ */
+export const tierCatalogDir = (tier: string): string => tier;
 
 /** The writer's PersistentVolume (cluster-scoped) and its claim in the platform namespace: the only RW mount. */
 export const modelCacheWriter = {

@@ -1,7 +1,13 @@
 import { modelCacheStorageClass, platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { Job, NetworkPolicy, PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
-import { efsVolumeHandle, modelAnnotation, modelCacheMountPath, modelCacheWriter } from "../lib/model-cache.js";
+import {
+  efsVolumeHandle,
+  modelAnnotation,
+  modelCacheMountPath,
+  modelCacheWriter,
+  tierCatalogDir,
+} from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
 import { chartName, platformLabels } from "./metadata.js";
@@ -99,8 +105,8 @@ const proxyEnv = (v: PlatformValues, h: Helpers) => {
 };
 
 /**
- * One Job per catalog model. Its name is a hash of what the pull depends on (model, image, identity, resources,
- * proxy, placement), so an unchanged catalog keeps its Jobs and a new model gets a new one. The hash covers every
+ * One Job per catalog model. Its name is a hash of what the pull depends on (model, its tier's directory, image,
+ * identity, resources, proxy, placement), so an unchanged catalog keeps its Jobs and a new model gets a new one. The hash covers every
  * value in the pod template, because a Job's pod template is immutable: changing one under a kept name would make
  * the upgrade fail. The rest of the template is fixed in code; a change to it here must change the hashed text too.
  */
@@ -114,7 +120,8 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
     nodeSelector: cache.nodeSelector,
     tolerations: cache.tolerations,
   });
-  const name = `model-pull-${h.shortHash(`${reference} ${image} ${cache.uid}:${cache.gid} ${podSettings}`)}`;
+  const catalog = `${modelCacheMountPath}/${tierCatalogDir(model.tier)}`;
+  const name = `model-pull-${h.shortHash(`${reference} ${catalog} ${image} ${cache.uid}:${cache.gid} ${podSettings}`)}`;
   const labels = platformLabels(h, pullComponent);
   // A Job's pod template is immutable: its labels leave out helm.sh/chart, which changes with every chart version.
   const podLabels = {
@@ -157,7 +164,8 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
               command: ["/bin/sh", "-c", pullScript],
               env: [
                 { name: "MODEL", value: reference },
-                { name: "OLLAMA_MODELS", value: modelCacheMountPath },
+                // The tier's own models tree: the tier's Ollama mounts only that one.
+                { name: "OLLAMA_MODELS", value: catalog },
                 { name: "OLLAMA_HOST", value: "127.0.0.1:11434" },
                 { name: "HOME", value: "/tmp" },
                 // Pruning at start-up could delete the half-written blobs of a pull running in parallel.

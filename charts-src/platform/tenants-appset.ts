@@ -93,7 +93,13 @@ const rolloutStrategy = (v: PlatformValues) => {
 export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
   const a = v.argocd;
   const m = modes(v, h);
+  const repeated = h.duplicates(v.tenants, "name");
   return [
+    // Two Applications (and synthetic checks, snapshot schedules) of one name: Argo CD reconciles neither.
+    h.refuse(
+      h.isSet(repeated),
+      `at '/tenants': the tenant names ${repeated} appear more than once; give each tenant its own name (one entry per tenant)`,
+    ),
     h.when(a.enabled, {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "ApplicationSet",

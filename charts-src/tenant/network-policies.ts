@@ -1,6 +1,7 @@
 import { labels, tenantDefaultDenyPolicyName } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { type Component, hasPremium, hasStandard, namespaced, ports } from "./identity.js";
+import { controlPlanePorts, meshed, meshPorts } from "./mesh.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -35,12 +36,16 @@ const policy = (v: TenantValues, h: Helpers, name: string, spec: Record<string, 
 const defaultDeny = (v: TenantValues, h: Helpers) =>
   policy(v, h, tenantDefaultDenyPolicyName, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 
-/** Name lookups to the cluster DNS, for every pod but Ollama (which calls nobody). */
+/** Name lookups to the cluster DNS, for every pod but Ollama (which calls nobody), unless its mesh proxy must. */
 const allowDns = (v: TenantValues, h: Helpers) =>
   policy(v, h, "allow-dns", {
-    podSelector: {
-      matchExpressions: [{ key: labels.component, operator: "NotIn", values: ["ollama-standard", "ollama-premium"] }],
-    },
+    podSelector: h.when(
+      meshed(v),
+      {},
+      {
+        matchExpressions: [{ key: labels.component, operator: "NotIn", values: ["ollama-standard", "ollama-premium"] }],
+      },
+    ),
     policyTypes: ["Egress"],
     egress: [
       {
@@ -63,17 +68,17 @@ const openwebui = (v: TenantValues, h: Helpers) => {
     podSelector: component("openwebui").podSelector,
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      { from: [namespaceNamed(v.network.ingressNamespace)], ports: [tcp(ports.openwebui)] },
-      { from: [component("openwebui")], ports: [tcp(ports.openwebui)] },
+      { from: [namespaceNamed(v.network.ingressNamespace)], ports: meshPorts(v, h, ports.openwebui) },
+      { from: [component("openwebui")], ports: meshPorts(v, h, ports.openwebui) },
       h.when(o.serviceMonitor.enabled, {
         from: [namespaceNamed(v.network.monitoringNamespace)],
         ports: [tcp(o.serviceMonitor.port)],
       }),
     ],
     egress: [
-      { to: [component("openwebui")], ports: [tcp(ports.openwebui)] },
-      h.when(hasStandard(v, h), { to: [component("ollama-standard")], ports: [tcp(ports.ollama)] }),
-      h.when(hasPremium(v, h), { to: [component("ollama-premium")], ports: [tcp(ports.ollama)] }),
+      { to: [component("openwebui")], ports: meshPorts(v, h, ports.openwebui) },
+      h.when(hasStandard(v, h), { to: [component("ollama-standard")], ports: meshPorts(v, h, ports.ollama) }),
+      h.when(hasPremium(v, h), { to: [component("ollama-premium")], ports: meshPorts(v, h, ports.ollama) }),
       h.when(h.and(h.eq(o.database.type, "postgres"), h.isSet(o.database.cidrs)), {
         to: ipBlocks(v, h, o.database.cidrs),
         ports: [tcp(o.database.port)],
@@ -103,7 +108,15 @@ const ollama = (v: TenantValues, h: Helpers, c: "ollama-standard" | "ollama-prem
   policy(v, h, c, {
     podSelector: component(c).podSelector,
     policyTypes: ["Ingress", "Egress"],
-    ingress: [{ from: [component("openwebui")], ports: [tcp(ports.ollama)] }],
+    ingress: [{ from: [component("openwebui")], ports: meshPorts(v, h, ports.ollama) }],
+  });
+
+/** Every meshed pod's proxy to Linkerd's control plane: its certificate, service discovery and policy. */
+const allowMeshControlPlane = (v: TenantValues, h: Helpers) =>
+  policy(v, h, "allow-mesh-control-plane", {
+    podSelector: {},
+    policyTypes: ["Egress"],
+    egress: [{ to: [namespaceNamed(v.mesh.linkerd.namespace)], ports: controlPlanePorts.map(tcp) }],
   });
 
 export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
@@ -112,4 +125,5 @@ export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
   openwebui(v, h),
   h.when(hasStandard(v, h), ollama(v, h, "ollama-standard")),
   h.when(hasPremium(v, h), ollama(v, h, "ollama-premium")),
+  h.when(meshed(v), allowMeshControlPlane(v, h)),
 ];

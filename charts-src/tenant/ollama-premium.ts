@@ -20,6 +20,7 @@ export const premiumTier = (v: TenantValues, h: Helpers): OllamaTier => {
   const p = v.ollama.premium;
   return {
     workload: "ollama-premium",
+    tier: "premium",
     scheduling: {
       affinity: requireNodeLabels(poolNodeLabels(p.pool, "premium"), [
         h.when(h.isSet(p.gpuMemoryAboveMiB), {

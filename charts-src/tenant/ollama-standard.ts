@@ -8,6 +8,7 @@ import type { TenantValues } from "./values.js";
 /** Standard Ollama: small models on the CPU pool, scaled by CPU (see scaling.ts), for tier standard or both. */
 export const standardTier = (v: TenantValues): OllamaTier => ({
   workload: "ollama-standard",
+  tier: "standard",
   scheduling: tierScheduling("standard", poolNodeLabels(standardPool, "standard")),
   settings: v.ollama.standard,
   resources: v.ollama.standard.resources,

@@ -1,5 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
-import { modelCacheMountPath } from "../lib/model-cache.js";
+import type { NodeTier } from "../lib/conventions.js";
+import { modelCacheMountPath, tierCatalogDir } from "../lib/model-cache.js";
 import {
   identityOf,
   restrictedContainerSecurityContext,
@@ -7,15 +8,16 @@ import {
   scratchDirs,
 } from "../lib/pod-security.js";
 import type { PodSpec } from "../lib/k8s.js";
-import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
+import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { podSpread } from "../lib/scheduling.js";
 import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
 import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
+import { meshedPodMetadata } from "./mesh.js";
 import type { TenantValues } from "./values.js";
 
 /**
  * The shape both Ollama tiers share: a non-root server (uid 10002 by default, `ollama.runAs`) with a read-only root filesystem, HOME and /tmp on
- * emptyDir, models read from the platform's shared cache mounted read-only (a new pod never downloads a model), and
+ * emptyDir, models read from the tier's own catalog in the platform's shared cache, mounted read-only (a new pod never downloads a model), and
  * no Service links (Kubernetes would otherwise inject OLLAMA_*-looking variables for the Services).
  *
  * Readiness is model-specific: an exec probe runs the image's own `ollama show <model>` (no shell involved), which
@@ -28,6 +30,8 @@ export type OllamaWorkload = "ollama-standard" | "ollama-premium";
 /** What differs between the tiers. */
 export interface OllamaTier {
   workload: OllamaWorkload;
+  /** The node tier, and the cache's catalog directory the pods read. */
+  tier: NodeTier;
   /** Node affinity, tolerations and priority: the tier's pool. */
   scheduling: Required<Pick<PodSpec, "affinity" | "tolerations" | "priorityClassName">>;
   settings: {
@@ -61,7 +65,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
       selector: { matchLabels: selector },
       strategy: t.strategy ?? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: podMetadata(h, podLabels(v, h, t.workload, t.workload), v.ollama),
+        metadata: meshedPodMetadata(v, h, podLabels(v, h, t.workload, t.workload), v.ollama),
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -101,7 +105,13 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
               livenessProbe: httpProbe("/api/version", "http", { periodSeconds: 20, failureThreshold: 3 }),
               ...t.containerExtras,
               volumeMounts: [
-                { name: "model-cache", mountPath: modelCacheMountPath, readOnly: true },
+                // Only this tier's catalog: the other tier's models are not even listed.
+                {
+                  name: "model-cache",
+                  mountPath: modelCacheMountPath,
+                  subPath: tierCatalogDir(t.tier),
+                  readOnly: true,
+                },
                 ...scratch.mounts,
               ],
             },

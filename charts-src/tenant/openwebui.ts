@@ -7,7 +7,7 @@ import {
   scratchDirs,
 } from "../lib/pod-security.js";
 import { requireNodeLabels, podSpread } from "../lib/scheduling.js";
-import { podMetadata, podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
+import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
 import {
@@ -23,6 +23,7 @@ import {
 } from "./identity.js";
 import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
+import { meshedPodMetadata } from "./mesh.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -173,7 +174,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
         { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       ),
       template: {
-        metadata: podMetadata(h, podLabels(v, h, names.openwebui, "openwebui"), o),
+        metadata: meshedPodMetadata(v, h, podLabels(v, h, names.openwebui, "openwebui"), o),
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -266,6 +267,11 @@ export const openwebuiDataClaim = (v: TenantValues, h: Helpers) => {
 };
 
 export const openwebuiTemplate = (v: TenantValues, h: Helpers) => [
+  // One model on both backends: OpenWebUI would send each chat to a CPU or a GPU pod at random.
+  h.refuse(
+    h.and(h.eq(v.tenant.tier, "both"), h.eq(v.ollama.standard.model, v.ollama.premium.model)),
+    `at '/ollama/premium/model': ${v.ollama.premium.model} is also ollama.standard.model; in tier both each tier serves its own model, so choose another premium model (or tier premium to serve it on GPUs only)`,
+  ),
   openwebuiDeployment(v, h),
   openwebuiService(v, h),
   h.when(

@@ -1,4 +1,4 @@
-/** README sections after the parameter table: what several OpenWebUI replicas need from Postgres. */
+/** README sections after the parameter table: what several OpenWebUI replicas need from Postgres, and the mesh. */
 export const tenantReadme = `
 ## Several replicas: Postgres, pgvector, Redis
 
@@ -16,4 +16,24 @@ More than one OpenWebUI replica (\`openwebui.replicas\` > 1 or \`openwebui.autos
   \`migrations\` init container stops with a message saying so, and the pod waits in \`Init\` until the extension exists
   (restart the pod, or let its back-off retry).
 - The database role needs to own the tenant's database (it creates and alters OpenWebUI's tables), and nothing more.
+- **Tenants sharing one Redis** keep their keys apart (\`REDIS_KEY_PREFIX\` is \`open-webui:<tenant>\`), but not their
+  socket.io messages: python-socketio publishes on fixed channel names (\`socketio\`, and \`socketio#<namespace>#<room>\`
+  per room), which no setting of OpenWebUI 0.12 changes and Redis's databases do not separate. Messages go to rooms
+  named by random ids, so no tenant's browser receives another's, but every tenant's OpenWebUI sees the shared
+  channel's traffic. A tenant that must not share even that gets its own Redis (its own \`redis-url\`).
+
+## A Linkerd mesh
+
+\`mesh.linkerd.enabled\` injects Linkerd's proxy into OpenWebUI and both Ollama tiers (mTLS between them, and with
+the ingress controller when it is meshed too). The chart's NetworkPolicies then admit the proxy's inbound port (4143)
+wherever they admit an application port between meshed peers, let every pod resolve names and reach the control
+plane in \`mesh.linkerd.namespace\` (identity, destination and policy: 8080, 8086, 8090), and the proxy's requests
+and limits come from \`mesh.linkerd.proxyResources\`, so the tenant's quota admits it. Around it:
+
+- Install Linkerd with its CNI plugin and proxies that drop every capability: tenant namespaces enforce the
+  \`restricted\` Pod Security Standard, which refuses \`linkerd-init\` (NET_ADMIN, NET_RAW).
+- In the platform chart, name Linkerd's namespace in \`policies.sharedNamespaces.mesh\` and its proxy image's
+  registry (e.g. \`cr.l5d.io/linkerd/\`) in \`policies.allowedRegistries\`; otherwise the isolation policies refuse the
+  NetworkPolicy to the control plane and the injected container.
+- The \`helm test\` Pod is not meshed; OpenWebUI still admits it on its own port.
 `;

@@ -315,7 +315,8 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
         pattern: "^(fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40})?$",
       }),
       hostPath: Type.String({
-        description: "Directory on the node holding the cache (source hostPath).",
+        description:
+          "Directory on the node holding the cache (source hostPath): one Ollama models tree per tier, standard/ and premium/, each tier reading only its own.",
         default: "/var/lib/llmcharts/model-cache",
         maxLength: 200,
         pattern: "^(/[A-Za-z0-9._-]+)+$",
@@ -643,6 +644,26 @@ export const tenantValues = strictObject(
         uniqueItems: true,
       },
     ),
+    mesh: strictObject("A service mesh around the tenant's pods; off by default.", {
+      linkerd: strictObject(
+        "Linkerd: OpenWebUI and Ollama get its proxy (mTLS between them, and with a meshed ingress controller), the NetworkPolicies admit its ports. Linkerd must run with its CNI plugin (the restricted namespaces refuse linkerd-init's NET_ADMIN) and proxies that drop every capability; the platform's policies.sharedNamespaces.mesh must name its namespace and policies.allowedRegistries its proxy image.",
+        {
+          enabled: Type.Boolean({ description: "Inject the Linkerd proxy into OpenWebUI and Ollama.", default: false }),
+          namespace: dnsLabel(
+            "Namespace of Linkerd's control plane (identity, destination, policy), which every proxy reaches.",
+            "linkerd",
+            63,
+          ),
+          proxyResources: resourceValues(
+            "Resources of each injected linkerd-proxy container (set through Linkerd's config annotations; the quota counts them).",
+            {
+              requests: { cpu: "20m", memory: "32Mi", "ephemeral-storage": "16Mi" },
+              limits: { cpu: "500m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+            },
+          ),
+        },
+      ),
+    }),
     tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
       image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),

@@ -1,10 +1,12 @@
 /**
  * The model the runtime suite serves: a tiny random-weight llama GGUF written here (src/runtime/model/tiny_gguf.py,
- * with the pinned PyPI `gguf`), imported by the pinned Ollama into a cache directory exactly as a pull would leave it
- * (manifests and blobs), which the tenant then mounts read-only. No weights from any hub.
+ * with the pinned PyPI `gguf`), imported by the pinned Ollama into each tier's catalog of a cache directory exactly as a pull
+ * would leave it (manifests and blobs), which the tenant's Ollama then mounts read-only. No weights from any hub.
  */
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { nodeTiers } from "../../charts-src/lib/conventions.js";
+import { tierCatalogDir } from "../../charts-src/lib/model-cache.js";
 import { freePorts } from "../cluster/ports.js";
 import { startProcess, stopProcesses } from "../cluster/processes.js";
 import { httpProbe, waitUntil } from "../cluster/probe.js";
@@ -25,8 +27,19 @@ const openUp = (dir: string): void => {
   chmodSync(dir, 0o755);
 };
 
-/** Writes the tiny model into `cacheDir` (an Ollama models directory), named `name`. */
+/**
+ * Writes the tiny model, named `name`, into the catalog of each tier of `cacheDir` (laid out as the platform's cache:
+ * one Ollama models tree per tier), so that both tiers serve it.
+ */
 export const prepareModelCache = async (cacheDir: string, workDir: string, name = tinyModel): Promise<void> => {
+  const [first, ...others] = nodeTiers.map((tier) => join(cacheDir, tierCatalogDir(tier)));
+  await writeModel(first as string, workDir, name);
+  for (const dir of others) cpSync(first as string, dir, { recursive: true });
+  openUp(cacheDir);
+};
+
+/** Writes the tiny model into `cacheDir` (an Ollama models directory) with the pinned Ollama's own `create`. */
+const writeModel = async (cacheDir: string, workDir: string, name: string): Promise<void> => {
   mkdirSync(cacheDir, { recursive: true });
   mkdirSync(workDir, { recursive: true });
   const gguf = join(workDir, "tiny.gguf");
@@ -44,5 +57,4 @@ export const prepareModelCache = async (cacheDir: string, workDir: string, name 
   } finally {
     await stopProcesses([[server]], 3000);
   }
-  openUp(cacheDir);
 };

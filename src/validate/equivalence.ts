@@ -2,7 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
-import { type ChartDefinition, effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import {
+  type ChartDefinition,
+  effectiveValues,
+  renderConcrete,
+  ValuesRefused,
+} from "../../charts-src/lib/engine/index.js";
 import { chartFiles } from "../generate/chart-files.js";
 import { helmTemplate } from "./helm.js";
 
@@ -83,7 +88,15 @@ export const compareRenderings = async (
   workDir: string,
 ): Promise<string | undefined> => {
   const fromHelm = await helmObjects(chartDir, values, helmExe, workDir);
+  let concrete: unknown[];
+  try {
+    concrete = renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version });
+  } catch (err) {
+    if (!(err instanceof ValuesRefused)) throw err;
+    // Refused values are equivalent when Helm refuses them with the same message.
+    if (typeof fromHelm === "string" && fromHelm.includes(err.message)) return undefined;
+    return `concrete refused the values (${err.message}), helm ${typeof fromHelm === "string" ? `failed otherwise: ${fromHelm}` : "rendered them"}`;
+  }
   if (typeof fromHelm === "string") return fromHelm;
-  const concrete = renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version });
   return firstDifference(fromHelm, concrete, "concrete");
 };

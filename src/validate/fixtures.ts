@@ -7,6 +7,11 @@ export interface Expectation {
   pointer: string;
   /** Further words the error message must hold (a misspelt key, say). */
   words: string[];
+  /**
+   * Who refuses the file: the values schema (ajv and Helm alike), or only the chart's templates, for a rule no
+   * schema can state (`h.refuse`: two fields that must differ); the schema then accepts it.
+   */
+  by: "schema" | "templates";
 }
 
 /** A values file kept beside its chart: good ones must pass every rung, bad ones must be rejected naming the field. */
@@ -21,11 +26,18 @@ export interface Fixture {
   unreadable?: string;
 }
 
+const expectations = { "# expect:": "schema", "# expect-refused-by-templates:": "templates" } as const;
+
 const expectation = (text: string, path: string): Expectation => {
-  const line = text.split("\n").find((l) => l.startsWith("# expect:"));
-  if (!line) throw new Error(`${path}: a bad fixture starts with "# expect: <json-pointer> [words…]"`);
-  const [pointer = "", ...words] = line.slice("# expect:".length).trim().split(/\s+/);
-  return { pointer, words };
+  for (const line of text.split("\n"))
+    for (const [prefix, by] of Object.entries(expectations))
+      if (line.startsWith(prefix)) {
+        const [pointer = "", ...words] = line.slice(prefix.length).trim().split(/\s+/);
+        return { pointer, words, by };
+      }
+  throw new Error(
+    `${path}: a bad fixture starts with "# expect: <json-pointer> [words…]" (or "# expect-refused-by-templates: …" when only the templates refuse it)`,
+  );
 };
 
 export const fixturesDir = (root: string, chart: string) => join(root, "charts-src", chart, "fixtures");

@@ -26,6 +26,15 @@ export const checkValues = (chart: ChartDefinition, fixtures: Fixture[]): CheckR
     const errors = check(f.values);
     const base = { chart: chart.name, fixture: f.name, rung: "values" as const, check: "ajv" };
     if (f.kind === "good") return { ...base, ok: errors.length === 0, message: errors.join("; ") };
+    // Refused by the templates alone: the schema must let it through, for Helm to refuse it (rung 2's renderings).
+    if (f.expect?.by === "templates")
+      return {
+        ...base,
+        ok: errors.length === 0,
+        message: errors.length
+          ? `meant for the templates to refuse, but the schema already does: ${errors.join("; ")}`
+          : undefined,
+      };
     const named =
       f.expect !== undefined && errors.some((e) => namesField(e, f.expect as NonNullable<Fixture["expect"]>));
     return {

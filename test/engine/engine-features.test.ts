@@ -3,8 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Type } from "@sinclair/typebox";
 import { afterAll, describe, expect, it } from "vitest";
-import { defineChart, renderTemplates } from "../../charts-src/lib/engine/index.js";
-import { chartFiles, compareRenderings, writeChart } from "../../src/validate/equivalence.js";
+import {
+  defineChart,
+  effectiveValues,
+  renderConcrete,
+  renderTemplates,
+  ValuesRefused,
+} from "../../charts-src/lib/engine/index.js";
+import { chartFiles, compareRenderings, helmObjects, writeChart } from "../../src/validate/equivalence.js";
 import { helms } from "../../src/validate/helm.js";
 
 /** A small chart that uses every engine feature; each case renders it both ways and demands the same objects. */
@@ -33,6 +39,7 @@ const demo = defineChart({
   ),
   templates: {
     probe: (v, h) => [
+      h.refuse(h.eq(v.tier, "forbidden"), `at '/tier': ${v.tier} is refused; choose standard or premium`),
       {
         apiVersion: "v1",
         kind: "ConfigMap",
@@ -52,6 +59,7 @@ const demo = defineChart({
           celList: `${h.toJson(h.concat(["quay.io/"], v.registries))}.exists(p, i.startsWith(p))`,
           onlyValues: h.toJson(h.concat(v.registries)),
           message: `images only from ${h.join(v.registries, ", ")}`,
+          repeated: h.duplicates(v.items, "key"),
         },
         conditionalOnly: [h.when(v.enabled, "on")],
         listed: h.each(v.items, (item) => ({ key: item.key, n: item.n, label: `${item.key}-${item.n}` })),
@@ -92,11 +100,45 @@ const cases: Record<string, unknown> = {
     registries: ["registry.example.com/llm/", "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"],
   },
   "an empty list inside a string": { registries: [] },
+  "repeated keys of a list, each named once": {
+    items: [
+      { key: "a", n: 1 },
+      { key: "b", n: 2 },
+      { key: "a", n: 3 },
+      { key: "b", n: 4 },
+      { key: "a", n: 5 },
+    ],
+  },
+  "refused values: both renderings refuse them with one message": { tier: "forbidden" },
 };
 
 describe.each(helms())("engine features with $name", (helm) => {
   it.each(Object.entries(cases))("%s: helm template equals concrete synthesis", async (_, values) => {
     expect(await compareRenderings(demo as never, dir, values, helm.exe, work)).toBeUndefined();
+  });
+});
+
+describe("refusals", () => {
+  const refused = { tier: "forbidden" };
+  const message = "at '/tier': forbidden is refused; choose standard or premium";
+
+  it("concrete mode throws ValuesRefused with the message", () => {
+    const release = { name: "r", namespace: "n", chartVersion: "0.0.1" };
+    expect(() => renderConcrete(demo as never, effectiveValues(demo as never, refused), release)).toThrow(
+      new ValuesRefused(message),
+    );
+    expect(renderConcrete(demo as never, effectiveValues(demo as never, {}), release)).toHaveLength(1);
+  });
+
+  it.each(helms())("$name fails with the same message", async (helm) => {
+    expect(await helmObjects(dir, refused, helm.exe, work)).toContain(message);
+  });
+
+  it("the repeated keys come out in the order of their repeats", () => {
+    const release = { name: "r", namespace: "n", chartVersion: "0.0.1" };
+    const items = ["c", "a", "c", "b", "a", "c"].map((key, n) => ({ key, n }));
+    const [map] = renderConcrete(demo as never, effectiveValues(demo as never, { items }), release);
+    expect((map as unknown as { data: Record<string, string> }).data.repeated).toBe("c, a");
   });
 });
 

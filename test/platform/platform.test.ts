@@ -52,6 +52,21 @@ describe("model cache", () => {
     expect(one[0]).toMatch(/^model-pull-[0-9a-f]{10}$/);
   });
 
+  it("a pull Job writes its model into its tier's catalog, and moving a model to another tier makes a new Job", () => {
+    const premiumLlama = { ...llama, tier: "premium" };
+    const jobs = ofKind<Job>(
+      render({ modelCache: { ...cache, models: [llama, { ...qwen, tier: "premium" }] } }),
+      "Job",
+    );
+    const catalogs = jobs.map(
+      (j) => j.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === "OLLAMA_MODELS")?.value,
+    );
+    expect(catalogs).toEqual(["/models/standard", "/models/premium"]);
+    expect(jobNames(render({ modelCache: { ...cache, models: [premiumLlama] } }))).not.toEqual(
+      jobNames(render({ modelCache: { ...cache, models: [llama] } })),
+    );
+  });
+
   it("a new chart version leaves the pull Jobs' immutable pod templates alone", () => {
     const at = (chartVersion: string) =>
       ofKind<Job>(renderChart("platform", { modelCache: cache }, { ...release, chartVersion }), "Job").map((j) => ({

@@ -185,9 +185,82 @@ describe("each tier offers only its own catalog", () => {
     });
   });
 
+  test("each tier's Ollama mounts only its tier's catalog of the cache, read-only", () => {
+    const both = render({
+      tenant: { name: "acme", tier: "both" },
+      ollama: { premium: { model: "llama3.1:8b", gpus: 1 } },
+    });
+    for (const tier of ["standard", "premium"]) {
+      const mounts = container(both, `ollama-${tier}`)?.volumeMounts ?? [];
+      expect(mounts.find((m) => m.name === "model-cache")).toEqual({
+        name: "model-cache",
+        mountPath: "/models",
+        subPath: tier,
+        readOnly: true,
+      });
+    }
+  });
+
   test("a model named without a tag is matched as Ollama lists it (name:latest)", () => {
     const standard = render({ tenant: { name: "acme" }, ollama: { standard: { model: "phi3" } } });
     expect(configs(standard)).toEqual({ "0": { model_ids: ["phi3", "phi3:latest"] } });
+  });
+});
+
+describe("the Linkerd mesh option", () => {
+  type Policy = { metadata: { name: string }; spec: Record<string, unknown> };
+  const policies = (objects: Rendered[]) =>
+    Object.fromEntries((ofKind(objects, "NetworkPolicy") as unknown as Policy[]).map((p) => [p.metadata.name, p.spec]));
+  const ports = (rules: unknown) => JSON.stringify(rules).match(/"port":\d+/g) ?? [];
+  const values = { tenant: { name: "acme", tier: "both" }, ollama: { premium: { model: "llama3.1:8b", gpus: 1 } } };
+  const plain = render(values);
+  const meshed = render({ ...values, mesh: { linkerd: { enabled: true } } });
+  const annotations = (objects: Rendered[], name: string) =>
+    deployment(objects, name)?.spec?.template.metadata?.annotations ?? {};
+
+  test("off by default: no proxy, no mesh ports, no control-plane egress", () => {
+    for (const name of ["openwebui", "ollama-standard", "ollama-premium"])
+      expect(annotations(plain, name)["linkerd.io/inject"]).toBeUndefined();
+    expect(JSON.stringify(policies(plain))).not.toContain("4143");
+    expect(policies(plain)["allow-mesh-control-plane"]).toBeUndefined();
+  });
+
+  test("on: OpenWebUI and both Ollamas get a proxy sized by the values, the quota's limits included", () => {
+    for (const name of ["openwebui", "ollama-standard", "ollama-premium"])
+      expect(annotations(meshed, name)).toMatchObject({
+        "linkerd.io/inject": "enabled",
+        "config.linkerd.io/proxy-cpu-limit": "500m",
+        "config.linkerd.io/proxy-memory-limit": "128Mi",
+        "config.linkerd.io/proxy-ephemeral-storage-limit": "64Mi",
+      });
+    const withOwn = render({
+      ...values,
+      mesh: { linkerd: { enabled: true } },
+      openwebui: { podAnnotations: { team: "x" } },
+    });
+    expect(annotations(withOwn, "openwebui")).toMatchObject({ team: "x", "linkerd.io/inject": "enabled" });
+  });
+
+  test("on: every rule between meshed peers admits the proxy's inbound port, and every proxy reaches the control plane", () => {
+    const p = policies(meshed);
+    expect(ports(p.openwebui?.ingress)).toEqual(['"port":8080', '"port":4143', '"port":8080', '"port":4143']);
+    expect(ports(p["ollama-standard"]?.ingress)).toEqual(['"port":11434', '"port":4143']);
+    expect(ports(p["ollama-premium"]?.ingress)).toEqual(['"port":11434', '"port":4143']);
+    expect(JSON.stringify(p.openwebui?.egress)).toContain(
+      '{"protocol":"TCP","port":11434},{"protocol":"TCP","port":4143}',
+    );
+    expect(p["allow-mesh-control-plane"]).toEqual({
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "linkerd" } } }],
+          ports: [8080, 8086, 8090].map((port) => ({ protocol: "TCP", port })),
+        },
+      ],
+    });
+    // The proxies look the control plane up by name, Ollama's included.
+    expect(p["allow-dns"]?.podSelector).toEqual({});
   });
 });
 

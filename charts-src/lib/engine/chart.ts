@@ -79,6 +79,8 @@ export const renderTemplates = (chart: ChartDefinition): Record<string, string> 
     const docs = (chart.templates[file] as TemplateFn<unknown>)(values, h);
     files[`${file}.yaml`] = header(file) + emitter.documents(docs);
   }
+  if (registry.defines.size > 0)
+    files["_llmcharts.tpl"] = `${header("the engine's named templates")}${[...registry.defines.values()].join("\n")}\n`;
   const notes = chart.notes(values as never, h);
   files["NOTES.txt"] = registry
     .split(notes)

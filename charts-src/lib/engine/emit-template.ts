@@ -1,4 +1,4 @@
-import { IfMarker, OMIT, RangeMarker } from "./markers.js";
+import { IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
 import { Token, type TokenRegistry, tokenOf } from "./tokens.js";
 
 /**
@@ -19,6 +19,7 @@ export class TemplateEmitter {
     if (Array.isArray(doc)) return doc.flatMap((d) => this.docLines(d));
     if (doc instanceof IfMarker) return this.guarded(doc, "", (v) => this.docLines(v));
     if (doc instanceof RangeMarker) return this.ranged(doc, "", (v) => this.docLines(v));
+    if (doc instanceof Refusal) return [`{{- fail ${this.registry.joined(doc.message)} }}`];
     if (isPlainObject(doc)) return ["---", ...this.mapBlock(doc, "")];
     throw new Error(`a chart template must yield resources, got ${String(doc)}`);
   }
@@ -126,7 +127,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !Array.isArray(v) &&
   !tokenOf(v) &&
   !(v instanceof IfMarker) &&
-  !(v instanceof RangeMarker);
+  !(v instanceof RangeMarker) &&
+  !(v instanceof Refusal);
 
 /** Strings YAML reads back as the same string stay unquoted, for readable templates; anything else is JSON-quoted. */
 const plainScalar = (s: string): boolean =>

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { Condition, IfMarker, OMIT, RangeMarker } from "./markers.js";
+import type { Manifests } from "./chart.js";
+import { Condition, IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
 /**
@@ -44,6 +45,16 @@ export interface Helpers {
   concat(...lists: (readonly string[])[]): string[];
   /** The first 10 hex digits of the SHA-256 of a string: stable names that change only when their input does. */
   shortHash(text: string): string;
+  /**
+   * The values of `field` that occur more than once in a list value of objects, joined by ", " (empty when none), in
+   * the order their repeats appear: for a `refuse` naming them.
+   */
+  duplicates(list: readonly object[], field: string): string;
+  /**
+   * Refuse to render when `cond` holds, with `message` (name the field, the value and the fix): for rules no values
+   * schema can state. A top-level item of a template's list.
+   */
+  refuse(cond: Test, message: string): Manifests;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
   merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
   /** The release and chart, known only at install time. */
@@ -73,6 +84,17 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   join: (list, separator) => list.join(separator),
   concat: (...lists) => lists.flatMap((l) => [...(l ?? [])]),
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
+  duplicates: (list, field) => {
+    const seen = new Set<string>();
+    const repeated: string[] = [];
+    for (const item of list ?? []) {
+      const key = goString((item as Record<string, unknown>)[field]);
+      if (seen.has(key) && !repeated.includes(key)) repeated.push(key);
+      seen.add(key);
+    }
+    return repeated.join(", ");
+  },
+  refuse: (cond, message) => (cond ? new Refusal(message) : OMIT) as never,
   shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
@@ -88,6 +110,25 @@ const goJson = (value: unknown): string =>
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   ).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+
+/** Sprig's `toString` of a scalar value (what the duplicates template compares). */
+const goString = (v: unknown): string => (v === undefined || v === null ? "<nil>" : String(v));
+
+/**
+ * The named template behind `duplicates`: a `range` keeping the keys seen, then the repeated ones joined. An
+ * expression cannot loop, so the loop lives in a `define` the expression includes.
+ */
+const duplicatesTemplate = [
+  `{{- define "llmcharts.engine.duplicates" -}}`,
+  `{{- $seen := dict -}}{{- $repeated := list -}}`,
+  `{{- range .list -}}`,
+  `{{- $key := toString (get . $.field) -}}`,
+  `{{- if and (hasKey $seen $key) (not (has $key $repeated)) -}}{{- $repeated = append $repeated $key -}}{{- end -}}`,
+  `{{- $_ := set $seen $key true -}}`,
+  `{{- end -}}`,
+  `{{- join ", " $repeated -}}`,
+  `{{- end -}}`,
+].join("\n");
 
 /** Sprig's `empty`: what template mode tests, so both modes agree on what "not set" means. */
 const isEmpty = (v: unknown): boolean =>
@@ -172,6 +213,15 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
         tokenOf(m) ? `(default (dict) ${operand(m, registry)})` : operand(m ?? {}, registry),
       );
       return tokenProxy(`(mergeOverwrite (dict) ${args.join(" ")})`, { type: "object" }, registry) as never;
+    },
+    duplicates: (list, field) => {
+      registry.defines.set("llmcharts.engine.duplicates", duplicatesTemplate);
+      const expr = `(include "llmcharts.engine.duplicates" (dict "list" (default (list) ${operand(list, registry)}) "field" ${JSON.stringify(field)}))`;
+      return registry.placeholder(new Token(expr, "string"));
+    },
+    refuse: (c, message) => {
+      if (typeof c === "boolean") return (c ? new Refusal(message) : OMIT) as never;
+      return new IfMarker(new Condition(operand(c, registry)), new Refusal(message)) as never;
     },
     release: {
       name: registry.placeholder(new Token("$.Release.Name", "string")),

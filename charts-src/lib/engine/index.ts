@@ -8,6 +8,7 @@ export {
   renderTemplates,
   type TemplateFn,
 } from "./chart.js";
+export { ValuesRefused } from "./markers.js";
 export { type Cond, concreteHelpers, type Helpers, type ReleaseInfo, type Test } from "./helpers.js";
 export {
   defaultsOf,

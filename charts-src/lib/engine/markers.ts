@@ -27,6 +27,17 @@ export class RangeMarker {
   ) {}
 }
 
+/**
+ * The chart refuses the values, for a reason no schema rule can state (two fields that must differ, names that
+ * must be unique in a list): Helm's `fail` with `message` in template mode, a `ValuesRefused` error in concrete mode.
+ */
+export class Refusal {
+  constructor(readonly message: string) {}
+}
+
+/** Concrete mode's answer to values a chart refuses: the message Helm's `fail` prints. */
+export class ValuesRefused extends Error {}
+
 /** Left out of the output: what a false `when` without `otherwise` yields. */
 export const OMIT: unique symbol = Symbol("llmcharts.omit");
 

@@ -27,6 +27,8 @@ const placeholderPattern = /\u27e6tok:(\d+)\u27e7/g;
  */
 export class TokenRegistry {
   private readonly tokens: Token[] = [];
+  /** Named templates (`define`) the chart's expressions include, by name: written once, to `_llmcharts.tpl`. */
+  readonly defines = new Map<string, string>();
 
   placeholder(token: Token): string {
     let id = this.tokens.indexOf(token);
