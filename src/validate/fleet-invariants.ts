@@ -1,6 +1,7 @@
 import { gpuResourcePattern, labels } from "../../charts-src/lib/conventions.js";
 import { gpuCapacity, wholeGpuResource } from "../../charts-src/lib/pools.js";
 import type {
+  Deployment,
   ExternalSecret,
   HTTPRoute,
   Ingress,
@@ -111,6 +112,8 @@ const gpuQuotas = (docs: KubeObject[]): Record<string, number> => {
 /** A premium GPU pool of a nodepools rendering: what its nodes offer together at the pool's GPU limit. */
 export interface GpuPool {
   name: string;
+  /** The pool's name (the `llmcharts.io/pool` label of its nodes), which tenant pods select. */
+  pool: string;
   capacity: Record<string, number>;
 }
 
@@ -126,6 +129,7 @@ export const premiumGpuPools = (docs: KubeObject[]): GpuPool[] =>
       const advertised = gpuCapacity(d.spec.template.metadata?.labels ?? {}, gpus);
       return {
         name: d.metadata?.name ?? "",
+        pool: d.spec.template.metadata?.labels?.[labels.pool] ?? "",
         capacity: Object.fromEntries(Object.entries(advertised).map(([k, v]) => [k, Number(v)])),
       };
     })
@@ -158,4 +162,35 @@ export const checkGpuCapacity = (renderings: Rendering[], pools: GpuPool[], node
     ];
   });
   return failures.length ? failures : [fleetResult(nodepoolsFile, "GPU quotas fit the pools")];
+};
+
+/** The pools the GPU workloads of a tenant's rendering require by name (their `llmcharts.io/pool` node affinity). */
+const requiredGpuPools = (docs: KubeObject[]): string[] =>
+  ofKind<Deployment>(docs, "Deployment").flatMap((d) => {
+    const terms = d.spec?.template.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    const required = (terms?.nodeSelectorTerms ?? []).flatMap((t) => t.matchExpressions ?? []);
+    const premium = required.some((r) => r.key === labels.nodeTier && r.values?.includes("premium"));
+    return premium
+      ? required.filter((r) => r.key === labels.pool && r.operator === "In").flatMap((r) => r.values ?? [])
+      : [];
+  });
+
+/**
+ * Every premium tenant's pool exists in the cluster: a pool the tenant chart knows (a seed pool) that the nodepools
+ * values do not declare never gets a node, and the tenant's GPU pods wait Pending for ever. One failure per tenant.
+ */
+export const checkGpuPoolsExist = (renderings: Rendering[], pools: GpuPool[], nodepoolsFile: string): CheckResult[] => {
+  const declared = [...new Set(pools.map((p) => p.pool))].sort();
+  const failures = renderings.flatMap((r) =>
+    [...new Set(requiredGpuPools(documents(r)))]
+      .filter((pool) => !declared.includes(pool))
+      .map((pool) =>
+        fleetResult(
+          r.fixture.name,
+          "GPU pools exist",
+          `ollama.premium.pool ${pool} names no premium pool of ${nodepoolsFile} (it declares ${declared.join(", ") || "none"}): declare ${pool} in its extraGpuPools, or choose one of those`,
+        ),
+      ),
+  );
+  return failures.length ? failures : [fleetResult(nodepoolsFile, "GPU pools exist")];
 };

@@ -6,7 +6,7 @@ import { charts } from "../../charts-src/index.js";
 import { seconds } from "../lib/run.js";
 import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
-import { checkGpuCapacity, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
+import { checkGpuCapacity, checkGpuPoolsExist, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
@@ -135,7 +135,11 @@ export const validate = async ({
     if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
       const fleetStart = Date.now();
       const checks = checkUniqueness(tenants);
-      if (nodepools && gpuPools) checks.push(...checkGpuCapacity(tenants, gpuPools, nodepools));
+      if (nodepools && gpuPools)
+        checks.push(
+          ...checkGpuPoolsExist(tenants, gpuPools, nodepools),
+          ...checkGpuCapacity(tenants, gpuPools, nodepools),
+        );
       else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
       step(`fleet (${tenants.length} tenants together)`, checks, Date.now() - fleetStart);
     }

@@ -76,20 +76,31 @@ describe("validate --fleet", () => {
     expect(large.filter((r) => r.check === "GPU quotas fit the pools")).toHaveLength(1);
   });
 
-  test("holds MIG slice quotas against the MIG pools of their profile, not against whole GPUs", async () => {
-    const [noSlices, ...more] = failures(
-      await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-whole-gpus.yaml")),
+  test("holds MIG slice quotas against the MIG pools of their profile, and each tenant's pool must exist", async () => {
+    const whole = path("gpu-capacity-mig", "nodepools-whole-gpus.yaml");
+    const rs = failures(await fleet("gpu-capacity-mig/tenants", whole));
+    expect(rs.map((r) => [r.fixture, r.check])).toEqual([
+      [path("gpu-capacity-mig", "tenants", "orion", "values.yaml"), "GPU pools exist"],
+      [path("gpu-capacity-mig", "tenants", "pavo", "values.yaml"), "GPU pools exist"],
+      [whole, "GPU quotas fit the pools"],
+    ]);
+    expect(rs[0]?.message).toBe(
+      `ollama.premium.pool a100-mig-3g-40gb names no premium pool of ${whole} (it declares premium): declare a100-mig-3g-40gb in its extraGpuPools, or choose one of those`,
     );
-    expect(more).toEqual([]);
-    expect(noSlices?.message).toContain("quotas of nvidia.com/mig-3g.40gb add up to 8");
-    expect(noSlices?.message).toContain("no pool offers it");
-    const [tooFew] = failures(
+    expect(rs[2]?.message).toContain("quotas of nvidia.com/mig-3g.40gb add up to 8");
+    expect(rs[2]?.message).toContain("no pool offers it");
+    const [tooFew, ...others] = failures(
       await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-mig-2.yaml")),
     );
+    expect(others).toEqual([]);
     expect(tooFew?.message).toContain("offer at most 4 (fixture-a100-mig-3g-40gb 4)");
-    expect(failures(await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-mig-4.yaml")))).toEqual(
-      [],
-    );
+    const enough = await fleet("gpu-capacity-mig/tenants", path("gpu-capacity-mig", "nodepools-mig-4.yaml"));
+    expect(failures(enough)).toEqual([]);
+    expect(enough.filter((r) => r.rung === "fleet").map((r) => r.check)).toEqual([
+      "unique tenants",
+      "GPU pools exist",
+      "GPU quotas fit the pools",
+    ]);
   });
 
   test("a malformed file stops nothing else: each bad file is named once with the field and the fix", async () => {
