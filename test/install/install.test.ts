@@ -45,9 +45,11 @@ describe("install on a real API server", { timeout: 180_000 }, () => {
     rmSync(workDir, { recursive: true, force: true });
   }, 60_000);
 
-  it.each(installScenarios)("$id $title", async (scenario) => {
-    expectPassed(await runScenario(suite, scenario));
-  });
+  for (const scenario of installScenarios) {
+    it(`${scenario.id} ${scenario.title}`, { timeout: scenario.timeoutMs ?? 180_000 }, async () => {
+      expectPassed(await runScenario(suite, scenario));
+    });
+  }
 });
 
 describe("a cluster that cannot start", () => {
