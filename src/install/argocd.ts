@@ -58,7 +58,7 @@ export interface ArgoApplication {
       health?: { status?: string; message?: string };
     }[];
     conditions?: { type: string; message?: string }[];
-    operationState?: { phase?: string; message?: string };
+    operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
   };
 }
 
@@ -66,10 +66,7 @@ export class ArgoCd {
   private dir = "";
   private procs: Started[] = [];
 
-  constructor(
-    private readonly kube: Kube,
-    private readonly log: (line: string) => void = () => {},
-  ) {}
+  constructor(private readonly kube: Kube) {}
 
   /** PIDs of the running components, by name. */
   get pids(): Record<string, number> {
@@ -150,6 +147,8 @@ export class ArgoCd {
       ...["--argocd-repo-server", repoAddr, "--repo-server-plaintext"],
       ...["--metrics-addr", `127.0.0.1:${appsetMetrics}`, "--probe-addr", `127.0.0.1:${appsetProbe}`],
       ...["--webhook-addr", `127.0.0.1:${appsetWebhook}`, ...logging],
+      // The platform chart's rollout in waves (RollingSync) needs it.
+      "--enable-progressive-syncs",
     ]);
     this.procs.push(applicationSetController);
     await this.ready(controller, `http://127.0.0.1:${controllerMetrics}/healthz`);
@@ -174,11 +173,6 @@ export class ArgoCd {
   logTail(name: string, lines = 20): string {
     const p = this.procs.find((x) => x.name === name);
     return p ? tailFile(p.log, lines) : "";
-  }
-
-  /** Every component still running (none has exited since it started). */
-  exited(): string[] {
-    return this.procs.filter((p) => p.exit).map((p) => `${p.name} (${p.exit?.code ?? p.exit?.signal})`);
   }
 
   /**

@@ -10,7 +10,8 @@
  *   oci             published signed to a real OCI registry, installed from it with --verify, tenant upgraded there
  *   bad-input       a chart the server refuses stops at the dry run with the server's message
  *   6 argocd        a real Argo CD: the platform ApplicationSet turns a fleet folder of 3 tenants into Synced, Healthy
- *                   Applications; a second render changes nothing; a tenant removed keeps its claim and Namespace
+ *                   Applications (canary first); a second render changes nothing; a tenant removed keeps its claim
+ *                   and Namespace
  *   7 teardown      every process of the cluster gone (unless kept)
  */
 import type { Scenario } from "../context.js";
