@@ -4,30 +4,55 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { packageRoot } from "../lib/package-root.js";
 import { formatReport, summary } from "./report.js";
-import { InstallContext } from "./context.js";
+import { InstallContext, type Scenario } from "./context.js";
 import { runAll, runScenario } from "./run.js";
-import { teardown } from "./scenarios/index.js";
+import { installScenarios, teardown } from "./scenarios/index.js";
 
 interface TestInstallOptions {
   kubeconfig?: string;
   keep?: boolean;
   name: string;
   json?: boolean;
+  only?: string;
 }
 
-/** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json]`. */
+/** The scenarios `--only` names, with bring-up and teardown; every scenario without it. An unknown id is an error. */
+const selectScenarios = (only?: string) => {
+  if (only === undefined) return installScenarios;
+  const ids = only.split(",").map((id) => id.trim());
+  const known = installScenarios.map((s) => s.id);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new Error(`--only ${only}: no scenario ${unknown.join(", ")}; the scenarios are ${known.join(", ")}`);
+  }
+  return installScenarios.filter((s) => s.withoutCluster || ids.includes(s.id));
+};
+
+/** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json] [--only IDS]`. */
 export const registerInstallCommands = (program: Command): Command =>
   program
     .command("test-install")
     .description(
       "install the generated charts on a real API server (embedded control plane with kwok nodes, or --kubeconfig) " +
-        "and prove them: CRDs, placement by tier, admission and quota, isolation, upgrade/rollback/uninstall, Argo CD parity",
+        "and prove them: CRDs, placement by tier, admission and quota, isolation, upgrade/rollback/uninstall, a real Argo CD syncing a fleet",
     )
     .option("--kubeconfig <path>", "use this cluster instead of starting one (nothing of it is stopped)")
     .option("--keep", "leave the embedded cluster running afterwards (stop it with: llmcharts cluster down --name N)")
     .option("--name <name>", "name of the embedded cluster", "test-install")
     .option("--json", "print the results as JSON")
+    .option(
+      "--only <ids>",
+      "run only these scenarios (comma-separated ids, e.g. 2,6), besides bring-up and teardown; a scenario may need an earlier one (6 needs 2's platform release)",
+    )
     .action(async (opts: TestInstallOptions) => {
+      let scenarios: readonly Scenario[];
+      try {
+        scenarios = selectScenarios(opts.only);
+      } catch (err) {
+        console.error((err as Error).message);
+        process.exitCode = 2;
+        return;
+      }
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
       const ctx = new InstallContext({
         root: packageRoot,
@@ -46,7 +71,7 @@ export const registerInstallCommands = (program: Command): Command =>
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        const results = await runAll(ctx, { keep: opts.keep });
+        const results = await runAll(ctx, { keep: opts.keep, scenarios });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
         else console.log(formatReport(results));
         if (opts.keep && ctx.info) {

@@ -42,6 +42,8 @@ export interface Scenario {
   withoutCluster?: true;
   /** Runs last, even after a failure, unless the cluster is kept. */
   cleanup?: true;
+  /** How long its test may run (test/install), when longer than the suite's default. */
+  timeoutMs?: number;
   run: (ctx: InstallContext, r: Recorder) => Promise<void>;
 }
 

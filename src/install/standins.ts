@@ -8,9 +8,12 @@
  *   `helm test` Pod would stay Running forever. Once the real scheduler has bound the test Pod to a node and kwok
  *   has made it Running, its status is set to Succeeded, as the kubelet would when every container exits 0. What it
  *   proves: the test Pod is admitted (Pod Security, admission policies, quota) and scheduled where it may run, and
- *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node).
+ *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node);
+ * - the status two controllers the cluster does not run would write, which Argo CD's health of those objects reads:
+ *   the ingress controller publishing its load balancer's address on each Ingress, and KEDA reporting a
+ *   ScaledObject Ready. Written once, where missing; what it proves is everything else Argo CD's health covers.
  */
-import type { Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
+import type { Ingress, Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
 import { eventually, type Kube, sleep } from "./kube.js";
 
 /** The PersistentVolume a provisioner would create for a claim. */
@@ -120,4 +123,58 @@ export const completeTestPods = async (
     await sleep(200);
   }
   return [...completed.values()];
+};
+
+/** The address a load balancer in front of the ingress controller would have. */
+export const standInLoadBalancer = "ingress.stand-in.llmcharts.example.com";
+
+interface Conditioned {
+  apiVersion: string;
+  kind: string;
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+const patchStatus = (kube: Kube, resource: string, o: Named, status: object) =>
+  kube.kubectl([
+    ...["patch", resource, o.metadata.name, "-n", o.metadata.namespace ?? "default"],
+    ...["--subresource=status", "--type=merge", "-p", JSON.stringify({ status })],
+  ]);
+
+/**
+ * Writes, in these namespaces, the status the ingress controller and KEDA would: an address on every Ingress that
+ * has none, a Ready condition on every ScaledObject that has none. Returns the objects written (kind/namespace/name).
+ */
+export const publishControllerStatus = async (kube: Kube, namespaces: string[]): Promise<string[]> => {
+  const written: string[] = [];
+  for (const ns of namespaces) {
+    for (const ing of await kube.list<Ingress>("ingresses.networking.k8s.io", ns).catch(() => [])) {
+      if ((ing.status?.loadBalancer?.ingress ?? []).length > 0) continue;
+      await patchStatus(kube, "ingresses.networking.k8s.io", ing, {
+        loadBalancer: { ingress: [{ hostname: standInLoadBalancer }] },
+      });
+      written.push(`Ingress/${ns}/${ing.metadata.name}`);
+    }
+    for (const so of await kube.list<Conditioned>("scaledobjects.keda.sh", ns).catch(() => [])) {
+      if ((so.status?.conditions ?? []).some((c) => c.type === "Ready")) continue;
+      const ready = { type: "Ready", status: "True", reason: "ScaledObjectReady", message: "stand-in for KEDA" };
+      await patchStatus(kube, "scaledobjects.keda.sh", so, { conditions: [ready] });
+      written.push(`ScaledObject/${ns}/${so.metadata.name}`);
+    }
+  }
+  return written;
+};
+
+/** Pre-binds a stand-in volume to every claim of these namespaces still without one (claims another tool created). */
+export const provisionLiveClaims = async (kube: Kube, namespaces: string[]): Promise<string[]> => {
+  const volumes: string[] = [];
+  for (const ns of namespaces) {
+    const claims = await kube.list<PersistentVolumeClaim>("persistentvolumeclaims", ns).catch(() => []);
+    volumes.push(
+      ...(await provisionClaims(
+        kube,
+        claims.filter((c) => c.status?.phase !== "Bound"),
+      )),
+    );
+  }
+  return volumes;
 };

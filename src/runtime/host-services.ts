@@ -6,10 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { freePorts } from "../cluster/ports.js";
+import { redisCommands, startRedis } from "../cluster/redis.js";
 import { type Started, startProcess, stopProcesses, tailFile } from "../cluster/processes.js";
 import { type Probe, waitUntil } from "../cluster/probe.js";
 import { run, runStep } from "../lib/run.js";
@@ -28,22 +28,6 @@ const postgresUser = (): { uid: number; gid: number } => {
   if (!uid || !gid) throw new Error("no postgres user in /etc/passwd: install the pinned postgresql-15 package");
   return { uid: Number(uid), gid: Number(gid) };
 };
-
-/** Sends Redis commands (RESP) and returns the raw replies; QUIT last, so the server closes when it has answered. */
-export const redisCommands = (host: string, port: number, commands: string[][]): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    let replies = "";
-    socket.setTimeout(3000, () => socket.destroy(new Error(`redis ${host}:${port}: no answer in 3 s`)));
-    socket.on("data", (d) => {
-      replies += d.toString("utf8");
-    });
-    socket.on("error", reject);
-    socket.on("close", () => resolve(replies));
-    const resp = (args: string[]) =>
-      `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
-    socket.write([...commands, ["QUIT"]].map(resp).join(""));
-  });
 
 export class HostServices {
   readonly host = hostIp();
@@ -122,17 +106,8 @@ export class HostServices {
 
   private async startRedis(): Promise<void> {
     const dir = this.tempDir("redis");
-    const args = [
-      ...["--bind", this.host, "--port", String(this.redisPort), "--requirepass", this.redisPassword],
-      ...["--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"],
-    ];
-    const server = await startProcess("redis", requireBin("redis-server"), args, join(dir, "redis.log"));
+    const server = await startRedis({ host: this.host, port: this.redisPort, password: this.redisPassword, dir });
     this.processes.push(server);
-    const pong = async () =>
-      (
-        await redisCommands(this.host, this.redisPort, [["AUTH", this.redisPassword], ["PING"]]).catch(() => "")
-      ).includes("+PONG");
-    await waitUntil("redis", this.alive(server, pong), { timeoutMs: 15_000, intervalMs: 100 });
   }
 
   /** A probe that fails at once, with the log's end, when the server has exited. */

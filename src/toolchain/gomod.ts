@@ -1,17 +1,38 @@
 import { readFileSync } from "node:fs";
 import type { GoTool } from "./pins.js";
 
-/** Every `module version` upstream's go.mod requires (direct and indirect), to repeat in a tools module. */
-export const upstreamRequireBlock = (upstreamGoMod: string): string[] => {
-  const text = readFileSync(upstreamGoMod, "utf8");
-  const single = [...text.matchAll(/^require\s+([^\s(]+)\s+(\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-  const blocks = [...text.matchAll(/^require\s*\(([\s\S]*?)^\)/gm)].flatMap((m) =>
-    (m[1] as string)
-      .split("\n")
-      .map((line) => line.replace(/\/\/.*$/, "").trim())
-      .filter((line) => line.length > 0),
+/** The lines of every `keyword …` directive of a go.mod, single-line or block, without comments. */
+const directives = (goMod: string, keyword: "require" | "replace"): string[] => {
+  const single = [...goMod.matchAll(new RegExp(`^${keyword}\\s+([^\\s(].*)$`, "gm"))].map((m) => m[1] as string);
+  const blocks = [...goMod.matchAll(new RegExp(`^${keyword}\\s*\\(([\\s\\S]*?)^\\)`, "gm"))].flatMap((m) =>
+    (m[1] as string).split("\n"),
   );
-  return [...single, ...blocks];
+  return [...single, ...blocks].map((line) => line.replace(/\/\/.*$/, "").trim()).filter((line) => line.length > 0);
+};
+
+/** Every `module version` upstream's go.mod requires (direct and indirect), to repeat in a tools module. */
+export const upstreamRequireBlock = (upstreamGoMod: string): string[] =>
+  directives(readFileSync(upstreamGoMod, "utf8"), "require");
+
+/**
+ * Upstream's replace directives (`from => to`), for a tools module to repeat: Go ignores a dependency's replaces.
+ * A replace by a directory inside upstream's repository cannot be repeated (a nested module is left out of the
+ * module zip), so each must be given in `tool.replaces`; a missing one is an error naming it.
+ */
+export const upstreamReplaceBlock = (tool: GoTool, upstreamGoMod: string): Record<string, string> => {
+  const replaces: Record<string, string> = {};
+  for (const line of directives(readFileSync(upstreamGoMod, "utf8"), "replace")) {
+    const [from, to] = line.split("=>").map((side) => side.trim()) as [string, string];
+    const local = /^\.{0,2}\//.test(to);
+    if (!local) replaces[from] = to;
+    else if (!tool.replaces?.[from]) {
+      throw new Error(
+        `${tool.name}: upstream replaces ${from} with its directory ${to}, which the module zip leaves out; ` +
+          `pin a published version of it in the tool's replaces (src/toolchain/pins.ts)`,
+      );
+    }
+  }
+  return replaces;
 };
 
 /**

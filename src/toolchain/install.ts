@@ -6,7 +6,7 @@ import { dataDir, toolDir } from "./cache.js";
 import { checkTool, dataIsCurrent, pinDigest, stampPath, toolDigest, toolIsCurrent } from "./check.js";
 import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
-import { toolsGoMod, upstreamRequireBlock } from "./gomod.js";
+import { toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { installPgExtension } from "./pg-extension.js";
 import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, tools } from "./pins.js";
@@ -44,13 +44,13 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
     downloadModule(tool.module, tool.version),
   );
   const replaces = {
+    ...(tool.upstreamReplaces ? upstreamReplaceBlock(tool, upstream.GoMod) : {}),
     ...(tool.replaceStaging ? stagingReplaces(upstream.GoMod, tool.replaceStaging) : {}),
     ...tool.replaces,
   };
   const requires = tool.upstreamRequires ? upstreamRequireBlock(upstream.GoMod) : [];
-  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces, requires));
   if (tool.cgo) Object.assign(env, await cgoEnv(tool, dir, log));
-  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces));
+  writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces, requires));
   for (const file of tool.source ?? []) copyFileSync(repoFile(file), join(dir, basename(file)));
   await step(log, "go mod tidy", () => runStep(`${tool.name}: go mod tidy`, "go", ["mod", "tidy"], { cwd: dir, env }));
   for (const b of tool.binaries) {

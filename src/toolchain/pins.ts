@@ -40,6 +40,8 @@ export interface GoTool {
   moduleFiles?: string[];
   /** Copy upstream's whole require block into the tools module (else `go mod tidy` may lift shared dependencies). */
   upstreamRequires?: boolean;
+  /** Copy upstream's replace directives too (a replace by a directory of upstream's repository goes in `replaces`). */
+  upstreamReplaces?: boolean;
   /** Built with cgo: the headers its C/C++ sources include that the module zip leaves out (`vendor/` is dropped). */
   cgo?: {
     /** Debian packages (pinned below) providing headers under /usr/include. */
@@ -349,6 +351,26 @@ export const tools: Tool[] = [
       debian: ["nlohmann-json3-dev", "libstb-dev"],
       pypiHeaders: { package: "miniaudio", version: "1.71", includeDir: "miniaudio-1.71" },
     },
+  },
+  {
+    // Argo CD, one multi-call binary (the component is chosen by ARGOCD_BINARY_NAME): the install suite runs its
+    // repo server, application controller and ApplicationSet controller against the embedded cluster.
+    kind: "go",
+    name: "argo-cd",
+    module: "github.com/argoproj/argo-cd/v3",
+    version: "v3.5.7",
+    go: "1.26.3",
+    upstreamRequires: true,
+    upstreamReplaces: true,
+    replaces: {
+      // Upstream builds its own ./gitops-engine, a nested module the module zip leaves out; the proxy serves one
+      // version of it, from the release-3.5 branch (that tree plus the kubectl panic guard of argo-cd#29484).
+      "github.com/argoproj/argo-cd/gitops-engine":
+        "github.com/argoproj/argo-cd/gitops-engine v0.0.0-20260914071520-c9c369efcc5b",
+    },
+    binaries: [{ exe: "argocd", pkg: "github.com/argoproj/argo-cd/v3/cmd" }],
+    ldflags: ["-X github.com/argoproj/argo-cd/v3/common.version=3.5.7"],
+    versionArgs: ["version", "--client", "--short"],
   },
   {
     kind: "pypi",

@@ -9,12 +9,14 @@
  *   5 lifecycle     previous chart version → upgrade → rollback → uninstall (kept namespace and data) → reinstall
  *   oci             published signed to a real OCI registry, installed from it with --verify, tenant upgraded there
  *   bad-input       a chart the server refuses stops at the dry run with the server's message
- *   6 argo-parity   rendered as Argo CD renders, applied server-side, in sync, and a second render byte-identical
+ *   6 argocd        a real Argo CD: the platform ApplicationSet turns a fleet folder of 3 tenants into Synced, Healthy
+ *                   Applications (canary first); a second render changes nothing; a tenant removed keeps its claim
+ *                   and Namespace
  *   7 teardown      every process of the cluster gone (unless kept)
  */
 import type { Scenario } from "../context.js";
 import { admission } from "./admission.js";
-import { argoParity } from "./argo-parity.js";
+import { argocd } from "./argocd.js";
 import { badInput } from "./bad-input.js";
 import { bringUp } from "./bring-up.js";
 import { install } from "./install.js";
@@ -31,7 +33,7 @@ export const installScenarios: readonly Scenario[] = [
   lifecycle,
   oci,
   badInput,
-  argoParity,
+  argocd,
   teardown,
 ];
 

@@ -12,7 +12,7 @@ export const teardown: Scenario = {
       const releases = (await ctx.helm?.list().catch(() => [])) ?? [];
       r.note(
         `external cluster: nothing removed. Releases: ${releases.map((x) => `${x.namespace}/${x.name}`).join(", ") || "-"}; ` +
-          "kept tenant namespaces and claims, and the Argo CD parity objects (argo-pools, tenant-argo-parity) stay too",
+          "kept tenant namespaces and claims stay too",
       );
       r.check("nothing to stop", true);
       return;
