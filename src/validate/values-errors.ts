@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { closest, distance } from "fastest-levenshtein";
 import type { JsonSchema } from "../../charts-src/lib/engine/index.js";
 
@@ -41,6 +41,18 @@ const schemaNodeAt = (schema: JsonSchema, schemaPath: string): unknown =>
 const valueKeywords = ["const", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern"];
 
 const leafChecker = new Ajv({ strict: false });
+const leafTests = new Map<string, ValidateFunction>();
+
+/** Whether `value` passes a rule's test of one field, each distinct test compiled once (ajv compiles per object). */
+const holds = (tests: Record<string, unknown>, value: unknown): boolean => {
+  const key = JSON.stringify(tests);
+  let test = leafTests.get(key);
+  if (!test) {
+    test = leafChecker.compile(tests);
+    leafTests.set(key, test);
+  }
+  return test(value);
+};
 
 /**
  * What a cross-field rule's `if` read in the values, as `/openwebui/replicas is 3`: every field the condition tests
@@ -63,7 +75,7 @@ const ruleTriggers = (condition: unknown, at: string, data: unknown): string[] =
         data,
       );
       // Only the tests that hold made the rule apply (one branch of an anyOf, say).
-      if (value !== undefined && leafChecker.validate(tests, value))
+      if (value !== undefined && holds(tests, value))
         found.push(`${[at, ...path].join("/")} is ${JSON.stringify(value)}`);
     }
   };
