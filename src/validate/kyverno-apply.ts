@@ -178,7 +178,8 @@ const groupSize = (n: number) => Math.ceil(n / Math.max(1, Math.ceil(n / 500)));
 /**
  * `kyverno apply` of every ClusterPolicy to every rendering, in a few shared runs: the policies that read the tenant
  * from the namespace in their own pass (objects named apart, each with its tenant), the others over the renderings
- * as they are. Each tenant's objects see its own namespace labels. One verdict per rendering: pass only if both do.
+ * as they are, each pass split by kind. Each tenant's objects see its own namespace labels. One verdict per
+ * rendering: pass only if every run does.
  */
 export const applyPolicies = async (
   kyverno: string,

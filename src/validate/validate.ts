@@ -50,9 +50,10 @@ const rung = (names: string[], r: Rung, work: () => Promise<CheckResult[]>) =>
   timed(() => work().catch((err) => notRun(names, r, err)));
 
 /**
- * The validation ladder (rungs 1–4), batched: ajv in-process, one lint per chart and Helm, every values file rendered
- * by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few shared Kyverno
- * runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one cluster.
+ * The validation ladder (rungs 1–4), batched: ajv in-process beside Helm, one lint per chart and Helm, every values
+ * file rendered by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few
+ * shared Kyverno runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one
+ * cluster.
  */
 export const validate = async ({
   root,
