@@ -20,18 +20,20 @@ export interface RenderOutcome {
 
 /**
  * `helm template RELEASE CHART --namespace NS -f <file>` for every values file at once: the chart is loaded once and
- * no process starts per file. Renderings land in `outDir/<i>.yaml`; the outcomes are in the order of `valuesFiles`.
+ * no process starts per file. Renderings land in `outDir/<i>.yaml` (none with `checkOnly`: only whether each file
+ * renders); the outcomes are in the order of `valuesFiles`.
  */
 export const renderMany = async (
   exe: string,
   chartDir: string,
   valuesFiles: string[],
   outDir: string,
-  opts: { release?: string; namespace?: string; onResult?: () => void } = {},
+  opts: { release?: string; namespace?: string; onResult?: () => void; checkOnly?: boolean } = {},
 ): Promise<RenderOutcome[]> => {
   mkdirSync(outDir, { recursive: true });
   if (valuesFiles.length === 0) return [];
   const args = ["--chart", chartDir, "--out", outDir, "--release", opts.release ?? "fixture"];
+  if (opts.checkOnly) args.push("--check-only");
   const proc = spawn(exe, [...args, "--namespace", opts.namespace ?? "fixture"], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => {

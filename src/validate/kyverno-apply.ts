@@ -38,7 +38,7 @@ interface Pass {
   /** Kyverno looks per-resource values up by name alone: tenants sharing a run need their objects named apart. */
   tenantAware: boolean;
   policies: string[];
-  /** The kinds the policies' rules match (every kind when one matches "*"). */
+  /** The kinds of objects this pass is given (every kind when undefined). */
   kinds?: Set<string>;
 }
 
@@ -73,6 +73,26 @@ const matchedKinds = (policies: string[]): Set<string> | undefined => {
   return kinds;
 };
 
+/**
+ * A pass split by the kinds its policies match: each kind of object goes to one run with exactly the policies that can
+ * match it, and kinds no policy matches to none. What each object meets is unchanged (a policy that does not match an
+ * object's kind yields no result for it), but Kyverno recomputes every policy's autogen rules for every object it is
+ * given, whether it matches or not: most of a shared run's time, before this split.
+ */
+const splitByKind = (pass: Pass, kindsPresent: Set<string>): Pass[] => {
+  const kindsOf = new Map(pass.policies.map((p) => [p, matchedKinds([p])]));
+  const byPolicies = new Map<string, Pass>();
+  for (const kind of [...kindsPresent].sort()) {
+    const policies = pass.policies.filter((p) => kindsOf.get(p)?.has(kind) ?? true);
+    if (policies.length === 0) continue;
+    const key = policies.join("\n");
+    const run = byPolicies.get(key) ?? { tenantAware: pass.tenantAware, policies, kinds: new Set<string>() };
+    run.kinds?.add(kind);
+    byPolicies.set(key, run);
+  }
+  return [...byPolicies.values()];
+};
+
 let runs = 0;
 
 /** A namespaced object's name made unique across tenants (the tenant policies select nothing by name). */
@@ -81,42 +101,40 @@ const namedApart = (o: KubeObject): KubeObject => {
   return ns ? { ...o, metadata: { ...o.metadata, name: `${o.metadata?.name}.${ns}` } } : o;
 };
 
-/** One `kyverno apply` of a pass's policies to some renderings: the resource files and values file it needs. */
-const inputsFor = (pass: Pass, group: Rendering[]): { resources: string[]; values: string } => {
+/** One `kyverno apply` of a pass's policies to some renderings: the resource file and values file it needs. */
+const inputsFor = (pass: Pass, group: Rendering[]): { resources: string; values: string; count: number } => {
   const dir = dirname(group[0]?.file ?? ".");
   const id = ++runs;
   const docs = group.flatMap(documents);
+  const shared = group.length > 1;
   const values: Record<string, unknown> = {
     apiVersion: "cli.kyverno.io/v1alpha1",
     kind: "Values",
     metadata: { name: "renderings" },
-    globalValues: { [tenantVariable]: group.length === 1 ? (tenantOf(docs) ?? "") : "" },
+    globalValues: { [tenantVariable]: shared ? "" : (tenantOf(docs) ?? "") },
     namespaceSelector: namespaceSelector(docs),
   };
-  let resources = group.map((r) => r.file);
-  if (group.length > 1) {
-    // A shared run reads one file: the objects the pass's policies can match, named apart when it needs them apart.
-    const matched = (d: KubeObject) => !pass.kinds || pass.kinds.has(d.kind ?? "");
-    const inputs = group.flatMap((r) => {
-      const tenant = tenantOf(documents(r)) ?? "";
-      return documents(r)
-        .filter(matched)
-        .map((object) => ({ tenant, object: pass.tenantAware ? namedApart(object) : object }));
-    });
-    const file = join(dir, `kyverno-${id}-resources.yaml`);
-    // JSON documents: Kyverno reads YAML 1.1, where a plain `on` or `y` written as YAML 1.2 turns into a boolean.
-    writeFileSync(file, inputs.map((r) => JSON.stringify(r.object)).join("\n---\n"));
-    resources = [file];
-    if (pass.tenantAware) {
-      const perResource = inputs
-        .filter((r) => r.tenant && r.object.metadata?.namespace)
-        .map((r) => ({ name: r.object.metadata?.name, values: { [tenantVariable]: r.tenant } }));
-      values.policies = pass.policies.map((p) => ({ name: policyName(p), resources: perResource }));
-    }
+  // The objects the pass's policies can match, named apart when tenants share the run and the pass needs them apart.
+  const matched = (d: KubeObject) => !pass.kinds || pass.kinds.has(d.kind ?? "");
+  const namedApartToo = shared && pass.tenantAware;
+  const inputs = group.flatMap((r) => {
+    const tenant = tenantOf(documents(r)) ?? "";
+    return documents(r)
+      .filter(matched)
+      .map((object) => ({ tenant, object: namedApartToo ? namedApart(object) : object }));
+  });
+  const resources = join(dir, `kyverno-${id}-resources.yaml`);
+  // JSON documents: Kyverno reads YAML 1.1, where a plain `on` or `y` written as YAML 1.2 turns into a boolean.
+  writeFileSync(resources, inputs.map((r) => JSON.stringify(r.object)).join("\n---\n"));
+  if (namedApartToo) {
+    const perResource = inputs
+      .filter((r) => r.tenant && r.object.metadata?.namespace)
+      .map((r) => ({ name: r.object.metadata?.name, values: { [tenantVariable]: r.tenant } }));
+    values.policies = pass.policies.map((p) => ({ name: policyName(p), resources: perResource }));
   }
   const valuesFile = join(dir, `kyverno-${id}-values.yaml`);
   writeFileSync(valuesFile, JSON.stringify(values));
-  return { resources, values: valuesFile };
+  return { resources, values: valuesFile, count: inputs.length };
 };
 
 const policyName = (file: string): string =>
@@ -128,14 +146,9 @@ type Outcome = { rendering: Rendering; failure?: string };
 
 /** Zero failures and zero errors for a whole group; a failing group is halved until each failure names its rendering. */
 const applyPass = async (kyverno: string, pass: Pass, group: Rendering[]): Promise<Outcome[]> => {
-  const { resources, values } = inputsFor(pass, group);
-  const out = await run(kyverno, [
-    "apply",
-    ...pass.policies,
-    ...resources.flatMap((f) => ["--resource", f]),
-    "--values-file",
-    values,
-  ]);
+  const { resources, values, count } = inputsFor(pass, group);
+  if (count === 0) return group.map((rendering) => ({ rendering }));
+  const out = await run(kyverno, ["apply", ...pass.policies, "--resource", resources, "--values-file", values]);
   const text = `${out.stdout}\n${out.stderr}`;
   const summary = summaryPattern.exec(text);
   const [, , fail, , error] = (summary ?? []).map(Number);
@@ -156,15 +169,17 @@ const applyPass = async (kyverno: string, pass: Pass, group: Rendering[]): Promi
 };
 
 /**
- * Renderings per run. A run's fixed cost (about 1.5 s loading the policies) dwarfs a rendering's, so as few runs as
- * keep both cores busy, and no more than 250 renderings in one process, to bound its memory.
+ * Renderings per run. A run's fixed cost (about 0.6 s of CPU loading the policies) dwarfs a rendering's, and the split
+ * by kind already gives several runs to share the cores, so one group for up to 500 renderings, to bound a process's
+ * memory, and groups of equal size above that.
  */
-const groupSize = (n: number) => Math.min(250, Math.max(50, Math.ceil(n / 2)));
+const groupSize = (n: number) => Math.ceil(n / Math.max(1, Math.ceil(n / 500)));
 
 /**
  * `kyverno apply` of every ClusterPolicy to every rendering, in a few shared runs: the policies that read the tenant
  * from the namespace in their own pass (objects named apart, each with its tenant), the others over the renderings
- * as they are. Each tenant's objects see its own namespace labels. One verdict per rendering: pass only if both do.
+ * as they are, each pass split by kind. Each tenant's objects see its own namespace labels. One verdict per
+ * rendering: pass only if every run does.
  */
 export const applyPolicies = async (
   kyverno: string,
@@ -172,16 +187,21 @@ export const applyPolicies = async (
   renderings: Rendering[],
   perRun = groupSize(renderings.length),
 ): Promise<CheckResult[]> => {
+  const kindsPresent = new Set(renderings.flatMap((r) => documents(r).map((d) => d.kind ?? "")));
   const passes: Pass[] = [
     { tenantAware: false, policies: policies.filter((p) => !readsTenant(p)) },
     { tenantAware: true, policies: policies.filter(readsTenant) },
-  ]
-    .filter((p) => p.policies.length > 0)
-    .map((p) => ({ ...p, kinds: matchedKinds(p.policies) }));
+  ].flatMap((p) => splitByKind(p, kindsPresent));
   const groups = Array.from({ length: Math.ceil(renderings.length / perRun) }, (_, i) =>
     renderings.slice(i * perRun, (i + 1) * perRun),
   );
-  const jobs = groups.flatMap((g) => passes.map((pass) => ({ g, pass })));
+  // The costliest runs first (objects times policies), so the last to finish is a short one and no core waits long.
+  const cost = ({ g, pass }: { g: Rendering[]; pass: Pass }) =>
+    pass.policies.length * g.flatMap(documents).filter((d) => !pass.kinds || pass.kinds.has(d.kind ?? "")).length;
+  const jobs = groups
+    .flatMap((g) => passes.map((pass) => ({ g, pass })))
+    .map((job) => ({ ...job, cost: cost(job) }))
+    .sort((a, b) => b.cost - a.cost);
   const failures = new Map<Rendering, string[]>();
   for (const { rendering, failure } of (await mapLimit(jobs, ({ g, pass }) => applyPass(kyverno, pass, g), 2)).flat())
     if (failure) failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);

@@ -35,7 +35,8 @@ export const renderFixtures = async (
         chartDir(root, chart),
         mine.map((f) => f.path),
         join(outDir, chart, helm.name),
-        { onResult: () => onProgress(++done) },
+        // Only Helm 4's renderings go on to the later rungs: Helm 3 need only say whether it renders each file.
+        { onResult: () => onProgress(++done), checkOnly: helm.name !== "helm4" },
       );
       return mine.map((fixture, i) => ({ fixture, helm: helm.name, ...outcomes[i] }));
     },

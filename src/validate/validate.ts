@@ -50,9 +50,10 @@ const rung = (names: string[], r: Rung, work: () => Promise<CheckResult[]>) =>
   timed(() => work().catch((err) => notRun(names, r, err)));
 
 /**
- * The validation ladder (rungs 1–4), batched: ajv in-process, one lint per chart and Helm, every values file rendered
- * by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few shared Kyverno
- * runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one cluster.
+ * The validation ladder (rungs 1–4), batched: ajv in-process beside Helm, one lint per chart and Helm, every values
+ * file rendered by one Helm process per chart and version, then one kubeconform run per Kubernetes version and a few
+ * shared Kyverno runs over all renderings. Users' files (`-f`, `--fleet`) are also checked together, as tenants of one
+ * cluster.
  */
 export const validate = async ({
   root,
@@ -90,18 +91,8 @@ export const validate = async ({
       log(`${label}: ${rs.length - failed} passed, ${failed} failed (${seconds(ms)})`);
     };
     log(`validating ${names.join(", ")}: ${fixtures.length} values files`);
-    const start = Date.now();
-    const values = names.flatMap((n) =>
-      checkValues(
-        charts[n] as NonNullable<(typeof charts)[string]>,
-        fixtures.filter((f) => f.chart === n),
-      ),
-    );
-    step("rung 1 values (ajv)", values, Date.now() - start);
-    // A values file rung 1 already refused is reported there once; Helm would only say it again.
-    const refused = new Set(values.filter((r) => !r.ok).map((r) => `${r.chart}\n${r.fixture}`));
-    const renderable = fixtures.filter((f) => f.kind === "bad" || !refused.has(`${f.chart}\n${f.name}`));
-    // The chart lint does not depend on the renderings, nor kubeconform on Kyverno: each runs as soon as it can.
+    // The chart lint does not depend on the renderings, nor kubeconform on Kyverno, nor Helm on ajv: each runs as soon
+    // as it can. Helm renders every readable file while ajv checks them.
     const lint = rung(names, "chart", async () => checkCharts(root, names));
     let policyCheck: ReturnType<typeof checkPolicies> | undefined;
     let policyError: unknown;
@@ -110,14 +101,39 @@ export const validate = async ({
     } catch (err) {
       policyError = err;
     }
-    const every = Math.max(20, Math.ceil((renderable.length * 2) / 10));
-    const rendered = await timed(() =>
-      renderable.length === 0
+    const readable = fixtures.filter((f) => !f.unreadable);
+    const every = Math.max(20, Math.ceil((readable.length * 2) / 10));
+    const rendering = timed(() =>
+      readable.length === 0
         ? Promise.resolve({ renderings: [] as Rendering[], results: [] as CheckResult[] })
-        : renderFixtures(root, renderable, join(work, "renderings"), (done) => {
-            if (done % every === 0) log(`  helm template: ${done}/${renderable.length * 2}`);
+        : renderFixtures(root, readable, join(work, "renderings"), (done) => {
+            if (done % every === 0) log(`  helm template: ${done}/${readable.length * 2}`);
           }).catch((err) => ({ renderings: [] as Rendering[], results: notRun(names, "manifests", err) })),
     );
+    const start = Date.now();
+    const values: CheckResult[] = [];
+    for (const n of names)
+      values.push(
+        ...(await checkValues(
+          charts[n] as NonNullable<(typeof charts)[string]>,
+          fixtures.filter((f) => f.chart === n),
+        )),
+      );
+    step("rung 1 values (ajv)", values, Date.now() - start);
+    // A values file rung 1 already refused is reported there once; Helm would only say it again, and the later rungs
+    // do not see its rendering.
+    const key = (chart: string, name: string) => `${chart}\n${name}`;
+    const refused = new Set(values.filter((r) => !r.ok).map((r) => key(r.chart, r.fixture)));
+    // Bad fixtures are refused by rung 1 and must be refused by Helm too.
+    for (const f of fixtures) if (f.kind === "bad") refused.delete(key(f.chart, f.name));
+    const { value, ms } = await rendering;
+    const rendered = {
+      ms,
+      value: {
+        results: value.results.filter((r) => !refused.has(key(r.chart, r.fixture))),
+        renderings: value.renderings.filter((r) => !refused.has(key(r.fixture.chart, r.fixture.name))),
+      },
+    };
     const { renderings } = rendered.value;
     const manifests = rung(names, "manifests", async () => (renderings.length ? checkManifests(renderings) : []));
     const policies = rung(names, "policies", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -41,3 +41,28 @@ describe.each(Object.keys(charts))("helm-render on the %s chart", (chart) => {
     },
   );
 });
+
+// Validate asks Helm 3 only whether each file renders: with --check-only the renderer writes nothing and gives the
+// same verdicts, and the same errors, as when it writes them.
+test.each([0, 1])(
+  "helm-render --check-only writes nothing and says what the full run says (helm %#: 4, 3)",
+  async (i) => {
+    const fixtures = loadFixtures(root, "tenant");
+    const renderer = renderers()[i] as { exe: string };
+    const render = (dir: string, checkOnly: boolean) =>
+      renderMany(
+        renderer.exe,
+        chartDir(root, "tenant"),
+        fixtures.map((f) => f.path),
+        join(work, dir),
+        { checkOnly },
+      );
+    const [full, checked] = [await render(`full-${i}`, false), await render(`check-${i}`, true)];
+    expect(readdirSync(join(work, `check-${i}`))).toEqual([]);
+    // Errors compared line by line: Helm orders the sub-errors of a failed allOf differently from one run to the next.
+    const verdicts = (os: typeof full) => os.map((o) => (o.error === undefined ? undefined : lines(o.error)));
+    expect(verdicts(checked)).toEqual(verdicts(full));
+    expect(full.filter((o) => o.error === undefined).length).toBeGreaterThan(0);
+    expect(full.filter((o) => o.error !== undefined).length).toBeGreaterThan(0);
+  },
+);

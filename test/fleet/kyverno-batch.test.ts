@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { writeFleet } from "../../scripts/fleet.js";
-import type { ExternalSecret, KubeObject, NetworkPolicy } from "../../charts-src/lib/k8s.js";
+import type { Deployment, ExternalSecret, KubeObject, NetworkPolicy, Service } from "../../charts-src/lib/k8s.js";
 import { documents } from "../../src/validate/documents.js";
 import { userFixture } from "../../src/validate/fixtures.js";
 import { chartDir } from "../../src/validate/helm.js";
@@ -68,4 +68,48 @@ test("tenants sharing a Kyverno run are each judged as their own tenant, as in a
   ];
   expect(await verdicts(4)).toEqual(expected);
   expect(await verdicts(1)).toEqual(expected);
+});
+
+// A shared run gives each kind of object only the policies that can match it (a run per set of policies): a violation
+// of any of them, on a workload (through Kyverno's autogen rules for Pod controllers), a Service or a Namespace, must
+// still fail exactly the tenant whose rendering holds it, and name the policy.
+test("a shared run split by kind still names the one tenant that breaks each policy", async () => {
+  const files = writeFleet(join(work, "kinds"), 4, 11);
+  const [helm4] = renderers();
+  const outcomes = await renderMany(
+    (helm4 as { exe: string }).exe,
+    chartDir(root, "tenant"),
+    files,
+    join(work, "kinds-out"),
+  );
+  const [workload, service, namespace, plain] = files.map((path, i) => ({
+    fixture: userFixture("tenant", path),
+    file: outcomes[i]?.file ?? "",
+    objects: outcomes[i]?.objects,
+  })) as Rendering[];
+  const renderings = [
+    tampered(workload as Rendering, (o) => {
+      if (o.kind !== "Deployment") return;
+      const container = (o as Deployment).spec?.template.spec?.containers[0];
+      if (container) container.securityContext = { ...container.securityContext, privileged: true };
+    }),
+    tampered(service as Rendering, (o) => {
+      if (o.kind === "Service") (o as Service).spec = { ...(o as Service).spec, type: "LoadBalancer" };
+    }),
+    tampered(namespace as Rendering, (o) => {
+      if (o.kind === "Namespace") delete o.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
+    }),
+    plain as Rendering,
+  ];
+  const results = await applyPolicies(requireBin("kyverno"), policyFiles(root), renderings, 4);
+  expect(
+    results.map((r) => [r.ok, (r.message ?? "").match(/tenant-pod-hardening|tenant-namespace-labels/g)?.[0] ?? ""]),
+  ).toEqual([
+    [false, "tenant-pod-hardening"],
+    [false, "tenant-pod-hardening"],
+    [false, "tenant-namespace-labels"],
+    [true, ""],
+  ]);
+  expect(results[0]?.message).toMatch(/no-privileged-containers/);
+  expect(results[1]?.message).toMatch(/no-load-balancer-services/);
 });
