@@ -94,7 +94,7 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
           /FAIL tenant - \[chart: not run\] helm is not installed .*run: npx llmcharts tools install helm/,
         );
         expect(out.stdout.trim().split("\n").at(-1)).toMatch(
-          /^0 passed, 3 failed; could not run: chart, policies \(run: npx llmcharts tools install helm kyverno\)$/,
+          /^0 passed, 4 failed; could not run: chart, manifests, policies \(run: npx llmcharts tools install helm helm-render kyverno\)$/,
         );
       } finally {
         rmSync(emptyCache, { recursive: true, force: true });
