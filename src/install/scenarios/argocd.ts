@@ -174,13 +174,38 @@ const checkWaves = async (f: Fleet, apps: Named<ArgoApplication>[]): Promise<voi
   );
 };
 
+/** The Applications once no sync has been added for 15 s (at most 2 min; then as they are). */
+const settledFleet = async (
+  kube: Kube,
+  start: Named<ArgoApplication>[],
+  syncs: (a: Named<ArgoApplication>) => number,
+): Promise<Named<ArgoApplication>[]> => {
+  const counts = (apps: Named<ArgoApplication>[]) =>
+    apps
+      .map((a) => `${a.metadata.name}:${syncs(a)}`)
+      .sort()
+      .join();
+  let last = start;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    await sleep(15_000);
+    const now = await applications(kube);
+    if (counts(now) === counts(last)) return now;
+    last = now;
+  }
+  return last;
+};
+
 /**
  * A second render: a hard refresh makes the controller render every tenant again (no manifest cache) and compare; a
  * perpetual diff would show as OutOfSync, or as a new sync by self-heal.
  */
 const renderAgain = async (f: Fleet, synced: Named<ArgoApplication>[]): Promise<void> => {
   const { kube, r } = f;
-  const before = new Map(synced.map((a) => [a.metadata.name, a.status]));
+  const syncs = (a: Named<ArgoApplication>) => a.status?.history?.length ?? 0;
+  // The rollout's own syncs may still land after every Application first turned Synced (the ApplicationSet
+  // controller syncs each step's Applications itself): count from a fleet that has stopped syncing.
+  const quiet = await settledFleet(kube, synced, syncs);
+  const before = new Map(quiet.map((a) => [a.metadata.name, a.status]));
   for (const a of synced)
     await annotate(kube, "applications.argoproj.io", a.metadata.name, "argocd.argoproj.io/refresh=hard");
   const second = await wait(
@@ -197,7 +222,6 @@ const renderAgain = async (f: Fleet, synced: Named<ArgoApplication>[]): Promise<
   // Self-heal would start a sync within seconds of a diff: give it the time to.
   await sleep(10_000);
   const settled = await applications(kube);
-  const syncs = (a: Named<ArgoApplication>) => a.status?.history?.length ?? 0;
   r.check(
     "after the second render every Application is still Synced and Healthy, with no new sync (no perpetual diff)",
     settled.every((a) => syncedHealthy(a) && syncs(a) === (before.get(a.metadata.name)?.history?.length ?? -1)),
