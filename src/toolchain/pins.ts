@@ -339,6 +339,18 @@ export const tools: Tool[] = [
   },
   {
     kind: "go",
+    name: "keda-http-interceptor",
+    module: "github.com/kedacore/http-add-on",
+    // The KEDA HTTP add-on's interceptor: the proxy that holds a tenant's requests while its premium Ollama is at zero.
+    version: "v0.15.0",
+    go: "1.25.6",
+    binaries: [{ exe: "interceptor", pkg: "github.com/kedacore/http-add-on/interceptor" }],
+    ldflags: ["-X github.com/kedacore/http-add-on/pkg/build.version=v0.15.0"],
+    // It has no version flag; Go's build information names the module and its version.
+    versionArgs: [],
+  },
+  {
+    kind: "go",
     name: "ollama",
     module: "github.com/ollama/ollama",
     // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
