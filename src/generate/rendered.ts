@@ -27,6 +27,7 @@ const crdSourceOfGroup: Record<string, string> = {
   "karpenter.sh": "karpenter",
   "karpenter.k8s.aws": "karpenter",
   "keda.sh": "keda",
+  "http.keda.sh": "keda-http-add-on",
   "external-secrets.io": "external-secrets",
   "monitoring.coreos.com": "prometheus-operator",
   "kyverno.io": "kyverno",

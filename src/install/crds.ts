@@ -1,8 +1,8 @@
 /**
- * The upstream CRDs the charts need (Karpenter, KEDA, External Secrets, Prometheus Operator, Kyverno, Gateway API,
- * Argo CD), read from the pinned Go modules in the module cache (no network: the installer downloaded them) and
- * installed with server-side apply: several are larger than the 256 KiB `last-applied` annotation client-side apply
- * writes.
+ * The upstream CRDs the charts need (Karpenter, KEDA and its HTTP add-on, External Secrets, Prometheus Operator,
+ * Kyverno, Gateway API, Argo CD), read from the pinned Go modules in the module cache (no network: the installer
+ * downloaded them) and installed with server-side apply: several are larger than the 256 KiB `last-applied`
+ * annotation client-side apply writes.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -479,6 +479,13 @@ export const crdSources: CrdSource[] = [
     ]),
   },
   {
+    // The HTTP add-on's routes, read by the tenant's request-holding interceptor (its Go pin above).
+    name: "keda-http-add-on",
+    module: "github.com/kedacore/http-add-on",
+    version: "v0.15.0",
+    files: inDir("config/crd/bases", ["http.keda.sh_interceptorroutes", "http.keda.sh_httpscaledobjects"]),
+  },
+  {
     name: "external-secrets",
     module: "github.com/external-secrets/external-secrets",
     version: "v1.3.2",
