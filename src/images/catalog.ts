@@ -3,6 +3,8 @@
  * - pause: the pod sandbox, a static C program;
  * - busybox: the test hook's tools (busybox-static from Debian);
  * - coredns: cluster DNS, the pinned CoreDNS build;
+ * - keda-http-interceptor: the KEDA HTTP add-on's interceptor, which holds a tenant's requests while its premium
+ *   Ollama is scaled to zero;
  * - ollama: the pinned Ollama build (CPU) on a minimal Debian;
  * - open-webui: the pinned PyPI release in a venv of Debian's Python 3.11.
  * Every image runs as a non-root user by default and is referenced as localhost/llmcharts/<name>:<version>.
@@ -102,17 +104,22 @@ export const busyboxImage: ImageSpec = {
 };
 busyboxImage.config.ref = ref("busybox", busyboxImage.version);
 
-export const corednsImage: ImageSpec = {
-  name: "coredns",
-  version: version("coredns"),
-  inputs: goTool("coredns"),
-  config: { ref: ref("coredns", version("coredns")), entrypoint: ["/coredns"], user: "65532:65532" },
+/** A pinned Go tool's static binary at the root of an otherwise empty image, run as an unprivileged user. */
+const staticBinaryImage = (tool: string, exe: string): ImageSpec => ({
+  name: tool,
+  version: version(tool),
+  inputs: goTool(tool),
+  config: { ref: ref(tool, version(tool)), entrypoint: [`/${exe}`], user: "65532:65532" },
   build: async (rootfs) => {
     skeleton(rootfs);
-    copyFileSync(binPath("coredns"), join(rootfs, "coredns"));
-    chmodSync(join(rootfs, "coredns"), 0o755);
+    copyFileSync(binPath(exe), join(rootfs, exe));
+    chmodSync(join(rootfs, exe), 0o755);
   },
-};
+});
+
+export const corednsImage = staticBinaryImage("coredns", "coredns");
+
+export const kedaHttpInterceptorImage = staticBinaryImage("keda-http-interceptor", "interceptor");
 
 /** Debian packages the Ollama binary links against (cgo: libstdc++ and OpenMP), and CA certificates. */
 const ollamaPackages = ["libgomp1", "ca-certificates"];
@@ -209,4 +216,11 @@ const requirementsScript = (pkg: string, extras: readonly string[], leaveOut: re
     "    print(spec.strip())",
   ].join("\n");
 
-export const images: ImageSpec[] = [pauseImage, busyboxImage, corednsImage, ollamaImage, openwebuiImage];
+export const images: ImageSpec[] = [
+  pauseImage,
+  busyboxImage,
+  corednsImage,
+  kedaHttpInterceptorImage,
+  ollamaImage,
+  openwebuiImage,
+];

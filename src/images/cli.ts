@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { seconds } from "../lib/run.js";
 import { buildImages } from "./build.js";
+import { images as catalog } from "./catalog.js";
 
 /** Adds `images build [names...]`. */
 export const registerImagesCommands = (program: Command): Command => {
   const images = program.command("images").description("the container images the real node runs, built here");
   images
     .command("build")
-    .description("build every image the cache lacks (pause, busybox, coredns, ollama, open-webui); cached by content")
+    .description(`build every image the cache lacks (${catalog.map((i) => i.name).join(", ")}); cached by content`)
     .argument("[names...]", "only these images")
     .action(async (names: string[]) => {
       const start = Date.now();
