@@ -21,6 +21,7 @@ export const tenantObjectNames = {
   openwebuiData: "openwebui-data",
   ollamaStandard: "ollama-standard",
   ollamaPremium: "ollama-premium",
+  premiumWake: "ollama-premium-wake",
   modelCache: "model-cache",
   secretsReader: "secrets-reader",
   secretStore: "aws-secrets-manager",
@@ -29,7 +30,13 @@ export const tenantObjectNames = {
   test: "tenant-test",
 } as const;
 
-export const tenantPorts = { openwebui: 8080, openwebuiService: 80, ollama: 11434 } as const;
+export const tenantPorts = {
+  openwebui: 8080,
+  openwebuiService: 80,
+  ollama: 11434,
+  wakeProxy: 8080,
+  wakeAdmin: 9090,
+} as const;
 
 /**
  * Cluster-scoped objects of a tenant release, as Argo CD project globs: its Namespace and its read-only

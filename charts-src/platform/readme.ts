@@ -41,7 +41,7 @@ chart, in \`tenant-<name>\`) per tenant.
 ## Policy settings
 
 \`policies.allowedRegistries\`, \`policies.sharedNamespaces\` (DNS, monitoring, ingress controllers and Gateway data
-planes, mesh control planes) and \`policies.pools\` (the pools of each node tier) go into the Kyverno ClusterPolicies and
+planes, mesh control planes, KEDA) and \`policies.pools\` (the pools of each node tier) go into the Kyverno ClusterPolicies and
 the native ValidatingAdmissionPolicies alike. Tenants without the premium tier may select only the pools listed under
 \`standard\` (add a control pool there); premium and both tenants may select any pool, and their GPU pods must require
 premium nodes. \`policies/<policy>-site/\` and \`policies/admission-site/\` are

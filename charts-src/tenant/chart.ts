@@ -8,6 +8,7 @@ import { observabilityTemplate } from "./observability.js";
 import { modelCacheTemplate } from "./model-cache.js";
 import { ollamaPremiumTemplate } from "./ollama-premium.js";
 import { ollamaStandardTemplate } from "./ollama-standard.js";
+import { premiumWakeTemplate } from "./premium-wake.js";
 import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsTemplate } from "./secrets.js";
@@ -17,7 +18,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.5",
+  version: "0.2.6",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -30,7 +31,7 @@ export const tenantChart = defineChart({
     prerequisites: [
       "The nodepools and platform charts (tier nodes, priority and storage classes, the model cache, the isolation policies).",
       "The External Secrets Operator, and in AWS Secrets Manager the tenant's secrets under `llmcharts/tenants/<name>/`, readable by the tenant's IAM role (`secrets.roleArn`).",
-      "KEDA for the premium tier's scale-to-zero, the Prometheus Operator for ServiceMonitors, and an ingress controller or a Gateway API implementation for `exposure`.",
+      "KEDA 2.20 or later for the premium tier's scale-to-zero (its metrics-api trigger reads the tenant's wake-up proxy) and the KEDA HTTP add-on's CRDs (InterceptorRoute; the tenant runs its own interceptor, the add-on's operator and scaler are not needed), the Prometheus Operator for ServiceMonitors, and an ingress controller or a Gateway API implementation for `exposure`.",
       "The release creates the namespace `tenant-<name>` itself: install into another namespace (Helm 3 fails if told to create `tenant-<name>`).",
     ],
     examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
@@ -47,6 +48,7 @@ export const tenantChart = defineChart({
     openwebui: openwebuiTemplate,
     "ollama-standard": ollamaStandardTemplate,
     "ollama-premium": ollamaPremiumTemplate,
+    "premium-wake": premiumWakeTemplate,
     scaling: scalingTemplate,
     exposure: exposureTemplate,
     observability: observabilityTemplate,

@@ -45,7 +45,8 @@ export type Component =
   | "exposure"
   | "openwebui"
   | "ollama-standard"
-  | "ollama-premium";
+  | "ollama-premium"
+  | "ollama-premium-wake";
 
 /** The tenant's identity labels: on every object and every pod, for isolation policies and cost reports. */
 export const tenantLabels = (v: TenantValues): Record<string, string> => ({
@@ -91,8 +92,8 @@ export const namespaced = (
 });
 
 /** The workload objects carry the workload's name label; the others the chart's. */
-const componentName = (component: Component): string =>
-  component === "openwebui" || component === "ollama-standard" || component === "ollama-premium" ? component : "tenant";
+const workloads: readonly Component[] = ["openwebui", "ollama-standard", "ollama-premium", "ollama-premium-wake"];
+const componentName = (component: Component): string => (workloads.includes(component) ? component : "tenant");
 
 /** True when the tenant's tier runs standard (CPU) Ollama: standard or both. */
 export const hasStandard = (v: TenantValues, h: Helpers) => h.includes(standardTiers, v.tenant.tier);

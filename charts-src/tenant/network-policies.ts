@@ -6,7 +6,7 @@ import type { TenantValues } from "./values.js";
 
 /**
  * The tenant's NetworkPolicies: everything denied both ways, then only what the app needs. Peers are pods of this
- * namespace (by component), shared namespaces named explicitly (DNS, ingress, monitoring) or IP ranges; no policy
+ * namespace (by component), shared namespaces named explicitly (DNS, ingress, monitoring, KEDA) or IP ranges; no policy
  * ever selects namespaces by an empty selector, so no other tenant is ever admitted.
  */
 
@@ -78,7 +78,7 @@ const openwebui = (v: TenantValues, h: Helpers) => {
     egress: [
       { to: [component("openwebui")], ports: meshPorts(v, h, ports.openwebui) },
       h.when(hasStandard(v, h), { to: [component("ollama-standard")], ports: meshPorts(v, h, ports.ollama) }),
-      h.when(hasPremium(v, h), { to: [component("ollama-premium")], ports: meshPorts(v, h, ports.ollama) }),
+      h.when(hasPremium(v, h), { to: [component("ollama-premium-wake")], ports: [tcp(ports.wakeProxy)] }),
       h.when(h.and(h.eq(o.database.type, "postgres"), h.isSet(o.database.cidrs)), {
         to: ipBlocks(v, h, o.database.cidrs),
         ports: [tcp(o.database.port)],
@@ -101,14 +101,41 @@ const openwebui = (v: TenantValues, h: Helpers) => {
 };
 
 /**
- * Ollama answers only OpenWebUI (and pods labelled like it) and calls nobody: models come from the read-only cache.
- * It serves no metrics, so monitoring is not admitted either.
+ * Ollama calls nobody: models come from the read-only cache. Standard answers OpenWebUI (and pods labelled like it);
+ * premium answers only its wake-up proxy, which is how OpenWebUI reaches it. It serves no metrics, so monitoring is
+ * not admitted either.
  */
 const ollama = (v: TenantValues, h: Helpers, c: "ollama-standard" | "ollama-premium") =>
   policy(v, h, c, {
     podSelector: component(c).podSelector,
     policyTypes: ["Ingress", "Egress"],
-    ingress: [{ from: [component("openwebui")], ports: meshPorts(v, h, ports.ollama) }],
+    ingress: [
+      {
+        from: [component(c === "ollama-premium" ? "ollama-premium-wake" : "openwebui")],
+        ports: meshPorts(v, h, ports.ollama),
+      },
+    ],
+  });
+
+/**
+ * Premium's wake-up proxy: requests from OpenWebUI, KEDA's operator reading its count, out to premium Ollama and to
+ * the API server (its routes and premium's endpoints).
+ */
+const premiumWake = (v: TenantValues, h: Helpers) =>
+  policy(v, h, "ollama-premium-wake", {
+    podSelector: component("ollama-premium-wake").podSelector,
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [
+      { from: [component("openwebui")], ports: [tcp(ports.wakeProxy)] },
+      { from: [namespaceNamed(v.network.kedaNamespace)], ports: [tcp(ports.wakeAdmin)] },
+    ],
+    egress: [
+      { to: [component("ollama-premium")], ports: meshPorts(v, h, ports.ollama) },
+      {
+        to: h.each(v.network.apiServer.cidrs, (cidr) => ({ ipBlock: { cidr } })),
+        ports: h.each(v.network.apiServer.ports, (port) => tcp(port)),
+      },
+    ],
   });
 
 /** Every meshed pod's proxy to Linkerd's control plane: its certificate, service discovery and policy. */
@@ -125,5 +152,6 @@ export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
   openwebui(v, h),
   h.when(hasStandard(v, h), ollama(v, h, "ollama-standard")),
   h.when(hasPremium(v, h), ollama(v, h, "ollama-premium")),
+  h.when(hasPremium(v, h), premiumWake(v, h)),
   h.when(meshed(v), allowMeshControlPlane(v, h)),
 ];

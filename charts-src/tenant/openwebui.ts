@@ -24,6 +24,7 @@ import {
 import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
 import { meshedPodMetadata } from "./mesh.js";
+import { premiumOllamaUrl } from "./premium-wake.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -36,14 +37,14 @@ import type { TenantValues } from "./values.js";
 const dataDir = "/app/backend/data";
 const staticDir = "/tmp/open-webui-static";
 
-const ollamaUrl = (workload: string) => `http://${workload}:${ports.ollama}`;
+const standardOllamaUrl = `http://${names.ollamaStandard}:${ports.ollama}`;
 
-/** OLLAMA_BASE_URLS: the tier's own Ollama Services, standard first. */
+/** OLLAMA_BASE_URLS: the tier's own Ollama Services, standard first; premium through its wake-up proxy. */
 const ollamaBaseUrls = (v: TenantValues, h: Helpers) =>
   h.when(
     h.eq(v.tenant.tier, "both"),
-    `${ollamaUrl(names.ollamaStandard)};${ollamaUrl(names.ollamaPremium)}`,
-    h.when(h.eq(v.tenant.tier, "standard"), ollamaUrl(names.ollamaStandard), ollamaUrl(names.ollamaPremium)),
+    `${standardOllamaUrl};${premiumOllamaUrl}`,
+    h.when(h.eq(v.tenant.tier, "standard"), standardOllamaUrl, premiumOllamaUrl),
   );
 
 /** The names Ollama lists a model under: as written, and with `:latest` when the value names no tag. */
@@ -93,10 +94,7 @@ const env = (v: TenantValues, h: Helpers) => {
     // Embeddings through the tenant's own Ollama: no local model to load, nothing to download.
     value("RAG_EMBEDDING_ENGINE", "ollama"),
     value("RAG_EMBEDDING_MODEL", o.rag.embeddingModel),
-    value(
-      "RAG_OLLAMA_BASE_URL",
-      h.when(hasStandard(v, h), ollamaUrl(names.ollamaStandard), ollamaUrl(names.ollamaPremium)),
-    ),
+    value("RAG_OLLAMA_BASE_URL", h.when(hasStandard(v, h), standardOllamaUrl, premiumOllamaUrl)),
     value("WEBUI_URL", h.when(usesTls(v, h), `https://${v.exposure.host}`, `http://${v.exposure.host}`)),
     secretEnv(v, h, "WEBUI_SECRET_KEY", tenantSecrets.webuiSecretKey),
     // Egress is denied by default: no update checks or analytics calls that would only time out.

@@ -1,4 +1,7 @@
-/** README sections after the parameter table: what several OpenWebUI replicas need from Postgres, and the mesh. */
+/**
+ * README sections after the parameter table: what several OpenWebUI replicas need from Postgres, how premium wakes
+ * from zero, and the mesh.
+ */
 export const tenantReadme = `
 ## Several replicas: Postgres, pgvector, Redis
 
@@ -21,6 +24,27 @@ More than one OpenWebUI replica (\`openwebui.replicas\` > 1 or \`openwebui.autos
   per room), which no setting of OpenWebUI 0.12 changes and Redis's databases do not separate. Messages go to rooms
   named by random ids, so no tenant's browser receives another's, but every tenant's OpenWebUI sees the shared
   channel's traffic. A tenant that must not share even that gets its own Redis (its own \`redis-url\`).
+
+## Premium wakes from zero on its own requests
+
+Premium Ollama scales to zero when idle (KEDA, \`ollama.premium.scaling\`). OpenWebUI reaches it through the tenant's
+own wake-up proxy, the KEDA HTTP add-on's interceptor (\`ollama.premium.wake\`), which runs in the tenant namespace and
+watches only it (a Role, no ClusterRole), so it can route to this tenant's premium Ollama and nothing else; premium
+Ollama admits nothing but it. What reaches the proxy:
+
+- a chat, a completion or an embedding (\`/api/chat\`, \`/api/generate\`, \`/api/embed\`, \`/api/embeddings\`, \`/v1\`): held while premium
+  is at zero, for up to \`holdSeconds\` (then 504), and counted; KEDA's \`metrics-api\` trigger reads that count from
+  every proxy pod (\`/queue\` on port 9090) and starts premium when it passes \`activationThreshold\`;
+- a model list (\`/api/tags\`): answered at once with premium's model while it sleeps, so users can pick it;
+- anything else: a 503 saying the model is asleep.
+
+Page loads, static files, standard-tier chats and uptime checks never reach it, behind an Ingress or a Gateway alike.
+Around it: KEDA 2.20 or later (\`aggregateFromKubeServiceEndpoints\`), with its operator in \`network.kedaNamespace\`
+and allowed to list EndpointSlices; the add-on's CRDs (the proxy reads \`InterceptorRoute\`; the add-on's own
+operator and scaler are not needed, and a cluster-wide interceptor of the add-on, if any, is refused by the
+NetworkPolicies); \`network.apiServer\` naming the API server's addresses and ports; and the proxy's image registry in
+the platform's \`policies.allowedRegistries\` (\`ghcr.io/kedacore/\` by default). A first answer after a long pause
+takes as long as a GPU node, the image and the model take to start: the cold-start banner says so.
 
 ## A Linkerd mesh
 

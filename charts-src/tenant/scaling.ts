@@ -6,15 +6,17 @@ import {
   hasStandard,
   names,
   namespaced,
+  ports,
   selectorLabels,
   tenantNamespace,
 } from "./identity.js";
+import { inferenceRoute } from "./premium-wake.js";
 import type { TenantValues } from "./values.js";
 
 /**
  * How the workloads scale and what disruption they tolerate. OpenWebUI: an optional HPA on CPU (and memory, as a value). Standard Ollama:
  * an HPA on CPU (and memory) that doubles at once and halves per minute after a minute of calm. Premium Ollama: no HPA of ours; KEDA owns
- * it, waking it from zero on this tenant's own OpenWebUI traffic (and, optionally, in business hours). Every
+ * it, waking it from zero on this tenant's own premium requests (and, optionally, in business hours). Every
  * workload has a PDB allowing one pod down at a time, so node drains and consolidation can always proceed.
  */
 
@@ -76,13 +78,27 @@ const standardAutoscaler = (v: TenantValues, h: Helpers) => {
 };
 
 /**
- * The wake-up signal: requests per second reaching this tenant's OpenWebUI Service, filtered on this tenant's
- * namespace, so no other tenant's traffic ever wakes (or keeps awake) this tenant's GPUs. `or vector(0)` makes
- * "no traffic yet" a zero instead of an empty answer.
+ * The wake-up signal: premium requests in flight at this tenant's wake-up proxy (premium-wake.ts), summed over its
+ * pods. The proxy counts only inference requests for this tenant's premium Ollama, held ones included, so neither
+ * another tenant's traffic nor this tenant's page loads and standard-tier chats wake (or keep awake) its GPUs.
  */
-export const premiumWakeQuery = (v: TenantValues): string => {
+export const premiumWakeTrigger = (v: TenantValues) => {
   const s = v.ollama.premium.scaling;
-  return `sum(rate(${s.metric}{${s.namespaceLabel}="${tenantNamespace(v)}",${s.serviceLabel}="${names.openwebui}"}[2m])) or vector(0)`;
+  const ns = tenantNamespace(v);
+  return {
+    type: "metrics-api",
+    metadata: {
+      // <service>.<namespace>: KEDA lists the Service's endpoints and asks each pod at this port.
+      url: `http://${names.premiumWake}.${ns}.svc:${ports.wakeAdmin}/queue`,
+      format: "json",
+      aggregateFromKubeServiceEndpoints: "true",
+      aggregationType: "sum",
+      // GJSON path into {"<namespace>/<route>": {"Concurrency": n, "RequestCount": n}}.
+      valueLocation: `${ns}/${inferenceRoute}.Concurrency`,
+      targetValue: s.threshold,
+      activationTargetValue: s.activationThreshold,
+    },
+  };
 };
 
 const premiumScaledObject = (v: TenantValues, h: Helpers) => {
@@ -98,15 +114,7 @@ const premiumScaledObject = (v: TenantValues, h: Helpers) => {
       minReplicaCount: 0,
       maxReplicaCount: s.maxReplicas,
       triggers: [
-        {
-          type: "prometheus",
-          metadata: {
-            serverAddress: v.monitoring.prometheusUrl,
-            query: premiumWakeQuery(v),
-            threshold: s.threshold,
-            activationThreshold: s.activationThreshold,
-          },
-        },
+        premiumWakeTrigger(v),
         h.when(s.cron.enabled, {
           type: "cron",
           metadata: {
@@ -128,4 +136,5 @@ export const scalingTemplate = (v: TenantValues, h: Helpers) => [
   h.when(hasStandard(v, h), podDisruptionBudget(v, h, names.ollamaStandard, "ollama-standard")),
   h.when(hasPremium(v, h), premiumScaledObject(v, h)),
   h.when(hasPremium(v, h), podDisruptionBudget(v, h, names.ollamaPremium, "ollama-premium")),
+  h.when(hasPremium(v, h), podDisruptionBudget(v, h, names.premiumWake, "ollama-premium-wake")),
 ];

@@ -4,10 +4,11 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { requireNodeLabels } from "../lib/scheduling.js";
 import { imageRef } from "../lib/workload.js";
 import { hasPremium, hasStandard, imagePullSecrets, names, namespaced, ports, tenantLabels } from "./identity.js";
+import { premiumOllamaUrl } from "./premium-wake.js";
 import type { TenantValues } from "./values.js";
 
 /**
- * `helm test`: a Pod that calls OpenWebUI's /health and each Ollama's /api/version the way OpenWebUI does. It carries
+ * `helm test`: a Pod that calls OpenWebUI's /health and each Ollama the way OpenWebUI does. It carries
  * OpenWebUI's component label, so the tenant's real NetworkPolicies decide whether the calls go through (a broken
  * policy fails the test), but not OpenWebUI's name label, so no Service, PDB or autoscaler ever selects it. One
  * container per check (they run side by side; the Pod succeeds only if every one does), each running wget directly.
@@ -15,11 +16,11 @@ import type { TenantValues } from "./values.js";
 
 const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
 
-const check = (v: TenantValues, name: string, url: string) => ({
+const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T", "10"]) => ({
   name,
   image: imageRef(v.tests.image),
   imagePullPolicy: v.tests.image.pullPolicy,
-  command: ["wget", "-q", "-T", "10", "-O", "/dev/null", url],
+  command: ["wget", "-q", ...wget, "-O", "/dev/null", url],
   resources: {
     requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
     limits: { cpu: "100m", memory: "32Mi", "ephemeral-storage": "64Mi" },
@@ -56,9 +57,16 @@ const testPod = (v: TenantValues, h: Helpers) => ({
         hasStandard(v, h),
         check(v, "ollama-standard-version", `http://${names.ollamaStandard}:${ports.ollama}/api/version`),
       ),
+      // Premium as OpenWebUI reaches it, through its wake-up proxy: loading the model (a generate without a prompt)
+      // wakes premium from zero and waits for it, as a first chat would.
       h.when(
         h.and(hasPremium(v, h), v.tests.checkPremium),
-        check(v, "ollama-premium-version", `http://${names.ollamaPremium}:${ports.ollama}/api/version`),
+        check(v, "ollama-premium-generate", `${premiumOllamaUrl}/api/generate`, [
+          "-T",
+          `${v.ollama.premium.wake.holdSeconds}`,
+          "--post-data",
+          h.toJson({ model: v.ollama.premium.model, stream: false }),
+        ]),
       ),
     ],
   },

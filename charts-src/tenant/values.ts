@@ -21,10 +21,11 @@ const hostPattern = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]([-a-z0-9]*[a-z0-9
 const serviceHostPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 const labelValuePattern = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 
-const cidrs = (description: string, def: string[] = []) =>
+const cidrs = (description: string, def: string[] = [], minItems = 0) =>
   Type.Array(Type.String({ pattern: cidrPattern, description: "An IPv4 CIDR such as 10.20.0.0/16." }), {
     description,
     default: def,
+    ...(minItems > 0 ? { minItems } : {}),
     maxItems: 20,
     uniqueItems: true,
   });
@@ -381,7 +382,7 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
       }),
       ...ollamaTuning("1h", 4, 1),
       scaling: strictObject(
-        "KEDA ScaledObject: from zero on the tenant's own OpenWebUI traffic, back to zero after cooldownPeriod.",
+        "KEDA ScaledObject: from zero on this tenant's own premium requests (counted by its wake-up proxy), back to zero after cooldownPeriod.",
         {
           maxReplicas: Type.Integer({ description: "Most premium pods.", default: 2, minimum: 1, maximum: 8 }),
           cooldownPeriod: Type.Integer({
@@ -396,29 +397,13 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
             minimum: 5,
             maximum: 600,
           }),
-          metric: Type.String({
-            description:
-              "Prometheus counter of HTTP requests per ingress backend; the query filters it on this tenant's namespace and OpenWebUI Service.",
-            default: "nginx_ingress_controller_requests",
-            pattern: "^[a-zA-Z_:][a-zA-Z0-9_:]*$",
-          }),
-          namespaceLabel: Type.String({
-            description: "Label of the metric holding the backend's namespace.",
-            default: "exported_namespace",
-            pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
-          }),
-          serviceLabel: Type.String({
-            description: "Label of the metric holding the backend's Service name.",
-            default: "exported_service",
-            pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$",
-          }),
           threshold: Type.String({
-            description: "Requests per second per premium pod KEDA aims for.",
+            description: "Premium requests in flight per premium pod KEDA aims for (as counted by the wake-up proxy).",
             default: "2",
             pattern: "^[0-9]+(\\.[0-9]+)?$",
           }),
           activationThreshold: Type.String({
-            description: "Requests per second above which the first pod starts.",
+            description: "Premium requests in flight above which the first pod starts (0: the first request wakes it).",
             default: "0",
             pattern: "^[0-9]+(\\.[0-9]+)?$",
           }),
@@ -448,6 +433,34 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
           }),
         },
         { allOf: notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8) },
+      ),
+      wake: strictObject(
+        "The wake-up proxy in front of premium Ollama: the KEDA HTTP add-on's interceptor, one per tenant and watching only its namespace. While premium is at zero it holds inference requests (chat, generate, embeddings) until a pod is ready, and KEDA wakes premium on its count of them; model lists get the premium catalog at once and wake nothing.",
+        {
+          image: imageValues(
+            "The interceptor image of the KEDA HTTP add-on.",
+            "ghcr.io/kedacore/http-add-on-interceptor",
+            "0.15.0",
+          ),
+          holdSeconds: Type.Integer({
+            description:
+              "How long a premium request waits for a ready pod before it is answered 504 (a spot GPU node, the image and the model load can take minutes).",
+            default: 600,
+            minimum: 30,
+            maximum: 3600,
+          }),
+          replicas: Type.Integer({
+            description: "Proxy pods; KEDA sums their counts.",
+            default: 1,
+            minimum: 1,
+            maximum: 3,
+          }),
+          runAs: runAsValues("Identity of the proxy's pods.", defaultAppUids.wakeProxy),
+          resources: resourceValues("Proxy container resources.", {
+            requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "16Mi" },
+            limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+          }),
+        },
       ),
     },
     { allOf: gpuFitRules() },
@@ -562,6 +575,30 @@ export const tenantValues = strictObject(
         "monitoring",
         63,
       ),
+      kedaNamespace: dnsLabel(
+        "Namespace of KEDA's operator, which reads premium's wake-up proxy for its request count (port 9090).",
+        "keda",
+        63,
+      ),
+      apiServer: strictObject(
+        "The Kubernetes API server as the wake-up proxy reaches it (to watch its routes and premium's endpoints).",
+        {
+          // At least one: a policy rule with no peers would admit every destination.
+          cidrs: cidrs(
+            "Its addresses: on EKS the endpoint's ENIs in the VPC; narrow them to your cluster's.",
+            ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+            1,
+          ),
+          ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+            description:
+              "Ports it listens on, after the kubernetes Service's translation (443 on EKS, 6443 on most others).",
+            default: [443, 6443],
+            minItems: 1,
+            maxItems: 4,
+            uniqueItems: true,
+          }),
+        },
+      ),
       privateCidrs: cidrs("Cluster and VPC ranges cut out of any 0.0.0.0/0 egress, so it never reaches other pods.", [
         "10.0.0.0/8",
         "172.16.0.0/12",
@@ -621,12 +658,6 @@ export const tenantValues = strictObject(
     openwebui,
     ollama,
     monitoring: strictObject("The cluster's Prometheus (kube-prometheus-stack).", {
-      prometheusUrl: Type.String({
-        description: "Prometheus URL KEDA queries for premium's wake-up signal.",
-        default: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
-        maxLength: 300,
-        pattern: '^https?://[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[^\\s"\\\\]*)?$',
-      }),
       releaseLabel: Type.String({
         description: "Value of the release label Prometheus selects ServiceMonitors by.",
         default: "kube-prometheus-stack",
@@ -668,7 +699,8 @@ export const tenantValues = strictObject(
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
       image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),
       checkPremium: Type.Boolean({
-        description: "Also call premium Ollama (wakes it from zero: allow minutes).",
+        description:
+          "Also load premium's model through its wake-up proxy (wakes it from zero and waits up to ollama.premium.wake.holdSeconds: give helm test a --timeout that long).",
         default: false,
       }),
     }),

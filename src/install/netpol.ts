@@ -1,6 +1,6 @@
 /**
  * The isolation proof: the live Namespaces, Pods and NetworkPolicies, dumped into a directory with a few stand-in
- * peers (the ingress controller, DNS, Prometheus, an unrelated workload), analysed by np-guard's netpol-analyzer
+ * peers (the ingress controller, DNS, Prometheus, KEDA's operator, an unrelated workload), analysed by np-guard's netpol-analyzer
  * (`k8snetpolicy list --dirpath … -o json`, pinned), which lists every connection the policies allow.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -58,6 +58,7 @@ const peers = (): Named<Deployment>[] =>
     ["ingress-nginx", "ingress-nginx-controller"],
     ["kube-system", "coredns"],
     ["monitoring", "prometheus"],
+    ["keda", "keda-operator"],
     ["default", "unrelated-app"],
   ].map(([namespace = "", name = ""]) => ({
     apiVersion: "apps/v1",

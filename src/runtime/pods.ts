@@ -4,7 +4,8 @@ import type { Kube } from "../install/kube.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<Named<Pod>[]> =>
+/** The pods of a namespace matching a label selector. */
+export const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<Named<Pod>[]> =>
   JSON.parse(await kube.kubectl(["get", "pods", "-n", namespace, "-l", selector, "-o", "json"])).items;
 
 const isReady = (p: Named<Pod>) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { clusterDown, clusterUp, type ClusterInfo } from "../cluster/index.js";
 import { buildImages, importImages } from "../images/build.js";
-import { busyboxImage, ollamaImage, openwebuiImage } from "../images/catalog.js";
+import { busyboxImage, kedaHttpInterceptorImage, ollamaImage, openwebuiImage } from "../images/catalog.js";
 import { installCrds } from "../install/crds.js";
 import { Helm } from "../install/helm.js";
 import { Kube } from "../install/kube.js";
@@ -81,7 +81,10 @@ export class RuntimeRun {
 
   /** Cluster with a real node, images imported, CRDs applied, the tiny model in the cache, the platform installed. */
   async up(): Promise<void> {
-    const images = await buildImages([busyboxImage.name, ollamaImage.name, openwebuiImage.name], this.log);
+    const images = await buildImages(
+      [busyboxImage.name, ollamaImage.name, openwebuiImage.name, kedaHttpInterceptorImage.name],
+      this.log,
+    );
     this.info = await clusterUp({
       name: this.clusterName,
       log: this.log,
@@ -99,7 +102,7 @@ export class RuntimeRun {
         wanted.map((img) => img.archive),
       );
     }
-    this.log("images imported: busybox, ollama, open-webui");
+    this.log(`images imported: ${images.map((img) => img.name).join(", ")}`);
     this.modelCacheDir = join(node.dir, "model-cache");
     this.dataRoot = join(node.dir, "tenant-data");
     await prepareModelCache(this.modelCacheDir, join(this.opts.workDir, "model"));

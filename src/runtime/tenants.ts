@@ -113,3 +113,9 @@ export const installTenant = async (
     ...Object.entries(sets).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
   ]);
 };
+
+/** The lab's API server as a tenant's wake-up proxy reaches it: the node's address and the control plane's port. */
+export const apiServerValues = (run: RuntimeRun) => {
+  const api = new URL(run.info?.apiserverUrl ?? "https://0.0.0.0:0");
+  return { network: { apiServer: { cidrs: [`${api.hostname}/32`], ports: [Number(api.port)] } } };
+};

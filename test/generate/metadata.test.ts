@@ -12,7 +12,12 @@ const chartOf = (name: string) => charts[name] as NonNullable<(typeof charts)[st
 describe("chart metadata and README", () => {
   it("lists the images the tenant chart runs by default, from its values' image pins", () => {
     const images = chartImages(chartOf("tenant"));
-    expect(images.map((i) => i.name)).toEqual(["openwebui.image", "ollama.image", "tests.image"]);
+    expect(images.map((i) => i.name)).toEqual([
+      "openwebui.image",
+      "ollama.image",
+      "ollama.premium.wake.image",
+      "tests.image",
+    ]);
     const yaml = parse(chartFiles(chartOf("tenant"), root)["Chart.yaml"] as string);
     const annotated = parse(yaml.annotations["artifacthub.io/images"]);
     expect(annotated).toEqual(images);

@@ -173,8 +173,10 @@ describe.each(good)("$name", (fixture) => {
     expect(objects.some((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === "ollama-premium")).toBe(
       false,
     );
-    const query = scaled.spec.triggers[0]?.metadata?.query;
-    expect(query).toContain(`="tenant-${values.tenant.name}"`);
+    // The trigger reads this tenant's own wake-up proxy, for this tenant's own premium route.
+    const wake = scaled.spec.triggers[0]?.metadata ?? {};
+    expect(wake.url).toMatch(new RegExp(`^http://ollama-premium-wake\\.tenant-${values.tenant.name}\\.svc:`));
+    expect(wake.valueLocation).toBe(`tenant-${values.tenant.name}/ollama-premium.Concurrency`);
   });
 });
 

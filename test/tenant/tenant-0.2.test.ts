@@ -178,7 +178,7 @@ describe("each tier offers only its own catalog", () => {
       tenant: { name: "acme", tier: "both" },
       ollama: { standard: { model: "llama3.2:3b" }, premium: { model: "llama3.1:8b", gpus: 1 } },
     });
-    expect(value(both, "OLLAMA_BASE_URLS")).toBe("http://ollama-standard:11434;http://ollama-premium:11434");
+    expect(value(both, "OLLAMA_BASE_URLS")).toBe("http://ollama-standard:11434;http://ollama-premium-wake:8080");
     expect(configs(both)).toEqual({
       "0": { model_ids: ["llama3.2:3b", "llama3.2:3b:latest"] },
       "1": { model_ids: ["llama3.1:8b", "llama3.1:8b:latest"] },
@@ -276,6 +276,7 @@ describe("third-party audit findings (checkov, kube-score, Kyverno's policy libr
   test("every container requests and limits ephemeral storage, and the limit holds its emptyDirs", () => {
     expect(podSpecs.map(([name]) => name).sort()).toEqual([
       "ollama-premium",
+      "ollama-premium-wake",
       "ollama-standard",
       "openwebui",
       "tenant-test",
@@ -302,7 +303,7 @@ describe("third-party audit findings (checkov, kube-score, Kyverno's policy libr
   });
 
   test("replicas spread across nodes as well as zones, never blocking a one-node lab", () => {
-    for (const name of ["openwebui", "ollama-standard", "ollama-premium"]) {
+    for (const name of ["openwebui", "ollama-standard", "ollama-premium", "ollama-premium-wake"]) {
       const spread = deployment(all, name)?.spec?.template.spec?.topologySpreadConstraints ?? [];
       expect(
         spread.map((s) => [s.topologyKey, s.whenUnsatisfiable]),
@@ -319,6 +320,7 @@ describe("third-party audit findings (checkov, kube-score, Kyverno's policy libr
     expect(uid(all, "openwebui")).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
     for (const name of ["ollama-standard", "ollama-premium"])
       expect(uid(all, name)).toMatchObject({ runAsUser: 10002, runAsGroup: 10002, fsGroup: 10002 });
+    expect(uid(all, "ollama-premium-wake")).toMatchObject({ runAsUser: 10003, runAsGroup: 10003, fsGroup: 10003 });
     const legacy = render({ tenant: { name: "acme" }, openwebui: { runAs: { uid: 1000, gid: 1000 } } });
     expect(uid(legacy, "openwebui")).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   });
@@ -345,3 +347,117 @@ const bytes = (q: string): number => {
   const power = { K: 1, M: 2, G: 3, T: 4 }[m[2]?.[0] as "K"] ?? 0;
   return Number(m[1]) * (m[2]?.endsWith("i") ? 1024 : 1000) ** power;
 };
+
+describe("premium wakes on this tenant's own premium requests only (item 9)", () => {
+  type Policy = { metadata: { name: string }; spec: { ingress?: unknown[]; egress?: unknown[] } };
+  type Route = {
+    metadata: { name: string };
+    spec: {
+      target: { service: string; port: number };
+      rules: { hosts: string[]; paths: { value: string }[] }[];
+      coldStart?: { placeholder: { response: { statusCode: number; body: string } } };
+      timeouts?: { readiness: string };
+    };
+  };
+  const premium = { tenant: { name: "acme", tier: "premium" }, quota: { gpus: 2 } };
+  const objects = render(premium);
+  const policy = (name: string) =>
+    (ofKind(objects, "NetworkPolicy") as unknown as Policy[]).find((p) => p.metadata.name === name)?.spec;
+  const routes = ofKind(objects, "InterceptorRoute") as unknown as Route[];
+  const trigger = (o: Rendered[]) =>
+    (
+      find(o, "ScaledObject", "ollama-premium") as unknown as {
+        spec: { triggers: { type: string; metadata: Record<string, string> }[] };
+      }
+    ).spec.triggers;
+
+  test("KEDA reads the proxy's count of this tenant's held and running premium requests, behind Ingress and Gateway alike", () => {
+    const expected = {
+      type: "metrics-api",
+      metadata: {
+        url: "http://ollama-premium-wake.tenant-acme.svc:9090/queue",
+        format: "json",
+        aggregateFromKubeServiceEndpoints: "true",
+        aggregationType: "sum",
+        valueLocation: "tenant-acme/ollama-premium.Concurrency",
+        targetValue: "2",
+        activationTargetValue: "0",
+      },
+    };
+    expect(trigger(objects)).toEqual([expected]);
+    const behindGateway = render({ ...premium, exposure: { type: "gateway", host: "chat.acme.example" } });
+    expect(trigger(behindGateway)).toEqual([expected]);
+    expect(JSON.stringify(trigger(objects))).not.toMatch(/prometheus|vector\(0\)|nginx/);
+  });
+
+  test("OpenWebUI reaches premium only through the proxy, for chats and embeddings alike", () => {
+    expect(value(objects, "OLLAMA_BASE_URLS")).toBe("http://ollama-premium-wake:8080");
+    expect(value(objects, "RAG_OLLAMA_BASE_URL")).toBe("http://ollama-premium-wake:8080");
+    const both = render({
+      ...premium,
+      tenant: { name: "acme", tier: "both" },
+      ollama: { premium: { model: "llama3.1:8b" } },
+    });
+    expect(value(both, "OLLAMA_BASE_URLS")).toBe("http://ollama-standard:11434;http://ollama-premium-wake:8080");
+  });
+
+  test("the proxy watches only its namespace, with a Role, and routes only to this tenant's premium Ollama", () => {
+    const env = Object.fromEntries(
+      (container(objects, "ollama-premium-wake")?.env ?? []).map((e) => [e.name, e.value]),
+    );
+    expect(env.KEDA_HTTP_WATCH_NAMESPACE).toBe("tenant-acme");
+    expect(ofKind(objects, "ClusterRole")).toEqual([]);
+    expect(find(objects, "RoleBinding", "ollama-premium-wake")).toBeDefined();
+    expect(routes.map((r) => r.spec.target)).toEqual(Array(3).fill({ service: "ollama-premium", port: 11434 }));
+    for (const r of routes)
+      expect(r.spec.rules[0]?.hosts).toEqual([
+        "ollama-premium-wake",
+        "ollama-premium-wake.tenant-acme",
+        "ollama-premium-wake.tenant-acme.svc",
+      ]);
+  });
+
+  test("only inference is held and counted; a model list gets premium's catalog at once, anything else a clear 503", () => {
+    const [inference, catalog, asleep] = routes;
+    expect(inference?.metadata.name).toBe("ollama-premium");
+    expect(inference?.spec.rules[0]?.paths.map((p) => p.value)).toEqual([
+      "/api/chat",
+      "/api/generate",
+      "/api/embed",
+      "/api/embeddings",
+      "/v1",
+    ]);
+    expect(inference?.spec.timeouts?.readiness).toBe("600s");
+    expect(inference?.spec.coldStart).toBeUndefined();
+    expect(catalog?.spec.rules[0]?.paths).toEqual([{ value: "/api/tags" }]);
+    expect(catalog?.spec.coldStart?.placeholder.response.statusCode).toBe(200);
+    expect(JSON.parse(catalog?.spec.coldStart?.placeholder.response.body ?? "{}")).toEqual({
+      models: [{ name: "llama3.1:70b", model: "llama3.1:70b" }],
+    });
+    expect(asleep?.spec.rules[0]?.paths).toEqual([{ value: "/" }]);
+    expect(asleep?.spec.coldStart?.placeholder.response.statusCode).toBe(503);
+    expect(asleep?.spec.coldStart?.placeholder.response.body).toContain("asleep");
+  });
+
+  test("premium Ollama admits only the proxy; the proxy admits OpenWebUI and KEDA's operator, each on its port", () => {
+    const component = (c: string) => ({ podSelector: { matchLabels: { "app.kubernetes.io/component": c } } });
+    expect(policy("ollama-premium")?.ingress).toEqual([
+      { from: [component("ollama-premium-wake")], ports: [{ protocol: "TCP", port: 11434 }] },
+    ]);
+    expect(policy("ollama-premium-wake")?.ingress).toEqual([
+      { from: [component("openwebui")], ports: [{ protocol: "TCP", port: 8080 }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "keda" } } }],
+        ports: [{ protocol: "TCP", port: 9090 }],
+      },
+    ]);
+    expect(JSON.stringify(policy("openwebui")?.egress)).not.toContain('"ollama-premium"');
+  });
+
+  test("a standard tenant runs no proxy and no routes", () => {
+    const standard = render({ tenant: { name: "acme" } });
+    expect(deployment(standard, "ollama-premium-wake")).toBeUndefined();
+    expect(ofKind(standard, "InterceptorRoute")).toEqual([]);
+    expect(find(standard, "NetworkPolicy", "ollama-premium-wake")).toBeUndefined();
+  });
+});

@@ -30,11 +30,20 @@ const poolList = (nodeTier: NodeTier) =>
     uniqueItems: true,
   });
 
+/** Where the tenant chart's default images come from: Ollama, OpenWebUI, the test's busybox, the wake-up proxy. */
+const defaultRegistries = [
+  "docker.io/ollama/",
+  "ghcr.io/open-webui/",
+  "docker.io/library/",
+  "ghcr.io/kedacore/",
+  "public.ecr.aws/",
+];
+
 export const policySettingsFields = {
   allowedRegistries: Type.Array(registryPrefix, {
     description:
       "Image prefixes tenant containers may pull from, compared with the normalised reference (busybox is docker.io/library/busybox). End each with / so that docker.io/ollama/ does not also admit docker.io/ollama-fake/. Add an ECR pull-through prefix here.",
-    default: ["docker.io/ollama/", "ghcr.io/open-webui/", "docker.io/library/", "public.ecr.aws/"],
+    default: defaultRegistries,
     minItems: 1,
     maxItems: 50,
     uniqueItems: true,
@@ -49,6 +58,11 @@ export const policySettingsFields = {
         ["ingress-nginx"],
       ),
       mesh: namespaceList("Namespaces of a service mesh's control plane (e.g. linkerd); empty without a mesh.", []),
+      keda: dnsLabel(
+        "Namespace of KEDA's operator, which reads each premium tenant's wake-up proxy (ingress on its port 9090).",
+        "keda",
+        63,
+      ),
     },
   ),
   pools: strictObject(
@@ -64,8 +78,8 @@ export const policySettingsModel = Type.Object(policySettingsFields);
 export type PolicySettings = Static<typeof policySettingsModel>;
 
 export const defaultPolicySettings: PolicySettings = {
-  allowedRegistries: ["docker.io/ollama/", "ghcr.io/open-webui/", "docker.io/library/", "public.ecr.aws/"],
-  sharedNamespaces: { dns: "kube-system", monitoring: "monitoring", ingress: ["ingress-nginx"], mesh: [] },
+  allowedRegistries: defaultRegistries,
+  sharedNamespaces: { dns: "kube-system", monitoring: "monitoring", ingress: ["ingress-nginx"], mesh: [], keda: "keda" },
   pools: Object.fromEntries(nodeTiers.map((tier) => [tier, [tier]])) as Record<NodeTier, string[]>,
 };
 
@@ -81,7 +95,7 @@ export const plainHelpers: Helpers = concreteHelpers({ name: "policies", namespa
 /** Namespaces every tenant may reach or be reached from, by name. */
 export const sharedNamespaces = (settings: PolicySettings, h: Helpers): string[] => {
   const s = settings.sharedNamespaces;
-  return h.concat([s.dns, s.monitoring], s.ingress, s.mesh);
+  return h.concat([s.dns, s.monitoring, s.keda], s.ingress, s.mesh);
 };
 
 /** The pools of the node tiers `allowed` accepts. */

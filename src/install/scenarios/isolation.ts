@@ -1,14 +1,17 @@
 /**
- * Scenario 4: np-guard's analysis of the live NetworkPolicies and pods: no connection between tenants, Ollama only
- * from its own tenant's OpenWebUI, shared namespaces only for ingress, DNS and monitoring.
+ * Scenario 4: np-guard's analysis of the live NetworkPolicies and pods: no connection between tenants; standard
+ * Ollama only from its own tenant's OpenWebUI, premium Ollama only from its own tenant's wake-up proxy, the proxy only
+ * from that OpenWebUI and KEDA's operator (its count); shared namespaces only for ingress, DNS, monitoring and KEDA.
  */
 import { join } from "node:path";
 import { analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
 import type { Scenario } from "../context.js";
 
+const wake = "ollama-premium-wake";
+
 export const isolation: Scenario = {
   id: "4",
-  title: "isolation: no tenant reaches another; Ollama only from its own OpenWebUI (np-guard)",
+  title: "isolation: no tenant reaches another; Ollama only through its own tenant's paths (np-guard)",
   run: async (ctx, r) => {
     const { kube } = ctx.need();
     const installed = ctx.tenants.filter((t) => t.installed);
@@ -37,9 +40,11 @@ export const isolation: Scenario = {
       cross.length === 0,
       cross.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") || `${conns.length} connections checked`,
     );
-    // With the shared services, only: the ingress controller to OpenWebUI, DNS to kube-system, monitoring.
+    // With the shared services, only: the ingress controller to OpenWebUI, DNS to kube-system, monitoring, and KEDA
+    // reading premium's wake-up proxy.
     const expected = (c: (typeof conns)[number]): boolean =>
       (c.from.namespace === "ingress-nginx" && c.to.workload === "openwebui" && c.conn === "TCP 8080") ||
+      (c.from.namespace === "keda" && c.to.workload === wake && c.conn === "TCP 9090") ||
       (c.to.namespace === "kube-system" && /^((TCP|UDP) 53,?)+$/.test(c.conn)) ||
       c.from.namespace === "monitoring" ||
       c.to.namespace === "monitoring";
@@ -48,36 +53,49 @@ export const isolation: Scenario = {
     );
     const unexpected = shared.filter((c) => !expected(c));
     r.check(
-      "tenants talk to shared namespaces only for ingress (OpenWebUI 8080), DNS (53) and monitoring",
+      "tenants talk to shared namespaces only for ingress (OpenWebUI 8080), DNS (53), monitoring and KEDA (proxy 9090)",
       unexpected.length === 0,
       unexpected.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") ||
         shared.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n"),
     );
-    const toOllama = conns.filter((c) => c.to.workload?.startsWith("ollama"));
-    const stray = toOllama.filter((c) => !(c.from.namespace === c.to.namespace && c.from.workload === "openwebui"));
+    // Each Ollama's one way in: standard from its OpenWebUI, premium from its wake-up proxy (which OpenWebUI calls).
+    const allowedInto: Record<string, string[]> = {
+      "ollama-standard": ["openwebui"],
+      "ollama-premium": [wake],
+      [wake]: ["openwebui"],
+    };
+    const guarded = conns.filter((c) => c.to.workload !== undefined && c.to.workload in allowedInto);
+    const stray = guarded.filter(
+      (c) =>
+        !(
+          c.from.namespace === c.to.namespace && allowedInto[c.to.workload as string]?.includes(c.from.workload ?? "")
+        ) && !(c.from.namespace === "keda" && c.to.workload === wake && c.conn === "TCP 9090"),
+    );
     r.check(
-      "Ollama reachable only from its own tenant's OpenWebUI",
+      "Ollama reachable only through its own tenant's path (standard from OpenWebUI, premium from its wake-up proxy)",
       stray.length === 0,
-      stray.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") || `${toOllama.length} connections to Ollama`,
+      stray.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") ||
+        `${guarded.length} connections into Ollama and its proxy`,
     );
     for (const t of installed) {
-      const wanted = [
-        ...(t.tier !== "premium" ? ["ollama-standard"] : []),
-        ...(t.tier !== "standard" ? ["ollama-premium"] : []),
-      ];
-      for (const w of wanted) {
-        r.check(
-          `${t.namespace}: OpenWebUI reaches ${w} on TCP 11434`,
-          conns.some(
-            (c) =>
-              c.from.namespace === t.namespace &&
-              c.from.workload === "openwebui" &&
-              c.to.namespace === t.namespace &&
-              c.to.workload === w &&
-              /TCP 11434/.test(c.conn),
-          ),
+      const reaches = (from: string, to: string, port: number) =>
+        conns.some(
+          (c) =>
+            c.from.namespace === t.namespace &&
+            c.from.workload === from &&
+            c.to.namespace === t.namespace &&
+            c.to.workload === to &&
+            new RegExp(`TCP ${port}\\b`).test(c.conn),
         );
-      }
+      type Path = [from: string, to: string, port: number];
+      const standardPaths: Path[] = [["openwebui", "ollama-standard", 11434]];
+      const premiumPaths: Path[] = [
+        ["openwebui", wake, 8080],
+        [wake, "ollama-premium", 11434],
+      ];
+      const paths = [...(t.tier !== "premium" ? standardPaths : []), ...(t.tier !== "standard" ? premiumPaths : [])];
+      for (const [from, to, port] of paths)
+        r.check(`${t.namespace}: ${from} reaches ${to} on TCP ${port}`, reaches(from, to, port));
       r.check(
         `${t.namespace}: the ingress controller reaches OpenWebUI (and nothing else)`,
         conns.some(

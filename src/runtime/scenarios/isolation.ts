@@ -1,12 +1,14 @@
 /**
  * isolation-enforced: the tenant NetworkPolicies enforced by a real CNI and kube-router, proven by real TCP connects:
- * from a pod of another tenant and from the default namespace, tenant alpha's Ollama and OpenWebUI are refused;
+ * from a pod of another tenant and from the default namespace, tenant alpha's Ollama and OpenWebUI, and premium
+ * tenant gamma's wake-up proxy, are refused;
  * from alpha's OpenWebUI, its own Ollama answers and names resolve; alpha's Ollama reaches nothing at all.
  */
 import { busyboxImage } from "../../images/catalog.js";
 import type { Kube } from "../../install/kube.js";
 import { execIn, waitPodsReady } from "../pods.js";
 import type { Scenario } from "../suite.js";
+import { gamma } from "./premium.js";
 import { alpha } from "./standard.js";
 
 /** A restricted busybox pod serving HTTP on port 8000 (a listener to connect to) and running the client probes. */
@@ -73,6 +75,8 @@ export const isolationEnforced: Scenario = async (run) => {
   const ollamaSvc = (
     await k.kubectl(["get", "svc", "ollama-standard", "-n", alpha.namespace, "-o", "jsonpath={.spec.clusterIP}"])
   ).trim();
+  // Premium tenant gamma's wake-up proxy, on the firewalled standard node: the one way to its premium Ollama.
+  const wake = await podIp(k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake");
 
   const wrong: string[] = [];
   const expect = (what: string, got: boolean, want: boolean) => {
@@ -93,6 +97,8 @@ export const isolationEnforced: Scenario = async (run) => {
     expect(`${from} → alpha Ollama pod`, await busyboxConnects(k, from, pod, ollama.ip, 11434), false);
     expect(`${from} → alpha Ollama Service`, await busyboxConnects(k, from, pod, ollamaSvc, 11434), false);
     expect(`${from} → alpha OpenWebUI pod`, await busyboxConnects(k, from, pod, webui.ip, 8080), false);
+    expect(`${from} → gamma's premium wake-up proxy`, await busyboxConnects(k, from, pod, wake.ip, 8080), false);
+    expect(`${from} → gamma's wake-up proxy count`, await busyboxConnects(k, from, pod, wake.ip, 9090), false);
   }
   expect(
     "alpha OpenWebUI → its Ollama (by name)",

@@ -6,13 +6,13 @@ import { premiumNode } from "../../node/lab-nodes.js";
 import { tinyModel } from "../model.js";
 import { restarts, waitPodsReady } from "../pods.js";
 import type { Scenario } from "../suite.js";
-import { installTenant, labTenant } from "../tenants.js";
+import { apiServerValues, installTenant, labTenant } from "../tenants.js";
 import { chatThrough } from "./standard.js";
 
 export const gamma = labTenant("gamma");
 
 export const chatPremium: Scenario = async (run) => {
-  await installTenant(run, gamma, "lab-premium.yaml");
+  await installTenant(run, gamma, "lab-premium.yaml", { values: apiServerValues(run) });
   const [ollama] = await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium", {
     timeoutMs: 180_000,
   });

@@ -1,0 +1,88 @@
+/**
+ * premium-wakes: premium at zero, as KEDA leaves it when idle. A chat through the tenant's OpenWebUI is held by the
+ * tenant's wake-up proxy (the real KEDA HTTP add-on interceptor) instead of failing, and the proxy's count, which
+ * KEDA's metrics-api trigger reads, shows it; the model list still offers the premium model and counts nothing. When
+ * premium is scaled back to one pod (KEDA's move on that count: no KEDA controller runs here), the held chat is
+ * answered.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { tinyModel } from "../model.js";
+import { OpenWebUI } from "../openwebui-api.js";
+import { podsOf, waitPodsReady } from "../pods.js";
+import type { RuntimeRun, Scenario } from "../suite.js";
+import { gamma } from "./premium.js";
+import { openwebuiUrl } from "./standard.js";
+
+/** Premium requests in flight at the proxy, as KEDA reads them (`<namespace>/<route>.Concurrency` of /queue). */
+const inFlight = async (run: RuntimeRun): Promise<number> => {
+  const ip = (
+    await run.k.kubectl([
+      "get",
+      "svc",
+      "ollama-premium-wake",
+      "-n",
+      gamma.namespace,
+      "-o",
+      "jsonpath={.spec.clusterIP}",
+    ])
+  ).trim();
+  const res = await fetch(`http://${ip}:9090/queue`);
+  if (!res.ok) throw new Error(`the wake-up proxy's /queue answered HTTP ${res.status}`);
+  const counts = (await res.json()) as Record<string, { Concurrency: number }>;
+  return counts[`${gamma.namespace}/ollama-premium`]?.Concurrency ?? 0;
+};
+
+const scalePremium = (run: RuntimeRun, replicas: number) =>
+  run.k.kubectl(["scale", "deployment", "ollama-premium", "-n", gamma.namespace, `--replicas=${replicas}`]);
+
+const until = async (what: string, ok: () => Promise<boolean>, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs / 1000}s`);
+    await sleep(1000);
+  }
+};
+
+export const premiumWakes: Scenario = async (run) => {
+  await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake", {
+    timeoutMs: 120_000,
+  });
+  await scalePremium(run, 0);
+  await until(
+    "premium Ollama at zero",
+    async () => (await podsOf(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium")).length === 0,
+    120_000,
+  );
+  const ui = new OpenWebUI(await openwebuiUrl(run, gamma.namespace));
+  await ui.signin(gamma.adminEmail, gamma.adminPassword);
+  const models = await ui.models();
+  if (!models.includes(tinyModel)) {
+    throw new Error(`asleep, OpenWebUI lists ${models.join(", ") || "no model"}, not the premium ${tinyModel}`);
+  }
+  const before = await inFlight(run);
+  if (before !== 0) throw new Error(`the proxy counts ${before} premium requests before any chat (model lists count)`);
+
+  const heldSince = Date.now();
+  const answer = ui.chat(tinyModel, "Say hello.");
+  let failed: unknown;
+  answer.catch((err) => {
+    failed = err;
+  });
+  await until(
+    "the chat held at the proxy and counted",
+    async () => {
+      if (failed) throw failed;
+      return (await inFlight(run)) === 1;
+    },
+    60_000,
+  );
+  const stillAsleep = await podsOf(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium");
+  if (stillAsleep.length > 0) throw new Error("premium started without being scaled: something else woke it");
+
+  await scalePremium(run, 1);
+  await answer;
+  const wakeSeconds = (Date.now() - heldSince) / 1000;
+  const after = await inFlight(run);
+  if (after !== 0) throw new Error(`the proxy still counts ${after} premium requests after the answer`);
+  return { heldChatAnsweredSeconds: wakeSeconds };
+};
