@@ -79,7 +79,13 @@ export type PolicySettings = Static<typeof policySettingsModel>;
 
 export const defaultPolicySettings: PolicySettings = {
   allowedRegistries: defaultRegistries,
-  sharedNamespaces: { dns: "kube-system", monitoring: "monitoring", ingress: ["ingress-nginx"], mesh: [], keda: "keda" },
+  sharedNamespaces: {
+    dns: "kube-system",
+    monitoring: "monitoring",
+    ingress: ["ingress-nginx"],
+    mesh: [],
+    keda: "keda",
+  },
   pools: Object.fromEntries(nodeTiers.map((tier) => [tier, [tier]])) as Record<NodeTier, string[]>,
 };
 

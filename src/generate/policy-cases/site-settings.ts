@@ -26,6 +26,7 @@ export const siteSettings: PolicySettings = {
     monitoring: "observability",
     ingress: ["envoy-gateway-system"],
     mesh: ["linkerd"],
+    keda: "keda-system",
   },
   pools: { standard: ["standard", "control"], premium: ["premium", ...seedGpuPools.map((p) => p.name)] },
 };
