@@ -5,7 +5,7 @@
  * premium is scaled back to one pod (KEDA's move on that count: no KEDA controller runs here), the held chat is
  * answered.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { eventually } from "../../install/kube.js";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
 import { podsOf, waitPodsReady } from "../pods.js";
@@ -35,13 +35,15 @@ const inFlight = async (run: RuntimeRun): Promise<number> => {
 const scalePremium = (run: RuntimeRun, replicas: number) =>
   run.k.kubectl(["scale", "deployment", "ollama-premium", "-n", gamma.namespace, `--replicas=${replicas}`]);
 
-const until = async (what: string, ok: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs / 1000}s`);
-    await sleep(1000);
-  }
-};
+/** Resolves once `holds` is true, retried every second; after `timeoutMs`, throws saying what never held. */
+const until = (what: string, holds: () => Promise<boolean>, timeoutMs: number) =>
+  eventually(
+    async () => {
+      if (!(await holds())) throw new Error(`${what}: not after ${timeoutMs / 1000}s`);
+    },
+    timeoutMs,
+    1000,
+  );
 
 export const premiumWakes: Scenario = async (run) => {
   await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake", {
