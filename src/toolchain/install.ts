@@ -9,7 +9,7 @@ import { goEnv } from "./goenv.js";
 import { toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { installPgExtension } from "./pg-extension.js";
-import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, tools } from "./pins.js";
+import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, type Tool, tools } from "./pins.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
 import { repoFile } from "./tools.js";
 
@@ -176,6 +176,17 @@ const installTool = async (tool: BuiltTool, log: Log): Promise<void> => {
   }
 };
 
+/**
+ * The units to build, as chains built one unit after the other: a tool built after another (`buildAfter`) joins the
+ * chain of that one when it is built too, and stands alone otherwise (the other was cached).
+ */
+export const buildChains = <T extends { name: string }>(units: T[], pins: readonly Tool[]): T[][] => {
+  const after = new Map(pins.flatMap((t) => (t.kind === "go" && t.buildAfter ? [[t.name, t.buildAfter]] : [])));
+  const building = new Set(units.map((u) => u.name));
+  const first = (u: T) => !building.has(after.get(u.name) ?? "");
+  return units.filter(first).map((head) => [head, ...units.filter((u) => after.get(u.name) === head.name)]);
+};
+
 export interface InstallOptions {
   /** Only these tools or data sets (by name); all when empty. */
   only?: string[];
@@ -276,9 +287,16 @@ export const installToolchain = async ({
     }
   }
   // Two builds at once: each Go build is partly serial (downloads, linking), so two keep both cores busy.
+  const tagged = units.map((unit, i) => ({
+    name: unit.name,
+    unit,
+    tag: `[${debianPins.length + i + 1}/${total}] ${unit.name} ${unit.version}`,
+  }));
   await mapLimit(
-    units.map((unit, i) => ({ unit, tag: `[${debianPins.length + i + 1}/${total}] ${unit.name} ${unit.version}` })),
-    ({ unit, tag }) => runUnit(unit, tag),
+    buildChains(tagged, tools),
+    async (chain) => {
+      for (const { unit, tag } of chain) await runUnit(unit, tag);
+    },
     2,
   );
   return reports;

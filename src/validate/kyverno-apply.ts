@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { mapLimit } from "../lib/pool.js";
-import { run } from "../lib/run.js";
 import type { ClusterPolicy, KubeObject } from "../../charts-src/lib/k8s.js";
 import { documents, tenantOf } from "./documents.js";
+import { type Command, type Outcome, runEach } from "./kyverno-each.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
 
@@ -93,6 +92,12 @@ const splitByKind = (pass: Pass, kindsPresent: Set<string>): Pass[] => {
   return [...byPolicies.values()];
 };
 
+/** One shared run: a pass's policies over a group of renderings. */
+export interface Job {
+  pass: Pass;
+  group: Rendering[];
+}
+
 let runs = 0;
 
 /** A namespaced object's name made unique across tenants (the tenant policies select nothing by name). */
@@ -101,8 +106,11 @@ const namedApart = (o: KubeObject): KubeObject => {
   return ns ? { ...o, metadata: { ...o.metadata, name: `${o.metadata?.name}.${ns}` } } : o;
 };
 
-/** One `kyverno apply` of a pass's policies to some renderings: the resource file and values file it needs. */
-const inputsFor = (pass: Pass, group: Rendering[]): { resources: string; values: string; count: number } => {
+/**
+ * One `kyverno apply` of a pass's policies to a group of renderings: its arguments, and the resource file and values
+ * file they name, written beside the group's renderings; `count` is how many objects it was given.
+ */
+export const commandFor = ({ pass, group }: Job): Command & { count: number } => {
   const dir = dirname(group[0]?.file ?? ".");
   const id = ++runs;
   const docs = group.flatMap(documents);
@@ -134,7 +142,11 @@ const inputsFor = (pass: Pass, group: Rendering[]): { resources: string; values:
   }
   const valuesFile = join(dir, `kyverno-${id}-values.yaml`);
   writeFileSync(valuesFile, JSON.stringify(values));
-  return { resources, values: valuesFile, count: inputs.length };
+  return {
+    args: ["apply", ...pass.policies, "--resource", resources, "--values-file", valuesFile],
+    cost: pass.policies.length * inputs.length,
+    count: inputs.length,
+  };
 };
 
 const policyName = (file: string): string =>
@@ -142,51 +154,37 @@ const policyName = (file: string): string =>
 
 const summaryPattern = /pass: (\d+), fail: (\d+), warn: (\d+), error: (\d+), skip: (\d+)/;
 
-type Outcome = { rendering: Rendering; failure?: string };
-
-/** Zero failures and zero errors for a whole group; a failing group is halved until each failure names its rendering. */
-const applyPass = async (kyverno: string, pass: Pass, group: Rendering[]): Promise<Outcome[]> => {
-  const { resources, values, count } = inputsFor(pass, group);
-  if (count === 0) return group.map((rendering) => ({ rendering }));
-  const out = await run(kyverno, ["apply", ...pass.policies, "--resource", resources, "--values-file", values]);
-  const text = `${out.stdout}\n${out.stderr}`;
+/** A run's verdict: undefined when it found nothing (zero failures, zero errors), else what it said. */
+const failureIn = ({ stdout, stderr }: Outcome): string | undefined => {
+  const text = `${stdout}\n${stderr}`;
   const summary = summaryPattern.exec(text);
   const [, , fail, , error] = (summary ?? []).map(Number);
-  if (summary && fail === 0 && error === 0) return group.map((rendering) => ({ rendering }));
-  if (group.length > 1) {
-    // One half after the other: a fleet with many bad tenants must not start a Kyverno per tenant at once.
-    const half = Math.ceil(group.length / 2);
-    const first = await applyPass(kyverno, pass, group.slice(0, half));
-    return [...first, ...(await applyPass(kyverno, pass, group.slice(half)))];
-  }
-  const rendering = group[0] as Rendering;
-  if (!summary) return [{ rendering, failure: text.trim().split("\n").slice(-5).join(" | ") }];
+  if (summary && fail === 0 && error === 0) return undefined;
+  if (!summary) return text.trim().split("\n").slice(-5).join(" | ");
   const violations = text
     .split("\n")
     .filter((l) => / -> resource .* failed:/.test(l) || /^\d+ - /.test(l))
     .join(" ");
-  return [{ rendering, failure: `${fail} violations, ${error} errors: ${violations}` }];
+  return `${fail} violations, ${error} errors: ${violations}`;
 };
 
 /**
- * Renderings per run. A run's fixed cost (about 0.6 s of CPU loading the policies) dwarfs a rendering's, and the split
- * by kind already gives several runs to share the cores, so one group for up to 500 renderings, to bound a process's
- * memory, and groups of equal size above that.
+ * Renderings per run. A run's fixed cost (loading the policies) dwarfs a rendering's, and the split by kind already
+ * gives several runs to share the cores, so one group for up to 500 renderings, to bound a run's memory, and groups
+ * of equal size above that.
  */
 const groupSize = (n: number) => Math.ceil(n / Math.max(1, Math.ceil(n / 500)));
 
 /**
- * `kyverno apply` of every ClusterPolicy to every rendering, in a few shared runs: the policies that read the tenant
- * from the namespace in their own pass (objects named apart, each with its tenant), the others over the renderings
- * as they are, each pass split by kind. Each tenant's objects see its own namespace labels. One verdict per
- * rendering: pass only if every run does.
+ * The first round of shared runs, `kyverno apply` of every ClusterPolicy to every rendering: the policies that read
+ * the tenant from the namespace in their own pass (objects named apart, each with its tenant), the others over the
+ * renderings as they are, each pass split by kind, over groups of renderings.
  */
-export const applyPolicies = async (
-  kyverno: string,
+export const sharedRuns = (
   policies: string[],
   renderings: Rendering[],
   perRun = groupSize(renderings.length),
-): Promise<CheckResult[]> => {
+): Job[] => {
   const kindsPresent = new Set(renderings.flatMap((r) => documents(r).map((d) => d.kind ?? "")));
   const passes: Pass[] = [
     { tenantAware: false, policies: policies.filter((p) => !readsTenant(p)) },
@@ -195,16 +193,41 @@ export const applyPolicies = async (
   const groups = Array.from({ length: Math.ceil(renderings.length / perRun) }, (_, i) =>
     renderings.slice(i * perRun, (i + 1) * perRun),
   );
-  // The costliest runs first (objects times policies), so the last to finish is a short one and no core waits long.
-  const cost = ({ g, pass }: { g: Rendering[]; pass: Pass }) =>
-    pass.policies.length * g.flatMap(documents).filter((d) => !pass.kinds || pass.kinds.has(d.kind ?? "")).length;
-  const jobs = groups
-    .flatMap((g) => passes.map((pass) => ({ g, pass })))
-    .map((job) => ({ ...job, cost: cost(job) }))
-    .sort((a, b) => b.cost - a.cost);
+  return groups.flatMap((group) => passes.map((pass) => ({ pass, group })));
+};
+
+/**
+ * Every ClusterPolicy applied to every rendering in shared runs (sharedRuns), each tenant's objects seeing its own
+ * namespace labels. One verdict per rendering: pass only if every run does. The runs go in rounds through
+ * `kyverno-apply each`: a group a run faults is halved for the next round, until each fault names its rendering.
+ */
+export const applyPolicies = async (
+  kyvernoApply: string,
+  policies: string[],
+  renderings: Rendering[],
+  perRun?: number,
+): Promise<CheckResult[]> => {
   const failures = new Map<Rendering, string[]>();
-  for (const { rendering, failure } of (await mapLimit(jobs, ({ g, pass }) => applyPass(kyverno, pass, g), 2)).flat())
-    if (failure) failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);
+  let round = sharedRuns(policies, renderings, perRun);
+  while (round.length > 0) {
+    // A run given no object can find nothing.
+    const runs = round.map((job) => ({ job, command: commandFor(job) })).filter((r) => r.command.count > 0);
+    const outcomes = await runEach(
+      kyvernoApply,
+      runs.map((r) => r.command),
+    );
+    round = runs.flatMap(({ job: { pass, group } }, i) => {
+      const failure = failureIn(outcomes[i] as Outcome);
+      if (failure === undefined) return [];
+      if (group.length > 1) {
+        const half = Math.ceil(group.length / 2);
+        return [group.slice(0, half), group.slice(half)].map((g) => ({ pass, group: g }));
+      }
+      const rendering = group[0] as Rendering;
+      failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);
+      return [];
+    });
+  }
   return renderings.map((r): CheckResult => {
     const base = { chart: r.fixture.chart, fixture: r.fixture.name, rung: "policies" as const, check: "kyverno apply" };
     const failed = failures.get(r);

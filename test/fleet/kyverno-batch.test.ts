@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
@@ -12,19 +12,11 @@ import { applyPolicies } from "../../src/validate/kyverno-apply.js";
 import type { Rendering } from "../../src/validate/renderings.js";
 import { policyFiles } from "../../src/validate/rung-policies.js";
 import { requireBin } from "../../src/toolchain/tools.js";
+import { tampered } from "./tampered.js";
 
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-kyverno-batch-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** A rendering with some of its objects changed, as a chart bug could change them. */
-const tampered = (r: Rendering, change: (o: KubeObject) => void): Rendering => {
-  const objects = structuredClone(documents(r));
-  objects.forEach(change);
-  const file = `${r.file}.tampered.yaml`;
-  writeFileSync(file, objects.map((o) => JSON.stringify(o)).join("\n---\n"));
-  return { fixture: r.fixture, file };
-};
 
 // Tenants sharing one Kyverno run must each be judged with their own tenant: a NetworkPolicy may select its own
 // tenant's namespaces but no other's, and an ExternalSecret may read only under its own tenant's path.
@@ -55,7 +47,7 @@ test("tenants sharing a Kyverno run are each judged as their own tenant, as in a
     }),
     plain as Rendering,
   ];
-  const kyverno = requireBin("kyverno");
+  const kyverno = requireBin("kyverno-apply");
   const verdicts = (perRun: number) =>
     applyPolicies(kyverno, policyFiles(root), renderings, perRun).then((rs) =>
       rs.map((r) => [r.ok, (r.message ?? "").match(/no-cross-tenant-netpol|tenant-secret-paths/)?.[0] ?? ""]),
@@ -101,7 +93,7 @@ test("a shared run split by kind still names the one tenant that breaks each pol
     }),
     plain as Rendering,
   ];
-  const results = await applyPolicies(requireBin("kyverno"), policyFiles(root), renderings, 4);
+  const results = await applyPolicies(requireBin("kyverno-apply"), policyFiles(root), renderings, 4);
   expect(
     results.map((r) => [r.ok, (r.message ?? "").match(/tenant-pod-hardening|tenant-namespace-labels/g)?.[0] ?? ""]),
   ).toEqual([

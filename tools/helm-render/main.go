@@ -11,7 +11,8 @@
 // Usage: helm-render --chart DIR --release NAME --namespace NS --out DIR [--check-only] < paths
 // Standard input holds one values file path per line; the rendering of line i is written to DIR/<i>.yaml, and its
 // objects, decoded as Kubernetes decodes YAML, to DIR/<i>.json (a JSON list, which the caller reads far faster).
-// With --check-only nothing is written: each result only says whether Helm rendered the file.
+// With --check-only nothing is written or decoded: each result only says whether Helm rendered the file (YAML Helm
+// cannot read, it refuses itself: it reads every document's head to sort the manifests).
 // Each result is one JSON line on standard output: {"index":i,"values":path,"file":…,"objects":…} or {…,"error":msg}.
 package main
 
@@ -114,15 +115,12 @@ func main() {
 // renderTo renders one values file and writes the rendering and its objects (unless only checking).
 func renderTo(render func(string) ([]byte, error), j job, outDir string, checkOnly bool, r *result) error {
 	text, err := render(j.values)
-	if err != nil {
+	if err != nil || checkOnly {
 		return err
 	}
 	objects, err := decodeObjects(text)
 	if err != nil {
 		return fmt.Errorf("helm rendered YAML that does not decode: %w", err)
-	}
-	if checkOnly {
-		return nil
 	}
 	r.File = filepath.Join(outDir, strconv.Itoa(j.index)+".yaml")
 	r.Objects = filepath.Join(outDir, strconv.Itoa(j.index)+".json")
