@@ -37,12 +37,12 @@ interface Pass {
   /** Kyverno looks per-resource values up by name alone: tenants sharing a run need their objects named apart. */
   tenantAware: boolean;
   policies: string[];
-  /** The kinds of objects this pass is given (every kind when undefined). */
-  kinds?: Set<string>;
+  /** The objects this pass is given (every object when undefined). */
+  admits?: (object: KubeObject) => boolean;
 }
 
 /** Kyverno applies a rule on Pods to the controllers that own pod templates too (its autogen). */
-const podControllers = [
+const podControllers = new Set([
   "Deployment",
   "StatefulSet",
   "DaemonSet",
@@ -50,46 +50,69 @@ const podControllers = [
   "CronJob",
   "ReplicaSet",
   "ReplicationController",
-];
+]);
 
-/**
- * Every kind the policies' rules can match: objects of other kinds cannot yield a result, so a shared run leaves them
- * out (a quarter of Kyverno's time). Undefined when a rule matches any kind.
- */
-const matchedKinds = (policies: string[]): Set<string> | undefined => {
-  const kinds = new Set<string>();
-  for (const file of policies) {
-    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-      for (const rule of (doc.toJS() as ClusterPolicy | null)?.spec?.rules ?? []) {
-        const { any = [], all = [], resources } = rule.match ?? {};
-        for (const filter of [...any, ...all, ...(resources ? [{ resources }] : [])])
-          for (const kind of filter.resources?.kinds ?? []) kinds.add(kind.split("/").pop() as string);
-      }
-    }
-  }
-  if (kinds.has("*")) return undefined;
-  if (kinds.has("Pod")) for (const k of podControllers) kinds.add(k);
-  return kinds;
+/** What one match filter of a rule can select: kinds, and names when it names them (Kyverno's `*` and `?` wildcards). */
+interface Selector {
+  kinds: Set<string>;
+  names?: RegExp[];
+}
+
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+
+/** Every match filter of every rule of a policy file (exclude blocks ignored: they only ever select less). */
+const selectors = (policy: string): Selector[] =>
+  parseAllDocuments(readFileSync(policy, "utf8")).flatMap((doc) =>
+    ((doc.toJS() as ClusterPolicy | null)?.spec?.rules ?? []).flatMap((rule) => {
+      const { any = [], all = [], resources } = rule.match ?? {};
+      return [...any, ...all, ...(resources ? [{ resources }] : [])].map((filter) => ({
+        kinds: new Set((filter.resources?.kinds ?? []).map((k) => k.split("/").pop() as string)),
+        names: filter.resources?.names?.map(wildcard),
+      }));
+    }),
+  );
+
+/** Whether a filter can select an object: by its kind (a Pod's controllers too) and, when it names some, its name. */
+const mayMatch = ({ kinds, names }: Selector, o: KubeObject): boolean => {
+  const kind = o.kind ?? "";
+  if (kinds.has("Pod") && podControllers.has(kind)) return true;
+  if (!kinds.has("*") && !kinds.has(kind)) return false;
+  return !names || names.some((n) => n.test(o.metadata?.name ?? ""));
 };
 
 /**
- * A pass split by the kinds its policies match: each kind of object goes to one run with exactly the policies that can
- * match it, and kinds no policy matches to none. What each object meets is unchanged (a policy that does not match an
- * object's kind yields no result for it), but Kyverno recomputes every policy's autogen rules for every object it is
- * given, whether it matches or not: most of a shared run's time, before this split.
+ * A pass split by what its policies can match: each object goes to one run with exactly the policies whose rules can
+ * select it (by kind and name), and objects no policy can select to none. What each object meets is unchanged (a
+ * policy none of whose rules selects an object yields no result for it), but Kyverno does most of its work for every
+ * object and policy it is given, whether a rule selects it or not: most of a shared run's time, before this split.
  */
-const splitByKind = (pass: Pass, kindsPresent: Set<string>): Pass[] => {
-  const kindsOf = new Map(pass.policies.map((p) => [p, matchedKinds([p])]));
-  const byPolicies = new Map<string, Pass>();
-  for (const kind of [...kindsPresent].sort()) {
-    const policies = pass.policies.filter((p) => kindsOf.get(p)?.has(kind) ?? true);
+const splitByMatch = (pass: Pass, objects: KubeObject[]): Pass[] => {
+  const selectorsOf = new Map(pass.policies.map((p) => [p, selectors(p)]));
+  const identity = (o: KubeObject) => `${o.kind}/${o.metadata?.name}`;
+  const byPolicies = new Map<string, { policies: string[]; identities: Set<string> }>();
+  const seen = new Set<string>();
+  for (const o of objects) {
+    const id = identity(o);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const policies = pass.policies.filter((p) => selectorsOf.get(p)?.some((s) => mayMatch(s, o)));
     if (policies.length === 0) continue;
     const key = policies.join("\n");
-    const run = byPolicies.get(key) ?? { tenantAware: pass.tenantAware, policies, kinds: new Set<string>() };
-    run.kinds?.add(kind);
+    const run = byPolicies.get(key) ?? { policies, identities: new Set<string>() };
+    run.identities.add(id);
     byPolicies.set(key, run);
   }
-  return [...byPolicies.values()];
+  return [...byPolicies.values()].map(({ policies, identities }) => ({
+    tenantAware: pass.tenantAware,
+    policies,
+    admits: (o) => identities.has(identity(o)),
+  }));
 };
 
 /** One shared run: a pass's policies over a group of renderings. */
@@ -123,7 +146,7 @@ export const commandFor = ({ pass, group }: Job): Command & { count: number } =>
     namespaceSelector: namespaceSelector(docs),
   };
   // The objects the pass's policies can match, named apart when tenants share the run and the pass needs them apart.
-  const matched = (d: KubeObject) => !pass.kinds || pass.kinds.has(d.kind ?? "");
+  const matched = (d: KubeObject) => !pass.admits || pass.admits(d);
   const namedApartToo = shared && pass.tenantAware;
   const inputs = group.flatMap((r) => {
     const tenant = tenantOf(documents(r)) ?? "";
@@ -185,11 +208,11 @@ export const sharedRuns = (
   renderings: Rendering[],
   perRun = groupSize(renderings.length),
 ): Job[] => {
-  const kindsPresent = new Set(renderings.flatMap((r) => documents(r).map((d) => d.kind ?? "")));
+  const objects = renderings.flatMap(documents);
   const passes: Pass[] = [
     { tenantAware: false, policies: policies.filter((p) => !readsTenant(p)) },
     { tenantAware: true, policies: policies.filter(readsTenant) },
-  ].flatMap((p) => splitByKind(p, kindsPresent));
+  ].flatMap((p) => splitByMatch(p, objects));
   const groups = Array.from({ length: Math.ceil(renderings.length / perRun) }, (_, i) =>
     renderings.slice(i * perRun, (i + 1) * perRun),
   );

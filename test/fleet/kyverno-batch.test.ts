@@ -62,11 +62,12 @@ test("tenants sharing a Kyverno run are each judged as their own tenant, as in a
   expect(await verdicts(1)).toEqual(expected);
 });
 
-// A shared run gives each kind of object only the policies that can match it (a run per set of policies): a violation
-// of any of them, on a workload (through Kyverno's autogen rules for Pod controllers), a Service or a Namespace, must
-// still fail exactly the tenant whose rendering holds it, and name the policy.
-test("a shared run split by kind still names the one tenant that breaks each policy", async () => {
-  const files = writeFleet(join(work, "kinds"), 4, 11);
+// A shared run gives each object only the policies whose rules can select it, by kind and by name (a run per set of
+// policies): a violation of any of them, on a workload (through Kyverno's autogen rules for Pod controllers), a
+// Service, a Namespace or the one NetworkPolicy a rule selects by name, must still fail exactly the tenant whose
+// rendering holds it, and name the policy.
+test("a shared run split by kind and name still names the one tenant that breaks each policy", async () => {
+  const files = writeFleet(join(work, "kinds"), 5, 11);
   const [helm4] = renderers();
   const outcomes = await renderMany(
     (helm4 as { exe: string }).exe,
@@ -74,7 +75,7 @@ test("a shared run split by kind still names the one tenant that breaks each pol
     files,
     join(work, "kinds-out"),
   );
-  const [workload, service, namespace, plain] = files.map((path, i) => ({
+  const [workload, service, namespace, named, plain] = files.map((path, i) => ({
     fixture: userFixture("tenant", path),
     file: outcomes[i]?.file ?? "",
     objects: outcomes[i]?.objects,
@@ -91,15 +92,26 @@ test("a shared run split by kind still names the one tenant that breaks each pol
     tampered(namespace as Rendering, (o) => {
       if (o.kind === "Namespace") delete o.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
     }),
+    // The platform generates default-deny-all in each tenant namespace; a rendering that ships one of its own, open,
+    // is what default-deny refuses (its rule selects NetworkPolicies by that name only).
+    tampered(named as Rendering, (o) => {
+      if (o.kind !== "NetworkPolicy" || o.metadata?.name !== "tenant-default-deny") return;
+      o.metadata.name = "default-deny-all";
+      (o as NetworkPolicy).spec = { ...(o as NetworkPolicy).spec, ingress: [{}] };
+    }),
     plain as Rendering,
   ];
-  const results = await applyPolicies(requireBin("kyverno-apply"), policyFiles(root), renderings, 4);
+  const results = await applyPolicies(requireBin("kyverno-apply"), policyFiles(root), renderings, 5);
   expect(
-    results.map((r) => [r.ok, (r.message ?? "").match(/tenant-pod-hardening|tenant-namespace-labels/g)?.[0] ?? ""]),
+    results.map((r) => [
+      r.ok,
+      (r.message ?? "").match(/tenant-pod-hardening|tenant-namespace-labels|default-deny-stays-closed/g)?.[0] ?? "",
+    ]),
   ).toEqual([
     [false, "tenant-pod-hardening"],
     [false, "tenant-pod-hardening"],
     [false, "tenant-namespace-labels"],
+    [false, "default-deny-stays-closed"],
     [true, ""],
   ]);
   expect(results[0]?.message).toMatch(/no-privileged-containers/);
