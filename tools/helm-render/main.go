@@ -35,6 +35,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
 )
 
 type job struct {
@@ -130,22 +131,35 @@ func renderTo(render func(string) ([]byte, error), j job, outDir string, checkOn
 	return os.WriteFile(r.Objects, objects, 0o644)
 }
 
-// decodeObjects is the rendering's documents as a JSON list, empty documents left out.
+// decodeObjects is the rendering's documents as a JSON list, empty documents left out: each one split and converted
+// to JSON as Kubernetes reads YAML (apimachinery's document reader, sigs.k8s.io/yaml), and kept as that JSON.
 func decodeObjects(text []byte) ([]byte, error) {
-	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(text), 4096)
-	objects := []map[string]any{}
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(text)))
+	list := bytes.NewBufferString("[")
 	for {
-		var obj map[string]any
-		if err := decoder.Decode(&obj); errors.Is(err, io.EOF) {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
 			return nil, err
 		}
-		if obj != nil {
-			objects = append(objects, obj)
+		object, err := yaml.YAMLToJSON(doc)
+		if err != nil {
+			return nil, err
 		}
+		if object = bytes.TrimSpace(object); bytes.Equal(object, []byte("null")) {
+			continue
+		}
+		if object[0] != '{' {
+			return nil, fmt.Errorf("a document is not an object: %.80s", object)
+		}
+		if list.Len() > 1 {
+			list.WriteByte(',')
+		}
+		list.Write(object)
 	}
-	return json.Marshal(objects)
+	list.WriteByte(']')
+	return list.Bytes(), nil
 }
 
 // compileSchema is Helm's values-schema check compiled once: the library, resource URL and compiler Helm's
