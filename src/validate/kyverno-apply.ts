@@ -221,39 +221,58 @@ export const sharedRuns = (
 
 /**
  * Every ClusterPolicy applied to every rendering in shared runs (sharedRuns), each tenant's objects seeing its own
- * namespace labels. One verdict per rendering: pass only if every run does. The runs go in rounds through
- * `kyverno-apply each`: a group a run faults is halved for the next round, until each fault names its rendering.
+ * namespace labels. One verdict per rendering: pass only if every run does. The first round's inputs are written at
+ * once, so a caller can write them while other work runs; `run` then goes in rounds through `kyverno-apply each`: a
+ * group a run faults is halved for the next round, until each fault names its rendering.
  */
-export const applyPolicies = async (
+export const preparePolicies = (
+  policies: string[],
+  renderings: Rendering[],
+  perRun?: number,
+): { run: (kyvernoApply: string) => Promise<CheckResult[]> } => {
+  // A run given no object can find nothing.
+  const commands = (round: Job[]) =>
+    round.map((job) => ({ job, command: commandFor(job) })).filter((r) => r.command.count > 0);
+  const first = commands(sharedRuns(policies, renderings, perRun));
+  const run = async (kyvernoApply: string): Promise<CheckResult[]> => {
+    const failures = new Map<Rendering, string[]>();
+    let runs = first;
+    while (runs.length > 0) {
+      const outcomes = await runEach(
+        kyvernoApply,
+        runs.map((r) => r.command),
+      );
+      const next = runs.flatMap(({ job: { pass, group } }, i) => {
+        const failure = failureIn(outcomes[i] as Outcome);
+        if (failure === undefined) return [];
+        if (group.length > 1) {
+          const half = Math.ceil(group.length / 2);
+          return [group.slice(0, half), group.slice(half)].map((g) => ({ pass, group: g }));
+        }
+        const rendering = group[0] as Rendering;
+        failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);
+        return [];
+      });
+      runs = commands(next);
+    }
+    return renderings.map((r): CheckResult => {
+      const base = {
+        chart: r.fixture.chart,
+        fixture: r.fixture.name,
+        rung: "policies" as const,
+        check: "kyverno apply",
+      };
+      const failed = failures.get(r);
+      return failed ? { ...base, ok: false, message: failed.join("; ") } : { ...base, ok: true };
+    });
+  };
+  return { run };
+};
+
+/** preparePolicies, then its run at once. */
+export const applyPolicies = (
   kyvernoApply: string,
   policies: string[],
   renderings: Rendering[],
   perRun?: number,
-): Promise<CheckResult[]> => {
-  const failures = new Map<Rendering, string[]>();
-  let round = sharedRuns(policies, renderings, perRun);
-  while (round.length > 0) {
-    // A run given no object can find nothing.
-    const runs = round.map((job) => ({ job, command: commandFor(job) })).filter((r) => r.command.count > 0);
-    const outcomes = await runEach(
-      kyvernoApply,
-      runs.map((r) => r.command),
-    );
-    round = runs.flatMap(({ job: { pass, group } }, i) => {
-      const failure = failureIn(outcomes[i] as Outcome);
-      if (failure === undefined) return [];
-      if (group.length > 1) {
-        const half = Math.ceil(group.length / 2);
-        return [group.slice(0, half), group.slice(half)].map((g) => ({ pass, group: g }));
-      }
-      const rendering = group[0] as Rendering;
-      failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);
-      return [];
-    });
-  }
-  return renderings.map((r): CheckResult => {
-    const base = { chart: r.fixture.chart, fixture: r.fixture.name, rung: "policies" as const, check: "kyverno apply" };
-    const failed = failures.get(r);
-    return failed ? { ...base, ok: false, message: failed.join("; ") } : { ...base, ok: true };
-  });
-};
+): Promise<CheckResult[]> => preparePolicies(policies, renderings, perRun).run(kyvernoApply);

@@ -5,7 +5,7 @@ import type { KubeObject } from "../../charts-src/lib/k8s.js";
 import type { KyvernoTestResult } from "../generate/policies.js";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
-import { applyPolicies } from "./kyverno-apply.js";
+import { preparePolicies } from "./kyverno-apply.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
 
@@ -81,19 +81,25 @@ const testSuites = async (kyverno: string, root: string): Promise<CheckResult[]>
 
 /**
  * Rung 4: every rendering against the platform's Kyverno policies, and each policy's own `kyverno test` suite. The
- * suites need no rendering: `suites` starts them at once, so they run beside the renderings; the shared apply runs
- * follow, two at a time (one per core, which also bounds memory for a large fleet).
+ * suites need no rendering: `suites` starts them at once, so they run beside the renderings. `prepare` writes the
+ * shared runs' inputs, and the function it returns runs them, one process per core.
  */
 export const checkPolicies = (
   root: string,
-): { suites: Promise<CheckResult[]>; apply: (r: Rendering[]) => Promise<CheckResult[]> } => {
+): { suites: Promise<CheckResult[]>; prepare: (r: Rendering[]) => () => Promise<CheckResult[]> } => {
   const policies = policyFiles(root);
-  if (policies.length === 0) return { suites: Promise.resolve([]), apply: async () => [] };
+  if (policies.length === 0) return { suites: Promise.resolve([]), prepare: () => async () => [] };
   const suites = testSuites(requireBin("kyverno"), root);
   // Awaited later; until then a failure must not count as an unhandled rejection.
   suites.catch(() => {});
   // The shared runs go through kyverno-apply: upstream's `kyverno apply`, with each policy's autogen rules computed
   // once rather than for every workload (tools/kyverno-apply; test/fleet/kyverno-apply.test.ts proves it says what
   // upstream says).
-  return { suites, apply: (renderings) => applyPolicies(requireBin("kyverno-apply"), policies, renderings) };
+  return {
+    suites,
+    prepare: (renderings) => {
+      const prepared = preparePolicies(policies, renderings);
+      return () => prepared.run(requireBin("kyverno-apply"));
+    },
+  };
 };

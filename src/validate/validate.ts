@@ -136,11 +136,18 @@ export const validate = async ({
     };
     const { renderings } = rendered.value;
     // kubeconform, then Kyverno: each keeps both cores busy on its own, and side by side they would hold both tools'
-    // memory at once (over a GiB for a fleet of a thousand tenants).
-    const m = await rung(names, "manifests", async () => (renderings.length ? checkManifests(renderings) : []));
+    // memory at once (over a GiB for a fleet of a thousand tenants). Kyverno's inputs are written while kubeconform runs.
+    const manifests = rung(names, "manifests", async () => (renderings.length ? checkManifests(renderings) : []));
+    let applyPolicies: (() => Promise<CheckResult[]>) | undefined;
+    try {
+      applyPolicies = policyCheck?.prepare(renderings);
+    } catch (err) {
+      policyError = err;
+    }
+    const m = await manifests;
     const p = await rung(names, "policies", async () => {
-      if (!policyCheck) throw policyError;
-      const applied = await policyCheck.apply(renderings);
+      if (!policyCheck || !applyPolicies) throw policyError;
+      const applied = await applyPolicies();
       return [...applied, ...(await policyCheck.suites)];
     });
     const linted = await lint;
