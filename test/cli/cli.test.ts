@@ -91,10 +91,10 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
         expect(out.exitCode).toBe(1);
         expect(out.stdout).toMatch(/did you mean "tier"/);
         expect(out.stdout).toMatch(
-          /FAIL tenant - \[chart: not run\] helm is not installed .*run: npx llmcharts tools install helm/,
+          /FAIL tenant - \[manifests: not run\] helm-render is not installed .*run: npx llmcharts tools install helm-render/,
         );
         expect(out.stdout.trim().split("\n").at(-1)).toMatch(
-          /^0 passed, 4 failed; could not run: chart, manifests, policies \(run: npx llmcharts tools install helm helm-render kyverno\)$/,
+          /^0 passed, 3 failed; could not run: manifests, policies \(run: npx llmcharts tools install helm-render kyverno-apply\)$/,
         );
       } finally {
         rmSync(emptyCache, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
-import type { Deployment, ExternalSecret, NetworkPolicy, Service } from "../../charts-src/lib/k8s.js";
+import type { ExternalSecret, NetworkPolicy } from "../../charts-src/lib/k8s.js";
 import { run } from "../../src/lib/run.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
@@ -11,7 +11,7 @@ import { commandFor, sharedRuns } from "../../src/validate/kyverno-apply.js";
 import { runEach } from "../../src/validate/kyverno-each.js";
 import { type Rendering, renderFixtures } from "../../src/validate/renderings.js";
 import { policyFiles } from "../../src/validate/rung-policies.js";
-import { tampered } from "./tampered.js";
+import { loadBalancer, privileged, tampered, unlabelled } from "./tampered.js";
 
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-kyverno-apply-"));
@@ -35,16 +35,9 @@ test("kyverno-apply says what upstream's kyverno apply says, byte for byte, on e
   const platform = renderings.find((r) => r.fixture.chart === "platform") as Rendering;
   const [workload, service, namespace, netpol, secret] = tenants as Rendering[];
   const broken = [
-    tampered(workload as Rendering, (o) => {
-      const container = o.kind === "Deployment" ? (o as Deployment).spec?.template.spec?.containers[0] : undefined;
-      if (container) container.securityContext = { ...container.securityContext, privileged: true };
-    }),
-    tampered(service as Rendering, (o) => {
-      if (o.kind === "Service") (o as Service).spec = { ...(o as Service).spec, type: "LoadBalancer" };
-    }),
-    tampered(namespace as Rendering, (o) => {
-      if (o.kind === "Namespace") delete o.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
-    }),
+    tampered(workload as Rendering, privileged),
+    tampered(service as Rendering, loadBalancer),
+    tampered(namespace as Rendering, unlabelled),
     tampered(netpol as Rendering, (o) => {
       if (o.kind === "NetworkPolicy" && o.metadata?.name === "openwebui")
         (o as NetworkPolicy).spec?.ingress?.[0]?.from?.push({

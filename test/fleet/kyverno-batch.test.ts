@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { writeFleet } from "../../scripts/fleet.js";
-import type { Deployment, ExternalSecret, KubeObject, NetworkPolicy, Service } from "../../charts-src/lib/k8s.js";
+import type { ExternalSecret, KubeObject, NetworkPolicy } from "../../charts-src/lib/k8s.js";
 import { documents } from "../../src/validate/documents.js";
 import { userFixture } from "../../src/validate/fixtures.js";
 import { chartDir } from "../../src/validate/helm.js";
@@ -12,7 +12,7 @@ import { applyPolicies } from "../../src/validate/kyverno-apply.js";
 import type { Rendering } from "../../src/validate/renderings.js";
 import { policyFiles } from "../../src/validate/rung-policies.js";
 import { requireBin } from "../../src/toolchain/tools.js";
-import { tampered } from "./tampered.js";
+import { loadBalancer, privileged, tampered, unlabelled } from "./tampered.js";
 
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-kyverno-batch-"));
@@ -81,17 +81,9 @@ test("a shared run split by kind and name still names the one tenant that breaks
     objects: outcomes[i]?.objects,
   })) as Rendering[];
   const renderings = [
-    tampered(workload as Rendering, (o) => {
-      if (o.kind !== "Deployment") return;
-      const container = (o as Deployment).spec?.template.spec?.containers[0];
-      if (container) container.securityContext = { ...container.securityContext, privileged: true };
-    }),
-    tampered(service as Rendering, (o) => {
-      if (o.kind === "Service") (o as Service).spec = { ...(o as Service).spec, type: "LoadBalancer" };
-    }),
-    tampered(namespace as Rendering, (o) => {
-      if (o.kind === "Namespace") delete o.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
-    }),
+    tampered(workload as Rendering, privileged),
+    tampered(service as Rendering, loadBalancer),
+    tampered(namespace as Rendering, unlabelled),
     // The platform generates default-deny-all in each tenant namespace; a rendering that ships one of its own, open,
     // is what default-deny refuses (its rule selects NetworkPolicies by that name only).
     tampered(named as Rendering, (o) => {
