@@ -192,16 +192,16 @@ const failureIn = ({ stdout, stderr }: Outcome): string | undefined => {
 };
 
 /**
- * Renderings per run. A run's fixed cost (loading the policies) dwarfs a rendering's, and the split by kind already
- * gives several runs to share the cores, so one group for up to 500 renderings, to bound a run's memory, and groups
- * of equal size above that.
+ * Renderings per run: one group for up to 500 renderings, to bound a run's memory (a run holds every object it was
+ * given), and groups of equal size above that; the split by kind and name already gives several runs to share the
+ * cores.
  */
 const groupSize = (n: number) => Math.ceil(n / Math.max(1, Math.ceil(n / 500)));
 
 /**
  * The first round of shared runs, `kyverno apply` of every ClusterPolicy to every rendering: the policies that read
  * the tenant from the namespace in their own pass (objects named apart, each with its tenant), the others over the
- * renderings as they are, each pass split by kind, over groups of renderings.
+ * renderings as they are, each pass split by what its rules can select, over groups of renderings.
  */
 export const sharedRuns = (
   policies: string[],
