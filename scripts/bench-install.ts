@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Pod } from "../charts-src/lib/k8s.js";
 import { clusterDown, clusterUp } from "../src/cluster/index.js";
-import { InstallContext } from "../src/install/context.js";
-import { prerequisiteNamespaces, type TenantRelease } from "../src/install/releases.js";
-import { runScenario } from "../src/install/run.js";
+import { InstallContext, type InstallMade } from "../src/install/context.js";
+import { installTenantValues, prerequisiteNamespaces, type TenantRelease, tenantOf } from "../src/install/releases.js";
+import { ScenarioRunner } from "../src/harness/run.js";
 import { bringUp } from "../src/install/scenarios/index.js";
 import { isolatedHelmEnv } from "../src/release/package.js";
 import { publishCharts } from "../src/release/publish.js";
@@ -64,7 +64,7 @@ const run = new InstallContext({
 try {
   const [, upMs] = await timed(() => run.up());
   console.log(`cluster up: ${sec(upMs)} s`);
-  const [bring, bringMs] = await timed(() => runScenario(run, bringUp));
+  const [bring, bringMs] = await timed(() => new ScenarioRunner<InstallContext, InstallMade>(run).run(bringUp));
   if (!bring.ok) throw new Error(`bring-up failed: ${JSON.stringify(bring.checks.filter((c) => !c.ok))}`);
   console.log(`CRDs and kwok nodes: ${sec(bringMs)} s (${bring.notes.join("; ")})`);
   const kube = run.kube;
@@ -85,15 +85,13 @@ try {
     console.log(`install platform: ${sec(platformMs)} s`);
   }
 
-  const base = run.tenants.find((t) => t.tier === "standard") as TenantRelease;
+  const base = installTenantValues.map((f) => tenantOf(root, f)).find((t) => t.tier === "standard") as TenantRelease;
   const tenant = (i: number): TenantRelease => {
     const id = `bench-${String(i).padStart(2, "0")}`;
     return { ...base, release: id, tenant: id, namespace: `tenant-${id}` };
   };
   const installOne = async (t: TenantRelease) => {
-    const [times, ms] = await timed(() =>
-      run.installTenant(t, join(root, "generated", "tenant"), { "tenant.name": t.tenant }),
-    );
+    const [times, ms] = await timed(() => run.installTenant(t, { set: { "tenant.name": t.tenant } }));
     return { ...times, ms };
   };
 
@@ -127,19 +125,15 @@ try {
     const registryMs: number[] = [];
     for (let i = 0; i < registryRounds; i++) {
       const viaFolder = tenant(90 + 2 * i);
-      folderMs.push(
-        (await run.installTenant(viaFolder, join(root, "generated", "tenant"), { "tenant.name": viaFolder.tenant }))
-          .helmMs,
-      );
+      folderMs.push((await run.installTenant(viaFolder, { set: { "tenant.name": viaFolder.tenant } })).helmMs);
       const viaRegistry = tenant(91 + 2 * i);
       registryMs.push(
         (
-          await run.installTenant(
-            viaRegistry,
-            `${registry.url}/tenant`,
-            { "tenant.name": viaRegistry.tenant },
-            fromRegistry,
-          )
+          await run.installTenant(viaRegistry, {
+            chart: `${registry.url}/tenant`,
+            chartArgs: fromRegistry,
+            set: { "tenant.name": viaRegistry.tenant },
+          })
         ).helmMs,
       );
     }

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { sleep } from "../lib/wait.js";
 
 /** What state.json records of a process: enough to find it again, and to check a pid was not reused. */
 export interface ProcessRecord {
@@ -109,8 +110,6 @@ const signalGroup = (pid: number, signal: NodeJS.Signals): void => {
     }
   }
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const waitDead = async (procs: ProcessRecord[], ms: number): Promise<ProcessRecord[]> => {
   const deadline = Date.now() + ms;

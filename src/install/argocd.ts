@@ -16,7 +16,7 @@ import { type Started, startProcess, stopProcesses, tailFile } from "../cluster/
 import { startRedis } from "../cluster/redis.js";
 import { downloadModule } from "../toolchain/modules.js";
 import { goTool, requireBin } from "../toolchain/tools.js";
-import type { Kube } from "./kube.js";
+import type { Kube } from "../harness/kube.js";
 
 /** The namespace Argo CD runs in (the platform chart's argocd.namespace default). */
 export const argocdNamespace = "argocd";

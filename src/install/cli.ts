@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { packageRoot } from "../lib/package-root.js";
-import { formatReport, summary } from "./report.js";
-import { InstallContext, type Scenario } from "./context.js";
-import { runAll, runScenario } from "./run.js";
+import { formatReport, summary } from "../harness/report.js";
+import { ScenarioRunner } from "../harness/run.js";
+import { InstallContext, type InstallMade, type InstallScenario } from "./context.js";
 import { installScenarios, teardown } from "./scenarios/index.js";
 
 interface TestInstallOptions {
@@ -45,7 +45,7 @@ export const registerInstallCommands = (program: Command): Command =>
       "run only these scenarios (comma-separated ids, e.g. 2,6), besides bring-up and teardown; a scenario may need an earlier one (6 needs 2's platform release)",
     )
     .action(async (opts: TestInstallOptions) => {
-      let scenarios: readonly Scenario[];
+      let scenarios: readonly InstallScenario[];
       try {
         scenarios = selectScenarios(opts.only);
       } catch (err) {
@@ -61,9 +61,10 @@ export const registerInstallCommands = (program: Command): Command =>
         kubeconfig: opts.kubeconfig,
         log: opts.json ? () => {} : (line) => console.error(line),
       });
+      const runner = new ScenarioRunner<InstallContext, InstallMade>(ctx);
       // Ctrl-C still tears the cluster down (the components ignore the terminal's signals).
       const onSignal = () => {
-        void runScenario(ctx, teardown).finally(() => {
+        void runner.run(teardown).finally(() => {
           rmSync(workDir, { recursive: true, force: true });
           process.exit(130);
         });
@@ -71,7 +72,7 @@ export const registerInstallCommands = (program: Command): Command =>
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        const results = await runAll(ctx, { keep: opts.keep, scenarios });
+        const results = await runner.all(scenarios, { keep: opts.keep });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
         else console.log(formatReport(results));
         if (opts.keep && ctx.info) {

@@ -1,26 +1,22 @@
 /**
- * What every install scenario shares: the options of the run, the cluster it drives (the embedded control plane with
- * kwok nodes, or any cluster a kubeconfig names), kubectl and Helm against it, and what earlier scenarios left for
- * later ones (the kwok node pools, which tenants are installed). It knows no scenario; scenarios/index.ts lists them.
+ * The install suite's context: the shared clients (src/harness/suite.ts) of the embedded control plane with kwok
+ * nodes, or of any cluster a kubeconfig names. It knows no scenario; scenarios/index.ts lists them, and what they make
+ * (the kwok pools, the tenants installed) is theirs to return (`InstallMade`).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type ClusterInfo, clusterUp } from "../cluster/index.js";
-import { Helm } from "./helm.js";
-import { Kube } from "./kube.js";
+import type { Named } from "../../charts-src/lib/k8s.js";
+import { clusterUp } from "../cluster/index.js";
+import { Helm } from "../harness/helm.js";
+import { Kube } from "../harness/kube.js";
+import type { Scenario, SuiteOptions } from "../harness/suite.js";
+import { SuiteContext } from "../harness/suite.js";
+import { installTenant } from "../harness/tenants.js";
 import type { PoolNodes } from "./nodes.js";
-import type { Recorder } from "./recorder.js";
-import { installTenantValues, type TenantRelease, tenantOf } from "./releases.js";
+import type { TenantRelease } from "./releases.js";
 import { provisionClaims } from "./standins.js";
-import { waitAvailable, watchReplicaFailures } from "./workloads.js";
 
-export interface InstallOptions {
-  /** Repository root (generated/, policies/, test/install/values/). */
-  root: string;
-  /** Scratch directory: Helm's home, analyzer dumps, previous chart versions. */
-  workDir: string;
-  /** Name of the embedded cluster to start. */
-  clusterName?: string;
+export interface InstallOptions extends SuiteOptions {
   /**
    * Use this cluster instead of starting one: no kwok nodes and no stand-ins (its own nodes, provisioners and
    * kubelets serve), only the CRDs it lacks are applied, and nothing is removed afterwards.
@@ -30,46 +26,26 @@ export interface InstallOptions {
   nodesPerZone?: number;
   /** Helm's --timeout for install, upgrade and rollback. */
   helmTimeout?: string;
-  log?: (line: string) => void;
 }
 
-/** One scenario of rung 5: named checks recorded on `r`; a scenario that throws fails with the error's message. */
-export interface Scenario {
-  id: string;
-  /** What the scenario proves, in a line: its heading in the CLI's report and its test's name. */
-  title: string;
-  /** For what runs without a cluster (bring-up starts it, teardown stops it); the others wait for bring-up's. */
-  withoutCluster?: true;
-  /** Runs last, even after a failure, unless the cluster is kept. */
-  cleanup?: true;
-  /** How long its test may run (test/install), when longer than the suite's default. */
-  timeoutMs?: number;
-  run: (ctx: InstallContext, r: Recorder) => Promise<void>;
-}
-
-export class InstallContext {
-  info?: ClusterInfo;
-  kube?: Kube;
-  helm?: Helm;
-  pools: PoolNodes[] = [];
+/** What the install scenarios make for the ones after them. */
+export interface InstallMade {
+  /** The kwok nodes made for each NodePool (bring-up). */
+  pools: PoolNodes[];
+  /** The tenant releases installed (install). */
   tenants: TenantRelease[];
-  platformInstalled = false;
-  readonly log: (line: string) => void;
+  /** The platform release is installed (install). */
+  platform: true;
+}
+
+export type InstallScenario = Scenario<InstallContext, InstallMade>;
+
+export class InstallContext extends SuiteContext {
   readonly embedded: boolean;
 
-  constructor(readonly opts: InstallOptions) {
-    this.log = opts.log ?? (() => {});
+  constructor(override readonly opts: InstallOptions) {
+    super(opts, "install");
     this.embedded = opts.kubeconfig === undefined;
-    this.tenants = installTenantValues.map((f) => tenantOf(opts.root, f));
-    mkdirSync(opts.workDir, { recursive: true });
-  }
-
-  get clusterName(): string {
-    return this.opts.clusterName ?? "install";
-  }
-
-  chartDir(chart: string): string {
-    return join(this.opts.root, "generated", chart);
   }
 
   /** A values file of the install scenarios (test/install/values/). */
@@ -81,14 +57,8 @@ export class InstallContext {
     return existsSync(join(this.chartDir(chart), "Chart.yaml"));
   }
 
-  need(): { kube: Kube; helm: Helm } {
-    if (!this.kube || !this.helm) throw new Error("no cluster: bring-up did not succeed");
-    return { kube: this.kube, helm: this.helm };
-  }
-
   /** Starts the embedded cluster (or connects to the named one). Throws with the failing component's log lines. */
-  async up(): Promise<number> {
-    const t = Date.now();
+  async up(): Promise<void> {
     let kubeconfig = this.opts.kubeconfig;
     if (this.embedded) {
       this.info = await clusterUp({ name: this.clusterName, log: (l) => this.log(`  ${l}`) });
@@ -99,30 +69,23 @@ export class InstallContext {
       timeout: this.opts.helmTimeout ?? "90s",
       wait: "watcher",
     });
-    return Date.now() - t;
   }
 
-  /** Installs one tenant release (dry run, stand-in volumes, helm install --wait) and waits for its Deployments. */
-  async installTenant(
+  /** Installs (or upgrades) one of the suite's tenant releases, in its own namespace, with stand-in volumes. */
+  installTenant(
     t: TenantRelease,
-    chartDir = this.chartDir("tenant"),
-    set?: Record<string, string>,
-    chartArgs?: string[],
-    verb: "install" | "upgrade" = "install",
-  ): Promise<{ helmMs: number; readyMs: number }> {
-    const { kube, helm } = this.need();
-    const t0 = Date.now();
-    await helm[verb](
-      { release: t.release, chartDir, chartArgs, namespace: t.namespace, valuesFiles: [t.valuesFile], set },
-      {
-        beforeInstall: async (objects) => {
-          if (this.embedded) await provisionClaims(kube, objects);
-        },
-        watch: (signal) => watchReplicaFailures(kube, [t.namespace], signal),
+    opts: { chart?: string; chartArgs?: string[]; set?: Record<string, string>; verb?: "install" | "upgrade" } = {},
+  ) {
+    const kube = this.k;
+    return installTenant(this, {
+      ...opts,
+      release: t.release,
+      releaseNamespace: t.namespace,
+      namespace: t.namespace,
+      valuesFiles: [t.valuesFile],
+      beforeInstall: async (objects: Named[]) => {
+        if (this.embedded) await provisionClaims(kube, objects);
       },
-    );
-    const t1 = Date.now();
-    await waitAvailable(kube, [t.namespace]);
-    return { helmMs: t1 - t0, readyMs: Date.now() - t1 };
+    });
   }
 }

@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { downloadModule } from "../toolchain/modules.js";
 import { type CrdSource, crdSources } from "../toolchain/pins.js";
-import { eventually, type Kube } from "./kube.js";
+import type { Kube } from "../harness/kube.js";
+import { eventually } from "../lib/wait.js";
 
 export interface CrdFile {
   source: string;

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import type { Deployment, KubeObject, Named, NetworkPolicy, Pod } from "../../charts-src/lib/k8s.js";
-import type { Kube } from "./kube.js";
+import type { Kube } from "../harness/kube.js";
 
 export interface Connection {
   src: string;

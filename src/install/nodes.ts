@@ -9,7 +9,7 @@ import { gpuMemoryMiBByFamily } from "../../charts-src/lib/gpu-memory.js";
 import { gpuCapacity } from "../../charts-src/lib/pools.js";
 import { kwokNodeSelector } from "../cluster/index.js";
 import type { Named, Node, NodePool, NodeSelectorRequirementWithMinValues } from "../../charts-src/lib/k8s.js";
-import type { Kube } from "./kube.js";
+import type { Kube } from "../harness/kube.js";
 
 /** A few EC2 instance types per family, at the size the tests use: what Karpenter would report as capacity. */
 interface InstanceShape {

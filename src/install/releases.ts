@@ -10,7 +10,6 @@ export interface TenantRelease {
   tenant: string;
   tier: "standard" | "premium" | "both";
   valuesFile: string;
-  installed: boolean;
 }
 
 /** The three tenants scenario 2 installs: one per tier. */
@@ -40,6 +39,5 @@ export const tenantOf = (root: string, valuesFile: string): TenantRelease => {
     tenant,
     tier: values.tenant?.tier ?? "standard",
     valuesFile: join(root, "test", "install", "values", valuesFile),
-    installed: false,
   };
 };

@@ -14,7 +14,8 @@
  *   ScaledObject Ready. Written once, where missing; what it proves is everything else Argo CD's health covers.
  */
 import type { Ingress, Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
-import { eventually, type Kube, sleep } from "./kube.js";
+import type { Kube } from "../harness/kube.js";
+import { eventually, sleep } from "../lib/wait.js";
 
 /** The PersistentVolume a provisioner would create for a claim. */
 export const standInVolume = (claim: Named<PersistentVolumeClaim>): Named<PersistentVolume> => {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { run, runStep } from "../lib/run.js";
+import { sleep } from "../lib/wait.js";
 import { binPath } from "../toolchain/tools.js";
 import { nodeCgroupRoots } from "./config.js";
 
@@ -137,8 +138,6 @@ const removeCgroupTree = (dir: string): void => {
     // Still busy; reported by the leftovers check.
   }
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Kills what runs in the node's cgroups (containers whose shims outlive kubelet and containerd). */
 export const killContainers = async (): Promise<void> => {

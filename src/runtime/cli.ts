@@ -2,7 +2,20 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { formatOutcome, runRuntimeSuite } from "./run.js";
+import { formatScenario, summary } from "../harness/report.js";
+import { ScenarioRunner } from "../harness/run.js";
+import { RuntimeContext, type RuntimeMade } from "./context.js";
+import { runtimeScenarios } from "./scenarios/index.js";
+
+/** The scenarios `--only` names, with bring-up and teardown; an unknown id is an error. */
+const selectScenarios = (only?: string[]) => {
+  if (!only || only.length === 0) return runtimeScenarios;
+  const known = runtimeScenarios.map((s) => s.id);
+  const unknown = only.filter((id) => !known.includes(id));
+  if (unknown.length > 0)
+    throw new Error(`--only: no scenario ${unknown.join(", ")}; the scenarios are ${known.join(", ")}`);
+  return runtimeScenarios.filter((s) => s.withoutCluster || only.includes(s.id));
+};
 
 /** Adds `test-runtime [--keep] [--json] [--only id...]`. */
 export const registerRuntimeCommands = (program: Command): Command =>
@@ -12,18 +25,30 @@ export const registerRuntimeCommands = (program: Command): Command =>
       "rung 6: a real node (containerd, kubelet, kube-proxy, kube-router) runs the real OpenWebUI and Ollama; chats, isolation",
     )
     .option("--keep", "leave the cluster running afterwards (stop it with: llmcharts cluster down --name runtime)")
-    .option("--json", "print the outcomes as JSON")
+    .option("--json", "print the results as JSON, and nothing else on stdout")
     .option("--only <ids...>", "run only these scenarios (after bring-up)")
     .action(async (opts: { keep?: boolean; json?: boolean; only?: string[] }) => {
-      const report = await runRuntimeSuite({
+      let scenarios: typeof runtimeScenarios;
+      try {
+        scenarios = selectScenarios(opts.only);
+      } catch (err) {
+        console.error((err as Error).message);
+        process.exitCode = 2;
+        return;
+      }
+      const ctx = new RuntimeContext({
         root: process.cwd(),
         workDir: mkdtempSync(join(tmpdir(), "llmcharts-runtime-")),
-        keep: opts.keep,
-        only: opts.only,
         log: (line) => console.error(line),
-        onOutcome: opts.json ? undefined : (o) => console.log(formatOutcome(o)),
       });
-      if (opts.json) console.log(JSON.stringify(report, null, 2));
-      console.log(`runtime: ${report.passed} passed, ${report.failed} failed`);
-      process.exitCode = report.failed === 0 ? 0 : 1;
+      const runner = new ScenarioRunner<RuntimeContext, RuntimeMade>(ctx);
+      const results = await runner.all(scenarios, {
+        keep: opts.keep,
+        onResult: opts.json ? undefined : (r) => console.log(formatScenario(r)),
+      });
+      const kept = opts.keep ? ctx.keptServices() : undefined;
+      if (kept) console.error(kept);
+      if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
+      else console.log(`runtime: ${summary(results)}`);
+      process.exitCode = results.every((r) => r.ok) ? 0 : 1;
     });

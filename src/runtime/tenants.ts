@@ -1,9 +1,10 @@
 /** Tenants of the runtime suite: installed from generated/tenant with real Helm, their secrets in an existing Secret. */
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
-import type { RuntimeRun } from "./suite.js";
+import { installTenant } from "../harness/tenants.js";
+import type { RuntimeContext } from "./context.js";
 
 export interface LabTenant {
   name: string;
@@ -35,8 +36,8 @@ export const sharedDataClass = "lab-shared";
  * the tenant's claim, retained when the claim goes (as the chart keeps the claim itself). Shared, it stands for EFS:
  * every replica on the node mounts the same directory.
  */
-const dataVolume = (run: RuntimeRun, t: LabTenant, shared: boolean) => {
-  const path = join(run.dataRoot, t.name);
+const dataVolume = (ctx: RuntimeContext, t: LabTenant, shared: boolean) => {
+  const path = join(ctx.dataRoot, t.name);
   mkdirSync(path, { recursive: true });
   chownSync(path, defaultAppUids.openwebui, defaultAppUids.openwebui);
   return {
@@ -54,68 +55,53 @@ const dataVolume = (run: RuntimeRun, t: LabTenant, shared: boolean) => {
   };
 };
 
-export interface InstallOptions {
+export interface LabInstall {
   /** More keys of the tenant's Secret (e.g. DATABASE_URL and REDIS_URL of the lab's host services). */
   secrets?: Record<string, string>;
   /** A ReadWriteMany data volume (several replicas), of StorageClass `sharedDataClass`. */
   sharedData?: boolean;
-  /** Values known only at run time (addresses, ports), given to Helm as one more values file. */
+  /** Values known only at run time (addresses, ports). */
   values?: Record<string, unknown>;
 }
 
 /**
- * Installs a tenant: its namespace first (adopted by the release, as Helm adopts an object carrying its ownership
- * metadata) with the Secret the pods read, then `helm install` of the chart in git's working tree.
+ * Installs a lab tenant from generated/tenant with its values file (test/runtime/values/): once the dry run has made
+ * its namespace (as `helm install` adopts it), its data volume and the Secret the pods read, then the release.
  */
-export const installTenant = async (
-  run: RuntimeRun,
+export const installLabTenant = async (
+  ctx: RuntimeContext,
   t: LabTenant,
   valuesFile: string,
-  opts: InstallOptions = {},
+  opts: LabInstall = {},
 ): Promise<void> => {
-  await run.k.apply([
-    {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: {
-        name: t.namespace,
-        labels: { "app.kubernetes.io/managed-by": "Helm" },
-        annotations: { "meta.helm.sh/release-name": t.release, "meta.helm.sh/release-namespace": "tenants" },
-      },
+  await installTenant(ctx, {
+    release: t.release,
+    releaseNamespace: "tenants",
+    namespace: t.namespace,
+    valuesFiles: [join(ctx.opts.root, "test", "runtime", "values", valuesFile)],
+    values: opts.values,
+    set: {
+      "tenant.name": t.name,
+      "ollama.modelCache.hostPath": ctx.modelCacheDir,
+      "openwebui.admin.email": t.adminEmail,
     },
-  ]);
-  await run.k.apply([dataVolume(run, t, opts.sharedData ?? false)]);
-  await run.k.apply([
-    {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: secretName, namespace: t.namespace },
-      stringData: { WEBUI_SECRET_KEY: t.secretKey, WEBUI_ADMIN_PASSWORD: t.adminPassword, ...opts.secrets },
+    waitAvailable: false,
+    beforeInstall: async () => {
+      await ctx.k.apply([dataVolume(ctx, t, opts.sharedData ?? false)]);
+      await ctx.k.apply([
+        {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: secretName, namespace: t.namespace },
+          stringData: { WEBUI_SECRET_KEY: t.secretKey, WEBUI_ADMIN_PASSWORD: t.adminPassword, ...opts.secrets },
+        },
+      ]);
     },
-  ]);
-  const sets = {
-    "tenant.name": t.name,
-    "ollama.modelCache.hostPath": run.modelCacheDir,
-    "openwebui.admin.email": t.adminEmail,
-  };
-  const runValues = join(run.opts.workDir, `${t.name}-values.json`);
-  writeFileSync(runValues, JSON.stringify(opts.values ?? {}));
-  await run.h.helm([
-    "install",
-    t.release,
-    join(run.opts.root, "generated", "tenant"),
-    "--namespace",
-    "tenants",
-    "-f",
-    join(run.opts.root, "test", "runtime", "values", valuesFile),
-    "-f",
-    runValues,
-    ...Object.entries(sets).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
-  ]);
+  });
 };
 
 /** The lab's API server as a tenant's wake-up proxy reaches it: the node's address and the control plane's port. */
-export const apiServerValues = (run: RuntimeRun) => {
-  const api = new URL(run.info?.apiserverUrl ?? "https://0.0.0.0:0");
+export const apiServerValues = (ctx: RuntimeContext) => {
+  const api = new URL(ctx.info?.apiserverUrl ?? "https://0.0.0.0:0");
   return { network: { apiServer: { cidrs: [`${api.hostname}/32`], ports: [Number(api.port)] } } };
 };

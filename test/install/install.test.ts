@@ -7,12 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { clusterDown, clusterStatus } from "../../src/cluster/index.js";
-import type { ScenarioResult } from "../../src/install/recorder.js";
-import { failures, formatReport } from "../../src/install/report.js";
-import { InstallContext } from "../../src/install/context.js";
-import { runScenario } from "../../src/install/run.js";
+import type { ScenarioResult } from "../../src/harness/recorder.js";
+import { formatReport } from "../../src/harness/report.js";
+import { InstallContext, type InstallMade } from "../../src/install/context.js";
+import { ScenarioRunner } from "../../src/harness/run.js";
+import { scenarioTests } from "../scenarios.js";
 import { bringUp, installScenarios } from "../../src/install/scenarios/index.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -25,33 +26,11 @@ const suite = new InstallContext({
   log: process.env.LLMCHARTS_VERBOSE ? (line) => console.log(line) : undefined,
 });
 
-/** Every check of the scenario passed; otherwise the failed ones, with their messages, are the assertion's. */
-const expectPassed = (result: ScenarioResult) => {
-  expect(result.checks.length, `${result.title}: no checks ran`).toBeGreaterThan(0);
-  expect(
-    result.checks.filter((c) => !c.ok).map((c) => c.name),
-    `${result.title} failed:\n${failures(result)}`,
-  ).toEqual([]);
-};
-
 // Once every test has run: the broken-cluster test below writes under workDir too.
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-describe("install on a real API server", { timeout: 180_000 }, () => {
-  beforeAll(async () => {
-    await suite.up();
-  }, 120_000);
-
-  afterAll(async () => {
-    // Always, even when a test failed; a no-op when the teardown test already took the cluster down.
-    await clusterDown({ name });
-  }, 60_000);
-
-  for (const scenario of installScenarios) {
-    it(`${scenario.id} ${scenario.title}`, { timeout: scenario.timeoutMs ?? 180_000 }, async () => {
-      expectPassed(await runScenario(suite, scenario));
-    });
-  }
+describe("install on a real API server", () => {
+  scenarioTests(suite, installScenarios, { timeoutMs: 180_000 });
 });
 
 describe("a cluster that cannot start", () => {
@@ -64,7 +43,7 @@ describe("a cluster that cannot start", () => {
     process.env.GOMEMLIMIT = "not-a-limit";
     let result: ScenarioResult;
     try {
-      result = await runScenario(brokenRun, bringUp);
+      result = await new ScenarioRunner<InstallContext, InstallMade>(brokenRun).run(bringUp);
     } finally {
       if (saved === undefined) delete process.env.GOMEMLIMIT;
       else process.env.GOMEMLIMIT = saved;

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { NodePool } from "../../charts-src/lib/k8s.js";
 import { gpuCapacity, migResource, seedGpuPools } from "../../charts-src/lib/pools.js";
-import { ofKind, parseManifests } from "../../src/install/manifests.js";
+import { ofKind, parseManifests } from "../../src/harness/manifests.js";
 import { gpuResources, isGpuPool, nodesForNodePool } from "../../src/install/nodes.js";
 import { nodepoolsValues } from "../../src/install/releases.js";
 import { run } from "../../src/lib/run.js";

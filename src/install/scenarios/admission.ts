@@ -7,8 +7,8 @@ import type { Affinity, Container, Pod, PodSpec, ResourceQuota, Toleration } fro
 import { labels } from "../../../charts-src/lib/conventions.js";
 import { poolGpuResource, poolPlacement, seedGpuPools } from "../../../charts-src/lib/pools.js";
 import { concreteHelpers } from "../../../charts-src/lib/engine/index.js";
-import { toList } from "../kube.js";
-import type { Scenario } from "../context.js";
+import { toList } from "../../harness/kube.js";
+import type { InstallScenario } from "../context.js";
 
 /** The probe's one container, with the requests and limits the cases change always present. */
 type ProbeContainer = Container & { resources: { requests: Record<string, string>; limits: Record<string, string> } };
@@ -66,15 +66,15 @@ const premiumAffinity: Affinity = {
   },
 };
 
-export const admission: Scenario = {
+export const admission: InstallScenario = {
   id: "3",
   title: "admission and quota: GPU pods and tolerations outside premium, quota, privilege refused",
-  run: async (ctx, r) => {
+  run: async (ctx, r, made) => {
     const { kube } = ctx.need();
-    const standard = ctx.tenants.find((t) => t.tier === "standard" && t.installed);
+    const standard = made.tenants?.find((t) => t.tier === "standard");
     // Whole GPUs on the premium pool (tier both, default pool); MIG slices on the MIG pool (the premium-only tenant).
-    const gpuTenant = ctx.tenants.find((t) => t.tier === "both" && t.installed);
-    const migTenant = ctx.tenants.find((t) => t.tier === "premium" && t.installed);
+    const gpuTenant = made.tenants?.find((t) => t.tier === "both");
+    const migTenant = made.tenants?.find((t) => t.tier === "premium");
 
     /** Server-side dry-run create: admission (Pod Security, policies, quota) runs in full, nothing is stored. */
     const tryCreate = (pod: object) => kube.raw(["create", "--dry-run=server", "-o", "name", "-f", "-"], toList([pod]));

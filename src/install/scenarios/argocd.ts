@@ -13,12 +13,13 @@ import { stringify } from "yaml";
 import type { Named } from "../../../charts-src/lib/k8s.js";
 import { pidAlive } from "../../cluster/processes.js";
 import { type ArgoApplication, ArgoCd, argocdNamespace } from "../argocd.js";
-import type { InstallContext, Scenario } from "../context.js";
+import type { InstallContext, InstallScenario } from "../context.js";
 import { FleetRepo } from "../fleet-repo.js";
-import { type Kube, sleep } from "../kube.js";
-import type { Recorder } from "../recorder.js";
+import type { Kube } from "../../harness/kube.js";
+import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, platformRelease, platformValues } from "../releases.js";
 import { provisionLiveClaims, publishControllerStatus } from "../standins.js";
+import { sleep } from "../../lib/wait.js";
 
 const applications = (kube: Kube) => kube.list<ArgoApplication>("applications.argoproj.io", argocdNamespace);
 
@@ -268,13 +269,13 @@ const removeTenant = async (f: Fleet): Promise<void> => {
   r.check(`${ns}: the data claim openwebui-data stays (Delete=false)`, claim);
 };
 
-export const argocd: Scenario = {
+export const argocd: InstallScenario = {
   id: "6",
   title:
     "Argo CD: the platform's ApplicationSet turns a fleet folder into Synced, Healthy tenants; no perpetual diff; a removed tenant keeps its claim and Namespace",
   // Argo CD's start, three tenants synced, a second render, a removal (each wait bounded).
   timeoutMs: 600_000,
-  run: async (ctx, r) => {
+  run: async (ctx, r, made) => {
     const { kube } = ctx.need();
     if (!ctx.embedded) {
       // A second Argo CD would fight the cluster's own over the Applications of its argocd namespace.
@@ -282,7 +283,7 @@ export const argocd: Scenario = {
       r.check("nothing to run", true);
       return;
     }
-    if (!r.check("the platform release is installed (scenario 2)", ctx.platformInstalled)) return;
+    if (!r.check("the platform release is installed (scenario 2)", made.platform === true)) return;
     const repo = await FleetRepo.create(
       join(ctx.opts.workDir, "argocd-fleet"),
       ctx.chartDir("tenant"),

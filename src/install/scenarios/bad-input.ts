@@ -1,11 +1,11 @@
 /** Bad input: a chart the server refuses (a CEL rule of Karpenter's NodePool CRD) stops at the dry run, before Helm runs. */
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Scenario } from "../context.js";
-import { DryRunError } from "../helm.js";
+import type { InstallScenario } from "../context.js";
+import { DryRunError } from "../../harness/helm.js";
 import { clusterReleaseNamespace } from "../releases.js";
 
-export const badInput: Scenario = {
+export const badInput: InstallScenario = {
   id: "bad-input",
   title: "bad input: a chart the server refuses stops at the dry run with the server's message",
   run: async (ctx, r) => {

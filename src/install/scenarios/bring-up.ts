@@ -2,19 +2,19 @@
 import type { Node, NodePool } from "../../../charts-src/lib/k8s.js";
 import { clusterStatus } from "../../cluster/index.js";
 import { crdSources } from "../../toolchain/pins.js";
-import type { Scenario } from "../context.js";
+import type { InstallScenario } from "../context.js";
 import { installCrds } from "../crds.js";
-import type { ReleaseSpec } from "../helm.js";
-import { ofKind, parseManifests } from "../manifests.js";
+import type { ReleaseSpec } from "../../harness/helm.js";
+import { ofKind, parseManifests } from "../../harness/manifests.js";
 import { createPoolNodes, gpuResources } from "../nodes.js";
 import { nodepoolsRelease, nodepoolsValues } from "../releases.js";
 
-export const bringUp: Scenario = {
+export const bringUp: InstallScenario = {
   id: "1",
   title: "bring-up: upstream CRDs Established, kwok nodes per NodePool in two zones",
   withoutCluster: true,
   run: async (ctx, r) => {
-    if (!ctx.kube && (await r.step("cluster up", () => ctx.up())) === undefined) return;
+    if (!ctx.kube && (await r.step("cluster up", () => ctx.up())) === undefined) return undefined;
     const { kube, helm } = ctx.need();
     if (ctx.embedded) {
       const status = await clusterStatus({ name: ctx.clusterName });
@@ -44,14 +44,13 @@ export const bringUp: Scenario = {
     r.check("nodepools chart renders NodePools", nodePools.length > 0, `${nodePools.length}`);
     if (!ctx.embedded) {
       r.note("external cluster: no kwok nodes made; its own nodes (Karpenter's) serve the pods");
-      return;
+      return { pools: [] };
     }
     const pools = await r.step("kwok nodes created and Ready", () =>
       createPoolNodes(kube, nodePools, { zones: 2, perZone: ctx.opts.nodesPerZone ?? 1 }),
     );
-    ctx.pools = pools ?? [];
     const nodes = await kube.list<Node>("nodes");
-    for (const pool of ctx.pools) {
+    for (const pool of pools ?? []) {
       const mine = nodes.filter((n) => pool.nodes.includes(n.metadata.name));
       const zones = new Set(mine.map((n) => n.metadata.labels?.["topology.kubernetes.io/zone"]));
       const ready = mine.filter((n) =>
@@ -74,5 +73,6 @@ export const bringUp: Scenario = {
           .join(", "),
       );
     }
+    return { pools: pools ?? [] };
   },
 };

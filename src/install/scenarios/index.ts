@@ -14,7 +14,7 @@
  *                   and Namespace
  *   7 teardown      every process of the cluster gone (unless kept)
  */
-import type { Scenario } from "../context.js";
+import type { InstallScenario } from "../context.js";
 import { admission } from "./admission.js";
 import { argocd } from "./argocd.js";
 import { badInput } from "./bad-input.js";
@@ -25,7 +25,7 @@ import { lifecycle } from "./lifecycle.js";
 import { oci } from "./oci.js";
 import { teardown } from "./teardown.js";
 
-export const installScenarios: readonly Scenario[] = [
+export const installScenarios: readonly InstallScenario[] = [
   bringUp,
   install,
   admission,

@@ -5,18 +5,20 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AppProject, ApplicationSet } from "../../../charts-src/lib/k8s.js";
-import type { InstallContext, Scenario } from "../context.js";
-import type { Recorder } from "../recorder.js";
+import type { InstallContext, InstallScenario } from "../context.js";
+import type { Recorder } from "../../harness/recorder.js";
 import {
   clusterReleaseNamespace,
+  installTenantValues,
   nodepoolsRelease,
   nodepoolsValues,
   platformRelease,
   platformValues,
   prerequisiteNamespaces,
   type TenantRelease,
+  tenantOf,
 } from "../releases.js";
-import { placements, waitAvailable } from "../workloads.js";
+import { placements, waitAvailable } from "../../harness/workloads.js";
 
 /**
  * The platform's tenants ApplicationSet and AppProject as the API server stored them: it prunes fields a CRD does not
@@ -77,11 +79,12 @@ const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease
   );
 };
 
-export const install: Scenario = {
+export const install: InstallScenario = {
   id: "2",
   title: "install: nodepools, platform and three tenants; Deployments available, pods on their tier's nodes",
   run: async (ctx, r) => {
     const { kube, helm } = ctx.need();
+    let platform = false;
     await r.timed(`install nodepools`, () =>
       r.step("nodepools installed (after a server-side dry run)", () =>
         helm.install({
@@ -114,8 +117,8 @@ export const install: Scenario = {
           }),
         ),
       );
-      ctx.platformInstalled = ok !== undefined;
-      if (ctx.platformInstalled) await checkTenantsAppSet(ctx, r);
+      if (ok !== undefined) await checkTenantsAppSet(ctx, r);
+      platform = ok !== undefined;
     } else {
       const files = ["policies/admission/policy.yaml"].map((f) => join(ctx.opts.root, f)).filter((f) => existsSync(f));
       r.note(`no platform chart: applying ${files.join(", ")} directly`);
@@ -131,18 +134,17 @@ export const install: Scenario = {
       `${vaps.length} policies, ${bindings.length} bindings: ${vaps.map((v) => v.metadata.name).join(", ")}`,
     );
 
-    for (const t of ctx.tenants) {
+    const tenants: TenantRelease[] = [];
+    for (const t of installTenantValues.map((f) => tenantOf(ctx.opts.root, f))) {
       const times = await r.step(
         `tenant ${t.release} (${t.tier}) installed in ${t.namespace}, every Deployment available`,
         () => ctx.installTenant(t),
       );
-      t.installed = times !== undefined;
-      if (times) {
-        r.note(
-          `install tenant ${t.release} (${t.tier}): helm install --wait ${(times.helmMs / 1000).toFixed(1)}s, then autoscaler minimums available ${(times.readyMs / 1000).toFixed(1)}s`,
-        );
-      }
-      if (!t.installed) continue;
+      if (!times) continue;
+      r.note(
+        `install tenant ${t.release} (${t.tier}): helm install --wait ${(times.helmMs / 1000).toFixed(1)}s, then autoscaler minimums available ${(times.readyMs / 1000).toFixed(1)}s`,
+      );
+      tenants.push(t);
       const ns = await kube.get("namespace", t.namespace);
       r.check(
         `${t.namespace}: namespace labelled for tenant ${t.tenant}, tier ${t.tier}, Pod Security restricted`,
@@ -153,5 +155,6 @@ export const install: Scenario = {
       );
       await checkPlacement(ctx, r, t);
     }
+    return { tenants, ...(platform ? { platform: true as const } : {}) };
   },
 };

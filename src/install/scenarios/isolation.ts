@@ -5,16 +5,16 @@
  */
 import { join } from "node:path";
 import { analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
-import type { Scenario } from "../context.js";
+import type { InstallScenario } from "../context.js";
 
 const wake = "ollama-premium-wake";
 
-export const isolation: Scenario = {
+export const isolation: InstallScenario = {
   id: "4",
   title: "isolation: no tenant reaches another; Ollama only through its own tenant's paths (np-guard)",
-  run: async (ctx, r) => {
+  run: async (ctx, r, made) => {
     const { kube } = ctx.need();
-    const installed = ctx.tenants.filter((t) => t.installed);
+    const installed = made.tenants ?? [];
     r.check("tenants to compare", installed.length >= 2, installed.map((t) => t.namespace).join(", "));
     const dir = join(ctx.opts.workDir, "netpol");
     await dumpForAnalysis(kube, dir);

@@ -3,14 +3,14 @@
  * `helm test` after install and upgrade, rollback, uninstall (the tenant's Namespace, data claim and the user's own
  * objects kept), and a reinstall that adopts what was kept. nodepools goes through the same with a real git version.
  */
-import type { ReleaseSpec } from "../helm.js";
+import type { ReleaseSpec } from "../../harness/helm.js";
 import { previousChart } from "../history.js";
 import type { ConfigMap, Named, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
-import type { Recorder } from "../recorder.js";
+import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, lifecycleValues, type TenantRelease, tenantOf } from "../releases.js";
-import type { InstallContext, Scenario } from "../context.js";
+import type { InstallContext, InstallScenario } from "../context.js";
 import { completeTestPods, provisionClaims } from "../standins.js";
-import { waitAvailable, watchReplicaFailures } from "../workloads.js";
+import { waitAvailable, watchReplicaFailures } from "../../harness/workloads.js";
 
 /** Runs `helm test` (on kwok, with the kubelet stand-in completing its Pods); checks they ran on standard nodes. */
 const helmTest = async (ctx: InstallContext, r: Recorder, t: TenantRelease, when: string): Promise<void> => {
@@ -36,7 +36,7 @@ const helmTest = async (ctx: InstallContext, r: Recorder, t: TenantRelease, when
   }
 };
 
-export const lifecycle: Scenario = {
+export const lifecycle: InstallScenario = {
   id: "5",
   title: "life cycle: previous version, upgrade, helm test, rollback, uninstall keeps data, reinstall",
   run: async (ctx, r) => {

@@ -14,7 +14,7 @@ import { publishCharts } from "../../release/publish.js";
 import { type LocalRegistry, startRegistry } from "../../release/registry.js";
 import { makeThrowawayKey } from "../../release/throwaway-key.js";
 import { requireBin } from "../../toolchain/tools.js";
-import type { Scenario } from "../context.js";
+import type { InstallScenario } from "../context.js";
 import { previousChart } from "../history.js";
 import { clusterReleaseNamespace, ociValues, platformRelease, tenantOf } from "../releases.js";
 
@@ -27,10 +27,10 @@ const chartVersions = (root: string): Record<string, string> =>
     ]),
   );
 
-export const oci: Scenario = {
+export const oci: InstallScenario = {
   id: "oci",
   title: "from an OCI registry: published signed, installed with --verify, tenant upgraded",
-  run: async (run, r) => {
+  run: async (run, r, made) => {
     const versions = chartVersions(run.opts.root);
     const versionOf = (chart: string) => versions[chart] as string;
     const { helm } = run.need();
@@ -93,7 +93,7 @@ export const oci: Scenario = {
         await r.step("pools-oci uninstalled", () => helm.uninstall(poolsSpec.release, poolsSpec.namespace));
       }
 
-      if (run.platformInstalled) {
+      if (made.platform) {
         const v = versionOf("platform");
         const spec = {
           release: platformRelease,
@@ -116,13 +116,13 @@ export const oci: Scenario = {
       const installed = await r.timed(`install tenant ${t.release} ${prev.version} from the registry`, () =>
         r.step(
           `tenant ${t.release} ${prev.version} installed from ${base}/tenant --verify, Deployments available`,
-          () => run.installTenant(t, `${base}/tenant`, undefined, fetch(prev.version)),
+          () => run.installTenant(t, { chart: `${base}/tenant`, chartArgs: fetch(prev.version) }),
         ),
       );
       if (installed) {
         await r.timed(`upgrade tenant ${t.release} to ${current} from the registry`, () =>
           r.step(`tenant ${t.release} upgraded to ${current} from the registry, Deployments available`, () =>
-            run.installTenant(t, `${base}/tenant`, undefined, fetch(current), "upgrade"),
+            run.installTenant(t, { chart: `${base}/tenant`, chartArgs: fetch(current), verb: "upgrade" }),
           ),
         );
         const hist = await helm.history(t.release, t.namespace);

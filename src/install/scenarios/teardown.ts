@@ -1,8 +1,8 @@
 /** Scenario 7: the embedded cluster stopped, and none of its processes or state left behind. */
 import { clusterDown, clusterStatus } from "../../cluster/index.js";
-import type { Scenario } from "../context.js";
+import type { InstallScenario } from "../context.js";
 
-export const teardown: Scenario = {
+export const teardown: InstallScenario = {
   id: "7",
   title: "teardown: no process of the cluster left behind",
   withoutCluster: true,

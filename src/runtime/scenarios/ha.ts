@@ -9,18 +9,15 @@
 import type { Named, Pod } from "../../../charts-src/lib/k8s.js";
 import type { HostServices } from "../host-services.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { execIn, restarts, waitPodsReady } from "../pods.js";
-import type { RuntimeRun, Scenario } from "../suite.js";
-import { installTenant, labTenant } from "../tenants.js";
-
-export const delta = labTenant("delta");
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { execIn, restarts, waitPodsReady } from "../../harness/pods.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { installLabTenant, type LabTenant, labTenant } from "../tenants.js";
+import { sleep } from "../../lib/wait.js";
 
 const podUrl = (p: Named<Pod>) => `http://${p.status?.podIP}:8080`;
 
 /** Whether a socket id is in the session pool OpenWebUI keeps in Redis (written a moment after the CONNECT ack). */
-const sessionInRedis = async (services: HostServices, sid: string): Promise<boolean> => {
+const sessionInRedis = async (services: HostServices, delta: LabTenant, sid: string): Promise<boolean> => {
   for (let i = 0; i < 50; i++) {
     if ((await services.redis(["HEXISTS", `open-webui:${delta.name}:session_pool`, sid])).includes(":1\r\n"))
       return true;
@@ -30,62 +27,70 @@ const sessionInRedis = async (services: HostServices, sid: string): Promise<bool
 };
 
 /** The chart's migrations script (as deployed) run in a replica against another database; its exit code and output. */
-const pgvectorCheck = async (run: RuntimeRun, pod: string, databaseUrl: string) => {
+const pgvectorCheck = async (ctx: RuntimeContext, delta: LabTenant, pod: string, databaseUrl: string) => {
   const deployment = JSON.parse(
-    await run.k.kubectl(["get", "deployment", "openwebui", "-n", delta.namespace, "-o", "json"]),
+    await ctx.k.kubectl(["get", "deployment", "openwebui", "-n", delta.namespace, "-o", "json"]),
   ) as { spec: { template: { spec: { initContainers: { command: string[] }[] } } } };
   const command = deployment.spec.template.spec.initContainers[0]?.command ?? [];
-  return execIn(run.k, delta.namespace, pod, "openwebui", ["env", `DATABASE_URL=${databaseUrl}`, ...command]);
+  return execIn(ctx.k, delta.namespace, pod, "openwebui", ["env", `DATABASE_URL=${databaseUrl}`, ...command]);
 };
 
-export const haReady: Scenario = async (run) => {
-  const services = await run.services();
-  const databaseUrl = await services.database(delta.name, { pgvector: true });
-  const start = Date.now();
-  await installTenant(run, delta, "lab-ha.yaml", {
-    secrets: { DATABASE_URL: databaseUrl, REDIS_URL: services.redisUrl },
-    sharedData: true,
-    values: {
-      openwebui: {
-        database: { cidrs: [`${services.host}/32`], port: services.postgresPort },
-        redis: { cidrs: [`${services.host}/32`], port: services.redisPort },
+export const haReady: RuntimeScenario = {
+  id: "ha",
+  title:
+    "two OpenWebUI replicas on the host PostgreSQL and Redis: one login, one socket.io session pool, pgvector checked",
+  run: async (ctx, r) => {
+    const services = await ctx.services();
+    const delta = labTenant("delta");
+    const databaseUrl = await services.database(delta.name, { pgvector: true });
+    const start = Date.now();
+    await installLabTenant(ctx, delta, "lab-ha.yaml", {
+      secrets: { DATABASE_URL: databaseUrl, REDIS_URL: services.redisUrl },
+      sharedData: true,
+      values: {
+        openwebui: {
+          database: { cidrs: [`${services.host}/32`], port: services.postgresPort },
+          redis: { cidrs: [`${services.host}/32`], port: services.redisPort },
+        },
       },
-    },
-  });
-  const [a, b] = await waitPodsReady(run.k, delta.namespace, "app.kubernetes.io/component=openwebui", {
-    count: 2,
-    timeoutMs: 420_000,
-  });
-  if (!a || !b) throw new Error("fewer than two OpenWebUI replicas");
-  const readySeconds = (Date.now() - start) / 1000;
-  const restarted = [a, b].filter((p) => restarts(p) > 0).map((p) => `${p.metadata.name} (${restarts(p)})`);
-  if (restarted.length > 0) throw new Error(`replicas restarted on their first start: ${restarted.join(", ")}`);
+    });
+    const [a, b] = await waitPodsReady(ctx.k, delta.namespace, "app.kubernetes.io/component=openwebui", {
+      count: 2,
+      timeoutMs: 420_000,
+    });
+    if (!a || !b) throw new Error("fewer than two OpenWebUI replicas");
+    const readySeconds = (Date.now() - start) / 1000;
+    const restarted = [a, b].filter((p) => restarts(p) > 0).map((p) => `${p.metadata.name} (${restarts(p)})`);
+    if (restarted.length > 0) throw new Error(`replicas restarted on their first start: ${restarted.join(", ")}`);
 
-  // Signed in on one replica, the token works on the other: its API and its socket.io, kept in the shared Redis.
-  const one = new OpenWebUI(podUrl(a));
-  await one.signin(delta.adminEmail, delta.adminPassword);
-  const other = new OpenWebUI(podUrl(b));
-  other.token = one.token;
-  const session = await other.session();
-  if (session.email !== delta.adminEmail) throw new Error(`replica 2 resolved replica 1's token to ${session.email}`);
-  const socket = await other.socket();
-  try {
-    if (!(await sessionInRedis(services, socket.sid))) {
-      throw new Error(`socket ${socket.sid} on replica 2 is not in Redis's session pool (open-webui:${delta.name}:)`);
+    // Signed in on one replica, the token works on the other: its API and its socket.io, kept in the shared Redis.
+    const one = new OpenWebUI(podUrl(a));
+    await one.signin(delta.adminEmail, delta.adminPassword);
+    const other = new OpenWebUI(podUrl(b));
+    other.token = one.token;
+    const session = await other.session();
+    if (session.email !== delta.adminEmail) throw new Error(`replica 2 resolved replica 1's token to ${session.email}`);
+    const socket = await other.socket();
+    try {
+      if (!(await sessionInRedis(services, delta, socket.sid))) {
+        throw new Error(`socket ${socket.sid} on replica 2 is not in Redis's session pool (open-webui:${delta.name}:)`);
+      }
+    } finally {
+      socket.close();
     }
-  } finally {
-    socket.close();
-  }
-  // Both replicas' socket.io managers listen on the one Redis channel, so an event emitted by either reaches all.
-  const listeners = await services.redis(["PUBSUB", "NUMSUB", "socketio"]);
-  if (!/:2\r\n$/.test(listeners.replace(/\+OK\r\n/g, ""))) {
-    throw new Error(`socket.io's Redis channel has not two subscribers: ${JSON.stringify(listeners)}`);
-  }
+    // Both replicas' socket.io managers listen on the one Redis channel, so an event emitted by either reaches all.
+    const listeners = await services.redis(["PUBSUB", "NUMSUB", "socketio"]);
+    if (!/:2\r\n$/.test(listeners.replace(/\+OK\r\n/g, ""))) {
+      throw new Error(`socket.io's Redis channel has not two subscribers: ${JSON.stringify(listeners)}`);
+    }
 
-  const withoutVector = await services.database(`${delta.name}_novector`, { pgvector: false });
-  const check = await pgvectorCheck(run, a.metadata.name, withoutVector);
-  if (check.code === 0 || !check.out.includes('pgvector: the extension "vector" is not created in database')) {
-    throw new Error(`the pgvector check let a database without the extension pass (exit ${check.code}): ${check.out}`);
-  }
-  return { readySeconds };
+    const withoutVector = await services.database(`${delta.name}_novector`, { pgvector: false });
+    const check = await pgvectorCheck(ctx, delta, a.metadata.name, withoutVector);
+    if (check.code === 0 || !check.out.includes('pgvector: the extension "vector" is not created in database')) {
+      throw new Error(
+        `the pgvector check let a database without the extension pass (exit ${check.code}): ${check.out}`,
+      );
+    }
+    r.figure("readySeconds", readySeconds);
+  },
 };

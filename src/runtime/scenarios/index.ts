@@ -1,5 +1,9 @@
-/** The runtime scenarios, in the order they run (later ones use the tenants earlier ones installed). */
-import type { Scenario } from "../suite.js";
+/**
+ * Rung 6 of the ladder, in the order it runs: the charts' workloads running for real on a real node. Later scenarios
+ * use the tenants earlier ones made (`RuntimeMade`). The CLI (`llmcharts test-runtime`) and test/runtime run this list.
+ */
+import type { RuntimeScenario } from "../context.js";
+import { bringUp } from "./bring-up.js";
 import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
 import { nodeReady } from "./node-ready.js";
@@ -7,17 +11,22 @@ import { chatPremium } from "./premium.js";
 import { premiumWakes } from "./premium-wake.js";
 import { settingsFollowValues } from "./settings.js";
 import { chatStandard, standardReady } from "./standard.js";
+import { teardown } from "./teardown.js";
 import { upgradeKeepsChats } from "./upgrade.js";
 
-export const runtimeScenarios: { id: string; scenario: Scenario }[] = [
-  { id: "node-ready", scenario: nodeReady },
-  { id: "standard-ready", scenario: standardReady },
-  { id: "chat-standard", scenario: chatStandard },
-  { id: "chat-premium", scenario: chatPremium },
-  { id: "premium-wakes", scenario: premiumWakes },
-  { id: "isolation-enforced", scenario: isolationEnforced },
-  { id: "settings-follow-values", scenario: settingsFollowValues },
-  { id: "upgrade-keeps-chats", scenario: upgradeKeepsChats },
+export const runtimeScenarios: readonly RuntimeScenario[] = [
+  bringUp,
+  nodeReady,
+  standardReady,
+  chatStandard,
+  chatPremium,
+  premiumWakes,
+  isolationEnforced,
+  settingsFollowValues,
+  upgradeKeepsChats,
   // Last: its two replicas would only slow the scenarios after it.
-  { id: "ha", scenario: haReady },
+  haReady,
+  teardown,
 ];
+
+export { bringUp, teardown };

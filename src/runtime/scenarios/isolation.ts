@@ -5,11 +5,10 @@
  * from alpha's OpenWebUI, its own Ollama answers and names resolve; alpha's Ollama reaches nothing at all.
  */
 import { busyboxImage } from "../../images/catalog.js";
-import type { Kube } from "../../install/kube.js";
-import { execIn, waitPodsReady } from "../pods.js";
-import type { Scenario } from "../suite.js";
-import { gamma } from "./premium.js";
-import { alpha } from "./standard.js";
+import type { Kube } from "../../harness/kube.js";
+import { execIn, waitPodsReady } from "../../harness/pods.js";
+import { madeBy } from "../../harness/suite.js";
+import type { RuntimeScenario } from "../context.js";
 
 /** A restricted busybox pod serving HTTP on port 8000 (a listener to connect to) and running the client probes. */
 const probePod = (namespace: string, name: string) => ({
@@ -64,70 +63,75 @@ const podIp = async (kube: Kube, ns: string, selector: string) => {
   return { name: pod?.metadata.name ?? "", ip: String(pod?.status?.podIP ?? "") };
 };
 
-export const isolationEnforced: Scenario = async (run) => {
-  const k = run.k;
-  await k.kubectl(["create", "namespace", "tenant-intruder"]).catch(() => undefined);
-  await k.apply([probePod("tenant-intruder", "intruder"), probePod("default", "outsider")]);
-  const intruder = await podIp(k, "tenant-intruder", "app=intruder");
-  const outsider = await podIp(k, "default", "app=outsider");
-  const ollama = await podIp(k, alpha.namespace, "app.kubernetes.io/component=ollama-standard");
-  const webui = await podIp(k, alpha.namespace, "app.kubernetes.io/component=openwebui");
-  const ollamaSvc = (
-    await k.kubectl(["get", "svc", "ollama-standard", "-n", alpha.namespace, "-o", "jsonpath={.spec.clusterIP}"])
-  ).trim();
-  // Premium tenant gamma's wake-up proxy, on the firewalled standard node: the one way to its premium Ollama.
-  const wake = await podIp(k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake");
+export const isolationEnforced: RuntimeScenario = {
+  id: "isolation-enforced",
+  title: "NetworkPolicies enforced by a real CNI and kube-router: connects across tenants refused, within one allowed",
+  run: async (ctx, _r, made) => {
+    const alpha = madeBy(made.alpha, "tenant alpha", "standard-ready");
+    const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
+    const k = ctx.k;
+    await k.kubectl(["create", "namespace", "tenant-intruder"]).catch(() => undefined);
+    await k.apply([probePod("tenant-intruder", "intruder"), probePod("default", "outsider")]);
+    const intruder = await podIp(k, "tenant-intruder", "app=intruder");
+    const outsider = await podIp(k, "default", "app=outsider");
+    const ollama = await podIp(k, alpha.namespace, "app.kubernetes.io/component=ollama-standard");
+    const webui = await podIp(k, alpha.namespace, "app.kubernetes.io/component=openwebui");
+    const ollamaSvc = (
+      await k.kubectl(["get", "svc", "ollama-standard", "-n", alpha.namespace, "-o", "jsonpath={.spec.clusterIP}"])
+    ).trim();
+    // Premium tenant gamma's wake-up proxy, on the firewalled standard node: the one way to its premium Ollama.
+    const wake = await podIp(k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake");
 
-  const wrong: string[] = [];
-  const expect = (what: string, got: boolean, want: boolean) => {
-    if (got !== want)
-      wrong.push(`${what}: ${got ? "connected" : "refused"}, expected ${want ? "connected" : "refused"}`);
-  };
-  // The probe itself works: the outsider reaches the intruder's listener (no policy on either), so a refusal below
-  // is the policy's doing.
-  expect(
-    "default → intruder pod (no policy on either)",
-    await busyboxConnects(k, "default", outsider.name, intruder.ip, 8000),
-    true,
-  );
-  for (const [from, pod] of [
-    ["tenant-intruder", intruder.name],
-    ["default", outsider.name],
-  ] as const) {
-    expect(`${from} → alpha Ollama pod`, await busyboxConnects(k, from, pod, ollama.ip, 11434), false);
-    expect(`${from} → alpha Ollama Service`, await busyboxConnects(k, from, pod, ollamaSvc, 11434), false);
-    expect(`${from} → alpha OpenWebUI pod`, await busyboxConnects(k, from, pod, webui.ip, 8080), false);
-    expect(`${from} → gamma's premium wake-up proxy`, await busyboxConnects(k, from, pod, wake.ip, 8080), false);
-    expect(`${from} → gamma's wake-up proxy count`, await busyboxConnects(k, from, pod, wake.ip, 9090), false);
-  }
-  expect(
-    "alpha OpenWebUI → its Ollama (by name)",
-    await pythonConnects(k, alpha.namespace, webui.name, "ollama-standard", 11434),
-    true,
-  );
-  expect(
-    "alpha Ollama → the intruder's listener",
-    await bashConnects(k, alpha.namespace, ollama.name, "ollama", intruder.ip, 8000),
-    false,
-  );
-  expect(
-    "alpha OpenWebUI → the intruder's listener",
-    await pythonConnects(k, alpha.namespace, webui.name, intruder.ip, 8000),
-    false,
-  );
-  // Outside the pod network: the node's own API server port, which a pod without policy reaches.
-  const api = new URL(run.info?.apiserverUrl ?? "https://0.0.0.0:0");
-  const apiPort = Number(api.port);
-  expect(
-    "default → the node's API server port (no policy)",
-    await busyboxConnects(k, "default", outsider.name, api.hostname, apiPort),
-    true,
-  );
-  expect(
-    "alpha Ollama → the node's API server port (Ollama has no egress)",
-    await bashConnects(k, alpha.namespace, ollama.name, "ollama", api.hostname, apiPort),
-    false,
-  );
-  if (wrong.length > 0) throw new Error(wrong.join("; "));
-  return undefined;
+    const wrong: string[] = [];
+    const expect = (what: string, got: boolean, want: boolean) => {
+      if (got !== want)
+        wrong.push(`${what}: ${got ? "connected" : "refused"}, expected ${want ? "connected" : "refused"}`);
+    };
+    // The probe itself works: the outsider reaches the intruder's listener (no policy on either), so a refusal below
+    // is the policy's doing.
+    expect(
+      "default → intruder pod (no policy on either)",
+      await busyboxConnects(k, "default", outsider.name, intruder.ip, 8000),
+      true,
+    );
+    for (const [from, pod] of [
+      ["tenant-intruder", intruder.name],
+      ["default", outsider.name],
+    ] as const) {
+      expect(`${from} → alpha Ollama pod`, await busyboxConnects(k, from, pod, ollama.ip, 11434), false);
+      expect(`${from} → alpha Ollama Service`, await busyboxConnects(k, from, pod, ollamaSvc, 11434), false);
+      expect(`${from} → alpha OpenWebUI pod`, await busyboxConnects(k, from, pod, webui.ip, 8080), false);
+      expect(`${from} → gamma's premium wake-up proxy`, await busyboxConnects(k, from, pod, wake.ip, 8080), false);
+      expect(`${from} → gamma's wake-up proxy count`, await busyboxConnects(k, from, pod, wake.ip, 9090), false);
+    }
+    expect(
+      "alpha OpenWebUI → its Ollama (by name)",
+      await pythonConnects(k, alpha.namespace, webui.name, "ollama-standard", 11434),
+      true,
+    );
+    expect(
+      "alpha Ollama → the intruder's listener",
+      await bashConnects(k, alpha.namespace, ollama.name, "ollama", intruder.ip, 8000),
+      false,
+    );
+    expect(
+      "alpha OpenWebUI → the intruder's listener",
+      await pythonConnects(k, alpha.namespace, webui.name, intruder.ip, 8000),
+      false,
+    );
+    // Outside the pod network: the node's own API server port, which a pod without policy reaches.
+    const api = new URL(ctx.info?.apiserverUrl ?? "https://0.0.0.0:0");
+    const apiPort = Number(api.port);
+    expect(
+      "default → the node's API server port (no policy)",
+      await busyboxConnects(k, "default", outsider.name, api.hostname, apiPort),
+      true,
+    );
+    expect(
+      "alpha Ollama → the node's API server port (Ollama has no egress)",
+      await bashConnects(k, alpha.namespace, ollama.name, "ollama", api.hostname, apiPort),
+      false,
+    );
+    if (wrong.length > 0) throw new Error(wrong.join("; "));
+  },
 };

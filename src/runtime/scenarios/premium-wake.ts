@@ -5,18 +5,19 @@
  * premium is scaled back to one pod (KEDA's move on that count: no KEDA controller runs here), the held chat is
  * answered.
  */
-import { eventually } from "../../install/kube.js";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { podsOf, waitPodsReady } from "../pods.js";
-import type { RuntimeRun, Scenario } from "../suite.js";
-import { gamma } from "./premium.js";
+import { podsOf, waitPodsReady } from "../../harness/pods.js";
+import { madeBy } from "../../harness/suite.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { openwebuiUrl } from "./standard.js";
+import { until } from "../../lib/wait.js";
+import type { LabTenant } from "../tenants.js";
 
 /** Premium requests in flight at the proxy, as KEDA reads them (`<namespace>/<route>.Concurrency` of /queue). */
-const inFlight = async (run: RuntimeRun): Promise<number> => {
+const inFlight = async (ctx: RuntimeContext, gamma: LabTenant): Promise<number> => {
   const ip = (
-    await run.k.kubectl([
+    await ctx.k.kubectl([
       "get",
       "svc",
       "ollama-premium-wake",
@@ -32,59 +33,55 @@ const inFlight = async (run: RuntimeRun): Promise<number> => {
   return counts[`${gamma.namespace}/ollama-premium`]?.Concurrency ?? 0;
 };
 
-const scalePremium = (run: RuntimeRun, replicas: number) =>
-  run.k.kubectl(["scale", "deployment", "ollama-premium", "-n", gamma.namespace, `--replicas=${replicas}`]);
+const scalePremium = (ctx: RuntimeContext, gamma: LabTenant, replicas: number) =>
+  ctx.k.kubectl(["scale", "deployment", "ollama-premium", "-n", gamma.namespace, `--replicas=${replicas}`]);
 
-/** Resolves once `holds` is true, retried every second; after `timeoutMs`, throws saying what never held. */
-const until = (what: string, holds: () => Promise<boolean>, timeoutMs: number) =>
-  eventually(
-    async () => {
-      if (!(await holds())) throw new Error(`${what}: not after ${timeoutMs / 1000}s`);
-    },
-    timeoutMs,
-    1000,
-  );
+export const premiumWakes: RuntimeScenario = {
+  id: "premium-wakes",
+  title: "premium at zero: a chat is held by the wake-up proxy and counted, then answered once premium is back",
+  run: async (ctx, r, made) => {
+    const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
+    await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake", {
+      timeoutMs: 120_000,
+    });
+    await scalePremium(ctx, gamma, 0);
+    await until(
+      "premium Ollama at zero",
+      async () => (await podsOf(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium")).length === 0,
+      120_000,
+    );
+    const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
+    await ui.signin(gamma.adminEmail, gamma.adminPassword);
+    const models = await ui.models();
+    if (!models.includes(tinyModel)) {
+      throw new Error(`asleep, OpenWebUI lists ${models.join(", ") || "no model"}, not the premium ${tinyModel}`);
+    }
+    const before = await inFlight(ctx, gamma);
+    if (before !== 0)
+      throw new Error(`the proxy counts ${before} premium requests before any chat (model lists count)`);
 
-export const premiumWakes: Scenario = async (run) => {
-  await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake", {
-    timeoutMs: 120_000,
-  });
-  await scalePremium(run, 0);
-  await until(
-    "premium Ollama at zero",
-    async () => (await podsOf(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium")).length === 0,
-    120_000,
-  );
-  const ui = new OpenWebUI(await openwebuiUrl(run, gamma.namespace));
-  await ui.signin(gamma.adminEmail, gamma.adminPassword);
-  const models = await ui.models();
-  if (!models.includes(tinyModel)) {
-    throw new Error(`asleep, OpenWebUI lists ${models.join(", ") || "no model"}, not the premium ${tinyModel}`);
-  }
-  const before = await inFlight(run);
-  if (before !== 0) throw new Error(`the proxy counts ${before} premium requests before any chat (model lists count)`);
+    const heldSince = Date.now();
+    const answer = ui.chat(tinyModel, "Say hello.");
+    let failed: unknown;
+    answer.catch((err) => {
+      failed = err;
+    });
+    await until(
+      "the chat held at the proxy and counted",
+      async () => {
+        if (failed) throw failed;
+        return (await inFlight(ctx, gamma)) === 1;
+      },
+      60_000,
+    );
+    const stillAsleep = await podsOf(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium");
+    if (stillAsleep.length > 0) throw new Error("premium started without being scaled: something else woke it");
 
-  const heldSince = Date.now();
-  const answer = ui.chat(tinyModel, "Say hello.");
-  let failed: unknown;
-  answer.catch((err) => {
-    failed = err;
-  });
-  await until(
-    "the chat held at the proxy and counted",
-    async () => {
-      if (failed) throw failed;
-      return (await inFlight(run)) === 1;
-    },
-    60_000,
-  );
-  const stillAsleep = await podsOf(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium");
-  if (stillAsleep.length > 0) throw new Error("premium started without being scaled: something else woke it");
-
-  await scalePremium(run, 1);
-  await answer;
-  const wakeSeconds = (Date.now() - heldSince) / 1000;
-  const after = await inFlight(run);
-  if (after !== 0) throw new Error(`the proxy still counts ${after} premium requests after the answer`);
-  return { heldChatAnsweredSeconds: wakeSeconds };
+    await scalePremium(ctx, gamma, 1);
+    await answer;
+    const wakeSeconds = (Date.now() - heldSince) / 1000;
+    const after = await inFlight(ctx, gamma);
+    if (after !== 0) throw new Error(`the proxy still counts ${after} premium requests after the answer`);
+    r.figure("heldChatAnsweredSeconds", wakeSeconds);
+  },
 };

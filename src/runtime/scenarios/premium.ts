@@ -4,26 +4,29 @@
  */
 import { premiumNode } from "../../node/lab-nodes.js";
 import { tinyModel } from "../model.js";
-import { restarts, waitPodsReady } from "../pods.js";
-import type { Scenario } from "../suite.js";
-import { apiServerValues, installTenant, labTenant } from "../tenants.js";
+import { restarts, waitPodsReady } from "../../harness/pods.js";
+import type { RuntimeScenario } from "../context.js";
+import { apiServerValues, installLabTenant, labTenant } from "../tenants.js";
 import { chatThrough } from "./standard.js";
 
-export const gamma = labTenant("gamma");
-
-export const chatPremium: Scenario = async (run) => {
-  await installTenant(run, gamma, "lab-premium.yaml", { values: apiServerValues(run) });
-  const [ollama] = await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium", {
-    timeoutMs: 180_000,
-  });
-  if (ollama?.spec?.nodeName !== premiumNode.name) {
-    throw new Error(`premium Ollama runs on ${ollama?.spec?.nodeName}, not on the premium node ${premiumNode.name}`);
-  }
-  const [webui] = await waitPodsReady(run.k, gamma.namespace, "app.kubernetes.io/component=openwebui", {
-    timeoutMs: 420_000,
-  });
-  if (webui?.spec?.nodeName === premiumNode.name) throw new Error("OpenWebUI landed on the premium (GPU) node");
-  if (restarts(ollama) + (webui ? restarts(webui) : 0) > 0) throw new Error("pods restarted before Ready");
-  await chatThrough(run, gamma, tinyModel);
-  return undefined;
+export const chatPremium: RuntimeScenario = {
+  id: "chat-premium",
+  title: "premium Ollama placed on the premium (GPU) node by the chart's own rules; the admin chats to it",
+  run: async (ctx) => {
+    const gamma = labTenant("gamma");
+    await installLabTenant(ctx, gamma, "lab-premium.yaml", { values: apiServerValues(ctx) });
+    const [ollama] = await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium", {
+      timeoutMs: 180_000,
+    });
+    if (ollama?.spec?.nodeName !== premiumNode.name) {
+      throw new Error(`premium Ollama runs on ${ollama?.spec?.nodeName}, not on the premium node ${premiumNode.name}`);
+    }
+    const [webui] = await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=openwebui", {
+      timeoutMs: 420_000,
+    });
+    if (webui?.spec?.nodeName === premiumNode.name) throw new Error("OpenWebUI landed on the premium (GPU) node");
+    if (restarts(ollama) + (webui ? restarts(webui) : 0) > 0) throw new Error("pods restarted before Ready");
+    await chatThrough(ctx, gamma, tinyModel);
+    return { gamma };
+  },
 };

@@ -6,30 +6,34 @@
  */
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { restarts, waitPodsReady } from "../pods.js";
-import type { Scenario } from "../suite.js";
-import { installTenant, labTenant } from "../tenants.js";
-
-export const alpha = labTenant("alpha");
+import { restarts, waitPodsReady } from "../../harness/pods.js";
+import { madeBy } from "../../harness/suite.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { installLabTenant, type LabTenant, labTenant } from "../tenants.js";
 
 const component = (c: string) => `app.kubernetes.io/component=${c}`;
 
-export const standardReady: Scenario = async (run) => {
-  const start = Date.now();
-  await installTenant(run, alpha, "lab-standard.yaml");
-  const pods = [
-    ...(await waitPodsReady(run.k, alpha.namespace, component("ollama-standard"), { timeoutMs: 180_000 })),
-    ...(await waitPodsReady(run.k, alpha.namespace, component("openwebui"), { timeoutMs: 420_000 })),
-  ];
-  const restarted = pods.filter((p) => restarts(p) > 0).map((p) => `${p.metadata.name} (${restarts(p)})`);
-  if (restarted.length > 0) throw new Error(`pods restarted before Ready: ${restarted.join(", ")}`);
-  run.marks.tenantInstalledAt = start;
-  return { readySeconds: (Date.now() - start) / 1000 };
+export const standardReady: RuntimeScenario = {
+  id: "standard-ready",
+  title: "a standard tenant from helm install: OpenWebUI and Ollama Ready by their own probes, no restarts",
+  run: async (ctx, r) => {
+    const alpha = labTenant("alpha");
+    const start = Date.now();
+    await installLabTenant(ctx, alpha, "lab-standard.yaml");
+    const pods = [
+      ...(await waitPodsReady(ctx.k, alpha.namespace, component("ollama-standard"), { timeoutMs: 180_000 })),
+      ...(await waitPodsReady(ctx.k, alpha.namespace, component("openwebui"), { timeoutMs: 420_000 })),
+    ];
+    const restarted = pods.filter((p) => restarts(p) > 0).map((p) => `${p.metadata.name} (${restarts(p)})`);
+    if (restarted.length > 0) throw new Error(`pods restarted before Ready: ${restarted.join(", ")}`);
+    r.figure("readySeconds", (Date.now() - start) / 1000);
+    return { alpha, alphaInstalledAt: start };
+  },
 };
 
 /** The OpenWebUI Service's address, as any client of the cluster network reaches it. */
-export const openwebuiUrl = async (run: Parameters<Scenario>[0], namespace: string): Promise<string> => {
-  const ip = await run.k.kubectl(["get", "service", "openwebui", "-n", namespace, "-o", "jsonpath={.spec.clusterIP}"]);
+export const openwebuiUrl = async (ctx: RuntimeContext, namespace: string): Promise<string> => {
+  const ip = await ctx.k.kubectl(["get", "service", "openwebui", "-n", namespace, "-o", "jsonpath={.spec.clusterIP}"]);
   return `http://${ip.trim()}:80`;
 };
 
@@ -42,8 +46,8 @@ const firstWith = async <T>(tries: string[], ask: (p: string) => Promise<T>, ok:
   return undefined;
 };
 
-export const chatThrough = async (run: Parameters<Scenario>[0], t: typeof alpha, model: string) => {
-  const ui = new OpenWebUI(await openwebuiUrl(run, t.namespace));
+export const chatThrough = async (ctx: RuntimeContext, t: LabTenant, model: string) => {
+  const ui = new OpenWebUI(await openwebuiUrl(ctx, t.namespace));
   const role = await ui.signin(t.adminEmail, t.adminPassword);
   if (role !== "admin") throw new Error(`the bootstrapped admin signed in with role ${role}`);
   const models = await ui.models();
@@ -66,8 +70,11 @@ export const chatThrough = async (run: Parameters<Scenario>[0], t: typeof alpha,
   return { plain, streamed };
 };
 
-export const chatStandard: Scenario = async (run) => {
-  await chatThrough(run, alpha, tinyModel);
-  const since = run.marks.tenantInstalledAt;
-  return since ? { firstAnswerSeconds: (Date.now() - since) / 1000 } : undefined;
+export const chatStandard: RuntimeScenario = {
+  id: "chat-standard",
+  title: "the bootstrapped admin signs in through the OpenWebUI Service and chats, streamed and not",
+  run: async (ctx, r, made) => {
+    await chatThrough(ctx, madeBy(made.alpha, "tenant alpha", "standard-ready"), tinyModel);
+    if (made.alphaInstalledAt) r.figure("firstAnswerSeconds", (Date.now() - made.alphaInstalledAt) / 1000);
+  },
 };

@@ -7,44 +7,49 @@
 import { join } from "node:path";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { waitPodsReady } from "../pods.js";
-import type { RuntimeRun, Scenario } from "../suite.js";
-import { installTenant } from "../tenants.js";
-import { alpha, openwebuiUrl } from "./standard.js";
+import { waitPodsReady } from "../../harness/pods.js";
+import { madeBy } from "../../harness/suite.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { installLabTenant, type LabTenant } from "../tenants.js";
+import { openwebuiUrl } from "./standard.js";
 
 const title = "llmcharts upgrade check";
 
-const signedIn = async (run: RuntimeRun) => {
-  const ui = new OpenWebUI(await openwebuiUrl(run, alpha.namespace));
+const signedIn = async (ctx: RuntimeContext, alpha: LabTenant) => {
+  const ui = new OpenWebUI(await openwebuiUrl(ctx, alpha.namespace));
   await ui.signin(alpha.adminEmail, alpha.adminPassword);
   return ui;
 };
 
-const rolledOut = async (run: RuntimeRun, what: string) => {
-  await run.k.kubectl(["rollout", "status", "deployment/openwebui", "-n", alpha.namespace, "--timeout=420s"]);
-  await waitPodsReady(run.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 60_000 });
-  const titles = await (await signedIn(run)).chatTitles();
+const rolledOut = async (ctx: RuntimeContext, alpha: LabTenant, what: string) => {
+  await ctx.k.kubectl(["rollout", "status", "deployment/openwebui", "-n", alpha.namespace, "--timeout=420s"]);
+  await waitPodsReady(ctx.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 60_000 });
+  const titles = await (await signedIn(ctx, alpha)).chatTitles();
   if (!titles.includes(title)) throw new Error(`after ${what}, the saved chat is gone (chats: ${titles.join(", ")})`);
 };
 
-export const upgradeKeepsChats: Scenario = async (run) => {
-  const ui = await signedIn(run);
-  const answer = await ui.chat(tinyModel, "Remember this.");
-  await ui.saveChat(title, [
-    { role: "user", content: "Remember this." },
-    { role: "assistant", content: answer.text },
-  ]);
-  const chart = join(run.opts.root, "generated", "tenant");
-  const helm = (args: string[]) => run.h.helm([...args, "--namespace", "tenants"]);
-  await helm(["upgrade", alpha.release, chart, "--reuse-values", "--set", "tenant.costCentre=lab-upgraded"]);
-  await rolledOut(run, "helm upgrade");
-  await helm(["rollback", alpha.release]);
-  await rolledOut(run, "helm rollback");
-  await helm(["uninstall", alpha.release, "--wait"]);
-  const kept = await run.k.kubectl(["get", "pvc", "openwebui-data", "-n", alpha.namespace, "-o", "name"]);
-  if (!kept.includes("openwebui-data")) throw new Error("uninstall deleted the data claim");
-  await installTenant(run, alpha, "lab-standard.yaml");
-  await waitPodsReady(run.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 420_000 });
-  await rolledOut(run, "uninstall and reinstall");
-  return undefined;
+export const upgradeKeepsChats: RuntimeScenario = {
+  id: "upgrade-keeps-chats",
+  title: "a saved chat survives helm upgrade, rollback, and uninstall followed by a reinstall",
+  run: async (ctx, _r, made) => {
+    const alpha = madeBy(made.alpha, "tenant alpha", "standard-ready");
+    const ui = await signedIn(ctx, alpha);
+    const answer = await ui.chat(tinyModel, "Remember this.");
+    await ui.saveChat(title, [
+      { role: "user", content: "Remember this." },
+      { role: "assistant", content: answer.text },
+    ]);
+    const chart = join(ctx.opts.root, "generated", "tenant");
+    const helm = (args: string[]) => ctx.h.helm([...args, "--namespace", "tenants"]);
+    await helm(["upgrade", alpha.release, chart, "--reuse-values", "--set", "tenant.costCentre=lab-upgraded"]);
+    await rolledOut(ctx, alpha, "helm upgrade");
+    await helm(["rollback", alpha.release]);
+    await rolledOut(ctx, alpha, "helm rollback");
+    await helm(["uninstall", alpha.release, "--wait"]);
+    const kept = await ctx.k.kubectl(["get", "pvc", "openwebui-data", "-n", alpha.namespace, "-o", "name"]);
+    if (!kept.includes("openwebui-data")) throw new Error("uninstall deleted the data claim");
+    await installLabTenant(ctx, alpha, "lab-standard.yaml");
+    await waitPodsReady(ctx.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 420_000 });
+    await rolledOut(ctx, alpha, "uninstall and reinstall");
+  },
 };

@@ -4,7 +4,8 @@
  * definite failures (pods refused by admission) spotted while Helm still waits.
  */
 import type { Deployment, HorizontalPodAutoscaler, Named, Node, Pod, ReplicaSet } from "../../charts-src/lib/k8s.js";
-import { type Kube, sleep } from "./kube.js";
+import type { Kube } from "./kube.js";
+import { sleep } from "../lib/wait.js";
 
 const gpuTaintKey = "nvidia.com/gpu";
 

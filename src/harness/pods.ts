@@ -1,8 +1,7 @@
 /** Waiting on real pods, with the evidence a reader needs when they never get there: events and container logs. */
 import type { Named, Pod } from "../../charts-src/lib/k8s.js";
-import type { Kube } from "../install/kube.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import type { Kube } from "./kube.js";
+import { sleep } from "../lib/wait.js";
 
 /** The pods of a namespace matching a label selector. */
 export const podsOf = async (kube: Kube, namespace: string, selector: string): Promise<Named<Pod>[]> =>

@@ -15,11 +15,14 @@ export interface ScenarioResult {
   checks: Check[];
   /** Observations that are not checks (timings, tables, what was skipped and why). */
   notes: string[];
+  /** Measured figures the benches read (e.g. seconds to the first answer). */
+  figures: Record<string, number>;
 }
 
 export class Recorder {
   readonly checks: Check[] = [];
   readonly notes: string[] = [];
+  readonly figures: Record<string, number> = {};
   private readonly t0 = Date.now();
 
   constructor(
@@ -37,6 +40,12 @@ export class Recorder {
   note(line: string): void {
     this.notes.push(line);
     this.log(`  note ${firstLines(line)}`);
+  }
+
+  /** A figure for the benches, noted too. */
+  figure(name: string, value: number): void {
+    this.figures[name] = value;
+    this.note(`${name}: ${value.toFixed(1)}`);
   }
 
   /** Runs a step; if it throws, records a failed check with the error's message and returns undefined. */
@@ -69,6 +78,7 @@ export class Recorder {
       ms: Date.now() - this.t0,
       checks: this.checks,
       notes: this.notes,
+      figures: this.figures,
     };
   }
 }

@@ -1,6 +1,5 @@
 /**
- * kubectl against one cluster: every call names the kubeconfig, failures carry the server's own message, and
- * `eventually` retries what controllers finish shortly after.
+ * kubectl against one cluster: every call names the kubeconfig, and failures carry the server's own message.
  */
 import type { KubeObject, Named } from "../../charts-src/lib/k8s.js";
 import { type RunResult, run } from "../lib/run.js";
@@ -18,21 +17,6 @@ export class KubectlError extends Error {
     this.name = "KubectlError";
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `fn` until it stops throwing or `timeoutMs` passes; the last error is the one thrown. */
-export const eventually = async <T>(fn: () => Promise<T>, timeoutMs = 30_000, everyMs = 250): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(everyMs);
-    }
-  }
-};
 
 export class Kube {
   readonly kubectlBin: string;
