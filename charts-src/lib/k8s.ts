@@ -2,10 +2,12 @@
  * The Kubernetes API types every chart, helper and test builds objects with: the structural interfaces of the
  * `kubernetes-models` packages, imported as types only (no line of those packages runs), and only here, so that a
  * version bump touches this one file. Their Quantity and IntOrString are plain `string | number`, so a value's token
- * type-checks as the value's own type. Where a CRD type lags the CRD we pin, extend it below with a comment;
- * kubeconform (rung 3) stays the authority on shapes.
+ * type-checks as the value's own type. Where a CRD type lags the CRD we pin, extend it below with a comment; a CRD
+ * no package types is declared in k8s-crds.ts. kubeconform (rung 3) stays the authority on shapes.
  */
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+
+export type { InterceptorRoute, InterceptorRouteSpec, VolumeSnapshot, VolumeSnapshotClass } from "./k8s-crds.js";
 
 export type {
   IAppProject as AppProject,
@@ -64,13 +66,17 @@ export type {
   IDeploymentSpec as DeploymentSpec,
   IReplicaSet as ReplicaSet,
 } from "kubernetes-models/apps/v1";
-export type { IHorizontalPodAutoscaler as HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+export type {
+  ICrossVersionObjectReference as CrossVersionObjectReference,
+  IHorizontalPodAutoscaler as HorizontalPodAutoscaler,
+} from "kubernetes-models/autoscaling/v2";
 export type { ICronJob as CronJob, IJob as Job } from "kubernetes-models/batch/v1";
 export type {
   IIngress as Ingress,
   INetworkPolicy as NetworkPolicy,
   INetworkPolicyEgressRule as NetworkPolicyEgressRule,
   INetworkPolicyPeer as NetworkPolicyPeer,
+  INetworkPolicyPort as NetworkPolicyPort,
   INetworkPolicySpec as NetworkPolicySpec,
 } from "kubernetes-models/networking.k8s.io/v1";
 export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-models/policy/v1";

@@ -23,7 +23,7 @@ export const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
         // MIG-capable GPUs of the other pools stay whole: the MIG manager's all-disabled layout.
         [migConfigLabel]: h.pick(h.eq(pool.gpuSharing, "mig"), migConfigName(`${pool.migProfile}`), "all-disabled"),
       }),
-      taints: poolTaints(h, "premium", pool.taints ?? []),
+      taints: poolTaints(h, "premium", pool.taints),
       requirements: [
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: pool.instanceFamilies },
         { key: "karpenter.sh/capacity-type", operator: "In", values: pool.capacityTypes },

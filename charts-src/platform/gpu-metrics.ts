@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { PodMonitor, ServiceMonitor } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -11,22 +12,26 @@ import type { PlatformValues } from "./values.js";
 export const dcgmMonitor = (v: PlatformValues, h: Helpers) => {
   const d = v.monitoring.dcgmExporter;
   const endpoint = { port: d.port, path: "/metrics", interval: d.interval };
-  const monitor = (kind: "ServiceMonitor" | "PodMonitor", spec: Record<string, unknown>) => ({
+  const metadata = () => ({
+    name: "llmcharts-dcgm-exporter",
+    namespace: v.monitoring.namespace,
+    labels: h.merge(platformLabels(h, "gpu-metrics"), d.labels),
+  });
+  const target = () => ({ selector: { matchLabels: d.selector }, namespaceSelector: { matchNames: [d.namespace] } });
+  const serviceMonitor = (): ServiceMonitor => ({
     apiVersion: "monitoring.coreos.com/v1",
-    kind,
-    metadata: {
-      name: "llmcharts-dcgm-exporter",
-      namespace: v.monitoring.namespace,
-      labels: h.merge(platformLabels(h, "gpu-metrics"), d.labels),
-    },
-    spec: {
-      selector: { matchLabels: d.selector },
-      namespaceSelector: { matchNames: [d.namespace] },
-      ...spec,
-    },
+    kind: "ServiceMonitor",
+    metadata: metadata(),
+    spec: { ...target(), endpoints: [endpoint] },
+  });
+  const podMonitor = (): PodMonitor => ({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: metadata(),
+    spec: { ...target(), podMetricsEndpoints: [endpoint] },
   });
   return [
-    h.when(h.and(d.enabled, h.eq(d.kind, "ServiceMonitor")), monitor("ServiceMonitor", { endpoints: [endpoint] })),
-    h.when(h.and(d.enabled, h.eq(d.kind, "PodMonitor")), monitor("PodMonitor", { podMetricsEndpoints: [endpoint] })),
+    h.when(h.and(d.enabled, h.eq(d.kind, "ServiceMonitor")), serviceMonitor()),
+    h.when(h.and(d.enabled, h.eq(d.kind, "PodMonitor")), podMonitor()),
   ];
 };

@@ -1,6 +1,6 @@
 import { modelCacheStorageClass } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { StorageClass } from "../lib/k8s.js";
+import type { StorageClass, VolumeSnapshotClass } from "../lib/k8s.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
 
@@ -79,7 +79,7 @@ const io2Class = (v: PlatformValues, h: Helpers) => {
 };
 
 /** Snapshots of EBS volumes (gp3 and io2 claims; EFS has no CSI snapshots: back it up with AWS Backup). */
-const ebsSnapshotClass = (v: PlatformValues, h: Helpers) => ({
+const ebsSnapshotClass = (v: PlatformValues, h: Helpers): VolumeSnapshotClass => ({
   apiVersion: "snapshot.storage.k8s.io/v1",
   kind: "VolumeSnapshotClass",
   metadata: { name: v.storage.snapshots.className, labels: platformLabels(h, "backup") },

@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { PrometheusProbe } from "../lib/k8s.js";
 import { tenantNamespaceName, tenantObjectNames as names, tenantPorts as ports } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
 import type { PlatformValues } from "./values.js";
@@ -21,26 +22,29 @@ export const syntheticChecks = (v: PlatformValues, h: Helpers) => {
   return [
     h.when(
       s.enabled,
-      h.each(v.tenants, (t) => ({
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "Probe",
-        metadata: {
-          name: `openwebui-health-${t.name}`,
-          namespace: v.monitoring.namespace,
-          labels: h.merge(platformLabels(h, "synthetic-checks"), v.monitoring.rules.labels),
-        },
-        spec: {
-          prober: { url: s.proberUrl },
-          module: s.module,
-          interval: s.interval,
-          targets: {
-            staticConfig: {
-              static: [openwebuiHealthUrl(t.name)],
-              labels: { tenant: t.name, [syntheticCheckLabel]: openwebuiHealthCheck },
+      h.each(
+        v.tenants,
+        (t): PrometheusProbe => ({
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "Probe",
+          metadata: {
+            name: `openwebui-health-${t.name}`,
+            namespace: v.monitoring.namespace,
+            labels: h.merge(platformLabels(h, "synthetic-checks"), v.monitoring.rules.labels),
+          },
+          spec: {
+            prober: { url: s.proberUrl },
+            module: s.module,
+            interval: s.interval,
+            targets: {
+              staticConfig: {
+                static: [openwebuiHealthUrl(t.name)],
+                labels: { tenant: t.name, [syntheticCheckLabel]: openwebuiHealthCheck },
+              },
             },
           },
-        },
-      })),
+        }),
+      ),
     ),
   ];
 };

@@ -2,7 +2,17 @@ import { platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
-import type { NetworkPolicy } from "../lib/k8s.js";
+import type {
+  ConfigMap,
+  Container,
+  CronJob,
+  NetworkPolicy,
+  Role,
+  RoleBinding,
+  ServiceAccount,
+  VolumeMount,
+  VolumeSnapshot,
+} from "../lib/k8s.js";
 import { tenantNamespaceName, tenantObjectNames as names } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
 import { platformEgress } from "./namespace.js";
@@ -26,7 +36,7 @@ const manifestsName = (tenant: string) => `tenant-snapshots-${tenant}`;
 export const snapshotName = (day: string) => `${names.openwebuiData}-${day}`;
 
 /** The VolumeSnapshot of a tenant's data claim taken on `day`. */
-const snapshot = (v: PlatformValues, tenant: Tenant, day: string) => ({
+const snapshot = (v: PlatformValues, tenant: Tenant, day: string): VolumeSnapshot => ({
   apiVersion: "snapshot.storage.k8s.io/v1",
   kind: "VolumeSnapshot",
   metadata: {
@@ -40,7 +50,7 @@ const snapshot = (v: PlatformValues, tenant: Tenant, day: string) => ({
   },
 });
 
-const manifests = (v: PlatformValues, h: Helpers, tenant: Tenant) => ({
+const manifests = (v: PlatformValues, h: Helpers, tenant: Tenant): ConfigMap => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name: manifestsName(tenant.name), namespace: platformNamespace, labels: platformLabels(h, component) },
@@ -48,7 +58,7 @@ const manifests = (v: PlatformValues, h: Helpers, tenant: Tenant) => ({
 });
 
 /** What the Jobs may do in one tenant's namespace: read, take and delete VolumeSnapshots. Nothing else. */
-const tenantAccess = (h: Helpers, tenant: Tenant) => {
+const tenantAccess = (h: Helpers, tenant: Tenant): [Role, RoleBinding] => {
   const metadata = {
     name: roleName,
     namespace: tenantNamespaceName(tenant.name),
@@ -80,7 +90,7 @@ const tenantAccess = (h: Helpers, tenant: Tenant) => {
 /** kubectl keeps its discovery cache under HOME; the root filesystem is read-only. */
 const scratch = scratchDirs([{ name: "home", mountPath: "/home/kubectl", sizeLimit: "64Mi" }]);
 
-const kubectl = (v: PlatformValues, name: string, args: string[], mounts: unknown[]) => ({
+const kubectl = (v: PlatformValues, name: string, args: string[], mounts: VolumeMount[]): Container => ({
   name,
   image: imageRef(v.storage.snapshots.schedule.image),
   imagePullPolicy: v.storage.snapshots.schedule.image.pullPolicy,
@@ -93,7 +103,7 @@ const kubectl = (v: PlatformValues, name: string, args: string[], mounts: unknow
 });
 
 /** The CronJob of one weekday: replace that day's snapshot of every listed tenant. */
-const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number], dayNumber: number) => {
+const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number], dayNumber: number): CronJob => {
   const s = v.storage.snapshots.schedule;
   const mounts = h.each(v.tenants, (t) => ({
     name: manifestsName(t.name),
@@ -147,6 +157,13 @@ const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number],
   };
 };
 
+/** What the Jobs run as: its Roles in the tenants' namespaces are all it may do. */
+const jobsServiceAccount = (h: Helpers): ServiceAccount => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: { name: serviceAccount, namespace: platformNamespace, labels: platformLabels(h, component) },
+});
+
 /** The platform namespace denies all traffic by default: the Jobs need DNS and the API server. */
 const apiServerEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
   platformEgress(h, "tenant-snapshots-egress", component, [
@@ -161,11 +178,7 @@ const apiServerEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
 
 export const tenantSnapshots = (v: PlatformValues, h: Helpers) => [
   h.when(h.and(v.storage.snapshots.enabled, v.storage.snapshots.schedule.enabled), [
-    {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: serviceAccount, namespace: platformNamespace, labels: platformLabels(h, component) },
-    },
+    jobsServiceAccount(h),
     apiServerEgress(v, h),
     h.each(v.tenants, (t) => [manifests(v, h, t), ...tenantAccess(h, t)]),
     weekdays.map((day, i) => rotation(v, h, day, i)),

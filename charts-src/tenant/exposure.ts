@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { HTTPRoute, Ingress } from "../lib/k8s.js";
 import { names, namespaced, ports } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -8,7 +9,7 @@ import type { TenantValues } from "./values.js";
  * `network.ingressNamespace`, which the NetworkPolicies admit.
  */
 
-const ingress = (v: TenantValues, h: Helpers) => {
+const ingress = (v: TenantValues, h: Helpers): Ingress => {
   const i = v.exposure.ingress;
   return {
     apiVersion: "networking.k8s.io/v1",
@@ -35,7 +36,7 @@ const ingress = (v: TenantValues, h: Helpers) => {
   };
 };
 
-const httpRoute = (v: TenantValues, h: Helpers) => {
+const httpRoute = (v: TenantValues, h: Helpers): HTTPRoute => {
   const g = v.exposure.gateway;
   return {
     apiVersion: "gateway.networking.k8s.io/v1",

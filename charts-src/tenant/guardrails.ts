@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { LimitRange, ResourceQuota } from "../lib/k8s.js";
 import { namedPoolGpuResources } from "../lib/pools.js";
 import { hasPremium, names, namespaced } from "./identity.js";
 import type { TenantValues } from "./values.js";
@@ -8,7 +9,7 @@ import type { TenantValues } from "./values.js";
  * a premium tier) and a LimitRange that gives defaults to containers that set no resources, so that the quota never
  * rejects them for lack of requests.
  */
-export const resourceQuota = (v: TenantValues, h: Helpers) => {
+export const resourceQuota = (v: TenantValues, h: Helpers): ResourceQuota => {
   const q = v.quota;
   return {
     apiVersion: "v1",
@@ -38,7 +39,7 @@ export const resourceQuota = (v: TenantValues, h: Helpers) => {
   };
 };
 
-export const limitRange = (v: TenantValues, h: Helpers) => ({
+export const limitRange = (v: TenantValues, h: Helpers): LimitRange => ({
   apiVersion: "v1",
   kind: "LimitRange",
   metadata: namespaced(v, h, names.limits, "guardrails"),

@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { NetworkPolicyPort } from "../lib/k8s.js";
 import { podMetadata } from "../lib/pod-overrides.js";
 import type { PodOverrides } from "../lib/pod-overrides.js";
 import type { TenantValues } from "./values.js";
@@ -48,7 +49,7 @@ export const meshedPodMetadata = (
 };
 
 /** TCP ports of a rule between meshed peers: the application's, and the proxy's inbound port when meshed. */
-export const meshPorts = (v: TenantValues, h: Helpers, port: number) => [
+export const meshPorts = (v: TenantValues, h: Helpers, port: number): NetworkPolicyPort[] => [
   { protocol: "TCP", port },
   h.when(meshed(v), { protocol: "TCP", port: proxyInboundPort }),
 ];

@@ -1,5 +1,6 @@
 import { modelCacheStorageClass } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
 import { modelCacheVolume, names, namespaced, objectLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -11,7 +12,7 @@ const cacheNominalSize = "1Gi";
  * the platform's EFS access point (or a node directory in a lab), read-only and retained, pre-bound to the tenant's claim so that no other
  * namespace can bind it; and that claim.
  */
-export const modelCacheTemplate = (v: TenantValues, h: Helpers) => [
+export const modelCacheTemplate = (v: TenantValues, h: Helpers): [PersistentVolume, PersistentVolumeClaim] => [
   {
     apiVersion: "v1",
     kind: "PersistentVolume",

@@ -1,5 +1,6 @@
 import { podSecurityLabels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { Namespace } from "../lib/k8s.js";
 import { keptAnnotations, objectLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -8,7 +9,7 @@ import type { TenantValues } from "./values.js";
  * Pod Security `restricted` labels. Helm keeps it on uninstall, so that an accidental uninstall never deletes the
  * tenant's claims and secrets with it; reinstalling the same release adopts it again.
  */
-export const tenantNamespaceObject = (v: TenantValues, h: Helpers) => ({
+export const tenantNamespaceObject = (v: TenantValues, h: Helpers): Namespace => ({
   apiVersion: "v1",
   kind: "Namespace",
   metadata: {

@@ -1,5 +1,6 @@
 import { labels, tenantDefaultDenyPolicyName } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { NetworkPolicy, NetworkPolicyPort, NetworkPolicySpec } from "../lib/k8s.js";
 import { type Component, hasPremium, hasStandard, namespaced, ports } from "./identity.js";
 import { controlPlanePorts, meshed, meshPorts } from "./mesh.js";
 import type { TenantValues } from "./values.js";
@@ -16,7 +17,7 @@ const dnsNamespace = "kube-system";
 
 const component = (c: Component) => ({ podSelector: { matchLabels: { [labels.component]: c } } });
 const namespaceNamed = (name: string) => ({ namespaceSelector: { matchLabels: { [namespaceName]: name } } });
-const tcp = (port: number) => ({ protocol: "TCP", port });
+const tcp = (port: number): NetworkPolicyPort => ({ protocol: "TCP", port });
 const https = 443;
 
 /** Peers for a list of CIDRs; the whole internet (0.0.0.0/0) never includes the cluster's own ranges. */
@@ -25,7 +26,7 @@ const ipBlocks = (v: TenantValues, h: Helpers, cidrs: readonly string[]) =>
     ipBlock: { cidr, except: h.when(h.eq(cidr, "0.0.0.0/0"), v.network.privateCidrs) },
   }));
 
-const policy = (v: TenantValues, h: Helpers, name: string, spec: Record<string, unknown>) => ({
+const policy = (v: TenantValues, h: Helpers, name: string, spec: NetworkPolicySpec): NetworkPolicy => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: namespaced(v, h, name, "network"),

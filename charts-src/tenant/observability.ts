@@ -1,4 +1,5 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type { ServiceMonitor } from "../lib/k8s.js";
 import { names, namespaced, selectorLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -8,7 +9,7 @@ import type { TenantValues } from "./values.js";
  * metrics over OTLP (openwebui.telemetry) rather than serving Prometheus metrics, so its ServiceMonitor is opt-in,
  * for an image or sidecar that serves them; it carries the release label kube-prometheus-stack selects by.
  */
-const openwebuiServiceMonitor = (v: TenantValues, h: Helpers) => {
+const openwebuiServiceMonitor = (v: TenantValues, h: Helpers): ServiceMonitor => {
   const m = v.openwebui.serviceMonitor;
   const meta = namespaced(v, h, names.openwebui, "openwebui");
   return {

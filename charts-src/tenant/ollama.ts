@@ -7,7 +7,7 @@ import {
   restrictedPodSecurityContext,
   scratchDirs,
 } from "../lib/pod-security.js";
-import type { PodSpec } from "../lib/k8s.js";
+import type { Container, Deployment, DeploymentSpec, PodSpec, ResourceRequirements, Service } from "../lib/k8s.js";
 import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { podSpread } from "../lib/scheduling.js";
 import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
@@ -40,16 +40,16 @@ export interface OllamaTier {
     numParallel: number;
     maxLoadedModels: number;
   };
-  resources: unknown;
+  resources: ResourceRequirements;
   /** Pod-spec fields of this tier only (grace period, ...). */
-  podExtras?: Record<string, unknown>;
+  podExtras?: Partial<PodSpec>;
   /** Container fields of this tier only (lifecycle, ...). */
-  containerExtras?: Record<string, unknown>;
+  containerExtras?: Partial<Container>;
   /** Rollout strategy, when the default (one surge pod, none unavailable) does not fit the tier. */
-  strategy?: Record<string, unknown>;
+  strategy?: DeploymentSpec["strategy"];
 }
 
-export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => {
+export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): Deployment => {
   const selector = selectorLabels(h, t.workload);
   const scratch = scratchDirs([
     { name: "tmp", mountPath: "/tmp", sizeLimit: "1Gi" },
@@ -126,7 +126,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier) => 
   };
 };
 
-export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkload) => ({
+export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkload): Service => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: namespaced(v, h, workload, workload),

@@ -1,4 +1,4 @@
-import type { VolumeMount } from "../lib/k8s.js";
+import type { Container, EnvVar, VolumeMount } from "../lib/k8s.js";
 import { restrictedContainerSecurityContext } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
 import type { TenantValues } from "./values.js";
@@ -49,10 +49,10 @@ print('database schema current' + (', pgvector present' if os.environ.get('VECTO
 `.trim();
 
 /** Marks the app's own migrations off: the init container has run them. */
-export const appMigrationsEnv = { name: "ENABLE_DB_MIGRATIONS", value: "false" };
+export const appMigrationsEnv: EnvVar = { name: "ENABLE_DB_MIGRATIONS", value: "false" };
 
 /** The init container (Postgres only; SQLite means one replica, which migrates its own file as it starts). */
-export const migrationsInitContainer = (v: TenantValues, env: unknown[], mounts: VolumeMount[]) => ({
+export const migrationsInitContainer = (v: TenantValues, env: EnvVar[], mounts: VolumeMount[]): Container => ({
   name: "migrations",
   image: imageRef(v.openwebui.image),
   imagePullPolicy: v.openwebui.image.pullPolicy,

@@ -1,5 +1,6 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { Deployment, EnvVar, PersistentVolumeClaim, Service } from "../lib/k8s.js";
 import {
   identityOf,
   restrictedContainerSecurityContext,
@@ -73,9 +74,9 @@ const coldStartBanner = (v: TenantValues) =>
 const usesTls = (v: TenantValues, h: Helpers) =>
   h.or(h.eq(v.exposure.type, "gateway"), h.isSet(v.exposure.ingress.tlsSecretName));
 
-const env = (v: TenantValues, h: Helpers) => {
+const env = (v: TenantValues, h: Helpers): EnvVar[] => {
   const o = v.openwebui;
-  const value = (name: string, val: string) => ({ name, value: val });
+  const value = (name: string, val: string): EnvVar => ({ name, value: val });
   return [
     value("HOME", "/home/openwebui"),
     value("DATA_DIR", dataDir),
@@ -147,7 +148,7 @@ const env = (v: TenantValues, h: Helpers) => {
   ];
 };
 
-export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
+export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => {
   const o = v.openwebui;
   const selector = selectorLabels(h, names.openwebui);
   const scratch = scratchDirs([
@@ -230,7 +231,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers) => {
   };
 };
 
-export const openwebuiService = (v: TenantValues, h: Helpers) => ({
+export const openwebuiService = (v: TenantValues, h: Helpers): Service => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: namespaced(v, h, names.openwebui, "openwebui"),
@@ -250,7 +251,7 @@ export const openwebuiService = (v: TenantValues, h: Helpers) => ({
 });
 
 /** The data directory's claim, kept on uninstall: it holds the tenant's chats and uploads. */
-export const openwebuiDataClaim = (v: TenantValues, h: Helpers) => {
+export const openwebuiDataClaim = (v: TenantValues, h: Helpers): PersistentVolumeClaim => {
   const p = v.openwebui.persistence;
   return {
     apiVersion: "v1",

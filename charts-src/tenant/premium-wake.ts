@@ -1,5 +1,14 @@
 import { labels, priorityClasses } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type {
+  Deployment,
+  InterceptorRoute,
+  InterceptorRouteSpec,
+  Role,
+  RoleBinding,
+  Service,
+  ServiceAccount,
+} from "../lib/k8s.js";
 import { identityOf, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
 import { podSpread, requireNodeLabels } from "../lib/scheduling.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
@@ -45,7 +54,12 @@ export const inferenceRoute = names.ollamaPremium;
 /** Premium Ollama's URL as OpenWebUI calls it: through the proxy. */
 export const premiumOllamaUrl = `http://${names.premiumWake}:${ports.wakeProxy}`;
 
-const interceptorRoute = (v: TenantValues, h: Helpers, name: string, spec: Record<string, unknown>) => ({
+const interceptorRoute = (
+  v: TenantValues,
+  h: Helpers,
+  name: string,
+  spec: Pick<InterceptorRouteSpec, "rules" | "timeouts" | "coldStart">,
+): InterceptorRoute => ({
   apiVersion: "http.keda.sh/v1beta1",
   kind: "InterceptorRoute",
   metadata: namespaced(v, h, name, "ollama-premium-wake"),
@@ -57,7 +71,7 @@ const interceptorRoute = (v: TenantValues, h: Helpers, name: string, spec: Recor
   },
 });
 
-const placeholder = (h: Helpers, statusCode: number, body: unknown) => ({
+const placeholder = (h: Helpers, statusCode: number, body: unknown): Pick<InterceptorRouteSpec, "coldStart"> => ({
   coldStart: {
     placeholder: {
       response: { statusCode, headers: { "Content-Type": "application/json" }, body: h.toJson(body) },
@@ -86,7 +100,7 @@ const routes = (v: TenantValues, h: Helpers) => {
   ];
 };
 
-const serviceAccount = (v: TenantValues, h: Helpers) => ({
+const serviceAccount = (v: TenantValues, h: Helpers): ServiceAccount => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: namespaced(v, h, names.premiumWake, "ollama-premium-wake"),
@@ -94,7 +108,7 @@ const serviceAccount = (v: TenantValues, h: Helpers) => ({
 });
 
 /** What the interceptor reads: its routes, premium's Service and endpoints, in this namespace only; it writes nothing. */
-const role = (v: TenantValues, h: Helpers) => ({
+const role = (v: TenantValues, h: Helpers): Role => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "Role",
   metadata: namespaced(v, h, names.premiumWake, "ollama-premium-wake"),
@@ -109,7 +123,7 @@ const role = (v: TenantValues, h: Helpers) => ({
   ],
 });
 
-const roleBinding = (v: TenantValues, h: Helpers) => ({
+const roleBinding = (v: TenantValues, h: Helpers): RoleBinding => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "RoleBinding",
   metadata: namespaced(v, h, names.premiumWake, "ollama-premium-wake"),
@@ -117,7 +131,7 @@ const roleBinding = (v: TenantValues, h: Helpers) => ({
   subjects: [{ kind: "ServiceAccount", name: names.premiumWake, namespace: tenantNamespace(v) }],
 });
 
-const deployment = (v: TenantValues, h: Helpers) => {
+const deployment = (v: TenantValues, h: Helpers): Deployment => {
   const w = v.ollama.premium.wake;
   const selector = selectorLabels(h, names.premiumWake);
   return {
@@ -174,7 +188,7 @@ const deployment = (v: TenantValues, h: Helpers) => {
   };
 };
 
-const service = (v: TenantValues, h: Helpers) => ({
+const service = (v: TenantValues, h: Helpers): Service => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: namespaced(v, h, names.premiumWake, "ollama-premium-wake"),

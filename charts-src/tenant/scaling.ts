@@ -1,4 +1,10 @@
 import type { Helpers } from "../lib/engine/index.js";
+import type {
+  CrossVersionObjectReference,
+  HorizontalPodAutoscaler,
+  PodDisruptionBudget,
+  ScaledObject,
+} from "../lib/k8s.js";
 import { autoscalingMetrics } from "../lib/workload.js";
 import {
   type Component,
@@ -20,7 +26,11 @@ import type { TenantValues } from "./values.js";
  * workload has a PDB allowing one pod down at a time, so node drains and consolidation can always proceed.
  */
 
-const deploymentRef = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name });
+const deploymentRef = (name: string): CrossVersionObjectReference => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  name,
+});
 
 /** Standard Ollama's scaling behaviour: up +100% every 15 s with no delay, down −50% per minute after 60 s. */
 const standardBehavior = {
@@ -35,7 +45,12 @@ const standardBehavior = {
   },
 };
 
-const podDisruptionBudget = (v: TenantValues, h: Helpers, workload: string, component: Component) => ({
+const podDisruptionBudget = (
+  v: TenantValues,
+  h: Helpers,
+  workload: string,
+  component: Component,
+): PodDisruptionBudget => ({
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata: namespaced(v, h, workload, component),
@@ -46,7 +61,7 @@ const podDisruptionBudget = (v: TenantValues, h: Helpers, workload: string, comp
   },
 });
 
-const openwebuiAutoscaler = (v: TenantValues, h: Helpers) => {
+const openwebuiAutoscaler = (v: TenantValues, h: Helpers): HorizontalPodAutoscaler => {
   const a = v.openwebui.autoscaling;
   return {
     apiVersion: "autoscaling/v2",
@@ -61,7 +76,7 @@ const openwebuiAutoscaler = (v: TenantValues, h: Helpers) => {
   };
 };
 
-const standardAutoscaler = (v: TenantValues, h: Helpers) => {
+const standardAutoscaler = (v: TenantValues, h: Helpers): HorizontalPodAutoscaler => {
   const a = v.ollama.standard.autoscaling;
   return {
     apiVersion: "autoscaling/v2",
@@ -101,7 +116,7 @@ export const premiumWakeTrigger = (v: TenantValues) => {
   };
 };
 
-const premiumScaledObject = (v: TenantValues, h: Helpers) => {
+const premiumScaledObject = (v: TenantValues, h: Helpers): ScaledObject => {
   const s = v.ollama.premium.scaling;
   return {
     apiVersion: "keda.sh/v1alpha1",

@@ -1,5 +1,6 @@
 import { tenantSecretPrefix } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { EnvVar, ExternalSecret, SecretStore, ServiceAccount } from "../lib/k8s.js";
 import { names, namespaced } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -39,14 +40,14 @@ export const tenantSecrets = {
 const usesExternalSecrets = (v: TenantValues, h: Helpers) => h.not(h.isSet(v.secrets.existingSecret));
 
 /** An environment variable read from one of the tenant's secrets (or from the existing Secret, same key). */
-export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSecret) => ({
+export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSecret): EnvVar => ({
   name,
   valueFrom: {
     secretKeyRef: { name: h.when(usesExternalSecrets(v, h), s.secret, v.secrets.existingSecret), key: s.key },
   },
 });
 
-const serviceAccount = (v: TenantValues, h: Helpers) => ({
+const serviceAccount = (v: TenantValues, h: Helpers): ServiceAccount => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: namespaced(v, h, names.secretsReader, "secrets", { "eks.amazonaws.com/role-arn": v.secrets.roleArn }),
@@ -54,7 +55,7 @@ const serviceAccount = (v: TenantValues, h: Helpers) => ({
   automountServiceAccountToken: false,
 });
 
-const secretStore = (v: TenantValues, h: Helpers) => ({
+const secretStore = (v: TenantValues, h: Helpers): SecretStore => ({
   apiVersion: "external-secrets.io/v1",
   kind: "SecretStore",
   metadata: namespaced(v, h, names.secretStore, "secrets"),
@@ -69,7 +70,7 @@ const secretStore = (v: TenantValues, h: Helpers) => ({
   },
 });
 
-const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret) => ({
+const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret): ExternalSecret => ({
   apiVersion: "external-secrets.io/v1",
   kind: "ExternalSecret",
   metadata: namespaced(v, h, s.secret, "secrets"),

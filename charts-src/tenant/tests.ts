@@ -1,5 +1,6 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
+import type { Container, Pod } from "../lib/k8s.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
 import { requireNodeLabels } from "../lib/scheduling.js";
 import { imageRef } from "../lib/workload.js";
@@ -16,7 +17,7 @@ import type { TenantValues } from "./values.js";
 
 const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
 
-const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T", "10"]) => ({
+const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T", "10"]): Container => ({
   name,
   image: imageRef(v.tests.image),
   imagePullPolicy: v.tests.image.pullPolicy,
@@ -28,7 +29,7 @@ const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T
   securityContext: restrictedContainerSecurityContext(),
 });
 
-const testPod = (v: TenantValues, h: Helpers) => ({
+const testPod = (v: TenantValues, h: Helpers): Pod => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: {

@@ -125,13 +125,13 @@ const k8sVersionFlags = (version: string): string[] => {
 /** Helm 4 and Helm 3: the module, version and build flags shared by the helm binaries and our renderers. */
 const helm4 = { module: "helm.sh/helm/v4", version: "v4.2.4", go: "1.26.0" };
 const helm4Ldflags = [
-  "-X helm.sh/helm/v4/internal/version.version=v4.2.4",
+  `-X helm.sh/helm/v4/internal/version.version=${helm4.version}`,
   "-X helm.sh/helm/v4/internal/version.gitTreeState=clean",
 ];
 
 const helm3 = { module: "helm.sh/helm/v3", version: "v3.21.4", go: "1.26.0" };
 const helm3Ldflags = [
-  "-X helm.sh/helm/v3/internal/version.version=v3.21.4",
+  `-X helm.sh/helm/v3/internal/version.version=${helm3.version}`,
   "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
   // Without these Helm 3 assumes Kubernetes 1.20 when no cluster is asked; set them from its client-go (0.36).
   ...["pkg/lint/rules", "pkg/chartutil"].flatMap((pkg) => [
@@ -143,14 +143,44 @@ const helm3Ldflags = [
 /** Kyverno: the module, version and build flags shared by its command line and our kyverno-apply. */
 const kyverno = {
   module: "github.com/kyverno/kyverno",
-  // 1.16.x: the proxy refuses 1.16.4+ and the sum database refuses 1.16.3, so the newest verifiable release.
+  // The release the policy suites and kyverno-apply are proved against (the module proxy serves no v1.17.3).
   version: "v1.17.2",
   go: "1.25.9",
   replaces: {
     "k8s.io/pod-security-admission": "github.com/kyverno/pod-security-admission v0.0.0-20251031094455-46f20778634f",
   },
 };
-const kyvernoLdflags = ["-X github.com/kyverno/kyverno/pkg/version.BuildVersion=v1.17.2"];
+const kyvernoLdflags = [`-X github.com/kyverno/kyverno/pkg/version.BuildVersion=${kyverno.version}`];
+
+// Versions that more than one field reads (a build flag, a CRD source, a file name): each is stated once, here.
+const kubeconform = { module: "github.com/yannh/kubeconform", version: "v0.7.0" };
+const chartTesting = { module: "github.com/helm/chart-testing/v3", version: "v3.14.0" };
+const distribution = { module: "github.com/distribution/distribution/v3", version: "v3.1.2" };
+const cniPlugins = { module: "github.com/containernetworking/plugins", version: "v1.10.0" };
+const kubeRouter = { module: "github.com/cloudnativelabs/kube-router/v2", version: "v2.1.0" };
+const kedaHttpAddOn = { module: "github.com/kedacore/http-add-on", version: "v0.15.0" };
+const ollama = { module: "github.com/ollama/ollama", version: "v0.24.0" };
+const argoCd = { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" };
+const miniaudio = { package: "miniaudio", version: "1.71" };
+const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
+const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
+const pgvector = { name: "pgvector", version: "0.8.0-1" };
+
+/** Ollama's and Argo CD's version variables hold the version without its leading v. */
+const bare = (version: string) => version.replace(/^v/, "");
+
+/** A Debian source package's files (the .dsc first), named from its version, and their SHA-256. */
+const debianSourceFiles = (
+  { name, version }: { name: string; version: string },
+  sha256: { dsc: string; orig: string; debian: string },
+): Record<string, string> => {
+  const upstream = version.slice(0, version.lastIndexOf("-"));
+  return {
+    [`${name}_${version}.dsc`]: sha256.dsc,
+    [`${name}_${upstream}.orig.tar.gz`]: sha256.orig,
+    [`${name}_${version}.debian.tar.xz`]: sha256.debian,
+  };
+};
 
 export const tools: Tool[] = [
   {
@@ -192,21 +222,19 @@ export const tools: Tool[] = [
   {
     kind: "go",
     name: "kubeconform",
-    module: "github.com/yannh/kubeconform",
-    version: "v0.7.0",
+    ...kubeconform,
     go: "1.24",
     binaries: [{ exe: "kubeconform", pkg: "github.com/yannh/kubeconform/cmd/kubeconform" }],
-    ldflags: ["-X main.version=v0.7.0"],
+    ldflags: [`-X main.version=${kubeconform.version}`],
     versionArgs: ["-v"],
   },
   {
     kind: "go",
     name: "chart-testing",
-    module: "github.com/helm/chart-testing/v3",
-    version: "v3.14.0",
+    ...chartTesting,
     go: "1.24.0",
     binaries: [{ exe: "ct", pkg: "github.com/helm/chart-testing/v3/ct" }],
-    ldflags: ["-X github.com/helm/chart-testing/v3/ct/cmd.Version=v3.14.0"],
+    ldflags: [`-X github.com/helm/chart-testing/v3/ct/cmd.Version=${chartTesting.version}`],
     versionArgs: ["version"],
     // `go install` leaves out the config files ct looks for; they ship in the module.
     moduleFiles: ["etc/chart_schema.yaml", "etc/lintconf.yaml"],
@@ -214,8 +242,8 @@ export const tools: Tool[] = [
   {
     kind: "pypi",
     name: "chart-testing-python",
-    version: "yamllint-1.38.0-yamale-6.0.0",
-    packages: { yamllint: "1.38.0", yamale: "6.0.0" },
+    version: `yamllint-${chartTestingPackages.yamllint}-yamale-${chartTestingPackages.yamale}`,
+    packages: chartTestingPackages,
     binaries: [{ exe: "yamllint" }, { exe: "yamale" }],
   },
   {
@@ -282,11 +310,10 @@ export const tools: Tool[] = [
     // The CNCF distribution registry: a real OCI registry on a loopback port, which `publish` is tested against.
     kind: "go",
     name: "distribution",
-    module: "github.com/distribution/distribution/v3",
-    version: "v3.1.2",
+    ...distribution,
     go: "1.26.0",
     binaries: [{ exe: "registry", pkg: "github.com/distribution/distribution/v3/cmd/registry" }],
-    ldflags: ["-X github.com/distribution/distribution/v3/version.version=v3.1.2"],
+    ldflags: [`-X github.com/distribution/distribution/v3/version.version=${distribution.version}`],
     versionArgs: ["--version"],
   },
   {
@@ -324,29 +351,27 @@ export const tools: Tool[] = [
   {
     kind: "go",
     name: "cni-plugins",
-    module: "github.com/containernetworking/plugins",
-    version: "v1.10.0",
+    ...cniPlugins,
     go: "1.26.8",
     // The real node's pod network: a bridge with host-local addresses, loopback, and hostPort forwarding.
     binaries: ["main/bridge", "ipam/host-local", "main/loopback", "meta/portmap"].map((p) => ({
       exe: p.split("/")[1] as string,
       pkg: `github.com/containernetworking/plugins/plugins/${p}`,
     })),
-    ldflags: ["-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v1.10.0"],
+    ldflags: [`-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=${cniPlugins.version}`],
     // A plugin prints its version only when asked through CNI_COMMAND; Go's build information names the module.
     versionArgs: [],
   },
   {
     kind: "go",
     name: "kube-router",
-    module: "github.com/cloudnativelabs/kube-router/v2",
     // The only release the proxy lists; the real node runs its NetworkPolicy firewall alone.
-    version: "v2.1.0",
+    ...kubeRouter,
     go: "1.21",
     // Without upstream's require block, `go mod tidy` lifts grpc and otel to releases kube-router does not build with.
     upstreamRequires: true,
     binaries: [{ exe: "kube-router", pkg: "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router" }],
-    ldflags: ["-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=v2.1.0"],
+    ldflags: [`-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=${kubeRouter.version}`],
     versionArgs: ["--version"],
   },
   {
@@ -362,28 +387,29 @@ export const tools: Tool[] = [
   {
     kind: "go",
     name: "keda-http-interceptor",
-    module: "github.com/kedacore/http-add-on",
     // The KEDA HTTP add-on's interceptor: the proxy that holds a tenant's requests while its premium Ollama is at zero.
-    version: "v0.15.0",
+    ...kedaHttpAddOn,
     go: "1.25.6",
     binaries: [{ exe: "interceptor", pkg: "github.com/kedacore/http-add-on/interceptor" }],
-    ldflags: ["-X github.com/kedacore/http-add-on/pkg/build.version=v0.15.0"],
+    ldflags: [`-X github.com/kedacore/http-add-on/pkg/build.version=${kedaHttpAddOn.version}`],
     // It has no version flag; Go's build information names the module and its version.
     versionArgs: [],
   },
   {
     kind: "go",
     name: "ollama",
-    module: "github.com/ollama/ollama",
     // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
-    version: "v0.24.0",
+    ...ollama,
     go: "1.26.0",
     binaries: [{ exe: "ollama", pkg: "github.com/ollama/ollama" }],
-    ldflags: ["-X github.com/ollama/ollama/version.Version=0.24.0", "-X github.com/ollama/ollama/server.mode=release"],
+    ldflags: [
+      `-X github.com/ollama/ollama/version.Version=${bare(ollama.version)}`,
+      "-X github.com/ollama/ollama/server.mode=release",
+    ],
     versionArgs: ["--version"],
     cgo: {
       debian: ["nlohmann-json3-dev", "libstb-dev"],
-      pypiHeaders: { package: "miniaudio", version: "1.71", includeDir: "miniaudio-1.71" },
+      pypiHeaders: { ...miniaudio, includeDir: `miniaudio-${miniaudio.version}` },
     },
   },
   {
@@ -391,8 +417,7 @@ export const tools: Tool[] = [
     // repo server, application controller and ApplicationSet controller against the embedded cluster.
     kind: "go",
     name: "argo-cd",
-    module: "github.com/argoproj/argo-cd/v3",
-    version: "v3.5.7",
+    ...argoCd,
     go: "1.26.3",
     upstreamRequires: true,
     upstreamReplaces: true,
@@ -403,15 +428,15 @@ export const tools: Tool[] = [
         "github.com/argoproj/argo-cd/gitops-engine v0.0.0-20260914071520-c9c369efcc5b",
     },
     binaries: [{ exe: "argocd", pkg: "github.com/argoproj/argo-cd/v3/cmd" }],
-    ldflags: ["-X github.com/argoproj/argo-cd/v3/common.version=3.5.7"],
+    ldflags: [`-X github.com/argoproj/argo-cd/v3/common.version=${bare(argoCd.version)}`],
     versionArgs: ["version", "--client", "--short"],
   },
   {
     kind: "pypi",
     name: "model-maker",
     // Writes the tiny random-weight GGUF model the runtime suite serves (no weights from any hub).
-    version: "gguf-0.19.0",
-    packages: { gguf: "0.19.0", numpy: "2.4.6" },
+    version: `gguf-${modelMakerPackages.gguf}`,
+    packages: modelMakerPackages,
     binaries: [{ exe: "python" }],
   },
   ...debian({
@@ -441,15 +466,14 @@ export const tools: Tool[] = [
   }),
   {
     kind: "pg-extension",
-    name: "pgvector",
     // Not in bookworm(-backports): Debian trixie's source package, built against bookworm's PostgreSQL 15.
-    version: "0.8.0-1",
+    ...pgvector,
     pool: "http://deb.debian.org/debian/pool/main/p/pgvector",
-    files: {
-      "pgvector_0.8.0-1.dsc": "a71780bf7ab9901094a3d9869c489b6e2bcb858a8c14a5fa52d159933e016308",
-      "pgvector_0.8.0.orig.tar.gz": "867a2c328d4928a5a9d6f052cd3bc78c7d60228a9b914ad32aa3db88e9de27b0",
-      "pgvector_0.8.0-1.debian.tar.xz": "6cb10bfdee32a093f0711a53d61f63657514d60058ff76a44ae2a4434f9c7ee5",
-    },
+    files: debianSourceFiles(pgvector, {
+      dsc: "a71780bf7ab9901094a3d9869c489b6e2bcb858a8c14a5fa52d159933e016308",
+      orig: "867a2c328d4928a5a9d6f052cd3bc78c7d60228a9b914ad32aa3db88e9de27b0",
+      debian: "6cb10bfdee32a093f0711a53d61f63657514d60058ff76a44ae2a4434f9c7ee5",
+    }),
     server: { package: "postgresql-15", major: "15" },
     extension: "vector",
     binaries: [{ exe: "postgres" }, { exe: "initdb" }, { exe: "psql" }],
@@ -503,8 +527,7 @@ export const crdSources: CrdSource[] = [
   {
     // The HTTP add-on's routes, read by the tenant's request-holding interceptor (its Go pin above).
     name: "keda-http-add-on",
-    module: "github.com/kedacore/http-add-on",
-    version: "v0.15.0",
+    ...kedaHttpAddOn,
     files: inDir("config/crd/bases", ["http.keda.sh_interceptorroutes", "http.keda.sh_httpscaledobjects"]),
   },
   {
@@ -531,8 +554,8 @@ export const crdSources: CrdSource[] = [
   },
   {
     name: "kyverno",
-    module: "github.com/kyverno/kyverno",
-    version: "v1.17.2",
+    module: kyverno.module,
+    version: kyverno.version,
     files: inDir(
       "config/crds/kyverno",
       ["clusterpolicies", "policies", "policyexceptions", "cleanuppolicies", "clustercleanuppolicies"].map(
@@ -558,8 +581,7 @@ export const crdSources: CrdSource[] = [
   },
   {
     name: "argo-cd",
-    module: "github.com/argoproj/argo-cd/v3",
-    version: "v3.5.7",
+    ...argoCd,
     files: inDir("manifests/crds", ["application-crd", "applicationset-crd", "appproject-crd"]),
   },
 ];

@@ -2,43 +2,60 @@
  * Chart sources are typed with the Kubernetes API types (charts-src/lib/k8s.ts), and the engine's conditions are
  * opaque, so mistakes that used to surface only in kubeconform or the equivalence test are `tsc` errors. Each case
  * compiles a small source with the real compiler and the project's options; its control (the same source, right)
- * compiles clean, so a case cannot pass because the snippet is broken some other way.
+ * compiles clean, so a case cannot pass because the snippet is broken some other way. That holds for every object a
+ * chart builds: the compiler enumerates them, and each must be checked against an API type.
  */
-import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { type ChartProgram, chartProgram, location } from "../chart-program.js";
 
-const root = join(import.meta.dirname, "..", "..");
+/** Where API types are declared: the `kubernetes-models` packages, and k8s-crds.ts for the CRDs none types. */
+const apiTypeFile = /\/node_modules\/(@kubernetes-models\/[^/]+|kubernetes-models)\/|\/charts-src\/lib\/k8s-crds\.ts$/;
 
-const compilerOptions = (): ts.CompilerOptions => {
-  const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile);
-  return ts.parseJsonConfigFileContent(config.config, ts.sys, root).options;
-};
+const declaredAsApiType = (type: ts.Type): boolean =>
+  (type.getSymbol()?.declarations ?? []).some((d) => apiTypeFile.test(d.getSourceFile().fileName));
 
 /**
- * Compiles every source at once, each as if it stood in charts-src/ (nothing is written), and returns the
- * diagnostics of each: one program, because type-checking the API types dominates the time.
+ * Whether an object literal is checked against an API type: every type its context allows (`undefined` aside) is one,
+ * or an intersection with one (`Named<ClusterPolicy>`). `KubeObject`, an inferred type or a type parameter is not.
  */
-const compile = (sources: Record<string, string>): Record<string, { code: number; message: string }[]> => {
-  const path = (name: string) => join(root, "charts-src", `typed-sources-probe-${name}.ts`);
-  const byPath = new Map(Object.entries(sources).map(([name, text]) => [path(name), text]));
-  const options = compilerOptions();
-  const host = ts.createCompilerHost(options);
-  const readFile = host.readFile.bind(host);
-  const fileExists = host.fileExists.bind(host);
-  host.readFile = (f) => byPath.get(f) ?? readFile(f);
-  host.fileExists = (f) => byPath.has(f) || fileExists(f);
-  const program = ts.createProgram([...byPath.keys()], options, host);
-  return Object.fromEntries(
-    Object.keys(sources).map((name) => [
-      name,
-      ts.getPreEmitDiagnostics(program, program.getSourceFile(path(name))).map((d) => ({
-        code: d.code,
-        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-      })),
-    ]),
+const checkedAsApiObject = (context: ts.Type | undefined): boolean => {
+  if (!context) return false;
+  const allowed = (context.isUnion() ? context.types : [context]).filter(
+    (t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)),
+  );
+  return (
+    allowed.length > 0 &&
+    allowed.every((t) => (t.isIntersection() ? t.types : [t]).some((part) => declaredAsApiType(part)))
   );
 };
+
+const literalText = (e: ts.Expression): string => (ts.isStringLiteral(e) ? e.text : e.getText());
+
+const propertyNames = (o: ts.ObjectLiteralExpression): string[] =>
+  o.properties.flatMap((p) => (p.name && ts.isIdentifier(p.name) ? [p.name.text] : []));
+
+/**
+ * Every Kubernetes object the chart sources build (an object literal with `apiVersion` and `kind`: a resource, or a
+ * reference to one), where it is, and whether `tsc` checks it against an API type.
+ */
+const builtObjects = ({ checker, sources }: ChartProgram) =>
+  sources.flatMap((file) => {
+    const found: { at: string; kind: string; typed: boolean }[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isObjectLiteralExpression(node) && ["apiVersion", "kind"].every((k) => propertyNames(node).includes(k))) {
+        const kind = node.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "kind");
+        found.push({
+          at: location(node),
+          kind: kind && ts.isPropertyAssignment(kind) ? literalText(kind.initializer) : "?",
+          typed: checkedAsApiObject(checker.getContextualType(node)),
+        });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return found;
+  });
 
 const deployment = (spec: string) => `
 import type { Deployment } from "./lib/k8s.js";
@@ -76,7 +93,25 @@ export const [policy, binding] = admissionPolicy({
 });
 `;
 
-const diagnostics = compile({
+const configMap = `{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ollama-settings" }, data: { OLLAMA_KEEP_ALIVE: "30m" } }`;
+
+/** A builder of one object, `annotation` its return type, `body` what it returns. */
+const builder = (annotation: string, body = `(${configMap})`) => `
+import type { Helpers } from "./lib/engine/index.js";
+import type { ConfigMap, KubeObject } from "./lib/k8s.js";
+export const settings = (h: Helpers)${annotation} => ${body};
+`;
+
+const builders = {
+  annotatedBuilder: builder(": ConfigMap"),
+  satisfyingBuilder: builder("", `(${configMap} satisfies ConfigMap)`),
+  unannotatedBuilder: builder(""),
+  kubeObjectBuilder: builder(": KubeObject"),
+  conditionalBuilder: builder("", `h.when(true, ${configMap})`),
+};
+
+const chart = chartProgram({
+  ...builders,
   deployment: deployment(pod("ports: [{ containerPort: 11434 }]")),
   misspeltSpec: deployment(pod("ports: [{ containerPort: 11434 }]").replace("template:", "templat:")),
   portAsString: deployment(pod(`ports: [{ containerPort: "11434" }]`)),
@@ -89,11 +124,20 @@ const diagnostics = compile({
   conditionToHelper: branching(`h.when(h.eq(tier, "premium"), 2, 1)`),
   conditionInTypeScript: branching(`h.eq(tier, "premium") ? 2 : 1`),
 });
-const messages = (name: string) => (diagnostics[name] ?? []).map((d) => d.message).join("\n");
+const diagnostics = (name: string) => chart.diagnostics(name);
+const messages = (name: string) =>
+  diagnostics(name)
+    .map((d) => d.message)
+    .join("\n");
+
+const objects = builtObjects(chart);
+const isProbe = (o: { at: string }) => o.at.startsWith("probe-");
+const typedIn = (probe: keyof typeof builders) =>
+  objects.filter((o) => o.at.startsWith(`probe-${probe}.ts:`)).map((o) => o.typed);
 
 describe("typed chart sources", () => {
   it("a correct Deployment compiles", () => {
-    expect(diagnostics.deployment).toEqual([]);
+    expect(diagnostics("deployment")).toEqual([]);
   });
 
   it("a misspelt field of a Deployment spec is a tsc error", () => {
@@ -105,7 +149,7 @@ describe("typed chart sources", () => {
   });
 
   it("a correct Kyverno rule compiles", () => {
-    expect(diagnostics.kyvernoRule).toEqual([]);
+    expect(diagnostics("kyvernoRule")).toEqual([]);
   });
 
   it("a misspelt field of a Kyverno validation is a tsc error", () => {
@@ -113,7 +157,7 @@ describe("typed chart sources", () => {
   });
 
   it("a correct native admission policy compiles", () => {
-    expect(diagnostics.admissionPolicy).toEqual([]);
+    expect(diagnostics("admissionPolicy")).toEqual([]);
   });
 
   it("a misspelt field of an admission validation is a tsc error", () => {
@@ -121,11 +165,33 @@ describe("typed chart sources", () => {
   });
 
   it("a helper's condition passed to a helper compiles", () => {
-    expect(diagnostics.conditionToHelper).toEqual([]);
+    expect(diagnostics("conditionToHelper")).toEqual([]);
   });
 
   it("testing a helper's condition in TypeScript is a tsc error", () => {
     // TS1345: An expression of type 'void' cannot be tested for truthiness.
-    expect(diagnostics.conditionInTypeScript?.map((d) => d.code)).toEqual([1345]);
+    expect(diagnostics("conditionInTypeScript").map((d) => d.code)).toEqual([1345]);
+  });
+
+  it("an object a builder returns as its API type (annotated or `satisfies`) is checked against it", () => {
+    expect([diagnostics("annotatedBuilder"), diagnostics("satisfyingBuilder")]).toEqual([[], []]);
+    expect([typedIn("annotatedBuilder"), typedIn("satisfyingBuilder")]).toEqual([[true], [true]]);
+  });
+
+  it("an object without an API type is found: unannotated, typed as any object, or inferred through a helper", () => {
+    expect([typedIn("unannotatedBuilder"), typedIn("kubeObjectBuilder"), typedIn("conditionalBuilder")]).toEqual([
+      [false],
+      [false],
+      [false],
+    ]);
+  });
+
+  it("every object every chart builds is checked against an API type", () => {
+    // A chart is a folder of charts-src with a chart.ts; each builds objects, or the enumeration missed them.
+    const charts = chart.sources.flatMap((f) => /\/charts-src\/([^/]+)\/chart\.ts$/.exec(f.fileName)?.slice(1) ?? []);
+    const built = objects.filter((o) => !isProbe(o));
+    expect(charts.filter((c) => !built.some((o) => o.at.startsWith(`${c}/`)))).toEqual([]);
+    expect(charts).toEqual(expect.arrayContaining(["nodepools", "platform", "tenant"]));
+    expect(built.filter((o) => !o.typed).map((o) => `${o.at} ${o.kind}`)).toEqual([]);
   });
 });
