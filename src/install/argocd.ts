@@ -44,6 +44,8 @@ const settingsObjects = (): [Named<ConfigMap>, Named<Secret>] => [
 export interface ArgoApplication {
   apiVersion: string;
   kind: string;
+  /** A sync requested and not yet started (by self-heal, the ApplicationSet's rollout, or a user). */
+  operation?: object;
   status?: {
     sync?: { status?: string; revisions?: string[] };
     health?: { status?: string; message?: string };

@@ -63,17 +63,7 @@ export const validate = async ({
   nodepools,
   log = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
-  if (fleet && chart && chart !== "tenant")
-    throw new Error(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
-  const names = fleet
-    ? ["tenant"]
-    : chart
-      ? [chart]
-      : valuesFiles.length > 0
-        ? [...new Set(valuesFiles.map(chartOfValues))]
-        : Object.keys(charts);
-  for (const n of names)
-    if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
+  const names = chartsToValidate(chart, valuesFiles, fleet);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
   if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
     throw new Error("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
@@ -113,31 +103,10 @@ export const validate = async ({
             if (done % every === 0) log(`  helm template: ${done}/${readable.length * 2}`);
           }).catch((err) => ({ renderings: [] as Rendering[], results: notRun(names, "manifests", err) })),
     );
-    const start = Date.now();
-    const values: CheckResult[] = [];
-    for (const n of names)
-      values.push(
-        ...(await checkValues(
-          charts[n] as NonNullable<(typeof charts)[string]>,
-          fixtures.filter((f) => f.chart === n),
-        )),
-      );
-    step("rung 1 values (ajv)", values, Date.now() - start);
-    // A values file rung 1 already refused is reported there once; Helm would only say it again, and the later rungs
-    // do not see its rendering.
-    const key = (chart: string, name: string) => `${chart}\n${name}`;
-    const refused = new Set(values.filter((r) => !r.ok).map((r) => key(r.chart, r.fixture)));
-    // Bad fixtures are refused by rung 1 and must be refused by Helm too.
-    for (const f of fixtures) if (f.kind === "bad") refused.delete(key(f.chart, f.name));
-    const { value, ms } = await rendering;
-    const rendered = {
-      ms,
-      value: {
-        results: value.results.filter((r) => !refused.has(key(r.chart, r.fixture))),
-        renderings: value.renderings.filter((r) => !refused.has(key(r.fixture.chart, r.fixture.name))),
-      },
-    };
-    const { renderings } = rendered.value;
+    const values = await timed(() => valuesRung(names, fixtures));
+    step("rung 1 values (ajv)", values.value, values.ms);
+    const rendered = await rendering;
+    const { results: renderResults, renderings } = withoutRefused(rendered.value, values.value, fixtures);
     // kubeconform, then Kyverno: each keeps both cores busy on its own, and side by side they would hold both tools'
     // memory at once (over a GiB for a fleet of a thousand tenants). Kyverno's inputs are written while kubeconform runs.
     const manifests = rung(names, "manifests", async () => (renderings.length ? checkManifests(renderings) : []));
@@ -159,26 +128,80 @@ export const validate = async ({
       log(
         "rung 2 chart (helm lint, ct lint) and the policies' test suites: no values file changes them; `llmcharts validate` without files runs them",
       );
-    step("helm template (Helm 4 and 3)", rendered.value.results, rendered.ms);
+    step("helm template (Helm 4 and 3)", renderResults, rendered.ms);
     step("rung 3 manifests (kubeconform)", m.value, m.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
     // A fleet view needs a fleet: several tenants, or one held against the GPU pools.
     if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
-      const fleetStart = Date.now();
-      const checks = checkUniqueness(tenants);
-      if (nodepools && gpuPools)
-        checks.push(
-          ...checkGpuPoolsExist(tenants, gpuPools, nodepools),
-          ...checkGpuCapacity(tenants, gpuPools, nodepools),
-        );
-      else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
-      step(`fleet (${tenants.length} tenants together)`, checks, Date.now() - fleetStart);
+      const fleetChecks = await timed(async () => fleetRung(tenants, nodepools, gpuPools, log));
+      step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
     }
     return results;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+};
+
+/** The charts a run checks: the fleet's tenant chart, the one named, the ones the files fit, or every chart. */
+const chartsToValidate = (chart: string | undefined, valuesFiles: string[], fleet: string | undefined): string[] => {
+  if (fleet && chart && chart !== "tenant")
+    throw new Error(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
+  const names = fleet
+    ? ["tenant"]
+    : chart
+      ? [chart]
+      : valuesFiles.length > 0
+        ? [...new Set(valuesFiles.map(chartOfValues))]
+        : Object.keys(charts);
+  for (const n of names)
+    if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
+  return names;
+};
+
+/** Rung 1: every values file against its chart's schema (ajv, in-process). */
+const valuesRung = async (names: string[], fixtures: Fixture[]): Promise<CheckResult[]> => {
+  const values: CheckResult[] = [];
+  for (const n of names)
+    values.push(
+      ...(await checkValues(
+        charts[n] as NonNullable<(typeof charts)[string]>,
+        fixtures.filter((f) => f.chart === n),
+      )),
+    );
+  return values;
+};
+
+/**
+ * Helm's results and renderings without the values files rung 1 refused: those are reported there once (Helm would
+ * only say it again) and the later rungs do not see their rendering. Bad fixtures stay: Helm must refuse them too.
+ */
+const withoutRefused = (
+  rendered: { results: CheckResult[]; renderings: Rendering[] },
+  values: CheckResult[],
+  fixtures: Fixture[],
+) => {
+  const key = (chart: string, name: string) => `${chart}\n${name}`;
+  const refused = new Set(values.filter((r) => !r.ok).map((r) => key(r.chart, r.fixture)));
+  for (const f of fixtures) if (f.kind === "bad") refused.delete(key(f.chart, f.name));
+  return {
+    results: rendered.results.filter((r) => !refused.has(key(r.chart, r.fixture))),
+    renderings: rendered.renderings.filter((r) => !refused.has(key(r.fixture.chart, r.fixture.name))),
+  };
+};
+
+/** The fleet rung: tenants that collide, and (with the nodepools values) GPU quotas against the pools. */
+const fleetRung = (
+  tenants: Rendering[],
+  nodepools: string | undefined,
+  gpuPools: Awaited<ReturnType<typeof nodepoolsGpuPools>> | undefined,
+  log: (line: string) => void,
+): CheckResult[] => {
+  const checks = checkUniqueness(tenants);
+  if (nodepools && gpuPools)
+    checks.push(...checkGpuPoolsExist(tenants, gpuPools, nodepools), ...checkGpuCapacity(tenants, gpuPools, nodepools));
+  else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+  return checks;
 };
 
 /** The premium GPU pools a nodepools values file creates, read from Helm 4's rendering of it. */

@@ -19,7 +19,7 @@ import type { Kube } from "../../harness/kube.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, platformRelease, platformValues } from "../releases.js";
 import { provisionLiveClaims, publishControllerStatus } from "../standins.js";
-import { sleep } from "../../lib/wait.js";
+import { sleep, until } from "../../lib/wait.js";
 
 const applications = (kube: Kube) => kube.list<ArgoApplication>("applications.argoproj.io", argocdNamespace);
 
@@ -175,25 +175,30 @@ const checkWaves = async (f: Fleet, apps: Named<ArgoApplication>[]): Promise<voi
   );
 };
 
-/** The Applications once no sync has been added for 15 s (at most 2 min; then as they are). */
-const settledFleet = async (
-  kube: Kube,
-  start: Named<ArgoApplication>[],
-  syncs: (a: Named<ArgoApplication>) => number,
-): Promise<Named<ArgoApplication>[]> => {
-  const counts = (apps: Named<ArgoApplication>[]) =>
-    apps
-      .map((a) => `${a.metadata.name}:${syncs(a)}`)
-      .sort()
-      .join();
-  let last = start;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    await sleep(15_000);
-    const now = await applications(kube);
-    if (counts(now) === counts(last)) return now;
-    last = now;
-  }
-  return last;
+/**
+ * The Applications once the rollout has stopped syncing: the ApplicationSet controller records every step's
+ * Applications Healthy (it syncs each step's Applications itself, so before that one of its syncs may still land), and
+ * no Application has an operation requested or running. Throws, with the fleet's state, after `timeoutMs`.
+ */
+const rolloutFinished = async (kube: Kube, timeoutMs = 120_000): Promise<Named<ArgoApplication>[]> => {
+  let apps: Named<ArgoApplication>[] = [];
+  await until(
+    "the rollout finished: every step's Applications Healthy in the ApplicationSet, no operation pending or running",
+    async () => {
+      const [appset] = await kube.list<RolloutStatus>("applicationsets.argoproj.io", argocdNamespace);
+      const steps = appset?.status?.applicationStatus ?? [];
+      apps = await applications(kube);
+      return (
+        steps.length === apps.length &&
+        steps.every((s) => s.status === "Healthy") &&
+        apps.every((a) => a.operation === undefined && a.status?.operationState?.phase !== "Running")
+      );
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${describe(apps)}`);
+  });
+  return apps;
 };
 
 /**
@@ -203,9 +208,8 @@ const settledFleet = async (
 const renderAgain = async (f: Fleet, synced: Named<ArgoApplication>[]): Promise<void> => {
   const { kube, r } = f;
   const syncs = (a: Named<ArgoApplication>) => a.status?.history?.length ?? 0;
-  // The rollout's own syncs may still land after every Application first turned Synced (the ApplicationSet
-  // controller syncs each step's Applications itself): count from a fleet that has stopped syncing.
-  const quiet = await settledFleet(kube, synced, syncs);
+  // The rollout's own syncs may still land after every Application first turned Synced: count from a finished one.
+  const quiet = await rolloutFinished(kube);
   const before = new Map(quiet.map((a) => [a.metadata.name, a.status]));
   for (const a of synced)
     await annotate(kube, "applications.argoproj.io", a.metadata.name, "argocd.argoproj.io/refresh=hard");
@@ -220,12 +224,20 @@ const renderAgain = async (f: Fleet, synced: Named<ArgoApplication>[]): Promise<
     90_000,
   );
   r.check("a hard refresh rendered every tenant again", second.ok, describe(second.apps));
-  // Self-heal would start a sync within seconds of a diff: give it the time to.
-  await sleep(10_000);
-  const settled = await applications(kube);
+  // Self-heal acts on the comparison the refresh just recorded: a diff there shows as OutOfSync, as an operation
+  // requested, or as a sync started after the one before the refresh.
+  const settled = second.apps;
+  const untouched = (a: Named<ArgoApplication>) => {
+    const was = before.get(a.metadata.name);
+    return (
+      a.operation === undefined &&
+      syncs(a) === (was?.history?.length ?? -1) &&
+      a.status?.operationState?.startedAt === was?.operationState?.startedAt
+    );
+  };
   r.check(
     "after the second render every Application is still Synced and Healthy, with no new sync (no perpetual diff)",
-    settled.every((a) => syncedHealthy(a) && syncs(a) === (before.get(a.metadata.name)?.history?.length ?? -1)),
+    settled.every((a) => syncedHealthy(a) && untouched(a)),
     `${describe(settled)}\nsyncs: ${settled.map((a) => `${a.metadata.name} ${syncs(a)} (before ${before.get(a.metadata.name)?.history?.length})`).join(", ")}`,
   );
 };
