@@ -159,7 +159,8 @@ const distribution = { module: "github.com/distribution/distribution/v3", versio
 const cniPlugins = { module: "github.com/containernetworking/plugins", version: "v1.10.0" };
 const kubeRouter = { module: "github.com/cloudnativelabs/kube-router/v2", version: "v2.1.0" };
 const kedaHttpAddOn = { module: "github.com/kedacore/http-add-on", version: "v0.15.0" };
-const ollama = { module: "github.com/ollama/ollama", version: "v0.24.0" };
+/** Ollama as the runtime suite builds and runs it (its image tag is the version without the v). */
+export const ollama = { module: "github.com/ollama/ollama", version: "v0.24.0" };
 const argoCd = { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };

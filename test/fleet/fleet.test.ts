@@ -1,3 +1,4 @@
+import { kubernetesSchemaVersions } from "../../src/toolchain/pins.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +21,7 @@ const expectFullyChecked = (rs: CheckResult[], file: string) => {
     "ajv",
     "helm3 template",
     "helm4 template",
-    "kubeconform v1.32.13",
-    "kubeconform v1.35.8",
+    ...kubernetesSchemaVersions.map((v) => `kubeconform ${v}`),
     "kyverno apply",
   ]);
 };

@@ -1,7 +1,6 @@
 /**
  * A premium tenant chooses its GPU pool, and the pool's declaration (charts-src/lib/pools.ts) decides the rest: node
- * affinity, tolerations, the GPU resource and the quota. On tenant 0.2.0 every premium pod went to the premium pool,
- * asked for nvidia.com/gpu and left MIG slices out of the quota (so unbounded).
+ * affinity, tolerations, the GPU resource and the quota (MIG slices included, so never unbounded).
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";

@@ -1,4 +1,5 @@
 /** OpenWebUI as the chart configures it: offline at start, following its values, several replicas on Postgres starting clean (the runtime suite proves the same with the real application). */
+import { ollama, openwebuiRelease } from "../../src/toolchain/pins.js";
 import { describe, expect, test } from "vitest";
 import { present } from "../rendered.js";
 import { render, find, deployment, container, env, value } from "./render.js";
@@ -39,7 +40,10 @@ describe("OpenWebUI starts offline and follows its values", () => {
 
   test("the default images are the releases the runtime suite builds and runs", () => {
     const images = ["openwebui", "ollama-standard"].map((d) => container(objects, d)?.image);
-    expect(images).toEqual(["ghcr.io/open-webui/open-webui:v0.12.4", "docker.io/ollama/ollama:0.24.0"]);
+    expect(images).toEqual([
+      `ghcr.io/open-webui/open-webui:v${openwebuiRelease.version}`,
+      `docker.io/ollama/ollama:${ollama.version.replace(/^v/, "")}`,
+    ]);
   });
 });
 

@@ -1,7 +1,6 @@
 /**
- * The escape hatches of tenant 0.2.1, read from the concrete rendering of fixtures: what an operator adds lands on
- * every pod it is meant for, after what the chart sets, and never replaces it. On 0.2.0 none of these values existed
- * (the schema refused them as unknown keys).
+ * The tenant chart's escape hatches, read from the concrete rendering of fixtures: what an operator adds lands on
+ * every pod it is meant for, after what the chart sets, and never replaces it.
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";

@@ -1,3 +1,4 @@
+import { kubernetesSchemaVersions } from "../../src/toolchain/pins.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +60,7 @@ spec:
       ),
     ]);
     const verdicts = results.map((r) => [r.fixture, r.check, r.ok, r.message]);
-    for (const version of ["v1.32.13", "v1.35.8"]) {
+    for (const version of kubernetesSchemaVersions) {
       const check = `kubeconform ${version}`;
       expect(verdicts).toContainEqual(["route", check, true, undefined]);
       expect(verdicts).toContainEqual(["scaled-object", check, true, undefined]);
