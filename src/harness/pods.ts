@@ -1,4 +1,5 @@
 /** Waiting on real pods, with the evidence a reader needs when they never get there: events and container logs. */
+import { labels } from "../../charts-src/lib/conventions.js";
 import type { Named, Pod } from "../../charts-src/lib/k8s.js";
 import type { Kube } from "./kube.js";
 import { sleep } from "../lib/wait.js";
@@ -115,3 +116,6 @@ export const execIn = async (
   const r = await kube.raw(["exec", "-n", namespace, pod, "-c", container, "--", ...command]);
   return { code: r.exitCode, out: `${r.stdout}${r.stderr}`.trim() };
 };
+
+/** The label selector of a tenant workload's pods: the chart's component label. */
+export const componentSelector = (component: string): string => `${labels.component}=${component}`;

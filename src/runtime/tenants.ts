@@ -1,4 +1,5 @@
 /** Tenants of the runtime suite: installed from generated/tenant with real Helm, their secrets in an existing Secret. */
+import { tenantObjectNames as names, tenantNamespaceName } from "../../charts-src/lib/tenant-namespace.js";
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ const secretName = "tenant-secrets";
 export const labTenant = (name: string): LabTenant => ({
   name,
   release: name,
-  namespace: `tenant-${name}`,
+  namespace: tenantNamespaceName(name),
   adminEmail: `admin@${name}.lab.internal`,
   adminPassword: randomBytes(12).toString("hex"),
   secretKey: randomBytes(24).toString("hex"),
@@ -50,7 +51,7 @@ const dataVolume = (ctx: RuntimeContext, t: LabTenant, shared: boolean) => {
       persistentVolumeReclaimPolicy: "Retain",
       storageClassName: shared ? sharedDataClass : "",
       hostPath: { path, type: "Directory" },
-      claimRef: { namespace: t.namespace, name: "openwebui-data" },
+      claimRef: { namespace: t.namespace, name: names.openwebuiData },
     },
   };
 };

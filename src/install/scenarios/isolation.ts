@@ -4,10 +4,11 @@
  * from that OpenWebUI and KEDA's operator (its count); shared namespaces only for ingress, DNS, monitoring and KEDA.
  */
 import { join } from "node:path";
+import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import { analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
 import type { InstallScenario } from "../context.js";
 
-const wake = "ollama-premium-wake";
+const wake = names.premiumWake;
 
 export const isolation: InstallScenario = {
   id: "4",
@@ -43,8 +44,10 @@ export const isolation: InstallScenario = {
     // With the shared services, only: the ingress controller to OpenWebUI, DNS to kube-system, monitoring, and KEDA
     // reading premium's wake-up proxy.
     const expected = (c: (typeof conns)[number]): boolean =>
-      (c.from.namespace === "ingress-nginx" && c.to.workload === "openwebui" && c.conn === "TCP 8080") ||
-      (c.from.namespace === "keda" && c.to.workload === wake && c.conn === "TCP 9090") ||
+      (c.from.namespace === "ingress-nginx" &&
+        c.to.workload === names.openwebui &&
+        c.conn === `TCP ${ports.openwebui}`) ||
+      (c.from.namespace === "keda" && c.to.workload === wake && c.conn === `TCP ${ports.wakeAdmin}`) ||
       (c.to.namespace === "kube-system" && /^((TCP|UDP) 53,?)+$/.test(c.conn)) ||
       c.from.namespace === "monitoring" ||
       c.to.namespace === "monitoring";
@@ -53,23 +56,23 @@ export const isolation: InstallScenario = {
     );
     const unexpected = shared.filter((c) => !expected(c));
     r.check(
-      "tenants talk to shared namespaces only for ingress (OpenWebUI 8080), DNS (53), monitoring and KEDA (proxy 9090)",
+      `tenants talk to shared namespaces only for ingress (OpenWebUI ${ports.openwebui}), DNS (53), monitoring and KEDA (proxy ${ports.wakeAdmin})`,
       unexpected.length === 0,
       unexpected.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") ||
         shared.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n"),
     );
     // Each Ollama's one way in: standard from its OpenWebUI, premium from its wake-up proxy (which OpenWebUI calls).
     const allowedInto: Record<string, string[]> = {
-      "ollama-standard": ["openwebui"],
-      "ollama-premium": [wake],
-      [wake]: ["openwebui"],
+      [names.ollamaStandard]: [names.openwebui],
+      [names.ollamaPremium]: [wake],
+      [wake]: [names.openwebui],
     };
     const guarded = conns.filter((c) => c.to.workload !== undefined && c.to.workload in allowedInto);
     const stray = guarded.filter(
       (c) =>
         !(
           c.from.namespace === c.to.namespace && allowedInto[c.to.workload as string]?.includes(c.from.workload ?? "")
-        ) && !(c.from.namespace === "keda" && c.to.workload === wake && c.conn === "TCP 9090"),
+        ) && !(c.from.namespace === "keda" && c.to.workload === wake && c.conn === `TCP ${ports.wakeAdmin}`),
     );
     r.check(
       "Ollama reachable only through its own tenant's path (standard from OpenWebUI, premium from its wake-up proxy)",
@@ -88,10 +91,10 @@ export const isolation: InstallScenario = {
             new RegExp(`TCP ${port}\\b`).test(c.conn),
         );
       type Path = [from: string, to: string, port: number];
-      const standardPaths: Path[] = [["openwebui", "ollama-standard", 11434]];
+      const standardPaths: Path[] = [[names.openwebui, names.ollamaStandard, ports.ollama]];
       const premiumPaths: Path[] = [
-        ["openwebui", wake, 8080],
-        [wake, "ollama-premium", 11434],
+        [names.openwebui, wake, ports.wakeProxy],
+        [wake, names.ollamaPremium, ports.ollama],
       ];
       const paths = [...(t.tier !== "premium" ? standardPaths : []), ...(t.tier !== "standard" ? premiumPaths : [])];
       for (const [from, to, port] of paths)
@@ -100,11 +103,13 @@ export const isolation: InstallScenario = {
         `${t.namespace}: the ingress controller reaches OpenWebUI (and nothing else)`,
         conns.some(
           (c) =>
-            c.from.namespace === "ingress-nginx" && c.to.namespace === t.namespace && c.to.workload === "openwebui",
+            c.from.namespace === "ingress-nginx" && c.to.namespace === t.namespace && c.to.workload === names.openwebui,
         ) &&
           !conns.some(
             (c) =>
-              c.from.namespace === "ingress-nginx" && c.to.namespace === t.namespace && c.to.workload !== "openwebui",
+              c.from.namespace === "ingress-nginx" &&
+              c.to.namespace === t.namespace &&
+              c.to.workload !== names.openwebui,
           ),
       );
     }

@@ -6,15 +6,16 @@
  * session the other replica keeps in the shared Redis under the tenant's prefix; and the chart's pgvector check,
  * run against a database without the extension, refuses with its message.
  */
+import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import type { Named, Pod } from "../../../charts-src/lib/k8s.js";
 import type { HostServices } from "../host-services.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { execIn, restarts, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, execIn, restarts, waitPodsReady } from "../../harness/pods.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { installLabTenant, type LabTenant, labTenant } from "../tenants.js";
 import { sleep } from "../../lib/wait.js";
 
-const podUrl = (p: Named<Pod>) => `http://${p.status?.podIP}:8080`;
+const podUrl = (p: Named<Pod>) => `http://${p.status?.podIP}:${ports.openwebui}`;
 
 /** Whether a socket id is in the session pool OpenWebUI keeps in Redis (written a moment after the CONNECT ack). */
 const sessionInRedis = async (services: HostServices, delta: LabTenant, sid: string): Promise<boolean> => {
@@ -29,7 +30,7 @@ const sessionInRedis = async (services: HostServices, delta: LabTenant, sid: str
 /** The chart's migrations script (as deployed) run in a replica against another database; its exit code and output. */
 const pgvectorCheck = async (ctx: RuntimeContext, delta: LabTenant, pod: string, databaseUrl: string) => {
   const deployment = JSON.parse(
-    await ctx.k.kubectl(["get", "deployment", "openwebui", "-n", delta.namespace, "-o", "json"]),
+    await ctx.k.kubectl(["get", "deployment", names.openwebui, "-n", delta.namespace, "-o", "json"]),
   ) as { spec: { template: { spec: { initContainers: { command: string[] }[] } } } };
   const command = deployment.spec.template.spec.initContainers[0]?.command ?? [];
   return execIn(ctx.k, delta.namespace, pod, "openwebui", ["env", `DATABASE_URL=${databaseUrl}`, ...command]);
@@ -54,7 +55,7 @@ export const haReady: RuntimeScenario = {
         },
       },
     });
-    const [a, b] = await waitPodsReady(ctx.k, delta.namespace, "app.kubernetes.io/component=openwebui", {
+    const [a, b] = await waitPodsReady(ctx.k, delta.namespace, componentSelector(names.openwebui), {
       count: 2,
       timeoutMs: 420_000,
     });

@@ -4,9 +4,10 @@
  * tenant gamma's wake-up proxy, are refused;
  * from alpha's OpenWebUI, its own Ollama answers and names resolve; alpha's Ollama reaches nothing at all.
  */
+import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import { busyboxImage } from "../../images/catalog.js";
 import type { Kube } from "../../harness/kube.js";
-import { execIn, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, execIn, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeScenario } from "../context.js";
 
@@ -74,13 +75,13 @@ export const isolationEnforced: RuntimeScenario = {
     await k.apply([probePod("tenant-intruder", "intruder"), probePod("default", "outsider")]);
     const intruder = await podIp(k, "tenant-intruder", "app=intruder");
     const outsider = await podIp(k, "default", "app=outsider");
-    const ollama = await podIp(k, alpha.namespace, "app.kubernetes.io/component=ollama-standard");
-    const webui = await podIp(k, alpha.namespace, "app.kubernetes.io/component=openwebui");
+    const ollama = await podIp(k, alpha.namespace, componentSelector(names.ollamaStandard));
+    const webui = await podIp(k, alpha.namespace, componentSelector(names.openwebui));
     const ollamaSvc = (
-      await k.kubectl(["get", "svc", "ollama-standard", "-n", alpha.namespace, "-o", "jsonpath={.spec.clusterIP}"])
+      await k.kubectl(["get", "svc", names.ollamaStandard, "-n", alpha.namespace, "-o", "jsonpath={.spec.clusterIP}"])
     ).trim();
     // Premium tenant gamma's wake-up proxy, on the firewalled standard node: the one way to its premium Ollama.
-    const wake = await podIp(k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake");
+    const wake = await podIp(k, gamma.namespace, componentSelector(names.premiumWake));
 
     const wrong: string[] = [];
     const expect = (what: string, got: boolean, want: boolean) => {
@@ -98,15 +99,23 @@ export const isolationEnforced: RuntimeScenario = {
       ["tenant-intruder", intruder.name],
       ["default", outsider.name],
     ] as const) {
-      expect(`${from} → alpha Ollama pod`, await busyboxConnects(k, from, pod, ollama.ip, 11434), false);
-      expect(`${from} → alpha Ollama Service`, await busyboxConnects(k, from, pod, ollamaSvc, 11434), false);
-      expect(`${from} → alpha OpenWebUI pod`, await busyboxConnects(k, from, pod, webui.ip, 8080), false);
-      expect(`${from} → gamma's premium wake-up proxy`, await busyboxConnects(k, from, pod, wake.ip, 8080), false);
-      expect(`${from} → gamma's wake-up proxy count`, await busyboxConnects(k, from, pod, wake.ip, 9090), false);
+      expect(`${from} → alpha Ollama pod`, await busyboxConnects(k, from, pod, ollama.ip, ports.ollama), false);
+      expect(`${from} → alpha Ollama Service`, await busyboxConnects(k, from, pod, ollamaSvc, ports.ollama), false);
+      expect(`${from} → alpha OpenWebUI pod`, await busyboxConnects(k, from, pod, webui.ip, ports.openwebui), false);
+      expect(
+        `${from} → gamma's premium wake-up proxy`,
+        await busyboxConnects(k, from, pod, wake.ip, ports.wakeProxy),
+        false,
+      );
+      expect(
+        `${from} → gamma's wake-up proxy count`,
+        await busyboxConnects(k, from, pod, wake.ip, ports.wakeAdmin),
+        false,
+      );
     }
     expect(
       "alpha OpenWebUI → its Ollama (by name)",
-      await pythonConnects(k, alpha.namespace, webui.name, "ollama-standard", 11434),
+      await pythonConnects(k, alpha.namespace, webui.name, names.ollamaStandard, ports.ollama),
       true,
     );
     expect(

@@ -5,9 +5,10 @@
  * premium is scaled back to one pod (KEDA's move on that count: no KEDA controller runs here), the held chat is
  * answered.
  */
+import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { podsOf, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { openwebuiUrl } from "./standard.js";
@@ -17,37 +18,29 @@ import type { LabTenant } from "../tenants.js";
 /** Premium requests in flight at the proxy, as KEDA reads them (`<namespace>/<route>.Concurrency` of /queue). */
 const inFlight = async (ctx: RuntimeContext, gamma: LabTenant): Promise<number> => {
   const ip = (
-    await ctx.k.kubectl([
-      "get",
-      "svc",
-      "ollama-premium-wake",
-      "-n",
-      gamma.namespace,
-      "-o",
-      "jsonpath={.spec.clusterIP}",
-    ])
+    await ctx.k.kubectl(["get", "svc", names.premiumWake, "-n", gamma.namespace, "-o", "jsonpath={.spec.clusterIP}"])
   ).trim();
-  const res = await fetch(`http://${ip}:9090/queue`);
+  const res = await fetch(`http://${ip}:${ports.wakeAdmin}/queue`);
   if (!res.ok) throw new Error(`the wake-up proxy's /queue answered HTTP ${res.status}`);
   const counts = (await res.json()) as Record<string, { Concurrency: number }>;
   return counts[`${gamma.namespace}/ollama-premium`]?.Concurrency ?? 0;
 };
 
 const scalePremium = (ctx: RuntimeContext, gamma: LabTenant, replicas: number) =>
-  ctx.k.kubectl(["scale", "deployment", "ollama-premium", "-n", gamma.namespace, `--replicas=${replicas}`]);
+  ctx.k.kubectl(["scale", "deployment", names.ollamaPremium, "-n", gamma.namespace, `--replicas=${replicas}`]);
 
 export const premiumWakes: RuntimeScenario = {
   id: "premium-wakes",
   title: "premium at zero: a chat is held by the wake-up proxy and counted, then answered once premium is back",
   run: async (ctx, r, made) => {
     const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
-    await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium-wake", {
+    await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.premiumWake), {
       timeoutMs: 120_000,
     });
     await scalePremium(ctx, gamma, 0);
     await until(
       "premium Ollama at zero",
-      async () => (await podsOf(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium")).length === 0,
+      async () => (await podsOf(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium))).length === 0,
       120_000,
     );
     const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
@@ -74,7 +67,7 @@ export const premiumWakes: RuntimeScenario = {
       },
       60_000,
     );
-    const stillAsleep = await podsOf(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium");
+    const stillAsleep = await podsOf(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium));
     if (stillAsleep.length > 0) throw new Error("premium started without being scaled: something else woke it");
 
     await scalePremium(ctx, gamma, 1);

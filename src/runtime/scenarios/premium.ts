@@ -2,9 +2,10 @@
  * chat-premium: a premium tenant whose Ollama the chart's own rules (GPU toleration, premium affinity, nvidia.com/gpu
  * limit) place on the premium pool's node; the admin chats through its OpenWebUI (on the standard node) to it.
  */
+import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { premiumNode } from "../../node/lab-nodes.js";
 import { tinyModel } from "../model.js";
-import { restarts, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, restarts, waitPodsReady } from "../../harness/pods.js";
 import type { RuntimeScenario } from "../context.js";
 import { apiServerValues, installLabTenant, labTenant } from "../tenants.js";
 import { chatThrough } from "./standard.js";
@@ -15,13 +16,13 @@ export const chatPremium: RuntimeScenario = {
   run: async (ctx) => {
     const gamma = labTenant("gamma");
     await installLabTenant(ctx, gamma, "lab-premium.yaml", { values: apiServerValues(ctx) });
-    const [ollama] = await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=ollama-premium", {
+    const [ollama] = await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium), {
       timeoutMs: 180_000,
     });
     if (ollama?.spec?.nodeName !== premiumNode.name) {
       throw new Error(`premium Ollama runs on ${ollama?.spec?.nodeName}, not on the premium node ${premiumNode.name}`);
     }
-    const [webui] = await waitPodsReady(ctx.k, gamma.namespace, "app.kubernetes.io/component=openwebui", {
+    const [webui] = await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.openwebui), {
       timeoutMs: 420_000,
     });
     if (webui?.spec?.nodeName === premiumNode.name) throw new Error("OpenWebUI landed on the premium (GPU) node");

@@ -2,8 +2,9 @@
  * settings-follow-values: a setting changed in values reaches OpenWebUI on `helm upgrade`, although its database (on
  * the kept data volume) stored the first one: sign-up, off at install, is on after the upgrade.
  */
+import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { join } from "node:path";
-import { waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { openwebuiUrl } from "./standard.js";
@@ -16,7 +17,7 @@ const signupEnabled = async (url: string): Promise<boolean> => {
 
 /** The OpenWebUI Deployment's generation: it moves when an upgrade changes the pod template. */
 const generation = (ctx: RuntimeContext, namespace: string) =>
-  ctx.k.kubectl(["get", "deployment", "openwebui", "-n", namespace, "-o", "jsonpath={.metadata.generation}"]);
+  ctx.k.kubectl(["get", "deployment", names.openwebui, "-n", namespace, "-o", "jsonpath={.metadata.generation}"]);
 
 export const settingsFollowValues: RuntimeScenario = {
   id: "settings-follow-values",
@@ -36,8 +37,15 @@ export const settingsFollowValues: RuntimeScenario = {
       "--set",
       "openwebui.signup.enabled=true",
     ]);
-    await ctx.k.kubectl(["rollout", "status", "deployment/openwebui", "-n", alpha.namespace, "--timeout=420s"]);
-    await waitPodsReady(ctx.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 60_000 });
+    await ctx.k.kubectl([
+      "rollout",
+      "status",
+      `deployment/${names.openwebui}`,
+      "-n",
+      alpha.namespace,
+      "--timeout=420s",
+    ]);
+    await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 60_000 });
     const revisionAfter = await generation(ctx, alpha.namespace);
     if (revisionAfter === revisionBefore) throw new Error("the upgrade did not roll OpenWebUI");
     if (!(await signupEnabled(url))) throw new Error("sign-up is still off after the upgrade turned it on");

@@ -4,14 +4,13 @@
  * chat-standard: the bootstrapped admin signs in through the OpenWebUI Service (via kube-proxy) and asks the tier's
  * model through POST /api/chat/completions, streamed and not; tokens come back.
  */
+import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { restarts, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, restarts, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { installLabTenant, type LabTenant, labTenant } from "../tenants.js";
-
-const component = (c: string) => `app.kubernetes.io/component=${c}`;
 
 export const standardReady: RuntimeScenario = {
   id: "standard-ready",
@@ -21,8 +20,8 @@ export const standardReady: RuntimeScenario = {
     const start = Date.now();
     await installLabTenant(ctx, alpha, "lab-standard.yaml");
     const pods = [
-      ...(await waitPodsReady(ctx.k, alpha.namespace, component("ollama-standard"), { timeoutMs: 180_000 })),
-      ...(await waitPodsReady(ctx.k, alpha.namespace, component("openwebui"), { timeoutMs: 420_000 })),
+      ...(await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.ollamaStandard), { timeoutMs: 180_000 })),
+      ...(await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 420_000 })),
     ];
     const restarted = pods.filter((p) => restarts(p) > 0).map((p) => `${p.metadata.name} (${restarts(p)})`);
     if (restarted.length > 0) throw new Error(`pods restarted before Ready: ${restarted.join(", ")}`);
@@ -33,8 +32,16 @@ export const standardReady: RuntimeScenario = {
 
 /** The OpenWebUI Service's address, as any client of the cluster network reaches it. */
 export const openwebuiUrl = async (ctx: RuntimeContext, namespace: string): Promise<string> => {
-  const ip = await ctx.k.kubectl(["get", "service", "openwebui", "-n", namespace, "-o", "jsonpath={.spec.clusterIP}"]);
-  return `http://${ip.trim()}:80`;
+  const ip = await ctx.k.kubectl([
+    "get",
+    "service",
+    names.openwebui,
+    "-n",
+    namespace,
+    "-o",
+    "jsonpath={.spec.clusterIP}",
+  ]);
+  return `http://${ip.trim()}:${ports.openwebuiService}`;
 };
 
 /** The first of `tries` whose answer passes `ok`, asked one after another; undefined when none does. */

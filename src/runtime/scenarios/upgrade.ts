@@ -4,10 +4,11 @@
  * The upgrade starts from the chart in the working tree: the previous release (0.1.1) cannot run on a lab node
  * (it has no existing-Secret or hostPath model-cache values), so its upgrade path is proven by the install suite.
  */
+import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { join } from "node:path";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
-import { waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { installLabTenant, type LabTenant } from "../tenants.js";
@@ -22,8 +23,8 @@ const signedIn = async (ctx: RuntimeContext, alpha: LabTenant) => {
 };
 
 const rolledOut = async (ctx: RuntimeContext, alpha: LabTenant, what: string) => {
-  await ctx.k.kubectl(["rollout", "status", "deployment/openwebui", "-n", alpha.namespace, "--timeout=420s"]);
-  await waitPodsReady(ctx.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 60_000 });
+  await ctx.k.kubectl(["rollout", "status", `deployment/${names.openwebui}`, "-n", alpha.namespace, "--timeout=420s"]);
+  await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 60_000 });
   const titles = await (await signedIn(ctx, alpha)).chatTitles();
   if (!titles.includes(title)) throw new Error(`after ${what}, the saved chat is gone (chats: ${titles.join(", ")})`);
 };
@@ -46,10 +47,10 @@ export const upgradeKeepsChats: RuntimeScenario = {
     await helm(["rollback", alpha.release]);
     await rolledOut(ctx, alpha, "helm rollback");
     await helm(["uninstall", alpha.release, "--wait"]);
-    const kept = await ctx.k.kubectl(["get", "pvc", "openwebui-data", "-n", alpha.namespace, "-o", "name"]);
-    if (!kept.includes("openwebui-data")) throw new Error("uninstall deleted the data claim");
+    const kept = await ctx.k.kubectl(["get", "pvc", names.openwebuiData, "-n", alpha.namespace, "-o", "name"]);
+    if (!kept.includes(names.openwebuiData)) throw new Error("uninstall deleted the data claim");
     await installLabTenant(ctx, alpha, "lab-standard.yaml");
-    await waitPodsReady(ctx.k, alpha.namespace, "app.kubernetes.io/component=openwebui", { timeoutMs: 420_000 });
+    await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 420_000 });
     await rolledOut(ctx, alpha, "uninstall and reinstall");
   },
 };
