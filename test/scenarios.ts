@@ -6,7 +6,7 @@
 import { afterAll, expect, it } from "vitest";
 import { clusterDown } from "../src/cluster/index.js";
 import type { ScenarioResult } from "../src/harness/recorder.js";
-import { failures } from "../src/harness/report.js";
+import { failures, summary } from "../src/harness/report.js";
 import { ScenarioRunner } from "../src/harness/run.js";
 import type { Scenario, SuiteContext } from "../src/harness/suite.js";
 
@@ -23,17 +23,22 @@ export const expectPassed = (result: ScenarioResult) => {
 export const scenarioTests = <C extends SuiteContext, M>(
   ctx: C,
   scenarios: readonly Scenario<C, M>[],
-  { timeoutMs }: { timeoutMs: number },
+  { suite, timeoutMs }: { suite: string; timeoutMs: number },
 ): ScenarioRunner<C, M> => {
   const runner = new ScenarioRunner<C, M>(ctx);
+  const results: ScenarioResult[] = [];
   afterAll(async () => {
     // Always, even when a test failed; a no-op when the teardown test already took the cluster down.
     await clusterDown({ name: ctx.clusterName });
+    // The suite's summary line: what still stands in for a controller or a cloud service is named there.
+    console.log(`${suite}: ${summary(results)}`);
   }, 120_000);
   for (const scenario of scenarios) {
     it(`${scenario.id} ${scenario.title}`, { timeout: scenario.timeoutMs ?? timeoutMs }, async (test) => {
       if (!scenario.withoutCluster && !ctx.kube) test.skip("no cluster: bring-up failed");
-      expectPassed(await runner.run(scenario));
+      const result = await runner.run(scenario);
+      results.push(result);
+      expectPassed(result);
     });
   }
   return runner;

@@ -17,12 +17,15 @@ export interface ScenarioResult {
   notes: string[];
   /** Measured figures the benches read (e.g. seconds to the first answer). */
   figures: Record<string, number>;
+  /** What the scenario did by hand that a controller or a cloud service does for real, each named once. */
+  standIns: string[];
 }
 
 export class Recorder {
   readonly checks: Check[] = [];
   readonly notes: string[] = [];
   readonly figures: Record<string, number> = {};
+  private readonly standInsUsed = new Set<string>();
   private readonly t0 = Date.now();
 
   constructor(
@@ -46,6 +49,11 @@ export class Recorder {
   figure(name: string, value: number): void {
     this.figures[name] = value;
     this.note(`${name}: ${value.toFixed(1)}`);
+  }
+
+  /** Names what stands in for a real controller or service here (e.g. "KEDA: premium scaled by hand"). */
+  standIn(what: string): void {
+    this.standInsUsed.add(what);
   }
 
   /** Runs a step; if it throws, records a failed check with the error's message and returns undefined. */
@@ -79,6 +87,7 @@ export class Recorder {
       checks: this.checks,
       notes: this.notes,
       figures: this.figures,
+      standIns: [...this.standInsUsed].sort(),
     };
   }
 }

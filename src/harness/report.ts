@@ -19,11 +19,17 @@ export const formatScenario = (s: ScenarioResult, opts: { notes?: boolean } = {}
   return lines.join("\n");
 };
 
+/** Every stand-in the scenarios used, each once. */
+export const standIns = (results: ScenarioResult[]): string[] =>
+  [...new Set(results.flatMap((r) => r.standIns))].sort();
+
+/** One line: checks passed and failed, the failed scenarios, the time, and what still stands in for something. */
 export const summary = (results: ScenarioResult[]): string => {
   const checks = results.flatMap((r) => r.checks);
   const failed = checks.filter((c) => !c.ok).length;
   const scenarios = results.filter((r) => !r.ok).map((r) => r.id);
-  return `${checks.length - failed} checks passed, ${failed} failed${scenarios.length ? ` (scenarios ${scenarios.join(", ")})` : ""}; ${seconds(results.reduce((a, r) => a + r.ms, 0))}`;
+  const used = standIns(results);
+  return `${checks.length - failed} checks passed, ${failed} failed${scenarios.length ? ` (scenarios ${scenarios.join(", ")})` : ""}; ${seconds(results.reduce((a, r) => a + r.ms, 0))}; stand-ins: ${used.join("; ") || "none"}`;
 };
 
 export const formatReport = (results: ScenarioResult[]): string =>

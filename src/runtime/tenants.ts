@@ -4,7 +4,9 @@ import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
+import type { Recorder } from "../harness/recorder.js";
 import { installTenant } from "../harness/tenants.js";
+import { runtimeStandIns } from "./standin-names.js";
 import type { RuntimeContext } from "./context.js";
 
 export interface LabTenant {
@@ -71,10 +73,13 @@ export interface LabInstall {
  */
 export const installLabTenant = async (
   ctx: RuntimeContext,
+  r: Recorder,
   t: LabTenant,
   valuesFile: string,
   opts: LabInstall = {},
 ): Promise<void> => {
+  r.standIn(runtimeStandIns.efs);
+  r.standIn(runtimeStandIns.secrets);
   await installTenant(ctx, {
     release: t.release,
     releaseNamespace: "tenants",

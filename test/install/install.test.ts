@@ -30,7 +30,7 @@ const suite = new InstallContext({
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe("install on a real API server", () => {
-  scenarioTests(suite, installScenarios, { timeoutMs: 180_000 });
+  scenarioTests(suite, installScenarios, { suite: "install", timeoutMs: 180_000 });
 });
 
 describe("a cluster that cannot start", () => {

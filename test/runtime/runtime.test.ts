@@ -19,5 +19,5 @@ const ctx = new RuntimeContext({
 });
 
 describe("the charts run for real on a real node", () => {
-  scenarioTests(ctx, runtimeScenarios, { timeoutMs: 600_000 });
+  scenarioTests(ctx, runtimeScenarios, { suite: "runtime", timeoutMs: 600_000 });
 });

@@ -18,6 +18,7 @@ import { FleetRepo } from "../fleet-repo.js";
 import type { Kube } from "../../harness/kube.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, platformRelease, platformValues } from "../releases.js";
+import { installStandIns } from "../standin-names.js";
 import { provisionLiveClaims, publishControllerStatus } from "../standins.js";
 import { sleep, until } from "../../lib/wait.js";
 
@@ -133,6 +134,10 @@ const syncFleet = async (f: Fleet): Promise<Named<ArgoApplication>[]> => {
   );
   r.note(`synced and Healthy ${((Date.now() - t0) / 1000).toFixed(1)}s after Argo CD started`);
   r.note(`stand-ins for absent controllers: ${[...f.standIns].sort().join(", ") || "none"}`);
+  const kinds = new Set([...f.standIns].map((o) => o.split("/")[0]));
+  if (kinds.has("PersistentVolume")) r.standIn(installStandIns.provisioner);
+  if (kinds.has("Ingress")) r.standIn(installStandIns.ingress);
+  if (kinds.has("ScaledObject")) r.standIn(installStandIns.kedaStatus);
   if (!first.ok) return [];
   await checkWaves(f, first.apps);
   r.check(

@@ -8,6 +8,7 @@ import type { ReleaseSpec } from "../../harness/helm.js";
 import { ofKind, parseManifests } from "../../harness/manifests.js";
 import { createPoolNodes, gpuResources } from "../nodes.js";
 import { nodepoolsRelease, nodepoolsValues } from "../releases.js";
+import { installStandIns } from "../standin-names.js";
 
 export const bringUp: InstallScenario = {
   id: "1",
@@ -46,6 +47,8 @@ export const bringUp: InstallScenario = {
       r.note("external cluster: no kwok nodes made; its own nodes (Karpenter's) serve the pods");
       return { pools: [] };
     }
+    for (const what of [installStandIns.karpenter, installStandIns.kubelet, installStandIns.gpu, installStandIns.aws])
+      r.standIn(what);
     const pools = await r.step("kwok nodes created and Ready", () =>
       createPoolNodes(kube, nodePools, { zones: 2, perZone: ctx.opts.nodesPerZone ?? 1 }),
     );

@@ -19,6 +19,7 @@ import {
   tenantOf,
 } from "../releases.js";
 import { placements, waitAvailable } from "../../harness/workloads.js";
+import { installStandIns } from "../standin-names.js";
 
 /**
  * The platform's tenants ApplicationSet and AppProject as the API server stored them: it prunes fields a CRD does not
@@ -49,6 +50,7 @@ const checkPlacement = async (ctx: InstallContext, r: Recorder, t: TenantRelease
   if (t.tier !== "standard" && !pods.some((p) => p.component === "ollama-premium")) {
     // KEDA would scale premium from zero on traffic; it is not running here, so scale it by hand.
     r.note(`${t.namespace}: ollama-premium has no pod (0 replicas by design); scaled to 1 to check placement`);
+    r.standIn(installStandIns.keda);
     await kube.kubectl(["scale", "deployment/ollama-premium", "-n", t.namespace, "--replicas=1"]);
     await waitAvailable(kube, [t.namespace]);
     pods = await placements(kube, t.namespace);
@@ -145,6 +147,7 @@ export const install: InstallScenario = {
         `install tenant ${t.release} (${t.tier}): helm install --wait ${(times.helmMs / 1000).toFixed(1)}s, then autoscaler minimums available ${(times.readyMs / 1000).toFixed(1)}s`,
       );
       tenants.push(t);
+      if (ctx.embedded) r.standIn(installStandIns.provisioner);
       const ns = await kube.get("namespace", t.namespace);
       r.check(
         `${t.namespace}: namespace labelled for tenant ${t.tenant}, tier ${t.tier}, Pod Security restricted`,

@@ -5,12 +5,13 @@
  */
 import type { ReleaseSpec } from "../../harness/helm.js";
 import { previousChart } from "../history.js";
-import type { ConfigMap, Named, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
+import type { ConfigMap, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, lifecycleValues, type TenantRelease, tenantOf } from "../releases.js";
 import type { InstallContext, InstallScenario } from "../context.js";
-import { completeTestPods, provisionClaims } from "../standins.js";
-import { waitAvailable, watchReplicaFailures } from "../../harness/workloads.js";
+import { installStandIns } from "../standin-names.js";
+import { completeTestPods } from "../standins.js";
+import { waitAvailable } from "../../harness/workloads.js";
 
 /** Runs `helm test` (on kwok, with the kubelet stand-in completing its Pods); checks they ran on standard nodes. */
 const helmTest = async (ctx: InstallContext, r: Recorder, t: TenantRelease, when: string): Promise<void> => {
@@ -30,6 +31,7 @@ const helmTest = async (ctx: InstallContext, r: Recorder, t: TenantRelease, when
       : (res.stderr || res.stdout).trim(),
   );
   if (completed.some((p) => p.byStandIn)) {
+    r.standIn(installStandIns.testPods);
     r.note(
       `helm test ${t.release} after ${when}: kwok's pod-complete stage did not finish the bare test Pod (it matches only Pods owned by a Job); the kubelet stand-in set it Succeeded once it ran on ${completed.map((p) => p.node).join(", ")}`,
     );
@@ -83,26 +85,11 @@ export const lifecycle: InstallScenario = {
       `tenant previous: ${prev.version} (${prev.source === "git" ? `git ${prev.commit?.slice(0, 7)}` : "fallback: no older version in git history, the current chart with a lower version"}) → current ${prev.currentVersion}`,
     );
     const t = tenantOf(ctx.opts.root, lifecycleValues);
-    const spec = (dir: string): ReleaseSpec => ({
-      release: t.release,
-      chartDir: dir,
-      namespace: t.namespace,
-      valuesFiles: [t.valuesFile],
-    });
-    const hooks = {
-      beforeInstall: async (objects: Named[]) => {
-        if (ctx.embedded) await provisionClaims(kube, objects);
-      },
-      watch: (signal: AbortSignal) => watchReplicaFailures(kube, [t.namespace], signal),
-    };
     const installed = await r.timed(`install tenant ${t.release} ${prev.version}`, () =>
-      r.step(`tenant ${t.release} ${prev.version} installed`, async () => {
-        await helm.install(spec(prev.dir), hooks);
-        await waitAvailable(kube, [t.namespace]);
-        return true;
-      }),
+      r.step(`tenant ${t.release} ${prev.version} installed`, () => ctx.installTenant(t, { chart: prev.dir })),
     );
     if (!installed) return;
+    if (ctx.embedded) r.standIn(installStandIns.provisioner);
     await helmTest(ctx, r, t, "install");
 
     // What a user leaves in the tenant's namespace: a certificate Secret, a ConfigMap, data on the volume.
@@ -143,11 +130,7 @@ export const lifecycle: InstallScenario = {
     };
 
     const upgraded = await r.timed(`upgrade tenant to ${prev.currentVersion}`, () =>
-      r.step(`tenant upgraded to ${prev.currentVersion}`, async () => {
-        await helm.upgrade(spec(ctx.chartDir("tenant")), hooks);
-        await waitAvailable(kube, [t.namespace]);
-        return true;
-      }),
+      r.step(`tenant upgraded to ${prev.currentVersion}`, () => ctx.installTenant(t, { verb: "upgrade" })),
     );
     if (upgraded) await helmTest(ctx, r, t, "upgrade");
     await dataIntact("upgrade");
@@ -191,10 +174,7 @@ export const lifecycle: InstallScenario = {
     );
     r.check("the release is gone", !(await helm.list(t.namespace)).some((rel) => rel.name === t.release));
     await r.timed("reinstall tenant", () =>
-      r.step("reinstalling the same release adopts the kept Namespace and claim", async () => {
-        await helm.install(spec(ctx.chartDir("tenant")), hooks);
-        await waitAvailable(kube, [t.namespace]);
-      }),
+      r.step("reinstalling the same release adopts the kept Namespace and claim", () => ctx.installTenant(t)),
     );
     await dataIntact("reinstall");
   },

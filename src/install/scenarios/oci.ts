@@ -17,6 +17,7 @@ import { requireBin } from "../../toolchain/tools.js";
 import type { InstallScenario } from "../context.js";
 import { previousChart } from "../history.js";
 import { clusterReleaseNamespace, ociValues, platformRelease, tenantOf } from "../releases.js";
+import { installStandIns } from "../standin-names.js";
 
 /** The version of a generated chart, as Chart.yaml states it (install reads the generated charts, not their source). */
 const chartVersions = (root: string): Record<string, string> =>
@@ -120,6 +121,7 @@ export const oci: InstallScenario = {
         ),
       );
       if (installed) {
+        if (run.embedded) r.standIn(installStandIns.provisioner);
         await r.timed(`upgrade tenant ${t.release} to ${current} from the registry`, () =>
           r.step(`tenant ${t.release} upgraded to ${current} from the registry, Deployments available`, () =>
             run.installTenant(t, { chart: `${base}/tenant`, chartArgs: fetch(current), verb: "upgrade" }),

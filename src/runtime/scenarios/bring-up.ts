@@ -11,6 +11,7 @@ import { labNodes } from "../../node/lab-nodes.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { prepareModelCache } from "../model.js";
+import { runtimeStandIns } from "../standin-names.js";
 
 /** Namespaces other components would have made before the platform chart (monitoring, the device plugin). */
 const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin", "tenants"];
@@ -41,6 +42,8 @@ export const bringUp: RuntimeScenario = {
   run: async (ctx, r) => {
     await r.step("cluster up with the lab's real nodes, images imported", () => importLabImages(ctx));
     if (!ctx.kube) return;
+    r.standIn(runtimeStandIns.gpu);
+    r.standIn(runtimeStandIns.modelPull);
     await r.step(`tiny model written into the node's model cache`, () =>
       prepareModelCache(ctx.modelCacheDir, join(ctx.opts.workDir, "model")),
     );

@@ -45,7 +45,7 @@ export const haReady: RuntimeScenario = {
     const delta = labTenant("delta");
     const databaseUrl = await services.database(delta.name, { pgvector: true });
     const start = Date.now();
-    await installLabTenant(ctx, delta, "lab-ha.yaml", {
+    await installLabTenant(ctx, r, delta, "lab-ha.yaml", {
       secrets: { DATABASE_URL: databaseUrl, REDIS_URL: services.redisUrl },
       sharedData: true,
       values: {

@@ -13,6 +13,7 @@ import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { openwebuiUrl } from "./standard.js";
 import { until } from "../../lib/wait.js";
+import { runtimeStandIns } from "../standin-names.js";
 import type { LabTenant } from "../tenants.js";
 
 /** Premium requests in flight at the proxy, as KEDA reads them (`<namespace>/<route>.Concurrency` of /queue). */
@@ -37,6 +38,7 @@ export const premiumWakes: RuntimeScenario = {
     await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.premiumWake), {
       timeoutMs: 120_000,
     });
+    r.standIn(runtimeStandIns.keda);
     await scalePremium(ctx, gamma, 0);
     await until(
       "premium Ollama at zero",

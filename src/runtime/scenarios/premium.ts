@@ -13,9 +13,9 @@ import { chatThrough } from "./standard.js";
 export const chatPremium: RuntimeScenario = {
   id: "chat-premium",
   title: "premium Ollama placed on the premium (GPU) node by the chart's own rules; the admin chats to it",
-  run: async (ctx) => {
+  run: async (ctx, r) => {
     const gamma = labTenant("gamma");
-    await installLabTenant(ctx, gamma, "lab-premium.yaml", { values: apiServerValues(ctx) });
+    await installLabTenant(ctx, r, gamma, "lab-premium.yaml", { values: apiServerValues(ctx) });
     const [ollama] = await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium), {
       timeoutMs: 180_000,
     });

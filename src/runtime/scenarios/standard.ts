@@ -18,7 +18,7 @@ export const standardReady: RuntimeScenario = {
   run: async (ctx, r) => {
     const alpha = labTenant("alpha");
     const start = Date.now();
-    await installLabTenant(ctx, alpha, "lab-standard.yaml");
+    await installLabTenant(ctx, r, alpha, "lab-standard.yaml");
     const pods = [
       ...(await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.ollamaStandard), { timeoutMs: 180_000 })),
       ...(await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 420_000 })),

@@ -32,7 +32,7 @@ const rolledOut = async (ctx: RuntimeContext, alpha: LabTenant, what: string) =>
 export const upgradeKeepsChats: RuntimeScenario = {
   id: "upgrade-keeps-chats",
   title: "a saved chat survives helm upgrade, rollback, and uninstall followed by a reinstall",
-  run: async (ctx, _r, made) => {
+  run: async (ctx, r, made) => {
     const alpha = madeBy(made.alpha, "tenant alpha", "standard-ready");
     const ui = await signedIn(ctx, alpha);
     const answer = await ui.chat(tinyModel, "Remember this.");
@@ -49,7 +49,7 @@ export const upgradeKeepsChats: RuntimeScenario = {
     await helm(["uninstall", alpha.release, "--wait"]);
     const kept = await ctx.k.kubectl(["get", "pvc", names.openwebuiData, "-n", alpha.namespace, "-o", "name"]);
     if (!kept.includes(names.openwebuiData)) throw new Error("uninstall deleted the data claim");
-    await installLabTenant(ctx, alpha, "lab-standard.yaml");
+    await installLabTenant(ctx, r, alpha, "lab-standard.yaml");
     await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 420_000 });
     await rolledOut(ctx, alpha, "uninstall and reinstall");
   },

@@ -1,0 +1,12 @@
+/** How the install suite names what it does by hand for a controller or cloud service the cluster lacks. */
+export const installStandIns = {
+  karpenter: "Karpenter: kwok nodes made by the test from the NodePools",
+  kubelet: "kubelets: kwok's",
+  gpu: "GPUs: nvidia.com/gpu capacity advertised by kwok nodes",
+  aws: "AWS: none (ExternalSecrets, EC2NodeClasses and EFS volumes admitted, never acted on)",
+  provisioner: "a CSI provisioner (EFS, EBS): PersistentVolumes bound to the claims by the test",
+  keda: "KEDA: premium Ollama scaled 0→1 by the test",
+  kedaStatus: "KEDA: ScaledObjects' Ready condition written by the test",
+  ingress: "an ingress controller: Ingress addresses written by the test",
+  testPods: "a kubelet: helm test Pods set Succeeded by the test",
+} as const;
