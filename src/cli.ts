@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, type CommanderError, Option } from "commander";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
@@ -8,11 +8,13 @@ import { generate } from "./generate/generate.js";
 import { registerImagesCommands } from "./images/cli.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { packageRoot } from "./lib/package-root.js";
+import { UsageError } from "./lib/usage-error.js";
 import { registerReleaseCommands } from "./release/cli.js";
 import { registerRuntimeCommands } from "./runtime/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { installToolchain } from "./toolchain/install.js";
+import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { validate } from "./validate/validate.js";
 
@@ -21,7 +23,11 @@ const { version } = JSON.parse(readFileSync(join(packageRoot, "package.json"), "
 const program = new Command("llmcharts")
   .description("Generate and prove the Helm charts of the multi-tenant LLM platform")
   .version(version, "-V, --version", "print the llmcharts version")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // One exit-code rule: 2 for a usage error (an unknown option, a value not among the choices), 1 for failed checks.
+  .exitOverride((err: CommanderError) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
 
 program
   .command("doctor")
@@ -83,21 +89,45 @@ program
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
-  .option("--json", "print every result as JSON")
-  .action(async (opts: { chart?: string; values?: string[]; fleet?: string; nodepools?: string; json?: boolean }) => {
-    const results = await validate({
-      root: packageRoot,
-      chart: opts.chart,
-      valuesFiles: opts.values,
-      fleet: opts.fleet,
-      nodepools: opts.nodepools,
-      log: opts.json ? () => {} : (line) => console.log(line),
-    });
-    if (opts.json) console.log(JSON.stringify({ results, summary: summaryLine(results) }, null, 2));
-    else for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
-    if (!opts.json) console.log(summaryLine(results));
-    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
-  });
+  .addOption(
+    new Option(
+      "--format <format>",
+      "how to print the results: text, or for CI json, junit, github (annotations), sarif",
+    )
+      .choices(formats)
+      .default("text"),
+  )
+  .option("--json", "the same as --format json")
+  .action(
+    async (opts: {
+      chart?: string;
+      values?: string[];
+      fleet?: string;
+      nodepools?: string;
+      format: Format;
+      json?: boolean;
+    }) => {
+      const format: Format = opts.json ? "json" : opts.format;
+      // Progress on stderr, results on stdout: a machine format's output is the whole of stdout.
+      const results = await validate({
+        root: packageRoot,
+        chart: opts.chart,
+        valuesFiles: opts.values,
+        fleet: opts.fleet,
+        nodepools: opts.nodepools,
+        log: format === "text" ? (line) => console.error(line) : () => {},
+      });
+      const summary = summaryLine(results);
+      if (format === "text") {
+        for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
+        console.log(summary);
+      } else {
+        console.log(formatResults(results, format, { summary, version }));
+        if (format !== "json") console.error(summary);
+      }
+      process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+    },
+  );
 
 program
   .command("new")
@@ -127,5 +157,5 @@ try {
 } catch (err) {
   // Expected failures (a missing tool, an unknown chart) are messages for the user, not stack traces.
   console.error(`error: ${(err as Error).message}`);
-  process.exitCode = 1;
+  process.exitCode = err instanceof UsageError ? 2 : 1;
 }

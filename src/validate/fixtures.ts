@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { UsageError } from "../lib/usage-error.js";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 
@@ -95,7 +96,7 @@ export const userFixture = (chart: string, path: string): Fixture => ({
 /** Every values file under a fleet folder, recursively, in path order; an empty or missing folder is an error. */
 export const fleetFiles = (dir: string): string[] => {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new Error(`--fleet ${dir}: no such folder; give the folder that holds one values file per tenant`);
+    throw new UsageError(`--fleet ${dir}: no such folder; give the folder that holds one values file per tenant`);
   const files = readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => /\.ya?ml$/.test(f))
@@ -103,6 +104,8 @@ export const fleetFiles = (dir: string): string[] => {
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile());
   if (files.length === 0)
-    throw new Error(`--fleet ${dir}: the folder holds no values files (*.yaml, *.yml); put one file per tenant in it`);
+    throw new UsageError(
+      `--fleet ${dir}: the folder holds no values files (*.yaml, *.yml); put one file per tenant in it`,
+    );
   return files;
 };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { charts } from "../../charts-src/index.js";
 import { seconds } from "../lib/run.js";
+import { UsageError } from "../lib/usage-error.js";
 import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
 import { checkGpuCapacity, checkGpuPoolsExist, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
@@ -66,7 +67,7 @@ export const validate = async ({
   const names = chartsToValidate(chart, valuesFiles, fleet);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
   if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
-    throw new Error("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
+    throw new UsageError("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
@@ -146,7 +147,7 @@ export const validate = async ({
 /** The charts a run checks: the fleet's tenant chart, the one named, the ones the files fit, or every chart. */
 const chartsToValidate = (chart: string | undefined, valuesFiles: string[], fleet: string | undefined): string[] => {
   if (fleet && chart && chart !== "tenant")
-    throw new Error(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
+    throw new UsageError(`--fleet holds tenant values files: use --chart tenant, not --chart ${chart}`);
   const names = fleet
     ? ["tenant"]
     : chart
@@ -155,7 +156,7 @@ const chartsToValidate = (chart: string | undefined, valuesFiles: string[], flee
         ? [...new Set(valuesFiles.map(chartOfValues))]
         : Object.keys(charts);
   for (const n of names)
-    if (!charts[n]) throw new Error(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
+    if (!charts[n]) throw new UsageError(`unknown chart "${n}"; charts: ${Object.keys(charts).join(", ")}`);
   return names;
 };
 
@@ -214,13 +215,15 @@ const nodepoolsGpuPools = async (root: string, file: string, work: string) => {
     join(work, "nodepools"),
   );
   if (!outcome?.file)
-    throw new Error(`--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error?.trim()}; fix that file`);
+    throw new UsageError(
+      `--nodepools ${file}: the nodepools chart refuses it: ${outcome?.error?.trim()}; fix that file`,
+    );
   const fixture = userFixture("nodepools", file);
   return premiumGpuPools(documents({ fixture, file: outcome.file, objects: outcome.objects }));
 };
 
 const readValues = (path: string): unknown => {
-  if (!existsSync(path)) throw new Error(`-f ${path}: no such file`);
+  if (!existsSync(path)) throw new UsageError(`-f ${path}: no such file`);
   try {
     return parse(readFileSync(path, "utf8"), { version: "1.1" }) ?? {};
   } catch {
@@ -237,7 +240,7 @@ export const chartOfValues = (path: string): string => {
     .sort((a, b) => b.score - a.score);
   const [best, next] = fit;
   if (!best || best.score === 0 || best.score === next?.score)
-    throw new Error(
+    throw new UsageError(
       `-f ${path}: cannot tell which chart it is for (top-level keys: ${keys.join(", ") || "none"}); pass --chart ${Object.keys(charts).join("|")}`,
     );
   return best.name;

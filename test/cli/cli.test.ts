@@ -84,6 +84,39 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       expect(out.stdout.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
     });
 
+    it("prints only JSON on stdout with --json, and GitHub annotations on the failing line with --format github", async () => {
+      const json = await llmcharts(["validate", "-f", typo, "--json"]);
+      expect(json.exitCode).toBe(1);
+      const parsed = JSON.parse(json.stdout) as { results: { ok: boolean; message?: string }[]; summary: string };
+      expect(parsed.results.filter((r) => !r.ok).map((r) => r.message)).toEqual([
+        `at '/tenant': unknown key "teir"; did you mean "tier"?`,
+      ]);
+      expect(parsed.summary).toMatch(/^\d+ passed, 1 failed$/);
+      const github = await llmcharts(["validate", "-f", typo, "--format", "github"]);
+      expect(github.exitCode).toBe(1);
+      expect(github.stdout.trim()).toMatch(
+        new RegExp(`^::error file=${typo.replace(/[/.]/g, "\\$&")},line=3,title=llmcharts tenant values%3A ajv::`),
+      );
+      expect(github.stderr.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
+    });
+
+    it("answers a usage error (a missing file, an empty fleet, an unknown format) once, with exit code 2", async () => {
+      const empty = mkdtempSync(join(elsewhere, "fleet-"));
+      for (const [args, said] of [
+        [["validate", "-f", join(elsewhere, "missing.yaml")], /-f \S*missing\.yaml: no such file/],
+        [["validate", "--fleet", empty], /the folder holds no values files/],
+        [
+          ["validate", "-f", typo, "--format", "xml"],
+          /argument 'xml' is invalid. Allowed choices are text, json, junit, github, sarif/,
+        ],
+      ] as const) {
+        const out = await llmcharts([...args]);
+        expect(out.exitCode, args.join(" ")).toBe(2);
+        expect(out.stderr.match(new RegExp(said.source, "g")), args.join(" ")).toHaveLength(1);
+        expect(out.stdout).toBe("");
+      }
+    });
+
     it("reports the values errors and names the rungs a missing tool stopped, with the command that installs it", async () => {
       const emptyCache = mkdtempSync(join(tmpdir(), "llmcharts-nocache-"));
       try {
