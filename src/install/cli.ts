@@ -75,9 +75,10 @@ export const registerInstallCommands = (program: Command): Command =>
         const results = await runner.all(scenarios, { keep: opts.keep });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
         else console.log(formatReport(results));
+        // On stderr: with --json, stdout holds the JSON and nothing else.
         if (opts.keep && ctx.info) {
-          console.log(`cluster "${ctx.info.name}" kept: export KUBECONFIG=${ctx.info.kubeconfig}`);
-          console.log(`stop it with: llmcharts cluster down --name ${ctx.info.name}`);
+          console.error(`cluster "${ctx.info.name}" kept: export KUBECONFIG=${ctx.info.kubeconfig}`);
+          console.error(`stop it with: llmcharts cluster down --name ${ctx.info.name}`);
         }
         process.exitCode = results.every((r) => r.ok) ? 0 : 1;
       } finally {
