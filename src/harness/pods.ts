@@ -17,58 +17,39 @@ export const restarts = (p: Named<Pod>): number =>
     0,
   );
 
+/** The last `count` events of a namespace matching a field selector, one line each (or why they could not be read). */
+const events = async (kube: Kube, namespace: string, fieldSelector: string, columns: string, count: number) => {
+  const out = await kube
+    .kubectl(["get", "events", "-n", namespace, "--field-selector", fieldSelector, "-o", `custom-columns=${columns}`])
+    .catch((e: Error) => e.message);
+  return out.trim() ? out.trim().split("\n").slice(1).slice(-count) : [];
+};
+
 /** Events and the last log lines of every container of the pods: why they are not Ready. */
 export const podEvidence = async (kube: Kube, namespace: string, selector: string): Promise<string> => {
   // The namespace's warnings first: a pod that was never created (admission, quota) shows only there.
-  const warnings = await kube
-    .kubectl([
-      "get",
-      "events",
-      "-n",
-      namespace,
-      "--field-selector",
-      "type=Warning",
-      "-o",
-      "custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message",
-      "--no-headers",
-    ])
-    .catch((e: Error) => e.message);
-  const lines: string[] = warnings.trim()
-    ? [
-        `warnings in ${namespace}:`,
-        ...warnings
-          .trim()
-          .split("\n")
-          .slice(-6)
-          .map((l) => `  ${l}`),
-      ]
-    : [];
+  const warnings = await events(
+    kube,
+    namespace,
+    "type=Warning",
+    "OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message",
+    6,
+  );
+  const lines: string[] = warnings.length ? [`warnings in ${namespace}:`, ...warnings.map((l) => `  ${l}`)] : [];
   for (const p of await podsOf(kube, namespace, selector).catch(() => [])) {
     const name = p.metadata.name;
     const states = (p.status?.containerStatuses ?? [])
       .map((c) => `${c.name}: ${JSON.stringify(c.state)} restarts=${c.restartCount}`)
       .join("; ");
     lines.push(`pod ${namespace}/${name} phase=${p.status?.phase} ${states}`);
-    const events = await kube
-      .kubectl([
-        "get",
-        "events",
-        "-n",
-        namespace,
-        "--field-selector",
-        `involvedObject.name=${name}`,
-        "-o",
-        "custom-columns=REASON:.reason,MESSAGE:.message",
-        "--no-headers",
-      ])
-      .catch((e: Error) => e.message);
-    lines.push(
-      ...events
-        .trim()
-        .split("\n")
-        .slice(-8)
-        .map((l) => `  event ${l}`),
+    const podEvents = await events(
+      kube,
+      namespace,
+      `involvedObject.name=${name}`,
+      "REASON:.reason,MESSAGE:.message",
+      8,
     );
+    lines.push(...podEvents.map((l) => `  event ${l}`));
     for (const c of [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])]) {
       const log = await kube
         .kubectl(["logs", "-n", namespace, name, "-c", c.name, "--tail=15"])

@@ -1,5 +1,6 @@
 /** Runs scenarios against one context: each records its checks; an error fails it instead of the run. */
 import { Recorder, type ScenarioResult } from "./recorder.js";
+import { UsageError } from "../lib/usage-error.js";
 import type { Scenario, SuiteContext } from "./suite.js";
 
 export class ScenarioRunner<C extends SuiteContext, M> {
@@ -46,3 +47,21 @@ export class ScenarioRunner<C extends SuiteContext, M> {
     return results;
   }
 }
+
+/**
+ * The scenarios `--only` names, with those that run without a cluster (bring-up, teardown); every one without ids.
+ * An unknown id is a usage error naming the known ones.
+ */
+export const selectScenarios = <S extends { id: string; withoutCluster?: true }>(
+  all: readonly S[],
+  ids: string[] = [],
+): readonly S[] => {
+  if (ids.length === 0) return all;
+  const known = all.map((s) => s.id);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--only ${ids.join(",")}: no scenario ${unknown.join(", ")}; the scenarios are ${known.join(", ")}`,
+    );
+  return all.filter((s) => s.withoutCluster || ids.includes(s.id));
+};

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { packageRoot } from "../lib/package-root.js";
 import { formatReport, summary } from "../harness/report.js";
-import { ScenarioRunner } from "../harness/run.js";
-import { InstallContext, type InstallMade, type InstallScenario } from "./context.js";
+import { ScenarioRunner, selectScenarios } from "../harness/run.js";
+import { InstallContext, type InstallMade } from "./context.js";
 import { installScenarios, teardown } from "./scenarios/index.js";
 
 interface TestInstallOptions {
@@ -15,18 +15,6 @@ interface TestInstallOptions {
   json?: boolean;
   only?: string;
 }
-
-/** The scenarios `--only` names, with bring-up and teardown; every scenario without it. An unknown id is an error. */
-const selectScenarios = (only?: string) => {
-  if (only === undefined) return installScenarios;
-  const ids = only.split(",").map((id) => id.trim());
-  const known = installScenarios.map((s) => s.id);
-  const unknown = ids.filter((id) => !known.includes(id));
-  if (unknown.length > 0) {
-    throw new Error(`--only ${only}: no scenario ${unknown.join(", ")}; the scenarios are ${known.join(", ")}`);
-  }
-  return installScenarios.filter((s) => s.withoutCluster || ids.includes(s.id));
-};
 
 /** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json] [--only IDS]`. */
 export const registerInstallCommands = (program: Command): Command =>
@@ -45,14 +33,10 @@ export const registerInstallCommands = (program: Command): Command =>
       "run only these scenarios (comma-separated ids, e.g. 2,6), besides bring-up and teardown; a scenario may need an earlier one (6 needs 2's platform release)",
     )
     .action(async (opts: TestInstallOptions) => {
-      let scenarios: readonly InstallScenario[];
-      try {
-        scenarios = selectScenarios(opts.only);
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = 2;
-        return;
-      }
+      const scenarios = selectScenarios(
+        installScenarios,
+        opts.only?.split(",").map((id) => id.trim()),
+      );
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
       const ctx = new InstallContext({
         root: packageRoot,

@@ -3,19 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatScenario, summary } from "../harness/report.js";
-import { ScenarioRunner } from "../harness/run.js";
+import { ScenarioRunner, selectScenarios } from "../harness/run.js";
 import { RuntimeContext, type RuntimeMade } from "./context.js";
 import { runtimeScenarios } from "./scenarios/index.js";
-
-/** The scenarios `--only` names, with bring-up and teardown; an unknown id is an error. */
-const selectScenarios = (only?: string[]) => {
-  if (!only || only.length === 0) return runtimeScenarios;
-  const known = runtimeScenarios.map((s) => s.id);
-  const unknown = only.filter((id) => !known.includes(id));
-  if (unknown.length > 0)
-    throw new Error(`--only: no scenario ${unknown.join(", ")}; the scenarios are ${known.join(", ")}`);
-  return runtimeScenarios.filter((s) => s.withoutCluster || only.includes(s.id));
-};
 
 /** Adds `test-runtime [--keep] [--json] [--only id...]`. */
 export const registerRuntimeCommands = (program: Command): Command =>
@@ -28,14 +18,7 @@ export const registerRuntimeCommands = (program: Command): Command =>
     .option("--json", "print the results as JSON, and nothing else on stdout")
     .option("--only <ids...>", "run only these scenarios (after bring-up)")
     .action(async (opts: { keep?: boolean; json?: boolean; only?: string[] }) => {
-      let scenarios: typeof runtimeScenarios;
-      try {
-        scenarios = selectScenarios(opts.only);
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = 2;
-        return;
-      }
+      const scenarios = selectScenarios(runtimeScenarios, opts.only);
       const ctx = new RuntimeContext({
         root: process.cwd(),
         workDir: mkdtempSync(join(tmpdir(), "llmcharts-runtime-")),

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterInfo, clusterDown, clusterStatus, clusterUp } from "../../src/cluster/index.js";
 import { run } from "../../src/lib/run.js";
+import { eventually } from "../../src/lib/wait.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
 const name = `smoke-${process.pid}-${Date.now().toString(36)}`;
@@ -19,19 +20,6 @@ const kubectl = async (args: string[], input?: string): Promise<string> => {
 };
 
 const apply = (manifest: object) => kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
-
-/** Retries `fn` until it stops throwing; for objects that controllers create shortly after something else. */
-const eventually = async <T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-};
 
 const nodeName = "kwok-gpu-0";
 
