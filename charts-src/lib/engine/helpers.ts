@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Manifests } from "./chart.js";
-import { Condition, IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { all, anyOf, asDefault, boolExpr, type Condition, Equals, isCondition, not, Truth } from "./conditions.js";
+import { IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
 /**
@@ -142,7 +143,7 @@ const isEmpty = (v: unknown): boolean =>
 
 /** A Go template operand for a value: a token's expression, or a literal (strings, numbers, flat maps). */
 export const operand = (v: unknown, registry: TokenRegistry): string => {
-  if (v instanceof Condition) return v.expr;
+  if (isCondition(v)) return boolExpr(v);
   const token = tokenOf(v);
   if (token) return token.expr;
   if (typeof v === "string") return registry.hasPlaceholder(v) ? registry.joined(v) : JSON.stringify(v);
@@ -162,14 +163,22 @@ const numericOperand = (v: unknown, registry: TokenRegistry): string => {
   return numeric ? `(float64 ${operand(v, registry)})` : operand(v, registry);
 };
 
+/** What a helper was given as a condition: a helper's condition, or a value whose truth is tested. */
+const conditionOf = (c: Test, registry: TokenRegistry): Condition => {
+  if (isCondition(c)) return c;
+  if (typeof c === "boolean") return new Truth(String(c), true);
+  return new Truth(operand(c, registry), tokenOf(c)?.type === "boolean");
+};
+
 /** Template mode: values are tokens, so helpers return markers the emitter turns into Helm control flow. */
 export const templateHelpers = (registry: TokenRegistry): Helpers => {
   let depth = 0;
-  const cond = (expr: string): Cond => new Condition(expr) as unknown as Cond;
+  const cond = (c: Condition): Cond => c as unknown as Cond;
+  const comparison = (expr: string): Cond => cond(new Truth(expr, true));
   return {
     when: (c, value, otherwise) => {
       if (typeof c === "boolean") return (c ? value : (otherwise ?? OMIT)) as never;
-      return new IfMarker(new Condition(operand(c, registry)), value, otherwise ?? OMIT) as never;
+      return new IfMarker(conditionOf(c, registry), value, otherwise ?? OMIT) as never;
     },
     each: (list, fn) => {
       const token = tokenOf(list);
@@ -184,17 +193,23 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
       depth -= 1;
       return [new RangeMarker(token.expr, itemVar, indexVar, body)] as never;
     },
-    eq: (a, b) => cond(`(eq ${numericOperand(a, registry)} ${numericOperand(b, registry)})`),
-    not: (a) => cond(`(not ${operand(a, registry)})`),
-    and: (...c) => cond(`(and ${c.map((x) => operand(x, registry)).join(" ")})`),
-    or: (...c) => cond(`(or ${c.map((x) => operand(x, registry)).join(" ")})`),
-    isSet: (v) => cond(`(not (empty ${operand(v, registry)}))`),
-    includes: (list, element) => cond(`(has ${operand(element, registry)} ${operand(list, registry)})`),
-    pick: (c, a, b) =>
-      registry.placeholder(
-        new Token(`(ternary ${operand(a, registry)} ${operand(b, registry)} ${operand(c, registry)})`, "string"),
-      ),
-    hasPrefix: (text, prefix) => cond(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
+    eq: (a, b) => {
+      const [left, right] = [numericOperand(a, registry), numericOperand(b, registry)];
+      return right.startsWith('"') ? cond(new Equals(left, right)) : comparison(`(eq ${left} ${right})`);
+    },
+    not: (a) => cond(not(conditionOf(a, registry))),
+    and: (...c) => cond(all(c.map((x) => conditionOf(x, registry)))),
+    or: (...c) => cond(anyOf(c.map((x) => conditionOf(x, registry)))),
+    // Go's truth of a value is sprig's `not empty`: tested in an `if`, the value stands for itself.
+    isSet: (v) => cond(new Truth(operand(v, registry), false)),
+    includes: (list, element) => comparison(`(has ${operand(element, registry)} ${operand(list, registry)})`),
+    pick: (c, a, b) => {
+      const [whenTrue, whenFalse] = [operand(a, registry), operand(b, registry)];
+      const defaulted = asDefault(conditionOf(c, registry), whenTrue, whenFalse);
+      const expr = defaulted ? `(${defaulted})` : `(ternary ${whenTrue} ${whenFalse} ${operand(c, registry)})`;
+      return registry.placeholder(new Token(expr, "string"));
+    },
+    hasPrefix: (text, prefix) => comparison(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
     // Go's encoder sorts map keys and escapes <, > and &; concrete mode's goJson writes the same text.
     toJson: (value) => registry.placeholder(new Token(`(${operand(value, registry)} | toJson)`, "string")),
     join: (list, separator) =>
@@ -221,12 +236,13 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     },
     refuse: (c, message) => {
       if (typeof c === "boolean") return (c ? new Refusal(message) : OMIT) as never;
-      return new IfMarker(new Condition(operand(c, registry)), new Refusal(message)) as never;
+      return new IfMarker(conditionOf(c, registry), new Refusal(message)) as never;
     },
+    // Helm checks these: release names and namespaces are DNS names, chart versions semver.
     release: {
-      name: registry.placeholder(new Token("$.Release.Name", "string")),
-      namespace: registry.placeholder(new Token("$.Release.Namespace", "string")),
+      name: registry.placeholder(new Token("$.Release.Name", "string", "part")),
+      namespace: registry.placeholder(new Token("$.Release.Namespace", "string", "part")),
     },
-    chart: { version: registry.placeholder(new Token("$.Chart.Version", "string")) },
+    chart: { version: registry.placeholder(new Token("$.Chart.Version", "string", "part")) },
   };
 };

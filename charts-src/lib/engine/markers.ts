@@ -3,10 +3,7 @@
  * `{{- range }}`; in concrete mode they never appear (the helpers decide at once).
  */
 
-/** A Go template boolean expression, e.g. `(eq $.Values.tier "premium")`. */
-export class Condition {
-  constructor(readonly expr: string) {}
-}
+import type { Condition } from "./conditions.js";
 
 /** `value` where `condition` holds, else `otherwise` (or nothing: the key, list item or resource is left out). */
 export class IfMarker {
@@ -40,5 +37,3 @@ export class ValuesRefused extends Error {}
 
 /** Left out of the output: what a false `when` without `otherwise` yields. */
 export const OMIT: unique symbol = Symbol("llmcharts.omit");
-
-export const isDynamic = (v: unknown): boolean => v instanceof IfMarker || v instanceof RangeMarker;

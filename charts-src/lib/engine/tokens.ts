@@ -1,3 +1,6 @@
+import { unwrap } from "./go-expr.js";
+import { alwaysPlain, type Plainness, schemaPlainness } from "./plain-text.js";
+
 /**
  * Template mode: a chart function reads values through a proxy whose every leaf is a Token, a stand-in for a Helm
  * expression such as `$.Values.ollama.replicas`. The emitter turns tokens back into `{{ … }}`.
@@ -10,6 +13,8 @@ export class Token {
   constructor(
     readonly expr: string,
     readonly type: ValueType,
+    /** What the value's text is known to be made of (see plain-text.ts): what lets it go into YAML as it is. */
+    readonly plain: Plainness = "none",
   ) {}
 }
 
@@ -54,8 +59,27 @@ export class TokenRegistry {
    * numbers as float64 and prints 1000000 as 1e+06.
    */
   joined(text: string): string {
-    const parts = this.split(text).map((p) => (p instanceof Token ? stringOperand(p) : JSON.stringify(p)));
-    return parts.length === 1 ? (parts[0] as string) : `(list ${parts.join(" ")} | join "")`;
+    const parts = this.split(text);
+    if (parts.length === 1) return parts[0] instanceof Token ? stringOperand(parts[0]) : JSON.stringify(parts[0]);
+    // As a person writes it: the literal text with a verb where each value goes.
+    const format = parts.map((p) => (p instanceof Token ? verb(p) : p.replaceAll("%", "%%"))).join("");
+    const args = parts.filter((p) => p instanceof Token).map(stringOperand);
+    return `(printf ${JSON.stringify(format)} ${args.join(" ")})`;
+  }
+
+  /**
+   * A string as YAML text a person would write, `tenant-{{ $.Values.tenant.name }}`, where YAML reads it back as
+   * that string whatever the values are; undefined where it might not.
+   */
+  plainYaml(text: string): string | undefined {
+    const parts = this.split(text);
+    const described = parts.map((p) => (p instanceof Token ? { plain: p.plain, integer: p.type === "integer" } : p));
+    return alwaysPlain(described) ? interpolated(parts) : undefined;
+  }
+
+  /** A string as template text: literal text, `{{ value }}` where each value goes. */
+  interpolated(text: string): string {
+    return interpolated(this.split(text));
   }
 
   hasPlaceholder(text: string): boolean {
@@ -65,9 +89,20 @@ export class TokenRegistry {
 
 const stringOperand = (t: Token): string => (t.type === "integer" ? `(${t.expr} | int64)` : t.expr);
 
+/** Literal text with `{{ value }}` where each value goes. */
+const interpolated = (parts: readonly (string | Token)[]): string =>
+  parts
+    .map((p) => (p instanceof Token ? `{{ ${unwrap(p.expr)}${p.type === "integer" ? " | int64" : ""} }}` : p))
+    .join("");
+
+/** `%v` prints any value as `join` did (a float64 as Go prints it); strings and integers read better as %s and %d. */
+const verb = (t: Token): string => (t.type === "string" ? "%s" : t.type === "integer" ? "%d" : "%v");
+
 /** The schema of one value, as far as the proxy needs it: its type and its children. */
 export interface SchemaNode {
   type?: string | string[];
+  pattern?: string;
+  enum?: unknown[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   additionalProperties?: boolean | SchemaNode;
@@ -87,7 +122,8 @@ const child = (expr: string, key: string): string =>
  * arithmetic fails loudly (Helm values cannot be computed on in TypeScript; use the helpers).
  */
 export const tokenProxy = (expr: string, schema: SchemaNode | undefined, registry: TokenRegistry): unknown => {
-  const token = new Token(expr, typeOf(schema));
+  // Only a value that is always a string (never null) may go into YAML as its text.
+  const token = new Token(expr, typeOf(schema), schema?.type === "string" ? schemaPlainness(schema) : "none");
   const target = {};
   return new Proxy(target, {
     get(_, prop) {
