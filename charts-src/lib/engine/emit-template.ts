@@ -1,6 +1,7 @@
 import { anyOf, asDefault, type Condition, Facts, leadingPart, Truth, testExpr } from "./conditions.js";
 import { brokenLine, unwrap } from "./go-expr.js";
-import { IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { CommentMarker, IfMarker, IncludeMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { commentLines, defineText, includeExpr, recordPartial } from "./partials.js";
 import { Token, type TokenRegistry, tokenOf } from "./tokens.js";
 import { blockScalar, plainScalar, yamlKey } from "./yaml-scalars.js";
 
@@ -10,7 +11,8 @@ import { blockScalar, plainScalar, yamlKey } from "./yaml-scalars.js";
  * escaped), markers as `{{- if }}` / `{{- range }}` around the key, list item or document they govern.
  *
  * Written for the operator who reads it: adjacent members under the same condition share one `if`, a guard that
- * the enclosing guards already decide is left out, and multi-line text is a block scalar.
+ * the enclosing guards already decide is left out, shared fragments are `include`d by name, and multi-line text is
+ * a block scalar.
  */
 export class TemplateEmitter {
   constructor(private readonly registry: TokenRegistry) {}
@@ -23,6 +25,7 @@ export class TemplateEmitter {
   private docLines(doc: unknown, facts: Facts): string[] {
     if (doc === OMIT || doc === undefined) return [];
     if (Array.isArray(doc)) return this.members(doc, "", facts, (d, f) => this.docLines(d, f));
+    if (doc instanceof CommentMarker) return commented(doc, "", this.docLines(doc.value, facts));
     if (doc instanceof IfMarker) return this.guarded(doc, "", facts, (v, f) => this.docLines(v, f));
     if (doc instanceof RangeMarker) return this.ranged(doc, "", facts, (v, f) => this.docLines(v, f));
     if (doc instanceof Refusal) return [`{{- fail ${this.registry.joined(doc.message)} }}`];
@@ -68,8 +71,9 @@ export class TemplateEmitter {
 
   /** The leading part of the condition guarding a member, where the facts leave it open; what neighbours may share. */
   private openGuard(v: unknown, facts: Facts): Condition | undefined {
-    if (!(v instanceof IfMarker) || facts.decide(v.condition) !== undefined) return undefined;
-    return leadingPart(facts.reduce(v.condition));
+    const inner = v instanceof CommentMarker ? v.value : v;
+    if (!(inner instanceof IfMarker) || facts.decide(inner.condition) !== undefined) return undefined;
+    return leadingPart(facts.reduce(inner.condition));
   }
 
   /**
@@ -124,6 +128,23 @@ export class TemplateEmitter {
       ...lines(m.body, inside),
       `${ind}{{- end }}`,
     ];
+  }
+
+  /** A named template's use; its `define` is recorded for `_helpers.tpl`. */
+  private include(m: IncludeMarker, ind: string): string {
+    this.define(m);
+    const use = `include ${JSON.stringify(m.name)} ${m.context}`;
+    // At the left margin (a named template's body) the text goes in as it is.
+    return ind === "" ? `{{ ${use} }}` : `${ind}{{- ${use} | nindent ${ind.length} }}`;
+  }
+
+  /** Records the `define` of a named map or list, for `_helpers.tpl`. */
+  define(m: IncludeMarker): void {
+    // No `{}` or `[]` for an empty body: where it is used, the block it is part of decides that.
+    const body = Array.isArray(m.fragment)
+      ? this.listLines(m.fragment, "", Facts.none)
+      : this.mapLines(m.fragment as Record<string, unknown>, "", Facts.none);
+    recordPartial(this.registry.partials, m.name, defineText(m.name, body, m.why));
   }
 
   /** A scalar, token or empty collection on one line; undefined when the value needs a block. */
@@ -187,6 +208,8 @@ export class TemplateEmitter {
 
   private entryLines(key: string, v: unknown, ind: string, facts: Facts): string[] {
     if (v === OMIT || v === undefined) return [];
+    if (v instanceof IncludeMarker) return [this.include(v, ind)];
+    if (v instanceof CommentMarker) return commented(v, ind, this.entryLines(key, v.value, ind, facts));
     const k = yamlKey(key);
     if (v instanceof IfMarker) {
       const defaulted = this.defaulted(v, facts);
@@ -208,6 +231,7 @@ export class TemplateEmitter {
 
   private mapLines(obj: Record<string, unknown>, ind: string, facts: Facts): string[] {
     const entries = Object.entries(obj).filter(([, v]) => v !== OMIT && v !== undefined);
+    refuseKeysIncludedTwice(entries);
     return this.members(
       entries,
       ind,
@@ -231,7 +255,9 @@ export class TemplateEmitter {
    * renders `{}` or `[]` instead, as concrete mode does (unless the enclosing guards say a member is there).
    */
   private orEmpty(members: readonly unknown[], lines: string[], ind: string, empty: string, facts: Facts): string[] {
-    const shown = members.filter((m) => m !== OMIT && m !== undefined);
+    const shown = members.filter(
+      (m) => m !== OMIT && m !== undefined && !(m instanceof CommentMarker && m.value === undefined),
+    );
     if (rendersSomething(shown)) return lines;
     const guards = shown.map(guardOf).filter((g): g is Condition => g !== undefined);
     if (guards.some((g) => facts.decide(g) === true)) return lines;
@@ -247,6 +273,8 @@ export class TemplateEmitter {
 
   private itemLines(item: unknown, ind: string, facts: Facts): string[] {
     if (item === OMIT || item === undefined) return [];
+    if (item instanceof IncludeMarker) return [this.include(item, ind)];
+    if (item instanceof CommentMarker) return commented(item, ind, this.itemLines(item.value, ind, facts));
     if (item instanceof IfMarker) {
       const defaulted = this.defaulted(item, facts);
       if (defaulted) return [`${ind}- ${defaulted}`];
@@ -266,19 +294,48 @@ export class TemplateEmitter {
   }
 }
 
-/** The condition under which a member renders, when it may not: a guard without `otherwise`, or a range's list. */
+/**
+ * The condition under which a member renders, when it may not: a guard without `otherwise`, a range's list, or a
+ * named template that may render nothing (Helm's truth of its text).
+ */
 const guardOf = (m: unknown): Condition | undefined => {
-  if (m instanceof IfMarker && m.otherwise === OMIT) return m.condition;
-  if (m instanceof RangeMarker) return new Truth(m.listExpr, false);
+  const inner = m instanceof CommentMarker ? m.value : m;
+  if (inner instanceof IfMarker && inner.otherwise === OMIT) return inner.condition;
+  if (inner instanceof RangeMarker) return new Truth(inner.listExpr, false);
+  if (inner instanceof IncludeMarker) {
+    const members = Array.isArray(inner.fragment) ? inner.fragment : Object.values(inner.fragment);
+    return rendersSomething(members) ? undefined : new Truth(includeExpr(inner.name, inner.context), false);
+  }
   return undefined;
 };
 
+/** A member's lines under its why-comment; a comment on what the guards leave out goes with it. */
+const commented = (m: CommentMarker, ind: string, lines: string[]): string[] =>
+  lines.length > 0 || m.value === undefined ? [...commentLines(m.text, ind), ...lines] : [];
+
 /** True when some member renders whatever the values: an unguarded one, or a guard with an `otherwise`. */
 const rendersSomething = (members: readonly unknown[]): boolean =>
-  members.some((m) => m !== OMIT && m !== undefined && !guardOf(m));
+  members.some(
+    (m) => m !== OMIT && m !== undefined && !(m instanceof CommentMarker && m.value === undefined) && !guardOf(m),
+  );
 
 const sameCondition = (a: Condition | undefined, b: Condition): boolean =>
   a !== undefined && testExpr(a) === testExpr(b);
+
+/**
+ * A key both in an included named template and beside it would be written twice (YAML keeps one of them, not
+ * necessarily the one concrete mode keeps): refuse it when the chart is generated.
+ */
+const refuseKeysIncludedTwice = (entries: [string, unknown][]): void => {
+  const keys = (map: Record<string, unknown>): string[] =>
+    Object.entries(map).flatMap(([k, v]) =>
+      v instanceof IncludeMarker && !Array.isArray(v.fragment) ? keys(v.fragment as Record<string, unknown>) : [k],
+    );
+  const all = keys(Object.fromEntries(entries));
+  const twice = all.filter((k, i) => all.indexOf(k) !== i);
+  if (twice.length > 0)
+    throw new Error(`${twice.join(", ")} both in a partial and beside it (or in two partials) of one map`);
+};
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" &&
@@ -287,4 +344,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !tokenOf(v) &&
   !(v instanceof IfMarker) &&
   !(v instanceof RangeMarker) &&
-  !(v instanceof Refusal);
+  !(v instanceof Refusal) &&
+  !(v instanceof CommentMarker) &&
+  !(v instanceof IncludeMarker);

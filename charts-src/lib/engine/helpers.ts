@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Manifests } from "./chart.js";
 import { all, anyOf, asDefault, boolExpr, type Condition, Equals, isCondition, not, Truth } from "./conditions.js";
-import { IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { unwrap } from "./go-expr.js";
+import { literalPlainness } from "./plain-text.js";
+import { CommentMarker, IfMarker, IncludeMarker, includeKey, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { conditionBody, defineText, includeExpr, recordPartial } from "./partials.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
 /**
@@ -58,6 +61,25 @@ export interface Helpers {
   refuse(cond: Test, message: string): Manifests;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
   merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
+  /**
+   * A fragment shared by several places, written once as the named template `<chart>.<name>` in `_helpers.tpl` and
+   * used as `include`: a condition (`if include "tenant.hasStandard" $`), a string, a map's entries (spread it into the map:
+   * `{ ...h.partial("labels", …), name }`) or a list's items (spread it into the list). `fragment` may read values,
+   * never a variable of `each`; `why` is written above its `define`. What differs between uses goes in `args`
+   * (`include "tenant.podSpread" (merge (dict "workload" "openwebui") $)`): the fragment reads each as a value. Concrete
+   * mode just calls `fragment` with `args`.
+   */
+  partial<T, A extends Record<string, string> = Record<string, never>>(
+    name: string,
+    fragment: (args: A) => T,
+    why?: string,
+    args?: A,
+  ): T;
+  /**
+   * A why-comment above `value` where a reader of the template would stop (`{{- /* no replicas: … *\/}}`); without
+   * `value`, the comment alone, for a key left out on purpose (`replicas: h.comment("the HPA owns the count")`).
+   */
+  comment<T>(text: string, value?: T): T;
   /** The release and chart, known only at install time. */
   release: { name: string; namespace: string };
   chart: { version: string };
@@ -96,6 +118,8 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
     return repeated.join(", ");
   },
   refuse: (cond, message) => (cond ? new Refusal(message) : OMIT) as never,
+  partial: (_name, fragment, _why, args) => fragment(args ?? ({} as never)),
+  comment: (_text, value) => value as never,
   shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
@@ -150,10 +174,29 @@ export const operand = (v: unknown, registry: TokenRegistry): string => {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return `(list ${v.map((x) => operand(x, registry)).join(" ")})`.replace(" )", ")");
   if (typeof v === "object" && v !== null) {
-    const pairs = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`);
-    return `(dict ${pairs.join(" ")})`.replace(" )", ")");
+    const parts = mapParts(v as Record<string, unknown>, registry);
+    return parts.length === 1 ? (parts[0] as string) : `(mergeOverwrite ${parts.join(" ")})`;
   }
   throw new Error(`cannot use ${String(v)} in a template expression`);
+};
+
+/**
+ * A static map as the maps it is made of: its own entries as a `dict`, and each named template spread into it read
+ * back as one (`fromYaml`: the emitter writes typed YAML, so the values come back as they are).
+ */
+const mapParts = (map: Record<string, unknown>, registry: TokenRegistry): string[] => {
+  const entries = Object.entries(map);
+  const own = entries.filter(([, x]) => !(x instanceof IncludeMarker));
+  const included = entries.flatMap(([, x]) => (x instanceof IncludeMarker ? [x] : []));
+  for (const m of included) registry.includedInExpressions.add(m);
+  const dict = `(dict ${own.map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`).join(" ")})`.replace(
+    " )",
+    ")",
+  );
+  return [
+    ...(own.length > 0 || included.length === 0 ? [dict] : []),
+    ...included.map((m) => `(${unwrap(includeExpr(m.name, m.context))} | fromYaml)`),
+  ];
 };
 
 /** Helm values are float64 when numeric, so numeric comparisons convert both sides. */
@@ -163,6 +206,20 @@ const numericOperand = (v: unknown, registry: TokenRegistry): string => {
   return numeric ? `(float64 ${operand(v, registry)})` : operand(v, registry);
 };
 
+/** A partial's arguments as the body reads them: `$.<name>`, beside the root context's own (capitalized) keys. */
+const partialArgs = (partial: string, args: Record<string, string>, registry: TokenRegistry) =>
+  Object.fromEntries(
+    Object.keys(args).map((key) => {
+      if (!/^[a-z][A-Za-z0-9]*$/.test(key)) {
+        throw new Error(
+          `partial ${partial}: argument ${key} must be a lowerCamelCase name (Values, Release… are Helm's)`,
+        );
+      }
+      // A value's placeholder holds characters no plain text does: an argument made of values is never plain.
+      return [key, registry.placeholder(new Token(`$.${key}`, "string", literalPlainness(String(args[key]))))];
+    }),
+  );
+
 /** What a helper was given as a condition: a helper's condition, or a value whose truth is tested. */
 const conditionOf = (c: Test, registry: TokenRegistry): Condition => {
   if (isCondition(c)) return c;
@@ -171,7 +228,7 @@ const conditionOf = (c: Test, registry: TokenRegistry): Condition => {
 };
 
 /** Template mode: values are tokens, so helpers return markers the emitter turns into Helm control flow. */
-export const templateHelpers = (registry: TokenRegistry): Helpers => {
+export const templateHelpers = (registry: TokenRegistry, chartName: string): Helpers => {
   let depth = 0;
   const cond = (c: Condition): Cond => c as unknown as Cond;
   const comparison = (expr: string): Cond => cond(new Truth(expr, true));
@@ -224,8 +281,8 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
     merge: (...maps) => {
-      const args = maps.map((m) =>
-        tokenOf(m) ? `(default (dict) ${operand(m, registry)})` : operand(m ?? {}, registry),
+      const args = maps.flatMap((m) =>
+        tokenOf(m) ? [`(default (dict) ${operand(m, registry)})`] : mapParts(m ?? {}, registry),
       );
       return tokenProxy(`(mergeOverwrite (dict) ${args.join(" ")})`, { type: "object" }, registry) as never;
     },
@@ -238,6 +295,30 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
       if (typeof c === "boolean") return (c ? new Refusal(message) : OMIT) as never;
       return new IfMarker(conditionOf(c, registry), new Refusal(message)) as never;
     },
+    partial: (name, fragment, why, args = {} as never) => {
+      const full = `${chartName}.${name}`;
+      const value = fragment(partialArgs(full, args, registry) as never);
+      // The arguments join the root context, so the body reads them beside .Values, .Release and .Chart.
+      const context = Object.keys(args).length > 0 ? `(merge ${operand(args, registry)} $)` : "$";
+      if (isCondition(value)) {
+        recordPartial(registry.partials, full, defineText(full, conditionBody(value), why));
+        return new Truth(includeExpr(full, context), false) as never;
+      }
+      if (typeof value === "string") {
+        recordPartial(registry.partials, full, defineText(full, [registry.templateText(value)], why));
+        const plain = registry.plainYaml(value) !== undefined ? "whole" : "none";
+        return registry.placeholder(new Token(includeExpr(full, context), "string", plain)) as never;
+      }
+      if (Array.isArray(value)) return [new IncludeMarker(full, value, why, context)] as never;
+      if (value !== null && typeof value === "object" && !tokenOf(value)) {
+        const marker = new IncludeMarker(full, value as Record<string, unknown>, why, context);
+        return { [includeKey(`${full} ${context}`)]: marker } as never;
+      }
+      throw new Error(
+        `partial ${full}: a named template holds a condition, a string, a map's entries or a list's items`,
+      );
+    },
+    comment: (text, value) => new CommentMarker(text, value) as never,
     // Helm checks these: release names and namespaces are DNS names, chart versions semver.
     release: {
       name: registry.placeholder(new Token("$.Release.Name", "string", "part")),

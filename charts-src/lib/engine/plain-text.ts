@@ -41,6 +41,12 @@ export const schemaPlainness = (schema: { pattern?: string; enum?: unknown[] } |
   return schema?.pattern !== undefined && patternIsSafe(schema.pattern) ? "part" : "none";
 };
 
+/**
+ * What a partial's literal argument lets its body assume of the value (the body is written once, so every use must
+ * agree: a use whose argument would change the body is refused when the chart is generated).
+ */
+export const literalPlainness = (text: string): Plainness => (safeChars.test(text) ? "part" : "none");
+
 /** A part of a string: literal text, or a value with what is known of its text. */
 export type TextPart = string | { plain: Plainness; integer: boolean };
 

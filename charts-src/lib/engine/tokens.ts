@@ -1,4 +1,5 @@
 import { unwrap } from "./go-expr.js";
+import type { IncludeMarker } from "./markers.js";
 import { alwaysPlain, type Plainness, schemaPlainness } from "./plain-text.js";
 
 /**
@@ -32,8 +33,12 @@ const placeholderPattern = /\u27e6tok:(\d+)\u27e7/g;
  */
 export class TokenRegistry {
   private readonly tokens: Token[] = [];
-  /** Named templates (`define`) the chart's expressions include, by name: written once, to `_llmcharts.tpl`. */
+  /** The engine's own named templates (`define`) the chart's expressions include, by name: written to `_llmcharts.tpl`. */
   readonly defines = new Map<string, string>();
+  /** The chart's named templates (its partials), by name: written to `_helpers.tpl`. */
+  readonly partials = new Map<string, string>();
+  /** Named maps read inside expressions (`include … | fromYaml`), which the emitter must still define. */
+  readonly includedInExpressions = new Set<IncludeMarker>();
 
   placeholder(token: Token): string {
     let id = this.tokens.indexOf(token);
@@ -75,6 +80,18 @@ export class TokenRegistry {
     const parts = this.split(text);
     const described = parts.map((p) => (p instanceof Token ? { plain: p.plain, integer: p.type === "integer" } : p));
     return alwaysPlain(described) ? interpolated(parts) : undefined;
+  }
+
+  /**
+   * A string as the text of a named template: literal text, `{{ value }}` where a value goes (no YAML to escape);
+   * through `printf` where the text starts or ends with spaces, which `define`'s trimming would take.
+   */
+  templateText(text: string): string {
+    const parts = this.split(text);
+    const spaced = /^\s|\s$/.test(text) || text.includes("{{") || text.includes("}}");
+    return spaced || parts.some((p) => p instanceof Token && p.type !== "string" && p.type !== "integer")
+      ? `{{ ${this.joined(text)} }}`
+      : interpolated(parts);
   }
 
   /** A string as template text: literal text, `{{ value }}` where each value goes. */
