@@ -1,11 +1,12 @@
-import { labels, priorityClasses } from "../lib/conventions.js";
+import { priorityClasses } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { identityOf, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
-import { podSpread, requireNodeLabels } from "../lib/scheduling.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import {
   hasPremium,
   imagePullSecrets,
+  onStandardNodes,
+  workloadSpread,
   names,
   namespaced,
   podLabels,
@@ -136,13 +137,13 @@ const deployment = (v: TenantValues, h: Helpers) => {
           // It watches the API server; the token is the one its Role grants.
           automountServiceAccountToken: true,
           enableServiceLinks: false,
-          imagePullSecrets: imagePullSecrets(v, h),
+          ...imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(identityOf(w.runAs)),
           // On the standard CPU nodes, beside OpenWebUI: it must answer while every GPU node is gone.
-          affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+          affinity: onStandardNodes(h),
           tolerations: [],
           priorityClassName: priorityClasses.standard,
-          topologySpreadConstraints: podSpread(selector),
+          topologySpreadConstraints: workloadSpread(h, names.premiumWake),
           // Its own shutdown: 5 s of failing readiness, then up to 30 s for requests in flight to finish.
           terminationGracePeriodSeconds: 45,
           containers: [
@@ -163,7 +164,7 @@ const deployment = (v: TenantValues, h: Helpers) => {
                 { name: "OTEL_PROM_EXPORTER_ENABLED", value: "false" },
               ],
               resources: w.resources,
-              securityContext: restrictedContainerSecurityContext(),
+              securityContext: restrictedContainerSecurityContext(h),
               readinessProbe: httpProbe("/readyz", "admin", { periodSeconds: 5, failureThreshold: 3 }),
               livenessProbe: httpProbe("/livez", "admin", { periodSeconds: 20, failureThreshold: 3 }),
             },
