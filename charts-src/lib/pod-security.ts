@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import type { Helpers } from "./engine/index.js";
 import type { PodSecurityContext, SecurityContext, Volume, VolumeMount } from "./k8s.js";
 import { strictObject } from "./values-shapes.js";
 
@@ -59,15 +60,23 @@ export const restrictedPodSecurityContext = (id: PodIdentity): PodSecurityContex
   seccompProfile: { type: "RuntimeDefault" },
 });
 
-/** The container-level security context: no privilege, no capabilities, read-only root filesystem. */
-export const restrictedContainerSecurityContext = (): SecurityContext => ({
-  runAsNonRoot: true,
-  privileged: false,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-});
+/**
+ * The container-level security context: no privilege, no capabilities, read-only root filesystem. The same for
+ * every container, so written once as the chart's `securityContext.restricted`.
+ */
+export const restrictedContainerSecurityContext = (h: Helpers): SecurityContext =>
+  h.partial(
+    "securityContext.restricted",
+    () => ({
+      runAsNonRoot: true,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    }),
+    "Every container: no privilege, no capabilities, a read-only root filesystem (Pod Security's restricted level).",
+  );
 
 /** Volume types a `restricted` pod may use. */
 export const restrictedVolumeTypes = [

@@ -184,7 +184,7 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
                   "ephemeral-storage": "1Gi",
                 },
               },
-              securityContext: restrictedContainerSecurityContext(),
+              securityContext: restrictedContainerSecurityContext(h),
               volumeMounts: [{ name: "model-cache", mountPath: modelCacheMountPath }, ...scratch.mounts],
             },
           ],

@@ -90,7 +90,7 @@ const tenantAccess = (h: Helpers, tenant: Tenant): [Role, RoleBinding] => {
 /** kubectl keeps its discovery cache under HOME; the root filesystem is read-only. */
 const scratch = scratchDirs([{ name: "home", mountPath: "/home/kubectl", sizeLimit: "64Mi" }]);
 
-const kubectl = (v: PlatformValues, name: string, args: string[], mounts: VolumeMount[]): Container => ({
+const kubectl = (v: PlatformValues, h: Helpers, name: string, args: string[], mounts: VolumeMount[]): Container => ({
   name,
   image: imageRef(v.storage.snapshots.schedule.image),
   imagePullPolicy: v.storage.snapshots.schedule.image.pullPolicy,
@@ -98,7 +98,7 @@ const kubectl = (v: PlatformValues, name: string, args: string[], mounts: Volume
   args,
   env: [{ name: "HOME", value: "/home/kubectl" }],
   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-  securityContext: restrictedContainerSecurityContext(),
+  securityContext: restrictedContainerSecurityContext(h),
   volumeMounts: [...mounts, ...scratch.mounts],
 });
 
@@ -136,12 +136,13 @@ const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number],
               initContainers: [
                 kubectl(
                   v,
+                  h,
                   "delete-last-week",
                   ["delete", "--ignore-not-found", "--wait", "--timeout=20m", ...files],
                   mounts,
                 ),
               ],
-              containers: [kubectl(v, "snapshot", ["create", ...files], mounts)],
+              containers: [kubectl(v, h, "snapshot", ["create", ...files], mounts)],
               volumes: [
                 ...h.each(v.tenants, (t) => ({
                   name: manifestsName(t.name),

@@ -1,6 +1,7 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import { standardLabels } from "../lib/metadata.js";
+import { releaseLabels } from "../lib/metadata.js";
+import { podSpread, requireNodeLabels } from "../lib/scheduling.js";
 import { tenantModelCacheVolumePrefix } from "../lib/model-cache.js";
 import { tenantNamespaceName, tenantObjectNames, tenantPorts } from "../lib/tenant-namespace.js";
 import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
@@ -49,16 +50,22 @@ export type Component =
   | "ollama-premium-wake";
 
 /** The tenant's identity labels: on every object and every pod, for isolation policies and cost reports. */
-export const tenantLabels = (v: TenantValues): Record<string, string> => ({
-  [labels.tenant]: v.tenant.name,
-  [labels.tier]: v.tenant.tier,
-  [labels.costCentre]: v.tenant.costCentre,
-});
+export const tenantLabels = (v: TenantValues, h: Helpers): Record<string, string> =>
+  h.partial(
+    "tenantLabels",
+    () => ({ [labels.tenant]: v.tenant.name, [labels.tier]: v.tenant.tier, [labels.costCentre]: v.tenant.costCentre }),
+    "For whom: what isolation policies and cost reports read.",
+  );
 
-/** Labels of any object of the release. */
+/** Labels of any object of the release: what it is, then who made it and for whom, once as `tenant.labels`. */
 export const objectLabels = (v: TenantValues, h: Helpers, component: Component): Record<string, string> => ({
-  ...standardLabels(h, "tenant", component),
-  ...tenantLabels(v),
+  "app.kubernetes.io/name": "tenant",
+  [labels.component]: component,
+  ...h.partial(
+    "labels",
+    () => ({ ...releaseLabels(h, "tenant"), ...tenantLabels(v, h) }),
+    "Who made an object (the release, the chart) and for whom.",
+  ),
 });
 
 /** What a workload's Deployment, Service, PDB and autoscalers select its pods by. */
@@ -67,6 +74,23 @@ export const selectorLabels = (h: Helpers, workload: string): Record<string, str
   "app.kubernetes.io/instance": h.release.name,
 });
 
+/** Node affinity to the standard (CPU) node tier, once as `tenant.standardNodes`. */
+export const onStandardNodes = (h: Helpers) =>
+  h.partial(
+    "standardNodes",
+    () => requireNodeLabels({ [labels.nodeTier]: "standard" }),
+    "Standard (CPU) nodes only, whatever the tier: what runs here must answer while every GPU node is gone.",
+  );
+
+/** How a workload's pods spread over zones and nodes (see podSpread), once as `tenant.podSpread`. */
+export const workloadSpread = (h: Helpers, workload: string) =>
+  h.partial(
+    "podSpread",
+    (args) => podSpread(selectorLabels(h, args.workload)),
+    "A workload's pods over zones and nodes, so that neither a zone nor a node takes every replica; ScheduleAnyway: a full zone slows a scale-up, never blocks it.",
+    { workload },
+  );
+
 /**
  * Labels of a pod: selector, component and tenant identity. No chart version, so that a chart upgrade that changes
  * nothing else does not restart pods.
@@ -74,7 +98,7 @@ export const selectorLabels = (h: Helpers, workload: string): Record<string, str
 export const podLabels = (v: TenantValues, h: Helpers, workload: string, component: Component) => ({
   ...selectorLabels(h, workload),
   [labels.component]: component,
-  ...tenantLabels(v),
+  ...tenantLabels(v, h),
 });
 
 /** Metadata of an object in the tenant namespace. */
@@ -96,14 +120,22 @@ const workloads: readonly Component[] = ["openwebui", "ollama-standard", "ollama
 const componentName = (component: Component): string => (workloads.includes(component) ? component : "tenant");
 
 /** True when the tenant's tier runs standard (CPU) Ollama: standard or both. */
-export const hasStandard = (v: TenantValues, h: Helpers) => h.includes(standardTiers, v.tenant.tier);
+export const hasStandard = (v: TenantValues, h: Helpers) =>
+  h.partial("hasStandard", () => h.includes(standardTiers, v.tenant.tier), "The tier runs standard (CPU) Ollama.");
 
 /** True when the tenant's tier runs premium (GPU) Ollama: premium or both. */
-export const hasPremium = (v: TenantValues, h: Helpers) => h.includes(premiumTiers, v.tenant.tier);
+export const hasPremium = (v: TenantValues, h: Helpers) =>
+  h.partial("hasPremium", () => h.includes(premiumTiers, v.tenant.tier), "The tier runs premium (GPU) Ollama.");
 
-/** The image pull Secrets every pod of the tenant names (none by default). */
+/** The image pull Secrets every pod of the tenant names (none by default): pod-spec entries, once as a partial. */
 export const imagePullSecrets = (v: TenantValues, h: Helpers) =>
-  h.when(
-    h.isSet(v.imagePullSecrets),
-    h.each(v.imagePullSecrets, (name) => ({ name })),
+  h.partial(
+    "imagePullSecrets",
+    () => ({
+      imagePullSecrets: h.when(
+        h.isSet(v.imagePullSecrets),
+        h.each(v.imagePullSecrets, (name) => ({ name })),
+      ),
+    }),
+    "The image pull Secrets every pod of the tenant names (none by default).",
   );

@@ -20,8 +20,15 @@ export const controlPlanePorts = [8080, 8086, 8090] as const;
 /** True when the tenant's pods are meshed. */
 export const meshed = (v: TenantValues) => v.mesh.linkerd.enabled;
 
-/** The annotations that inject a proxy sized by the values (Linkerd's own names). */
-const injectAnnotations = (v: TenantValues): Record<string, string> => {
+/** The annotations that inject a proxy sized by the values (Linkerd's own names), once as `tenant.mesh.annotations`. */
+const injectAnnotations = (v: TenantValues, h: Helpers): Record<string, string> =>
+  h.partial(
+    "mesh.annotations",
+    () => proxyAnnotations(v),
+    "The annotations that inject Linkerd's proxy, sized by the values.",
+  );
+
+const proxyAnnotations = (v: TenantValues): Record<string, string> => {
   const r = v.mesh.linkerd.proxyResources;
   return {
     "linkerd.io/inject": "enabled",
@@ -44,12 +51,16 @@ export const meshedPodMetadata = (
   const plain = podMetadata(h, chartLabels, o);
   return {
     labels: plain.labels,
-    annotations: h.when(meshed(v), h.merge(o.podAnnotations, injectAnnotations(v)), plain.annotations),
+    annotations: h.when(meshed(v), h.merge(o.podAnnotations, injectAnnotations(v, h)), plain.annotations),
   };
 };
 
 /** TCP ports of a rule between meshed peers: the application's, and the proxy's inbound port when meshed. */
 export const meshPorts = (v: TenantValues, h: Helpers, port: number): NetworkPolicyPort[] => [
   { protocol: "TCP", port },
-  h.when(meshed(v), { protocol: "TCP", port: proxyInboundPort }),
+  ...h.partial(
+    "mesh.inboundPort",
+    () => [h.when(meshed(v), { protocol: "TCP" as const, port: proxyInboundPort })],
+    "Meshed clients connect to the server's proxy, on its inbound port.",
+  ),
 ];

@@ -43,8 +43,13 @@ export const premiumTier = (v: TenantValues, h: Helpers): OllamaTier => {
       },
     },
     podExtras: { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds },
-    // GPU quota is sized to the pods KEDA may run: a surge pod would need one GPU more and stall the rollout.
-    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+    strategy: h.comment(
+      "GPU quota is sized to the pods KEDA may run: a surge pod would need one GPU more and stall the rollout.",
+      {
+        type: "RollingUpdate",
+        rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+      },
+    ),
     // The kubelet's own sleep action: no shell or sleep binary needed in the image.
     containerExtras: { lifecycle: { preStop: { sleep: { seconds: p.preStopSleepSeconds } } } },
   };

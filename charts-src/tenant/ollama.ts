@@ -9,9 +9,8 @@ import {
 } from "../lib/pod-security.js";
 import type { Container, Deployment, DeploymentSpec, PodSpec, ResourceRequirements, Service } from "../lib/k8s.js";
 import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
-import { podSpread } from "../lib/scheduling.js";
 import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
-import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels } from "./identity.js";
+import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels, workloadSpread } from "./identity.js";
 import { meshedPodMetadata } from "./mesh.js";
 import type { TenantValues } from "./values.js";
 
@@ -60,7 +59,9 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
     kind: "Deployment",
     metadata: namespaced(v, h, t.workload, t.workload),
     spec: {
-      // No replicas: the HPA (standard) or KEDA (premium) owns the count; a value here would fight them on upgrade.
+      replicas: h.comment(
+        "No replicas: the HPA (standard) or KEDA (premium) owns the count; a value here would fight them on upgrade.",
+      ),
       revisionHistoryLimit: 3,
       selector: { matchLabels: selector },
       strategy: t.strategy ?? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -69,11 +70,11 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          imagePullSecrets: imagePullSecrets(v, h),
+          ...imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(identityOf(v.ollama.runAs)),
           ...t.scheduling,
           ...podPlacementOverrides(h, t.scheduling.tolerations, v.ollama),
-          topologySpreadConstraints: podSpread(selector),
+          topologySpreadConstraints: workloadSpread(h, t.workload),
           ...t.podExtras,
           containers: [
             {
@@ -84,11 +85,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
               env: withExtraEnv(
                 h,
                 [
-                  { name: "OLLAMA_HOST", value: `0.0.0.0:${ports.ollama}` },
-                  { name: "OLLAMA_MODELS", value: modelCacheMountPath },
-                  { name: "HOME", value: "/home/ollama" },
-                  // The cache is read-only and shared: never prune blobs another tenant's model may use.
-                  { name: "OLLAMA_NOPRUNE", value: "true" },
+                  ...serverEnv(h),
                   { name: "OLLAMA_KEEP_ALIVE", value: t.settings.keepAlive },
                   { name: "OLLAMA_NUM_PARALLEL", value: `${t.settings.numParallel}` },
                   { name: "OLLAMA_MAX_LOADED_MODELS", value: `${t.settings.maxLoadedModels}` },
@@ -96,35 +93,64 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
                 v.ollama,
               ),
               resources: t.resources,
-              securityContext: restrictedContainerSecurityContext(),
-              startupProbe: httpProbe("/api/version", "http", { periodSeconds: 5, failureThreshold: 60 }),
+              securityContext: restrictedContainerSecurityContext(h),
+              ...serverProbes(h),
               readinessProbe: execProbe(["ollama", "show", t.settings.model], {
                 periodSeconds: 15,
                 failureThreshold: 3,
               }),
-              livenessProbe: httpProbe("/api/version", "http", { periodSeconds: 20, failureThreshold: 3 }),
               ...t.containerExtras,
               volumeMounts: [
-                // Only this tier's catalog: the other tier's models are not even listed.
-                {
+                h.comment("Only this tier's catalog: the other tier's models are not even listed.", {
                   name: "model-cache",
                   mountPath: modelCacheMountPath,
                   subPath: tierCatalogDir(t.tier),
                   readOnly: true,
-                },
+                }),
                 ...scratch.mounts,
               ],
             },
           ],
-          volumes: [
-            { name: "model-cache", persistentVolumeClaim: { claimName: names.modelCache, readOnly: true } },
-            ...scratch.volumes,
-          ],
+          volumes: h.partial(
+            "ollama.volumes",
+            () => [
+              { name: "model-cache", persistentVolumeClaim: { claimName: names.modelCache, readOnly: true } },
+              ...scratch.volumes,
+            ],
+            "Both tiers: the platform's model cache, read-only, and scratch space for HOME and /tmp.",
+          ),
         },
       },
     },
   };
 };
+
+/** The server's settings both tiers share: where it listens, where its models are. */
+const serverEnv = (h: Helpers) =>
+  h.partial(
+    "ollama.env",
+    () => [
+      { name: "OLLAMA_HOST", value: `0.0.0.0:${ports.ollama}` },
+      { name: "OLLAMA_MODELS", value: modelCacheMountPath },
+      { name: "HOME", value: "/home/ollama" },
+      h.comment("The cache is read-only and shared: never prune blobs another tenant's model may use.", {
+        name: "OLLAMA_NOPRUNE",
+        value: "true",
+      }),
+    ],
+    "Both tiers: where the server listens and finds its models.",
+  );
+
+/** Startup and liveness ask whether the server answers; readiness (per tier) whether its model is there. */
+const serverProbes = (h: Helpers) =>
+  h.partial(
+    "ollama.serverProbes",
+    () => ({
+      startupProbe: httpProbe("/api/version", "http", { periodSeconds: 5, failureThreshold: 60 }),
+      livenessProbe: httpProbe("/api/version", "http", { periodSeconds: 20, failureThreshold: 3 }),
+    }),
+    "Both tiers: started and alive while the server answers; ready (per tier) once its model is in the cache.",
+  );
 
 export const ollamaService = (v: TenantValues, h: Helpers, workload: OllamaWorkload): Service => ({
   apiVersion: "v1",

@@ -1,3 +1,4 @@
+import type { Helpers } from "../lib/engine/index.js";
 import type { Container, EnvVar, VolumeMount } from "../lib/k8s.js";
 import { restrictedContainerSecurityContext } from "../lib/pod-security.js";
 import { imageRef } from "../lib/workload.js";
@@ -52,13 +53,18 @@ print('database schema current' + (', pgvector present' if os.environ.get('VECTO
 export const appMigrationsEnv: EnvVar = { name: "ENABLE_DB_MIGRATIONS", value: "false" };
 
 /** The init container (Postgres only; SQLite means one replica, which migrates its own file as it starts). */
-export const migrationsInitContainer = (v: TenantValues, env: EnvVar[], mounts: VolumeMount[]): Container => ({
+export const migrationsInitContainer = (
+  v: TenantValues,
+  h: Helpers,
+  env: EnvVar[],
+  mounts: VolumeMount[],
+): Container => ({
   name: "migrations",
   image: imageRef(v.openwebui.image),
   imagePullPolicy: v.openwebui.image.pullPolicy,
   command: ["python3", "-c", migrationsScript],
   env,
   resources: v.openwebui.resources,
-  securityContext: restrictedContainerSecurityContext(),
+  securityContext: restrictedContainerSecurityContext(h),
   volumeMounts: mounts,
 });

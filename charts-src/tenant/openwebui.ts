@@ -7,7 +7,6 @@ import {
   restrictedPodSecurityContext,
   scratchDirs,
 } from "../lib/pod-security.js";
-import { requireNodeLabels, podSpread } from "../lib/scheduling.js";
 import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
@@ -15,6 +14,8 @@ import {
   hasPremium,
   hasStandard,
   imagePullSecrets,
+  onStandardNodes,
+  workloadSpread,
   keptAnnotations,
   names,
   namespaced,
@@ -74,19 +75,26 @@ const coldStartBanner = (v: TenantValues) =>
 const usesTls = (v: TenantValues, h: Helpers) =>
   h.or(h.eq(v.exposure.type, "gateway"), h.isSet(v.exposure.ingress.tlsSecretName));
 
-const env = (v: TenantValues, h: Helpers): EnvVar[] => {
+/** OpenWebUI's settings, once as `tenant.openwebui.env`: its container and its migrations init container read them. */
+const env = (v: TenantValues, h: Helpers) =>
+  h.partial("openwebui.env", () => settings(v, h), "OpenWebUI's settings, the same for its migrations init container.");
+
+const settings = (v: TenantValues, h: Helpers) => {
   const o = v.openwebui;
   const value = (name: string, val: string): EnvVar => ({ name, value: val });
   return [
     value("HOME", "/home/openwebui"),
     value("DATA_DIR", dataDir),
-    // The root filesystem is read-only: static files (favicons, the manifest) are written to a scratch directory.
-    value("STATIC_DIR", staticDir),
-    // Egress is denied: never wait on the Hugging Face hub (a silently dropped request never returns).
-    value("OFFLINE_MODE", "true"),
+    h.comment(
+      "The root filesystem is read-only: static files go to a scratch directory.",
+      value("STATIC_DIR", staticDir),
+    ),
+    h.comment("Egress is denied: never wait on the Hugging Face hub.", value("OFFLINE_MODE", "true")),
     value("HF_HUB_OFFLINE", "1"),
-    // Settings follow the values on every start, not only the first (the database would keep the first ones).
-    value("ENABLE_PERSISTENT_CONFIG", "false"),
+    h.comment(
+      "Settings follow the values on every start, not only the first (the database would keep the first ones).",
+      value("ENABLE_PERSISTENT_CONFIG", "false"),
+    ),
     value("ENABLE_SIGNUP", `${o.signup.enabled}`),
     value("DEFAULT_USER_ROLE", o.signup.defaultRole),
     h.when(h.isSet(o.admin.email), value("WEBUI_ADMIN_EMAIL", o.admin.email)),
@@ -114,8 +122,10 @@ const env = (v: TenantValues, h: Helpers): EnvVar[] => {
     h.when(o.redis.enabled, secretEnv(v, h, "WEBSOCKET_REDIS_URL", tenantSecrets.redisUrl)),
     h.when(o.redis.enabled, value("ENABLE_WEBSOCKET_SUPPORT", "true")),
     h.when(o.redis.enabled, value("WEBSOCKET_MANAGER", "redis")),
-    // Tenants may share one Redis: every key of this tenant carries its own prefix.
-    h.when(o.redis.enabled, value("REDIS_KEY_PREFIX", `open-webui:${v.tenant.name}`)),
+    h.comment(
+      "Tenants may share one Redis: every key of this tenant carries its own prefix.",
+      h.when(o.redis.enabled, value("REDIS_KEY_PREFIX", `open-webui:${v.tenant.name}`)),
+    ),
     h.when(o.redis.enabled, value("REDIS_CLUSTER", `${o.redis.cluster}`)),
     value("ENABLE_OPENAI_API", `${o.openai.enabled}`),
     h.when(o.openai.enabled, value("OPENAI_API_BASE_URL", o.openai.baseUrl)),
@@ -162,28 +172,28 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
     kind: "Deployment",
     metadata: namespaced(v, h, names.openwebui, "openwebui"),
     spec: {
-      // With the HPA on, it owns the count.
-      replicas: h.when(h.not(o.autoscaling.enabled), o.replicas),
+      replicas: h.comment("With the HPA on, it owns the count.", h.when(h.not(o.autoscaling.enabled), o.replicas)),
       revisionHistoryLimit: 3,
       selector: { matchLabels: selector },
-      // A ReadWriteOnce volume attaches to one node: the old pod must go before the new one can mount it.
-      strategy: h.when(
-        rwo,
-        { type: "Recreate" },
-        { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: h.comment(
+        "A ReadWriteOnce volume attaches to one node: the old pod must go before the new one can mount it.",
+        h.when(rwo, { type: "Recreate" }, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
       ),
       template: {
         metadata: meshedPodMetadata(v, h, podLabels(v, h, names.openwebui, "openwebui"), o),
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          imagePullSecrets: imagePullSecrets(v, h),
+          ...imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(identityOf(v.openwebui.runAs)),
-          affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+          affinity: onStandardNodes(h),
           ...podPlacementOverrides(h, [], o),
           priorityClassName: priorityClasses.standard,
-          topologySpreadConstraints: podSpread(selector),
-          initContainers: h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, env(v, h), mounts)]),
+          topologySpreadConstraints: workloadSpread(h, names.openwebui),
+          initContainers: h.comment(
+            "On Postgres the migrations run here, once under an advisory lock, not raced by every replica as it starts.",
+            h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, h, env(v, h), mounts)]),
+          ),
           containers: [
             {
               name: "openwebui",
@@ -199,9 +209,11 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
               ],
               env: withExtraEnv(h, env(v, h), o),
               resources: o.resources,
-              securityContext: restrictedContainerSecurityContext(),
-              // First start runs database migrations (SQLite; Postgres migrates in the init container): five minutes.
-              startupProbe: httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
+              securityContext: restrictedContainerSecurityContext(h),
+              startupProbe: h.comment(
+                "A first start on SQLite runs the database migrations: five minutes.",
+                httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
+              ),
               // Ready only once startup is complete and the database (and Redis, when set) answer; alive while it serves.
               readinessProbe: httpProbe("/ready", "http", { periodSeconds: 10, failureThreshold: 3 }),
               livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),

@@ -1,4 +1,4 @@
-import { labels, priorityClasses } from "../lib/conventions.js";
+import { priorityClasses } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type {
   Deployment,
@@ -10,11 +10,12 @@ import type {
   ServiceAccount,
 } from "../lib/k8s.js";
 import { identityOf, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
-import { podSpread, requireNodeLabels } from "../lib/scheduling.js";
 import { httpProbe, imageRef } from "../lib/workload.js";
 import {
   hasPremium,
   imagePullSecrets,
+  onStandardNodes,
+  workloadSpread,
   names,
   namespaced,
   podLabels,
@@ -150,13 +151,13 @@ const deployment = (v: TenantValues, h: Helpers): Deployment => {
           // It watches the API server; the token is the one its Role grants.
           automountServiceAccountToken: true,
           enableServiceLinks: false,
-          imagePullSecrets: imagePullSecrets(v, h),
+          ...imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(identityOf(w.runAs)),
           // On the standard CPU nodes, beside OpenWebUI: it must answer while every GPU node is gone.
-          affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+          affinity: onStandardNodes(h),
           tolerations: [],
           priorityClassName: priorityClasses.standard,
-          topologySpreadConstraints: podSpread(selector),
+          topologySpreadConstraints: workloadSpread(h, names.premiumWake),
           // Its own shutdown: 5 s of failing readiness, then up to 30 s for requests in flight to finish.
           terminationGracePeriodSeconds: 45,
           containers: [
@@ -177,7 +178,7 @@ const deployment = (v: TenantValues, h: Helpers): Deployment => {
                 { name: "OTEL_PROM_EXPORTER_ENABLED", value: "false" },
               ],
               resources: w.resources,
-              securityContext: restrictedContainerSecurityContext(),
+              securityContext: restrictedContainerSecurityContext(h),
               readinessProbe: httpProbe("/readyz", "admin", { periodSeconds: 5, failureThreshold: 3 }),
               livenessProbe: httpProbe("/livez", "admin", { periodSeconds: 20, failureThreshold: 3 }),
             },

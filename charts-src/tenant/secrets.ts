@@ -74,12 +74,17 @@ const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret): ExternalS
   apiVersion: "external-secrets.io/v1",
   kind: "ExternalSecret",
   metadata: namespaced(v, h, s.secret, "secrets"),
-  spec: {
-    refreshInterval: v.secrets.refreshInterval,
-    secretStoreRef: { kind: "SecretStore", name: names.secretStore },
-    target: { name: s.secret, creationPolicy: "Owner", deletionPolicy: "Retain" },
-    data: [{ secretKey: s.key, remoteRef: { key: `${tenantSecretPrefix(v.tenant.name)}${s.remote}` } }],
-  },
+  spec: h.partial(
+    "externalSecret.spec",
+    (a) => ({
+      refreshInterval: v.secrets.refreshInterval,
+      secretStoreRef: { kind: "SecretStore", name: names.secretStore },
+      target: { name: a.secret, creationPolicy: "Owner", deletionPolicy: "Retain" },
+      data: [{ secretKey: a.key, remoteRef: { key: `${tenantSecretPrefix(v.tenant.name)}${a.remote}` } }],
+    }),
+    "One secret of the tenant: read with its own IAM role from its prefix in Secrets Manager; the Secret stays if the ExternalSecret goes.",
+    { secret: s.secret, key: s.key, remote: s.remote },
+  ),
 });
 
 export const secretsTemplate = (v: TenantValues, h: Helpers) => {

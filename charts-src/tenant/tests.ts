@@ -2,9 +2,17 @@ import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { Container, Pod } from "../lib/k8s.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../lib/pod-security.js";
-import { requireNodeLabels } from "../lib/scheduling.js";
 import { imageRef } from "../lib/workload.js";
-import { hasPremium, hasStandard, imagePullSecrets, names, namespaced, ports, tenantLabels } from "./identity.js";
+import {
+  hasPremium,
+  hasStandard,
+  imagePullSecrets,
+  names,
+  namespaced,
+  onStandardNodes,
+  ports,
+  tenantLabels,
+} from "./identity.js";
 import { premiumOllamaUrl } from "./premium-wake.js";
 import type { TenantValues } from "./values.js";
 
@@ -17,7 +25,7 @@ import type { TenantValues } from "./values.js";
 
 const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
 
-const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T", "10"]): Container => ({
+const check = (v: TenantValues, h: Helpers, name: string, url: string, wget: string[] = ["-T", "10"]): Container => ({
   name,
   image: imageRef(v.tests.image),
   imagePullPolicy: v.tests.image.pullPolicy,
@@ -26,7 +34,7 @@ const check = (v: TenantValues, name: string, url: string, wget: string[] = ["-T
     requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
     limits: { cpu: "100m", memory: "32Mi", "ephemeral-storage": "64Mi" },
   },
-  securityContext: restrictedContainerSecurityContext(),
+  securityContext: restrictedContainerSecurityContext(h),
 });
 
 const testPod = (v: TenantValues, h: Helpers): Pod => ({
@@ -42,27 +50,27 @@ const testPod = (v: TenantValues, h: Helpers): Pod => ({
       "app.kubernetes.io/instance": h.release.name,
       "app.kubernetes.io/managed-by": "Helm",
       [labels.component]: "openwebui",
-      ...tenantLabels(v),
+      ...tenantLabels(v, h),
     },
   },
   spec: {
     restartPolicy: "Never",
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    imagePullSecrets: imagePullSecrets(v, h),
+    ...imagePullSecrets(v, h),
     securityContext: restrictedPodSecurityContext(nobody),
-    affinity: requireNodeLabels({ [labels.nodeTier]: "standard" }),
+    affinity: onStandardNodes(h),
     containers: [
-      check(v, "openwebui-health", `http://${names.openwebui}:${ports.openwebuiService}/health`),
+      check(v, h, "openwebui-health", `http://${names.openwebui}:${ports.openwebuiService}/health`),
       h.when(
         hasStandard(v, h),
-        check(v, "ollama-standard-version", `http://${names.ollamaStandard}:${ports.ollama}/api/version`),
+        check(v, h, "ollama-standard-version", `http://${names.ollamaStandard}:${ports.ollama}/api/version`),
       ),
       // Premium as OpenWebUI reaches it, through its wake-up proxy: loading the model (a generate without a prompt)
       // wakes premium from zero and waits for it, as a first chat would.
       h.when(
         h.and(hasPremium(v, h), v.tests.checkPremium),
-        check(v, "ollama-premium-generate", `${premiumOllamaUrl}/api/generate`, [
+        check(v, h, "ollama-premium-generate", `${premiumOllamaUrl}/api/generate`, [
           "-T",
           `${v.ollama.premium.wake.holdSeconds}`,
           "--post-data",

@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Manifests } from "./chart.js";
-import { Condition, IfMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { all, anyOf, asDefault, boolExpr, type Condition, Equals, isCondition, not, Truth } from "./conditions.js";
+import { unwrap } from "./go-expr.js";
+import { literalPlainness } from "./plain-text.js";
+import { CommentMarker, IfMarker, IncludeMarker, includeKey, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { conditionBody, defineText, includeExpr, recordPartial } from "./partials.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
 /**
@@ -57,6 +61,25 @@ export interface Helpers {
   refuse(cond: Test, message: string): Manifests;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
   merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
+  /**
+   * A fragment shared by several places, written once as the named template `<chart>.<name>` in `_helpers.tpl` and
+   * used as `include`: a condition (`if include "tenant.hasStandard" $`), a string, a map's entries (spread it into the map:
+   * `{ ...h.partial("labels", …), name }`) or a list's items (spread it into the list). `fragment` may read values,
+   * never a variable of `each`; `why` is written above its `define`. What differs between uses goes in `args`
+   * (`include "tenant.podSpread" (merge (dict "workload" "openwebui") $)`): the fragment reads each as a value. Concrete
+   * mode just calls `fragment` with `args`.
+   */
+  partial<T, A extends Record<string, string> = Record<string, never>>(
+    name: string,
+    fragment: (args: A) => T,
+    why?: string,
+    args?: A,
+  ): T;
+  /**
+   * A why-comment above `value` where a reader of the template would stop (`{{- /* no replicas: … *\/}}`); without
+   * `value`, the comment alone, for a key left out on purpose (`replicas: h.comment("the HPA owns the count")`).
+   */
+  comment<T>(text: string, value?: T): T;
   /** The release and chart, known only at install time. */
   release: { name: string; namespace: string };
   chart: { version: string };
@@ -95,6 +118,8 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
     return repeated.join(", ");
   },
   refuse: (cond, message) => (cond ? new Refusal(message) : OMIT) as never,
+  partial: (_name, fragment, _why, args) => fragment(args ?? ({} as never)),
+  comment: (_text, value) => value as never,
   shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
@@ -142,17 +167,36 @@ const isEmpty = (v: unknown): boolean =>
 
 /** A Go template operand for a value: a token's expression, or a literal (strings, numbers, flat maps). */
 export const operand = (v: unknown, registry: TokenRegistry): string => {
-  if (v instanceof Condition) return v.expr;
+  if (isCondition(v)) return boolExpr(v);
   const token = tokenOf(v);
   if (token) return token.expr;
   if (typeof v === "string") return registry.hasPlaceholder(v) ? registry.joined(v) : JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return `(list ${v.map((x) => operand(x, registry)).join(" ")})`.replace(" )", ")");
   if (typeof v === "object" && v !== null) {
-    const pairs = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`);
-    return `(dict ${pairs.join(" ")})`.replace(" )", ")");
+    const parts = mapParts(v as Record<string, unknown>, registry);
+    return parts.length === 1 ? (parts[0] as string) : `(mergeOverwrite ${parts.join(" ")})`;
   }
   throw new Error(`cannot use ${String(v)} in a template expression`);
+};
+
+/**
+ * A static map as the maps it is made of: its own entries as a `dict`, and each named template spread into it read
+ * back as one (`fromYaml`: the emitter writes typed YAML, so the values come back as they are).
+ */
+const mapParts = (map: Record<string, unknown>, registry: TokenRegistry): string[] => {
+  const entries = Object.entries(map);
+  const own = entries.filter(([, x]) => !(x instanceof IncludeMarker));
+  const included = entries.flatMap(([, x]) => (x instanceof IncludeMarker ? [x] : []));
+  for (const m of included) registry.includedInExpressions.add(m);
+  const dict = `(dict ${own.map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`).join(" ")})`.replace(
+    " )",
+    ")",
+  );
+  return [
+    ...(own.length > 0 || included.length === 0 ? [dict] : []),
+    ...included.map((m) => `(${unwrap(includeExpr(m.name, m.context))} | fromYaml)`),
+  ];
 };
 
 /** Helm values are float64 when numeric, so numeric comparisons convert both sides. */
@@ -162,14 +206,36 @@ const numericOperand = (v: unknown, registry: TokenRegistry): string => {
   return numeric ? `(float64 ${operand(v, registry)})` : operand(v, registry);
 };
 
+/** A partial's arguments as the body reads them: `$.<name>`, beside the root context's own (capitalized) keys. */
+const partialArgs = (partial: string, args: Record<string, string>, registry: TokenRegistry) =>
+  Object.fromEntries(
+    Object.keys(args).map((key) => {
+      if (!/^[a-z][A-Za-z0-9]*$/.test(key)) {
+        throw new Error(
+          `partial ${partial}: argument ${key} must be a lowerCamelCase name (Values, Release… are Helm's)`,
+        );
+      }
+      // A value's placeholder holds characters no plain text does: an argument made of values is never plain.
+      return [key, registry.placeholder(new Token(`$.${key}`, "string", literalPlainness(String(args[key]))))];
+    }),
+  );
+
+/** What a helper was given as a condition: a helper's condition, or a value whose truth is tested. */
+const conditionOf = (c: Test, registry: TokenRegistry): Condition => {
+  if (isCondition(c)) return c;
+  if (typeof c === "boolean") return new Truth(String(c), true);
+  return new Truth(operand(c, registry), tokenOf(c)?.type === "boolean");
+};
+
 /** Template mode: values are tokens, so helpers return markers the emitter turns into Helm control flow. */
-export const templateHelpers = (registry: TokenRegistry): Helpers => {
+export const templateHelpers = (registry: TokenRegistry, chartName: string): Helpers => {
   let depth = 0;
-  const cond = (expr: string): Cond => new Condition(expr) as unknown as Cond;
+  const cond = (c: Condition): Cond => c as unknown as Cond;
+  const comparison = (expr: string): Cond => cond(new Truth(expr, true));
   return {
     when: (c, value, otherwise) => {
       if (typeof c === "boolean") return (c ? value : (otherwise ?? OMIT)) as never;
-      return new IfMarker(new Condition(operand(c, registry)), value, otherwise ?? OMIT) as never;
+      return new IfMarker(conditionOf(c, registry), value, otherwise ?? OMIT) as never;
     },
     each: (list, fn) => {
       const token = tokenOf(list);
@@ -184,17 +250,23 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
       depth -= 1;
       return [new RangeMarker(token.expr, itemVar, indexVar, body)] as never;
     },
-    eq: (a, b) => cond(`(eq ${numericOperand(a, registry)} ${numericOperand(b, registry)})`),
-    not: (a) => cond(`(not ${operand(a, registry)})`),
-    and: (...c) => cond(`(and ${c.map((x) => operand(x, registry)).join(" ")})`),
-    or: (...c) => cond(`(or ${c.map((x) => operand(x, registry)).join(" ")})`),
-    isSet: (v) => cond(`(not (empty ${operand(v, registry)}))`),
-    includes: (list, element) => cond(`(has ${operand(element, registry)} ${operand(list, registry)})`),
-    pick: (c, a, b) =>
-      registry.placeholder(
-        new Token(`(ternary ${operand(a, registry)} ${operand(b, registry)} ${operand(c, registry)})`, "string"),
-      ),
-    hasPrefix: (text, prefix) => cond(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
+    eq: (a, b) => {
+      const [left, right] = [numericOperand(a, registry), numericOperand(b, registry)];
+      return right.startsWith('"') ? cond(new Equals(left, right)) : comparison(`(eq ${left} ${right})`);
+    },
+    not: (a) => cond(not(conditionOf(a, registry))),
+    and: (...c) => cond(all(c.map((x) => conditionOf(x, registry)))),
+    or: (...c) => cond(anyOf(c.map((x) => conditionOf(x, registry)))),
+    // Go's truth of a value is sprig's `not empty`: tested in an `if`, the value stands for itself.
+    isSet: (v) => cond(new Truth(operand(v, registry), false)),
+    includes: (list, element) => comparison(`(has ${operand(element, registry)} ${operand(list, registry)})`),
+    pick: (c, a, b) => {
+      const [whenTrue, whenFalse] = [operand(a, registry), operand(b, registry)];
+      const defaulted = asDefault(conditionOf(c, registry), whenTrue, whenFalse);
+      const expr = defaulted ? `(${defaulted})` : `(ternary ${whenTrue} ${whenFalse} ${operand(c, registry)})`;
+      return registry.placeholder(new Token(expr, "string"));
+    },
+    hasPrefix: (text, prefix) => comparison(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
     // Go's encoder sorts map keys and escapes <, > and &; concrete mode's goJson writes the same text.
     toJson: (value) => registry.placeholder(new Token(`(${operand(value, registry)} | toJson)`, "string")),
     join: (list, separator) =>
@@ -209,8 +281,8 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
     merge: (...maps) => {
-      const args = maps.map((m) =>
-        tokenOf(m) ? `(default (dict) ${operand(m, registry)})` : operand(m ?? {}, registry),
+      const args = maps.flatMap((m) =>
+        tokenOf(m) ? [`(default (dict) ${operand(m, registry)})`] : mapParts(m ?? {}, registry),
       );
       return tokenProxy(`(mergeOverwrite (dict) ${args.join(" ")})`, { type: "object" }, registry) as never;
     },
@@ -221,12 +293,37 @@ export const templateHelpers = (registry: TokenRegistry): Helpers => {
     },
     refuse: (c, message) => {
       if (typeof c === "boolean") return (c ? new Refusal(message) : OMIT) as never;
-      return new IfMarker(new Condition(operand(c, registry)), new Refusal(message)) as never;
+      return new IfMarker(conditionOf(c, registry), new Refusal(message)) as never;
     },
+    partial: (name, fragment, why, args = {} as never) => {
+      const full = `${chartName}.${name}`;
+      const value = fragment(partialArgs(full, args, registry) as never);
+      // The arguments join the root context, so the body reads them beside .Values, .Release and .Chart.
+      const context = Object.keys(args).length > 0 ? `(merge ${operand(args, registry)} $)` : "$";
+      if (isCondition(value)) {
+        recordPartial(registry.partials, full, defineText(full, conditionBody(value), why));
+        return new Truth(includeExpr(full, context), false) as never;
+      }
+      if (typeof value === "string") {
+        recordPartial(registry.partials, full, defineText(full, [registry.templateText(value)], why));
+        const plain = registry.plainYaml(value) !== undefined ? "whole" : "none";
+        return registry.placeholder(new Token(includeExpr(full, context), "string", plain)) as never;
+      }
+      if (Array.isArray(value)) return [new IncludeMarker(full, value, why, context)] as never;
+      if (value !== null && typeof value === "object" && !tokenOf(value)) {
+        const marker = new IncludeMarker(full, value as Record<string, unknown>, why, context);
+        return { [includeKey(`${full} ${context}`)]: marker } as never;
+      }
+      throw new Error(
+        `partial ${full}: a named template holds a condition, a string, a map's entries or a list's items`,
+      );
+    },
+    comment: (text, value) => new CommentMarker(text, value) as never,
+    // Helm checks these: release names and namespaces are DNS names, chart versions semver.
     release: {
-      name: registry.placeholder(new Token("$.Release.Name", "string")),
-      namespace: registry.placeholder(new Token("$.Release.Namespace", "string")),
+      name: registry.placeholder(new Token("$.Release.Name", "string", "part")),
+      namespace: registry.placeholder(new Token("$.Release.Namespace", "string", "part")),
     },
-    chart: { version: registry.placeholder(new Token("$.Chart.Version", "string")) },
+    chart: { version: registry.placeholder(new Token("$.Chart.Version", "string", "part")) },
   };
 };

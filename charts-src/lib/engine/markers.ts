@@ -3,10 +3,7 @@
  * `{{- range }}`; in concrete mode they never appear (the helpers decide at once).
  */
 
-/** A Go template boolean expression, e.g. `(eq $.Values.tier "premium")`. */
-export class Condition {
-  constructor(readonly expr: string) {}
-}
+import type { Condition } from "./conditions.js";
 
 /** `value` where `condition` holds, else `otherwise` (or nothing: the key, list item or resource is left out). */
 export class IfMarker {
@@ -38,7 +35,36 @@ export class Refusal {
 /** Concrete mode's answer to values a chart refuses: the message Helm's `fail` prints. */
 export class ValuesRefused extends Error {}
 
+/**
+ * A why-comment for the reader of the template, written as a template comment above `value` (or alone, where the
+ * point is what is left out); concrete mode sees only `value`.
+ */
+export class CommentMarker {
+  constructor(
+    readonly text: string,
+    readonly value: unknown,
+  ) {}
+}
+
+/**
+ * A fragment written once, as a named template (`define`) in the chart's `_helpers.tpl`, and wherever it is used as
+ * `include "<name>" $`: a map's entries (spread into the map under `includeKey(name)`) or a list's items.
+ */
+export class IncludeMarker {
+  constructor(
+    readonly name: string,
+    readonly fragment: Record<string, unknown> | readonly unknown[],
+    readonly why: string | undefined,
+    /** What the template is given: the root context `$`, or it merged with the partial's arguments. */
+    readonly context: string,
+  ) {}
+}
+
+/**
+ * The key under which a map holds a named template's entries: unlike a symbol key, `Object.entries` lists it, so
+ * the emitter finds it where the chart spread it.
+ */
+export const includeKey = (name: string): string => `\u27e6include:${name}\u27e7`;
+
 /** Left out of the output: what a false `when` without `otherwise` yields. */
 export const OMIT: unique symbol = Symbol("llmcharts.omit");
-
-export const isDynamic = (v: unknown): boolean => v instanceof IfMarker || v instanceof RangeMarker;

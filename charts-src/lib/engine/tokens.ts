@@ -1,3 +1,7 @@
+import { unwrap } from "./go-expr.js";
+import type { IncludeMarker } from "./markers.js";
+import { alwaysPlain, type Plainness, schemaPlainness } from "./plain-text.js";
+
 /**
  * Template mode: a chart function reads values through a proxy whose every leaf is a Token, a stand-in for a Helm
  * expression such as `$.Values.ollama.replicas`. The emitter turns tokens back into `{{ … }}`.
@@ -10,6 +14,8 @@ export class Token {
   constructor(
     readonly expr: string,
     readonly type: ValueType,
+    /** What the value's text is known to be made of (see plain-text.ts): what lets it go into YAML as it is. */
+    readonly plain: Plainness = "none",
   ) {}
 }
 
@@ -27,8 +33,12 @@ const placeholderPattern = /\u27e6tok:(\d+)\u27e7/g;
  */
 export class TokenRegistry {
   private readonly tokens: Token[] = [];
-  /** Named templates (`define`) the chart's expressions include, by name: written once, to `_llmcharts.tpl`. */
+  /** The engine's own named templates (`define`) the chart's expressions include, by name: written to `_llmcharts.tpl`. */
   readonly defines = new Map<string, string>();
+  /** The chart's named templates (its partials), by name: written to `_helpers.tpl`. */
+  readonly partials = new Map<string, string>();
+  /** Named maps read inside expressions (`include … | fromYaml`), which the emitter must still define. */
+  readonly includedInExpressions = new Set<IncludeMarker>();
 
   placeholder(token: Token): string {
     let id = this.tokens.indexOf(token);
@@ -54,8 +64,39 @@ export class TokenRegistry {
    * numbers as float64 and prints 1000000 as 1e+06.
    */
   joined(text: string): string {
-    const parts = this.split(text).map((p) => (p instanceof Token ? stringOperand(p) : JSON.stringify(p)));
-    return parts.length === 1 ? (parts[0] as string) : `(list ${parts.join(" ")} | join "")`;
+    const parts = this.split(text);
+    if (parts.length === 1) return parts[0] instanceof Token ? stringOperand(parts[0]) : JSON.stringify(parts[0]);
+    // As a person writes it: the literal text with a verb where each value goes.
+    const format = parts.map((p) => (p instanceof Token ? verb(p) : p.replaceAll("%", "%%"))).join("");
+    const args = parts.filter((p) => p instanceof Token).map(stringOperand);
+    return `(printf ${JSON.stringify(format)} ${args.join(" ")})`;
+  }
+
+  /**
+   * A string as YAML text a person would write, `tenant-{{ $.Values.tenant.name }}`, where YAML reads it back as
+   * that string whatever the values are; undefined where it might not.
+   */
+  plainYaml(text: string): string | undefined {
+    const parts = this.split(text);
+    const described = parts.map((p) => (p instanceof Token ? { plain: p.plain, integer: p.type === "integer" } : p));
+    return alwaysPlain(described) ? interpolated(parts) : undefined;
+  }
+
+  /**
+   * A string as the text of a named template: literal text, `{{ value }}` where a value goes (no YAML to escape);
+   * through `printf` where the text starts or ends with spaces, which `define`'s trimming would take.
+   */
+  templateText(text: string): string {
+    const parts = this.split(text);
+    const spaced = /^\s|\s$/.test(text) || text.includes("{{") || text.includes("}}");
+    return spaced || parts.some((p) => p instanceof Token && p.type !== "string" && p.type !== "integer")
+      ? `{{ ${this.joined(text)} }}`
+      : interpolated(parts);
+  }
+
+  /** A string as template text: literal text, `{{ value }}` where each value goes. */
+  interpolated(text: string): string {
+    return interpolated(this.split(text));
   }
 
   hasPlaceholder(text: string): boolean {
@@ -65,9 +106,20 @@ export class TokenRegistry {
 
 const stringOperand = (t: Token): string => (t.type === "integer" ? `(${t.expr} | int64)` : t.expr);
 
+/** Literal text with `{{ value }}` where each value goes. */
+const interpolated = (parts: readonly (string | Token)[]): string =>
+  parts
+    .map((p) => (p instanceof Token ? `{{ ${unwrap(p.expr)}${p.type === "integer" ? " | int64" : ""} }}` : p))
+    .join("");
+
+/** `%v` prints any value as `join` did (a float64 as Go prints it); strings and integers read better as %s and %d. */
+const verb = (t: Token): string => (t.type === "string" ? "%s" : t.type === "integer" ? "%d" : "%v");
+
 /** The schema of one value, as far as the proxy needs it: its type and its children. */
 export interface SchemaNode {
   type?: string | string[];
+  pattern?: string;
+  enum?: unknown[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   additionalProperties?: boolean | SchemaNode;
@@ -87,7 +139,8 @@ const child = (expr: string, key: string): string =>
  * arithmetic fails loudly (Helm values cannot be computed on in TypeScript; use the helpers).
  */
 export const tokenProxy = (expr: string, schema: SchemaNode | undefined, registry: TokenRegistry): unknown => {
-  const token = new Token(expr, typeOf(schema));
+  // Only a value that is always a string (never null) may go into YAML as its text.
+  const token = new Token(expr, typeOf(schema), schema?.type === "string" ? schemaPlainness(schema) : "none");
   const target = {};
   return new Proxy(target, {
     get(_, prop) {

@@ -1,0 +1,38 @@
+/**
+ * The tenant chart's templates are read by operators: small enough to review, no line too long to read, and each
+ * shared fragment written once, by name (issue 26).
+ */
+import { describe, expect, it } from "vitest";
+import { charts } from "../../charts-src/index.js";
+import { renderTemplates } from "../../charts-src/lib/engine/index.js";
+
+const tenant = renderTemplates(charts.tenant as never);
+const text = Object.values(tenant).join("");
+
+describe("the tenant chart's templates", () => {
+  it("are 75 kB at most, _helpers.tpl and NOTES.txt included", () => {
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(75_000);
+  });
+
+  it("have no line over 200 characters but for string literals (data)", () => {
+    const withoutLiterals = (line: string) => line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    const long = Object.entries(tenant)
+      .filter(([file]) => file !== "NOTES.txt")
+      .flatMap(([file, t]) => t.split("\n").map((line) => ({ file, line })))
+      .filter(({ line }) => withoutLiterals(line).length > 200);
+    expect(long).toEqual([]);
+  });
+
+  it("write the labels, OpenWebUI's settings and the tier conditions once, by name", () => {
+    const helpers = tenant["_helpers.tpl"] as string;
+    for (const name of ["tenant.labels", "tenant.openwebui.env", "tenant.hasStandard", "tenant.hasPremium"])
+      expect(helpers).toContain(`{{- define "${name}" -}}`);
+    expect(text.match(/llmcharts\.io\/cost-centre: /g)).toHaveLength(1);
+    expect(text.match(/name: ENABLE_PERSISTENT_CONFIG/g)).toHaveLength(1);
+    expect(text.match(/\(list "standard" "both"\)/g)).toHaveLength(1);
+  });
+
+  it("say why Ollama has no replicas where a reader looks for them", () => {
+    expect(tenant["ollama-standard.yaml"]).toMatch(/spec:\n {2}\{\{- \/\* No replicas: the HPA \(standard\) or KEDA/);
+  });
+});
