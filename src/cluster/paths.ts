@@ -18,6 +18,10 @@ export interface ClusterPaths {
   frontProxy: { ca: string; clientCert: string; clientKey: string };
   /** The client CA the API server publishes: one that signs nothing (see pki.ts). */
   clientCa: string;
+  /** The CA of the controllers' serving certificates, trusted by their APIServices. */
+  controllersCa: { cert: string; key: string };
+  /** A controller's own directory (its certificates). */
+  controllerDir: (controller: string) => string;
   kwokConfig: string;
   /** The admin kubeconfig handed to users. */
   kubeconfig: string;
@@ -57,6 +61,8 @@ export const clusterPaths = (name: string): ClusterPaths => {
       clientKey: join(pki, "front-proxy-client.key"),
     },
     clientCa: join(pki, "client-ca.crt"),
+    controllersCa: { cert: join(pki, "controllers-ca.crt"), key: join(pki, "controllers-ca.key") },
+    controllerDir: (controller) => join(dir, "controllers", controller),
     kwokConfig: join(dir, "kwok.yaml"),
     kubeconfig: join(dir, "kubeconfig"),
     componentKubeconfig: (component) => join(dir, `${component}.kubeconfig`),
