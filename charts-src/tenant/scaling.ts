@@ -21,7 +21,7 @@ import type { TenantValues } from "./values.js";
 
 /**
  * How the workloads scale and what disruption they tolerate. OpenWebUI: an optional HPA on CPU (and memory, as a value). Standard Ollama:
- * an HPA on CPU (and memory) that doubles at once and halves per minute after a minute of calm. Premium Ollama: no HPA of ours; KEDA owns
+ * an HPA on CPU (and memory) that by default doubles at once and halves per minute after a minute of calm (its behavior is a value). Premium Ollama: no HPA of ours; KEDA owns
  * it, waking it from zero on this tenant's own premium requests (and, optionally, in business hours). Every
  * workload has a PDB allowing one pod down at a time, so node drains and consolidation can always proceed.
  */
@@ -32,18 +32,11 @@ const deploymentRef = (name: string): CrossVersionObjectReference => ({
   name,
 });
 
-/** Standard Ollama's scaling behaviour: up +100% every 15 s with no delay, down −50% per minute after 60 s. */
-const standardBehavior = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    selectPolicy: "Max",
-    policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
-  },
-  scaleDown: {
-    stabilizationWindowSeconds: 60,
-    policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
-  },
-};
+/** An HPA direction from its values: one Percent policy, after the stabilisation window. */
+const hpaStep = (s: { stabilizationWindowSeconds: number; percent: number; periodSeconds: number }) => ({
+  stabilizationWindowSeconds: s.stabilizationWindowSeconds,
+  policies: [{ type: "Percent", value: s.percent, periodSeconds: s.periodSeconds }],
+});
 
 const podDisruptionBudget = (
   v: TenantValues,
@@ -87,7 +80,10 @@ const standardAutoscaler = (v: TenantValues, h: Helpers): HorizontalPodAutoscale
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
       metrics: autoscalingMetrics(h, a),
-      behavior: standardBehavior,
+      behavior: {
+        scaleUp: hpaStep(a.behavior.scaleUp),
+        scaleDown: hpaStep(a.behavior.scaleDown),
+      },
     },
   };
 };

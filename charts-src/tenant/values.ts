@@ -41,6 +41,37 @@ const ollamaModel = (description: string, def: string) =>
     pattern: "^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9._-]+)?$",
   });
 
+/**
+ * One direction of an HPA's behavior: how long the recommendation must hold, and the most it may change per period,
+ * in percent of the current replicas. Bounds are the API server's (window ≤ 3600 s, period 1–1800 s); scaling down by
+ * more than 100% means nothing, so `maxPercent` is given per direction.
+ */
+const hpaStep = (
+  description: string,
+  defaults: { stabilizationWindowSeconds: number; percent: number; periodSeconds: number },
+  maxPercent: number,
+) =>
+  strictObject(description, {
+    stabilizationWindowSeconds: Type.Integer({
+      description: "Seconds the HPA looks back and acts on the most conservative recommendation seen (0: at once).",
+      default: defaults.stabilizationWindowSeconds,
+      minimum: 0,
+      maximum: 3600,
+    }),
+    percent: Type.Integer({
+      description: `The most replicas may change per period, in percent of the current count (1–${maxPercent}).`,
+      default: defaults.percent,
+      minimum: 1,
+      maximum: maxPercent,
+    }),
+    periodSeconds: Type.Integer({
+      description: "The period percent applies to, in seconds (1–1800).",
+      default: defaults.periodSeconds,
+      minimum: 1,
+      maximum: 1800,
+    }),
+  });
+
 /** Ollama's runtime settings, first-class per tier (they are environment variables of the server). */
 const ollamaTuning = (keepAlive: string, numParallel: number, maxLoadedModels: number) => ({
   keepAlive: Type.String({
@@ -333,9 +364,22 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
       limits: { cpu: "4", memory: "8Gi", "ephemeral-storage": "2Gi" },
     }),
     autoscaling: strictObject(
-      "HPA on CPU: scales up by 100% every 15 s at once, down by 50% per minute after 60 s.",
+      "HPA on CPU: by default scales up by 100% every 15 s at once, down by 50% per minute after 60 s.",
       {
         ...autoscalingFields({ min: 2, max: 10 }, 10),
+        behavior: strictObject(
+          "How fast the HPA moves: one Percent policy per direction (the HPA's own behavior field, with names kept).",
+          {
+            // A burst of chats must find pods quickly: Ollama takes seconds to load a model, so double at once.
+            scaleUp: hpaStep("Scaling up.", { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 15 }, 1000),
+            // A pod dropped mid-answer costs a user their reply: wait a minute of calm, then halve at most.
+            scaleDown: hpaStep(
+              "Scaling down.",
+              { stabilizationWindowSeconds: 60, percent: 50, periodSeconds: 60 },
+              100,
+            ),
+          },
+        ),
       },
       { allOf: notBelow(["minReplicas"], ["maxReplicas"], 10) },
     ),

@@ -1,12 +1,14 @@
 import type { Command } from "commander";
 import { labNodes } from "../node/lab-nodes.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "./control-plane.js";
+import { checkControllerNames, controllerNames } from "./controllers/index.js";
 
 interface ClusterOptions {
   name: string;
   json?: boolean;
   realNode?: boolean;
   gpuNode?: boolean;
+  controllers?: string[];
 }
 
 const formatStatus = (s: ClusterStatus): string =>
@@ -37,6 +39,10 @@ export const registerClusterCommands = (program: Command): Command => {
       "--gpu-node",
       "with --real-node: a second real node of the premium pool (GPU taint, nvidia.com/gpu advertised)",
     )
+    .option(
+      "--controllers <names...>",
+      `also run these controllers as host processes, their metrics APIs registered (${controllerNames.join(", ")})`,
+    )
     .action(async (opts: ClusterOptions) => {
       // Ctrl-C stops the start-up and whatever it already started (the components ignore the terminal's signals).
       const abort = new AbortController();
@@ -46,6 +52,7 @@ export const registerClusterCommands = (program: Command): Command => {
       try {
         const info = await clusterUp({
           name: opts.name,
+          controllers: checkControllerNames(opts.controllers ?? []),
           signal: abort.signal,
           log: (line) => console.error(line),
           ...(opts.realNode ? { realNodes: labNodes(opts.gpuNode ?? false) } : {}),

@@ -1,5 +1,6 @@
 /** Command lines of the control-plane components: pure functions of the cluster's paths and ports. */
 import type { ClusterPaths } from "./paths.js";
+import { frontProxyClientName } from "./pki.js";
 
 export interface ClusterPorts {
   etcdClient: number;
@@ -56,6 +57,7 @@ export const apiserverArgs = (p: ClusterPaths, ports: ClusterPorts, nodeIp?: str
   "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
   `--service-account-key-file=${p.saPub}`,
   `--service-account-signing-key-file=${p.saKey}`,
+  ...aggregationArgs(p),
   // Charts may run privileged containers (device plugins, node agents); the default would reject their pods.
   "--allow-privileged=true",
   // The `kubernetes` Service's endpoints would be 127.0.0.1, which endpoint validation rejects (loopback) on every
@@ -67,10 +69,28 @@ export const apiserverArgs = (p: ClusterPaths, ports: ClusterPorts, nodeIp?: str
 ];
 
 /**
+ * The aggregation layer: the API server proxies the groups of extension API servers (the controllers' metrics APIs)
+ * with its front-proxy client certificate and the caller's identity in request headers, and publishes the CA and
+ * header names in ConfigMap kube-system/extension-apiserver-authentication, where those servers read them. The
+ * controllers run as host processes, reached through a Service without selector whose EndpointSlice names the host:
+ * only endpoint routing dials that address; routing to a ClusterIP needs kube-proxy rules the host may not have.
+ */
+const aggregationArgs = (p: ClusterPaths): string[] => [
+  `--client-ca-file=${p.clientCa}`,
+  `--requestheader-client-ca-file=${p.frontProxy.ca}`,
+  `--requestheader-allowed-names=${frontProxyClientName}`,
+  "--requestheader-username-headers=X-Remote-User",
+  "--requestheader-group-headers=X-Remote-Group",
+  "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+  `--proxy-client-cert-file=${p.frontProxy.clientCert}`,
+  `--proxy-client-key-file=${p.frontProxy.clientKey}`,
+  "--enable-aggregator-routing=true",
+];
+
+/**
  * The flags kube-controller-manager and kube-scheduler share: kubeconfig and loopback serving. No
- * --authentication-kubeconfig/--authorization-kubeconfig: with no client CA configured the API server publishes no
- * extension-apiserver-authentication ConfigMap, and they would log its absence forever; their /healthz stays readable
- * without credentials (it is in the default --authorization-always-allow-paths) and nothing else needs their port.
+ * --authentication-kubeconfig/--authorization-kubeconfig: their /healthz stays readable without credentials (it is in
+ * the default --authorization-always-allow-paths) and nothing else needs their port.
  */
 const componentServing = (kubeconfig: string, port: number): string[] => [
   `--kubeconfig=${kubeconfig}`,

@@ -22,7 +22,7 @@ import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPaths, checkClusterName, clusterPaths, clustersRoot } from "./paths.js";
 import { caOfServingBundle, newUsers, nodeUsers, type TokenUser, writeCredentials } from "./pki.js";
 import { freePorts } from "./ports.js";
-import { httpProbe, type Probe, waitUntil } from "./probe.js";
+import { httpGet, httpProbe, type Probe, waitUntil } from "./probe.js";
 import {
   type ProcessRecord,
   pidAlive,
@@ -37,7 +37,15 @@ import { prepareHost, restoreNodeHost } from "../node/host-lifecycle.js";
 import type { NodeSpec } from "../node/config.js";
 import { hostIp } from "../node/host.js";
 import { startRealNodes } from "../node/node.js";
-import { run } from "../lib/run.js";
+import {
+  type ControllerContext,
+  type ControllerName,
+  type ControllerProcess,
+  controllerProcesses,
+  controllerUsers,
+  startControllers,
+} from "./controllers/index.js";
+import { type ClusterKubectl, clusterKubectl } from "./kubectl.js";
 import { kwokConfig } from "./stages.js";
 import { type ClusterState, readState, writeState } from "./state.js";
 
@@ -48,6 +56,13 @@ export interface UpOptions {
    * kwok controller; its pods really run.
    */
   realNodes?: NodeSpec[];
+  /**
+   * Controllers to run as host processes once the control plane is ready (metrics-server, keda); `up` returns when
+   * their APIServices are Available.
+   */
+  controllers?: ControllerName[];
+  /** Extra flags per controller process (keda-operator, keda-adapter, metrics-server), after ours. */
+  controllerArgs?: Partial<Record<ControllerProcess, string[]>>;
   /** Progress lines (each component started and ready). */
   log?: (line: string) => void;
   /** Aborting stops the start-up and cleans up like a failure. */
@@ -126,6 +141,48 @@ const clearLeftovers = (name: string, paths: ClusterPaths): void => {
   rmSync(paths.dir, { recursive: true, force: true });
 };
 
+/**
+ * The address controllers listen on when no real node gives one: the host's, which the API server (on loopback)
+ * can dial too, and which an EndpointSlice accepts (loopback it refuses).
+ */
+const controllersHostIp = (): string => {
+  try {
+    return hostIp();
+  } catch {
+    throw new Error("controllers need a non-loopback IPv4 address on this host: the API server reaches them there");
+  }
+};
+
+/** What the controllers' start-up gets from clusterUp: its phases' helpers, with the controllers' identities. */
+const controllerContext = (
+  c: {
+    paths: ClusterPaths;
+    users: Record<string, TokenUser>;
+    kube: ClusterKubectl;
+    hostIp: string;
+    adminGet: ControllerContext["get"];
+    kubeconfigFor: (path: string, user: TokenUser) => void;
+  },
+  start: (component: string, args: string[], path: string, env: NodeJS.ProcessEnv) => Promise<void>,
+  ready: (component: string, probe: Probe, what: string, timeoutMs?: number) => Promise<void>,
+  extraArgs: UpOptions["controllerArgs"] = {},
+): ControllerContext => ({
+  ...c.kube,
+  paths: c.paths,
+  hostIp: c.hostIp,
+  kubeconfig: (controller) => {
+    const user = c.users[`controller:${controller}`];
+    if (!user) throw new Error(`no credentials for controller ${controller}`);
+    c.kubeconfigFor(c.paths.componentKubeconfig(controller), user);
+    return c.paths.componentKubeconfig(controller);
+  },
+  start: (component, exe, args, env) => start(component, args, exe, env),
+  ready: (component, what, probe, timeoutMs) => ready(component, probe, what, timeoutMs),
+  get: c.adminGet,
+  ports: freePorts,
+  extraArgs: (process) => extraArgs[process as ControllerProcess] ?? [],
+});
+
 /** Environment of a component: ours, minus variables that would change its configuration behind its flags. */
 const componentEnv = (component: ComponentName, paths: ClusterPaths): NodeJS.ProcessEnv => {
   const env = Object.fromEntries(
@@ -155,9 +212,11 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
   const [proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0, ...kubeletPorts] = more;
   const realNodes = opts.realNodes ?? [];
   const node = realNodes.length > 0 ? { ip: hostIp() } : undefined;
+  const controllers = opts.controllers ?? [];
   const users: Record<string, TokenUser> & ReturnType<typeof newUsers> = {
     ...newUsers(),
     ...nodeUsers(realNodes.map((n) => n.name)),
+    ...controllerUsers(controllers),
   };
   writeCredentials(paths, users);
   writeFileSync(paths.kwokConfig, kwokConfig());
@@ -261,12 +320,8 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
       httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
       "default service account",
     );
+    const kube = clusterKubectl(paths.kubeconfig);
     if (node) {
-      const kubectl = async (args: string[]) => {
-        const r = await run(requireBin("kubectl"), ["--kubeconfig", paths.kubeconfig, ...args]);
-        if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
-        return r.stdout;
-      };
       await startRealNodes(
         {
           clusterDir: paths.dir,
@@ -290,19 +345,17 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
           },
           start: (component, path, args) => start(component, args, path, process.env),
           ready: (component, what, probe, timeoutMs) => ready(component, probe, what, timeoutMs),
-          apply: async (objects) => {
-            const r = await run(
-              requireBin("kubectl"),
-              ["--kubeconfig", paths.kubeconfig, "apply", "--server-side", "--field-manager=llmcharts-node", "-f", "-"],
-              { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }) },
-            );
-            if (r.exitCode !== 0) throw new Error(`kubectl apply: ${r.stderr.trim()}`);
-          },
-          kubectl,
+          apply: (objects) => kube.apply(objects, "llmcharts-node"),
+          kubectl: (args) => kube.kubectl(args),
           log,
         },
         realNodes,
       );
+    }
+    if (controllers.length > 0) {
+      const adminGet = (path: string) => httpGet(`${apiserverUrl}${path}`, { token: users.admin.token, ca });
+      const where = { paths, users, kube, hostIp: node?.ip ?? controllersHostIp(), adminGet, kubeconfigFor };
+      await startControllers(controllerContext(where, start, ready, opts.controllerArgs), controllers);
     }
   } catch (err) {
     failed.abort();
@@ -404,7 +457,11 @@ export const clusterStatus = async (opts: { name?: string } = {}): Promise<Clust
   if (state === undefined) {
     return { name, stateDir: paths.dir, state: "absent", api: "no cluster", components: [] };
   }
-  const components = componentNames.map((c): ComponentStatus => {
+  // The controllers this cluster was started with count as components too.
+  const controllerNamesRecorded = Object.values(controllerProcesses)
+    .flat()
+    .filter((c) => state.processes.some((p) => p.name === c));
+  const components = [...componentNames, ...controllerNamesRecorded].map((c): ComponentStatus => {
     const p = state.processes.find((r) => r.name === c);
     return { name: c, pid: p?.pid, alive: p !== undefined && recordAlive(p) };
   });

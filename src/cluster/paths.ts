@@ -14,6 +14,14 @@ export interface ClusterPaths {
   tokens: string;
   saKey: string;
   saPub: string;
+  /** The aggregation layer's request-header CA and the API server's client certificate signed by it. */
+  frontProxy: { ca: string; clientCert: string; clientKey: string };
+  /** The client CA the API server publishes: one that signs nothing (see pki.ts). */
+  clientCa: string;
+  /** The CA of the controllers' serving certificates, trusted by their APIServices. */
+  controllersCa: { cert: string; key: string };
+  /** A controller's own directory (its certificates). */
+  controllerDir: (controller: string) => string;
   kwokConfig: string;
   /** The admin kubeconfig handed to users. */
   kubeconfig: string;
@@ -47,6 +55,14 @@ export const clusterPaths = (name: string): ClusterPaths => {
     tokens: join(pki, "tokens.csv"),
     saKey: join(pki, "sa.key"),
     saPub: join(pki, "sa.pub"),
+    frontProxy: {
+      ca: join(pki, "front-proxy-ca.crt"),
+      clientCert: join(pki, "front-proxy-client.crt"),
+      clientKey: join(pki, "front-proxy-client.key"),
+    },
+    clientCa: join(pki, "client-ca.crt"),
+    controllersCa: { cert: join(pki, "controllers-ca.crt"), key: join(pki, "controllers-ca.key") },
+    controllerDir: (controller) => join(dir, "controllers", controller),
     kwokConfig: join(dir, "kwok.yaml"),
     kubeconfig: join(dir, "kubeconfig"),
     componentKubeconfig: (component) => join(dir, `${component}.kubeconfig`),

@@ -1,15 +1,19 @@
 /**
- * Credentials of a local cluster, made without openssl or client certificates:
+ * Credentials of a local cluster, made without openssl:
  * - every client (admin, controller-manager, scheduler, kwok) authenticates with a static bearer token
  *   (kube-apiserver `--token-auth-file`);
  * - kube-apiserver self-signs its serving certificate into `--cert-dir`; the CA that signed it is read back from
  *   that bundle and becomes the kubeconfigs' certificate authority;
- * - the service-account token signing key pair comes from Node's crypto.
+ * - the service-account token signing key pair comes from Node's crypto;
+ * - the aggregation layer's front proxy: a CA of its own (Kubernetes' docs warn against reusing the cluster's) and
+ *   the client certificate the API server presents to extension API servers, which trust the user it names in its
+ *   request headers because that CA signed it (x509.ts makes both).
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterPaths } from "./paths.js";
+import { issueCertificate } from "./x509.js";
 
 /** One identity of the token file. */
 export interface TokenUser {
@@ -73,6 +77,28 @@ export const writeCredentials = (paths: ClusterPaths, users: ClusterUsers & Reco
   });
   writePrivate(paths.saKey, privateKey);
   writePrivate(paths.saPub, publicKey);
+  writeFrontProxyCredentials(paths);
+  writeUnusedClientCa(paths);
+};
+
+/** The name the front proxy's client certificate carries; extension API servers accept only this one. */
+export const frontProxyClientName = "front-proxy-client";
+
+/**
+ * A client CA whose key is thrown away, so it signs no client certificate: clients use tokens. The API server
+ * publishes it as client-ca-file in the extension-apiserver-authentication ConfigMap, where extension API servers
+ * expect one (without it they log its absence over and over).
+ */
+const writeUnusedClientCa = (paths: ClusterPaths): void => {
+  writePrivate(paths.clientCa, issueCertificate({ commonName: "llmcharts-client-ca", ca: true }).cert);
+};
+
+const writeFrontProxyCredentials = (paths: ClusterPaths): void => {
+  const ca = issueCertificate({ commonName: "llmcharts-front-proxy-ca", ca: true });
+  const client = issueCertificate({ commonName: frontProxyClientName, usages: ["client"], issuer: ca });
+  writePrivate(paths.frontProxy.ca, ca.cert);
+  writePrivate(paths.frontProxy.clientCert, client.cert);
+  writePrivate(paths.frontProxy.clientKey, client.key);
 };
 
 const pemBlocks = (bundle: string): string[] =>

@@ -397,6 +397,37 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // The resource metrics API (metrics.k8s.io) from the real node's kubelet: what standard Ollama's HPA reads.
+    kind: "go",
+    name: "metrics-server",
+    module: "sigs.k8s.io/metrics-server",
+    version: "v0.8.0",
+    go: "1.24.4",
+    binaries: [{ exe: "metrics-server", pkg: "sigs.k8s.io/metrics-server/cmd/metrics-server" }],
+    // Upstream's Makefile stamps client-go's version package; `--version` prints it.
+    ldflags: ["-X k8s.io/client-go/pkg/version.gitVersion=v0.8.0"],
+    versionArgs: ["--version"],
+  },
+  {
+    // KEDA's operator and its external metrics API server (external.metrics.k8s.io): premium Ollama's scaling.
+    // v2.21.1 declares go 1.27.4, which this machine cannot get; v2.21.0 builds with Go 1.26. The admission
+    // webhooks are left out: the operator patches them only where their configuration exists.
+    kind: "go",
+    name: "keda",
+    module: "github.com/kedacore/keda/v2",
+    version: "v2.21.0",
+    go: "1.26.0",
+    // Upstream replaces a temporal dependency's unlicensed release with a later commit.
+    upstreamReplaces: true,
+    binaries: [
+      { exe: "keda", pkg: "github.com/kedacore/keda/v2/cmd/operator" },
+      { exe: "keda-adapter", pkg: "github.com/kedacore/keda/v2/cmd/adapter" },
+    ],
+    ldflags: ["-X github.com/kedacore/keda/v2/version.Version=2.21.0"],
+    // Neither binary has a version flag (each logs its version at start); Go's build information names the module.
+    versionArgs: [],
+  },
+  {
     kind: "go",
     name: "ollama",
     // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
@@ -518,11 +549,14 @@ export const crdSources: CrdSource[] = [
     name: "keda",
     module: "github.com/kedacore/keda/v2",
     version: "v2.21.0",
+    // Every CRD the operator watches: its manager does not start while one of its kinds is missing.
     files: inDir("config/crd/bases", [
       "keda.sh_scaledobjects",
       "keda.sh_scaledjobs",
       "keda.sh_triggerauthentications",
       "keda.sh_clustertriggerauthentications",
+      "eventing.keda.sh_cloudeventsources",
+      "eventing.keda.sh_clustercloudeventsources",
     ]),
   },
   {

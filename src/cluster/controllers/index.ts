@@ -1,0 +1,65 @@
+/**
+ * The platform's controllers, run by the cluster as host processes next to its control plane (started by pid,
+ * logged under its directory, stopped by `cluster down`): metrics-server (metrics.k8s.io, what CPU and memory HPAs
+ * read) and KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read).
+ */
+import { randomBytes } from "node:crypto";
+import type { TokenUser } from "../pki.js";
+import type { ControllerContext } from "./context.js";
+import { kedaUser, startKeda } from "./keda.js";
+import { metricsServerUser, startMetricsServer } from "./metrics-server.js";
+
+export type { ControllerContext } from "./context.js";
+
+export const controllerNames = ["metrics-server", "keda"] as const;
+export type ControllerName = (typeof controllerNames)[number];
+
+/** Each controller's processes, by the names their logs and failures carry (extra flags are given per process). */
+export const controllerProcesses = {
+  "metrics-server": ["metrics-server"],
+  keda: ["keda-operator", "keda-adapter"],
+} as const satisfies Record<ControllerName, readonly string[]>;
+export type ControllerProcess = (typeof controllerProcesses)[ControllerName][number];
+
+const identities = { "metrics-server": metricsServerUser, keda: kedaUser } satisfies Record<
+  ControllerName,
+  { serviceAccount: string; namespace: string }
+>;
+
+/**
+ * The controllers' identities, for the API server's token file (read once, at its start): each is the
+ * ServiceAccount upstream's manifests run it as, so upstream's RBAC bindings grant it what they grant in a cluster.
+ */
+export const controllerUsers = (controllers: readonly ControllerName[]): Record<string, TokenUser> =>
+  Object.fromEntries(
+    controllers.map((c) => {
+      const { serviceAccount, namespace } = identities[c];
+      return [
+        `controller:${c}`,
+        {
+          token: randomBytes(24).toString("hex"),
+          user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+          groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`],
+        },
+      ];
+    }),
+  );
+
+const starters: Record<ControllerName, (ctx: ControllerContext) => Promise<void>> = {
+  "metrics-server": startMetricsServer,
+  keda: startKeda,
+};
+
+/** Starts the controllers one after the other; each returns once its APIService is Available. */
+export const startControllers = async (ctx: ControllerContext, controllers: readonly ControllerName[]) => {
+  for (const c of controllers) await starters[c](ctx);
+};
+
+/** Refuses names that are no controller's, naming the known ones. */
+export const checkControllerNames = (names: readonly string[]): ControllerName[] => {
+  const unknown = names.filter((n) => !(controllerNames as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown controller ${unknown.join(", ")}; known: ${controllerNames.join(", ")}`);
+  }
+  return [...new Set(names)] as ControllerName[];
+};

@@ -1,0 +1,39 @@
+import { run } from "../lib/run.js";
+import { requireBin } from "../toolchain/tools.js";
+
+/** kubectl against one cluster, as its admin: what start-up phases use to create the objects they need. */
+export interface ClusterKubectl {
+  /** Runs kubectl; throws with its error output when it fails. */
+  kubectl: (args: string[], input?: string) => Promise<string>;
+  /** Server-side applies objects under a field manager of their own. */
+  apply: (objects: object[], fieldManager: string) => Promise<void>;
+  /** Server-side applies manifest files (conflicts forced: these fields are ours to set). */
+  applyFiles: (files: string[], fieldManager: string) => Promise<void>;
+}
+
+export const clusterKubectl = (kubeconfig: string): ClusterKubectl => {
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await run(requireBin("kubectl"), ["--kubeconfig", kubeconfig, ...args], { input });
+    if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+    return r.stdout;
+  };
+  const serverSide = (fieldManager: string) => [
+    "apply",
+    "--server-side",
+    "--force-conflicts",
+    `--field-manager=${fieldManager}`,
+  ];
+  return {
+    kubectl,
+    apply: async (objects, fieldManager) => {
+      await kubectl(
+        [...serverSide(fieldManager), "-f", "-"],
+        JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }),
+      );
+    },
+    applyFiles: async (files, fieldManager) => {
+      // kubectl's own schema check of large CRDs costs seconds and adds nothing: the server validates them.
+      await kubectl([...serverSide(fieldManager), "--validate=false", ...files.flatMap((f) => ["-f", f])]);
+    },
+  };
+};
