@@ -12,15 +12,33 @@ import type { PlatformValues } from "./values.js";
  * names an extended resource with its punctuation replaced: `nvidia.com/gpu` is `nvidia_com_gpu`.
  */
 
-interface AlertSpec {
+/**
+ * One case of an alert's unit test (`promtool test rules`, written by `llmcharts generate` into alert-tests/), stated
+ * against the chart's default values: the series Prometheus would scrape, and when the rule is evaluated.
+ */
+export interface AlertCase {
+  /** What the case shows: the test's name. */
+  because: string;
+  /** Each series (`metric{labels}`) and its samples one minute apart, in promtool's notation: `1x20` is 21 samples of 1. */
+  series: Record<string, string>;
+  /** When the rule is evaluated, after the first sample (a Prometheus duration). */
+  at: string;
+}
+
+export interface AlertSpec {
   alert: string;
   expr: string;
   for?: string;
   severity: string;
   summary: string;
   description: string;
+  /** Series that make it fire, with the labels the alert then carries (besides the rule's own) and its summary. */
+  fires: AlertCase & { labels: Record<string, string>; summary: string };
+  /** The nearest miss: series one condition short of firing. */
+  silent: AlertCase;
 }
 
+/** The rule Prometheus evaluates; the cases stay in the unit tests. */
 const alertRule = (v: PlatformValues, h: Helpers, a: AlertSpec) => {
   const base = v.monitoring.rules.runbookBaseUrl;
   return {
@@ -37,10 +55,10 @@ const alertRule = (v: PlatformValues, h: Helpers, a: AlertSpec) => {
   };
 };
 
-const gpuRules = (v: PlatformValues, h: Helpers) => {
+const gpuAlerts = (v: PlatformValues): AlertSpec[] => {
   const { gpuPodPending, premiumColdStart } = v.monitoring.alerts;
   return [
-    alertRule(v, h, {
+    {
       alert: "LLMGPUPodPendingTooLong",
       expr: [
         '(max by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) == 1)',
@@ -57,8 +75,28 @@ const gpuRules = (v: PlatformValues, h: Helpers) => {
         "spot capacity (an InsufficientInstanceCapacity error means the on-demand fallback pool must take over);",
         "and that the NVIDIA device plugin runs on the new node, without which the node never offers nvidia.com/gpu.",
       ].join(" "),
-    }),
-    alertRule(v, h, {
+      fires: {
+        because: "a pod asking for a GPU has been Pending for 15m",
+        series: {
+          'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Pending"}': "1x15",
+          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
+            "1x15",
+        },
+        at: "15m",
+        labels: { namespace: "tenant-acme", pod: "ollama-premium-0" },
+        summary: "GPU pod tenant-acme/ollama-premium-0 has been Pending for over 15m",
+      },
+      silent: {
+        because: "a pod asking for CPU only has been Pending as long",
+        series: {
+          'kube_pod_status_phase{namespace="tenant-acme", pod="openwebui-0", phase="Pending"}': "1x15",
+          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="openwebui-0", container="openwebui", resource="cpu"}':
+            "1x15",
+        },
+        at: "15m",
+      },
+    },
+    {
       alert: "LLMPremiumColdStartSlow",
       expr: [
         `(time() - max by (namespace, pod) (kube_pod_created)) > ${premiumColdStart.seconds}`,
@@ -78,14 +116,42 @@ const gpuRules = (v: PlatformValues, h: Helpers) => {
         "a Running pod that is not Ready is loading its model, slow when the model is not in the shared cache",
         `(check the model-pull Jobs in ${platformNamespace}) or when EFS throughput is exhausted (use elastic throughput).`,
       ].join(" "),
-    }),
+      fires: {
+        because: "a GPU pod created 7m ago runs, never restarted, and is still not Ready",
+        series: {
+          'kube_pod_created{namespace="tenant-acme", pod="ollama-premium-0"}': "0x7",
+          'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Running"}': "1x7",
+          'kube_pod_status_ready{namespace="tenant-acme", pod="ollama-premium-0", condition="true"}': "0x7",
+          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
+            "1x7",
+          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-premium-0", container="ollama"}':
+            "0x7",
+        },
+        at: "7m",
+        labels: { namespace: "tenant-acme", pod: "ollama-premium-0" },
+        summary: "Premium pod tenant-acme/ollama-premium-0 is not Ready 300s after creation",
+      },
+      silent: {
+        because: "the same pod has restarted: a crash loop, not a cold start",
+        series: {
+          'kube_pod_created{namespace="tenant-acme", pod="ollama-premium-0"}': "0x7",
+          'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Running"}': "1x7",
+          'kube_pod_status_ready{namespace="tenant-acme", pod="ollama-premium-0", condition="true"}': "0x7",
+          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
+            "1x7",
+          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-premium-0", container="ollama"}':
+            "0x3 1x4",
+        },
+        at: "7m",
+      },
+    },
   ];
 };
 
-const tenantRules = (v: PlatformValues, h: Helpers) => {
+const tenantAlerts = (v: PlatformValues): AlertSpec[] => {
   const { oomKilled, quota } = v.monitoring.alerts;
   return [
-    alertRule(v, h, {
+    {
       alert: "LLMContainerOOMKilled",
       expr: [
         '(max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}) == 1)',
@@ -99,8 +165,30 @@ const tenantRules = (v: PlatformValues, h: Helpers) => {
         "raise the limit in the tenant's values, choose a smaller quantisation, or lower OLLAMA_NUM_PARALLEL.",
         "For OpenWebUI, look at document uploads and embedding models.",
       ].join(" "),
-    }),
-    alertRule(v, h, {
+      fires: {
+        because: "the container restarted 6m ago, last terminated by the OOM killer",
+        series: {
+          'kube_pod_container_status_last_terminated_reason{namespace="tenant-acme", pod="ollama-standard-0", container="ollama", reason="OOMKilled"}':
+            "_x4 1x6",
+          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-standard-0", container="ollama"}':
+            "0x3 1x6",
+        },
+        at: "10m",
+        labels: { namespace: "tenant-acme", pod: "ollama-standard-0", container: "ollama" },
+        summary: "tenant-acme/ollama-standard-0 container ollama was OOMKilled",
+      },
+      silent: {
+        because: "the OOM kill is older than the 15m window: the container has run since",
+        series: {
+          'kube_pod_container_status_last_terminated_reason{namespace="tenant-acme", pod="ollama-standard-0", container="ollama", reason="OOMKilled"}':
+            "_x4 1x26",
+          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-standard-0", container="ollama"}':
+            "0x3 1x26",
+        },
+        at: "30m",
+      },
+    },
+    {
       alert: "LLMTenantQuotaNearlyExhausted",
       expr: [
         '100 * max by (namespace, resourcequota, resource) (kube_resourcequota{type="used"})',
@@ -115,7 +203,29 @@ const tenantRules = (v: PlatformValues, h: Helpers) => {
         "At 100% new pods are refused, scale-ups stall and a premium cold start cannot get its GPU.",
         "Either the tenant outgrew its tier (raise the quota in its values) or something leaks (pods stuck, old Jobs).",
       ].join(" "),
-    }),
+      fires: {
+        because: "95% of the namespace's CPU requests quota has been in use for 15m",
+        series: {
+          'kube_resourcequota{namespace="tenant-acme", resourcequota="tenant-quota", resource="requests.cpu", type="used"}':
+            "19x15",
+          'kube_resourcequota{namespace="tenant-acme", resourcequota="tenant-quota", resource="requests.cpu", type="hard"}':
+            "20x15",
+        },
+        at: "15m",
+        labels: { namespace: "tenant-acme", resourcequota: "tenant-quota", resource: "requests.cpu" },
+        summary: "Namespace tenant-acme uses 95% of its requests.cpu quota",
+      },
+      silent: {
+        because: "85% in use, under the 90% threshold",
+        series: {
+          'kube_resourcequota{namespace="tenant-acme", resourcequota="tenant-quota", resource="requests.cpu", type="used"}':
+            "17x15",
+          'kube_resourcequota{namespace="tenant-acme", resourcequota="tenant-quota", resource="requests.cpu", type="hard"}':
+            "20x15",
+        },
+        at: "15m",
+      },
+    },
   ];
 };
 
@@ -125,11 +235,11 @@ const tenantRules = (v: PlatformValues, h: Helpers) => {
  */
 const interruptionReasons = "interruption|spot_interrupted|scheduled_change|instance_stopping|instance_terminated";
 
-const capacityRules = (v: PlatformValues, h: Helpers) => {
+const capacityAlerts = (v: PlatformValues): AlertSpec[] => {
   const spot = v.monitoring.alerts.spotInterruptions;
   const drains = v.monitoring.alerts.interruptionDrains;
   return [
-    alertRule(v, h, {
+    {
       alert: "LLMSpotInterruptionsHigh",
       // Karpenter counts the messages it reads from its interruption queue by message type; spot interruption
       // warnings are `spot_interrupted` (names as of Karpenter v1: check them against your version's /metrics).
@@ -141,8 +251,24 @@ const capacityRules = (v: PlatformValues, h: Helpers) => {
         "cold-start elsewhere. If it persists, widen the GPU pools' instance families or zones (more spot pools",
         "to choose from), or let the on-demand fallback pool carry premium tenants for a while.",
       ].join(" "),
-    }),
-    alertRule(v, h, {
+      fires: {
+        because: "three spot interruption warnings within the hour",
+        series: {
+          'karpenter_interruption_received_messages_total{message_type="spot_interrupted"}': "0 1 2 3 3 3",
+        },
+        at: "5m",
+        labels: {},
+        summary: "3 spot interruption warnings within 1h",
+      },
+      silent: {
+        because: "three warnings of other kinds (scheduled maintenance) are not spot interruptions",
+        series: {
+          'karpenter_interruption_received_messages_total{message_type="scheduled_change"}': "0 1 2 3 3 3",
+        },
+        at: "5m",
+      },
+    },
+    {
       alert: "LLMNodesDrainedByInterruption",
       expr: `sum by (nodepool) (increase(karpenter_nodeclaims_disrupted_total{reason=~"${interruptionReasons}"}[${drains.window}])) >= ${drains.count}`,
       severity: drains.severity,
@@ -153,14 +279,30 @@ const capacityRules = (v: PlatformValues, h: Helpers) => {
         "families or zones, keep its terminationGracePeriod under two minutes so drains finish in time, or move",
         "paid tiers to an on-demand pool. This alert needs Karpenter's interruption queue (settings.interruptionQueue).",
       ].join(" "),
-    }),
+      fires: {
+        because: "Karpenter deleted two nodes of one pool on interruption within the hour",
+        series: {
+          'karpenter_nodeclaims_disrupted_total{nodepool="gpu-spot", reason="interruption"}': "0 1 2 2 2 2",
+        },
+        at: "5m",
+        labels: { nodepool: "gpu-spot" },
+        summary: "2 nodes of NodePool gpu-spot drained by interruptions within 1h",
+      },
+      silent: {
+        because: "two nodes consolidated away (underutilized) are not interruptions",
+        series: {
+          'karpenter_nodeclaims_disrupted_total{nodepool="gpu-spot", reason="underutilized"}': "0 1 2 2 2 2",
+        },
+        at: "5m",
+      },
+    },
   ];
 };
 
-const syntheticRules = (v: PlatformValues, h: Helpers) => {
+const syntheticAlerts = (v: PlatformValues): AlertSpec[] => {
   const check = v.monitoring.alerts.syntheticCheck;
   return [
-    alertRule(v, h, {
+    {
       alert: "LLMTenantHealthCheckFailing",
       expr: `max by (tenant) (probe_success{${syntheticCheckLabel}="${openwebuiHealthCheck}"}) == 0`,
       for: check.after,
@@ -171,12 +313,28 @@ const syntheticRules = (v: PlatformValues, h: Helpers) => {
         "its pods are down or not Ready, its Service has no endpoints, or its NetworkPolicy refuses the monitoring",
         "namespace. Users of this tenant cannot chat.",
       ].join(" "),
-    }),
+      fires: {
+        because: "the tenant's OpenWebUI has failed every probe for 5m",
+        series: {
+          [`probe_success{tenant="acme", ${syntheticCheckLabel}="${openwebuiHealthCheck}"}`]: "0x5",
+        },
+        at: "5m",
+        labels: { tenant: "acme" },
+        summary: "OpenWebUI of tenant acme has failed its health check for 5m",
+      },
+      silent: {
+        because: "the probes have failed for 2m only, less than the 5m the alert waits",
+        series: {
+          [`probe_success{tenant="acme", ${syntheticCheckLabel}="${openwebuiHealthCheck}"}`]: "1x2 0x3",
+        },
+        at: "5m",
+      },
+    },
   ];
 };
 
-const modelCacheRules = (v: PlatformValues, h: Helpers) => [
-  alertRule(v, h, {
+const modelCacheAlerts = (v: PlatformValues): AlertSpec[] => [
+  {
     alert: "LLMModelCacheJobFailed",
     expr: `max by (namespace, job_name) (kube_job_failed{namespace="${platformNamespace}", job_name=~"model-pull-.+", condition="true"}) == 1`,
     severity: v.monitoring.alerts.modelCacheJob.severity,
@@ -188,26 +346,59 @@ const modelCacheRules = (v: PlatformValues, h: Helpers) => [
       "a wrong name or tag, registry egress blocked by the model-pull-egress NetworkPolicy,",
       "EFS not mounted (access point or security group), or the deadline reached on a very large model.",
     ].join(" "),
-  }),
+    fires: {
+      because: "a model-pull Job of the platform namespace failed",
+      series: {
+        [`kube_job_failed{namespace="${platformNamespace}", job_name="model-pull-0a1b2c3d4e", condition="true"}`]:
+          "1x5",
+      },
+      at: "5m",
+      labels: { namespace: platformNamespace, job_name: "model-pull-0a1b2c3d4e" },
+      summary: "Model pull Job model-pull-0a1b2c3d4e failed",
+    },
+    silent: {
+      because: "the Job's Failed condition is false (kube-state-metrics exports that series too)",
+      series: {
+        [`kube_job_failed{namespace="${platformNamespace}", job_name="model-pull-0a1b2c3d4e", condition="false"}`]:
+          "1x5",
+      },
+      at: "5m",
+    },
+  },
 ];
 
-export const prometheusRules = (v: PlatformValues, h: Helpers) => [
-  h.when(v.monitoring.rules.enabled, {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PrometheusRule",
-    metadata: {
-      name: "llmcharts-platform",
-      namespace: v.monitoring.namespace,
-      labels: h.merge(platformLabels(h, "monitoring"), v.monitoring.rules.labels),
-    },
-    spec: {
-      groups: [
-        { name: "llmcharts.gpu", rules: gpuRules(v, h) },
-        { name: "llmcharts.tenants", rules: tenantRules(v, h) },
-        { name: "llmcharts.capacity", rules: capacityRules(v, h) },
-        { name: "llmcharts.model-cache", rules: modelCacheRules(v, h) },
-        h.when(v.monitoring.syntheticChecks.enabled, { name: "llmcharts.synthetic", rules: syntheticRules(v, h) }),
-      ],
-    },
-  } satisfies PrometheusRule),
+/** Every alert of the chart, whatever the values switch on: the unit tests cover them all. */
+export const platformAlerts = (v: PlatformValues): AlertSpec[] => [
+  ...gpuAlerts(v),
+  ...tenantAlerts(v),
+  ...capacityAlerts(v),
+  ...modelCacheAlerts(v),
+  ...syntheticAlerts(v),
 ];
+
+export const prometheusRules = (v: PlatformValues, h: Helpers) => {
+  const rules = (alerts: AlertSpec[]) => alerts.map((a) => alertRule(v, h, a));
+  return [
+    h.when(v.monitoring.rules.enabled, {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: {
+        name: "llmcharts-platform",
+        namespace: v.monitoring.namespace,
+        labels: h.merge(platformLabels(h, "monitoring"), v.monitoring.rules.labels),
+      },
+      spec: {
+        groups: [
+          { name: "llmcharts.gpu", rules: rules(gpuAlerts(v)) },
+          { name: "llmcharts.tenants", rules: rules(tenantAlerts(v)) },
+          { name: "llmcharts.capacity", rules: rules(capacityAlerts(v)) },
+          { name: "llmcharts.model-cache", rules: rules(modelCacheAlerts(v)) },
+          h.when(v.monitoring.syntheticChecks.enabled, {
+            name: "llmcharts.synthetic",
+            rules: rules(syntheticAlerts(v)),
+          }),
+        ],
+      },
+    } satisfies PrometheusRule),
+  ];
+};

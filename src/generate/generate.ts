@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { charts } from "../../charts-src/index.js";
+import { alertTestsDir, renderAlertTestFiles } from "./alert-tests.js";
 import { entryOf, howToAddEntry, readChangelog } from "./changelog.js";
 import { chartFiles } from "./chart-files.js";
 import { renderPolicyFiles } from "./policies.js";
@@ -40,7 +41,8 @@ const listFiles = (dir: string): string[] =>
 
 /**
  * Writes (or with `check`, only compares) generated/<chart>/ and schemas/<chart>.values.schema.json for every chart,
- * and policies/ (the Kyverno policies and their `kyverno test` suites).
+ * policies/ (the Kyverno policies and their `kyverno test` suites) and alert-tests/ (the alerts' `promtool test rules`
+ * suites).
  */
 export const generate = (root: string, { check = false } = {}): GenerateResult => {
   const wanted = new Map<string, string>();
@@ -60,6 +62,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     .map(([name]) => name);
   wanted.set(digestsFile(root), `${JSON.stringify(digests, null, 2)}\n`);
   for (const [path, text] of renderPolicyFiles()) wanted.set(join(root, "policies", path), text);
+  for (const [path, text] of renderAlertTestFiles()) wanted.set(join(root, alertTestsDir, path), text);
   const changelog = readChangelog(root);
   const needsChangelog = Object.values(charts)
     .filter((c) => !entryOf(changelog, c.name, c.version))
@@ -79,6 +82,7 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     ...Object.keys(charts).map((c) => join(root, "generated", c)),
     join(root, "schemas"),
     join(root, "policies"),
+    join(root, alertTestsDir),
   ];
   for (const stale of managed.flatMap(listFiles).filter((f) => !wanted.has(f))) {
     changed.push(stale);

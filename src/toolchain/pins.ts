@@ -495,6 +495,8 @@ export const tools: Tool[] = [
     "postgresql-server-dev-15": ["15.20-0+deb12u1", "/usr/lib/postgresql/15/bin/pg_config"],
     // Unpacks (and checks) Debian source packages: pgvector below.
     "dpkg-dev": ["1.21.22", "/usr/bin/dpkg-source"],
+    // promtool parses and unit-tests the platform chart's alerts and its dashboards' PromQL (validate).
+    prometheus: ["2.42.0+ds-5+deb12u1", "/usr/bin/promtool"],
   }),
   {
     kind: "pg-extension",

@@ -1,4 +1,4 @@
-export type Rung = "values" | "chart" | "manifests" | "policies" | "fleet";
+export type Rung = "values" | "chart" | "manifests" | "promtool" | "policies" | "fleet";
 
 /** One check of the ladder: which chart, fixture and rung, and what went wrong (if anything). */
 export interface CheckResult {

@@ -15,6 +15,7 @@ import type { CheckResult, Rung } from "./report.js";
 import { checkCharts } from "./rung-chart.js";
 import { checkManifests } from "./rung-manifests.js";
 import { checkPolicies } from "./rung-policies.js";
+import { checkPromql } from "./rung-promtool.js";
 import { checkValues } from "./rung-values.js";
 import { type Rendering, renderFixtures } from "./renderings.js";
 
@@ -118,6 +119,10 @@ export const validate = async ({
       policyError = err;
     }
     const m = await manifests;
+    // Light work (a few promtool runs over distinct files): between the two tools that keep both cores busy.
+    const promql = await rung(names, "promtool", async () =>
+      checkPromql(root, renderings, join(work, "promtool"), { withTests: chartChecks && names.includes("platform") }),
+    );
     const p = await rung(names, "policies", async () => {
       if (!policyCheck || !applyPolicies) throw policyError;
       const applied = await applyPolicies();
@@ -127,10 +132,11 @@ export const validate = async ({
     if (linted) step("rung 2 chart (helm lint, ct lint)", linted.value, linted.ms);
     else
       log(
-        "rung 2 chart (helm lint, ct lint) and the policies' test suites: no values file changes them; `llmcharts validate` without files runs them",
+        "rung 2 chart (helm lint, ct lint), the policies' test suites and the alerts' unit tests: no values file changes them; `llmcharts validate` without files runs them",
       );
     step("helm template (Helm 4 and 3)", renderResults, rendered.ms);
     step("rung 3 manifests (kubeconform)", m.value, m.ms);
+    step("promtool (alerts' and dashboards' PromQL, the alerts' unit tests)", promql.value, promql.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
     // A fleet view needs a fleet: several tenants, or one held against the GPU pools.

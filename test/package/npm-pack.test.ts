@@ -48,6 +48,8 @@ describe("npx llmcharts from a packed tarball", { timeout: 240_000 }, () => {
       [
         "CHANGELOG.md",
         "README.md",
+        // The alerts' promtool suites: generated beside the charts, run by validate.
+        "alert-tests",
         "assets",
         "bin",
         "charts-src",
