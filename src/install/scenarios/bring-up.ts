@@ -15,7 +15,8 @@ export const bringUp: InstallScenario = {
   title: "bring-up: upstream CRDs Established, kwok nodes per NodePool in two zones",
   withoutCluster: true,
   run: async (ctx, r) => {
-    if (!ctx.kube && (await r.step("cluster up", () => ctx.up())) === undefined) return undefined;
+    if (!ctx.kube) await r.step("cluster up", () => ctx.up());
+    if (!ctx.kube) return undefined;
     const { kube, helm } = ctx.need();
     if (ctx.embedded) {
       const status = await clusterStatus({ name: ctx.clusterName });
