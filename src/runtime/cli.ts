@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { formatScenario, summary } from "../harness/report.js";
 import { ScenarioRunner } from "../harness/run.js";
+import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { RuntimeContext, type RuntimeMade } from "./context.js";
 import { runtimeScenarios } from "./scenarios/index.js";
 
@@ -36,6 +37,7 @@ export const registerRuntimeCommands = (program: Command): Command =>
         process.exitCode = 2;
         return;
       }
+      await ensureToolchainFor("test-runtime", (line) => console.error(line));
       const ctx = new RuntimeContext({
         root: process.cwd(),
         workDir: mkdtempSync(join(tmpdir(), "llmcharts-runtime-")),
