@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { toolsInstallArgs } from "../../scripts/bootstrap.mjs";
 import { dataSets } from "../../src/toolchain/datasets.js";
 import {
   commandGroups,
@@ -107,6 +108,31 @@ describe("toolchain groups", () => {
 });
 
 describe("npm start", () => {
+  it("bootstraps only the static group: no cluster or runtime tool", () => {
+    const args = toolsInstallArgs("start");
+    expect(args.slice(0, 3)).toEqual(["tools", "install", "--group"]);
+    const asked = parseGroups(args.slice(3));
+    expect(asked).toEqual([...commandGroups["npm start"]]);
+    const members = membersOf(asked);
+    for (const runtimeOnly of ["kubernetes", "kubernetes-node", "ollama", "argo-cd", "containerd"]) {
+      expect(members.has(runtimeOnly), runtimeOnly).toBe(false);
+    }
+  });
+
+  it("npm test bootstraps every group", () => {
+    expect(parseGroups(toolsInstallArgs("test").slice(3))).toEqual([...commandGroups["npm test"]]);
+    expect(() => toolsInstallArgs("bogus" as "start")).toThrow(/unknown mode/);
+  });
+
+  it("runs the start bootstrap and judges only the static group", () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.prestart).toBe("node scripts/bootstrap.mjs start");
+    expect(scripts.pretest).toBe("node scripts/bootstrap.mjs test");
+    expect(scripts.start).toMatch(/^node bin\/llmcharts\.js doctor --group static && /);
+  });
+
   it("says what it installs and what it leaves to the test commands, in one line", () => {
     const line = groupPlanLine(["static"]);
     expect(line).not.toContain("\n");
