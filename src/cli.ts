@@ -13,6 +13,7 @@ import { registerReleaseCommands } from "./release/cli.js";
 import { registerRuntimeCommands } from "./runtime/cli.js";
 import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { newTenantValues, tiers } from "./scaffold/tenant.js";
+import { groupMembers, groupNames, groupPlanLine, parseGroups } from "./toolchain/groups.js";
 import { installToolchain } from "./toolchain/install.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
@@ -31,10 +32,11 @@ const program = new Command("llmcharts")
 
 program
   .command("doctor")
-  .description("check every pinned tool and data set in the cache")
+  .description("check the pinned tools and data sets in the cache, per group (static, cluster, runtime)")
+  .option("--group <groups...>", `check and judge only these groups (${groupNames.join(", ")}, all)`, ["all"])
   .option("--json", "print the report as JSON")
-  .action(async (opts: { json?: boolean }) => {
-    const report = await doctor();
+  .action(async (opts: { group: string[]; json?: boolean }) => {
+    const report = await doctor(parseGroups(opts.group));
     console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
     process.exitCode = report.ok ? 0 : 1;
   });
@@ -44,9 +46,13 @@ toolsCommand
   .command("install")
   .description("build or install every pinned tool and data set the cache lacks (a second run is instant)")
   .argument("[names...]", "only these tools or data sets")
-  .action(async (names: string[]) => {
+  .option("--group <groups...>", `only these groups (${groupNames.join(", ")}, all), besides any names`)
+  .action(async (names: string[], opts: { group?: string[] }) => {
     const start = Date.now();
-    const reports = await installToolchain({ only: names });
+    const selected = opts.group ? parseGroups(opts.group) : [];
+    if (opts.group) console.log(groupPlanLine(selected));
+    // Neither names nor groups: everything (`only` empty).
+    const reports = await installToolchain({ only: [...names, ...groupMembers(selected)] });
     const failed = reports.filter((r) => r.outcome === "failed").length;
     console.log(
       `${reports.length - failed} passed, ${failed} failed (${reports.filter((r) => r.outcome === "installed").length} built, ${seconds(Date.now() - start)})`,

@@ -54,36 +54,35 @@ const podDisruptionBudget = (
   },
 });
 
-const openwebuiAutoscaler = (v: TenantValues, h: Helpers): HorizontalPodAutoscaler => {
-  const a = v.openwebui.autoscaling;
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: namespaced(v, h, names.openwebui, "openwebui"),
-    spec: {
-      scaleTargetRef: deploymentRef(names.openwebui),
-      minReplicas: a.minReplicas,
-      maxReplicas: a.maxReplicas,
-      metrics: autoscalingMetrics(h, a),
-    },
-  };
-};
+/** A workload's HPA on CPU (and memory), within its autoscaling values' bounds. */
+const autoscaler = (
+  v: TenantValues,
+  h: Helpers,
+  workload: typeof names.openwebui | typeof names.ollamaStandard,
+  a: Omit<TenantValues["openwebui"]["autoscaling"], "enabled">,
+): HorizontalPodAutoscaler => ({
+  apiVersion: "autoscaling/v2",
+  kind: "HorizontalPodAutoscaler",
+  metadata: namespaced(v, h, workload, workload),
+  spec: {
+    scaleTargetRef: deploymentRef(workload),
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metrics: autoscalingMetrics(h, a),
+  },
+});
 
+const openwebuiAutoscaler = (v: TenantValues, h: Helpers) => autoscaler(v, h, names.openwebui, v.openwebui.autoscaling);
+
+/** Standard Ollama's HPA moves as its behaviour values say (the lab design's: double at once, halve per minute). */
 const standardAutoscaler = (v: TenantValues, h: Helpers): HorizontalPodAutoscaler => {
   const a = v.ollama.standard.autoscaling;
+  const hpa = autoscaler(v, h, names.ollamaStandard, a);
   return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: namespaced(v, h, names.ollamaStandard, "ollama-standard"),
+    ...hpa,
     spec: {
-      scaleTargetRef: deploymentRef(names.ollamaStandard),
-      minReplicas: a.minReplicas,
-      maxReplicas: a.maxReplicas,
-      metrics: autoscalingMetrics(h, a),
-      behavior: {
-        scaleUp: hpaStep(a.behavior.scaleUp),
-        scaleDown: hpaStep(a.behavior.scaleDown),
-      },
+      ...(hpa.spec as NonNullable<HorizontalPodAutoscaler["spec"]>),
+      behavior: { scaleUp: hpaStep(a.behavior.scaleUp), scaleDown: hpaStep(a.behavior.scaleDown) },
     },
   };
 };

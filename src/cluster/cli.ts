@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { labNodes } from "../node/lab-nodes.js";
+import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "./control-plane.js";
 import { checkControllerNames, controllerNames } from "./controllers/index.js";
 
@@ -50,6 +51,9 @@ export const registerClusterCommands = (program: Command): Command => {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
+        await ensureToolchainFor(opts.realNode ? "cluster up --real-node" : "cluster up", (line) =>
+          console.error(line),
+        );
         const info = await clusterUp({
           name: opts.name,
           controllers: checkControllerNames(opts.controllers ?? []),

@@ -192,13 +192,76 @@ const componentEnv = (component: ComponentName, paths: ClusterPaths): NodeJS.Pro
   return component === "kwok" ? { ...env, HOME: paths.dir } : env;
 };
 
-export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
-  const name = checkClusterName(opts.name ?? "default");
-  const log = opts.log ?? (() => {});
-  const paths = clusterPaths(name);
-  const exe = executables();
-  const t0 = Date.now();
+/** Starts components as processes of the cluster, each recorded in its state, and waits until each is ready. */
+interface Launcher {
+  start: (component: string, args: string[], path?: string, env?: NodeJS.ProcessEnv) => Promise<void>;
+  ready: (component: string, probe: Probe, what?: string, timeoutMs?: number) => Promise<void>;
+  started: Started[];
+  /** Stops every wait at once (a failure elsewhere). */
+  abort: () => void;
+}
 
+const launcher = (
+  c: {
+    name: string;
+    paths: ClusterPaths;
+    state: ClusterState;
+    exe: Record<ComponentName, string>;
+    log: (line: string) => void;
+    t0: number;
+  },
+  outer?: AbortSignal,
+): Launcher => {
+  const { name, paths, state, exe, log } = c;
+  // Stops every wait as soon as one fails, or when the caller aborts.
+  const failed = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, failed.signal]) : failed.signal;
+  const started: Started[] = [];
+
+  /** Throws if any started process has exited: the first thing to report when something is not ready. */
+  const guard = (): void => {
+    for (const p of started) {
+      if (p.exit !== undefined || !pidAlive(p.pid)) {
+        const how = p.exit?.signal ? `signal ${p.exit.signal}` : `code ${p.exit?.code ?? "?"}`;
+        throw new ClusterStartError(name, p.name, `exited (${how}) during start-up`, p.log);
+      }
+    }
+  };
+
+  return {
+    started,
+    abort: () => failed.abort(),
+    start: async (component, args, path, env) => {
+      signal.throwIfAborted();
+      const p = await startProcess(component, path ?? exe[component as ComponentName], args, paths.log(component), {
+        env: env ?? componentEnv(component as ComponentName, paths),
+        cwd: paths.dir,
+      });
+      started.push(p);
+      state.processes.push({ name: p.name, pid: p.pid, exe: p.exe, log: p.log });
+      writeState(paths.state, state);
+      log(`${component}: started (pid ${p.pid})`);
+    },
+    ready: async (component, probe, what = component, timeoutMs) => {
+      try {
+        await waitUntil(what, probe, {
+          timeoutMs: timeoutMs ?? timeouts[component as ComponentName] ?? 60_000,
+          signal,
+          guard,
+        });
+      } catch (err) {
+        if (err instanceof ClusterStartError || signal.aborted) throw err;
+        const reason = (err as Error).message.slice(what.length + 1);
+        const who = what === component ? component : `${component} (${what})`;
+        throw new ClusterStartError(name, who, reason, paths.log(component));
+      }
+      log(`${what}: ready (${since(c.t0)})`);
+    },
+  };
+};
+
+/** Where the cluster will run: its directory made afresh, its ports, its users' credentials, its first state. */
+const planCluster = async (name: string, paths: ClusterPaths, opts: UpOptions) => {
   clearLeftovers(name, paths);
   mkdirSync(clustersRoot(), { recursive: true });
   // Not recursive: a second `up` of the same name racing this one fails here instead of sharing the directory.
@@ -206,17 +269,15 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
   mkdirSync(paths.logs);
   mkdirSync(paths.apiserverCertDir, { recursive: true });
 
-  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0, ...more] =
-    await freePorts(10 + 2 * (opts.realNodes?.length ?? 0));
-  const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
-  const [proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0, ...kubeletPorts] = more;
   const realNodes = opts.realNodes ?? [];
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0, ...nodePorts] =
+    await freePorts(10 + 2 * realNodes.length);
+  const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
   const node = realNodes.length > 0 ? { ip: hostIp() } : undefined;
-  const controllers = opts.controllers ?? [];
   const users: Record<string, TokenUser> & ReturnType<typeof newUsers> = {
     ...newUsers(),
     ...nodeUsers(realNodes.map((n) => n.name)),
-    ...controllerUsers(controllers),
+    ...controllerUsers(opts.controllers ?? []),
   };
   writeCredentials(paths, users);
   writeFileSync(paths.kwokConfig, kwokConfig());
@@ -231,147 +292,153 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     ...(node ? { realNodes: realNodes.map((n) => n.name) } : {}),
   };
   writeState(paths.state, state);
+  return { realNodes, ports, nodePorts, node, users, apiserverUrl, state };
+};
 
-  // Stops every wait as soon as one fails, or when the caller aborts.
-  const failed = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal;
-  const started: Started[] = [];
+type Plan = Awaited<ReturnType<typeof planCluster>>;
 
-  /** Throws if any started process has exited: the first thing to report when something is not ready. */
-  const guard = (): void => {
-    for (const p of started) {
-      if (p.exit !== undefined || !pidAlive(p.pid)) {
-        const how = p.exit?.signal ? `signal ${p.exit.signal}` : `code ${p.exit?.code ?? "?"}`;
-        throw new ClusterStartError(name, p.name, `exited (${how}) during start-up`, p.log);
-      }
-    }
-  };
+/**
+ * etcd, the API server (whose self-signed CA the kubeconfigs then trust, verified), controller-manager, scheduler
+ * and kwok; ready once namespaces get their default ServiceAccount (the controllers really work).
+ */
+const startControlPlane = async (name: string, paths: ClusterPaths, plan: Plan, l: Launcher) => {
+  const { ports, node, users, apiserverUrl } = plan;
+  await l.start("etcd", etcdArgs(paths, ports));
+  await l.ready("etcd", httpProbe(`http://127.0.0.1:${ports.etcdClient}/health`));
 
-  const start = async (component: string, args: string[], path?: string, env?: NodeJS.ProcessEnv): Promise<void> => {
-    signal.throwIfAborted();
-    const p = await startProcess(component, path ?? exe[component as ComponentName], args, paths.log(component), {
-      env: env ?? componentEnv(component as ComponentName, paths),
-      cwd: paths.dir,
-    });
-    started.push(p);
-    state.processes.push({ name: p.name, pid: p.pid, exe: p.exe, log: p.log });
-    writeState(paths.state, state);
-    log(`${component}: started (pid ${p.pid})`);
-  };
+  await l.start("kube-apiserver", apiserverArgs(paths, ports, node?.ip));
+  await l.ready("kube-apiserver", httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token }));
 
-  const ready = async (
-    component: string,
-    probe: Probe,
-    what: string = component,
-    timeoutMs?: number,
-  ): Promise<void> => {
-    try {
-      await waitUntil(what, probe, {
-        timeoutMs: timeoutMs ?? timeouts[component as ComponentName] ?? 60_000,
-        signal,
-        guard,
-      });
-    } catch (err) {
-      if (err instanceof ClusterStartError || signal.aborted) throw err;
-      const reason = (err as Error).message.slice(what.length + 1);
-      const who = what === component ? component : `${component} (${what})`;
-      throw new ClusterStartError(name, who, reason, paths.log(component));
-    }
-    log(`${what}: ready (${since(t0)})`);
-  };
+  const ca = caOfServingBundle(paths.apiserverCert);
+  if (ca === undefined) {
+    throw new ClusterStartError(name, "kube-apiserver", `wrote no self-signed CA into ${paths.apiserverCert}`);
+  }
+  writeFileSync(paths.ca, ca);
+  const kubeconfigFor = (path: string, u: TokenUser) =>
+    writeKubeconfig(path, { name: `llmcharts-${name}`, server: apiserverUrl, ca, user: u.user, token: u.token });
+  kubeconfigFor(paths.kubeconfig, users.admin);
+  kubeconfigFor(paths.componentKubeconfig("kube-controller-manager"), users.controllerManager);
+  kubeconfigFor(paths.componentKubeconfig("kube-scheduler"), users.scheduler);
+  kubeconfigFor(paths.componentKubeconfig("kwok"), users.kwok);
+  // What the kubeconfigs trust must be what the server serves.
+  const verified = await httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token, ca })();
+  if (verified !== true) {
+    throw new ClusterStartError(name, "kube-apiserver", `failed verification with its own CA: ${verified}`);
+  }
 
+  await l.start("kube-controller-manager", controllerManagerArgs(paths, ports));
+  await l.start("kube-scheduler", schedulerArgs(paths, ports));
+  await l.start("kwok", kwokArgs(paths, ports));
+  await Promise.all([
+    // Their serving certificates are self-signed in memory; /healthz is readable without credentials.
+    l.ready("kube-controller-manager", httpProbe(`https://127.0.0.1:${ports.controllerManager}/healthz`)),
+    l.ready("kube-scheduler", httpProbe(`https://127.0.0.1:${ports.scheduler}/healthz`)),
+    l.ready("kwok", httpProbe(`http://127.0.0.1:${ports.kwok}/healthz`)),
+  ]);
+  await l.ready(
+    "kube-controller-manager",
+    httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
+    "default service account",
+  );
+  return { ca, kubeconfigFor, kube: clusterKubectl(paths.kubeconfig) };
+};
+
+type ControlPlane = Awaited<ReturnType<typeof startControlPlane>>;
+
+/** The real nodes joined to the control plane: each with its kubelet's ports and its identity's kubeconfig. */
+const joinRealNodes = (
+  paths: ClusterPaths,
+  plan: Plan,
+  plane: ControlPlane,
+  l: Launcher,
+  log: (line: string) => void,
+) => {
+  const [proxyHealthz = 0, proxyMetrics = 0, routerHealth = 0, routerMetrics = 0, ...kubeletPorts] = plan.nodePorts;
+  return startRealNodes(
+    {
+      clusterDir: paths.dir,
+      ip: plan.node?.ip ?? "",
+      ports: {
+        kubelets: plan.realNodes.map((_, i) => ({
+          kubelet: kubeletPorts[2 * i] ?? 0,
+          kubeletHealthz: kubeletPorts[2 * i + 1] ?? 0,
+        })),
+        proxyHealthz,
+        proxyMetrics,
+        routerHealth,
+        routerMetrics,
+      },
+      kubeconfig: (identity) => {
+        const user = plan.users[identity];
+        if (!user) throw new Error(`no credentials for ${identity}`);
+        const path = paths.componentKubeconfig(identity.replace(":", "-"));
+        plane.kubeconfigFor(path, user);
+        return path;
+      },
+      start: (component, path, args) => l.start(component, args, path, process.env),
+      ready: (component, what, probe, timeoutMs) => l.ready(component, probe, what, timeoutMs),
+      apply: (objects) => plane.kube.apply(objects, "llmcharts-node"),
+      kubectl: (args) => plane.kube.kubectl(args),
+      log,
+    },
+    plan.realNodes,
+  );
+};
+
+/** A start that failed: every process stopped, the host restored, the logs kept; the error names the component. */
+const failedStart = async (
+  err: unknown,
+  c: { name: string; paths: ClusterPaths; l: Launcher; realNode: boolean; outer?: AbortSignal },
+): Promise<never> => {
+  c.l.abort();
+  await stopProcesses(stopWaves(c.l.started), 2000);
+  if (c.realNode) await restoreNodeHost(c.paths.dir);
+  // Keep the logs for a post-mortem; `down` (or the next `up`) removes them.
+  for (const entry of readdirSync(c.paths.dir)) {
+    if (entry !== "logs") rmSync(join(c.paths.dir, entry), { recursive: true, force: true });
+  }
+  const note = `\n(logs kept in ${c.paths.logs}; every process started was stopped)`;
+  if (err instanceof ClusterStartError) {
+    err.message += note;
+    throw err;
+  }
+  const reason = c.outer?.aborted ? "start-up interrupted" : err instanceof Error ? err.message : String(err);
+  throw new Error(`cluster "${c.name}": ${reason}${note}`, { cause: err });
+};
+
+export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
+  const name = checkClusterName(opts.name ?? "default");
+  const log = opts.log ?? (() => {});
+  const paths = clusterPaths(name);
+  // Before anything is made: a tool missing from the toolchain is reported with nothing to clean up.
+  const exe = executables();
+  const t0 = Date.now();
+  const plan = await planCluster(name, paths, opts);
+  const { node, state, apiserverUrl } = plan;
+  const l = launcher({ name, paths, state, exe, log, t0 }, opts.signal);
+  const controllers = opts.controllers ?? [];
   try {
     if (node) await prepareHost(paths.dir);
-    await start("etcd", etcdArgs(paths, ports));
-    await ready("etcd", httpProbe(`http://127.0.0.1:${ports.etcdClient}/health`));
-
-    await start("kube-apiserver", apiserverArgs(paths, ports, node?.ip));
-    await ready("kube-apiserver", httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token }));
-
-    const ca = caOfServingBundle(paths.apiserverCert);
-    if (ca === undefined) {
-      throw new ClusterStartError(name, "kube-apiserver", `wrote no self-signed CA into ${paths.apiserverCert}`);
-    }
-    writeFileSync(paths.ca, ca);
-    const kubeconfigFor = (path: string, u: TokenUser) =>
-      writeKubeconfig(path, { name: `llmcharts-${name}`, server: apiserverUrl, ca, user: u.user, token: u.token });
-    kubeconfigFor(paths.kubeconfig, users.admin);
-    kubeconfigFor(paths.componentKubeconfig("kube-controller-manager"), users.controllerManager);
-    kubeconfigFor(paths.componentKubeconfig("kube-scheduler"), users.scheduler);
-    kubeconfigFor(paths.componentKubeconfig("kwok"), users.kwok);
-    // What the kubeconfigs trust must be what the server serves.
-    const verified = await httpProbe(`${apiserverUrl}/readyz`, { token: users.admin.token, ca })();
-    if (verified !== true) {
-      throw new ClusterStartError(name, "kube-apiserver", `failed verification with its own CA: ${verified}`);
-    }
-
-    await start("kube-controller-manager", controllerManagerArgs(paths, ports));
-    await start("kube-scheduler", schedulerArgs(paths, ports));
-    await start("kwok", kwokArgs(paths, ports));
-    await Promise.all([
-      // Their serving certificates are self-signed in memory; /healthz is readable without credentials.
-      ready("kube-controller-manager", httpProbe(`https://127.0.0.1:${ports.controllerManager}/healthz`)),
-      ready("kube-scheduler", httpProbe(`https://127.0.0.1:${ports.scheduler}/healthz`)),
-      ready("kwok", httpProbe(`http://127.0.0.1:${ports.kwok}/healthz`)),
-    ]);
-    // Pods can be created only once their namespace has its default ServiceAccount: the controllers really work.
-    await ready(
-      "kube-controller-manager",
-      httpProbe(`${apiserverUrl}/api/v1/namespaces/default/serviceaccounts/default`, { token: users.admin.token, ca }),
-      "default service account",
-    );
-    const kube = clusterKubectl(paths.kubeconfig);
-    if (node) {
-      await startRealNodes(
-        {
-          clusterDir: paths.dir,
-          ip: node.ip,
-          ports: {
-            kubelets: realNodes.map((_, i) => ({
-              kubelet: kubeletPorts[2 * i] ?? 0,
-              kubeletHealthz: kubeletPorts[2 * i + 1] ?? 0,
-            })),
-            proxyHealthz,
-            proxyMetrics,
-            routerHealth,
-            routerMetrics,
-          },
-          kubeconfig: (identity) => {
-            const user = users[identity];
-            if (!user) throw new Error(`no credentials for ${identity}`);
-            const path = paths.componentKubeconfig(identity.replace(":", "-"));
-            kubeconfigFor(path, user);
-            return path;
-          },
-          start: (component, path, args) => start(component, args, path, process.env),
-          ready: (component, what, probe, timeoutMs) => ready(component, probe, what, timeoutMs),
-          apply: (objects) => kube.apply(objects, "llmcharts-node"),
-          kubectl: (args) => kube.kubectl(args),
-          log,
-        },
-        realNodes,
+    const plane = await startControlPlane(name, paths, plan, l);
+    if (node) await joinRealNodes(paths, plan, plane, l, log);
+    if (controllers.length > 0) {
+      const adminGet = (path: string) =>
+        httpGet(`${apiserverUrl}${path}`, { token: plan.users.admin.token, ca: plane.ca });
+      const where = {
+        paths,
+        users: plan.users,
+        kube: plane.kube,
+        hostIp: node?.ip ?? controllersHostIp(),
+        adminGet,
+        kubeconfigFor: plane.kubeconfigFor,
+      };
+      await startControllers(
+        controllerContext(where, l.start, (c, probe, what, ms) => l.ready(c, probe, what, ms), opts.controllerArgs),
+        controllers,
       );
     }
-    if (controllers.length > 0) {
-      const adminGet = (path: string) => httpGet(`${apiserverUrl}${path}`, { token: users.admin.token, ca });
-      const where = { paths, users, kube, hostIp: node?.ip ?? controllersHostIp(), adminGet, kubeconfigFor };
-      await startControllers(controllerContext(where, start, ready, opts.controllerArgs), controllers);
-    }
   } catch (err) {
-    failed.abort();
-    await stopProcesses(stopWaves(started), 2000);
-    if (node) await restoreNodeHost(paths.dir);
-    // Keep the logs for a post-mortem; `down` (or the next `up`) removes them.
-    for (const entry of readdirSync(paths.dir)) {
-      if (entry !== "logs") rmSync(join(paths.dir, entry), { recursive: true, force: true });
-    }
-    const note = `\n(logs kept in ${paths.logs}; every process started was stopped)`;
-    if (err instanceof ClusterStartError) {
-      err.message += note;
-      throw err;
-    }
-    const reason = opts.signal?.aborted ? "start-up interrupted" : err instanceof Error ? err.message : String(err);
-    throw new Error(`cluster "${name}": ${reason}${note}`, { cause: err });
+    return failedStart(err, { name, paths, l, realNode: node !== undefined, outer: opts.signal });
   }
 
   state.readyAt = new Date().toISOString();
@@ -382,8 +449,8 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
     kubeconfig: paths.kubeconfig,
     apiserverUrl,
     stateDir: paths.dir,
-    pids: Object.fromEntries(started.map((p) => [p.name, p.pid])),
-    ...(node ? { realNodes: realNodes.map((n) => n.name) } : {}),
+    pids: Object.fromEntries(l.started.map((p) => [p.name, p.pid])),
+    ...(node ? { realNodes: plan.realNodes.map((n) => n.name) } : {}),
   };
 };
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { seconds } from "../lib/run.js";
+import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { buildImages } from "./build.js";
 import { images as catalog } from "./catalog.js";
 
@@ -13,6 +14,7 @@ export const registerImagesCommands = (program: Command): Command => {
     .action(async (names: string[]) => {
       const start = Date.now();
       try {
+        await ensureToolchainFor("images build", (line) => console.error(line));
         const built = await buildImages(names);
         console.log(
           `${built.length} passed, 0 failed (${built.filter((b) => b.outcome === "built").length} built, ${seconds(Date.now() - start)})`,

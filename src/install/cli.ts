@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { packageRoot } from "../lib/package-root.js";
 import { formatReport, summary } from "../harness/report.js";
 import { ScenarioRunner, selectScenarios } from "../harness/run.js";
+import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { InstallContext, type InstallMade } from "./context.js";
 import { installScenarios, teardown } from "./scenarios/index.js";
 
@@ -37,6 +38,7 @@ export const registerInstallCommands = (program: Command): Command =>
         installScenarios,
         opts.only?.split(",").map((id) => id.trim()),
       );
+      await ensureToolchainFor("test-install", (line) => console.error(line));
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
       const ctx = new InstallContext({
         root: packageRoot,

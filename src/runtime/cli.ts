@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { formatScenario, summary } from "../harness/report.js";
 import { ScenarioRunner, selectScenarios } from "../harness/run.js";
+import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { RuntimeContext, type RuntimeMade } from "./context.js";
 import { runtimeScenarios } from "./scenarios/index.js";
 
@@ -19,6 +20,7 @@ export const registerRuntimeCommands = (program: Command): Command =>
     .option("--only <ids...>", "run only these scenarios (after bring-up)")
     .action(async (opts: { keep?: boolean; json?: boolean; only?: string[] }) => {
       const scenarios = selectScenarios(runtimeScenarios, opts.only);
+      await ensureToolchainFor("test-runtime", (line) => console.error(line));
       const ctx = new RuntimeContext({
         root: process.cwd(),
         workDir: mkdtempSync(join(tmpdir(), "llmcharts-runtime-")),

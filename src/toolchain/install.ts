@@ -191,6 +191,8 @@ export interface InstallOptions {
   /** Only these tools or data sets (by name); all when empty. */
   only?: string[];
   log?: Log;
+  /** Log a line for each tool the cache already holds (off for commands that install on first use: one line then). */
+  logCached?: boolean;
 }
 
 /**
@@ -200,6 +202,7 @@ export interface InstallOptions {
 export const installToolchain = async ({
   only = [],
   log = console.log,
+  logCached = true,
 }: InstallOptions = {}): Promise<InstallReport[]> => {
   const known = [...tools.map((t) => t.name), ...dataSets().map((d) => d.name)];
   const unknown = only.filter((n) => !known.includes(n));
@@ -243,7 +246,7 @@ export const installToolchain = async ({
     if (failed) return;
     if (await unit.current()) {
       reports.push({ name: unit.name, version: unit.version, outcome: "cached", ms: Date.now() - start });
-      log(`${tag}: cached`);
+      if (logCached) log(`${tag}: cached`);
       return;
     }
     log(`${tag}: installing`);
@@ -266,7 +269,7 @@ export const installToolchain = async ({
     const tag = `[${i + 1}/${total}] ${pin.name} ${pin.version} (Debian)`;
     if (await toolIsCurrent(pin)) {
       reports.push({ name: pin.name, version: pin.version, outcome: "cached", ms: 0 });
-      log(`${tag}: installed`);
+      if (logCached) log(`${tag}: installed`);
     } else missing.push(pin);
   }
   if (missing.length > 0) {

@@ -162,6 +162,8 @@ const kedaHttpAddOn = { module: "github.com/kedacore/http-add-on", version: "v0.
 /** Ollama as the runtime suite builds and runs it (its image tag is the version without the v). */
 export const ollama = { module: "github.com/ollama/ollama", version: "v0.24.0" };
 const argoCd = { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" };
+const metricsServer = { module: "sigs.k8s.io/metrics-server", version: "v0.8.0" };
+const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
@@ -400,12 +402,11 @@ export const tools: Tool[] = [
     // The resource metrics API (metrics.k8s.io) from the real node's kubelet: what standard Ollama's HPA reads.
     kind: "go",
     name: "metrics-server",
-    module: "sigs.k8s.io/metrics-server",
-    version: "v0.8.0",
+    ...metricsServer,
     go: "1.24.4",
     binaries: [{ exe: "metrics-server", pkg: "sigs.k8s.io/metrics-server/cmd/metrics-server" }],
     // Upstream's Makefile stamps client-go's version package; `--version` prints it.
-    ldflags: ["-X k8s.io/client-go/pkg/version.gitVersion=v0.8.0"],
+    ldflags: [`-X k8s.io/client-go/pkg/version.gitVersion=${metricsServer.version}`],
     versionArgs: ["--version"],
   },
   {
@@ -414,8 +415,7 @@ export const tools: Tool[] = [
     // webhooks are left out: the operator patches them only where their configuration exists.
     kind: "go",
     name: "keda",
-    module: "github.com/kedacore/keda/v2",
-    version: "v2.21.0",
+    ...keda,
     go: "1.26.0",
     // Upstream replaces a temporal dependency's unlicensed release with a later commit.
     upstreamReplaces: true,
@@ -423,7 +423,7 @@ export const tools: Tool[] = [
       { exe: "keda", pkg: "github.com/kedacore/keda/v2/cmd/operator" },
       { exe: "keda-adapter", pkg: "github.com/kedacore/keda/v2/cmd/adapter" },
     ],
-    ldflags: ["-X github.com/kedacore/keda/v2/version.Version=2.21.0"],
+    ldflags: [`-X github.com/kedacore/keda/v2/version.Version=${bare(keda.version)}`],
     // Neither binary has a version flag (each logs its version at start); Go's build information names the module.
     versionArgs: [],
   },
@@ -549,8 +549,7 @@ export const crdSources: CrdSource[] = [
   },
   {
     name: "keda",
-    module: "github.com/kedacore/keda/v2",
-    version: "v2.21.0",
+    ...keda,
     // Every CRD the operator watches: its manager does not start while one of its kinds is missing.
     files: inDir("config/crd/bases", [
       "keda.sh_scaledobjects",

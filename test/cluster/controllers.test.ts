@@ -9,6 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterInfo, ClusterStartError, clusterDown, clusterStatus, clusterUp } from "../../src/cluster/index.js";
 import { run } from "../../src/lib/run.js";
+import { eventually as retried } from "../../src/lib/wait.js";
+
+/** Retries `fn` every second until it stops throwing: metrics appear a scrape or two after start. */
+const eventually = <T>(fn: () => Promise<T>, timeoutMs: number) => retried(fn, timeoutMs, 1000);
 import { standardNode } from "../../src/node/lab-nodes.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
@@ -20,19 +24,6 @@ const kubectlFor = (info: () => ClusterInfo | undefined) => async (args: string[
   const res = await run(requireBin("kubectl"), ["--kubeconfig", cluster.kubeconfig, ...args], { input });
   if (res.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${res.exitCode}):\n${res.stderr}`);
   return res.stdout;
-};
-
-/** Retries `fn` until it stops throwing: metrics appear a scrape or two after start. */
-const eventually = async <T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
 };
 
 const available = (apiService: { status?: { conditions?: { type: string; status: string }[] } }) =>
