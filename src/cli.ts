@@ -66,7 +66,8 @@ program
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
     const root = packageRoot;
-    const { changed, needsBump, needsChangelog } = generate(root, { check: opts.check });
+    const { changed, needsBump, needsChangelog, badVersions } = generate(root, { check: opts.check });
+    for (const line of badVersions) console.error(line);
     for (const name of needsBump) {
       console.error(
         `${name}: rendered output changed but version did not: bump \`version\` in charts-src/${name}/chart.ts and ${howToAddEntry(name, "<new version>")}`,
@@ -77,13 +78,13 @@ program
     if (opts.check) {
       for (const path of changed) console.error(`stale: ${rel(path)}`);
       if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
-    } else if (needsBump.length === 0 && needsChangelog.length === 0) {
+    } else if (needsBump.length === 0 && needsChangelog.length === 0 && badVersions.length === 0) {
       for (const path of changed) console.log(`wrote ${rel(path)}`);
     }
-    const failed = needsBump.length + needsChangelog.length + (opts.check ? changed.length : 0);
+    const failed = needsBump.length + needsChangelog.length + badVersions.length + (opts.check ? changed.length : 0);
     const verdict = failed > 0 ? "generation check failed" : opts.check ? "generated files are current" : "generated";
     console.log(
-      `${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump, ${needsChangelog.length} need a changelog entry`,
+      `${verdict}: ${changed.length} changed, ${needsBump.length} need a version bump, ${needsChangelog.length} need a changelog entry, ${badVersions.length} with a bad version`,
     );
     process.exitCode = failed === 0 ? 0 : 1;
   });
@@ -157,6 +158,25 @@ registerInstallCommands(program);
 registerImagesCommands(program);
 registerRuntimeCommands(program);
 registerReleaseCommands(program);
+
+/** `--help` lists the commands by what they are for. */
+const helpGroups: Record<string, string[]> = {
+  "Authoring:": ["generate", "new"],
+  "Proving:": ["validate", "test-install", "test-runtime", "cluster", "images"],
+  "Release:": ["package", "publish"],
+  "Toolchain:": ["tools", "doctor"],
+};
+for (const [heading, names] of Object.entries(helpGroups))
+  for (const name of names) program.commands.find((c) => c.name() === name)?.helpGroup(heading);
+program.addHelpText(
+  "after",
+  `
+Examples:
+  $ llmcharts validate -f my-tenant.yaml                  check a values file before helm install
+  $ llmcharts validate --fleet tenants/ --format github   a fleet repository's CI, annotations on each failing line
+  $ llmcharts new tenant acme --tier both -o acme.yaml    a starting values file for a new customer
+  $ llmcharts test-install --only 2,6                     install scenarios 2 and 6 on an embedded cluster`,
+);
 
 try {
   await program.parseAsync();

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { versionProblems } from "./versions.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,6 +14,8 @@ export interface GenerateResult {
   changed: string[];
   /** Charts whose output changed while their version did not. */
   needsBump: string[];
+  /** Charts whose version is not SemVer or went down, with the fix. */
+  badVersions: string[];
   /** Charts whose version has no CHANGELOG.md entry, with how to add one. */
   needsChangelog: string[];
 }
@@ -67,7 +70,8 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
   const needsChangelog = Object.values(charts)
     .filter((c) => !entryOf(changelog, c.name, c.version))
     .map((c) => `${c.name} ${c.version}: ${howToAddEntry(c.name, c.version)}`);
-  const refused = needsBump.length > 0 || needsChangelog.length > 0;
+  const badVersions = versionProblems(previous, digests);
+  const refused = needsBump.length > 0 || needsChangelog.length > 0 || badVersions.length > 0;
 
   const changed: string[] = [];
   for (const [path, text] of wanted) {
@@ -88,5 +92,5 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     changed.push(stale);
     if (!check && !refused) rmSync(stale);
   }
-  return { changed, needsBump, needsChangelog };
+  return { changed, needsBump, needsChangelog, badVersions };
 };

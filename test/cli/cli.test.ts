@@ -27,6 +27,22 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
     expect(out.stdout.trim()).toBe(version);
   });
 
+  it("--help lists the commands by what they are for, with examples", async () => {
+    const out = await llmcharts(["--help"]);
+    expect(out.exitCode).toBe(0);
+    const under = (heading: string) =>
+      (out.stdout.split(`${heading}\n`)[1] ?? "")
+        .split("\n\n")[0]
+        ?.split("\n")
+        .map((l) => /^ {2}(\S+)/.exec(l)?.[1])
+        .filter(Boolean);
+    expect(under("Authoring:")).toEqual(["generate", "new"]);
+    expect(under("Proving:")).toEqual(["validate", "cluster", "test-install", "images", "test-runtime"]);
+    expect(under("Release:")).toEqual(["package", "publish"]);
+    expect(under("Toolchain:")).toEqual(["doctor", "tools"]);
+    expect(out.stdout).toMatch(/Examples:\n {2}\$ llmcharts validate -f my-tenant\.yaml/);
+  });
+
   describe("new tenant", () => {
     it("writes a values file whose placeholders fail validation, naming each field, until filled in", async () => {
       const out = await llmcharts(["new", "tenant", "acme", "--tier", "both"]);
