@@ -55,6 +55,17 @@ const alertRule = (v: PlatformValues, h: Helpers, a: AlertSpec) => {
   };
 };
 
+/** A premium pod created 7 minutes ago, running and never Ready: the cold start's test series but its restarts. */
+const coldPremiumPod = {
+  'kube_pod_created{namespace="tenant-acme", pod="ollama-premium-0"}': "0x7",
+  'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Running"}': "1x7",
+  'kube_pod_status_ready{namespace="tenant-acme", pod="ollama-premium-0", condition="true"}': "0x7",
+  'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
+    "1x7",
+};
+const coldPremiumPodRestarts =
+  'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-premium-0", container="ollama"}';
+
 const gpuAlerts = (v: PlatformValues): AlertSpec[] => {
   const { gpuPodPending, premiumColdStart } = v.monitoring.alerts;
   return [
@@ -118,30 +129,14 @@ const gpuAlerts = (v: PlatformValues): AlertSpec[] => {
       ].join(" "),
       fires: {
         because: "a GPU pod created 7m ago runs, never restarted, and is still not Ready",
-        series: {
-          'kube_pod_created{namespace="tenant-acme", pod="ollama-premium-0"}': "0x7",
-          'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Running"}': "1x7",
-          'kube_pod_status_ready{namespace="tenant-acme", pod="ollama-premium-0", condition="true"}': "0x7",
-          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
-            "1x7",
-          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-premium-0", container="ollama"}':
-            "0x7",
-        },
+        series: { ...coldPremiumPod, [coldPremiumPodRestarts]: "0x7" },
         at: "7m",
         labels: { namespace: "tenant-acme", pod: "ollama-premium-0" },
         summary: "Premium pod tenant-acme/ollama-premium-0 is not Ready 300s after creation",
       },
       silent: {
         because: "the same pod has restarted: a crash loop, not a cold start",
-        series: {
-          'kube_pod_created{namespace="tenant-acme", pod="ollama-premium-0"}': "0x7",
-          'kube_pod_status_phase{namespace="tenant-acme", pod="ollama-premium-0", phase="Running"}': "1x7",
-          'kube_pod_status_ready{namespace="tenant-acme", pod="ollama-premium-0", condition="true"}': "0x7",
-          'kube_pod_container_resource_requests{namespace="tenant-acme", pod="ollama-premium-0", container="ollama", resource="nvidia_com_gpu"}':
-            "1x7",
-          'kube_pod_container_status_restarts_total{namespace="tenant-acme", pod="ollama-premium-0", container="ollama"}':
-            "0x3 1x4",
-        },
+        series: { ...coldPremiumPod, [coldPremiumPodRestarts]: "0x3 1x4" },
         at: "7m",
       },
     },

@@ -16,7 +16,8 @@ import { runtimeStandIns } from "../standin-names.js";
 /** Namespaces other components would have made before the platform chart (monitoring, the device plugin). */
 const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin", "tenants"];
 
-const importLabImages = async (ctx: RuntimeContext) => {
+/** The images built (cached by content), the cluster up with the lab's nodes, each image imported where it runs. */
+const upWithLabImages = async (ctx: RuntimeContext) => {
   const images = await buildImages(
     [busyboxImage.name, ollamaImage.name, openwebuiImage.name, kedaHttpInterceptorImage.name],
     ctx.log,
@@ -40,7 +41,7 @@ export const bringUp: RuntimeScenario = {
   title: "a real node joined to the control plane, images imported, CRDs applied, the platform installed",
   withoutCluster: true,
   run: async (ctx, r) => {
-    await r.step("cluster up with the lab's real nodes, images imported", () => importLabImages(ctx));
+    await r.step("cluster up with the lab's real nodes, images imported", () => upWithLabImages(ctx));
     if (!ctx.kube) return;
     r.standIn(runtimeStandIns.gpu);
     r.standIn(runtimeStandIns.modelPull);
