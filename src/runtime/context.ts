@@ -49,9 +49,14 @@ export class RuntimeContext extends SuiteContext {
     return join(this.nodeDir, "tenant-data");
   }
 
-  /** The control plane with the lab's real nodes, and the clients. */
+  /** The control plane with the lab's real nodes and the controllers the charts configure, and the clients. */
   async up(): Promise<void> {
-    this.info = await clusterUp({ name: this.clusterName, log: this.log, realNodes: labNodes(true) });
+    this.info = await clusterUp({
+      name: this.clusterName,
+      log: this.log,
+      realNodes: labNodes(true),
+      controllers: ["metrics-server", "keda"],
+    });
     this.kube = new Kube(this.info.kubeconfig);
     this.helm = new Helm(this.kube, join(this.opts.workDir, "helm"), { timeout: "5m", wait: "none" });
   }

@@ -5,6 +5,8 @@ export interface ChatAnswer {
   text: string;
   /** Streamed answers: how many chunks carried content. */
   chunks?: number;
+  /** Streamed answers: milliseconds from the request to the first content chunk. */
+  firstTokenMs?: number;
 }
 
 const json = async (res: Response, what: string): Promise<Record<string, unknown>> => {
@@ -104,26 +106,41 @@ export class OpenWebUI {
     return (JSON.parse(body) as { title: string }[]).map((c) => c.title);
   }
 
-  /** POST /api/chat/completions, streamed as server-sent events. */
+  /**
+   * POST /api/chat/completions, streamed as server-sent events, read as they arrive: `firstTokenMs` is when the first
+   * content chunk came, counted from the request (what a user waits before the answer starts).
+   */
   async chatStream(model: string, prompt: string): Promise<ChatAnswer> {
+    const sent = Date.now();
     const res = await fetch(`${this.baseUrl}/api/chat/completions`, {
       method: "POST",
       headers: this.headers(),
       body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: prompt }] }),
     });
-    const body = await res.text();
-    if (!res.ok) throw new Error(`chat (streamed): HTTP ${res.status}: ${body.slice(0, 300)}`);
-    let text = "";
-    let chunks = 0;
-    for (const line of body.split("\n")) {
-      if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
-      const delta = (JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta
-        ?.content;
-      if (delta) {
-        text += delta;
-        chunks++;
-      }
+    if (!res.ok || !res.body) {
+      throw new Error(`chat (streamed): HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
-    return { text, chunks };
+    const answer: ChatAnswer = { text: "", chunks: 0 };
+    let pending = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of res.body) {
+      pending += decoder.decode(bytes, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) this.readEvent(line, answer, sent);
+    }
+    this.readEvent(pending, answer, sent);
+    return answer;
+  }
+
+  /** One server-sent event line of a streamed answer, added to `answer`. */
+  private readEvent(line: string, answer: ChatAnswer, sent: number): void {
+    if (!line.startsWith("data: ") || line === "data: [DONE]") return;
+    const delta = (JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta
+      ?.content;
+    if (!delta) return;
+    answer.firstTokenMs ??= Date.now() - sent;
+    answer.text += delta;
+    answer.chunks = (answer.chunks ?? 0) + 1;
   }
 }

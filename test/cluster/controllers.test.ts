@@ -13,7 +13,9 @@ import { eventually as retried } from "../../src/lib/wait.js";
 
 /** Retries `fn` every second until it stops throwing: metrics appear a scrape or two after start. */
 const eventually = <T>(fn: () => Promise<T>, timeoutMs: number) => retried(fn, timeoutMs, 1000);
+import { Kube } from "../../src/harness/kube.js";
 import { standardNode } from "../../src/node/lab-nodes.js";
+import { scaledObjectHealthy } from "../../src/runtime/keda.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
 const unique = `${process.pid}-${Date.now().toString(36)}`;
@@ -129,6 +131,62 @@ describe("metrics-server and KEDA on the control plane", { timeout: 180_000 }, (
         expect.objectContaining({ type: "ScalingActive", status: "True", reason: "ValidMetricFound" }),
       ]),
     );
+  });
+
+  it("fails a ScaledObject KEDA cannot evaluate with KEDA's own words (an unreachable /queue)", async () => {
+    const kube = new Kube(info?.kubeconfig ?? "");
+    await kubectl(["create", "namespace", "asleep"]);
+    const target = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "ollama-premium" } };
+    await kubectl(
+      ["apply", "-n", "asleep", "-f", "-"],
+      JSON.stringify({
+        ...target,
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: "premium" } },
+          template: {
+            metadata: { labels: { app: "premium" } },
+            spec: { containers: [{ name: "ollama", image: "registry.example/ollama:1.0.0" }] },
+          },
+        },
+      }),
+    );
+    await kubectl(
+      ["apply", "-n", "asleep", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: { name: "ollama-premium" },
+        spec: {
+          scaleTargetRef: { name: "ollama-premium" },
+          pollingInterval: 5,
+          minReplicaCount: 0,
+          maxReplicaCount: 1,
+          triggers: [
+            {
+              type: "metrics-api",
+              metadata: {
+                // Nothing listens on port 1: KEDA's request is refused.
+                url: "http://127.0.0.1:1/queue",
+                format: "json",
+                valueLocation: "asleep/ollama-premium.Concurrency",
+                targetValue: "2",
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const failure = await eventually(async () => {
+      const err = await scaledObjectHealthy(kube, "asleep").then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      if (!err) throw new Error("KEDA has not failed the ScaledObject yet");
+      return err.message;
+    }, 90_000);
+    expect(failure).toMatch(/^KEDA cannot evaluate ScaledObject asleep\/ollama-premium: TriggerError: /);
+    expect(failure).toContain("127.0.0.1:1");
   });
 
   it("reports the controllers among the cluster's components, and stops them on down", async () => {

@@ -8,9 +8,10 @@ import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
-import { premiumWakes } from "./premium-wake.js";
+import { premiumSleepsAndWakes } from "./premium-wake.js";
 import { settingsFollowValues } from "./settings.js";
 import { chatStandard, standardReady } from "./standard.js";
+import { standardScales } from "./standard-scales.js";
 import { teardown } from "./teardown.js";
 import { upgradeKeepsChats } from "./upgrade.js";
 
@@ -19,8 +20,9 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   nodeReady,
   standardReady,
   chatStandard,
+  standardScales,
   chatPremium,
-  premiumWakes,
+  premiumSleepsAndWakes,
   isolationEnforced,
   settingsFollowValues,
   upgradeKeepsChats,

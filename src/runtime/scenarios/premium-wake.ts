@@ -1,82 +1,139 @@
 /**
- * premium-wakes: premium at zero, as KEDA leaves it when idle. A chat through the tenant's OpenWebUI is held by the
- * tenant's wake-up proxy (the real KEDA HTTP add-on interceptor) instead of failing, and the proxy's count, which
- * KEDA's metrics-api trigger reads, shows it; the model list still offers the premium model and counts nothing. When
- * premium is scaled back to one pod (KEDA's move on that count: no KEDA controller runs here), the held chat is
- * answered.
+ * premium-sleeps-and-wakes: KEDA alone scales tenant gamma's premium Ollama. Once the business-hours window has closed
+ * (an operator's `helm upgrade` moves it past now) and no premium request comes for the cooldown, KEDA takes premium
+ * to zero. Asleep, OpenWebUI still offers the premium model, and neither its model list nor another tenant's chats
+ * count: KEDA reads 0 and premium stays at zero. A chat through OpenWebUI is held by the wake-up proxy (the real KEDA
+ * HTTP add-on interceptor); KEDA reads the proxy's count from /queue, scales 0→1, and the chat is answered. Idle
+ * again, premium goes back to zero.
  */
-import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
-import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
+import { join } from "node:path";
+import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
-import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import { openwebuiUrl } from "./standard.js";
 import { until } from "../../lib/wait.js";
-import { runtimeStandIns } from "../standin-names.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { businessHours, premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
+import { tinyModel } from "../model.js";
+import { OpenWebUI } from "../openwebui-api.js";
 import type { LabTenant } from "../tenants.js";
+import { openwebuiUrl } from "./standard.js";
 
-/** Premium requests in flight at the proxy, as KEDA reads them (`<namespace>/<route>.Concurrency` of /queue). */
-const inFlight = async (ctx: RuntimeContext, gamma: LabTenant): Promise<number> => {
-  const ip = (
-    await ctx.k.kubectl(["get", "svc", names.premiumWake, "-n", gamma.namespace, "-o", "jsonpath={.spec.clusterIP}"])
-  ).trim();
-  const res = await fetch(`http://${ip}:${ports.wakeAdmin}/queue`);
-  if (!res.ok) throw new Error(`the wake-up proxy's /queue answered HTTP ${res.status}`);
-  const counts = (await res.json()) as Record<string, { Concurrency: number }>;
-  return counts[`${gamma.namespace}/ollama-premium`]?.Concurrency ?? 0;
+/** The lab's cooldown (test/runtime/values/lab-premium.yaml), plus KEDA's polling and the pods' graceful stop. */
+const asleepWithinMs = 60_000 + 120_000;
+
+const asleep = async (ctx: RuntimeContext, gamma: LabTenant) =>
+  (await premiumReplicas(ctx.k, gamma.namespace)) === 0 &&
+  (await podsOf(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium))).length === 0;
+
+/** KEDA takes premium to zero by itself; returns the seconds it took from `since`. */
+const fallsAsleep = async (ctx: RuntimeContext, gamma: LabTenant, since: number, what: string) => {
+  await until(`${what}: KEDA takes premium to zero`, () => asleep(ctx, gamma), asleepWithinMs);
+  return (Date.now() - since) / 1000;
 };
 
-const scalePremium = (ctx: RuntimeContext, gamma: LabTenant, replicas: number) =>
-  ctx.k.kubectl(["scale", "deployment", names.ollamaPremium, "-n", gamma.namespace, `--replicas=${replicas}`]);
+/** An operator closes the business-hours window: the cron trigger's window moves past now. */
+const closeBusinessHours = async (ctx: RuntimeContext, gamma: LabTenant) => {
+  const { start, end } = businessHours(new Date(), false);
+  await ctx.h.helm([
+    "upgrade",
+    gamma.release,
+    join(ctx.opts.root, "generated", "tenant"),
+    "--namespace",
+    "tenants",
+    "--reuse-values",
+    "--set-string",
+    `ollama.premium.scaling.cron.start=${start}`,
+    "--set-string",
+    `ollama.premium.scaling.cron.end=${end}`,
+  ]);
+};
 
-export const premiumWakes: RuntimeScenario = {
-  id: "premium-wakes",
-  title: "premium at zero: a chat is held by the wake-up proxy and counted, then answered once premium is back",
+/**
+ * A streamed chat to sleeping premium: held at the wake-up proxy, read by KEDA from /queue, premium scaled from zero
+ * by KEDA, answered. Returns the seconds to the first token and to the whole answer.
+ */
+export const wakeByChat = async (ctx: RuntimeContext, gamma: LabTenant, ui: OpenWebUI) => {
+  const heldSince = Date.now();
+  const answer = ui.chatStream(tinyModel, "Say hello.");
+  let failed: unknown;
+  answer.catch((err) => {
+    failed = err;
+  });
+  await until(
+    "KEDA reads the held chat from the wake-up proxy's /queue",
+    async () => {
+      if (failed) throw failed;
+      return (await wakeMetric(ctx.k, gamma.namespace)) >= 1;
+    },
+    60_000,
+  );
+  await until(
+    "KEDA scales premium from zero",
+    async () => {
+      if (failed) throw failed;
+      return (await premiumReplicas(ctx.k, gamma.namespace)) >= 1;
+    },
+    60_000,
+  );
+  const { firstTokenMs } = await answer;
+  const answeredAt = Date.now();
+  return {
+    answeredAt,
+    answeredSeconds: (answeredAt - heldSince) / 1000,
+    firstTokenSeconds: firstTokenMs === undefined ? undefined : firstTokenMs / 1000,
+  };
+};
+
+export const premiumSleepsAndWakes: RuntimeScenario = {
+  id: "premium-sleeps-and-wakes",
+  title:
+    "KEDA takes idle premium to zero; a chat held by the wake-up proxy wakes it and is answered; idle, back to zero",
   run: async (ctx, r, made) => {
     const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
-    await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.premiumWake), {
-      timeoutMs: 120_000,
-    });
-    r.standIn(runtimeStandIns.keda);
-    await scalePremium(ctx, gamma, 0);
-    await until(
-      "premium Ollama at zero",
-      async () => (await podsOf(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium))).length === 0,
-      120_000,
-    );
+    const alpha = madeBy(made.alpha, "tenant alpha", "standard-ready");
+    await waitPodsReady(ctx.k, gamma.namespace, componentSelector(names.premiumWake), { timeoutMs: 120_000 });
+
+    const closedAt = Date.now();
+    await closeBusinessHours(ctx, gamma);
+    r.figure("asleepAfterHoursSeconds", await fallsAsleep(ctx, gamma, closedAt, "business hours closed"));
+    if (await scaledObjectActive(ctx.k, gamma.namespace)) throw new Error("asleep, yet KEDA calls premium active");
+
     const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
     await ui.signin(gamma.adminEmail, gamma.adminPassword);
     const models = await ui.models();
     if (!models.includes(tinyModel)) {
       throw new Error(`asleep, OpenWebUI lists ${models.join(", ") || "no model"}, not the premium ${tinyModel}`);
     }
-    const before = await inFlight(ctx, gamma);
-    if (before !== 0)
-      throw new Error(`the proxy counts ${before} premium requests before any chat (model lists count)`);
+    const neighbour = new OpenWebUI(await openwebuiUrl(ctx, alpha.namespace));
+    await neighbour.signin(alpha.adminEmail, alpha.adminPassword);
+    await neighbour.chat(tinyModel, "Say hello.");
+    const unwoken = await wakeMetric(ctx.k, gamma.namespace);
+    if (unwoken !== 0) {
+      throw new Error(`KEDA reads ${unwoken} premium requests after a model list and another tenant's chat, not 0`);
+    }
+    if (!(await asleep(ctx, gamma))) throw new Error("a model list or another tenant's chat woke premium");
 
-    const heldSince = Date.now();
-    const answer = ui.chat(tinyModel, "Say hello.");
-    let failed: unknown;
-    answer.catch((err) => {
-      failed = err;
-    });
-    await until(
-      "the chat held at the proxy and counted",
-      async () => {
-        if (failed) throw failed;
-        return (await inFlight(ctx, gamma)) === 1;
-      },
-      60_000,
-    );
-    const stillAsleep = await podsOf(ctx.k, gamma.namespace, componentSelector(names.ollamaPremium));
-    if (stillAsleep.length > 0) throw new Error("premium started without being scaled: something else woke it");
+    const woken = await wakeByChat(ctx, gamma, ui);
+    r.figure("heldChatAnsweredSeconds", woken.answeredSeconds);
+    if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
+    const after = await wakeMetric(ctx.k, gamma.namespace);
+    if (after !== 0) throw new Error(`KEDA still reads ${after} premium requests after the answer`);
 
-    await scalePremium(ctx, gamma, 1);
-    await answer;
-    const wakeSeconds = (Date.now() - heldSince) / 1000;
-    const after = await inFlight(ctx, gamma);
-    if (after !== 0) throw new Error(`the proxy still counts ${after} premium requests after the answer`);
-    r.figure("heldChatAnsweredSeconds", wakeSeconds);
+    r.figure("asleepAgainSeconds", await fallsAsleep(ctx, gamma, woken.answeredAt, "idle after the answer"));
   },
 };
+
+/** One more wake from zero and sleep, for the benches' median (`npm run bench`); premium must be asleep before it. */
+export const premiumWakesAgain = (n: number): RuntimeScenario => ({
+  id: `premium-wakes-again-${n}`,
+  title: "a chat wakes sleeping premium through KEDA again; idle, back to zero",
+  run: async (ctx, r, made) => {
+    const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
+    await until("premium asleep before the wake", () => asleep(ctx, gamma), asleepWithinMs);
+    const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
+    await ui.signin(gamma.adminEmail, gamma.adminPassword);
+    const woken = await wakeByChat(ctx, gamma, ui);
+    if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
+    await fallsAsleep(ctx, gamma, woken.answeredAt, "idle after the answer");
+  },
+});
