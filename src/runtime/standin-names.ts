@@ -4,4 +4,5 @@ export const runtimeStandIns = {
   modelPull: "the model-cache pull Jobs: the tiny model written into the node's cache by the test",
   efs: "EFS: hostPath volumes bound to the claims by the test",
   secrets: "External Secrets and AWS: the tenant's Secret written by the test (existingSecret)",
+  spotReplacement: "a replacement spot node: the reclaimed premium node uncordoned by the test (Karpenter's move)",
 } as const;

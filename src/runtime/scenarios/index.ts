@@ -10,6 +10,7 @@ import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
 import { settingsFollowValues } from "./settings.js";
+import { spotReclaim } from "./spot-reclaim.js";
 import { chatStandard, standardReady } from "./standard.js";
 import { standardScales } from "./standard-scales.js";
 import { teardown } from "./teardown.js";
@@ -23,6 +24,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   standardScales,
   chatPremium,
   premiumSleepsAndWakes,
+  spotReclaim,
   isolationEnforced,
   settingsFollowValues,
   upgradeKeepsChats,
