@@ -15,6 +15,8 @@ import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { groupMembers, groupNames, groupPlanLine, parseGroups } from "./toolchain/groups.js";
 import { installToolchain } from "./toolchain/install.js";
+import { fleetFiles } from "./validate/fixtures.js";
+import { type FleetFigures, fleetReportHtml } from "./validate/fleet-report.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { validate } from "./validate/validate.js";
@@ -105,6 +107,7 @@ program
       .default("text"),
   )
   .option("--json", "the same as --format json")
+  .option("--report <file.html>", "with --fleet: also write the verdicts, collisions and GPU quotas as one HTML page")
   .action(
     async (opts: {
       chart?: string;
@@ -113,8 +116,12 @@ program
       nodepools?: string;
       format: Format;
       json?: boolean;
+      report?: string;
     }) => {
       const format: Format = opts.json ? "json" : opts.format;
+      if (opts.report && !opts.fleet)
+        throw new UsageError("--report draws a fleet: give the folder of tenant values files with --fleet DIR");
+      let fleetFigures: FleetFigures = { collisions: [] };
       // Progress on stderr, results on stdout: a machine format's output is the whole of stdout.
       const results = await validate({
         root: packageRoot,
@@ -123,8 +130,24 @@ program
         fleet: opts.fleet,
         nodepools: opts.nodepools,
         log: format === "text" ? (line) => console.error(line) : () => {},
+        onFleet: (figures) => {
+          fleetFigures = figures;
+        },
       });
       const summary = summaryLine(results);
+      if (opts.report && opts.fleet) {
+        const page = fleetReportHtml({
+          dir: opts.fleet,
+          tenants: fleetFiles(opts.fleet),
+          results,
+          fleet: fleetFigures,
+          nodepools: opts.nodepools,
+          summary,
+          version,
+        });
+        writeFileSync(opts.report, page);
+        console.error(`wrote ${opts.report}`);
+      }
       if (format === "text") {
         for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
         console.log(summary);

@@ -10,6 +10,7 @@ import { charts } from "../../charts-src/index.js";
 import { run } from "../../src/lib/run.js";
 import { newTenantValues } from "../../src/scaffold/tenant.js";
 import { valuesChecker } from "../../src/validate/rung-values.js";
+import { byId, findAll, parseXml } from "../xml.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const elsewhere = mkdtempSync(join(tmpdir(), "llmcharts-cli-"));
@@ -148,6 +149,46 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       } finally {
         rmSync(emptyCache, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("validate --fleet --report", () => {
+    const fleet = join(root, "test", "fleet", "fixtures", "gpu-capacity");
+
+    it("writes the fleet's verdicts and its GPU quotas against the pools as one page, the same bytes every run", async () => {
+      const pages = [];
+      for (const name of ["first.html", "second.html"]) {
+        const report = join(elsewhere, name);
+        const args = [
+          "validate",
+          "--fleet",
+          join(fleet, "tenants"),
+          "--nodepools",
+          join(fleet, "nodepools-small.yaml"),
+        ];
+        const out = await llmcharts([...args, "--report", report, "--json"]);
+        expect(out.exitCode, out.stderr).toBe(1);
+        expect(JSON.parse(out.stdout).summary).toMatch(/1 failed$/);
+        expect(out.stderr).toContain(`wrote ${report}`);
+        pages.push(readFileSync(report, "utf8"));
+      }
+      expect(pages[1]).toBe(pages[0]);
+      const page = parseXml(pages[0] as string);
+      const rows = findAll(byId(page, "verdicts") as ReturnType<typeof parseXml>, (n) => n.tag === "tr").slice(1);
+      expect(rows.map((r) => r.children[0]?.text)).toEqual([
+        "atlas/values.yaml",
+        "boreas/values.yaml",
+        "cetus/values.yaml",
+      ]);
+      expect(rows.flatMap((r) => r.children.slice(1).map((c) => c.attrs.class))).not.toContain("fail");
+      const [bars] = findAll(page, (n) => n.tag === "svg");
+      expect(bars?.text).toContain("14 asked of 12 (2 over the limit)");
+    });
+
+    it("refuses --report without a fleet, with exit code 2", async () => {
+      const out = await llmcharts(["validate", "--chart", "tenant", "--report", join(elsewhere, "x.html")]);
+      expect(out.exitCode).toBe(2);
+      expect(out.stderr).toMatch(/--report draws a fleet: give the folder of tenant values files with --fleet DIR/);
     });
   });
 });
