@@ -185,6 +185,13 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       expect(bars?.text).toContain("14 asked of 12 (2 over the limit)");
     });
 
+    it("refuses test-install --report when the isolation scenario does not run, before starting anything", async () => {
+      const out = await llmcharts(["test-install", "--only", "2,6", "--report", join(elsewhere, "isolation.svg")]);
+      expect(out.exitCode).toBe(2);
+      expect(out.stderr).toMatch(/--report draws what the isolation scenario finds: add 4 to --only/);
+      expect(existsSync(join(elsewhere, "isolation.svg"))).toBe(false);
+    });
+
     it("refuses --report without a fleet, with exit code 2", async () => {
       const out = await llmcharts(["validate", "--chart", "tenant", "--report", join(elsewhere, "x.html")]);
       expect(out.exitCode).toBe(2);
