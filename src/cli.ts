@@ -5,6 +5,7 @@ import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
+import { staleFile } from "./generate/stale-diff.js";
 import { registerImagesCommands } from "./images/cli.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { packageRoot } from "./lib/package-root.js";
@@ -68,7 +69,7 @@ program
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
     const root = packageRoot;
-    const { changed, needsBump, needsChangelog, badVersions } = generate(root, { check: opts.check });
+    const { changed, needsBump, needsChangelog, badVersions, expected } = generate(root, { check: opts.check });
     for (const line of badVersions) console.error(line);
     for (const name of needsBump) {
       console.error(
@@ -78,7 +79,13 @@ program
     for (const line of needsChangelog) console.error(line);
     const rel = (p: string) => p.slice(root.length + 1);
     if (opts.check) {
-      for (const path of changed) console.error(`stale: ${rel(path)}`);
+      // What is stale, file by file: the lines it would gain and lose, and the start of the diff.
+      for (const path of changed) {
+        const stale = staleFile(root, path, expected.get(path));
+        console.error(`stale: ${stale.path} (+${stale.added} -${stale.removed})`);
+        for (const line of stale.diff) console.error(`  ${line}`);
+        if (stale.more > 0) console.error(`  … ${stale.more} more diff lines`);
+      }
       if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
     } else if (needsBump.length === 0 && needsChangelog.length === 0 && badVersions.length === 0) {
       for (const path of changed) console.log(`wrote ${rel(path)}`);
