@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, type CommanderError, Option } from "commander";
+import { charts } from "../charts-src/index.js";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
@@ -36,7 +37,11 @@ const program = new Command("llmcharts")
 program
   .command("doctor")
   .description("check the pinned tools and data sets in the cache, per group (static, cluster, runtime)")
-  .option("--group <groups...>", `check and judge only these groups (${groupNames.join(", ")}, all)`, ["all"])
+  .addOption(
+    new Option("--group <groups...>", "check and judge only these groups")
+      .choices([...groupNames, "all"])
+      .default(["all"]),
+  )
   .option("--json", "print the report as JSON")
   .action(async (opts: { group: string[]; json?: boolean }) => {
     const report = await doctor(parseGroups(opts.group));
@@ -49,7 +54,7 @@ toolsCommand
   .command("install")
   .description("build or install every pinned tool and data set the cache lacks (a second run is instant)")
   .argument("[names...]", "only these tools or data sets")
-  .option("--group <groups...>", `only these groups (${groupNames.join(", ")}, all), besides any names`)
+  .addOption(new Option("--group <groups...>", "only these groups, besides any names").choices([...groupNames, "all"]))
   .action(async (names: string[], opts: { group?: string[] }) => {
     const start = Date.now();
     const selected = opts.group ? parseGroups(opts.group) : [];
@@ -101,7 +106,7 @@ program
 program
   .command("validate")
   .description("prove charts: values (ajv), chart (helm lint, ct lint), manifests (kubeconform), policies (kyverno)")
-  .option("--chart <name>", "only this chart")
+  .addOption(new Option("--chart <name>", "only this chart").choices(Object.keys(charts)))
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
@@ -172,7 +177,9 @@ program
   .command("tenant")
   .description("a minimal values file for a new tenant; its placeholders fail validation until filled in")
   .argument("<name>", "tenant name (the namespace is tenant-<name>)")
-  .option("--tier <tier>", `one of ${tiers.join(", ")}`, "standard")
+  .addOption(
+    new Option("--tier <tier>", "what the tenant runs on: CPU, GPU, or both").choices(tiers).default("standard"),
+  )
   .option("-o, --out <file>", "where to write it (default: <name>.yaml)")
   .action((name: string, opts: { tier: string; out?: string }) => {
     const out = resolve(opts.out ?? `${name}.yaml`);

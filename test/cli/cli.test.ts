@@ -44,6 +44,23 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
     expect(out.stdout).toMatch(/Examples:\n {2}\$ llmcharts validate -f my-tenant\.yaml/);
   });
 
+  it("refuses a value not among an option's choices with exit code 2, naming the allowed values, before any work", async () => {
+    for (const [args, allowed] of [
+      [["validate", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["new", "tenant", "acme", "--tier", "gold"], "standard, premium, both"],
+      [["doctor", "--group", "gold"], "static, cluster, runtime, all"],
+      [["tools", "install", "--group", "gold"], "static, cluster, runtime, all"],
+      [["package", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["publish", "--registry", "oci://127.0.0.1:1/x", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["cluster", "up", "--controllers", "gold"], "metrics-server, keda"],
+    ] as const) {
+      const out = await llmcharts([...args]);
+      expect(out.exitCode, args.join(" ")).toBe(2);
+      expect(out.stderr, args.join(" ")).toContain(`argument 'gold' is invalid. Allowed choices are ${allowed}.`);
+      expect(out.stdout, args.join(" ")).toBe("");
+    }
+  });
+
   describe("new tenant", () => {
     it("writes a values file whose placeholders fail validation, naming each field, until filled in", async () => {
       const out = await llmcharts(["new", "tenant", "acme", "--tier", "both"]);
@@ -77,10 +94,12 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       expect(taken.stderr).toMatch(/taken\.yaml already exists; pass --out FILE/);
       expect(readFileSync(join(elsewhere, "taken.yaml"), "utf8")).toBe("mine\n");
       const badName = await llmcharts(["new", "tenant", "Acme_Corp"]);
+      expect(badName.exitCode).toBe(2);
       expect(badName.stderr).toMatch(/tenant name "Acme_Corp": .*lower-case letters, digits and dashes/);
       expect(existsSync(join(elsewhere, "Acme_Corp.yaml"))).toBe(false);
       const badTier = await llmcharts(["new", "tenant", "gold-co", "--tier", "gold"]);
-      expect(badTier.stderr).toMatch(/--tier: "gold" is not one of standard, premium, both/);
+      expect(badTier.exitCode).toBe(2);
+      expect(badTier.stderr).toMatch(/argument 'gold' is invalid. Allowed choices are standard, premium, both/);
       expect(existsSync(join(elsewhere, "gold-co.yaml"))).toBe(false);
     });
   });
