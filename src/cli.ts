@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, type CommanderError, Option } from "commander";
 import { charts } from "../charts-src/index.js";
+import { colourVerdicts } from "./lib/colour.js";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
@@ -45,7 +46,7 @@ program
   .option("--json", "print the report as JSON")
   .action(async (opts: { group: string[]; json?: boolean }) => {
     const report = await doctor(parseGroups(opts.group));
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    console.log(opts.json ? JSON.stringify(report, null, 2) : colourVerdicts(formatDoctor(report), process.stdout));
     process.exitCode = report.ok ? 0 : 1;
   });
 
@@ -161,8 +162,8 @@ program
         console.error(`wrote ${opts.report}`);
       }
       if (format === "text") {
-        for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
-        console.log(summary);
+        const lines = [...results.filter((x) => !x.ok).map(failureLine), summary];
+        console.log(colourVerdicts(lines.join("\n"), process.stdout));
       } else {
         console.log(formatResults(results, format, { summary, version }));
         if (format !== "json") console.error(summary);

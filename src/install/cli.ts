@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { colourVerdicts } from "../lib/colour.js";
 import { packageRoot } from "../lib/package-root.js";
 import { UsageError } from "../lib/usage-error.js";
 import { formatReport, summary } from "../harness/report.js";
@@ -72,7 +73,7 @@ export const registerInstallCommands = (program: Command): Command =>
       try {
         const results = await runner.all(scenarios, { keep: opts.keep });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
-        else console.log(formatReport(results));
+        else console.log(colourVerdicts(formatReport(results), process.stdout));
         // On stderr: with --json, stdout holds the JSON and nothing else.
         if (opts.keep && ctx.info) {
           console.error(`cluster "${ctx.info.name}" kept: export KUBECONFIG=${ctx.info.kubeconfig}`);
