@@ -49,7 +49,8 @@ const selfClosing = new Set([
 export const h = (tag: string, attrs: Attrs = {}, ...children: Child[]): Markup => {
   const attributes = Object.entries(attrs)
     .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== false)
-    .map(([k, v]) => ` ${k}="${typeof v === "number" ? num(v) : escapeXml(v)}"`)
+    // A newline in an attribute is kept as one (an XML parser would read a bare one as a space).
+    .map(([k, v]) => ` ${k}="${typeof v === "number" ? num(v) : escapeXml(v).replace(/\n/g, "&#10;")}"`)
     .join("");
   const inner = children.map(text).join("");
   return new Markup(

@@ -39,22 +39,34 @@ export interface Verdict {
 }
 
 /**
- * The verdict of one tenant on one rung: failed when a check of that rung failed for its file (on the fleet rung, also
- * when another file collides with it), not run when the rung's tool is missing, passed when a check of that rung
- * passed for it, and none when the rung never saw the file (a file rung 1 refused is not rendered).
+ * The verdicts of every tenant on every rung, from results read once (a fleet of a thousand tenants has tens of
+ * thousands): failed when a check of that rung failed for its file (on the fleet rung, also when another file
+ * collides with it), not run when the rung's tool is missing, passed when a check of that rung passed for it, and
+ * none when the rung never saw the file (a file rung 1 refused is not rendered).
  */
-export const verdictOf = (results: CheckResult[], collisions: Collision[], tenant: string, rung: Rung): Verdict => {
-  const ofRung = results.filter((r) => r.rung === rung);
-  const messages = ofRung.filter((r) => !r.ok && r.fixture === tenant).map((r) => `${r.check}: ${r.message ?? ""}`);
-  if (rung === "fleet")
-    for (const c of collisions.filter((x) => x.first === tenant))
-      messages.push(`unique tenants: ${c.second} collides with it: both claim ${c.things.join(", ")}`);
-  if (messages.length > 0) return { state: "fail", messages };
-  if (ofRung.some((r) => r.check === "not run")) return { state: "not-run", messages: [] };
-  // The fleet rung passes all tenants at once, those Helm rendered: a file rung 1 refused never reached it.
-  const rendered = results.some((r) => r.rung === "manifests" && r.ok && r.fixture === tenant);
-  const passed = ofRung.some((r) => r.ok && (rung === "fleet" ? rendered : r.fixture === tenant));
-  return { state: passed ? "pass" : "none", messages: [] };
+export const verdicts = (results: CheckResult[], collisions: Collision[]) => {
+  const key = (tenant: string, rung: Rung) => `${rung}\n${tenant}`;
+  const failures = new Map<string, string[]>();
+  const passes = new Set<string>();
+  const notRun = new Set<Rung>();
+  const fleetPassed = results.some((r) => r.rung === "fleet" && r.ok);
+  const add = (k: string, message: string) => failures.set(k, [...(failures.get(k) ?? []), message]);
+  for (const r of results) {
+    if (r.check === "not run") notRun.add(r.rung);
+    if (r.ok) passes.add(key(r.fixture, r.rung));
+    else add(key(r.fixture, r.rung), `${r.check}: ${r.message ?? ""}`);
+  }
+  for (const c of collisions)
+    add(key(c.first, "fleet"), `unique tenants: ${c.second} collides with it: both claim ${c.things.join(", ")}`);
+  return (tenant: string, rung: Rung): Verdict => {
+    const messages = failures.get(key(tenant, rung)) ?? [];
+    if (messages.length > 0) return { state: "fail", messages };
+    if (notRun.has(rung)) return { state: "not-run", messages: [] };
+    // The fleet rung passes all tenants at once, those Helm rendered: a file rung 1 refused never reached it.
+    const passed =
+      rung === "fleet" ? fleetPassed && passes.has(key(tenant, "manifests")) : passes.has(key(tenant, rung));
+    return { state: passed ? "pass" : "none", messages: [] };
+  };
 };
 
 const cellText: Record<Verdict["state"], string> = { pass: "pass", fail: "fail", "not-run": "not run", none: "–" };
@@ -72,13 +84,14 @@ td.none { color: #8c959f; }
 `;
 
 const verdictTable = (input: FleetReportInput, rungs: Rung[]): Markup => {
+  const verdictOf = verdicts(input.results, input.fleet.collisions);
   const rows = [...input.tenants].sort().map((tenant) =>
     h(
       "tr",
       {},
       h("th", { scope: "row" }, relative(input.dir, tenant) || tenant),
       ...rungs.map((rung) => {
-        const v = verdictOf(input.results, input.fleet.collisions, tenant, rung);
+        const v = verdictOf(tenant, rung);
         const text = v.state === "fail" ? `fail ${v.messages.length}` : cellText[v.state];
         return h("td", { class: v.state, "data-rung": rung, title: v.messages.join("\n") || undefined }, text);
       }),

@@ -153,6 +153,12 @@ describe("the fleet report", () => {
     const page2 = fleetReportHtml({ ...input, results: [...results, hostile] });
     expect(findAll(parseXml(page2), (n) => n.tag === "script")).toEqual([]);
     expect(page2).toContain("&lt;script&gt;");
+    const twice = parseXml(
+      fleetReportHtml({ ...input, results: [...results, hostile, { ...hostile, check: "yaml" }] }),
+    );
+    const cell = findAll(twice, (n) => n.attrs.class === "fail" && n.attrs["data-rung"] === "values")[0];
+    expect(cell?.text).toBe("fail 2");
+    expect(cell?.attrs.title?.split("\n")).toHaveLength(2);
     expect(fleetReportHtml(input)).toBe(html);
     expect(fleetReportHtml({ ...input, tenants: [...input.tenants].reverse() })).toBe(html);
   });
