@@ -8,7 +8,10 @@
  *   [BENCH_ROUNDS=3] npx tsx scripts/bench-fleet.ts [sizes=100,300,1000]
  *
  * The largest size runs BENCH_ROUNDS times, interleaved with as many shares of the conventional way. Prints
- * `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and `fleet speedup: <ratio>x`.
+ * `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and `fleet speedup: <ratio>x`, and draws
+ * the seconds and MiB by size, ours beside the conventional way, in `$BENCH_PLOTS` (default bench-plots/):
+ * fleet-seconds.svg and fleet-mib.svg. The conventional way at a smaller size is its first N tenants of the largest
+ * fleet (serial per tenant, so its time after N tenants is what N tenants take).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +21,8 @@ import { kubeconformSchemaLocations } from "../src/toolchain/datasets.js";
 import { kubernetes } from "../src/toolchain/pins.js";
 import { requireBin } from "../src/toolchain/tools.js";
 import { chartDir } from "../src/validate/helm.js";
-import { measure, median, time } from "./bench-lib.js";
+import { measure, median, sampleChildren } from "./bench-lib.js";
+import { type FleetFigure, fleetPlots, writePlots } from "./bench-plots.js";
 import { writeFleet } from "./fleet.js";
 
 const sizes = (process.argv[2] ?? "100,300,1000").split(",").map(Number);
@@ -26,23 +30,37 @@ const largest = Math.max(...sizes);
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-bench-fleet-"));
 
+/** After each tenant of the conventional way: its seconds so far and the peak MiB of the tools it ran so far. */
+const conventionalSoFar: { seconds: number; peakMiB: number }[] = [];
+
 /** What a CI script or Argo CD's repo server does per tenant, one after another. */
 const conventional = async (files: string[]) => {
   const rendering = join(work, "rendering.yaml");
-  for (const file of files) {
-    const out = await run(requireBin("helm"), ["template", "tenant", chartDir(root, "tenant"), "-f", file]);
-    if (out.exitCode !== 0) throw new Error(`helm template ${file}: ${out.stderr}`);
-    writeFileSync(rendering, out.stdout);
-    for (const version of [kubernetes.oldestSupported, kubernetes.newestSupported]) {
-      const kc = await run(requireBin("kubeconform"), [
-        "-strict",
-        "-kubernetes-version",
-        version.slice(1),
-        ...kubeconformSchemaLocations().flatMap((l) => ["-schema-location", l]),
-        rendering,
-      ]);
-      if (kc.exitCode !== 0) throw new Error(`kubeconform ${file}: ${kc.stdout}`);
+  const memory = sampleChildren();
+  try {
+    for (const file of files) {
+      const start = performance.now();
+      const out = await run(requireBin("helm"), ["template", "tenant", chartDir(root, "tenant"), "-f", file]);
+      if (out.exitCode !== 0) throw new Error(`helm template ${file}: ${out.stderr}`);
+      writeFileSync(rendering, out.stdout);
+      for (const version of [kubernetes.oldestSupported, kubernetes.newestSupported]) {
+        const kc = await run(requireBin("kubeconform"), [
+          "-strict",
+          "-kubernetes-version",
+          version.slice(1),
+          ...kubeconformSchemaLocations().flatMap((l) => ["-schema-location", l]),
+          rendering,
+        ]);
+        if (kc.exitCode !== 0) throw new Error(`kubeconform ${file}: ${kc.stdout}`);
+      }
+      const before = conventionalSoFar.at(-1) ?? { seconds: 0, peakMiB: 0 };
+      conventionalSoFar.push({
+        seconds: before.seconds + (performance.now() - start) / 1000,
+        peakMiB: Math.max(before.peakMiB, memory.peakMiB()),
+      });
     }
+  } finally {
+    memory.stop();
   }
 };
 
@@ -60,7 +78,11 @@ try {
   const fleets = new Map(sizes.map((n) => [n, join(work, `fleet-${n}`)]));
   const files = new Map([...fleets].map(([n, dir]) => [n, writeFleet(dir, n)]));
   console.log(`bench fleet: ${sizes.join(", ")} generated tenants (scripts/fleet.ts)`);
-  for (const n of sizes.filter((n) => n !== largest)) await validateFleet(fleets.get(n) as string, n);
+  const fleetFigures: FleetFigure[] = [];
+  for (const n of sizes.filter((n) => n !== largest)) {
+    const r = await validateFleet(fleets.get(n) as string, n);
+    fleetFigures.push({ tenants: n, seconds: r.seconds, peakMiB: r.peakMiB });
+  }
   // The largest fleet several times, each run beside a share of the conventional way's tenants: a host whose speed
   // drifts over the minutes the conventional way takes then weighs on both sides alike. The fleet's time is the
   // median of its runs; the conventional way's, the sum of its shares (every tenant once).
@@ -68,17 +90,24 @@ try {
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
   const share = Math.ceil(all.length / rounds);
   const fleetRuns: { seconds: number; peakMiB: number }[] = [];
-  let conventionalSeconds = 0;
   for (let i = 0; i < rounds; i++) {
     fleetRuns.push(await validateFleet(fleets.get(largest) as string, largest));
-    conventionalSeconds += await time(() => conventional(all.slice(i * share, (i + 1) * share)));
+    await conventional(all.slice(i * share, (i + 1) * share));
   }
+  const conventionalSeconds = conventionalSoFar.at(-1)?.seconds ?? 0;
   console.log(
     `  conventional (helm template + kubeconform x2 per tenant), ${largest} tenants: ${conventionalSeconds.toFixed(1)} s (${((conventionalSeconds / largest) * 1000).toFixed(0)} ms per tenant)`,
   );
   const seconds = median(fleetRuns.map((r) => r.seconds));
   const peakMiB = Math.max(...fleetRuns.map((r) => r.peakMiB));
   console.log(`fleet ${largest} tenants: ${seconds.toFixed(1)} s, ${peakMiB.toFixed(0)} MiB`);
+  fleetFigures.push({ tenants: largest, seconds, peakMiB });
+  const conventionalFigures = sizes.map((n) => ({
+    tenants: n,
+    ...(conventionalSoFar[n - 1] ?? { seconds: 0, peakMiB: 0 }),
+  }));
+  const plots = writePlots(process.env.BENCH_PLOTS ?? "bench-plots", fleetPlots(fleetFigures, conventionalFigures));
+  console.log(`  plots: ${plots.join(", ")}`);
   console.log(`fleet speedup: ${(conventionalSeconds / seconds).toFixed(1)}x`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -58,3 +58,16 @@ export const measure = (cmd: string, args: string[]): Promise<{ seconds: number;
       resolve({ seconds: (performance.now() - start) / 1000, peakMiB, exitCode: code ?? 1 });
     });
   });
+
+/**
+ * The peak resident memory (MiB) of the processes this one starts (their whole trees, summed; not this process
+ * itself), sampled every 100 ms from now until `stop`: what in-process work that runs tools one after another holds.
+ */
+export const sampleChildren = (): { peakMiB: () => number; stop: () => void } => {
+  let peak = 0;
+  const own = () => (statusField(String(process.pid), "VmRSS") ?? 0) / 1024;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRssMiB(process.pid) - own());
+  }, 100);
+  return { peakMiB: () => peak, stop: () => clearInterval(timer) };
+};

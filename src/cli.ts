@@ -1,10 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, type CommanderError, Option } from "commander";
+import { charts } from "../charts-src/index.js";
+import { colourVerdicts } from "./lib/colour.js";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
+import { staleFile } from "./generate/stale-diff.js";
 import { registerImagesCommands } from "./images/cli.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { packageRoot } from "./lib/package-root.js";
@@ -15,6 +18,8 @@ import { doctor, formatDoctor } from "./toolchain/doctor.js";
 import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { groupMembers, groupNames, groupPlanLine, parseGroups } from "./toolchain/groups.js";
 import { installToolchain } from "./toolchain/install.js";
+import { fleetFiles } from "./validate/fixtures.js";
+import { type FleetFigures, fleetReportHtml } from "./validate/fleet-report.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { validate } from "./validate/validate.js";
@@ -33,11 +38,15 @@ const program = new Command("llmcharts")
 program
   .command("doctor")
   .description("check the pinned tools and data sets in the cache, per group (static, cluster, runtime)")
-  .option("--group <groups...>", `check and judge only these groups (${groupNames.join(", ")}, all)`, ["all"])
+  .addOption(
+    new Option("--group <groups...>", "check and judge only these groups")
+      .choices([...groupNames, "all"])
+      .default(["all"]),
+  )
   .option("--json", "print the report as JSON")
   .action(async (opts: { group: string[]; json?: boolean }) => {
     const report = await doctor(parseGroups(opts.group));
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    console.log(opts.json ? JSON.stringify(report, null, 2) : colourVerdicts(formatDoctor(report), process.stdout));
     process.exitCode = report.ok ? 0 : 1;
   });
 
@@ -46,7 +55,7 @@ toolsCommand
   .command("install")
   .description("build or install every pinned tool and data set the cache lacks (a second run is instant)")
   .argument("[names...]", "only these tools or data sets")
-  .option("--group <groups...>", `only these groups (${groupNames.join(", ")}, all), besides any names`)
+  .addOption(new Option("--group <groups...>", "only these groups, besides any names").choices([...groupNames, "all"]))
   .action(async (names: string[], opts: { group?: string[] }) => {
     const start = Date.now();
     const selected = opts.group ? parseGroups(opts.group) : [];
@@ -66,7 +75,7 @@ program
   .option("--check", "change nothing; fail if any generated file is stale")
   .action((opts: { check?: boolean }) => {
     const root = packageRoot;
-    const { changed, needsBump, needsChangelog, badVersions } = generate(root, { check: opts.check });
+    const { changed, needsBump, needsChangelog, badVersions, expected } = generate(root, { check: opts.check });
     for (const line of badVersions) console.error(line);
     for (const name of needsBump) {
       console.error(
@@ -76,7 +85,13 @@ program
     for (const line of needsChangelog) console.error(line);
     const rel = (p: string) => p.slice(root.length + 1);
     if (opts.check) {
-      for (const path of changed) console.error(`stale: ${rel(path)}`);
+      // What is stale, file by file: the lines it would gain and lose, and the start of the diff.
+      for (const path of changed) {
+        const stale = staleFile(root, path, expected.get(path));
+        console.error(`stale: ${stale.path} (+${stale.added} -${stale.removed})`);
+        for (const line of stale.diff) console.error(`  ${line}`);
+        if (stale.more > 0) console.error(`  … ${stale.more} more diff lines`);
+      }
       if (changed.length > 0) console.error("run `npx llmcharts generate` and commit the result");
     } else if (needsBump.length === 0 && needsChangelog.length === 0 && badVersions.length === 0) {
       for (const path of changed) console.log(`wrote ${rel(path)}`);
@@ -92,7 +107,7 @@ program
 program
   .command("validate")
   .description("prove charts: values (ajv), chart (helm lint, ct lint), manifests (kubeconform), policies (kyverno)")
-  .option("--chart <name>", "only this chart")
+  .addOption(new Option("--chart <name>", "only this chart").choices(Object.keys(charts)))
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
@@ -105,6 +120,7 @@ program
       .default("text"),
   )
   .option("--json", "the same as --format json")
+  .option("--report <file.html>", "with --fleet: also write the verdicts, collisions and GPU quotas as one HTML page")
   .action(
     async (opts: {
       chart?: string;
@@ -113,8 +129,12 @@ program
       nodepools?: string;
       format: Format;
       json?: boolean;
+      report?: string;
     }) => {
       const format: Format = opts.json ? "json" : opts.format;
+      if (opts.report && !opts.fleet)
+        throw new UsageError("--report draws a fleet: give the folder of tenant values files with --fleet DIR");
+      let fleetFigures: FleetFigures = { collisions: [] };
       // Progress on stderr, results on stdout: a machine format's output is the whole of stdout.
       const results = await validate({
         root: packageRoot,
@@ -123,11 +143,27 @@ program
         fleet: opts.fleet,
         nodepools: opts.nodepools,
         log: format === "text" ? (line) => console.error(line) : () => {},
+        onFleet: (figures) => {
+          fleetFigures = figures;
+        },
       });
       const summary = summaryLine(results);
+      if (opts.report && opts.fleet) {
+        const page = fleetReportHtml({
+          dir: opts.fleet,
+          tenants: fleetFiles(opts.fleet),
+          results,
+          fleet: fleetFigures,
+          nodepools: opts.nodepools,
+          summary,
+          version,
+        });
+        writeFileSync(opts.report, page);
+        console.error(`wrote ${opts.report}`);
+      }
       if (format === "text") {
-        for (const r of results.filter((x) => !x.ok)) console.log(failureLine(r));
-        console.log(summary);
+        const lines = [...results.filter((x) => !x.ok).map(failureLine), summary];
+        console.log(colourVerdicts(lines.join("\n"), process.stdout));
       } else {
         console.log(formatResults(results, format, { summary, version }));
         if (format !== "json") console.error(summary);
@@ -142,7 +178,9 @@ program
   .command("tenant")
   .description("a minimal values file for a new tenant; its placeholders fail validation until filled in")
   .argument("<name>", "tenant name (the namespace is tenant-<name>)")
-  .option("--tier <tier>", `one of ${tiers.join(", ")}`, "standard")
+  .addOption(
+    new Option("--tier <tier>", "what the tenant runs on: CPU, GPU, or both").choices(tiers).default("standard"),
+  )
   .option("-o, --out <file>", "where to write it (default: <name>.yaml)")
   .action((name: string, opts: { tier: string; out?: string }) => {
     const out = resolve(opts.out ?? `${name}.yaml`);

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { labNodes } from "../node/lab-nodes.js";
 import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "./control-plane.js";
@@ -40,9 +40,11 @@ export const registerClusterCommands = (program: Command): Command => {
       "--gpu-node",
       "with --real-node: a second real node of the premium pool (GPU taint, nvidia.com/gpu advertised)",
     )
-    .option(
-      "--controllers <names...>",
-      `also run these controllers as host processes, their metrics APIs registered (${controllerNames.join(", ")})`,
+    .addOption(
+      new Option(
+        "--controllers <names...>",
+        "also run these controllers as host processes, their metrics APIs registered",
+      ).choices(controllerNames),
     )
     .action(async (opts: ClusterOptions) => {
       // Ctrl-C stops the start-up and whatever it already started (the components ignore the terminal's signals).

@@ -18,6 +18,8 @@ export interface GenerateResult {
   badVersions: string[];
   /** Charts whose version has no CHANGELOG.md entry, with how to add one. */
   needsChangelog: string[];
+  /** What each generated file should hold; a changed file absent here is one to remove. */
+  expected: ReadonlyMap<string, string>;
 }
 
 /** The record of each chart's version and output digest, so a changed chart without a new version is caught. */
@@ -92,5 +94,5 @@ export const generate = (root: string, { check = false } = {}): GenerateResult =
     changed.push(stale);
     if (!check && !refused) rmSync(stale);
   }
-  return { changed, needsBump, needsChangelog, badVersions };
+  return { changed, needsBump, needsChangelog, badVersions, expected: wanted };
 };

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { colourVerdicts } from "../lib/colour.js";
 import { packageRoot } from "../lib/package-root.js";
+import { UsageError } from "../lib/usage-error.js";
 import { formatReport, summary } from "../harness/report.js";
 import { ScenarioRunner, selectScenarios } from "../harness/run.js";
 import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { InstallContext, type InstallMade } from "./context.js";
 import { installScenarios, teardown } from "./scenarios/index.js";
+import { isolation } from "./scenarios/isolation.js";
 
 interface TestInstallOptions {
   kubeconfig?: string;
@@ -15,9 +18,10 @@ interface TestInstallOptions {
   name: string;
   json?: boolean;
   only?: string;
+  report?: string;
 }
 
-/** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json] [--only IDS]`. */
+/** Adds `test-install [--kubeconfig PATH] [--keep] [--name N] [--json] [--only IDS] [--report FILE.svg]`. */
 export const registerInstallCommands = (program: Command): Command =>
   program
     .command("test-install")
@@ -33,11 +37,19 @@ export const registerInstallCommands = (program: Command): Command =>
       "--only <ids>",
       "run only these scenarios (comma-separated ids, e.g. 2,6), besides bring-up and teardown; a scenario may need an earlier one (6 needs 2's platform release)",
     )
+    .option(
+      "--report <file.svg>",
+      "also draw the isolation matrix (what np-guard finds the NetworkPolicies allow between tenants and shared services) as SVG",
+    )
     .action(async (opts: TestInstallOptions) => {
       const scenarios = selectScenarios(
         installScenarios,
         opts.only?.split(",").map((id) => id.trim()),
       );
+      if (opts.report && !scenarios.includes(isolation))
+        throw new UsageError(
+          `--report draws what the isolation scenario finds: add ${isolation.id} to --only (and 2, which installs the tenants)`,
+        );
       await ensureToolchainFor("test-install", (line) => console.error(line));
       const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-"));
       const ctx = new InstallContext({
@@ -45,6 +57,7 @@ export const registerInstallCommands = (program: Command): Command =>
         workDir,
         clusterName: opts.name,
         kubeconfig: opts.kubeconfig,
+        isolationReport: opts.report ? resolve(opts.report) : undefined,
         log: opts.json ? () => {} : (line) => console.error(line),
       });
       const runner = new ScenarioRunner<InstallContext, InstallMade>(ctx);
@@ -60,7 +73,7 @@ export const registerInstallCommands = (program: Command): Command =>
       try {
         const results = await runner.all(scenarios, { keep: opts.keep });
         if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
-        else console.log(formatReport(results));
+        else console.log(colourVerdicts(formatReport(results), process.stdout));
         // On stderr: with --json, stdout holds the JSON and nothing else.
         if (opts.keep && ctx.info) {
           console.error(`cluster "${ctx.info.name}" kept: export KUBECONFIG=${ctx.info.kubeconfig}`);

@@ -26,6 +26,8 @@ export interface InstallOptions extends SuiteOptions {
   nodesPerZone?: number;
   /** Helm's --timeout for install, upgrade and rollback. */
   helmTimeout?: string;
+  /** Where the isolation scenario draws its matrix (an SVG file); not drawn when absent. */
+  isolationReport?: string;
 }
 
 /** What the install scenarios make for the ones after them. */

@@ -1,5 +1,6 @@
 import { relative, resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { charts } from "../../charts-src/index.js";
 import { packageRoot } from "../lib/package-root.js";
 import { packageCharts } from "./package.js";
 import { PublishError, publishCharts } from "./publish.js";
@@ -22,7 +23,7 @@ const signingFlags = (cmd: Command): Command =>
       "--key-url <url>",
       "where your public key is published, for Artifact Hub's signKey (default keys.openpgp.org)",
     )
-    .option("--chart <name...>", "only these charts");
+    .addOption(new Option("--chart <name...>", "only these charts").choices(Object.keys(charts)));
 
 const packageOptions = (opts: SignFlags) => ({
   root: packageRoot,

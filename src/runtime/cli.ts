@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { formatScenario, summary } from "../harness/report.js";
 import { ScenarioRunner, selectScenarios } from "../harness/run.js";
+import { colourVerdicts } from "../lib/colour.js";
 import { ensureToolchainFor } from "../toolchain/ensure.js";
 import { RuntimeContext, type RuntimeMade } from "./context.js";
 import { runtimeScenarios } from "./scenarios/index.js";
@@ -29,11 +30,11 @@ export const registerRuntimeCommands = (program: Command): Command =>
       const runner = new ScenarioRunner<RuntimeContext, RuntimeMade>(ctx);
       const results = await runner.all(scenarios, {
         keep: opts.keep,
-        onResult: opts.json ? undefined : (r) => console.log(formatScenario(r)),
+        onResult: opts.json ? undefined : (r) => console.log(colourVerdicts(formatScenario(r), process.stdout)),
       });
       const kept = opts.keep ? ctx.keptServices() : undefined;
       if (kept) console.error(kept);
       if (opts.json) console.log(JSON.stringify({ results, summary: summary(results) }, null, 2));
-      else console.log(`runtime: ${summary(results)}`);
+      else console.log(colourVerdicts(`runtime: ${summary(results)}`, process.stdout));
       process.exitCode = results.every((r) => r.ok) ? 0 : 1;
     });

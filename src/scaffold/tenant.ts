@@ -6,6 +6,7 @@
 import { Document } from "yaml";
 import { charts } from "../../charts-src/index.js";
 import { defaultsOf, type JsonSchema, valuesSchema } from "../../charts-src/lib/engine/index.js";
+import { UsageError } from "../lib/usage-error.js";
 import { valuesChecker } from "../validate/rung-values.js";
 
 export const placeholder = "REPLACE-ME";
@@ -34,10 +35,10 @@ export interface NewTenant {
 export const newTenantValues = (name: string, tier: string): NewTenant => {
   const chart = tenantChart();
   const schema = valuesSchema(chart.values) as JsonSchema;
-  if (!tiers.includes(tier as Tier)) throw new Error(`--tier: "${tier}" is not one of ${tiers.join(", ")}`);
+  if (!tiers.includes(tier as Tier)) throw new UsageError(`--tier: "${tier}" is not one of ${tiers.join(", ")}`);
   const nameErrors = valuesChecker(chart)({ tenant: { name } }).filter((e) => e.includes("/tenant/name"));
   if (nameErrors.length > 0)
-    throw new Error(
+    throw new UsageError(
       `tenant name "${name}": ${nodeAt(schema, ["tenant", "name"])?.description} It must be lower-case letters, digits and dashes, start with a letter, at most 30 characters`,
     );
   const doc = new Document({});

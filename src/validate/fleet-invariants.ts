@@ -63,11 +63,16 @@ const fleetResult = (fixture: string, check: string, message?: string): CheckRes
   ...(message ? { message } : {}),
 });
 
-/**
- * Tenants that are fine alone but cannot live in one cluster: one failure per colliding pair of files, naming both
- * paths, everything they share and the field to change.
- */
-export const checkUniqueness = (renderings: Rendering[]): CheckResult[] => {
+/** Two tenant files that cannot live in one cluster: what they both claim, and the fields that would set them apart. */
+export interface Collision {
+  first: string;
+  second: string;
+  things: string[];
+  fixes: string[];
+}
+
+/** Every pair of tenant files that claim the same thing, in the order the files were read. */
+export const collisions = (renderings: Rendering[]): Collision[] => {
   const shared = new Map<string, { first: string; second: string; things: string[]; fixes: Set<string> }>();
   for (const claim of claims) {
     const owner = new Map<string, string>();
@@ -86,13 +91,21 @@ export const checkUniqueness = (renderings: Rendering[]): CheckResult[] => {
       }
     }
   }
-  if (shared.size === 0) return [fleetResult("*", "unique tenants")];
-  return [...shared.values()].map((p) => {
+  return [...shared.values()].map((p) => ({ ...p, fixes: [...p.fixes] }));
+};
+
+/**
+ * Tenants that are fine alone but cannot live in one cluster: one failure per colliding pair of files, naming both
+ * paths, everything they share and the field to change.
+ */
+export const checkUniqueness = (renderings: Rendering[], found = collisions(renderings)): CheckResult[] => {
+  if (found.length === 0) return [fleetResult("*", "unique tenants")];
+  return found.map((p) => {
     const things = p.things.length > 4 ? [...p.things.slice(0, 4), `${p.things.length - 4} more`] : p.things;
     return fleetResult(
       p.second,
       "unique tenants",
-      `collides with ${p.first}: both claim ${things.join(", ")}; give each tenant its own ${[...p.fixes].join(" and ")}`,
+      `collides with ${p.first}: both claim ${things.join(", ")}; give each tenant its own ${p.fixes.join(" and ")}`,
     );
   });
 };
@@ -135,29 +148,60 @@ export const premiumGpuPools = (docs: KubeObject[]): GpuPool[] =>
     })
     .filter((p) => Object.values(p.capacity).some((n) => n > 0));
 
-/**
- * The premium tenants' GPU quotas together must fit what the GPU pools offer, one GPU resource at a time (a MIG
- * slice quota is met only by a MIG pool of that profile), or some quota can never be met. One failure per resource.
- */
-export const checkGpuCapacity = (renderings: Rendering[], pools: GpuPool[], nodepoolsFile: string): CheckResult[] => {
+/** One GPU resource across the fleet: what the premium pools offer of it, and what each tenant's quota asks. */
+export interface GpuDemand {
+  resource: string;
+  /** What all premium pools offer together. */
+  capacity: number;
+  /** The pools that offer some, with how much. */
+  pools: { name: string; capacity: number }[];
+  /** The tenants whose quota asks for some, largest first. */
+  asking: { path: string; n: number }[];
+  /** What the quotas ask together. */
+  total: number;
+}
+
+/** Each GPU resource some tenant's quota asks for, in name order, held against the pools' capacity. */
+export const gpuDemand = (renderings: Rendering[], pools: GpuPool[]): GpuDemand[] => {
   const quotas = renderings.map((r) => ({ path: r.fixture.name, gpus: gpuQuotas(documents(r)) }));
   const resources = [...new Set(quotas.flatMap((q) => Object.keys(q.gpus)))].sort();
-  const failures = resources.flatMap((resource) => {
-    const capacity = pools.reduce((a, p) => a + (p.capacity[resource] ?? 0), 0);
+  return resources.map((resource) => {
     const asking = quotas
       .map((q) => ({ path: q.path, n: q.gpus[resource] ?? 0 }))
       .filter((q) => q.n > 0)
       .sort((a, b) => b.n - a.n);
-    const total = asking.reduce((a, q) => a + q.n, 0);
+    return {
+      resource,
+      capacity: pools.reduce((a, p) => a + (p.capacity[resource] ?? 0), 0),
+      pools: pools
+        .filter((p) => p.capacity[resource])
+        .map((p) => ({ name: p.name, capacity: p.capacity[resource] ?? 0 })),
+      asking,
+      total: asking.reduce((a, q) => a + q.n, 0),
+    };
+  });
+};
+
+/**
+ * The premium tenants' GPU quotas together must fit what the GPU pools offer, one GPU resource at a time (a MIG
+ * slice quota is met only by a MIG pool of that profile), or some quota can never be met. One failure per resource.
+ */
+export const checkGpuCapacity = (
+  renderings: Rendering[],
+  pools: GpuPool[],
+  nodepoolsFile: string,
+  demand = gpuDemand(renderings, pools),
+): CheckResult[] => {
+  const failures = demand.flatMap(({ resource, capacity, asking, total, pools: offering }) => {
     if (total <= capacity) return [];
     const largest = asking.slice(0, 5).map((q) => `${q.path} ${q.n}`);
     const more = asking.length > 5 ? `, and ${asking.length - 5} more` : "";
-    const offering = pools.filter((p) => p.capacity[resource]).map((p) => `${p.name} ${p.capacity[resource]}`);
+    const offers = offering.map((p) => `${p.name} ${p.capacity}`);
     return [
       fleetResult(
         nodepoolsFile,
         "GPU quotas fit the pools",
-        `premium tenants' quotas of ${resource} add up to ${total} (${largest.join(", ")}${more}), but the premium GPU pools offer at most ${capacity} (${offering.join(", ") || "no pool offers it"}): lower quota.gpus or raise the gpuLimit of the pools that offer ${resource} in ${nodepoolsFile}`,
+        `premium tenants' quotas of ${resource} add up to ${total} (${largest.join(", ")}${more}), but the premium GPU pools offer at most ${capacity} (${offers.join(", ") || "no pool offers it"}): lower quota.gpus or raise the gpuLimit of the pools that offer ${resource} in ${nodepoolsFile}`,
       ),
     ];
   });

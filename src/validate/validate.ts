@@ -7,7 +7,15 @@ import { seconds } from "../lib/run.js";
 import { UsageError } from "../lib/usage-error.js";
 import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
-import { checkGpuCapacity, checkGpuPoolsExist, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
+import {
+  checkGpuCapacity,
+  checkGpuPoolsExist,
+  checkUniqueness,
+  collisions,
+  gpuDemand,
+  premiumGpuPools,
+} from "./fleet-invariants.js";
+import type { FleetFigures } from "./fleet-report.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
@@ -30,6 +38,8 @@ export interface ValidateOptions {
   /** The cluster's nodepools values file: the premium tenants' GPU quotas must fit its GPU pools. */
   nodepools?: string;
   log?: (line: string) => void;
+  /** Called with what the fleet rung found besides its verdicts (the collisions, the GPU demand), when it runs. */
+  onFleet?: (figures: FleetFigures) => void;
 }
 
 const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -64,6 +74,7 @@ export const validate = async ({
   fleet,
   nodepools,
   log = () => {},
+  onFleet = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
   const names = chartsToValidate(chart, valuesFiles, fleet);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
@@ -141,7 +152,7 @@ export const validate = async ({
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
     // A fleet view needs a fleet: several tenants, or one held against the GPU pools.
     if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
-      const fleetChecks = await timed(async () => fleetRung(tenants, nodepools, gpuPools, log));
+      const fleetChecks = await timed(async () => fleetRung(tenants, nodepools, gpuPools, log, onFleet));
       step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
     }
     return results;
@@ -203,11 +214,18 @@ const fleetRung = (
   nodepools: string | undefined,
   gpuPools: Awaited<ReturnType<typeof nodepoolsGpuPools>> | undefined,
   log: (line: string) => void,
+  onFleet: (figures: FleetFigures) => void,
 ): CheckResult[] => {
-  const checks = checkUniqueness(tenants);
-  if (nodepools && gpuPools)
-    checks.push(...checkGpuPoolsExist(tenants, gpuPools, nodepools), ...checkGpuCapacity(tenants, gpuPools, nodepools));
+  const found = collisions(tenants);
+  const checks = checkUniqueness(tenants, found);
+  const gpu = nodepools && gpuPools ? gpuDemand(tenants, gpuPools) : undefined;
+  if (nodepools && gpuPools && gpu)
+    checks.push(
+      ...checkGpuPoolsExist(tenants, gpuPools, nodepools),
+      ...checkGpuCapacity(tenants, gpuPools, nodepools, gpu),
+    );
   else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+  onFleet({ collisions: found, ...(gpu ? { gpu } : {}) });
   return checks;
 };
 

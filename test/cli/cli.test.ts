@@ -10,6 +10,7 @@ import { charts } from "../../charts-src/index.js";
 import { run } from "../../src/lib/run.js";
 import { newTenantValues } from "../../src/scaffold/tenant.js";
 import { valuesChecker } from "../../src/validate/rung-values.js";
+import { byId, findAll, parseXml } from "../xml.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const elsewhere = mkdtempSync(join(tmpdir(), "llmcharts-cli-"));
@@ -41,6 +42,23 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
     expect(under("Release:")).toEqual(["package", "publish"]);
     expect(under("Toolchain:")).toEqual(["doctor", "tools"]);
     expect(out.stdout).toMatch(/Examples:\n {2}\$ llmcharts validate -f my-tenant\.yaml/);
+  });
+
+  it("refuses a value not among an option's choices with exit code 2, naming the allowed values, before any work", async () => {
+    for (const [args, allowed] of [
+      [["validate", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["new", "tenant", "acme", "--tier", "gold"], "standard, premium, both"],
+      [["doctor", "--group", "gold"], "static, cluster, runtime, all"],
+      [["tools", "install", "--group", "gold"], "static, cluster, runtime, all"],
+      [["package", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["publish", "--registry", "oci://127.0.0.1:1/x", "--chart", "gold"], "nodepools, tenant, platform"],
+      [["cluster", "up", "--controllers", "gold"], "metrics-server, keda"],
+    ] as const) {
+      const out = await llmcharts([...args]);
+      expect(out.exitCode, args.join(" ")).toBe(2);
+      expect(out.stderr, args.join(" ")).toContain(`argument 'gold' is invalid. Allowed choices are ${allowed}.`);
+      expect(out.stdout, args.join(" ")).toBe("");
+    }
   });
 
   describe("new tenant", () => {
@@ -76,10 +94,12 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       expect(taken.stderr).toMatch(/taken\.yaml already exists; pass --out FILE/);
       expect(readFileSync(join(elsewhere, "taken.yaml"), "utf8")).toBe("mine\n");
       const badName = await llmcharts(["new", "tenant", "Acme_Corp"]);
+      expect(badName.exitCode).toBe(2);
       expect(badName.stderr).toMatch(/tenant name "Acme_Corp": .*lower-case letters, digits and dashes/);
       expect(existsSync(join(elsewhere, "Acme_Corp.yaml"))).toBe(false);
       const badTier = await llmcharts(["new", "tenant", "gold-co", "--tier", "gold"]);
-      expect(badTier.stderr).toMatch(/--tier: "gold" is not one of standard, premium, both/);
+      expect(badTier.exitCode).toBe(2);
+      expect(badTier.stderr).toMatch(/argument 'gold' is invalid. Allowed choices are standard, premium, both/);
       expect(existsSync(join(elsewhere, "gold-co.yaml"))).toBe(false);
     });
   });
@@ -148,6 +168,53 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       } finally {
         rmSync(emptyCache, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("validate --fleet --report", () => {
+    const fleet = join(root, "test", "fleet", "fixtures", "gpu-capacity");
+
+    it("writes the fleet's verdicts and its GPU quotas against the pools as one page, the same bytes every run", async () => {
+      const pages = [];
+      for (const name of ["first.html", "second.html"]) {
+        const report = join(elsewhere, name);
+        const args = [
+          "validate",
+          "--fleet",
+          join(fleet, "tenants"),
+          "--nodepools",
+          join(fleet, "nodepools-small.yaml"),
+        ];
+        const out = await llmcharts([...args, "--report", report, "--json"]);
+        expect(out.exitCode, out.stderr).toBe(1);
+        expect(JSON.parse(out.stdout).summary).toMatch(/1 failed$/);
+        expect(out.stderr).toContain(`wrote ${report}`);
+        pages.push(readFileSync(report, "utf8"));
+      }
+      expect(pages[1]).toBe(pages[0]);
+      const page = parseXml(pages[0] as string);
+      const rows = findAll(byId(page, "verdicts") as ReturnType<typeof parseXml>, (n) => n.tag === "tr").slice(1);
+      expect(rows.map((r) => r.children[0]?.text)).toEqual([
+        "atlas/values.yaml",
+        "boreas/values.yaml",
+        "cetus/values.yaml",
+      ]);
+      expect(rows.flatMap((r) => r.children.slice(1).map((c) => c.attrs.class))).not.toContain("fail");
+      const [bars] = findAll(page, (n) => n.tag === "svg");
+      expect(bars?.text).toContain("14 asked of 12 (2 over the limit)");
+    });
+
+    it("refuses test-install --report when the isolation scenario does not run, before starting anything", async () => {
+      const out = await llmcharts(["test-install", "--only", "2,6", "--report", join(elsewhere, "isolation.svg")]);
+      expect(out.exitCode).toBe(2);
+      expect(out.stderr).toMatch(/--report draws what the isolation scenario finds: add 4 to --only/);
+      expect(existsSync(join(elsewhere, "isolation.svg"))).toBe(false);
+    });
+
+    it("refuses --report without a fleet, with exit code 2", async () => {
+      const out = await llmcharts(["validate", "--chart", "tenant", "--report", join(elsewhere, "x.html")]);
+      expect(out.exitCode).toBe(2);
+      expect(out.stderr).toMatch(/--report draws a fleet: give the folder of tenant values files with --fleet DIR/);
     });
   });
 });

@@ -4,7 +4,7 @@
  * `llmcharts test-install`; each check in them is an assertion, and a failure shows every failed check with the
  * server's or the tool's own message. See src/install/scenarios/index.ts for what each scenario proves.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,15 +14,18 @@ import { formatReport } from "../../src/harness/report.js";
 import { InstallContext, type InstallMade } from "../../src/install/context.js";
 import { ScenarioRunner } from "../../src/harness/run.js";
 import { scenarioTests } from "../scenarios.js";
+import { findAll, parseXml } from "../xml.js";
 import { bringUp, installScenarios } from "../../src/install/scenarios/index.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const name = `install-${process.pid}-${Date.now().toString(36)}`;
 const workDir = mkdtempSync(join(tmpdir(), "llmcharts-install-test-"));
+const isolationReport = join(workDir, "isolation.svg");
 const suite = new InstallContext({
   root,
   workDir,
   clusterName: name,
+  isolationReport,
   log: process.env.LLMCHARTS_VERBOSE ? (line) => console.log(line) : undefined,
 });
 
@@ -31,6 +34,23 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe("install on a real API server", () => {
   scenarioTests(suite, installScenarios, { suite: "install", timeoutMs: 180_000 });
+});
+
+describe("test-install --report", () => {
+  it("draws the live cluster's isolation: each tenant's own paths allowed, nothing between tenants", () => {
+    expect(existsSync(isolationReport), "drawn by the isolation scenario (4) above").toBe(true);
+    const cells = findAll(parseXml(readFileSync(isolationReport, "utf8")), (n) =>
+      (n.attrs.class ?? "").startsWith("cell "),
+    );
+    const kinds = new Set(cells.map((c) => c.attrs.class));
+    expect(kinds).toContain("cell within-tenant");
+    expect(kinds).toContain("cell shared");
+    expect(kinds).not.toContain("cell cross-tenant");
+    const tenantsDrawn = new Set(
+      cells.map((c) => c.attrs["data-from"]?.split("/")[0]).filter((n) => n?.startsWith("tenant-")),
+    );
+    expect(tenantsDrawn.size).toBeGreaterThanOrEqual(2);
+  });
 });
 
 describe("a cluster that cannot start", () => {

@@ -3,8 +3,10 @@
  * Ollama only from its own tenant's OpenWebUI, premium Ollama only from its own tenant's wake-up proxy, the proxy only
  * from that OpenWebUI and KEDA's operator (its count); shared namespaces only for ingress, DNS, monitoring and KEDA.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
+import { isolationMatrix, isolationMatrixSvg } from "../isolation-matrix.js";
 import { analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
 import type { InstallScenario } from "../context.js";
 
@@ -24,6 +26,11 @@ export const isolation: InstallScenario = {
     const tenantNs = new Set(
       (await kube.list("namespaces", undefined, "llmcharts.io/tenant")).map((n) => n.metadata.name),
     );
+    const report = ctx.opts.isolationReport;
+    if (report) {
+      writeFileSync(report, isolationMatrixSvg(isolationMatrix(connections, [...tenantNs])));
+      r.note(`isolation matrix drawn in ${report}`);
+    }
     const conns = connections.map((c) => ({ ...c, from: parsePeer(c.src), to: parsePeer(c.dst) }));
     const touching = conns.filter((c) => tenantNs.has(c.from.namespace ?? "") || tenantNs.has(c.to.namespace ?? ""));
     r.note(
