@@ -96,6 +96,7 @@ program
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
+  .option("--platform <file>", "with --fleet or -f: the platform values file whose model catalog the tenants read")
   .addOption(
     new Option(
       "--format <format>",
@@ -111,6 +112,7 @@ program
       values?: string[];
       fleet?: string;
       nodepools?: string;
+      platform?: string;
       format: Format;
       json?: boolean;
     }) => {
@@ -122,6 +124,7 @@ program
         valuesFiles: opts.values,
         fleet: opts.fleet,
         nodepools: opts.nodepools,
+        platform: opts.platform,
         log: format === "text" ? (line) => console.error(line) : () => {},
       });
       const summary = summaryLine(results);

@@ -9,6 +9,7 @@ import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
 import { checkGpuCapacity, checkGpuPoolsExist, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
+import { type Catalog, checkModelCatalog, platformCatalog } from "./model-catalog.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
 import type { CheckResult, Rung } from "./report.js";
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   fleet?: string;
   /** The cluster's nodepools values file: the premium tenants' GPU quotas must fit its GPU pools. */
   nodepools?: string;
+  /** The cluster's platform values file: every tenant model must be in its model catalog, in the tier that reads it. */
+  platform?: string;
   log?: (line: string) => void;
 }
 
@@ -63,12 +66,17 @@ export const validate = async ({
   valuesFiles = [],
   fleet,
   nodepools,
+  platform,
   log = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
   const names = chartsToValidate(chart, valuesFiles, fleet);
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
   if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
     throw new UsageError("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
+  if (platform && (userFiles.length === 0 || !names.includes("tenant")))
+    throw new UsageError("--platform holds the model catalog tenants read: give the tenants too (--fleet DIR or -f)");
+  // A platform file the chart refuses is bad input too.
+  const catalog = platform ? platformCatalog(platform) : undefined;
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
@@ -139,9 +147,9 @@ export const validate = async ({
     step("promtool (alerts' and dashboards' PromQL, the alerts' unit tests)", promql.value, promql.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
-    // A fleet view needs a fleet: several tenants, or one held against the GPU pools.
-    if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
-      const fleetChecks = await timed(async () => fleetRung(tenants, nodepools, gpuPools, log));
+    // A fleet view needs a fleet: several tenants, or one held against the GPU pools or the model catalog.
+    if (userFiles.length > 0 && (tenants.length > 1 || ((nodepools || platform) && tenants.length > 0))) {
+      const fleetChecks = await timed(async () => fleetRung(tenants, { nodepools, gpuPools, platform, catalog }, log));
       step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
     }
     return results;
@@ -197,17 +205,26 @@ const withoutRefused = (
   };
 };
 
-/** The fleet rung: tenants that collide, and (with the nodepools values) GPU quotas against the pools. */
-const fleetRung = (
-  tenants: Rendering[],
-  nodepools: string | undefined,
-  gpuPools: Awaited<ReturnType<typeof nodepoolsGpuPools>> | undefined,
-  log: (line: string) => void,
-): CheckResult[] => {
+/** What the tenants share in their cluster, each file with what was read from it. */
+interface Cluster {
+  nodepools?: string;
+  gpuPools?: Awaited<ReturnType<typeof nodepoolsGpuPools>>;
+  platform?: string;
+  catalog?: Catalog;
+}
+
+/**
+ * The fleet rung: tenants that collide, (with the nodepools values) GPU quotas against the pools and (with the
+ * platform values) the tenants' models against the model catalog.
+ */
+const fleetRung = (tenants: Rendering[], cluster: Cluster, log: (line: string) => void): CheckResult[] => {
+  const { nodepools, gpuPools, platform, catalog } = cluster;
   const checks = checkUniqueness(tenants);
   if (nodepools && gpuPools)
     checks.push(...checkGpuPoolsExist(tenants, gpuPools, nodepools), ...checkGpuCapacity(tenants, gpuPools, nodepools));
   else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+  if (platform && catalog) checks.push(...checkModelCatalog(tenants, catalog, platform));
+  else log("  tenants' models not held against the model catalog: give the cluster's platform values with --platform");
   return checks;
 };
 
