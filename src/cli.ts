@@ -177,6 +177,7 @@ program.addHelpText(
 Examples:
   $ llmcharts validate -f my-tenant.yaml                  check a values file before helm install
   $ llmcharts validate --fleet tenants/ --format github   a fleet repository's CI, annotations on each failing line
+  $ llmcharts validate --fleet tenants/ --platform platform.yaml   and every tenant's models in the platform's catalog
   $ llmcharts new tenant acme --tier both -o acme.yaml    a starting values file for a new customer
   $ llmcharts test-install --only 2,6                     install scenarios 2 and 6 on an embedded cluster`,
 );
