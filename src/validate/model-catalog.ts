@@ -17,6 +17,12 @@ import { valuesChecker } from "./rung-values.js";
 
 export type Catalog = PlatformValues["modelCache"]["models"];
 
+/** What a platform values file says about the cache: its catalog, and the Ollama image its pull Jobs run. */
+export interface PlatformCache {
+  models: Catalog;
+  image: PlatformValues["modelCache"]["image"];
+}
+
 /** A model the tenant needs, the tier whose catalog must hold it, and the value that names it. */
 export interface TenantModel {
   /** The values key, dotted: `ollama.standard.model`. */
@@ -55,8 +61,8 @@ const tenantChart = charts.tenant as ChartDefinition;
 
 export const catalogCheck = "models in the catalog";
 
-/** The platform values file's catalog (its own, or the chart's default); a file the chart refuses is bad input. */
-export const platformCatalog = (file: string): Catalog => {
+/** The platform values file's cache (its own values, or the chart's defaults); a file the chart refuses is bad input. */
+export const platformCache = (file: string): PlatformCache => {
   let user: unknown;
   try {
     user = parse(readFileSync(file, "utf8"), { version: "1.1" }) ?? {};
@@ -66,7 +72,8 @@ export const platformCatalog = (file: string): Catalog => {
   const errors = valuesChecker(platformChart)(user);
   if (errors.length > 0)
     throw new UsageError(`--platform ${file}: the platform chart refuses it: ${errors.join("; ")}; fix that file`);
-  return (effectiveValues(platformChart, user) as PlatformValues).modelCache.models;
+  const { models, image } = (effectiveValues(platformChart, user) as PlatformValues).modelCache;
+  return { models, image };
 };
 
 const pointer = (key: string) => `/${key.replaceAll(".", "/")}`;
@@ -114,4 +121,30 @@ export const checkModelCatalog = (renderings: Rendering[], catalog: Catalog, pla
   return failures.length
     ? failures
     : [{ chart: "tenant", fixture: platformFile, rung: "fleet", check: catalogCheck, ok: true }];
+};
+
+export const ollamaVersionCheck = "one Ollama version";
+
+/** An image tag's version, without the digest that may pin its content. */
+const version = (tag: string) => tag.split("@")[0] ?? tag;
+
+/**
+ * Every tenant's Ollama is the version the platform's pull Jobs fill the cache with (the registry may differ: a
+ * mirror is the same image): one failure per tenant that runs another, on its file, naming `ollama.image.tag`.
+ */
+export const checkOllamaVersion = (
+  renderings: Rendering[],
+  image: PlatformCache["image"],
+  platformFile: string,
+): CheckResult[] => {
+  const writer = version(image.tag);
+  const failures = renderings.flatMap((r): CheckResult[] => {
+    const reader = version((effectiveValues(tenantChart, r.fixture.values) as TenantValues).ollama.image.tag);
+    if (reader === writer) return [];
+    const message = `at '/ollama/image/tag': Ollama ${reader} reads a cache that the platform's pull Jobs write with Ollama ${writer} (modelCache.image.tag of ${platformFile}): run one version on both sides, so that the cache is written as the tenants read it`;
+    return [{ chart: "tenant", fixture: r.fixture.name, rung: "fleet", check: ollamaVersionCheck, ok: false, message }];
+  });
+  return failures.length
+    ? failures
+    : [{ chart: "tenant", fixture: platformFile, rung: "fleet", check: ollamaVersionCheck, ok: true }];
 };

@@ -9,7 +9,7 @@ import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
 import { checkGpuCapacity, checkGpuPoolsExist, checkUniqueness, premiumGpuPools } from "./fleet-invariants.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
-import { type Catalog, checkModelCatalog, platformCatalog } from "./model-catalog.js";
+import { checkModelCatalog, checkOllamaVersion, type PlatformCache, platformCache } from "./model-catalog.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
 import type { CheckResult, Rung } from "./report.js";
@@ -76,7 +76,7 @@ export const validate = async ({
   if (platform && (userFiles.length === 0 || !names.includes("tenant")))
     throw new UsageError("--platform holds the model catalog tenants read: give the tenants too (--fleet DIR or -f)");
   // A platform file the chart refuses is bad input too.
-  const catalog = platform ? platformCatalog(platform) : undefined;
+  const cache = platform ? platformCache(platform) : undefined;
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
@@ -149,7 +149,7 @@ export const validate = async ({
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
     // A fleet view needs a fleet: several tenants, or one held against the GPU pools or the model catalog.
     if (userFiles.length > 0 && (tenants.length > 1 || ((nodepools || platform) && tenants.length > 0))) {
-      const fleetChecks = await timed(async () => fleetRung(tenants, { nodepools, gpuPools, platform, catalog }, log));
+      const fleetChecks = await timed(async () => fleetRung(tenants, { nodepools, gpuPools, platform, cache }, log));
       step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
     }
     return results;
@@ -210,20 +210,24 @@ interface Cluster {
   nodepools?: string;
   gpuPools?: Awaited<ReturnType<typeof nodepoolsGpuPools>>;
   platform?: string;
-  catalog?: Catalog;
+  cache?: PlatformCache;
 }
 
 /**
  * The fleet rung: tenants that collide, (with the nodepools values) GPU quotas against the pools and (with the
- * platform values) the tenants' models against the model catalog.
+ * platform values) the tenants' models against the model catalog and their Ollama against the pull Jobs'.
  */
 const fleetRung = (tenants: Rendering[], cluster: Cluster, log: (line: string) => void): CheckResult[] => {
-  const { nodepools, gpuPools, platform, catalog } = cluster;
+  const { nodepools, gpuPools, platform, cache } = cluster;
   const checks = checkUniqueness(tenants);
   if (nodepools && gpuPools)
     checks.push(...checkGpuPoolsExist(tenants, gpuPools, nodepools), ...checkGpuCapacity(tenants, gpuPools, nodepools));
   else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
-  if (platform && catalog) checks.push(...checkModelCatalog(tenants, catalog, platform));
+  if (platform && cache)
+    checks.push(
+      ...checkModelCatalog(tenants, cache.models, platform),
+      ...checkOllamaVersion(tenants, cache.image, platform),
+    );
   else log("  tenants' models not held against the model catalog: give the cluster's platform values with --platform");
   return checks;
 };

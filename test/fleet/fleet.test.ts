@@ -104,10 +104,11 @@ describe("validate --fleet", () => {
     ]);
   });
 
-  test("holds each tenant's models against the platform's catalog, in the tier that reads each, naming file, key and model", async () => {
+  test("holds each tenant's models against the platform's catalog, in the tier that reads each, naming file, key and model, and its Ollama against the pull Jobs'", async () => {
     const catalog = path("model-catalog", "platform-values.yaml");
     const tenant = (name: string) => path("model-catalog", "tenants", name, "values.yaml");
-    const rs = failures(await fleet("model-catalog/tenants", undefined, catalog));
+    const all = failures(await fleet("model-catalog/tenants", undefined, catalog));
+    const rs = all.filter((r) => r.check === "models in the catalog");
     expect(rs.map((r) => [r.fixture, r.check, /^at '([^']+)': (\S+)/.exec(r.message ?? "")?.slice(1)])).toEqual([
       // Premium only: embeddings come from premium Ollama, and the catalog pulls the model for standard only.
       [tenant("mensa"), "models in the catalog", ["/openwebui/rag/embeddingModel", "nomic-embed-text:v1.5"]],
@@ -120,13 +121,24 @@ describe("validate --fleet", () => {
     // CI annotations land on the line of the key that names the model.
     const github = formatResults(rs, "github", { summary: "", version: "0" }).split("\n");
     expect(github[1]).toMatch(new RegExp(`^::error file=${tenant("norma")},line=17,`));
+    // The pull Jobs are pinned to another Ollama than every tenant runs: each tenant is told, on its image tag.
+    const versions = all.filter((r) => r.check === "one Ollama version");
+    expect(versions.map((r) => r.fixture)).toEqual(["lyra", "mensa", "norma"].map(tenant));
+    expect(versions[0]?.message).toBe(
+      `at '/ollama/image/tag': Ollama 0.24.0 reads a cache that the platform's pull Jobs write with Ollama 0.23.0 (modelCache.image.tag of ${catalog}): run one version on both sides, so that the cache is written as the tenants read it`,
+    );
+    expect(all).toHaveLength(rs.length + versions.length);
     const complete = await fleet(
       "model-catalog/tenants",
       undefined,
       path("model-catalog", "platform-values-complete.yaml"),
     );
     expect(failures(complete)).toEqual([]);
-    expect(complete.filter((r) => r.check === "models in the catalog")).toHaveLength(1);
+    expect(complete.filter((r) => r.rung === "fleet").map((r) => r.check)).toEqual([
+      "unique tenants",
+      "models in the catalog",
+      "one Ollama version",
+    ]);
   });
 
   test("a malformed file stops nothing else: each bad file is named once with the field and the fix", async () => {
