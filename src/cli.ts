@@ -111,6 +111,7 @@ program
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
+  .option("--platform <file>", "with --fleet or -f: the platform values file whose model catalog the tenants read")
   .addOption(
     new Option(
       "--format <format>",
@@ -127,6 +128,7 @@ program
       values?: string[];
       fleet?: string;
       nodepools?: string;
+      platform?: string;
       format: Format;
       json?: boolean;
       report?: string;
@@ -142,6 +144,7 @@ program
         valuesFiles: opts.values,
         fleet: opts.fleet,
         nodepools: opts.nodepools,
+        platform: opts.platform,
         log: format === "text" ? (line) => console.error(line) : () => {},
         onFleet: (figures) => {
           fleetFigures = figures;
@@ -212,6 +215,7 @@ program.addHelpText(
 Examples:
   $ llmcharts validate -f my-tenant.yaml                  check a values file before helm install
   $ llmcharts validate --fleet tenants/ --format github   a fleet repository's CI, annotations on each failing line
+  $ llmcharts validate --fleet tenants/ --platform platform.yaml   and every tenant's models in the platform's catalog
   $ llmcharts new tenant acme --tier both -o acme.yaml    a starting values file for a new customer
   $ llmcharts test-install --only 2,6                     install scenarios 2 and 6 on an embedded cluster`,
 );

@@ -33,3 +33,10 @@ export const efsVolumeHandle = (fileSystemId: string, accessPointId: string): st
 
 /** Annotation on each pull Job: the `name:tag` it pulls. */
 export const modelAnnotation = "llmcharts.io/model";
+
+/**
+ * The Ollama image both sides of the cache run: the platform's pull Jobs write each tier's models tree with it and
+ * every tenant's Ollama reads it. One version on both sides, so a tenant never meets a manifest or blob layout its
+ * server cannot read, nor a pull that a newer server would have done differently.
+ */
+export const ollamaImage = { repository: "docker.io/ollama/ollama", tag: "0.24.0" } as const;

@@ -39,6 +39,17 @@ export const tenantPorts = {
 } as const;
 
 /**
+ * The platform's synthetic health prober: the blackbox exporter in the monitoring namespace (the
+ * prometheus-blackbox-exporter chart's Service and pod labels). The platform's Probes name its address; each tenant
+ * admits its pods, by these labels, to OpenWebUI's port and nothing else.
+ */
+export const healthProber = {
+  service: "prometheus-blackbox-exporter",
+  port: 9115,
+  podLabels: { "app.kubernetes.io/name": "prometheus-blackbox-exporter" },
+} as const;
+
+/**
  * Cluster-scoped objects of a tenant release, as Argo CD project globs: its Namespace and its read-only
  * PersistentVolume onto the model cache (`llmcharts-model-cache-<name>`).
  */

@@ -38,6 +38,24 @@ chart, in \`tenant-<name>\`) per tenant.
   \`argocd.createProject\` and a project name of your own, the chart renders an AppProject that allows only those:
   sources are the tenant chart and the fleet repository, destinations are \`tenant-*\` on \`argocd.destinationServer\`,
   and the only cluster-scoped kinds are Namespaces \`tenant-*\` and PersistentVolumes \`llmcharts-model-cache-*\`.
+## The model catalog
+
+\`modelCache.models\` lists what the pull Jobs fill the shared cache with, one Job per model, each into its tier's
+catalog (\`standard/\` or \`premium/\`). A tenant's Ollama mounts only its own tier's catalog, so a model must be
+listed under every tier that serves it:
+
+- each tier's chat model (\`ollama.standard.model\`, \`ollama.premium.model\` in the tenant's values) under that tier;
+- the embedding model of document search (\`openwebui.rag.embeddingModel\`) under the tier whose Ollama computes
+  the embeddings: standard for standard and both tenants, premium for premium-only tenants. An embedding model is
+  small (nomic-embed-text is under 1 GiB), so the default catalog lists it under both tiers rather than leaving
+  document search broken for one kind of tenant.
+
+The default catalog holds every model the tenant chart's defaults and README examples name. \`llmcharts validate
+--chart tenant --fleet tenants/ --platform platform-values.yaml\` reports each tenant model missing from your
+catalog, naming the file, the key and the model: a tenant whose model is missing never becomes Ready (its Ollama's
+readiness probe waits for the model), or cannot search its documents. The pull Jobs run the tenant chart's Ollama
+version by default (\`modelCache.image\`): keep the two on one version.
+
 ## Policy settings
 
 \`policies.allowedRegistries\`, \`policies.sharedNamespaces\` (DNS, monitoring, ingress controllers and Gateway data

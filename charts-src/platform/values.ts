@@ -1,8 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { nodeTiers, tiers } from "../lib/conventions.js";
 import { choice, dnsLabel, labelMap, placementFields, rule, strictObject } from "../lib/values-shapes.js";
+import { ollamaImage } from "../lib/model-cache.js";
 import { imageValues, nested, resourceValues } from "../lib/workload.js";
-import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { argocdValues } from "./argocd-values.js";
 import { defaultPolicySettings, policySettingsFields } from "./policies/index.js";
 
@@ -259,9 +260,9 @@ export const platformValues = strictObject(
           pattern: "^[1-9][0-9]{0,5}(Gi|Ti)$",
         }),
         image: imageValues(
-          "The Ollama image the pull Jobs run (pin it: the Jobs are renamed, and rerun, when it changes).",
-          "docker.io/ollama/ollama",
-          "0.13.5",
+          "The Ollama image the pull Jobs run (pin it: the Jobs are renamed, and rerun, when it changes). The default is the tenant chart's Ollama: keep the two on one version, so the cache is written as the tenants read it.",
+          ollamaImage.repository,
+          ollamaImage.tag,
         ),
         backoffLimit: Type.Integer({
           description: "Retries of a failed pull before its Job fails (and the LLMModelCacheJobFailed alert fires).",
@@ -320,11 +321,18 @@ export const platformValues = strictObject(
           maxItems: 20,
         }),
         models: Type.Array(catalogModel, {
-          description: "The model catalog: each model is pulled once into the cache, by its own Job.",
+          description:
+            "The model catalog: each model is pulled once into its tier's catalog of the cache, by its own Job. A tenant's Ollama reads only its tier's catalog: list an embedding model under every tier whose tenants run document search (standard, and premium for premium-only tenants).",
+          // Every model the tenant chart's defaults and README examples name, in the tier that reads it.
           default: [
             { name: "llama3.2", tag: "3b", tier: "standard", sizeGiB: 2 },
+            { name: "qwen2.5", tag: "3b", tier: "standard", sizeGiB: 2 },
             { name: "qwen2.5", tag: "7b", tier: "standard", sizeGiB: 5 },
+            { name: "llama3.1", tag: "8b", tier: "standard", sizeGiB: 5 },
+            { name: "nomic-embed-text", tag: "v1.5", tier: "standard", sizeGiB: 1 },
             { name: "llama3.1", tag: "70b", tier: "premium", sizeGiB: 40 },
+            { name: "llama3.3", tag: "70b", tier: "premium", sizeGiB: 43 },
+            { name: "nomic-embed-text", tag: "v1.5", tier: "premium", sizeGiB: 1 },
           ],
           maxItems: 100,
           uniqueItems: true,
@@ -494,12 +502,12 @@ export const platformValues = strictObject(
         },
       ),
       syntheticChecks: strictObject(
-        "A synthetic check of each tenant's OpenWebUI (/health), probed from the monitoring namespace through the blackbox exporter (one Prometheus Operator Probe per tenant of the tenants list). The tenant's NetworkPolicy must admit the monitoring namespace on OpenWebUI's port.",
+        "A synthetic check of each tenant's OpenWebUI (/health), probed from the monitoring namespace through the blackbox exporter (one Prometheus Operator Probe per tenant of the tenants list). Each tenant admits the exporter's pods to OpenWebUI's port (the tenant chart's network.healthProber; its default pod labels are those of the prometheus-blackbox-exporter chart).",
         {
           enabled: Type.Boolean({ description: "Create one Probe per tenant.", default: false }),
           proberUrl: Type.String({
             description: "The blackbox exporter's address, host:port.",
-            default: "prometheus-blackbox-exporter.monitoring.svc:9115",
+            default: `${healthProber.service}.${defaultPolicySettings.sharedNamespaces.monitoring}.svc:${healthProber.port}`,
             pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}$",
             maxLength: 200,
           }),

@@ -26,12 +26,18 @@ const ipBlocks = (v: TenantValues, h: Helpers, cidrs: readonly string[]) =>
     ipBlock: { cidr, except: h.when(h.eq(cidr, "0.0.0.0/0"), v.network.privateCidrs) },
   }));
 
-const policy = (v: TenantValues, h: Helpers, name: string, spec: NetworkPolicySpec): NetworkPolicy => ({
-  apiVersion: "networking.k8s.io/v1",
-  kind: "NetworkPolicy",
-  metadata: namespaced(v, h, name, "network"),
-  spec,
-});
+const policy = (v: TenantValues, h: Helpers, name: string, spec: NetworkPolicySpec): NetworkPolicy => {
+  const { name: _, ...shared } = namespaced(v, h, name, "network");
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: {
+      name,
+      ...h.partial("network.metadata", () => shared, "Where every NetworkPolicy lives, and its labels."),
+    },
+    spec,
+  };
+};
 
 /** Every pod, nothing in, nothing out. */
 const defaultDeny = (v: TenantValues, h: Helpers) =>
@@ -60,8 +66,9 @@ const allowDns = (v: TenantValues, h: Helpers) =>
   });
 
 /**
- * OpenWebUI: users through the ingress (and OpenWebUI-labelled pods such as the helm test); out to its own Ollama,
- * the data layer, and the optional OIDC provider, OpenAI-compatible upstream and OTLP collector.
+ * OpenWebUI: users through the ingress (and OpenWebUI-labelled pods such as the helm test) and the platform's health
+ * prober; out to its own Ollama, the data layer, and the optional OIDC provider, OpenAI-compatible upstream and OTLP
+ * collector.
  */
 const openwebui = (v: TenantValues, h: Helpers) => {
   const o = v.openwebui;
@@ -74,6 +81,16 @@ const openwebui = (v: TenantValues, h: Helpers) => {
       h.when(o.serviceMonitor.enabled, {
         from: [namespaceNamed(v.network.monitoringNamespace)],
         ports: [tcp(o.serviceMonitor.port)],
+      }),
+      // The platform's synthetic health check (/health): only the prober's pods, only OpenWebUI's own port.
+      h.when(v.network.healthProber.enabled, {
+        from: [
+          {
+            ...namespaceNamed(v.network.monitoringNamespace),
+            podSelector: { matchLabels: v.network.healthProber.podLabels },
+          },
+        ],
+        ports: [tcp(ports.openwebui)],
       }),
     ],
     egress: [

@@ -1,11 +1,11 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { tiers } from "../lib/conventions.js";
-import { choice, dnsLabel, duration, quantity, rule, strictObject } from "../lib/values-shapes.js";
+import { choice, dnsLabel, duration, labelMap, quantity, rule, strictObject } from "../lib/values-shapes.js";
 import { autoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
 
-import { reservedTenantNames } from "../lib/model-cache.js";
+import { ollamaImage, reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
-import { tenantNameMaxLength } from "../lib/tenant-namespace.js";
+import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { podOverrideValues } from "../lib/pod-overrides.js";
 import { defaultAppUids, runAsValues } from "../lib/pod-security.js";
 import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
@@ -326,7 +326,11 @@ const openwebui = strictObject(
 );
 
 const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU nodes, premium on GPU nodes.", {
-  image: imageValues("Ollama image (both tiers).", "docker.io/ollama/ollama", "0.24.0"),
+  image: imageValues(
+    "Ollama image (both tiers); the default is the one the platform's pull Jobs fill the cache with.",
+    ollamaImage.repository,
+    ollamaImage.tag,
+  ),
   runAs: runAsValues(
     "The non-root identity both tiers run as (the model cache only needs to be readable by it).",
     defaultAppUids.ollama,
@@ -618,6 +622,20 @@ export const tenantValues = strictObject(
         "Namespace of Prometheus and the OTLP collector (scrapes come from it, telemetry goes to it).",
         "monitoring",
         63,
+      ),
+      healthProber: strictObject(
+        "The platform's synthetic health prober (monitoring.syntheticChecks of the platform chart): the blackbox exporter's pods in monitoringNamespace, admitted to OpenWebUI's HTTP port only.",
+        {
+          enabled: Type.Boolean({ description: "Admit the prober to OpenWebUI's port.", default: true }),
+          podLabels: Type.Unsafe<Record<string, string>>({
+            ...labelMap(
+              "Labels of the prober's pods (all must match); the default is the prometheus-blackbox-exporter chart's. Other pods of the monitoring namespace stay out.",
+            ),
+            default: healthProber.podLabels,
+            // No labels would select every pod of the monitoring namespace.
+            minProperties: 1,
+          }),
+        },
       ),
       kedaNamespace: dnsLabel(
         "Namespace of KEDA's operator, which reads premium's wake-up proxy for its request count (port 9090).",

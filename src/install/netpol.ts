@@ -1,7 +1,8 @@
 /**
  * The isolation proof: the live Namespaces, Pods and NetworkPolicies, dumped into a directory with a few stand-in
- * peers (the ingress controller, DNS, Prometheus, KEDA's operator, an unrelated workload), analysed by np-guard's netpol-analyzer
- * (`k8snetpolicy list --dirpath … -o json`, pinned), which lists every connection the policies allow.
+ * peers (the ingress controller, DNS, Prometheus and the platform's health prober, KEDA's operator, an unrelated
+ * workload), analysed by np-guard's netpol-analyzer (`k8snetpolicy list --dirpath … -o json`, pinned), which lists
+ * every connection the policies allow.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { stringify } from "yaml";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import type { Deployment, KubeObject, Named, NetworkPolicy, Pod } from "../../charts-src/lib/k8s.js";
+import { healthProber } from "../../charts-src/lib/tenant-namespace.js";
 import type { Kube } from "../harness/kube.js";
 
 export interface Connection {
@@ -24,6 +26,14 @@ export interface Peer {
   workload?: string;
   ipRange?: string;
 }
+
+/** Whether np-guard's connection text (`TCP 8080,9464`, `TCP 1-65535`, `All Connections`) admits TCP `port`. */
+export const admitsTcp = (conn: string, port: number): boolean =>
+  conn === "All Connections" ||
+  (/TCP ([0-9,-]+)/.exec(conn)?.[1] ?? "").split(",").some((p) => {
+    const [low = "", high = low] = p.split("-");
+    return Number(low) <= port && port <= Number(high);
+  });
 
 /** `ns/openwebui-6b48d7c4cc[ReplicaSet]` → {ns, openwebui}; `10.0.0.0-10.0.0.255` → ipRange. */
 export const parsePeer = (s: string): Peer => {
@@ -58,6 +68,8 @@ const peers = (): Named<Deployment>[] =>
     ["ingress-nginx", "ingress-nginx-controller"],
     ["kube-system", "coredns"],
     ["monitoring", "prometheus"],
+    // The platform's health prober: its name is its app.kubernetes.io/name, the label tenants admit it by.
+    ["monitoring", healthProber.podLabels["app.kubernetes.io/name"]],
     ["keda", "keda-operator"],
     ["default", "unrelated-app"],
   ].map(([namespace = "", name = ""]) => ({

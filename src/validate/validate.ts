@@ -17,6 +17,7 @@ import {
 } from "./fleet-invariants.js";
 import type { FleetFigures } from "./fleet-report.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
+import { checkModelCatalog, checkOllamaVersion, type PlatformCache, platformCache } from "./model-catalog.js";
 import { chartDir } from "./helm.js";
 import { renderers, renderMany } from "./helm-render.js";
 import type { CheckResult, Rung } from "./report.js";
@@ -37,6 +38,8 @@ export interface ValidateOptions {
   fleet?: string;
   /** The cluster's nodepools values file: the premium tenants' GPU quotas must fit its GPU pools. */
   nodepools?: string;
+  /** The cluster's platform values file: every tenant model must be in its model catalog, in the tier that reads it. */
+  platform?: string;
   log?: (line: string) => void;
   /** Called with what the fleet rung found besides its verdicts (the collisions, the GPU demand), when it runs. */
   onFleet?: (figures: FleetFigures) => void;
@@ -73,6 +76,7 @@ export const validate = async ({
   valuesFiles = [],
   fleet,
   nodepools,
+  platform,
   log = () => {},
   onFleet = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
@@ -80,6 +84,10 @@ export const validate = async ({
   const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
   if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
     throw new UsageError("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
+  if (platform && (userFiles.length === 0 || !names.includes("tenant")))
+    throw new UsageError("--platform holds the model catalog tenants read: give the tenants too (--fleet DIR or -f)");
+  // A platform file the chart refuses is bad input too.
+  const cache = platform ? platformCache(platform) : undefined;
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
@@ -150,9 +158,11 @@ export const validate = async ({
     step("promtool (alerts' and dashboards' PromQL, the alerts' unit tests)", promql.value, promql.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
     const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
-    // A fleet view needs a fleet: several tenants, or one held against the GPU pools.
-    if (userFiles.length > 0 && (tenants.length > 1 || (nodepools && tenants.length > 0))) {
-      const fleetChecks = await timed(async () => fleetRung(tenants, nodepools, gpuPools, log, onFleet));
+    // A fleet view needs a fleet: several tenants, or one held against the GPU pools or the model catalog.
+    if (userFiles.length > 0 && (tenants.length > 1 || ((nodepools || platform) && tenants.length > 0))) {
+      const fleetChecks = await timed(async () =>
+        fleetRung(tenants, { nodepools, gpuPools, platform, cache }, log, onFleet),
+      );
       step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
     }
     return results;
@@ -208,14 +218,25 @@ const withoutRefused = (
   };
 };
 
-/** The fleet rung: tenants that collide, and (with the nodepools values) GPU quotas against the pools. */
+/** What the tenants share in their cluster, each file with what was read from it. */
+interface Cluster {
+  nodepools?: string;
+  gpuPools?: Awaited<ReturnType<typeof nodepoolsGpuPools>>;
+  platform?: string;
+  cache?: PlatformCache;
+}
+
+/**
+ * The fleet rung: tenants that collide, (with the nodepools values) GPU quotas against the pools and (with the
+ * platform values) the tenants' models against the model catalog and their Ollama against the pull Jobs'.
+ */
 const fleetRung = (
   tenants: Rendering[],
-  nodepools: string | undefined,
-  gpuPools: Awaited<ReturnType<typeof nodepoolsGpuPools>> | undefined,
+  cluster: Cluster,
   log: (line: string) => void,
   onFleet: (figures: FleetFigures) => void,
 ): CheckResult[] => {
+  const { nodepools, gpuPools, platform, cache } = cluster;
   const found = collisions(tenants);
   const checks = checkUniqueness(tenants, found);
   const gpu = nodepools && gpuPools ? gpuDemand(tenants, gpuPools) : undefined;
@@ -225,6 +246,12 @@ const fleetRung = (
       ...checkGpuCapacity(tenants, gpuPools, nodepools, gpu),
     );
   else log("  GPU quotas not held against the GPU pools: give the cluster's nodepools values with --nodepools");
+  if (platform && cache)
+    checks.push(
+      ...checkModelCatalog(tenants, cache.models, platform),
+      ...checkOllamaVersion(tenants, cache.image, platform),
+    );
+  else log("  tenants' models not held against the model catalog: give the cluster's platform values with --platform");
   onFleet({ collisions: found, ...(gpu ? { gpu } : {}) });
   return checks;
 };

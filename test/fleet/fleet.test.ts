@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import type { CheckResult } from "../../src/validate/report.js";
+import { formatResults } from "../../src/validate/formats.js";
 import { validate } from "../../src/validate/validate.js";
 
 const root = process.cwd();
 const fixtures = join("test", "fleet", "fixtures");
-const fleet = (name: string, nodepools?: string) =>
-  validate({ root, chart: "tenant", fleet: join(fixtures, name), nodepools });
+const fleet = (name: string, nodepools?: string, platform?: string) =>
+  validate({ root, chart: "tenant", fleet: join(fixtures, name), nodepools, platform });
 const failures = (rs: CheckResult[]) => rs.filter((r) => !r.ok);
 const path = (...parts: string[]) => join(fixtures, ...parts);
 
@@ -103,6 +104,43 @@ describe("validate --fleet", () => {
     ]);
   });
 
+  test("holds each tenant's models against the platform's catalog, in the tier that reads each, naming file, key and model, and its Ollama against the pull Jobs'", async () => {
+    const catalog = path("model-catalog", "platform-values.yaml");
+    const tenant = (name: string) => path("model-catalog", "tenants", name, "values.yaml");
+    const all = failures(await fleet("model-catalog/tenants", undefined, catalog));
+    const rs = all.filter((r) => r.check === "models in the catalog");
+    expect(rs.map((r) => [r.fixture, r.check, /^at '([^']+)': (\S+)/.exec(r.message ?? "")?.slice(1)])).toEqual([
+      // Premium only: embeddings come from premium Ollama, and the catalog pulls the model for standard only.
+      [tenant("mensa"), "models in the catalog", ["/openwebui/rag/embeddingModel", "nomic-embed-text:v1.5"]],
+      [tenant("norma"), "models in the catalog", ["/ollama/standard/model", "mistral:7b"]],
+      [tenant("norma"), "models in the catalog", ["/ollama/premium/model", "llama3.1:70b"]],
+    ]);
+    expect(rs[0]?.message).toBe(
+      `at '/openwebui/rag/embeddingModel': nomic-embed-text:v1.5 is not in the premium catalog of ${catalog} (modelCache.models lists it for standard only, and each tier's Ollama reads only its own): add { name: nomic-embed-text, tag: v1.5, tier: premium } there, or set openwebui.rag.embeddingModel to a model it lists for premium (llama3.3:70b)`,
+    );
+    // CI annotations land on the line of the key that names the model.
+    const github = formatResults(rs, "github", { summary: "", version: "0" }).split("\n");
+    expect(github[1]).toMatch(new RegExp(`^::error file=${tenant("norma")},line=17,`));
+    // The pull Jobs are pinned to another Ollama than every tenant runs: each tenant is told, on its image tag.
+    const versions = all.filter((r) => r.check === "one Ollama version");
+    expect(versions.map((r) => r.fixture)).toEqual(["lyra", "mensa", "norma"].map(tenant));
+    expect(versions[0]?.message).toBe(
+      `at '/ollama/image/tag': Ollama 0.24.0 reads a cache that the platform's pull Jobs write with Ollama 0.23.0 (modelCache.image.tag of ${catalog}): run one version on both sides, so that the cache is written as the tenants read it`,
+    );
+    expect(all).toHaveLength(rs.length + versions.length);
+    const complete = await fleet(
+      "model-catalog/tenants",
+      undefined,
+      path("model-catalog", "platform-values-complete.yaml"),
+    );
+    expect(failures(complete)).toEqual([]);
+    expect(complete.filter((r) => r.rung === "fleet").map((r) => r.check)).toEqual([
+      "unique tenants",
+      "models in the catalog",
+      "one Ollama version",
+    ]);
+  });
+
   test("a malformed file stops nothing else: each bad file is named once with the field and the fix", async () => {
     const rs = await fleet("malformed");
     expect(failures(rs).map((r) => [r.fixture, r.check])).toEqual([
@@ -119,7 +157,7 @@ describe("validate --fleet", () => {
   const empty = mkdtempSync(join(tmpdir(), "llmcharts-empty-fleet-"));
   afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
-  test("bad input is an error before any work: an empty or missing fleet folder, a nodepools file the chart refuses", async () => {
+  test("bad input is an error before any work: an empty or missing fleet folder, a nodepools or platform file the chart refuses", async () => {
     await expect(validate({ root, fleet: empty })).rejects.toThrow(/holds no values files/);
     await expect(validate({ root, fleet: join(empty, "nowhere") })).rejects.toThrow(/no such folder/);
     await expect(validate({ root, chart: "platform", fleet: join(fixtures, "malformed") })).rejects.toThrow(
@@ -130,5 +168,11 @@ describe("validate --fleet", () => {
       `--nodepools ${notNodepools}: the nodepools chart refuses it`,
     );
     await expect(validate({ root, nodepools: notNodepools })).rejects.toThrow(/give the tenants too/);
+    await expect(fleet("gpu-capacity/tenants", undefined, notNodepools)).rejects.toThrow(
+      `--platform ${notNodepools}: the platform chart refuses it`,
+    );
+    await expect(validate({ root, platform: path("model-catalog", "platform-values.yaml") })).rejects.toThrow(
+      /give the tenants too/,
+    );
   });
 });

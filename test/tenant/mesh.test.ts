@@ -39,7 +39,14 @@ describe("the Linkerd mesh option", () => {
 
   test("on: every rule between meshed peers admits the proxy's inbound port, and every proxy reaches the control plane", () => {
     const p = policies(meshed);
-    expect(ports(p.openwebui?.ingress)).toEqual(['"port":8080', '"port":4143', '"port":8080', '"port":4143']);
+    // The ingress controller, OpenWebUI's own pods, then the platform's health prober: not meshed, its port only.
+    expect(ports(p.openwebui?.ingress)).toEqual([
+      '"port":8080',
+      '"port":4143',
+      '"port":8080',
+      '"port":4143',
+      '"port":8080',
+    ]);
     expect(ports(p["ollama-standard"]?.ingress)).toEqual(['"port":11434', '"port":4143']);
     expect(ports(p["ollama-premium"]?.ingress)).toEqual(['"port":11434', '"port":4143']);
     expect(JSON.stringify(p.openwebui?.egress)).toContain(

@@ -63,6 +63,15 @@ config.linkerd.io/proxy-ephemeral-storage-limit: {{ index $.Values.mesh.linkerd.
 {{- end }}
 {{- end }}
 
+{{- /* Where every NetworkPolicy lives, and its labels. */}}
+{{- define "tenant.network.metadata" -}}
+namespace: tenant-{{ $.Values.tenant.name }}
+labels:
+  app.kubernetes.io/name: tenant
+  app.kubernetes.io/component: network
+  {{- include "tenant.labels" $ | nindent 2 }}
+{{- end }}
+
 {{- /* Both tiers: where the server listens and finds its models. */}}
 {{- define "tenant.ollama.env" -}}
 - name: OLLAMA_HOST

@@ -1,16 +1,23 @@
 /**
  * Scenario 4: np-guard's analysis of the live NetworkPolicies and pods: no connection between tenants; standard
  * Ollama only from its own tenant's OpenWebUI, premium Ollama only from its own tenant's wake-up proxy, the proxy only
- * from that OpenWebUI and KEDA's operator (its count); shared namespaces only for ingress, DNS, monitoring and KEDA.
+ * from that OpenWebUI and KEDA's operator (its count); shared namespaces only for ingress, DNS, monitoring and KEDA;
+ * of the monitoring namespace, only the platform's health prober reaches OpenWebUI's HTTP port.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
+import {
+  healthProber,
+  tenantObjectNames as names,
+  tenantPorts as ports,
+} from "../../../charts-src/lib/tenant-namespace.js";
 import { isolationMatrix, isolationMatrixSvg } from "../isolation-matrix.js";
-import { analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
+import { admitsTcp, analyze, dumpForAnalysis, parsePeer } from "../netpol.js";
 import type { InstallScenario } from "../context.js";
 
 const wake = names.premiumWake;
+/** The stand-in of the platform's health prober (netpol.ts), named by its pods' label. */
+const prober = healthProber.podLabels["app.kubernetes.io/name"];
 
 export const isolation: InstallScenario = {
   id: "4",
@@ -106,6 +113,18 @@ export const isolation: InstallScenario = {
       const paths = [...(t.tier !== "premium" ? standardPaths : []), ...(t.tier !== "standard" ? premiumPaths : [])];
       for (const [from, to, port] of paths)
         r.check(`${t.namespace}: ${from} reaches ${to} on TCP ${port}`, reaches(from, to, port));
+      const fromMonitoring = conns.filter((c) => c.from.namespace === "monitoring" && c.to.namespace === t.namespace);
+      r.check(
+        `${t.namespace}: the platform's health prober reaches OpenWebUI on TCP ${ports.openwebui}, and no other monitoring pod does`,
+        fromMonitoring.some(
+          (c) => c.from.workload === prober && c.to.workload === names.openwebui && admitsTcp(c.conn, ports.openwebui),
+        ) &&
+          fromMonitoring.every(
+            (c) =>
+              c.from.workload === prober || c.to.workload !== names.openwebui || !admitsTcp(c.conn, ports.openwebui),
+          ),
+        fromMonitoring.map((c) => `${c.src} => ${c.dst} ${c.conn}`).join("\n") || "nothing from monitoring",
+      );
       r.check(
         `${t.namespace}: the ingress controller reaches OpenWebUI (and nothing else)`,
         conns.some(
