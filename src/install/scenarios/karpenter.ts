@@ -192,6 +192,11 @@ export const karpenter: InstallScenario = {
         );
     }
 
+    // 3b. A MIG pool's pods ask for MIG slices, which no EC2 instance type reports (the device plugin advertises them
+    // only once the MIG manager has cut the GPUs): Karpenter cannot launch for them. Noted, not checked: a gap of
+    // the chart (a NodeOverlay per MIG pool would declare the slices), not of this test.
+    await noteMigGap(ctx, r);
+
     // 4. The h100 pool's limit is 16 GPUs: two p5.48xlarge (8 each). One pod of 1 GPU holds the first node; a pod
     // of 8 needs a second; the next pod of 8 would be a third node, beyond the limit: it stays Pending.
     await r.step("a pod of 8 H100s gets the pool's second node (16 GPUs, its limit)", async () => {
@@ -244,7 +249,9 @@ export const karpenter: InstallScenario = {
           );
         }
         const nodes = await poolNodes(kube, [pool("h100")]);
-        r.note(`h100 over the limit: ${message.trim()}; h100 nodes: ${nodes.map(describeNode).join(", ")}`);
+        r.note(
+          `h100 over the limit: ${aboutOwnPool(message.trim())}; h100 nodes: ${nodes.map(describeNode).join(", ")}`,
+        );
         if (nodes.length !== 2) throw new Error(`expected the h100 pool's 2 nodes (16 GPUs), found ${nodes.length}`);
       },
     );
@@ -303,6 +310,57 @@ export const karpenter: InstallScenario = {
     return undefined;
   },
 };
+
+/** What Karpenter says of a pod asking for a MIG slice of the MIG pool (it launches nothing). */
+const noteMigGap = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube } = ctx.need();
+  const name = "a100-mig";
+  await kube.apply([
+    probeDeployment({
+      name,
+      pools: [pool("a100-mig-1g-10gb")],
+      gpus: { resource: "nvidia.com/mig-1g.10gb", count: 1 },
+      tolerations: [gpuToleration, tolerate("gpu")],
+    }),
+  ]);
+  let said = "";
+  await until(
+    "Karpenter's event on the MIG pod",
+    async () => {
+      const [pod] = await probePods(kube, name);
+      if (!pod) return false;
+      said = await kube.kubectl([
+        "get",
+        "events",
+        "-n",
+        probeNamespace,
+        "--field-selector",
+        `involvedObject.name=${pod.metadata.name},source=karpenter`,
+        "-o",
+        "jsonpath={.items[-1:].message}",
+      ]);
+      return said !== "" || Boolean(pod.spec?.nodeName);
+    },
+    45_000,
+  ).catch(() => undefined);
+  const [pod] = await probePods(kube, name);
+  r.note(
+    pod?.spec?.nodeName
+      ? `MIG pool: the pod got ${pod.spec.nodeName}`
+      : `MIG pool: no node for nvidia.com/mig-1g.10gb (no instance type reports MIG slices): ${aboutOwnPool(said) || said || "no event from Karpenter"}`,
+  );
+  await kube.kubectl(["delete", "deployment", name, "-n", probeNamespace, "--wait=false"]);
+};
+
+/**
+ * The part of Karpenter's scheduling message about the pod's own pool: it lists why every NodePool refused the pod,
+ * and the other pools refuse it only for the pod's pool selector.
+ */
+const aboutOwnPool = (message: string): string =>
+  message
+    .split("; ")
+    .filter((part) => !/^(Failed to schedule pod, )?incompatible requirements, key karpenter\.sh\/nodepool/.test(part))
+    .join("; ");
 
 /** The NodeClaim a node belongs to (its providerID is the NodeClaim's). */
 const claimOf = async (ctx: InstallContext, node: Named<Node>): Promise<string> => {
