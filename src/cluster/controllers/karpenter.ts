@@ -8,6 +8,8 @@
  * install suite gives it the project's AWS catalog (charts-src/lib/instance-catalog.ts). Karpenter manages only the
  * NodePools whose node class is its provider's: the KWOKNodeClass `default` applied here.
  */
+import { existsSync } from "node:fs";
+import { eventually } from "../../lib/wait.js";
 import { crdSources } from "../../toolchain/pins.js";
 import { requireBin } from "../../toolchain/tools.js";
 import { httpProbe } from "../probe.js";
@@ -24,22 +26,35 @@ export const karpenterUser = { serviceAccount: "karpenter", namespace: "kube-sys
 export const kwokNodeClass = { group: "karpenter.kwok.sh", kind: "KWOKNodeClass", name: "default" } as const;
 
 export const startKarpenter = async (ctx: ControllerContext): Promise<void> => {
+  // Without its catalog Karpenter logs an error and runs on with no instance type at all: refuse before it starts.
+  const catalog = ctx
+    .extraArgs("karpenter")
+    .find((a) => a.startsWith("--instance-types-file-path="))
+    ?.slice("--instance-types-file-path=".length);
+  if (catalog !== undefined && !existsSync(catalog))
+    throw new Error(`karpenter: --instance-types-file-path=${catalog}: no such file; give the instance catalog's path`);
   const crds = crdSources.find((s) => s.name === "karpenter-kwok");
   if (!crds) throw new Error("no Karpenter (kwok) CRD source is pinned (src/toolchain/pins.ts)");
   // The install suite applies every pinned CRD under this field manager too: the same owner, no conflict.
   await ctx.applyFiles(await upstreamFiles(crds.module, crds.version, crds.files), "llmcharts-crds");
   await ctx.kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd/kwoknodeclasses.karpenter.kwok.sh"]);
   // Its CRD defaults the Ready condition: what makes the NodePools that refer to it Ready (no controller sets it).
-  await ctx.apply(
-    [
-      {
-        apiVersion: `${kwokNodeClass.group}/v1alpha1`,
-        kind: kwokNodeClass.kind,
-        metadata: { name: kwokNodeClass.name },
-        spec: {},
-      },
-    ],
-    "llmcharts-controllers",
+  // Retried: right after its CRD is Established, kubectl's discovery may not know the kind yet.
+  await eventually(
+    () =>
+      ctx.apply(
+        [
+          {
+            apiVersion: `${kwokNodeClass.group}/v1alpha1`,
+            kind: kwokNodeClass.kind,
+            metadata: { name: kwokNodeClass.name },
+            spec: {},
+          },
+        ],
+        "llmcharts-controllers",
+      ),
+    30_000,
+    1000,
   );
   const [probePort = 0, metricsPort = 0] = await ctx.ports(2);
   const kubeconfig = ctx.kubeconfig("karpenter");
