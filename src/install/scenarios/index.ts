@@ -13,8 +13,9 @@
  *                   Applications (canary first); a second render changes nothing; a tenant removed keeps its claim
  *                   and Namespace
  *   karpenter       Karpenter (kwok provider, the project's instance catalog) makes the nodes of the nodepools chart's
- *                   own NodePools (release karp, kwok node class): standard, premium spot, extra GPU pools, a pod
- *                   beyond a pool's GPU limit Pending, premium drained to zero, a reclaimed NodeClaim replaced
+ *                   own NodePools (release karp, kwok node class): standard, premium spot and its on-demand
+ *                   fallback, extra GPU pools, a pod beyond a pool's GPU limit Pending, a pool no instance satisfies,
+ *                   premium drained to zero, a reclaimed NodeClaim replaced
  *   7 teardown      every process of the cluster gone (unless kept)
  */
 import type { InstallScenario } from "../context.js";

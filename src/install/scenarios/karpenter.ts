@@ -2,8 +2,9 @@
  * Scenario karpenter: Karpenter (kwok provider, the project's instance catalog) makes the nodes of the nodepools
  * chart's own NodePools, as `helm install` renders them with the kwok node class: a release of its own (`karp`), so
  * that its pools are the only ones Karpenter manages and the probe pods, which select a pool by name, can run on no
- * other node. A pending standard pod gets a standard node; a premium pod a spot GPU node of the premium pool; pods
- * of the extra GPU pools nodes of that pool only; a pod beyond a pool's GPU limit stays Pending with Karpenter's
+ * other node. A pending standard pod gets a standard node; a premium pod a spot GPU node of the premium pool, or an
+ * on-demand one of the fallback pool where the catalog has no spot GPU; pods of the extra GPU pools nodes of that pool
+ * only; a pod beyond a pool's GPU limit, or of a pool no catalog instance satisfies, stays Pending with Karpenter's
  * event; premium drains to zero after consolidateAfter; a deleted NodeClaim (a spot reclaim) is replaced and its pod
  * moves.
  */
@@ -256,6 +257,9 @@ export const karpenter: InstallScenario = {
       },
     );
 
+    // 4b. Bad input: a NodePool no catalog instance satisfies (premium on p5e, which the catalog does not hold).
+    await checkUnsatisfiablePool(ctx, r);
+
     // 5. The premium pods go: the premium pools drain to zero after consolidateAfter (10s in nodepools-kwok.yaml).
     if (premiumNode) {
       const t0 = Date.now();
@@ -311,6 +315,66 @@ export const karpenter: InstallScenario = {
   },
 };
 
+/** The release whose only pool asks for a family the catalog lacks. */
+const unsatisfiableRelease = "karp-p5e";
+
+/**
+ * A NodePool of the chart that no instance of the catalog satisfies: its pod stays Pending, and Karpenter's event on
+ * it says that no instance type fits. The release is removed afterwards.
+ */
+const checkUnsatisfiablePool = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube, helm } = ctx.need();
+  const poolName = `${unsatisfiableRelease}-premium-spot`;
+  await r.step(
+    `a NodePool no catalog instance satisfies (p5e): Karpenter's NoCompatibleInstanceTypes event, its pod Pending`,
+    async () => {
+      await helm.install({
+        release: unsatisfiableRelease,
+        chartDir: ctx.chartDir("nodepools"),
+        namespace: "default",
+        valuesFiles: [ctx.valuesFile("nodepools-kwok.yaml"), ctx.valuesFile("nodepools-unsatisfiable.yaml")],
+      });
+      const name = "p5e";
+      await kube.apply([
+        probeDeployment({
+          name,
+          pools: [poolName],
+          gpus: { resource: "nvidia.com/gpu", count: 1 },
+          tolerations: [gpuToleration],
+        }),
+      ]);
+      let said = "";
+      try {
+        await until(
+          "Karpenter's NoCompatibleInstanceTypes event on the p5e NodePool, its pod Pending",
+          async () => {
+            const [pod] = await probePods(kube, name);
+            if (!pod || pod.spec?.nodeName) return false;
+            said = await kube.kubectl([
+              "get",
+              "events",
+              "--all-namespaces",
+              "--field-selector",
+              `involvedObject.kind=NodePool,involvedObject.name=${poolName},reason=NoCompatibleInstanceTypes`,
+              "-o",
+              "jsonpath={.items[-1:].message}",
+            ]);
+            return said !== "";
+          },
+          60_000,
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${await karpenterEvidence(kube, name, karpenterLog(ctx))}`);
+      }
+      const [pod] = await probePods(kube, name);
+      if (pod?.spec?.nodeName) throw new Error(`the p5e pod got node ${pod.spec.nodeName}`);
+      r.note(`NodePool ${poolName}: NoCompatibleInstanceTypes: ${said}`);
+      await kube.kubectl(["delete", "deployment", name, "-n", probeNamespace, "--wait=false"]);
+      await helm.uninstall(unsatisfiableRelease, "default");
+    },
+  );
+};
+
 /** What Karpenter says of a pod asking for a MIG slice of the MIG pool (it launches nothing). */
 const noteMigGap = async (ctx: InstallContext, r: Recorder): Promise<void> => {
   const { kube } = ctx.need();
@@ -358,6 +422,7 @@ const noteMigGap = async (ctx: InstallContext, r: Recorder): Promise<void> => {
  */
 const aboutOwnPool = (message: string): string =>
   message
+    .replace(/^\S+ FailedScheduling: /, "")
     .split("; ")
     .filter((part) => !/^(Failed to schedule pod, )?incompatible requirements, key karpenter\.sh\/nodepool/.test(part))
     .join("; ");
