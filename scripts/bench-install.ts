@@ -2,7 +2,8 @@
 //   cluster cold start (median of 3 up/down cycles), CRDs, nodes, install time per chart, per tenant (median of the
 //   first 5, installed one at a time), N tenants in one cluster (installed `concurrency` at a time), and the peak RSS
 //   of each control-plane process (VmHWM), and `helm install` of a tenant from the OCI registry (published signed,
-//   installed with --verify) against the same from the chart folder, 5 each, interleaved. Ends with
+//   installed with --verify) against the same from the chart folder, 5 each, interleaved, and Karpenter on kwok
+//   (scenario karpenter): a pending pod to its node Ready, the last premium pod gone to zero premium nodes. Ends with
 //   `tenant install median: <seconds> s`.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { InstallContext, type InstallMade } from "../src/install/context.js";
 import { installTenantValues, prerequisiteNamespaces, type TenantRelease, tenantOf } from "../src/install/releases.js";
 import { ScenarioRunner } from "../src/harness/run.js";
 import { bringUp } from "../src/install/scenarios/index.js";
+import { karpenter } from "../src/install/scenarios/karpenter.js";
 import { isolatedHelmEnv } from "../src/release/package.js";
 import { publishCharts } from "../src/release/publish.js";
 import { startRegistry } from "../src/release/registry.js";
@@ -159,6 +161,20 @@ try {
   console.log(
     `${tenantCount} tenants in one cluster: ${sec(totalMs)} s (5 one at a time, then ${concurrency} at a time; ` +
       `helm install median of those ${sec(median(restTimes))} s; ${pods} pods Running)`,
+  );
+
+  // Karpenter on kwok, after the tenants: its release's NodePools are the only ones it manages.
+  const karp = await new ScenarioRunner<InstallContext, InstallMade>(run).run(karpenter);
+  const figure = (name: string) => karp.figures[`karpenter: ${name} (s)`]?.toFixed(1) ?? "?";
+  console.log(
+    `karpenter on kwok: pending pod → node Ready ${figure("pending pod → node Ready")} s; ` +
+      `last premium pod gone → zero premium nodes ${figure("last premium pod gone → zero premium nodes")} s` +
+      (karp.ok
+        ? ""
+        : ` (scenario failed: ${karp.checks
+            .filter((c) => !c.ok)
+            .map((c) => c.name)
+            .join("; ")})`),
   );
 
   const rss = Object.entries(run.info?.pids ?? {}).map(([component, pid]) => [component, peakRssMiB(pid)] as const);

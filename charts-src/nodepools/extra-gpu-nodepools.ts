@@ -2,7 +2,7 @@ import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { devicePluginConfigLabel, timeSlicingConfigName } from "../lib/gpu-sharing.js";
 import { migConfigLabel, migConfigName, poolTaints } from "../lib/pools.js";
-import { classNames } from "./nodeclasses.js";
+import { nodeClassRef } from "./nodeclasses.js";
 import { poolNodeLabels } from "./node-labels.js";
 import { nodePool, nvidiaOnly, placement } from "./nodepool.js";
 import type { NodepoolsValues } from "./values.js";
@@ -34,7 +34,7 @@ export const extraGpuNodePools = (v: NodepoolsValues, h: Helpers) =>
       disruption: v.premium.disruption,
       expireAfter: v.premium.expireAfter,
       terminationGracePeriod: pool.terminationGracePeriod,
-      nodeClass: classNames(h).gpu,
+      nodeClassRef: nodeClassRef(v, h, "gpu"),
       weight: 50,
       annotations: { "llmcharts.io/purpose": pool.purpose },
     }),

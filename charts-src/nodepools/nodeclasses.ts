@@ -46,10 +46,23 @@ const ec2NodeClass = (h: Helpers, v: NodepoolsValues, name: string, volumeSize: 
 /** The node classes' names: one for the standard pool, one shared by every GPU pool. */
 export const classNames = (h: Helpers) => ({ standard: `${h.release.name}-standard`, gpu: `${h.release.name}-gpu` });
 
+/** Whether the pools use the chart's own EC2NodeClasses (the default), not a class of another provider. */
+const ownNodeClasses = (v: NodepoolsValues, h: Helpers) => h.eq(v.nodeClass.kind, "EC2NodeClass");
+
+/** A pool's nodeClassRef: the chart's EC2NodeClass for its kind of pool, or the one class `nodeClass` names. */
+export const nodeClassRef = (v: NodepoolsValues, h: Helpers, pool: keyof ReturnType<typeof classNames>) => ({
+  group: v.nodeClass.group,
+  kind: v.nodeClass.kind,
+  name: h.pick(ownNodeClasses(v, h), classNames(h)[pool], `${v.nodeClass.name}`),
+});
+
 export const nodeClasses = (v: NodepoolsValues, h: Helpers) => [
-  h.when(v.standard.enabled, ec2NodeClass(h, v, classNames(h).standard, v.standard.rootVolumeSize)),
   h.when(
-    h.or(v.premium.enabled, h.isSet(v.extraGpuPools)),
+    h.and(ownNodeClasses(v, h), v.standard.enabled),
+    ec2NodeClass(h, v, classNames(h).standard, v.standard.rootVolumeSize),
+  ),
+  h.when(
+    h.and(ownNodeClasses(v, h), h.or(v.premium.enabled, h.isSet(v.extraGpuPools))),
     ec2NodeClass(h, v, classNames(h).gpu, v.premium.rootVolumeSize),
   ),
 ];

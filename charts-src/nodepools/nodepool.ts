@@ -31,7 +31,7 @@ export interface PoolSpec {
   expireAfter: string;
   /** Longest a drain may take before the node is deleted anyway (optional value). */
   terminationGracePeriod: string | undefined;
-  nodeClass: string;
+  nodeClassRef: { group: string; kind: string; name: string };
   /** Higher is tried first when several pools fit a pod. */
   weight: number;
   annotations?: Record<string, string>;
@@ -59,7 +59,7 @@ export const nodePool = (h: Helpers, p: PoolSpec): NodePool => ({
     template: {
       metadata: { labels: p.nodeLabels },
       spec: {
-        nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: p.nodeClass },
+        nodeClassRef: p.nodeClassRef,
         expireAfter: p.expireAfter,
         terminationGracePeriod: h.when(h.isSet(p.terminationGracePeriod), p.terminationGracePeriod),
         taints: p.taints,

@@ -1,6 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
 import { poolTaints } from "../lib/pools.js";
-import { classNames } from "./nodeclasses.js";
+import { nodeClassRef } from "./nodeclasses.js";
 import { poolNodeLabels, premiumPool } from "./node-labels.js";
 import { nodePool, nvidiaOnly, placement } from "./nodepool.js";
 import type { NodepoolsValues } from "./values.js";
@@ -29,7 +29,7 @@ export const premiumNodePools = (v: NodepoolsValues, h: Helpers) => {
       disruption: p.disruption,
       expireAfter: p.expireAfter,
       terminationGracePeriod: p.terminationGracePeriod,
-      nodeClass: classNames(h).gpu,
+      nodeClassRef: nodeClassRef(v, h, "gpu"),
       weight,
     });
   return [

@@ -19,6 +19,23 @@ export const nodepoolsReadme = `
 (and PodDisruptionBudgets honoured) before AWS reclaims the instance. Disruption budgets (\`budget\`,
 \`scheduledBudgets\`) limit only voluntary disruption (consolidation, drift, expiry); an interruption never waits.
 
+## The node class (EC2NodeClass, or another provider's)
+
+Every pool refers to a node class (\`nodeClassRef\`). By default these are the chart's own EC2NodeClasses: one for the
+standard pool, one for the GPU pools. Karpenter never lets a NodePool's node class group or kind change after it is
+created, and each Karpenter provider manages only the NodePools whose class is its own (its kwok provider silently
+ignores a pool that names an EC2NodeClass). So the class is chosen at install time, with \`nodeClass\`: for a test
+cluster run by Karpenter's kwok provider,
+
+\`\`\`yaml
+nodeClass: { group: karpenter.kwok.sh, kind: KWOKNodeClass, name: default }
+\`\`\`
+
+makes every pool refer to that class, and the chart renders no EC2NodeClass (the class named must exist). The pools'
+requirements stay AWS's (\`karpenter.k8s.aws/instance-family\` and the rest): the provider's instance catalog must
+carry those labels. The install suite runs the chart this way (\`test/install/values/nodepools-kwok.yaml\`), with the
+catalog of \`charts-src/lib/instance-catalog.ts\`.
+
 ## Seed GPU pools
 
 The design's pools besides premium are declared once in \`charts-src/lib/pools.ts\` and as fixtures

@@ -1,6 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
 import { poolTaints } from "../lib/pools.js";
-import { classNames } from "./nodeclasses.js";
+import { nodeClassRef } from "./nodeclasses.js";
 import { poolNodeLabels, standardPool } from "./node-labels.js";
 import { nodePool, placement } from "./nodepool.js";
 import type { NodepoolsValues } from "./values.js";
@@ -27,7 +27,7 @@ export const standardNodePool = (v: NodepoolsValues, h: Helpers) => [
       disruption: v.standard.disruption,
       expireAfter: v.standard.expireAfter,
       terminationGracePeriod: v.standard.terminationGracePeriod,
-      nodeClass: classNames(h).standard,
+      nodeClassRef: nodeClassRef(v, h, "standard"),
       weight: 10,
     }),
   ),

@@ -139,7 +139,44 @@ const extraGpuPool = Type.Object(
   },
 );
 
+/** The node class every pool refers to: the chart's own EC2NodeClasses, or another cloud provider's class. */
+const nodeClass = strictObject(
+  "The node class the pools' nodes are made from (their nodeClassRef, which Karpenter never lets change). The default is the chart's own EC2NodeClasses (one for the standard pool, one for the GPU pools). Another kind, e.g. {group: karpenter.kwok.sh, kind: KWOKNodeClass, name: default} for Karpenter's kwok provider, makes every pool refer to that class by name, and the chart renders no EC2NodeClass (a Karpenter provider manages only the NodePools whose class is its own).",
+  {
+    group: Type.String({
+      description: "API group of the node class.",
+      default: "karpenter.k8s.aws",
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$",
+    }),
+    kind: Type.String({
+      description: "Kind of the node class.",
+      default: "EC2NodeClass",
+      pattern: "^[A-Z][A-Za-z0-9]{0,62}$",
+    }),
+    name: Type.Optional(
+      Type.String({
+        description:
+          "Name of an existing node class every pool uses; only with a kind other than EC2NodeClass (the chart names its own).",
+        pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        maxLength: 253,
+      }),
+    ),
+  },
+  {
+    allOf: [
+      // The chart's EC2NodeClasses are AWS's: a kind of that name in another group is a typo, not a class.
+      rule(
+        { properties: { kind: { const: "EC2NodeClass" } } },
+        { properties: { group: { const: "karpenter.k8s.aws" } } },
+      ),
+      rule({ not: { properties: { kind: { const: "EC2NodeClass" } } } }, { required: ["name"] }),
+      rule({ required: ["name"] }, { properties: { kind: { not: { const: "EC2NodeClass" } } } }),
+    ],
+  },
+);
+
 export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
+  nodeClass,
   clusterName: Type.String({
     description:
       "EKS cluster name: subnets and security groups are selected by the tag karpenter.sh/discovery=<clusterName>.",

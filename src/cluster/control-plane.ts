@@ -57,11 +57,11 @@ export interface UpOptions {
    */
   realNodes?: NodeSpec[];
   /**
-   * Controllers to run as host processes once the control plane is ready (metrics-server, keda); `up` returns when
-   * their APIServices are Available.
+   * Controllers to run as host processes once the control plane is ready (metrics-server, keda, karpenter); `up`
+   * returns when each is ready (its APIService Available, if it serves one).
    */
   controllers?: ControllerName[];
-  /** Extra flags per controller process (keda-operator, keda-adapter, metrics-server), after ours. */
+  /** Extra flags per controller process (keda-operator, keda-adapter, metrics-server, karpenter), after ours. */
   controllerArgs?: Partial<Record<ControllerProcess, string[]>>;
   /** Progress lines (each component started and ready). */
   log?: (line: string) => void;

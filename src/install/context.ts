@@ -3,8 +3,9 @@
  * nodes, or of any cluster a kubeconfig names. It knows no scenario; scenarios/index.ts lists them, and what they make
  * (the kwok pools, the tenants installed) is theirs to return (`InstallMade`).
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kwokInstanceTypes } from "../../charts-src/lib/instance-catalog.js";
 import type { Named } from "../../charts-src/lib/k8s.js";
 import { clusterUp } from "../cluster/index.js";
 import { Helm } from "../harness/helm.js";
@@ -59,11 +60,30 @@ export class InstallContext extends SuiteContext {
     return existsSync(join(this.chartDir(chart), "Chart.yaml"));
   }
 
-  /** Starts the embedded cluster (or connects to the named one). Throws with the failing component's log lines. */
+  /**
+   * The project's instance-type catalog (charts-src/lib/instance-catalog.ts) as the kwok provider's instance-types
+   * file, written under the work directory: what Karpenter launches nodes from.
+   */
+  instanceTypesFile(): string {
+    const file = join(this.opts.workDir, "karpenter", "instance-types.json");
+    mkdirSync(join(this.opts.workDir, "karpenter"), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(kwokInstanceTypes(), null, 2)}\n`);
+    return file;
+  }
+
+  /**
+   * Starts the embedded cluster, with Karpenter (kwok provider, the project's catalog), or connects to the named one.
+   * Throws with the failing component's log lines.
+   */
   async up(): Promise<void> {
     let kubeconfig = this.opts.kubeconfig;
     if (this.embedded) {
-      this.info = await clusterUp({ name: this.clusterName, log: (l) => this.log(`  ${l}`) });
+      this.info = await clusterUp({
+        name: this.clusterName,
+        log: (l) => this.log(`  ${l}`),
+        controllers: ["karpenter"],
+        controllerArgs: { karpenter: [`--instance-types-file-path=${this.instanceTypesFile()}`] },
+      });
       kubeconfig = this.info.kubeconfig;
     }
     this.kube = new Kube(kubeconfig as string);

@@ -1,6 +1,7 @@
 /** How the install suite names what it does by hand for a controller or cloud service the cluster lacks. */
 export const installStandIns = {
-  karpenter: "Karpenter: kwok nodes made by the test from the NodePools",
+  karpenter:
+    "Karpenter: kwok nodes made by the test from the NodePools of release pools (Karpenter makes release karp's)",
   kubelet: "kubelets: kwok's",
   gpu: "GPUs: nvidia.com/gpu capacity advertised by kwok nodes",
   aws: "AWS: none (ExternalSecrets, EC2NodeClasses and EFS volumes admitted, never acted on)",

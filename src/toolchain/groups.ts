@@ -29,7 +29,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
   },
   // The embedded control plane and what the install suite runs beside it: np-guard, the OCI registry and GnuPG of the
   // publish scenario, Argo CD and its Redis (which the runtime suite's host services reuse), and the controllers
-  // `cluster up --controllers` runs (metrics-server, KEDA).
+  // `cluster up --controllers` runs (metrics-server, KEDA) and Karpenter, which makes the install suite's nodes.
   cluster: {
     tools: [
       "kwok",
@@ -42,6 +42,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "gnupg",
       "metrics-server",
       "keda",
+      "karpenter",
     ],
   },
   // The real node, the images it runs (and the packages that build them), the model and the host services' PostgreSQL.

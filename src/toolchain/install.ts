@@ -39,7 +39,7 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
   const dir = toolDir(tool.name, tool.version);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "bin"), { recursive: true });
-  const env = goEnv(tool.noSumDb);
+  const env = goEnv(tool.noSumDb, tool.toolchain);
   const upstream = await step(log, `go mod download ${tool.module}@${tool.version}`, () =>
     downloadModule(tool.module, tool.version),
   );

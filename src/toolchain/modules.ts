@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { runStep } from "../lib/run.js";
 import { goEnv } from "./goenv.js";
+import { type GoTool, tools } from "./pins.js";
 
 interface DownloadedModule {
   /** Extracted module tree in the module cache. */
@@ -9,14 +10,22 @@ interface DownloadedModule {
   GoMod: string;
 }
 
-/** Downloads (or finds in the cache) one module at one version from the Go module proxy. */
+/** The Go release a pinned module needs (its go line is newer than the machine's Go), when its tool pin names one. */
+const toolchainOf = (module: string, version: string): string | undefined =>
+  tools.find((t): t is GoTool => t.kind === "go" && t.module === module && t.version === version && !!t.toolchain)
+    ?.toolchain;
+
+/**
+ * Downloads (or finds in the cache) one module at one version from the Go module proxy. Go refuses even to download
+ * a module whose go line is newer than itself, so a module pinned with a `toolchain` is downloaded by that release.
+ */
 export const downloadModule = async (module: string, version: string): Promise<DownloadedModule> => {
   const { stdout } = await runStep(
     `go mod download ${module}@${version}`,
     "go",
     ["mod", "download", "-json", `${module}@${version}`],
     {
-      env: goEnv(),
+      env: goEnv([], toolchainOf(module, version)),
       cwd: process.cwd(),
     },
   );

@@ -20,6 +20,11 @@ export interface GoTool {
   version: string;
   /** `go` directive of the tools module: upstream's, so the build list matches upstream's own. */
   go: string;
+  /**
+   * A Go release to build with instead of the machine's own (`GOTOOLCHAIN`), fetched once from the module proxy into
+   * the cache: only for a module whose go line is newer than the machine's Go.
+   */
+  toolchain?: string;
   /** `godebug` line copied from upstream, so GODEBUG defaults match upstream's builds. */
   godebug?: string;
   /** Replace directives upstream needs (Go ignores a dependency's replaces, so the tools module repeats them). */
@@ -164,6 +169,7 @@ export const ollama = { module: "github.com/ollama/ollama", version: "v0.24.0" }
 const argoCd = { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" };
 const metricsServer = { module: "sigs.k8s.io/metrics-server", version: "v0.8.0" };
 const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
+const karpenter = { module: "sigs.k8s.io/karpenter", version: "v1.15.0" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
@@ -428,6 +434,19 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // Karpenter's core with its kwok cloud provider: the install suite's nodes, made from the nodepools chart's own
+    // NodePools and the project's instance-type catalog. v1.15.0 (like v1.14.3) declares go 1.26.9, newer than this
+    // machine's Go 1.26.8, so this one build runs Go 1.27.3, the newer release the proxy serves here.
+    kind: "go",
+    name: "karpenter",
+    ...karpenter,
+    go: "1.26.9",
+    toolchain: "go1.27.3",
+    binaries: [{ exe: "karpenter-kwok", pkg: "sigs.k8s.io/karpenter/kwok" }],
+    // It has no version flag (it logs its version at start); Go's build information names the module.
+    versionArgs: [],
+  },
+  {
     kind: "go",
     name: "ollama",
     // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
@@ -546,6 +565,17 @@ export const crdSources: CrdSource[] = [
       "karpenter.sh_nodeclaims",
       "karpenter.k8s.aws_ec2nodeclasses",
     ]),
+  },
+  {
+    // Karpenter's own CRDs as its kwok provider serves them (the install suite applies these, not the AWS provider's),
+    // and the KWOKNodeClass, whose default Ready condition is what makes a NodePool that refers to it Ready. The
+    // module zip leaves out kwok/charts/crds' symbolic link to the KWOKNodeClass, so that one is read where it lives.
+    name: "karpenter-kwok",
+    ...karpenter,
+    files: [
+      ...inDir("kwok/charts/crds", ["karpenter.sh_nodepools", "karpenter.sh_nodeclaims", "karpenter.sh_nodeoverlays"]),
+      ...inDir("kwok/apis/crds", ["karpenter.kwok.sh_kwoknodeclasses"]),
+    ],
   },
   {
     name: "keda",

@@ -233,6 +233,32 @@ describe("a controller that cannot start", { timeout: 180_000 }, () => {
   });
 });
 
+describe("Karpenter that cannot start", { timeout: 180_000 }, () => {
+  const name = `karpenter-fails-${unique}`;
+  afterAll(async () => {
+    await clusterDown({ name });
+  }, 60_000);
+
+  it("fails the start-up naming itself with its last log lines, and leaves no process running", async () => {
+    // A duration Karpenter cannot parse: its option parsing stops the real binary at start.
+    const err = await clusterUp({
+      name,
+      controllers: ["karpenter"],
+      controllerArgs: { karpenter: ["--batch-max-duration=soon"] },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err, String(err)).toBeInstanceOf(ClusterStartError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/^cluster "karpenter-fails-[^"]+": karpenter exited \(code \d+\) during start-up/);
+    expect(message).toContain("--- last lines of");
+    expect(message).toContain("soon");
+    const status = await clusterStatus({ name });
+    expect(status.components.filter((c) => c.alive).map((c) => c.name)).toEqual([]);
+  });
+});
+
 describe.runIf(process.getuid?.() === 0)("metrics-server with a real node", { timeout: 300_000 }, () => {
   const name = `controllers-node-${unique}`;
   let info: ClusterInfo | undefined;

@@ -157,3 +157,33 @@ describe("disruption", () => {
     expect(pool.spec.template.spec.terminationGracePeriod).toBe("2m");
   });
 });
+
+describe("the node class", () => {
+  const refs = (docs: Rendered[]) =>
+    Object.fromEntries(
+      ofKind<NodePool>(docs, "NodePool").map((p) => [p.metadata.name, p.spec.template.spec.nodeClassRef]),
+    );
+
+  test("by default each pool refers to the chart's own EC2NodeClass for its kind of pool", () => {
+    const docs = render(fixture("all-pools"));
+    expect(ofKind<EC2NodeClass>(docs, "EC2NodeClass").map((c) => c.metadata.name)).toEqual([
+      "pools-standard",
+      "pools-gpu",
+    ]);
+    for (const [pool, ref] of Object.entries(refs(docs)))
+      expect(ref, pool).toEqual({
+        group: "karpenter.k8s.aws",
+        kind: "EC2NodeClass",
+        name: pool === "pools-standard" ? "pools-standard" : "pools-gpu",
+      });
+  });
+
+  test("another provider's class (kwok's): every pool refers to it by name, and no EC2NodeClass is rendered", () => {
+    const docs = render({ ...fixture("all-pools"), ...fixture("kwok-test-cluster") });
+    expect(ofKind(docs, "EC2NodeClass")).toEqual([]);
+    const all = refs(docs);
+    expect(Object.keys(all).length).toBeGreaterThan(3);
+    for (const ref of Object.values(all))
+      expect(ref).toEqual({ group: "karpenter.kwok.sh", kind: "KWOKNodeClass", name: "default" });
+  });
+});

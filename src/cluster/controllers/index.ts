@@ -1,29 +1,32 @@
 /**
  * The platform's controllers, run by the cluster as host processes next to its control plane (started by pid,
  * logged under its directory, stopped by `cluster down`): metrics-server (metrics.k8s.io, what CPU and memory HPAs
- * read) and KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read).
+ * read), KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read) and Karpenter with its
+ * kwok provider (nodes for pending pods, from the NodePools that refer to its node class).
  */
 import { randomBytes } from "node:crypto";
 import type { TokenUser } from "../pki.js";
 import type { ControllerContext } from "./context.js";
+import { karpenterUser, startKarpenter } from "./karpenter.js";
 import { kedaUser, startKeda } from "./keda.js";
 import { metricsServerUser, startMetricsServer } from "./metrics-server.js";
 
 export type { ControllerContext } from "./context.js";
 
-export const controllerNames = ["metrics-server", "keda"] as const;
+export const controllerNames = ["metrics-server", "keda", "karpenter"] as const;
 export type ControllerName = (typeof controllerNames)[number];
 
 /** Each controller's processes, by the names their logs and failures carry (extra flags are given per process). */
 export const controllerProcesses = {
   "metrics-server": ["metrics-server"],
   keda: ["keda-operator", "keda-adapter"],
+  karpenter: ["karpenter"],
 } as const satisfies Record<ControllerName, readonly string[]>;
 export type ControllerProcess = (typeof controllerProcesses)[ControllerName][number];
 
-const identities = { "metrics-server": metricsServerUser, keda: kedaUser } satisfies Record<
+const identities = { "metrics-server": metricsServerUser, keda: kedaUser, karpenter: karpenterUser } satisfies Record<
   ControllerName,
-  { serviceAccount: string; namespace: string }
+  { serviceAccount: string; namespace: string; groups?: string[] }
 >;
 
 /**
@@ -33,13 +36,14 @@ const identities = { "metrics-server": metricsServerUser, keda: kedaUser } satis
 export const controllerUsers = (controllers: readonly ControllerName[]): Record<string, TokenUser> =>
   Object.fromEntries(
     controllers.map((c) => {
-      const { serviceAccount, namespace } = identities[c];
+      const { serviceAccount, namespace, ...identity } = identities[c];
+      const extraGroups = "groups" in identity ? identity.groups : [];
       return [
         `controller:${c}`,
         {
           token: randomBytes(24).toString("hex"),
           user: `system:serviceaccount:${namespace}:${serviceAccount}`,
-          groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`],
+          groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, ...extraGroups],
         },
       ];
     }),
@@ -48,9 +52,10 @@ export const controllerUsers = (controllers: readonly ControllerName[]): Record<
 const starters: Record<ControllerName, (ctx: ControllerContext) => Promise<void>> = {
   "metrics-server": startMetricsServer,
   keda: startKeda,
+  karpenter: startKarpenter,
 };
 
-/** Starts the controllers one after the other; each returns once its APIService is Available. */
+/** Starts the controllers one after the other; each returns once it is ready (its APIService Available, if any). */
 export const startControllers = async (ctx: ControllerContext, controllers: readonly ControllerName[]) => {
   for (const c of controllers) await starters[c](ctx);
 };

@@ -12,6 +12,10 @@
  *   6 argocd        a real Argo CD: the platform ApplicationSet turns a fleet folder of 3 tenants into Synced, Healthy
  *                   Applications (canary first); a second render changes nothing; a tenant removed keeps its claim
  *                   and Namespace
+ *   karpenter       Karpenter (kwok provider, the project's instance catalog) makes the nodes of the nodepools chart's
+ *                   own NodePools (release karp, kwok node class): standard, premium spot and its on-demand
+ *                   fallback, extra GPU pools, a pod beyond a pool's GPU limit Pending, a pool no instance satisfies,
+ *                   premium drained to zero, a reclaimed NodeClaim replaced
  *   7 teardown      every process of the cluster gone (unless kept)
  */
 import type { InstallScenario } from "../context.js";
@@ -21,6 +25,7 @@ import { badInput } from "./bad-input.js";
 import { bringUp } from "./bring-up.js";
 import { install } from "./install.js";
 import { isolation } from "./isolation.js";
+import { karpenter } from "./karpenter.js";
 import { lifecycle } from "./lifecycle.js";
 import { oci } from "./oci.js";
 import { teardown } from "./teardown.js";
@@ -34,6 +39,7 @@ export const installScenarios: readonly InstallScenario[] = [
   oci,
   badInput,
   argocd,
+  karpenter,
   teardown,
 ];
 

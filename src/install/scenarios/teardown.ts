@@ -17,7 +17,14 @@ export const teardown: InstallScenario = {
       r.check("nothing to stop", true);
       return;
     }
-    const pids = Object.entries(ctx.info?.pids ?? {});
+    if (!ctx.info) {
+      // This run started no cluster (its start-up failed, e.g. another run's cluster of the same name was running):
+      // a cluster of that name is not this run's to stop.
+      r.note(`no cluster started by this run: whatever runs as "${ctx.clusterName}" is left alone`);
+      r.check("nothing of this run to stop", true);
+      return;
+    }
+    const pids = Object.entries(ctx.info.pids);
     const report = await clusterDown({ name: ctx.clusterName });
     r.note(
       `stopped: ${report.terminated.join(", ") || "-"}${report.killed.length ? `; SIGKILL: ${report.killed.join(", ")}` : ""}`,
