@@ -8,7 +8,7 @@ import { nodepoolsValues } from "./values.js";
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.2.1",
+  version: "0.2.2",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",

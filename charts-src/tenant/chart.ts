@@ -1,6 +1,7 @@
 import { defineChart } from "../lib/engine/index.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { exposureTemplate } from "./exposure.js";
+import { extraObjectsTemplate } from "./extra-objects.js";
 import { guardrailsTemplate } from "./guardrails.js";
 import { namespaceTemplate } from "./namespace.js";
 import { networkPoliciesTemplate } from "./network-policies.js";
@@ -18,7 +19,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.7",
+  version: "0.2.8",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -53,6 +54,7 @@ export const tenantChart = defineChart({
     exposure: exposureTemplate,
     observability: observabilityTemplate,
     tests: testsTemplate,
+    "extra-objects": extraObjectsTemplate,
   },
   notes: (v, h) =>
     `Tenant ${v.tenant.name} (tier ${v.tenant.tier}, cost centre ${v.tenant.costCentre}) lives in namespace ${tenantNamespaceName(v.tenant.name)}; release ${h.release.name}.\n` +
