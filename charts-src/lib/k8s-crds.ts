@@ -69,3 +69,15 @@ export interface InterceptorRouteSpec {
     };
   };
 }
+
+/**
+ * An operator's own manifest, rendered as given beside the chart's (the tenant chart's `extraObjects`): a namespaced
+ * kind the values allow, whose fields beyond its identity are the operator's and are checked by kubeconform (rung 3)
+ * and the platform's policies, not here.
+ */
+export interface ExtraObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}

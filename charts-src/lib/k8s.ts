@@ -7,7 +7,13 @@
  */
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 
-export type { InterceptorRoute, InterceptorRouteSpec, VolumeSnapshot, VolumeSnapshotClass } from "./k8s-crds.js";
+export type {
+  ExtraObject,
+  InterceptorRoute,
+  InterceptorRouteSpec,
+  VolumeSnapshot,
+  VolumeSnapshotClass,
+} from "./k8s-crds.js";
 
 export type {
   IAppProject as AppProject,
@@ -88,6 +94,7 @@ export type {
   IConfigMap as ConfigMap,
   IContainer as Container,
   IContainerPort as ContainerPort,
+  IEnvFromSource as EnvFromSource,
   IEnvVar as EnvVar,
   ILimitRange as LimitRange,
   INamespace as Namespace,

@@ -99,3 +99,33 @@ export const placementFields = (what: string) => ({
     maxItems: 20,
   }),
 });
+
+/**
+ * The keys Helm's umbrella charts pass to a chart they depend on, as every chart declares them: `enabled`, which a
+ * dependency's `condition: <chart>.enabled` reads (the chart itself renders the same either way), and `global`, which
+ * Helm shares with every chart of the release, holding only what this chart's templates read (any other key is a
+ * typo or meant for another chart, and is refused rather than silently ignored).
+ */
+export const umbrellaValues = (imagesDescription: string | undefined) => ({
+  enabled: Type.Boolean({
+    description:
+      "Read by an umbrella chart's dependency condition (condition: <chart>.enabled) to install this chart or not; the chart ignores it.",
+    default: true,
+  }),
+  global: strictObject("Values Helm shares with every chart of an umbrella release.", {
+    imageRegistry: Type.String({
+      description:
+        imagesDescription === undefined
+          ? "A registry (host[:port][/path]) an umbrella chart shares with its charts: accepted, and changes nothing, since this chart runs no image."
+          : `Registry (host[:port][/path]) that replaces the registry of ${imagesDescription}, e.g. a mirror or an ECR pull-through cache (ghcr.io/open-webui/open-webui becomes <imageRegistry>/open-webui/open-webui); empty keeps each image's own.`,
+      default: "",
+      maxLength: 200,
+      pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*)?$",
+    }),
+  }),
+});
+
+/** The `global` values of `umbrellaValues`. */
+export interface GlobalValues {
+  imageRegistry: string;
+}

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { Helpers } from "./engine/index.js";
 import type { Probe } from "./k8s.js";
-import { choice, quantity, rule, strictObject } from "./values-shapes.js";
+import { choice, type GlobalValues, quantity, rule, strictObject } from "./values-shapes.js";
 
 /**
  * The value shapes and Kubernetes fragments every workload shares: its image, its resources, its probes and the
@@ -38,8 +38,18 @@ export const imageValues = (description: string, repository: string, tag: string
     ),
   });
 
-/** The image reference a container runs. */
-export const imageRef = (image: ImageValues): string => `${image.repository}:${image.tag}`;
+/**
+ * The image reference a container runs: its repository, with `global.imageRegistry` (when set) in place of the
+ * registry, then its tag. Once as the chart's `image` partial, which each image's use names with its own values.
+ */
+export const imageRef = (h: Helpers, image: ImageValues, global: GlobalValues): string =>
+  h.partial(
+    "image",
+    (a) =>
+      `${h.pick(h.isSet(global.imageRegistry), h.replaceMatch(a.repository, "^[^/]+", global.imageRegistry), a.repository)}:${a.tag}`,
+    "An image: its repository, with global.imageRegistry in place of its registry when set, then its tag.",
+    { repository: image.repository, tag: image.tag },
+  );
 
 /** CPU, memory and (for containers with scratch space) local ephemeral storage, as Kubernetes quantities. */
 export interface ResourceAmounts {
@@ -88,6 +98,46 @@ export interface ProbeTiming {
   timeoutSeconds?: number;
   initialDelaySeconds?: number;
 }
+
+/**
+ * A probe's timing as values, defaulting to the chart's own (the check itself stays the chart's: it is what makes the
+ * pod ready or restarted for the right reason): a slow first start or a busy node needs longer, not another check.
+ */
+export const probeTimingValues = (description: string, d: Required<ProbeTiming>) =>
+  strictObject(description, {
+    initialDelaySeconds: Type.Integer({
+      description: "Seconds after the container starts before the first check.",
+      default: d.initialDelaySeconds,
+      minimum: 0,
+      maximum: 3600,
+    }),
+    periodSeconds: Type.Integer({
+      description: "Seconds between checks.",
+      default: d.periodSeconds,
+      minimum: 1,
+      maximum: 300,
+    }),
+    timeoutSeconds: Type.Integer({
+      description: "Seconds one check may take.",
+      default: d.timeoutSeconds,
+      minimum: 1,
+      maximum: 120,
+    }),
+    failureThreshold: Type.Integer({
+      description: "Failed checks in a row that count as a failure.",
+      default: d.failureThreshold,
+      minimum: 1,
+      maximum: 1000,
+    }),
+  });
+
+/** The timing fields of a probe, read from `probeTimingValues`. */
+export const probeTiming = (p: Required<ProbeTiming>): Required<ProbeTiming> => ({
+  initialDelaySeconds: p.initialDelaySeconds,
+  periodSeconds: p.periodSeconds,
+  timeoutSeconds: p.timeoutSeconds,
+  failureThreshold: p.failureThreshold,
+});
 
 /** An HTTP GET probe on a named or numbered container port. */
 export const httpProbe = (path: string, port: string | number, timing: ProbeTiming): Probe => ({

@@ -55,4 +55,10 @@ through its own settings), other GPU pools \`all-disabled\`.
   the EC2NodeClass changes, so Karpenter replaces Bottlerocket nodes (drift) after the upgrade.
 - The standard pool's default families include \`m5\`; new values \`labels\`, \`taints\`, \`instanceSizes\`,
   \`terminationGracePeriod\` and \`disruption.scheduledBudgets\` default to what 0.1.x rendered.
+
+## As a dependency of an umbrella chart
+
+The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
+\`condition: nodepools.enabled\`, and \`global.imageRegistry\` is accepted (the chart runs no image, so it changes
+nothing). Any other \`global\` key is refused rather than silently ignored.
 `;

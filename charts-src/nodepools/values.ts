@@ -1,6 +1,16 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { poolTargetFields, timeSlicingReplicaRange } from "../lib/pools.js";
-import { choice, choices, duration, labelMap, quantity, rule, strictObject, taint } from "../lib/values-shapes.js";
+import {
+  choice,
+  choices,
+  duration,
+  labelMap,
+  quantity,
+  rule,
+  strictObject,
+  taint,
+  umbrellaValues,
+} from "../lib/values-shapes.js";
 
 /** EC2 instance families a standard (CPU) pool may use: general purpose, compute and memory optimised. */
 const cpuFamily = Type.String({
@@ -177,6 +187,8 @@ const nodeClass = strictObject(
 
 export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
   nodeClass,
+  // No image: Karpenter's nodes boot the AMI their EC2NodeClass selects.
+  ...umbrellaValues(undefined),
   clusterName: Type.String({
     description:
       "EKS cluster name: subnets and security groups are selected by the tag karpenter.sh/discovery=<clusterName>.",

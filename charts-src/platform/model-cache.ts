@@ -112,7 +112,7 @@ const proxyEnv = (v: PlatformValues, h: Helpers) => {
  */
 const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCache"]["models"][number]): Job => {
   const cache = v.modelCache;
-  const image = imageRef(cache.image);
+  const image = imageRef(h, cache.image, v.global);
   const reference = `${model.name}:${model.tag}`;
   const podSettings = h.toJson({
     resources: cache.resources,

@@ -110,4 +110,12 @@ To restore a tenant's data from a snapshot:
   set \`single\` to keep 0.1.x's behaviour. The device-plugin ConfigMap gains \`time-slicing-2\` to \`time-slicing-4\`.
 - New: the DCGM exporter ServiceMonitor (on by default), the \`LLMNodesDrainedByInterruption\` alert, the "CPU per Ollama
   pod" panel, an io2 StorageClass, EBS snapshots and synthetic checks (off by default).
+
+## As a dependency of an umbrella chart
+
+The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
+\`condition: platform.enabled\`, and \`global.imageRegistry\` (a mirror or an ECR pull-through cache, host[:port][/path])
+replaces the registry of every image the chart runs (the model pull Jobs', the snapshot CronJobs'):
+\`registry.k8s.io/kubectl\` becomes \`<imageRegistry>/kubectl\`. Any other \`global\` key is refused rather than
+silently ignored.
 `;

@@ -92,7 +92,7 @@ const scratch = scratchDirs([{ name: "home", mountPath: "/home/kubectl", sizeLim
 
 const kubectl = (v: PlatformValues, h: Helpers, name: string, args: string[], mounts: VolumeMount[]): Container => ({
   name,
-  image: imageRef(v.storage.snapshots.schedule.image),
+  image: imageRef(h, v.storage.snapshots.schedule.image, v.global),
   imagePullPolicy: v.storage.snapshots.schedule.image.pullPolicy,
   command: ["kubectl"],
   args,

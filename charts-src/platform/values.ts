@@ -1,6 +1,14 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { nodeTiers, tiers } from "../lib/conventions.js";
-import { choice, dnsLabel, labelMap, placementFields, rule, strictObject } from "../lib/values-shapes.js";
+import {
+  choice,
+  dnsLabel,
+  labelMap,
+  placementFields,
+  rule,
+  strictObject,
+  umbrellaValues,
+} from "../lib/values-shapes.js";
 import { ollamaImage } from "../lib/model-cache.js";
 import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
@@ -550,6 +558,7 @@ export const platformValues = strictObject(
       default: [],
       uniqueItems: true,
     }),
+    ...umbrellaValues("every image this chart runs (the model pull Jobs' and the snapshot CronJobs')"),
   },
   {
     // A snapshot schedule without tenants would run kubectl on no manifests, and fail every night.

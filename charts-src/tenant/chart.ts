@@ -1,6 +1,7 @@
 import { defineChart } from "../lib/engine/index.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { exposureTemplate } from "./exposure.js";
+import { extraObjectsTemplate } from "./extra-objects.js";
 import { guardrailsTemplate } from "./guardrails.js";
 import { namespaceTemplate } from "./namespace.js";
 import { networkPoliciesTemplate } from "./network-policies.js";
@@ -32,6 +33,7 @@ export const tenantChart = defineChart({
       "The nodepools and platform charts (tier nodes, priority and storage classes, the model cache, the isolation policies).",
       "The External Secrets Operator, and in AWS Secrets Manager the tenant's secrets under `llmcharts/tenants/<name>/`, readable by the tenant's IAM role (`secrets.roleArn`).",
       "KEDA 2.20 or later for the premium tier's scale-to-zero (its metrics-api trigger reads the tenant's wake-up proxy) and the KEDA HTTP add-on's CRDs (InterceptorRoute; the tenant runs its own interceptor, the add-on's operator and scaler are not needed), the Prometheus Operator for ServiceMonitors, and an ingress controller or a Gateway API implementation for `exposure`.",
+      "metrics-server (the `metrics.k8s.io` API, v0.8 is tested) for the HPAs of standard Ollama and OpenWebUI: without it they never read a CPU figure, and standard Ollama stays at `ollama.standard.autoscaling.minReplicas` (`kubectl describe hpa` says `FailedGetResourceMetric`).",
       "The release creates the namespace `tenant-<name>` itself: install into another namespace (Helm 3 fails if told to create `tenant-<name>`).",
     ],
     examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
@@ -53,6 +55,7 @@ export const tenantChart = defineChart({
     exposure: exposureTemplate,
     observability: observabilityTemplate,
     tests: testsTemplate,
+    "extra-objects": extraObjectsTemplate,
   },
   notes: (v, h) =>
     `Tenant ${v.tenant.name} (tier ${v.tenant.tier}, cost centre ${v.tenant.costCentre}) lives in namespace ${tenantNamespaceName(v.tenant.name)}; release ${h.release.name}.\n` +

@@ -47,14 +47,23 @@ export type Component =
   | "openwebui"
   | "ollama-standard"
   | "ollama-premium"
-  | "ollama-premium-wake";
+  | "ollama-premium-wake"
+  | "extra-objects";
 
-/** The tenant's identity labels: on every object and every pod, for isolation policies and cost reports. */
+/**
+ * The tenant's identity labels, on every object and every pod, for isolation policies and cost reports; then the
+ * operator's commonLabels (whose keys the schema keeps apart from the chart's).
+ */
 export const tenantLabels = (v: TenantValues, h: Helpers): Record<string, string> =>
   h.partial(
     "tenantLabels",
-    () => ({ [labels.tenant]: v.tenant.name, [labels.tier]: v.tenant.tier, [labels.costCentre]: v.tenant.costCentre }),
-    "For whom: what isolation policies and cost reports read.",
+    () => ({
+      [labels.tenant]: v.tenant.name,
+      [labels.tier]: v.tenant.tier,
+      [labels.costCentre]: v.tenant.costCentre,
+      ...h.entries(v.commonLabels),
+    }),
+    "For whom: what isolation policies and cost reports read, and the operator's commonLabels.",
   );
 
 /** Labels of any object of the release: what it is, then who made it and for whom, once as `tenant.labels`. */

@@ -1,6 +1,6 @@
 import { labels, tenantDefaultDenyPolicyName } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { NetworkPolicy, NetworkPolicyPort, NetworkPolicySpec } from "../lib/k8s.js";
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from "../lib/k8s.js";
 import { type Component, hasPremium, hasStandard, namespaced, ports } from "./identity.js";
 import { controlPlanePorts, meshed, meshPorts } from "./mesh.js";
 import type { TenantValues } from "./values.js";
@@ -164,6 +164,41 @@ const allowMeshControlPlane = (v: TenantValues, h: Helpers) =>
     egress: [{ to: [namespaceNamed(v.mesh.linkerd.namespace)], ports: controlPlanePorts.map(tcp) }],
   });
 
+/**
+ * The operator's extra destinations for OpenWebUI (web search, MCP tools, S3, SMTP): one policy per rule, named for
+ * what it is for, beside the chart's. A 0.0.0.0/0 range excludes the private ranges, as the chart's own do.
+ */
+const extraEgress = (v: TenantValues, h: Helpers) => [
+  h.refuse(
+    h.isSet(h.duplicates(v.network.extraEgress, "name")),
+    `at '/network/extraEgress': rule names ${h.duplicates(v.network.extraEgress, "name")} repeat; each rule is a NetworkPolicy extra-egress-<name>, so give each its own name`,
+  ),
+  ...h.each(v.network.extraEgress, (r) =>
+    policy(v, h, `extra-egress-${r.name}`, {
+      podSelector: component("openwebui").podSelector,
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          // A namespace peer goes as given (the values name the namespace); an IP range gets the private ranges cut out.
+          to: h.each(r.to, (peer) =>
+            h.when(
+              h.isSet(peer.ipBlock),
+              {
+                ipBlock: {
+                  cidr: peer.ipBlock?.cidr as string,
+                  except: h.when(h.eq(peer.ipBlock?.cidr, "0.0.0.0/0"), v.network.privateCidrs),
+                },
+              },
+              peer as NetworkPolicyPeer,
+            ),
+          ),
+          ports: h.each(r.ports, (p) => p as NetworkPolicyPort),
+        },
+      ],
+    }),
+  ),
+];
+
 export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
   defaultDeny(v, h),
   allowDns(v, h),
@@ -172,4 +207,5 @@ export const networkPoliciesTemplate = (v: TenantValues, h: Helpers) => [
   h.when(hasPremium(v, h), ollama(v, h, "ollama-premium")),
   h.when(hasPremium(v, h), premiumWake(v, h)),
   h.when(meshed(v), allowMeshControlPlane(v, h)),
+  ...extraEgress(v, h),
 ];

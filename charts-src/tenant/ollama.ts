@@ -8,8 +8,13 @@ import {
   scratchDirs,
 } from "../lib/pod-security.js";
 import type { Container, Deployment, DeploymentSpec, PodSpec, ResourceRequirements, Service } from "../lib/k8s.js";
-import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
-import { execProbe, httpProbe, imageRef } from "../lib/workload.js";
+import {
+  containerMountOverrides,
+  podPlacementOverrides,
+  withExtraEnv,
+  withExtraVolumes,
+} from "../lib/pod-overrides.js";
+import { execProbe, httpProbe, imageRef, probeTiming } from "../lib/workload.js";
 import { imagePullSecrets, names, namespaced, podLabels, ports, selectorLabels, workloadSpread } from "./identity.js";
 import { meshedPodMetadata } from "./mesh.js";
 import type { TenantValues } from "./values.js";
@@ -79,7 +84,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
           containers: [
             {
               name: "ollama",
-              image: imageRef(v.ollama.image),
+              image: imageRef(h, v.ollama.image, v.global),
               imagePullPolicy: v.ollama.image.pullPolicy,
               ports: [{ name: "http", containerPort: ports.ollama, protocol: "TCP" }],
               env: withExtraEnv(
@@ -94,30 +99,36 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
               ),
               resources: t.resources,
               securityContext: restrictedContainerSecurityContext(h),
-              ...serverProbes(h),
-              readinessProbe: execProbe(["ollama", "show", t.settings.model], {
-                periodSeconds: 15,
-                failureThreshold: 3,
-              }),
+              ...serverProbes(v, h),
+              readinessProbe: execProbe(["ollama", "show", t.settings.model], probeTiming(v.ollama.readinessProbe)),
               ...t.containerExtras,
-              volumeMounts: [
-                h.comment("Only this tier's catalog: the other tier's models are not even listed.", {
-                  name: "model-cache",
-                  mountPath: modelCacheMountPath,
-                  subPath: tierCatalogDir(t.tier),
-                  readOnly: true,
-                }),
-                ...scratch.mounts,
-              ],
+              ...containerMountOverrides(
+                h,
+                [
+                  h.comment("Only this tier's catalog: the other tier's models are not even listed.", {
+                    name: "model-cache",
+                    mountPath: modelCacheMountPath,
+                    subPath: tierCatalogDir(t.tier),
+                    readOnly: true,
+                  }),
+                  ...scratch.mounts,
+                ],
+                v.ollama,
+              ),
             },
           ],
           volumes: h.partial(
             "ollama.volumes",
-            () => [
-              { name: "model-cache", persistentVolumeClaim: { claimName: names.modelCache, readOnly: true } },
-              ...scratch.volumes,
-            ],
-            "Both tiers: the platform's model cache, read-only, and scratch space for HOME and /tmp.",
+            () =>
+              withExtraVolumes(
+                h,
+                [
+                  { name: "model-cache", persistentVolumeClaim: { claimName: names.modelCache, readOnly: true } },
+                  ...scratch.volumes,
+                ],
+                v.ollama,
+              ),
+            "Both tiers: the platform's model cache, read-only, scratch space for HOME and /tmp, and the operator's extra volumes.",
           ),
         },
       },
@@ -142,12 +153,12 @@ const serverEnv = (h: Helpers) =>
   );
 
 /** Startup and liveness ask whether the server answers; readiness (per tier) whether its model is there. */
-const serverProbes = (h: Helpers) =>
+const serverProbes = (v: TenantValues, h: Helpers) =>
   h.partial(
     "ollama.serverProbes",
     () => ({
-      startupProbe: httpProbe("/api/version", "http", { periodSeconds: 5, failureThreshold: 60 }),
-      livenessProbe: httpProbe("/api/version", "http", { periodSeconds: 20, failureThreshold: 3 }),
+      startupProbe: httpProbe("/api/version", "http", probeTiming(v.ollama.startupProbe)),
+      livenessProbe: httpProbe("/api/version", "http", probeTiming(v.ollama.livenessProbe)),
     }),
     "Both tiers: started and alive while the server answers; ready (per tier) once its model is in the cache.",
   );

@@ -60,7 +60,7 @@ export const migrationsInitContainer = (
   mounts: VolumeMount[],
 ): Container => ({
   name: "migrations",
-  image: imageRef(v.openwebui.image),
+  image: imageRef(h, v.openwebui.image, v.global),
   imagePullPolicy: v.openwebui.image.pullPolicy,
   command: ["python3", "-c", migrationsScript],
   env,

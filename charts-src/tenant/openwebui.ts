@@ -1,14 +1,19 @@
 import { labels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type { Deployment, EnvVar, PersistentVolumeClaim, Service } from "../lib/k8s.js";
+import type { Deployment, EnvVar, PersistentVolumeClaim, Service, ServiceAccount } from "../lib/k8s.js";
 import {
   identityOf,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   scratchDirs,
 } from "../lib/pod-security.js";
-import { podPlacementOverrides, withExtraEnv } from "../lib/pod-overrides.js";
-import { httpProbe, imageRef } from "../lib/workload.js";
+import {
+  containerMountOverrides,
+  podPlacementOverrides,
+  withExtraEnv,
+  withExtraVolumes,
+} from "../lib/pod-overrides.js";
+import { httpProbe, imageRef, probeTiming } from "../lib/workload.js";
 import { priorityClasses } from "../lib/conventions.js";
 import {
   hasPremium,
@@ -182,7 +187,11 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
       template: {
         metadata: meshedPodMetadata(v, h, podLabels(v, h, names.openwebui, "openwebui"), o),
         spec: {
-          automountServiceAccountToken: false,
+          serviceAccountName: h.when(
+            h.or(o.serviceAccount.create, h.isSet(o.serviceAccount.name)),
+            serviceAccountName(v, h),
+          ),
+          automountServiceAccountToken: o.serviceAccount.automountToken,
           enableServiceLinks: false,
           ...imagePullSecrets(v, h),
           securityContext: restrictedPodSecurityContext(identityOf(v.openwebui.runAs)),
@@ -197,7 +206,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
           containers: [
             {
               name: "openwebui",
-              image: imageRef(o.image),
+              image: imageRef(h, o.image, v.global),
               imagePullPolicy: o.image.pullPolicy,
               ports: [
                 { name: "http", containerPort: ports.openwebui, protocol: "TCP" },
@@ -210,33 +219,35 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
               env: withExtraEnv(h, env(v, h), o),
               resources: o.resources,
               securityContext: restrictedContainerSecurityContext(h),
-              startupProbe: h.comment(
-                "A first start on SQLite runs the database migrations: five minutes.",
-                httpProbe("/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
-              ),
+              // By default a first start on SQLite, which runs the database migrations, has five minutes.
+              startupProbe: httpProbe("/health", "http", probeTiming(o.startupProbe)),
               // Ready only once startup is complete and the database (and Redis, when set) answer; alive while it serves.
-              readinessProbe: httpProbe("/ready", "http", { periodSeconds: 10, failureThreshold: 3 }),
-              livenessProbe: httpProbe("/health", "http", { periodSeconds: 20, failureThreshold: 3 }),
-              volumeMounts: mounts,
+              readinessProbe: httpProbe("/ready", "http", probeTiming(o.readinessProbe)),
+              livenessProbe: httpProbe("/health", "http", probeTiming(o.livenessProbe)),
+              ...containerMountOverrides(h, mounts, o),
             },
           ],
-          volumes: [
-            h.when(
-              o.persistence.enabled,
-              {
-                name: "data",
-                persistentVolumeClaim: {
-                  claimName: h.pick(
-                    h.isSet(o.persistence.existingClaim),
-                    o.persistence.existingClaim,
-                    names.openwebuiData,
-                  ),
+          volumes: withExtraVolumes(
+            h,
+            [
+              h.when(
+                o.persistence.enabled,
+                {
+                  name: "data",
+                  persistentVolumeClaim: {
+                    claimName: h.pick(
+                      h.isSet(o.persistence.existingClaim),
+                      o.persistence.existingClaim,
+                      names.openwebuiData,
+                    ),
+                  },
                 },
-              },
-              { name: "data", emptyDir: { sizeLimit: o.persistence.size } },
-            ),
-            ...scratch.volumes,
-          ],
+                { name: "data", emptyDir: { sizeLimit: o.persistence.size } },
+              ),
+              ...scratch.volumes,
+            ],
+            o,
+          ),
         },
       },
     },
@@ -262,6 +273,24 @@ export const openwebuiService = (v: TenantValues, h: Helpers): Service => ({
   },
 });
 
+/** The ServiceAccount OpenWebUI runs as: the one named, else the chart's own (openwebui). */
+const serviceAccountName = (v: TenantValues, h: Helpers) =>
+  h.pick(h.isSet(v.openwebui.serviceAccount.name), v.openwebui.serviceAccount.name, names.openwebui);
+
+/** OpenWebUI's own ServiceAccount, carrying the operator's annotations (an IAM role for S3, say). */
+export const openwebuiServiceAccount = (v: TenantValues, h: Helpers): ServiceAccount => {
+  const sa = v.openwebui.serviceAccount;
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: {
+      ...namespaced(v, h, serviceAccountName(v, h), "openwebui"),
+      annotations: h.when(h.isSet(sa.annotations), sa.annotations),
+    },
+    automountServiceAccountToken: sa.automountToken,
+  };
+};
+
 /** The data directory's claim, kept on uninstall: it holds the tenant's chats and uploads. */
 export const openwebuiDataClaim = (v: TenantValues, h: Helpers): PersistentVolumeClaim => {
   const p = v.openwebui.persistence;
@@ -285,6 +314,7 @@ export const openwebuiTemplate = (v: TenantValues, h: Helpers) => [
   ),
   openwebuiDeployment(v, h),
   openwebuiService(v, h),
+  h.when(v.openwebui.serviceAccount.create, openwebuiServiceAccount(v, h)),
   h.when(
     h.and(v.openwebui.persistence.enabled, h.not(h.isSet(v.openwebui.persistence.existingClaim))),
     openwebuiDataClaim(v, h),

@@ -67,3 +67,18 @@ export const ollamaOwnedEnv = [
   "OLLAMA_NUM_PARALLEL",
   "OLLAMA_MAX_LOADED_MODELS",
 ] as const;
+
+/**
+ * The volumes and mount paths the chart gives each workload, so that `extraVolumes` and `extraVolumeMounts` can
+ * refuse them (a second volume of one name is refused by the API server at install; a mount over the chart's would
+ * hide its data). test/tenant proves these equal what the templates mount.
+ */
+export const openwebuiOwnedMounts = {
+  volumes: ["data", "tmp", "home"],
+  mountPaths: ["/app/backend/data", "/tmp", "/home/openwebui"],
+} as const;
+
+export const ollamaOwnedMounts = {
+  volumes: ["model-cache", "tmp", "home"],
+  mountPaths: ["/models", "/tmp", "/home/ollama"],
+} as const;

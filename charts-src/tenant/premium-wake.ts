@@ -163,7 +163,7 @@ const deployment = (v: TenantValues, h: Helpers): Deployment => {
           containers: [
             {
               name: "interceptor",
-              image: imageRef(w.image),
+              image: imageRef(h, w.image, v.global),
               imagePullPolicy: w.image.pullPolicy,
               args: ["--zap-log-level=info"],
               ports: [

@@ -46,6 +46,13 @@ NetworkPolicies); \`network.apiServer\` naming the API server's addresses and po
 the platform's \`policies.allowedRegistries\` (\`ghcr.io/kedacore/\` by default). A first answer after a long pause
 takes as long as a GPU node, the image and the model take to start: the cold-start banner says so.
 
+KEDA reads the proxies' in-flight count (\`Concurrency\`), which a request raises the moment it arrives, before it is
+held: a chat held at zero is seen at KEDA's next poll however long premium slept. The add-on's own scaler and its
+request rate, where the add-on 0.15.0 has a known fault after a long idle (kedacore/http-add-on#1692: the first
+request is held until its timeout and nothing scales), are not used. The runtime suite proves the path with KEDA
+itself: premium asleep a cooldown after business hours close, a held chat read from \`/queue\`, premium woken and the
+chat answered.
+
 ## A Linkerd mesh
 
 \`mesh.linkerd.enabled\` injects Linkerd's proxy into OpenWebUI and both Ollama tiers (mTLS between them, and with
@@ -60,4 +67,39 @@ and limits come from \`mesh.linkerd.proxyResources\`, so the tenant's quota admi
   registry (e.g. \`cr.l5d.io/linkerd/\`) in \`policies.allowedRegistries\`; otherwise the isolation policies refuse the
   NetworkPolicy to the control plane and the injected container.
 - The \`helm test\` Pod is not meshed; OpenWebUI still admits it on its own port.
+
+## Escape hatches
+
+What operators adapt without forking the chart, each checked by the values schema so that none can undo what the
+chart guarantees or reach another tenant:
+
+- **Files in the pods** (a corporate CA bundle, say): \`openwebui.extraVolumes\` and \`ollama.extraVolumes\` take
+  ConfigMaps, Secrets and size-limited emptyDirs of the tenant namespace (no hostPath or other node or cluster
+  source), mounted in the main container by \`extraVolumeMounts\` at a path that is not one of the chart's (the data
+  directory, /tmp, HOME, the model cache). Name the bundle in the settings that read it, e.g. \`extraEnv\`
+  \`SSL_CERT_FILE\` and \`REQUESTS_CA_BUNDLE\` for OpenWebUI.
+- **Settings from a ConfigMap or Secret**: \`extraEnv\` (one variable each) and \`extraEnvFrom\` (every key); a
+  variable the chart sets keeps the chart's value.
+- **Probes**: \`startupProbe\`, \`readinessProbe\` and \`livenessProbe\` of OpenWebUI and Ollama take their timing
+  (initial delay, period, timeout, failure threshold); what they check stays the chart's.
+- **RuntimeClass**: \`runtimeClassName\` (gVisor, Kata, a GPU runtime) per workload.
+- **OpenWebUI's identity**: \`openwebui.serviceAccount\` creates the ServiceAccount \`openwebui\` (or names an
+  existing one), with annotations such as \`eks.amazonaws.com/role-arn\` for S3 storage through IRSA; the API token
+  is not mounted unless \`automountToken\` is set (IRSA's web identity token is mounted either way).
+- **Egress**: the tenant is default-deny; \`network.extraEgress\` opens what OpenWebUI must reach (web search, MCP tool
+  servers, S3, SMTP), one NetworkPolicy \`extra-egress-<name>\` per rule, each with its ports. A \`0.0.0.0/0\` range
+  excludes \`network.privateCidrs\`; a namespace is selected by its name only, never a tenant's, and the platform's
+  \`policies.sharedNamespaces\` must list it (its policies refuse any other selector).
+- **Labels**: \`commonLabels\` go on every object and pod beside the chart's (whose keys they cannot set).
+- **Extra manifests**: \`extraObjects\` are rendered as given (no template expressions, so every rendering of the
+  chart agrees), always in the tenant namespace with the chart's labels; only namespaced kinds that stay there are
+  accepted (no cluster-scoped kind, no Role or RoleBinding), and the platform's policies apply to them.
+
+## As a dependency of an umbrella chart
+
+The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
+\`condition: tenant.enabled\`, and \`global.imageRegistry\` (a mirror or an ECR pull-through cache, host[:port][/path])
+replaces the registry of every image the tenant runs: \`ghcr.io/open-webui/open-webui\` becomes
+\`<imageRegistry>/open-webui/open-webui\`. Add it to the platform's \`policies.allowedRegistries\`. Any other \`global\`
+key is refused rather than silently ignored.
 `;

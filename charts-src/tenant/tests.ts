@@ -27,7 +27,7 @@ const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
 
 const check = (v: TenantValues, h: Helpers, name: string, url: string, wget: string[] = ["-T", "10"]): Container => ({
   name,
-  image: imageRef(v.tests.image),
+  image: imageRef(h, v.tests.image, v.global),
   imagePullPolicy: v.tests.image.pullPolicy,
   command: ["wget", "-q", ...wget, "-O", "/dev/null", url],
   resources: {

@@ -1,15 +1,31 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { tiers } from "../lib/conventions.js";
-import { choice, dnsLabel, duration, labelMap, quantity, rule, strictObject } from "../lib/values-shapes.js";
-import { autoscalingFields, imageValues, nested, notBelow, resourceValues } from "../lib/workload.js";
+import {
+  choice,
+  dnsLabel,
+  duration,
+  labelMap,
+  quantity,
+  rule,
+  strictObject,
+  umbrellaValues,
+} from "../lib/values-shapes.js";
+import {
+  autoscalingFields,
+  imageValues,
+  nested,
+  notBelow,
+  probeTimingValues,
+  resourceValues,
+} from "../lib/workload.js";
 
 import { ollamaImage, reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
-import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
-import { podOverrideValues } from "../lib/pod-overrides.js";
+import { healthProber, tenantNameMaxLength, tenantObjectNames } from "../lib/tenant-namespace.js";
+import { annotationValues, commonLabelValues, podOverrideValues } from "../lib/pod-overrides.js";
 import { defaultAppUids, runAsValues } from "../lib/pod-security.js";
 import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
-import { ollamaOwnedEnv, openwebuiOwnedEnv } from "./owned-env.js";
+import { ollamaOwnedEnv, ollamaOwnedMounts, openwebuiOwnedEnv, openwebuiOwnedMounts } from "./owned-env.js";
 
 /** Tiers that run premium (GPU) Ollama, and those that run standard (CPU) Ollama. */
 export const premiumTiers = tiers.filter((t) => t !== "standard");
@@ -71,6 +87,132 @@ const hpaStep = (
       maximum: 1800,
     }),
   });
+
+/** A destination of an extraEgress rule: an IP range, or a namespace named (and its pods, by labels). */
+const egressPeer = Type.Object(
+  {
+    ipBlock: Type.Optional(
+      strictObject(
+        "An IP range; 0.0.0.0/0 gets network.privateCidrs cut out, so it never reaches the cluster's pods.",
+        {
+          cidr: Type.String({ pattern: cidrPattern, description: "An IPv4 CIDR such as 203.0.113.0/24." }),
+        },
+      ),
+    ),
+    namespaceSelector: Type.Optional(
+      strictObject(
+        "A namespace by name, which the platform's policies.sharedNamespaces must list (its policies refuse any other selector).",
+        {
+          matchLabels: Type.Object(
+            {
+              "kubernetes.io/metadata.name": {
+                ...dnsLabel("The namespace's name; never a tenant's (tenant-*).", undefined, 63),
+                not: { pattern: "^tenant-" },
+              },
+            },
+            { additionalProperties: false, required: ["kubernetes.io/metadata.name"] },
+          ),
+        },
+      ),
+    ),
+    podSelector: Type.Optional(
+      strictObject("Pods of that namespace, by labels (with namespaceSelector only).", {
+        matchLabels: {
+          ...labelMap("Labels the pods carry."),
+          minProperties: 1,
+        },
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "One destination: an ipBlock, or a namespaceSelector (optionally with a podSelector).",
+    oneOf: [{ required: ["ipBlock"] }, { required: ["namespaceSelector"] }],
+    allOf: [rule({ required: ["podSelector"] }, { required: ["namespaceSelector"] })],
+  },
+);
+
+const extraEgressRule = strictObject("One destination group OpenWebUI may reach, on the ports listed.", {
+  name: dnsLabel(
+    "What the rule is for (web-search, smtp, s3): its NetworkPolicy is extra-egress-<name>.",
+    undefined,
+    40,
+  ),
+  to: Type.Array(egressPeer, { description: "Destinations (at least one).", minItems: 1, maxItems: 20 }),
+  ports: Type.Array(
+    Type.Object(
+      {
+        port: Type.Integer({ description: "Port.", minimum: 1, maximum: 65535 }),
+        endPort: Type.Optional(Type.Integer({ description: "Last port of a range.", minimum: 1, maximum: 65535 })),
+        protocol: Type.Optional(choice(["TCP", "UDP"], "Protocol (TCP when left out).")),
+      },
+      { additionalProperties: false, required: ["port"] },
+    ),
+    { description: "Ports (at least one: a rule without ports would open every port).", minItems: 1, maxItems: 20 },
+  ),
+});
+
+/**
+ * The kinds extraObjects may hold: namespaced ones that stay inside the tenant namespace. No cluster-scoped kind
+ * (it would reach beyond the tenant), and no Role or RoleBinding (a binding could name another namespace's account).
+ */
+export const extraObjectKinds = [
+  "ConfigMap",
+  "Secret",
+  "Service",
+  "ServiceAccount",
+  "PersistentVolumeClaim",
+  "Deployment",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "PodDisruptionBudget",
+  "HorizontalPodAutoscaler",
+  "NetworkPolicy",
+  "ExternalSecret",
+  "ServiceMonitor",
+  "PodMonitor",
+  "PrometheusRule",
+] as const;
+
+// Apart from kind, so that no object literal here holds both apiVersion and kind: test/engine/typed-sources reads
+// such a literal as a Kubernetes object, and this is its values schema.
+const extraObjectApiVersion = {
+  apiVersion: Type.String({
+    description: "API version, e.g. v1 or apps/v1.",
+    maxLength: 100,
+    pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$",
+  }),
+};
+
+const extraObject = Type.Object(
+  {
+    ...extraObjectApiVersion,
+    kind: choice(extraObjectKinds, "Kind: a namespaced one of the allowed kinds."),
+    metadata: Type.Object(
+      {
+        name: Type.String({
+          description: "Name.",
+          minLength: 1,
+          maxLength: 253,
+          pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+        }),
+        labels: Type.Optional(commonLabelValues("Labels beside the chart's (never the chart's own keys).")),
+        annotations: Type.Optional(annotationValues("Annotations.")),
+      },
+      {
+        additionalProperties: false,
+        description: "Name, labels and annotations; the namespace is always the tenant's, so it is not given.",
+      },
+    ),
+  },
+  {
+    // The body (spec, data, rules…) is the kind's own: kubeconform and the platform's policies check it.
+    additionalProperties: true,
+    required: ["apiVersion", "kind", "metadata"],
+    description: "One manifest.",
+  },
+);
 
 /** Ollama's runtime settings, first-class per tier (they are environment variables of the server). */
 const ollamaTuning = (keepAlive: string, numParallel: number, maxLoadedModels: number) => ({
@@ -286,7 +428,50 @@ const openwebui = strictObject(
         interval: duration("Scrape interval.", "30s"),
       },
     ),
-    ...podOverrideValues(openwebuiOwnedEnv),
+    startupProbe: probeTimingValues(
+      "Timing of the startup probe (GET /health): a first start on SQLite runs the database migrations, five minutes by default.",
+      { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+    ),
+    readinessProbe: probeTimingValues(
+      "Timing of the readiness probe (GET /ready: started, and the database and Redis answer).",
+      { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    ),
+    livenessProbe: probeTimingValues("Timing of the liveness probe (GET /health).", {
+      initialDelaySeconds: 0,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    }),
+    serviceAccount: strictObject("OpenWebUI's ServiceAccount, e.g. to give it an IAM role (IRSA) for S3 storage.", {
+      create: Type.Boolean({
+        description: "Create the ServiceAccount; off uses an existing one named by name (or the namespace's default).",
+        default: true,
+      }),
+      name: Type.String({
+        description: `Its name; empty for openwebui (create) or the namespace's default ServiceAccount. Not ${tenantObjectNames.secretsReader} or ${tenantObjectNames.premiumWake}, the chart's own (the secrets reader's IAM role, the wake-up proxy's API access).`,
+        default: "",
+        maxLength: 253,
+        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+        not: { enum: [tenantObjectNames.secretsReader, tenantObjectNames.premiumWake] },
+      }),
+      annotations: Type.Unsafe<Record<string, string>>({
+        type: "object",
+        description:
+          "Annotations of the created ServiceAccount, e.g. eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role> (IRSA).",
+        default: {},
+        propertyNames: {
+          pattern:
+            "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+        },
+        additionalProperties: { type: "string", maxLength: 1000 },
+      }),
+      automountToken: Type.Boolean({
+        description:
+          "Mount the Kubernetes API token into the pods (OpenWebUI never calls the API; IRSA's web identity token is mounted either way).",
+        default: false,
+      }),
+    }),
+    ...podOverrideValues(openwebuiOwnedEnv, openwebuiOwnedMounts),
   },
   {
     allOf: [
@@ -335,7 +520,23 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
     "The non-root identity both tiers run as (the model cache only needs to be readable by it).",
     defaultAppUids.ollama,
   ),
-  ...podOverrideValues(ollamaOwnedEnv),
+  ...podOverrideValues(ollamaOwnedEnv, ollamaOwnedMounts),
+  startupProbe: probeTimingValues("Timing of both tiers' startup probe (GET /api/version).", {
+    initialDelaySeconds: 0,
+    periodSeconds: 5,
+    timeoutSeconds: 5,
+    failureThreshold: 60,
+  }),
+  readinessProbe: probeTimingValues(
+    "Timing of both tiers' readiness probe (ollama show <model>: ready once the tier's model is in the cache).",
+    { initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 10, failureThreshold: 3 },
+  ),
+  livenessProbe: probeTimingValues("Timing of both tiers' liveness probe (GET /api/version).", {
+    initialDelaySeconds: 0,
+    periodSeconds: 20,
+    timeoutSeconds: 5,
+    failureThreshold: 3,
+  }),
   modelCache: strictObject(
     "The platform's shared model cache, mounted read-only: pods never download models.",
     {
@@ -667,6 +868,12 @@ export const tenantValues = strictObject(
         "192.168.0.0/16",
         "100.64.0.0/10",
       ]),
+      extraEgress: Type.Array(extraEgressRule, {
+        description:
+          "Destinations OpenWebUI may reach beyond the chart's own (web search, MCP tool servers, S3, SMTP), each rule its own NetworkPolicy extra-egress-<name> added to the default-deny. Other tenants stay unreachable: their own policies admit nobody else, a 0.0.0.0/0 range excludes network.privateCidrs, and a namespace is named, never selected by an empty or other selector.",
+        default: [],
+        maxItems: 20,
+      }),
     }),
     exposure: strictObject("How users reach OpenWebUI.", {
       type: choice(
@@ -757,6 +964,13 @@ export const tenantValues = strictObject(
         },
       ),
     }),
+    commonLabels: commonLabelValues(),
+    extraObjects: Type.Array(extraObject, {
+      description: `Extra manifests rendered with the release, as given (no template expressions, so every rendering agrees), each in the tenant namespace with the chart's labels: ${extraObjectKinds.join(", ")}. The platform's policies apply to them as to the chart's own objects.`,
+      default: [],
+      maxItems: 50,
+    }),
+    ...umbrellaValues("every image the tenant runs (OpenWebUI, Ollama, the wake-up proxy, the test Pod)"),
     tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
       image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),

@@ -50,7 +50,8 @@ const stringOf = (s: JsonSchema): fc.Arbitrary<string> => {
 const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
   if (s.properties) {
     const required = new Set(s.required ?? []);
-    const entries = Object.entries(s.properties).filter(([k]) => k !== "global");
+    // An undeclared `global` (any object) has no shape to draw from.
+    const entries = Object.entries(s.properties).filter(([k, child]) => k !== "global" || child.properties);
     const model = Object.fromEntries(entries.map(([k, child]) => [k, node(child)]));
     // Values files leave most keys out; the chart's defaults fill them, which is the path Helm takes too.
     const keys = entries

@@ -34,6 +34,7 @@ const demo = defineChart({
       image: Type.String({ default: "docker.io/library/busybox" }),
       registries: Type.Array(Type.String(), { default: ["docker.io/", "ghcr.io/"] }),
       replicas: Type.Optional(Type.Integer()),
+      extra: Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true }), { default: [] }),
     },
     { additionalProperties: false },
   ),
@@ -60,6 +61,8 @@ const demo = defineChart({
           onlyValues: h.toJson(h.concat(v.registries)),
           message: `images only from ${h.join(v.registries, ", ")}`,
           repeated: h.duplicates(v.items, "key"),
+          mirrored: h.replaceMatch(v.image, "^[^/]+", "mirror.example.com:5000"),
+          labelsJson: h.toJson(v.labels),
         },
         conditionalOnly: [h.when(v.enabled, "on")],
         listed: h.each(v.items, (item) => ({ key: item.key, n: item.n, label: `${item.key}-${item.n}` })),
@@ -70,6 +73,12 @@ const demo = defineChart({
         apiVersion: "v1",
         kind: "ServiceAccount",
         metadata: { name: `sa-${item.key}` },
+      })),
+      ...h.each(v.extra, (e) => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: e.name, labels: { fixed: "yes", ...h.entries(v.labels) } },
+        ...h.entries(h.without(e, ["name"])),
       })),
     ],
   },
@@ -100,6 +109,11 @@ const cases: Record<string, unknown> = {
     registries: ["registry.example.com/llm/", "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"],
   },
   "an empty list inside a string": { registries: [] },
+  "map keys in Go's order, integer-like ones too": { labels: { "1": "one", "0a": "zero", b: "bee" } },
+  "a map value's entries beside static keys, and a list item without some keys spread into an object": {
+    labels: { team: "x", "example.com/cost": "on" },
+    extra: [{ name: "extra-a", data: { k: "v", yes: "y" } }, { name: "extra-b" }],
+  },
   "repeated keys of a list, each named once": {
     items: [
       { key: "a", n: 1 },

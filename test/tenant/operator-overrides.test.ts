@@ -39,7 +39,14 @@ test("the lists of variables extraEnv refuses are exactly the ones the chart set
   const everyFixture = good.map((f) => render(f.values));
   const set = (workloads: string[]) =>
     [...new Set(everyFixture.flatMap((o) => workloads.flatMap((w) => envNames(o, w))))].sort();
-  const extra = ["ENABLE_COMMUNITY_SHARING", "RAG_TOP_K", "OLLAMA_FLASH_ATTENTION"];
+  const extra = [
+    "ENABLE_COMMUNITY_SHARING",
+    "RAG_TOP_K",
+    "OLLAMA_FLASH_ATTENTION",
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "ENABLE_RAG_WEB_SEARCH",
+  ];
   expect(set(["openwebui"]).filter((n) => !extra.includes(n))).toEqual([...openwebuiOwnedEnv].sort());
   expect(set(["ollama-standard", "ollama-premium"]).filter((n) => !extra.includes(n))).toEqual(
     [...ollamaOwnedEnv].sort(),

@@ -10,8 +10,10 @@ const tenant = renderTemplates(charts.tenant as never);
 const text = Object.values(tenant).join("");
 
 describe("the tenant chart's templates", () => {
-  it("are 75 kB at most, _helpers.tpl and NOTES.txt included", () => {
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(75_000);
+  // 75 kB until issue 25's escape hatches: probe timings read from the values (four lines a probe), extra volumes,
+  // mounts and envFrom per workload, OpenWebUI's ServiceAccount, extra egress policies and extraObjects took ~8 kB.
+  it("are 85 kB at most, _helpers.tpl and NOTES.txt included", () => {
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(85_000);
   });
 
   it("have no line over 200 characters but for string literals (data)", () => {

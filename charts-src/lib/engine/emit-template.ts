@@ -1,6 +1,6 @@
 import { anyOf, asDefault, type Condition, Facts, leadingPart, Truth, testExpr } from "./conditions.js";
 import { brokenLine, unwrap } from "./go-expr.js";
-import { CommentMarker, IfMarker, IncludeMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
+import { CommentMarker, EntriesMarker, IfMarker, IncludeMarker, OMIT, RangeMarker, Refusal } from "./markers.js";
 import { commentLines, defineText, includeExpr, recordPartial } from "./partials.js";
 import { Token, type TokenRegistry, tokenOf } from "./tokens.js";
 import { blockScalar, plainScalar, yamlKey } from "./yaml-scalars.js";
@@ -209,6 +209,12 @@ export class TemplateEmitter {
   private entryLines(key: string, v: unknown, ind: string, facts: Facts): string[] {
     if (v === OMIT || v === undefined) return [];
     if (v instanceof IncludeMarker) return [this.include(v, ind)];
+    if (v instanceof EntriesMarker)
+      return [
+        `${ind}{{- with ${unwrap(v.expr)} }}`,
+        `${ind}{{- toYaml . | nindent ${ind.length} }}`,
+        `${ind}{{- end }}`,
+      ];
     if (v instanceof CommentMarker) return commented(v, ind, this.entryLines(key, v.value, ind, facts));
     const k = yamlKey(key);
     if (v instanceof IfMarker) {
@@ -302,6 +308,7 @@ const guardOf = (m: unknown): Condition | undefined => {
   const inner = m instanceof CommentMarker ? m.value : m;
   if (inner instanceof IfMarker && inner.otherwise === OMIT) return inner.condition;
   if (inner instanceof RangeMarker) return new Truth(inner.listExpr, false);
+  if (inner instanceof EntriesMarker) return new Truth(inner.expr, false);
   if (inner instanceof IncludeMarker) {
     const members = Array.isArray(inner.fragment) ? inner.fragment : Object.values(inner.fragment);
     return rendersSomething(members) ? undefined : new Truth(includeExpr(inner.name, inner.context), false);
@@ -346,4 +353,5 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !(v instanceof RangeMarker) &&
   !(v instanceof Refusal) &&
   !(v instanceof CommentMarker) &&
-  !(v instanceof IncludeMarker);
+  !(v instanceof IncludeMarker) &&
+  !(v instanceof EntriesMarker);

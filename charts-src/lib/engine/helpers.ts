@@ -3,7 +3,17 @@ import type { Manifests } from "./chart.js";
 import { all, anyOf, asDefault, boolExpr, type Condition, Equals, isCondition, not, Truth } from "./conditions.js";
 import { unwrap } from "./go-expr.js";
 import { literalPlainness } from "./plain-text.js";
-import { CommentMarker, IfMarker, IncludeMarker, includeKey, OMIT, RangeMarker, Refusal } from "./markers.js";
+import {
+  CommentMarker,
+  EntriesMarker,
+  entriesKey,
+  IfMarker,
+  IncludeMarker,
+  includeKey,
+  OMIT,
+  RangeMarker,
+  Refusal,
+} from "./markers.js";
 import { conditionBody, defineText, includeExpr, recordPartial } from "./partials.js";
 import { ITEM_SCHEMA, type SchemaNode, Token, type TokenRegistry, tokenOf, tokenProxy } from "./tokens.js";
 
@@ -41,6 +51,11 @@ export interface Helpers {
   pick(cond: Test, a: string, b: string): string;
   /** True when a string value starts with `prefix`. */
   hasPrefix(text: string, prefix: string): Cond;
+  /**
+   * `text` with every match of `pattern` replaced by `replacement`, taken literally (sprig's
+   * `regexReplaceAllLiteral`): a pattern both Go's RE2 and JavaScript read alike (anchors, classes, no lookaround).
+   */
+  replaceMatch(text: string, pattern: string, replacement: string): string;
   /** A value as JSON text, to embed in a string (a CEL or JMESPath list literal, say). */
   toJson(value: unknown): string;
   /** The strings of a list joined by `separator`, to embed in a message. */
@@ -59,6 +74,14 @@ export interface Helpers {
    * schema can state. A top-level item of a template's list.
    */
   refuse(cond: Test, message: string): Manifests;
+  /**
+   * A map value's entries, to spread into a static map beside the chart's own keys (`{ ...own, ...h.entries(v.x) }`),
+   * where `merge` would turn the whole map into one expression. The values' schema must keep its keys apart from the
+   * static ones: YAML keeps only one of two equal keys.
+   */
+  entries<T>(map: Record<string, T> | undefined): Record<string, T>;
+  /** A map value without the given keys (sprig's `omit`), to spread with `entries`. */
+  without(map: object, keys: readonly string[]): Record<string, unknown>;
   /** Flat string maps merged, later ones winning (`{...a, ...b}`); absent maps count as empty. */
   merge(...maps: (Record<string, string> | undefined)[]): Record<string, string>;
   /**
@@ -103,10 +126,14 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   includes: (list, element) => list.includes(element),
   pick: (cond, a, b) => ((cond as unknown) ? a : b),
   hasPrefix: (text, prefix) => text.startsWith(prefix),
+  replaceMatch: (text, pattern, replacement) => text.replace(new RegExp(pattern, "g"), () => replacement),
   toJson: (value) => goJson(value),
   join: (list, separator) => list.join(separator),
   concat: (...lists) => lists.flatMap((l) => [...(l ?? [])]),
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
+  entries: (map) => ({ ...(map ?? {}) }),
+  without: (map, keys) =>
+    Object.fromEntries(Object.entries((map ?? {}) as Record<string, unknown>).filter(([k]) => !keys.includes(k))),
   duplicates: (list, field) => {
     const seen = new Set<string>();
     const repeated: string[] = [];
@@ -130,11 +157,20 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
  * from it (a hash, a CEL literal) is the same in both renderings.
  */
 const goJson = (value: unknown): string =>
-  JSON.stringify(value, (_, v) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  ).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  goJsonText(value).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+
+/**
+ * The JSON text, map keys sorted. Written out by hand: a JavaScript object lists integer-like keys ("1") before the
+ * others whatever their insertion order, so JSON.stringify of a sorted object would put "1" before "0a".
+ */
+const goJsonText = (v: unknown): string => {
+  if (v === null || v === undefined || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(goJsonText).join(",")}]`;
+  const entries = Object.entries(v)
+    .filter(([, x]) => x !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${goJsonText(x)}`).join(",")}}`;
+};
 
 /** Sprig's `toString` of a scalar value (what the duplicates template compares). */
 const goString = (v: unknown): string => (v === undefined || v === null ? "<nil>" : String(v));
@@ -186,16 +222,18 @@ export const operand = (v: unknown, registry: TokenRegistry): string => {
  */
 const mapParts = (map: Record<string, unknown>, registry: TokenRegistry): string[] => {
   const entries = Object.entries(map);
-  const own = entries.filter(([, x]) => !(x instanceof IncludeMarker));
+  const own = entries.filter(([, x]) => !(x instanceof IncludeMarker) && !(x instanceof EntriesMarker));
   const included = entries.flatMap(([, x]) => (x instanceof IncludeMarker ? [x] : []));
+  const spread = entries.flatMap(([, x]) => (x instanceof EntriesMarker ? [`(default (dict) ${x.expr})`] : []));
   for (const m of included) registry.includedInExpressions.add(m);
   const dict = `(dict ${own.map(([k, x]) => `${JSON.stringify(k)} ${operand(x, registry)}`).join(" ")})`.replace(
     " )",
     ")",
   );
   return [
-    ...(own.length > 0 || included.length === 0 ? [dict] : []),
+    ...(own.length > 0 || included.length + spread.length === 0 ? [dict] : []),
     ...included.map((m) => `(${unwrap(includeExpr(m.name, m.context))} | fromYaml)`),
+    ...spread,
   ];
 };
 
@@ -267,6 +305,13 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
       return registry.placeholder(new Token(expr, "string"));
     },
     hasPrefix: (text, prefix) => comparison(`(hasPrefix ${operand(prefix, registry)} ${operand(text, registry)})`),
+    replaceMatch: (text, pattern, replacement) =>
+      registry.placeholder(
+        new Token(
+          `(regexReplaceAllLiteral ${JSON.stringify(pattern)} ${operand(text, registry)} ${operand(replacement, registry)})`,
+          "string",
+        ),
+      ),
     // Go's encoder sorts map keys and escapes <, > and &; concrete mode's goJson writes the same text.
     toJson: (value) => registry.placeholder(new Token(`(${operand(value, registry)} | toJson)`, "string")),
     join: (list, separator) =>
@@ -280,6 +325,16 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
       ) as never,
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
+    entries: (map) => {
+      const expr = operand(map, registry);
+      return { [entriesKey(expr)]: new EntriesMarker(expr) } as never;
+    },
+    without: (map, keys) =>
+      tokenProxy(
+        `(omit ${operand(map, registry)} ${keys.map((k) => JSON.stringify(k)).join(" ")})`,
+        { type: "object" },
+        registry,
+      ) as never,
     merge: (...maps) => {
       const args = maps.flatMap((m) =>
         tokenOf(m) ? [`(default (dict) ${operand(m, registry)})`] : mapParts(m ?? {}, registry),

@@ -66,5 +66,16 @@ export class IncludeMarker {
  */
 export const includeKey = (name: string): string => `\u27e6include:${name}\u27e7`;
 
+/**
+ * A map value's entries spread into a static map beside the chart's own keys (an operator's extra labels): written as
+ * the value's YAML where it is set. The values' schema keeps its keys apart from the static ones.
+ */
+export class EntriesMarker {
+  constructor(readonly expr: string) {}
+}
+
+/** The key under which a map holds a map value's entries (see `includeKey`). */
+export const entriesKey = (expr: string): string => `\u27e6entries:${expr}\u27e7`;
+
 /** Left out of the output: what a false `when` without `otherwise` yields. */
 export const OMIT: unique symbol = Symbol("llmcharts.omit");

@@ -16,7 +16,8 @@ export interface JsonSchema {
 
 /**
  * The values.schema.json of a chart: plain draft-07 JSON (TypeBox's markers stripped), strict at every level, with
- * the `global` key Helm passes to every chart allowed at the top.
+ * the `global` key Helm passes to every chart allowed at the top: as the chart declares it (the keys its templates
+ * read), else any object.
  */
 export const valuesSchema = (model: TObject): JsonSchema => {
   const plain = JSON.parse(JSON.stringify(model)) as JsonSchema;
@@ -25,7 +26,7 @@ export const valuesSchema = (model: TObject): JsonSchema => {
     ...plain,
     properties: {
       ...plain.properties,
-      global: { type: "object", description: "Values Helm shares with every chart." },
+      global: plain.properties?.global ?? { type: "object", description: "Values Helm shares with every chart." },
     },
   };
 };
@@ -36,7 +37,6 @@ export const defaultsOf = (schema: JsonSchema): unknown => {
   if (schema.type === "object" && schema.properties) {
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(schema.properties)) {
-      if (k === "global") continue;
       const d = defaultsOf(child);
       if (d !== undefined) out[k] = d;
     }
@@ -68,7 +68,8 @@ const typeLabel = (s: JsonSchema): string => {
 /** Every documented key, depth first: dotted path, schema, and whether it is a leaf in values.yaml. */
 const walk = (schema: JsonSchema, prefix = ""): { path: string; schema: JsonSchema }[] =>
   Object.entries(schema.properties ?? {})
-    .filter(([k]) => k !== "global")
+    // An undeclared `global` (any object) has nothing to document.
+    .filter(([k, child]) => k !== "global" || child.properties !== undefined)
     .flatMap(([k, child]) => {
       const path = prefix ? `${prefix}.${k}` : k;
       const nested = child.type === "object" && child.properties && child.default === undefined;

@@ -1,4 +1,9 @@
 {{- /* Generated from charts-src/platform (its h.partial fragments): edit it there. */}}
+{{- /* An image: its repository, with global.imageRegistry in place of its registry when set, then its tag. */}}
+{{- define "platform.image" -}}
+{{ ternary (regexReplaceAllLiteral "^[^/]+" $.repository $.Values.global.imageRegistry) $.repository (not (empty $.Values.global.imageRegistry)) }}:{{ $.tag }}
+{{- end }}
+
 {{- /* Which release and chart made an object. */}}
 {{- define "platform.labels.standard" -}}
 app.kubernetes.io/instance: {{ $.Release.Name | toJson }}

@@ -26,6 +26,11 @@ data:
 {{- if has $.Values.tenant.tier (list "standard" "both") }}true{{- end }}
 {{- end }}
 
+{{- /* An image: its repository, with global.imageRegistry in place of its registry when set, then its tag. */}}
+{{- define "tenant.image" -}}
+{{ ternary (regexReplaceAllLiteral "^[^/]+" $.repository $.Values.global.imageRegistry) $.repository (not (empty $.Values.global.imageRegistry)) }}:{{ $.tag }}
+{{- end }}
+
 {{- /* The image pull Secrets every pod of the tenant names (none by default). */}}
 {{- define "tenant.imagePullSecrets" -}}
 {{- if $.Values.imagePullSecrets }}
@@ -91,19 +96,21 @@ startupProbe:
   httpGet:
     path: /api/version
     port: http
-  timeoutSeconds: 5
-  periodSeconds: 5
-  failureThreshold: 60
+  timeoutSeconds: {{ $.Values.ollama.startupProbe.timeoutSeconds | toJson }}
+  initialDelaySeconds: {{ $.Values.ollama.startupProbe.initialDelaySeconds | toJson }}
+  periodSeconds: {{ $.Values.ollama.startupProbe.periodSeconds | toJson }}
+  failureThreshold: {{ $.Values.ollama.startupProbe.failureThreshold | toJson }}
 livenessProbe:
   httpGet:
     path: /api/version
     port: http
-  timeoutSeconds: 5
-  periodSeconds: 20
-  failureThreshold: 3
+  timeoutSeconds: {{ $.Values.ollama.livenessProbe.timeoutSeconds | toJson }}
+  initialDelaySeconds: {{ $.Values.ollama.livenessProbe.initialDelaySeconds | toJson }}
+  periodSeconds: {{ $.Values.ollama.livenessProbe.periodSeconds | toJson }}
+  failureThreshold: {{ $.Values.ollama.livenessProbe.failureThreshold | toJson }}
 {{- end }}
 
-{{- /* Both tiers: the platform's model cache, read-only, and scratch space for HOME and /tmp. */}}
+{{- /* Both tiers: the platform's model cache, read-only, scratch space for HOME and /tmp, and the operator's extra volumes. */}}
 {{- define "tenant.ollama.volumes" -}}
 - name: model-cache
   persistentVolumeClaim:
@@ -115,6 +122,9 @@ livenessProbe:
 - name: home
   emptyDir:
     sizeLimit: "256Mi"
+{{- range $i1, $item1 := $.Values.ollama.extraVolumes }}
+- {{ $item1 | toJson }}
+{{- end }}
 {{- end }}
 
 {{- /* OpenWebUI's settings, the same for its migrations init container. */}}
@@ -348,9 +358,12 @@ nodeAffinity:
               - standard
 {{- end }}
 
-{{- /* For whom: what isolation policies and cost reports read. */}}
+{{- /* For whom: what isolation policies and cost reports read, and the operator's commonLabels. */}}
 {{- define "tenant.tenantLabels" -}}
 llmcharts.io/tenant: {{ $.Values.tenant.name | toJson }}
 llmcharts.io/tier: {{ $.Values.tenant.tier | toJson }}
 llmcharts.io/cost-centre: {{ $.Values.tenant.costCentre | toJson }}
+{{- with $.Values.commonLabels }}
+{{- toYaml . | nindent 0 }}
+{{- end }}
 {{- end }}
