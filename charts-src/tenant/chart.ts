@@ -12,7 +12,7 @@ import { ollamaStandardTemplate } from "./ollama-standard.js";
 import { premiumWakeTemplate } from "./premium-wake.js";
 import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
-import { secretsTemplate } from "./secrets.js";
+import { secretsNote, secretsTemplate } from "./secrets.js";
 import { testsTemplate } from "./tests.js";
 import { tenantReadme } from "./readme.js";
 import { tenantValues } from "./values.js";
@@ -60,7 +60,7 @@ export const tenantChart = defineChart({
   notes: (v, h) =>
     `Tenant ${v.tenant.name} (tier ${v.tenant.tier}, cost centre ${v.tenant.costCentre}) lives in namespace ${tenantNamespaceName(v.tenant.name)}; release ${h.release.name}.\n` +
     `OpenWebUI: https://${v.exposure.host} (exposure ${v.exposure.type}).\n` +
-    `Before the pods start, AWS Secrets Manager must hold llmcharts/tenants/${v.tenant.name}/webui-secret-key (and database-url, redis-url, openai-api-key, oidc-client-secret when used), readable by ${v.secrets.roleArn}.\n` +
+    `${secretsNote(v, h)}\n` +
     "The namespace and the OpenWebUI data claim are kept on uninstall; delete them by hand to remove the tenant's data.\n" +
-    `Check the release with: helm test ${h.release.name}\n`,
+    `Check the release with: helm test ${h.release.name} --namespace ${h.release.namespace}\n`,
 });

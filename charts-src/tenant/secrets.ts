@@ -1,6 +1,7 @@
 import { tenantSecretPrefix } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { EnvVar, ExternalSecret, SecretStore, ServiceAccount } from "../lib/k8s.js";
+import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { names, namespaced } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -101,4 +102,21 @@ export const secretsTemplate = (v: TenantValues, h: Helpers) => {
       h.when(h.isSet(o.admin.email), externalSecret(v, h, tenantSecrets.adminPassword)),
     ]),
   ];
+};
+
+/**
+ * The post-install note's line on secrets, from the declaration above: the existing Secret's keys when one is named,
+ * otherwise the Secrets Manager names and the role that reads them.
+ */
+export const secretsNote = (v: TenantValues, h: Helpers): string => {
+  const { webuiSecretKey: required, ...optional } = tenantSecrets;
+  const list = (field: "key" | "remote") =>
+    `${required[field]} (and ${Object.values(optional)
+      .map((s) => s[field])
+      .join(", ")} when used)`;
+  return h.pick(
+    h.isSet(v.secrets.existingSecret),
+    `Before the pods start, Secret ${v.secrets.existingSecret} in namespace ${tenantNamespaceName(v.tenant.name)} must hold the keys ${list("key")}.`,
+    `Before the pods start, AWS Secrets Manager must hold ${tenantSecretPrefix(v.tenant.name)}${list("remote")}, readable by ${v.secrets.roleArn}.`,
+  );
 };
