@@ -1,8 +1,10 @@
+import { secretContract } from "./secrets.js";
+
 /**
- * README sections after the parameter table: what several OpenWebUI replicas need from Postgres, how premium wakes
- * from zero, and the mesh.
+ * README sections after the parameter table: the secrets a tenant needs, what several OpenWebUI replicas need from
+ * Postgres, how premium wakes from zero, and the mesh.
  */
-export const tenantReadme = `
+export const tenantReadme = `${secretContract()}
 ## Several replicas: Postgres, pgvector, Redis
 
 More than one OpenWebUI replica (\`openwebui.replicas\` > 1 or \`openwebui.autoscaling\`) needs Postgres

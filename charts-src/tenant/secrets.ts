@@ -22,19 +22,47 @@ export interface TenantSecret {
   key: string;
   /** Name under the tenant's prefix in Secrets Manager. */
   remote: string;
+  /** When the pods read it (the values that make them), as the README states it. */
+  neededWhen: string;
 }
 
 export const tenantSecrets = {
-  webuiSecretKey: { secret: "openwebui-secret-key", key: "WEBUI_SECRET_KEY", remote: "webui-secret-key" },
-  databaseUrl: { secret: "openwebui-database-url", key: "DATABASE_URL", remote: "database-url" },
-  redisUrl: { secret: "openwebui-redis-url", key: "REDIS_URL", remote: "redis-url" },
-  openaiApiKey: { secret: "openwebui-openai-api-key", key: "OPENAI_API_KEY", remote: "openai-api-key" },
+  webuiSecretKey: {
+    secret: "openwebui-secret-key",
+    key: "WEBUI_SECRET_KEY",
+    remote: "webui-secret-key",
+    neededWhen: "always (signs sessions; every replica must share it)",
+  },
+  databaseUrl: {
+    secret: "openwebui-database-url",
+    key: "DATABASE_URL",
+    remote: "database-url",
+    neededWhen: "`openwebui.database.type: postgres`",
+  },
+  redisUrl: {
+    secret: "openwebui-redis-url",
+    key: "REDIS_URL",
+    remote: "redis-url",
+    neededWhen: "`openwebui.redis.enabled` (also read as WEBSOCKET_REDIS_URL)",
+  },
+  openaiApiKey: {
+    secret: "openwebui-openai-api-key",
+    key: "OPENAI_API_KEY",
+    remote: "openai-api-key",
+    neededWhen: "`openwebui.openai.enabled`",
+  },
   oidcClientSecret: {
     secret: "openwebui-oidc-client-secret",
     key: "OAUTH_CLIENT_SECRET",
     remote: "oidc-client-secret",
+    neededWhen: "`openwebui.oidc.enabled`",
   },
-  adminPassword: { secret: "openwebui-admin-password", key: "WEBUI_ADMIN_PASSWORD", remote: "admin-password" },
+  adminPassword: {
+    secret: "openwebui-admin-password",
+    key: "WEBUI_ADMIN_PASSWORD",
+    remote: "admin-password",
+    neededWhen: "`openwebui.admin.email` is set (the bootstrapped admin's password)",
+  },
 } as const satisfies Record<string, TenantSecret>;
 
 /** External Secrets manages the tenant's secrets unless an existing Secret is named. */
@@ -119,4 +147,28 @@ export const secretsNote = (v: TenantValues, h: Helpers): string => {
     `Before the pods start, Secret ${v.secrets.existingSecret} in namespace ${tenantNamespaceName(v.tenant.name)} must hold the keys ${list("key")}.`,
     `Before the pods start, AWS Secrets Manager must hold ${tenantSecretPrefix(v.tenant.name)}${list("remote")}, readable by ${v.secrets.roleArn}.`,
   );
+};
+
+/** The README's secret contract, from the declaration above: what each mode of `secrets` needs, and who may read it. */
+export const secretContract = (): string => {
+  const rows = Object.values(tenantSecrets).map(
+    (s) => `| \`${tenantSecretPrefix("<name>")}${s.remote}\` | \`${s.key}\` | ${s.neededWhen} |`,
+  );
+  return `
+## The secrets a tenant needs
+
+Every secret comes from one place, chosen by \`secrets\`: AWS Secrets Manager through External Secrets (the default),
+or one existing Secret (\`secrets.existingSecret\`, e.g. in a lab) in the tenant's namespace \`tenant-<name>\`. A
+secret the pods need and cannot find leaves them in \`CreateContainerConfigError\`.
+
+| Secrets Manager name | Key of \`existingSecret\` | Needed when |
+| --- | --- | --- |
+${rows.join("\n")}
+
+With External Secrets, the tenant's IAM role (\`secrets.roleArn\`, through IRSA) is assumed by the ServiceAccount
+\`${names.secretsReader}\` of the tenant's namespace: its trust policy's subject is
+\`system:serviceaccount:tenant-<name>:${names.secretsReader}\` (audience \`sts.amazonaws.com\`), and it should allow
+\`secretsmanager:GetSecretValue\` on \`arn:aws:secretsmanager:<region>:<account>:secret:${tenantSecretPrefix("<name>")}*\`
+and nothing else, so that no tenant reads another's.
+`;
 };
