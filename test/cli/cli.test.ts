@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
+import { controllerNames } from "../../src/cluster/controllers/index.js";
 import { run } from "../../src/lib/run.js";
 import { newTenantValues } from "../../src/scaffold/tenant.js";
 import { valuesChecker } from "../../src/validate/rung-values.js";
@@ -52,7 +53,7 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
       [["tools", "install", "--group", "gold"], "static, cluster, runtime, all"],
       [["package", "--chart", "gold"], "nodepools, tenant, platform"],
       [["publish", "--registry", "oci://127.0.0.1:1/x", "--chart", "gold"], "nodepools, tenant, platform"],
-      [["cluster", "up", "--controllers", "gold"], "metrics-server, keda"],
+      [["cluster", "up", "--controllers", "gold"], controllerNames.join(", ")],
     ] as const) {
       const out = await llmcharts([...args]);
       expect(out.exitCode, args.join(" ")).toBe(2);
