@@ -87,6 +87,214 @@ const placeProbe = async (
   return { placed, ms: Date.now() - t0 };
 };
 
+/** A pending standard pod: Karpenter launches a node of the standard pool, from its families, in its zones. */
+const placeStandard = async (ctx: InstallContext, r: Recorder): Promise<Named<Node> | undefined> => {
+  const standard = await placeProbe(ctx, r, "a pending standard pod gets a node of the standard pool", {
+    name: "standard",
+    pools: [pool("standard")],
+  });
+  const standardNode = standard?.placed[0]?.node;
+  if (standard && standardNode) {
+    r.figure("karpenter: pending pod → node Ready (s)", seconds(standard.ms));
+    r.check(
+      "the standard node: the pool's labels, an m/c/r family, spot (the cheaper of its capacity types), a catalog zone, no GPU, untainted",
+      label(standardNode, "llmcharts.io/pool") === "standard" &&
+        /^[mcr][0-9]/.test(label(standardNode, "karpenter.k8s.aws/instance-family")) &&
+        label(standardNode, "karpenter.sh/capacity-type") === "spot" &&
+        (catalogZones as readonly string[]).includes(label(standardNode, "topology.kubernetes.io/zone")) &&
+        standardNode.status?.allocatable?.["nvidia.com/gpu"] === undefined &&
+        (standardNode.spec?.taints ?? []).length === 0,
+      describeNode(standardNode),
+    );
+  }
+  return standardNode;
+};
+
+/**
+ * A premium pod: the spot pool (weight 100) is tried first, and the catalog has spot GPUs; where it offers no spot GPU
+ * (a zone without spot capacity), premium falls back to on-demand.
+ */
+const placePremium = async (ctx: InstallContext, r: Recorder): Promise<Named<Node> | undefined> => {
+  const premium = await placeProbe(ctx, r, "a pending premium pod gets a GPU node of the premium pools", {
+    name: "premium",
+    pools: premiumPools,
+    gpus: { resource: "nvidia.com/gpu", count: 1 },
+    tolerations: [gpuToleration],
+  });
+  const premiumNode = premium?.placed[0]?.node;
+  if (premiumNode) {
+    r.check(
+      "the premium node is spot, of the spot pool, a g5/g6/g6e with an NVIDIA GPU and the GPU taint",
+      label(premiumNode, "karpenter.sh/nodepool") === pool("premium-spot") &&
+        label(premiumNode, "karpenter.sh/capacity-type") === "spot" &&
+        ["g5", "g6", "g6e"].includes(label(premiumNode, "karpenter.k8s.aws/instance-family")) &&
+        label(premiumNode, "karpenter.k8s.aws/instance-gpu-manufacturer") === "nvidia" &&
+        Number(premiumNode.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0 &&
+        (premiumNode.spec?.taints ?? []).some((t) => t.key === "nvidia.com/gpu"),
+      describeNode(premiumNode),
+    );
+  }
+
+  // Where the catalog offers no spot GPU (a zone without spot capacity), premium falls back to on-demand.
+  const noSpotZone = catalogZones.find((z) => !(gpuSpotZones as readonly string[]).includes(z)) as string;
+  const fallback = await placeProbe(
+    ctx,
+    r,
+    `a premium pod in ${noSpotZone}, where the catalog has no spot GPU, gets a node of the on-demand fallback pool`,
+    {
+      name: "premium-fallback",
+      pools: premiumPools,
+      zone: noSpotZone,
+      gpus: { resource: "nvidia.com/gpu", count: 1 },
+      tolerations: [gpuToleration],
+    },
+  );
+  const fallbackNode = fallback?.placed[0]?.node;
+  if (fallbackNode)
+    r.check(
+      `the fallback node is on-demand, of the on-demand pool, in ${noSpotZone}`,
+      label(fallbackNode, "karpenter.sh/nodepool") === pool("premium-on-demand") &&
+        label(fallbackNode, "karpenter.sh/capacity-type") === "on-demand" &&
+        label(fallbackNode, "topology.kubernetes.io/zone") === noSpotZone,
+      describeNode(fallbackNode),
+    );
+  return premiumNode;
+};
+
+/** Pods selecting an extra GPU pool get nodes of that pool, of its families only. */
+const placeExtraPools = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  for (const extra of extraPools) {
+    const placed = await placeProbe(ctx, r, `a pod of the ${extra.probe} pool gets a node of that pool`, {
+      name: extra.probe,
+      pools: [extra.pool],
+      gpus: { resource: "nvidia.com/gpu", count: 1 },
+      tolerations: [gpuToleration, tolerate(extra.taint)],
+    });
+    const node = placed?.placed[0]?.node;
+    if (node)
+      r.check(
+        `the ${extra.probe} node: pool ${extra.pool}, family ${extra.families.join("/")}, tainted ${extra.taint}`,
+        label(node, "karpenter.sh/nodepool") === extra.pool &&
+          (extra.families as readonly string[]).includes(label(node, "karpenter.k8s.aws/instance-family")) &&
+          (node.spec?.taints ?? []).some((t) => t.key === extra.taint),
+        describeNode(node),
+      );
+  }
+};
+
+/**
+ * The h100 pool's limit is 16 GPUs: two p5.48xlarge (8 each). One pod of 1 GPU holds the first node; a pod of 8 needs
+ * a second; the next pod of 8 would be a third node, beyond the limit: it stays Pending.
+ */
+const checkPoolLimit = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube } = ctx.need();
+  await r.step("a pod of 8 H100s gets the pool's second node (16 GPUs, its limit)", async () => {
+    await kube.apply([
+      probeDeployment({
+        name: "h100-full",
+        pools: [pool("h100")],
+        gpus: { resource: "nvidia.com/gpu", count: 8 },
+        tolerations: [gpuToleration, tolerate("gpu")],
+      }),
+    ]);
+    await waitPlaced(kube, "h100-full", { log: karpenterLog(ctx) });
+  });
+  await r.step(
+    "a pod beyond the h100 pool's GPU limit stays Pending, with Karpenter's event naming the limit",
+    async () => {
+      await kube.apply([
+        probeDeployment({
+          name: "h100-over",
+          pools: [pool("h100")],
+          gpus: { resource: "nvidia.com/gpu", count: 8 },
+          tolerations: [gpuToleration, tolerate("gpu")],
+        }),
+      ]);
+      let message = "";
+      try {
+        await until(
+          "Karpenter's event on the pod beyond the limit",
+          async () => {
+            const [pod] = await probePods(kube, "h100-over");
+            if (!pod) return false;
+            const events = await kube.kubectl([
+              "get",
+              "events",
+              "-n",
+              probeNamespace,
+              "--field-selector",
+              `involvedObject.name=${pod.metadata.name}`,
+              "-o",
+              "jsonpath={range .items[*]}{.source.component}{' '}{.reason}{': '}{.message}{'\\n'}{end}",
+            ]);
+            message = events.split("\n").find((l) => /limit/i.test(l)) ?? "";
+            return message !== "" && !pod.spec?.nodeName;
+          },
+          60_000,
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${await karpenterEvidence(kube, "h100-over", karpenterLog(ctx))}`);
+      }
+      const nodes = await poolNodes(kube, [pool("h100")]);
+      r.note(`h100 over the limit: ${aboutOwnPool(message.trim())}; h100 nodes: ${nodes.map(describeNode).join(", ")}`);
+      if (nodes.length !== 2) throw new Error(`expected the h100 pool's 2 nodes (16 GPUs), found ${nodes.length}`);
+    },
+  );
+};
+
+/** The premium pods go: the premium pools drain to zero after consolidateAfter (10s in nodepools-kwok.yaml). */
+const drainPremium = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube } = ctx.need();
+  const t0 = Date.now();
+  await r.step("with its pods gone, the premium pools drain to zero nodes after consolidateAfter", async () => {
+    const premiumProbes = ["premium", "premium-fallback"];
+    await kube.kubectl([
+      "delete",
+      "deployment",
+      ...premiumProbes,
+      "-n",
+      probeNamespace,
+      "--wait=false",
+      "--ignore-not-found",
+    ]);
+    await until(
+      "no premium pod left",
+      async () => (await Promise.all(premiumProbes.map((p) => probePods(kube, p)))).every((pods) => pods.length === 0),
+      60_000,
+    );
+    const gone = Date.now();
+    try {
+      await until("zero premium nodes", async () => (await poolNodes(kube, premiumPools)).length === 0, 120_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${await karpenterEvidence(kube, "premium", karpenterLog(ctx))}`);
+    }
+    r.figure("karpenter: last premium pod gone → zero premium nodes (s)", seconds(Date.now() - gone));
+  });
+  r.note(`premium drain, from the delete: ${seconds(Date.now() - t0).toFixed(1)}s`);
+};
+
+/** A spot reclaim, as Karpenter sees one: the NodeClaim is deleted; the node is drained and a new one launched. */
+const reclaimNode = async (ctx: InstallContext, r: Recorder, standardNode: Named<Node>): Promise<void> => {
+  const { kube } = ctx.need();
+  await r.step("a deleted NodeClaim (a spot reclaim) is replaced, and its pod moves to the new node", async () => {
+    const claim = await claimOf(ctx, standardNode);
+    await kube.kubectl(["delete", "nodeclaim", claim, "--wait=false"]);
+    const moved = await waitPlaced(kube, "standard", {
+      log: karpenterLog(ctx),
+      not: [standardNode.metadata.name],
+      timeoutMs: 120_000,
+    });
+    await until(
+      "the reclaimed node gone",
+      async () => !(await kube.exists("node", standardNode.metadata.name)),
+      60_000,
+    );
+    r.note(
+      `reclaimed ${claim} (${standardNode.metadata.name}); the pod moved to ${describeNode(moved[0]?.node as Named<Node>)}`,
+    );
+  });
+};
+
 export const karpenter: InstallScenario = {
   id: "karpenter",
   title: "karpenter: the nodepools chart's NodePools get their nodes from Karpenter (kwok provider, the catalog)",
@@ -109,208 +317,21 @@ export const karpenter: InstallScenario = {
     if (!(await kube.exists("namespace", probeNamespace)))
       await kube.create([{ apiVersion: "v1", kind: "Namespace", metadata: { name: probeNamespace } }]);
 
-    // 1. A pending standard pod: Karpenter launches a node of the standard pool, from its families, in its zones.
-    const standard = await placeProbe(ctx, r, "a pending standard pod gets a node of the standard pool", {
-      name: "standard",
-      pools: [pool("standard")],
-    });
-    const standardNode = standard?.placed[0]?.node;
-    if (standard && standardNode) {
-      r.figure("karpenter: pending pod → node Ready (s)", seconds(standard.ms));
-      r.check(
-        "the standard node: the pool's labels, an m/c/r family, spot (the cheaper of its capacity types), a catalog zone, no GPU, untainted",
-        label(standardNode, "llmcharts.io/pool") === "standard" &&
-          /^[mcr][0-9]/.test(label(standardNode, "karpenter.k8s.aws/instance-family")) &&
-          label(standardNode, "karpenter.sh/capacity-type") === "spot" &&
-          (catalogZones as readonly string[]).includes(label(standardNode, "topology.kubernetes.io/zone")) &&
-          standardNode.status?.allocatable?.["nvidia.com/gpu"] === undefined &&
-          (standardNode.spec?.taints ?? []).length === 0,
-        describeNode(standardNode),
-      );
-    }
-
-    // 2. A premium pod: the spot pool (weight 100) is tried first, and the catalog has spot GPUs.
-    const premium = await placeProbe(ctx, r, "a pending premium pod gets a GPU node of the premium pools", {
-      name: "premium",
-      pools: premiumPools,
-      gpus: { resource: "nvidia.com/gpu", count: 1 },
-      tolerations: [gpuToleration],
-    });
-    const premiumNode = premium?.placed[0]?.node;
-    if (premiumNode) {
-      r.check(
-        "the premium node is spot, of the spot pool, a g5/g6/g6e with an NVIDIA GPU and the GPU taint",
-        label(premiumNode, "karpenter.sh/nodepool") === pool("premium-spot") &&
-          label(premiumNode, "karpenter.sh/capacity-type") === "spot" &&
-          ["g5", "g6", "g6e"].includes(label(premiumNode, "karpenter.k8s.aws/instance-family")) &&
-          label(premiumNode, "karpenter.k8s.aws/instance-gpu-manufacturer") === "nvidia" &&
-          Number(premiumNode.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0 &&
-          (premiumNode.spec?.taints ?? []).some((t) => t.key === "nvidia.com/gpu"),
-        describeNode(premiumNode),
-      );
-    }
-
-    // 2b. Where the catalog offers no spot GPU (a zone without spot capacity), premium falls back to on-demand.
-    const noSpotZone = catalogZones.find((z) => !(gpuSpotZones as readonly string[]).includes(z)) as string;
-    const fallback = await placeProbe(
-      ctx,
-      r,
-      `a premium pod in ${noSpotZone}, where the catalog has no spot GPU, gets a node of the on-demand fallback pool`,
-      {
-        name: "premium-fallback",
-        pools: premiumPools,
-        zone: noSpotZone,
-        gpus: { resource: "nvidia.com/gpu", count: 1 },
-        tolerations: [gpuToleration],
-      },
-    );
-    const fallbackNode = fallback?.placed[0]?.node;
-    if (fallbackNode)
-      r.check(
-        `the fallback node is on-demand, of the on-demand pool, in ${noSpotZone}`,
-        label(fallbackNode, "karpenter.sh/nodepool") === pool("premium-on-demand") &&
-          label(fallbackNode, "karpenter.sh/capacity-type") === "on-demand" &&
-          label(fallbackNode, "topology.kubernetes.io/zone") === noSpotZone,
-        describeNode(fallbackNode),
-      );
-
-    // 3. Pods selecting an extra GPU pool get nodes of that pool, of its families only.
-    for (const extra of extraPools) {
-      const placed = await placeProbe(ctx, r, `a pod of the ${extra.probe} pool gets a node of that pool`, {
-        name: extra.probe,
-        pools: [extra.pool],
-        gpus: { resource: "nvidia.com/gpu", count: 1 },
-        tolerations: [gpuToleration, tolerate(extra.taint)],
-      });
-      const node = placed?.placed[0]?.node;
-      if (node)
-        r.check(
-          `the ${extra.probe} node: pool ${extra.pool}, family ${extra.families.join("/")}, tainted ${extra.taint}`,
-          label(node, "karpenter.sh/nodepool") === extra.pool &&
-            (extra.families as readonly string[]).includes(label(node, "karpenter.k8s.aws/instance-family")) &&
-            (node.spec?.taints ?? []).some((t) => t.key === extra.taint),
-          describeNode(node),
-        );
-    }
-
-    // 3b. A MIG pool's pods ask for MIG slices, which no EC2 instance type reports (the device plugin advertises them
+    const standardNode = await placeStandard(ctx, r);
+    const premiumNode = await placePremium(ctx, r);
+    await placeExtraPools(ctx, r);
+    // A MIG pool's pods ask for MIG slices, which no EC2 instance type reports (the device plugin advertises them
     // only once the MIG manager has cut the GPUs): Karpenter cannot launch for them. Noted, not checked: a gap of
     // the chart (a NodeOverlay per MIG pool would declare the slices), not of this test.
     await noteMigGap(ctx, r);
-
-    // 4. The h100 pool's limit is 16 GPUs: two p5.48xlarge (8 each). One pod of 1 GPU holds the first node; a pod
-    // of 8 needs a second; the next pod of 8 would be a third node, beyond the limit: it stays Pending.
-    await r.step("a pod of 8 H100s gets the pool's second node (16 GPUs, its limit)", async () => {
-      await kube.apply([
-        probeDeployment({
-          name: "h100-full",
-          pools: [pool("h100")],
-          gpus: { resource: "nvidia.com/gpu", count: 8 },
-          tolerations: [gpuToleration, tolerate("gpu")],
-        }),
-      ]);
-      await waitPlaced(kube, "h100-full", { log: karpenterLog(ctx) });
-    });
-    await r.step(
-      "a pod beyond the h100 pool's GPU limit stays Pending, with Karpenter's event naming the limit",
-      async () => {
-        await kube.apply([
-          probeDeployment({
-            name: "h100-over",
-            pools: [pool("h100")],
-            gpus: { resource: "nvidia.com/gpu", count: 8 },
-            tolerations: [gpuToleration, tolerate("gpu")],
-          }),
-        ]);
-        let message = "";
-        try {
-          await until(
-            "Karpenter's event on the pod beyond the limit",
-            async () => {
-              const [pod] = await probePods(kube, "h100-over");
-              if (!pod) return false;
-              const events = await kube.kubectl([
-                "get",
-                "events",
-                "-n",
-                probeNamespace,
-                "--field-selector",
-                `involvedObject.name=${pod.metadata.name}`,
-                "-o",
-                "jsonpath={range .items[*]}{.source.component}{' '}{.reason}{': '}{.message}{'\\n'}{end}",
-              ]);
-              message = events.split("\n").find((l) => /limit/i.test(l)) ?? "";
-              return message !== "" && !pod.spec?.nodeName;
-            },
-            60_000,
-          );
-        } catch (err) {
-          throw new Error(
-            `${(err as Error).message}\n${await karpenterEvidence(kube, "h100-over", karpenterLog(ctx))}`,
-          );
-        }
-        const nodes = await poolNodes(kube, [pool("h100")]);
-        r.note(
-          `h100 over the limit: ${aboutOwnPool(message.trim())}; h100 nodes: ${nodes.map(describeNode).join(", ")}`,
-        );
-        if (nodes.length !== 2) throw new Error(`expected the h100 pool's 2 nodes (16 GPUs), found ${nodes.length}`);
-      },
-    );
-
-    // 4b. Bad input: a NodePool no catalog instance satisfies (premium on p5e, which the catalog does not hold).
+    await checkPoolLimit(ctx, r);
+    // Bad input: a NodePool no catalog instance satisfies (premium on p5e, which the catalog does not hold).
     await checkUnsatisfiablePool(ctx, r);
 
-    // 5. The premium pods go: the premium pools drain to zero after consolidateAfter (10s in nodepools-kwok.yaml).
-    if (premiumNode) {
-      const t0 = Date.now();
-      await r.step("with its pods gone, the premium pools drain to zero nodes after consolidateAfter", async () => {
-        const premiumProbes = ["premium", "premium-fallback"];
-        await kube.kubectl([
-          "delete",
-          "deployment",
-          ...premiumProbes,
-          "-n",
-          probeNamespace,
-          "--wait=false",
-          "--ignore-not-found",
-        ]);
-        await until(
-          "no premium pod left",
-          async () =>
-            (await Promise.all(premiumProbes.map((p) => probePods(kube, p)))).every((pods) => pods.length === 0),
-          60_000,
-        );
-        const gone = Date.now();
-        try {
-          await until("zero premium nodes", async () => (await poolNodes(kube, premiumPools)).length === 0, 120_000);
-        } catch (err) {
-          throw new Error(`${(err as Error).message}\n${await karpenterEvidence(kube, "premium", karpenterLog(ctx))}`);
-        }
-        r.figure("karpenter: last premium pod gone → zero premium nodes (s)", seconds(Date.now() - gone));
-      });
-      r.note(`premium drain, from the delete: ${seconds(Date.now() - t0).toFixed(1)}s`);
-    }
-
-    // 6. A spot reclaim, as Karpenter sees one: the NodeClaim is deleted; the node is drained and a new one launched.
-    if (standardNode) {
-      await r.step("a deleted NodeClaim (a spot reclaim) is replaced, and its pod moves to the new node", async () => {
-        const claim = await claimOf(ctx, standardNode);
-        await kube.kubectl(["delete", "nodeclaim", claim, "--wait=false"]);
-        const moved = await waitPlaced(kube, "standard", {
-          log: karpenterLog(ctx),
-          not: [standardNode.metadata.name],
-          timeoutMs: 120_000,
-        });
-        await until(
-          "the reclaimed node gone",
-          async () => !(await kube.exists("node", standardNode.metadata.name)),
-          60_000,
-        );
-        r.note(
-          `reclaimed ${claim} (${standardNode.metadata.name}); the pod moved to ${describeNode(moved[0]?.node as Named<Node>)}`,
-        );
-      });
-    }
+    // The premium pods go: the premium pools drain to zero after consolidateAfter (10s in nodepools-kwok.yaml).
+    if (premiumNode) await drainPremium(ctx, r);
+    // A spot reclaim, as Karpenter sees one: the NodeClaim is deleted; the node is drained and a new one launched.
+    if (standardNode) await reclaimNode(ctx, r, standardNode);
     return undefined;
   },
 };
