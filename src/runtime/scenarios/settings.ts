@@ -4,10 +4,9 @@
  */
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { join } from "node:path";
-import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import { openwebuiUrl } from "./standard.js";
+import { openwebuiRolledOut, openwebuiUrl } from "./standard.js";
 
 const signupEnabled = async (url: string): Promise<boolean> => {
   const res = await fetch(`${url}/api/config`);
@@ -37,15 +36,7 @@ export const settingsFollowValues: RuntimeScenario = {
       "--set",
       "openwebui.signup.enabled=true",
     ]);
-    await ctx.k.kubectl([
-      "rollout",
-      "status",
-      `deployment/${names.openwebui}`,
-      "-n",
-      alpha.namespace,
-      "--timeout=420s",
-    ]);
-    await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 60_000 });
+    await openwebuiRolledOut(ctx, alpha.namespace);
     const revisionAfter = await generation(ctx, alpha.namespace);
     if (revisionAfter === revisionBefore) throw new Error("the upgrade did not roll OpenWebUI");
     if (!(await signupEnabled(url))) throw new Error("sign-up is still off after the upgrade turned it on");

@@ -10,6 +10,7 @@ import { OpenWebUI } from "../openwebui-api.js";
 import { componentSelector, restarts, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { eventually } from "../../lib/wait.js";
 import { installLabTenant, type LabTenant, labTenant } from "../tenants.js";
 
 export const standardReady: RuntimeScenario = {
@@ -42,6 +43,25 @@ export const openwebuiUrl = async (ctx: RuntimeContext, namespace: string): Prom
     "jsonpath={.spec.clusterIP}",
   ]);
   return `http://${ip.trim()}:${ports.openwebuiService}`;
+};
+
+/**
+ * After a rollout of OpenWebUI: the rollout done, the new pods Ready, and the Service answering through them. Its
+ * address may still lead to a pod that just stopped until kube-proxy has caught up, so /health is asked until it
+ * answers.
+ */
+export const openwebuiRolledOut = async (ctx: RuntimeContext, namespace: string): Promise<void> => {
+  await ctx.k.kubectl(["rollout", "status", `deployment/${names.openwebui}`, "-n", namespace, "--timeout=420s"]);
+  await waitPodsReady(ctx.k, namespace, componentSelector(names.openwebui), { timeoutMs: 60_000 });
+  const url = await openwebuiUrl(ctx, namespace);
+  await eventually(
+    async () => {
+      const res = await fetch(`${url}/health`);
+      if (!res.ok) throw new Error(`OpenWebUI's /health answered HTTP ${res.status} after the rollout`);
+    },
+    60_000,
+    1000,
+  );
 };
 
 /** The first of `tries` whose answer passes `ok`, asked one after another; undefined when none does. */

@@ -12,7 +12,7 @@ import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { installLabTenant, type LabTenant } from "../tenants.js";
-import { openwebuiUrl } from "./standard.js";
+import { openwebuiRolledOut, openwebuiUrl } from "./standard.js";
 
 const title = "llmcharts upgrade check";
 
@@ -23,8 +23,7 @@ const signedIn = async (ctx: RuntimeContext, alpha: LabTenant) => {
 };
 
 const rolledOut = async (ctx: RuntimeContext, alpha: LabTenant, what: string) => {
-  await ctx.k.kubectl(["rollout", "status", `deployment/${names.openwebui}`, "-n", alpha.namespace, "--timeout=420s"]);
-  await waitPodsReady(ctx.k, alpha.namespace, componentSelector(names.openwebui), { timeoutMs: 60_000 });
+  await openwebuiRolledOut(ctx, alpha.namespace);
   const titles = await (await signedIn(ctx, alpha)).chatTitles();
   if (!titles.includes(title)) throw new Error(`after ${what}, the saved chat is gone (chats: ${titles.join(", ")})`);
 };
