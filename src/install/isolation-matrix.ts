@@ -4,7 +4,7 @@
  * other (the ports, or `all`), or that they deny it. Addresses outside the cluster are one peer. A connection between
  * two tenants, which the isolation scenario fails on, is red.
  */
-import { h, lines, Markup } from "../lib/markup.js";
+import { h, Markup, svgDocument } from "../lib/markup.js";
 import { type Connection, type Peer, parsePeer } from "./netpol.js";
 
 /** Addresses outside the cluster, as one peer. */
@@ -144,23 +144,12 @@ export const isolationMatrixSvg = (matrix: IsolationMatrix): string => {
       h("text", { x: left + 20, y: legendTop + i * 18 + 12 }, text),
     ),
   );
-  const svg = h(
-    "svg",
-    {
-      xmlns: "http://www.w3.org/2000/svg",
-      width,
-      height,
-      viewBox: `0 0 ${width} ${height}`,
-      "font-family": "sans-serif",
-    },
-    lines([
-      h("title", {}, "Isolation matrix: what the NetworkPolicies allow (np-guard), from each row to each column"),
-      h("style", {}, new Markup("text { font-size: 11px; fill: #1b1f24; } .peer { font-size: 12px; }")),
-      h("text", { x: 8, y: 20, style: "font-size: 14px; font-weight: bold" }, "from ↓ to →"),
-      ...columnLabels,
-      ...cells,
-      ...legendItems,
-    ]),
-  );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+  return svgDocument(width, height, {}, [
+    h("title", {}, "Isolation matrix: what the NetworkPolicies allow (np-guard), from each row to each column"),
+    h("style", {}, new Markup("text { font-size: 11px; fill: #1b1f24; } .peer { font-size: 12px; }")),
+    h("text", { x: 8, y: 20, style: "font-size: 14px; font-weight: bold" }, "from ↓ to →"),
+    ...columnLabels,
+    ...cells,
+    ...legendItems,
+  ]);
 };

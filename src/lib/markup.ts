@@ -60,3 +60,20 @@ export const h = (tag: string, attrs: Attrs = {}, ...children: Child[]): Markup 
 
 /** Siblings, one per line (a diff of two reports then reads line by line). */
 export const lines = (children: Child[]): Markup => new Markup(children.map(text).filter(Boolean).join("\n"));
+
+/** A standalone SVG document of `width` × `height`, its children one per line (the XML declaration first). */
+export const svgDocument = (width: number, height: number, attrs: Attrs, children: Child[]): string => {
+  const svg = h(
+    "svg",
+    {
+      xmlns: "http://www.w3.org/2000/svg",
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      "font-family": "sans-serif",
+      ...attrs,
+    },
+    lines(children),
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+};

@@ -2,7 +2,7 @@
  * A line plot as one SVG file, for the bench's figures: a few series of (x, y) points on linear axes from zero, each
  * point labelled with its value. Deterministic: the same figures give the same bytes.
  */
-import { h, lines, Markup, num } from "./markup.js";
+import { h, Markup, num, svgDocument } from "./markup.js";
 
 export interface Series {
   name: string;
@@ -111,24 +111,12 @@ export const linePlotSvg = (plot: LinePlot): string => {
       h("text", { x: margin.left + 18, y: height - 36 + i * 16 }, s.name),
     ),
   );
-  const svg = h(
-    "svg",
-    {
-      xmlns: "http://www.w3.org/2000/svg",
-      width,
-      height,
-      viewBox: `0 0 ${width} ${height}`,
-      "font-family": "sans-serif",
-      fill: "#1b1f24",
-    },
-    lines([
-      h("title", {}, plot.title),
-      h("style", {}, new Markup("text { font-size: 11px; } .heading { font-size: 14px; font-weight: bold; }")),
-      h("text", { x: margin.left, y: 22, class: "heading" }, plot.title),
-      ...axes,
-      ...series,
-      ...legend,
-    ]),
-  );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+  return svgDocument(width, height, { fill: "#1b1f24" }, [
+    h("title", {}, plot.title),
+    h("style", {}, new Markup("text { font-size: 11px; } .heading { font-size: 14px; font-weight: bold; }")),
+    h("text", { x: margin.left, y: 22, class: "heading" }, plot.title),
+    ...axes,
+    ...series,
+    ...legend,
+  ]);
 };
