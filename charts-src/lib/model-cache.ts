@@ -1,3 +1,6 @@
+import { Type } from "@sinclair/typebox";
+import { choice } from "./values-shapes.js";
+
 /**
  * The shared model cache on EFS, as both its writer (the platform chart's pull Jobs) and its readers (every tenant's
  * Ollama) see it. One EFS access point holds one Ollama models tree (`blobs/` and `manifests/`) per tier; the
@@ -40,3 +43,22 @@ export const modelAnnotation = "llmcharts.io/model";
  * server cannot read, nor a pull that a newer server would have done differently.
  */
 export const ollamaImage = { repository: "docker.io/ollama/ollama", tag: "0.24.0" } as const;
+
+/** Where a lab keeps the cache when it has no EFS: one node directory, the same default on both sides. */
+export const labModelCacheDir = "/var/lib/llmcharts/model-cache";
+
+/** Where the cache lives, as both charts ask it (the pull Jobs write it, tenants read it): EFS, or a lab's node directory. */
+export const modelCacheLocation = {
+  source: choice(
+    ["efs", "hostPath"],
+    "efs (the platform's EFS access point, for EKS) or hostPath (a directory on the node, for a one-node lab).",
+    "efs",
+  ),
+  hostPath: Type.String({
+    description:
+      "Directory on the node holding the cache (source hostPath): one Ollama models tree per tier, standard/ and premium/, each tier reading only its own.",
+    default: labModelCacheDir,
+    maxLength: 200,
+    pattern: "^(/[A-Za-z0-9._-]+)+$",
+  }),
+};

@@ -18,9 +18,9 @@ import type { PlatformValues } from "./values.js";
 const pullComponent = "model-pull";
 
 /**
- * What a pull needs: cluster DNS, and HTTPS to the registry, or only the proxy when there is one. EFS needs no
- * rule: the node's CSI driver mounts it, not the pod. The registry's addresses change (it sits behind a CDN), so
- * the default range is the internet minus private ranges; a proxy or mirror with fixed addresses narrows it.
+ * What a pull needs: cluster DNS, and the registry (HTTPS, or a mirror's ports), or only the proxy when there is one.
+ * EFS needs no rule: the node's CSI driver mounts it, not the pod. The registry's addresses change (it sits behind a
+ * CDN), so the default range is the internet minus private ranges; a proxy or mirror with fixed addresses narrows it.
  */
 const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
   platformEgress(h, "model-pull-egress", pullComponent, [
@@ -34,7 +34,7 @@ const pullEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
         to: h.each(v.modelCache.registryEgress, (block) => ({
           ipBlock: { cidr: block.cidr, except: h.when(h.isSet(block.except), block.except) },
         })),
-        ports: [{ protocol: "TCP", port: 443 }],
+        ports: h.each(v.modelCache.registryPorts, (port) => ({ protocol: "TCP", port })),
       },
     ),
   ]);
@@ -53,10 +53,12 @@ const writerVolume = (v: PlatformValues, h: Helpers): PersistentVolume => ({
     persistentVolumeReclaimPolicy: "Retain",
     storageClassName: modelCacheStorageClass,
     volumeMode: "Filesystem",
-    csi: {
+    csi: h.when(h.eq(v.modelCache.source, "efs"), {
       driver: "efs.csi.aws.com",
       volumeHandle: efsVolumeHandle(v.modelCache.fileSystemId, v.modelCache.accessPointId),
-    },
+    }),
+    // A one-node lab: the cache is a directory of the node, which the tenants' volumes name too.
+    hostPath: h.when(h.eq(v.modelCache.source, "hostPath"), { path: v.modelCache.hostPath, type: "Directory" }),
     claimRef: { namespace: platformNamespace, name: modelCacheWriter.claim },
   },
 });
@@ -74,8 +76,10 @@ const writerClaim = (v: PlatformValues, h: Helpers): PersistentVolumeClaim => ({
 });
 
 /**
- * Start a private Ollama server, wait for it, pull one model into the cache. The model comes in through the
- * environment, never spliced into the script.
+ * Start a private Ollama server, wait for it, pull one model into the cache: from Ollama's registry, or from the
+ * mirror (then saved under its catalog name, the name tenants ask for, and the mirror's name dropped). The model
+ * comes in through the environment, never spliced into the script. A failed pull ends with one line naming the
+ * model, where it came from and Ollama's reason: the pod's termination message, shown on the Job's pod.
  */
 const pullScript = [
   "set -eu",
@@ -85,7 +89,18 @@ const pullScript = [
   "until ollama list >/dev/null 2>&1; do",
   '  tries=$((tries + 1)); if [ "$tries" -gt 60 ]; then cat /tmp/ollama-serve.log; exit 1; fi; sleep 1',
   "done",
-  'ollama pull "$MODEL"',
+  'pulled="$MODEL"',
+  'if [ -n "$MIRROR" ]; then',
+  '  case "$MODEL" in */*) pulled="$MIRROR/$MODEL" ;; *) pulled="$MIRROR/library/$MODEL" ;; esac',
+  "fi",
+  'if ! ollama pull ${INSECURE:+--insecure} "$pulled" 2>/tmp/pull.err; then',
+  '  echo "model-pull: could not pull $MODEL from ${MIRROR:-the Ollama registry}: $(tail -n 1 /tmp/pull.err)" >&2',
+  "  exit 1",
+  "fi",
+  'if [ "$pulled" != "$MODEL" ]; then',
+  '  ollama cp "$pulled" "$MODEL"',
+  '  ollama rm "$pulled"',
+  "fi",
   'kill "$server"',
 ].join("\n");
 
@@ -117,6 +132,7 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
   const podSettings = h.toJson({
     resources: cache.resources,
     proxy: cache.httpsProxy,
+    mirror: cache.mirror,
     nodeSelector: cache.nodeSelector,
     tolerations: cache.tolerations,
   });
@@ -170,8 +186,12 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
                 { name: "HOME", value: "/tmp" },
                 // Pruning at start-up could delete the half-written blobs of a pull running in parallel.
                 { name: "OLLAMA_NOPRUNE", value: "1" },
+                { name: "MIRROR", value: cache.mirror.registry },
+                h.when(cache.mirror.insecure, { name: "INSECURE", value: "true" }),
                 ...proxyEnv(v, h),
               ],
+              // The failed pull's last line is the pod's termination message, which the Job's pod shows.
+              terminationMessagePolicy: "FallbackToLogsOnError",
               resources: {
                 requests: {
                   cpu: cache.resources.requests.cpu,

@@ -88,7 +88,8 @@ const ebsSnapshotClass = (v: PlatformValues, h: Helpers): VolumeSnapshotClass =>
 });
 
 export const storageClasses = (v: PlatformValues, h: Helpers) => [
-  h.when(v.modelCache.enabled, modelCacheClass(v, h)),
+  // A lab's cache is a node directory: no EFS, so no EFS class.
+  h.when(h.and(v.modelCache.enabled, h.eq(v.modelCache.source, "efs")), modelCacheClass(v, h)),
   h.when(v.storage.gp3.enabled, gp3Class(v, h)),
   h.when(v.storage.io2.enabled, io2Class(v, h)),
   h.when(v.storage.snapshots.enabled, ebsSnapshotClass(v, h)),

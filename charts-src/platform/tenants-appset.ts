@@ -47,9 +47,15 @@ const chartSource = (v: PlatformValues, h: Helpers) => {
       h.when(m.fromList, { name, value, forceString: true }),
     ),
     // Every tenant reads the cache this chart fills, whatever its own values say.
-    h.when(v.modelCache.enabled, {
+    h.when(v.modelCache.enabled, { name: "ollama.modelCache.source", value: v.modelCache.source, forceString: true }),
+    h.when(h.and(v.modelCache.enabled, h.eq(v.modelCache.source, "efs")), {
       name: "ollama.modelCache.volumeHandle",
       value: efsVolumeHandle(v.modelCache.fileSystemId, v.modelCache.accessPointId),
+      forceString: true,
+    }),
+    h.when(h.and(v.modelCache.enabled, h.eq(v.modelCache.source, "hostPath")), {
+      name: "ollama.modelCache.hostPath",
+      value: v.modelCache.hostPath,
       forceString: true,
     }),
   ];

@@ -9,11 +9,17 @@ import {
   strictObject,
   umbrellaValues,
 } from "../lib/values-shapes.js";
-import { ollamaImage } from "../lib/model-cache.js";
+import { modelCacheLocation, ollamaImage } from "../lib/model-cache.js";
 import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { argocdValues } from "./argocd-values.js";
 import { defaultPolicySettings, policySettingsFields } from "./policies/index.js";
+
+/** An enabled cache on EFS (source efs is the default, so an absent source counts). */
+const onEfs = {
+  properties: { enabled: { const: true }, source: { const: "efs" } },
+  required: ["enabled"],
+};
 
 /** What every encrypted EBS StorageClass takes. */
 const ebsClassFields = {
@@ -231,15 +237,16 @@ export const platformValues = strictObject(
           description: "Create the EFS StorageClass, the writer volume and one pull Job per catalog model.",
           default: false,
         }),
+        ...modelCacheLocation,
         fileSystemId: Type.String({
           description:
-            "EFS file system holding the cache (required when enabled). StorageClasses and volumes are immutable: to change it, delete the model-cache StorageClass and the writer volume first.",
+            "EFS file system holding the cache (required when enabled with source efs). StorageClasses and volumes are immutable: to change it, delete the model-cache StorageClass and the writer volume first.",
           default: "",
           pattern: "^(fs-[0-9a-f]{8}([0-9a-f]{9})?)?$",
         }),
         accessPointId: Type.String({
           description:
-            "EFS access point of the cache directory (required when enabled); it fixes the owner of every file, so non-root pods can write.",
+            "EFS access point of the cache directory (required when enabled with source efs); it fixes the owner of every file, so non-root pods can write.",
           default: "",
           pattern: "^(fsap-[0-9a-f]{17})?$",
         }),
@@ -321,9 +328,32 @@ export const platformValues = strictObject(
           },
         ),
         ...placementFields("pull Jobs"),
+        mirror: strictObject(
+          "A private registry holding the catalog's models (pushed there with `ollama push`), pulled from instead of Ollama's: each model as <registry>/library/<name>:<tag> (or <registry>/<namespace>/<model>:<tag> for a namespaced name), then saved under its catalog name, the name tenants use.",
+          {
+            registry: Type.String({
+              description: "The registry's host[:port] (e.g. models.corp.example:5000); empty pulls from Ollama's registry.",
+              default: "",
+              pattern: "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$",
+              maxLength: 200,
+            }),
+            insecure: Type.Boolean({
+              description: "Plain HTTP to the registry (ollama pull --insecure): only for a lab's registry.",
+              default: false,
+            }),
+          },
+        ),
+        registryPorts: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+          description:
+            "Ports the pull Jobs may connect to on registryEgress: 443 for Ollama's registry; a mirror's port, and the port of the blob store it redirects downloads to.",
+          default: [443],
+          minItems: 1,
+          maxItems: 5,
+          uniqueItems: true,
+        }),
         registryEgress: Type.Array(egressBlock, {
           description:
-            "Where the pull Jobs may connect on port 443 (besides cluster DNS). The Ollama registry sits behind a CDN with changing addresses, so the default is the whole IPv4 internet minus private, carrier-grade NAT and link-local ranges (no VPC service, no IMDS); narrow it to your proxy or mirror if you have one.",
+            "Where the pull Jobs may connect on registryPorts (besides cluster DNS). The Ollama registry sits behind a CDN with changing addresses, so the default is the whole IPv4 internet minus private, carrier-grade NAT and link-local ranges (no VPC service, no IMDS); narrow it to your proxy or mirror if you have one.",
           default: [{ cidr: "0.0.0.0/0", except: privateRanges }],
           minItems: 1,
           maxItems: 20,
@@ -349,8 +379,8 @@ export const platformValues = strictObject(
       {
         // An enabled cache must say where it lives: the failing keyword sits on the field to fill in.
         allOf: [
-          rule({ properties: { enabled: { const: true } } }, { properties: { fileSystemId: { minLength: 1 } } }),
-          rule({ properties: { enabled: { const: true } } }, { properties: { accessPointId: { minLength: 1 } } }),
+          rule(onEfs, { properties: { fileSystemId: { minLength: 1 } } }),
+          rule(onEfs, { properties: { accessPointId: { minLength: 1 } } }),
         ],
       },
     ),

@@ -19,7 +19,7 @@ import {
   resourceValues,
 } from "../lib/workload.js";
 
-import { ollamaImage, reservedTenantNames } from "../lib/model-cache.js";
+import { modelCacheLocation, ollamaImage, reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
 import { healthProber, tenantNameMaxLength, tenantObjectNames } from "../lib/tenant-namespace.js";
 import { annotationValues, commonLabelValues, podOverrideValues } from "../lib/pod-overrides.js";
@@ -540,24 +540,14 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
   modelCache: strictObject(
     "The platform's shared model cache, mounted read-only: pods never download models.",
     {
-      source: choice(
-        ["efs", "hostPath"],
-        "efs (the platform's EFS access point, for EKS) or hostPath (a directory on the node, for a one-node lab).",
-        "efs",
-      ),
+      source: modelCacheLocation.source,
       volumeHandle: Type.String({
         description:
           "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills (required with source efs; the platform chart's modelCache values name it).",
         default: "",
         pattern: "^(fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40})?$",
       }),
-      hostPath: Type.String({
-        description:
-          "Directory on the node holding the cache (source hostPath): one Ollama models tree per tier, standard/ and premium/, each tier reading only its own.",
-        default: "/var/lib/llmcharts/model-cache",
-        maxLength: 200,
-        pattern: "^(/[A-Za-z0-9._-]+)+$",
-      }),
+      hostPath: modelCacheLocation.hostPath,
     },
     { allOf: [rule(nested(["source"], { const: "efs" }), nested(["volumeHandle"], { minLength: 1 }))] },
   ),

@@ -70,6 +70,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "postgresql-server-dev-15",
       "dpkg-dev",
       "pgvector",
+      "nginx-light",
     ],
   },
 };

@@ -516,6 +516,8 @@ export const tools: Tool[] = [
     "dpkg-dev": ["1.21.22", "/usr/bin/dpkg-source"],
     // promtool parses and unit-tests the platform chart's alerts and its dashboards' PromQL (validate).
     prometheus: ["2.42.0+ds-5+deb12u1", "/usr/bin/promtool"],
+    // Serves the lab model registry's blobs where its redirect points (Ollama 0.24 pulls a blob only through a redirect).
+    "nginx-light": ["1.22.1-9+deb12u12", "/usr/sbin/nginx"],
   }),
   {
     kind: "pg-extension",

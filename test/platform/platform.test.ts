@@ -19,12 +19,15 @@ import type {
   ServiceMonitor,
   StorageClass,
 } from "../../charts-src/lib/k8s.js";
+import { charts } from "../../charts-src/index.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
+import { valuesChecker } from "../../src/validate/rung-values.js";
 import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
 const render = (user: unknown = {}) => renderChart("platform", user, release);
+const platformErrors = valuesChecker(charts.platform as never);
 const jobNames = (docs: Rendered[]) => ofKind<Job>(docs, "Job").map((j) => j.metadata.name);
 
 const cache = {
@@ -117,6 +120,54 @@ describe("model cache", () => {
 
   const proxy = { url: "http://proxy.corp.example:3128", cidr: "10.20.0.0/28", noProxy: [".svc"] };
 
+  it("in a lab, the writer volume is the node directory and no EFS is asked for", () => {
+    const docs = render({ modelCache: { enabled: true, source: "hostPath", hostPath: "/srv/models" } });
+    const pv = ofKind<PersistentVolume>(docs, "PersistentVolume")[0];
+    expect(pv?.spec?.hostPath).toEqual({ path: "/srv/models", type: "Directory" });
+    expect(pv?.spec).not.toHaveProperty("csi");
+    expect(ofKind<StorageClass>(docs, "StorageClass").map((c) => c.provisioner)).not.toContain("efs.csi.aws.com");
+  });
+
+  it("an enabled cache on EFS names its file system and access point; a lab's does not need them", () => {
+    const errors = platformErrors({ modelCache: { enabled: true } }).join("\n");
+    expect(errors).toContain("/modelCache/fileSystemId");
+    expect(errors).toContain("/modelCache/accessPointId");
+    expect(platformErrors({ modelCache: { enabled: true, source: "hostPath" } })).toEqual([]);
+  });
+
+  it("with a mirror, pulls name it (insecure only when asked) and reach only its ports", () => {
+    const mirror = { registry: "models.lab.internal:5000", insecure: true };
+    const docs = render({
+      modelCache: { ...cache, mirror, registryPorts: [5000, 5001], registryEgress: [{ cidr: "192.0.2.2/32" }] },
+    });
+    const policy = ofKind<NetworkPolicy>(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
+    expect(policy?.spec?.egress?.[1]).toEqual({
+      to: [{ ipBlock: { cidr: "192.0.2.2/32" } }],
+      ports: [
+        { protocol: "TCP", port: 5000 },
+        { protocol: "TCP", port: 5001 },
+      ],
+    });
+    for (const job of ofKind<Job>(docs, "Job")) {
+      const env = job.spec?.template.spec?.containers[0]?.env;
+      expect(env).toEqual(
+        expect.arrayContaining([
+          { name: "MIRROR", value: mirror.registry },
+          { name: "INSECURE", value: "true" },
+        ]),
+      );
+    }
+    for (const job of ofKind<Job>(render({ modelCache: { ...cache, mirror: { registry: "m.example" } } }), "Job")) {
+      expect(job.spec?.template.spec?.containers[0]?.env?.map((e) => e.name)).not.toContain("INSECURE");
+    }
+  });
+
+  it("refuses a mirror that is not a host[:port]", () => {
+    expect(
+      platformErrors({ modelCache: { ...cache, mirror: { registry: "http://models:5000" } } }).join("\n"),
+    ).toContain("/modelCache/mirror/registry");
+  });
+
   it("behind a proxy, pulls reach only DNS and the proxy, and tell Ollama about it", () => {
     const docs = render({ modelCache: { ...cache, httpsProxy: proxy } });
     const policy = ofKind<NetworkPolicy>(docs, "NetworkPolicy").find((p) => p.metadata.name === "model-pull-egress");
@@ -157,6 +208,8 @@ describe("model cache", () => {
       { httpsProxy: proxy },
       { nodeSelector: { "workload-type": "control" } },
       { tolerations: [{ operator: "Exists" }] },
+      { mirror: { registry: "models.corp.example:5000" } },
+      { mirror: { registry: "models.corp.example:5000", insecure: true } },
     ]) {
       const changed = jobNames(render({ modelCache: { ...cache, models: [llama], ...change } }));
       expect(changed, JSON.stringify(change)).not.toEqual(base);

@@ -67,11 +67,21 @@ describe("tenants ApplicationSet: a fleet folder", () => {
   it("passes the model cache to every tenant whatever its file says", () => {
     const [chart] = appsetOf(fleet, { modelCache: cache }).spec.template.spec.sources;
     expect(chart.helm.parameters).toEqual([
+      { name: "ollama.modelCache.source", value: "efs", forceString: true },
       {
         name: "ollama.modelCache.volumeHandle",
         value: "fs-0a1b2c3d4e5f60718::fsap-0123456789abcdef0",
         forceString: true,
       },
+    ]);
+  });
+
+  it("passes a lab's cache directory to every tenant, not an EFS handle", () => {
+    const lab = { enabled: true, source: "hostPath", hostPath: "/srv/models" };
+    const [chart] = appsetOf(fleet, { modelCache: lab }).spec.template.spec.sources;
+    expect(chart.helm.parameters).toEqual([
+      { name: "ollama.modelCache.source", value: "hostPath", forceString: true },
+      { name: "ollama.modelCache.hostPath", value: "/srv/models", forceString: true },
     ]);
   });
 
