@@ -17,7 +17,7 @@ import { bringUp } from "../src/install/scenarios/index.js";
 import { karpenter } from "../src/install/scenarios/karpenter.js";
 import { isolatedHelmEnv } from "../src/release/package.js";
 import { publishCharts } from "../src/release/publish.js";
-import { startRegistry } from "../src/release/registry.js";
+import { startRegistry } from "../src/cluster/registry.js";
 import { makeThrowawayKey } from "../src/release/throwaway-key.js";
 
 const tenantCount = Number(process.argv[2] ?? 50);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isolatedHelmEnv, packageCharts } from "../src/release/package.js";
 import { publishCharts } from "../src/release/publish.js";
-import { startRegistry } from "../src/release/registry.js";
+import { startRegistry } from "../src/cluster/registry.js";
 import { makeThrowawayKey } from "../src/release/throwaway-key.js";
 
 const rounds = Number(process.argv[2] ?? 5);

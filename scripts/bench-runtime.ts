@@ -39,6 +39,11 @@ console.log(
 console.log(`runtime suite: ${((Date.now() - start) / 1000).toFixed(0)} s, ${summary(results)}`);
 const first = result("chat-standard")?.figures.firstAnswerSeconds;
 console.log(`tenant to first answer: ${first === undefined ? "n/a" : first.toFixed(1)} s`);
+const pulled = result("models-pulled")?.figures.pullSeconds;
+const grown = result("catalog-grows")?.figures.catalogToServedSeconds;
+console.log(
+  `model pull Job (tiny model, registry to cache): ${pulled?.toFixed(1) ?? "n/a"} s; catalog entry to a running tenant's Ollama serving it: ${grown?.toFixed(1) ?? "n/a"} s`,
+);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const wakes = results.flatMap((r) => r.figures.wakeToFirstTokenSeconds ?? []);
 console.log(

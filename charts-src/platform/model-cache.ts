@@ -93,7 +93,9 @@ const pullScript = [
   'if [ -n "$MIRROR" ]; then',
   '  case "$MODEL" in */*) pulled="$MIRROR/$MODEL" ;; *) pulled="$MIRROR/library/$MODEL" ;; esac',
   "fi",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion, not a template
   'if ! ollama pull ${INSECURE:+--insecure} "$pulled" 2>/tmp/pull.err; then',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion, not a template
   '  echo "model-pull: could not pull $MODEL from ${MIRROR:-the Ollama registry}: $(tail -n 1 /tmp/pull.err)" >&2',
   "  exit 1",
   "fi",

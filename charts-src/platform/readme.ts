@@ -56,6 +56,21 @@ catalog, naming the file, the key and the model: a tenant whose model is missing
 readiness probe waits for the model), or cannot search its documents. The pull Jobs run the tenant chart's Ollama
 version by default (\`modelCache.image\`): keep the two on one version.
 
+### A private model registry
+
+With \`modelCache.mirror.registry\` set, the pull Jobs pull every catalog model from your own registry instead of
+Ollama's, as \`<registry>/library/<name>:<tag>\`, and save it under its catalog name, the name tenants use. Put a
+model there with Ollama itself: \`ollama cp llama3.2:3b <registry>/library/llama3.2:3b\`, then \`ollama push
+<registry>/library/llama3.2:3b\` (\`--insecure\` for plain HTTP, with \`mirror.insecure: true\`). Open the pull Jobs'
+egress to it with \`modelCache.registryEgress\` (its addresses) and \`modelCache.registryPorts\`. Ollama 0.24
+downloads a model's layers only through a redirect to another host, as registries on S3 or behind a CDN answer
+(ollama/ollama#7244): a distribution registry on plain disk needs its \`redirect\` storage middleware and a file server
+for its storage, whose port goes into \`registryPorts\` too. A pull that fails ends its Job's pod with one line, its
+termination message: the model, the registry and Ollama's reason.
+
+In a lab without EFS, \`modelCache.source: hostPath\` makes the pull Jobs fill a node directory
+(\`modelCache.hostPath\`, owned by \`modelCache.uid\`), which the tenants read with the same source and directory.
+
 ## Policy settings
 
 \`policies.allowedRegistries\`, \`policies.sharedNamespaces\` (DNS, monitoring, ingress controllers and Gateway data

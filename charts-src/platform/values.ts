@@ -332,7 +332,8 @@ export const platformValues = strictObject(
           "A private registry holding the catalog's models (pushed there with `ollama push`), pulled from instead of Ollama's: each model as <registry>/library/<name>:<tag> (or <registry>/<namespace>/<model>:<tag> for a namespaced name), then saved under its catalog name, the name tenants use.",
           {
             registry: Type.String({
-              description: "The registry's host[:port] (e.g. models.corp.example:5000); empty pulls from Ollama's registry.",
+              description:
+                "The registry's host[:port] (e.g. models.corp.example:5000); empty pulls from Ollama's registry.",
               default: "",
               pattern: "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$",
               maxLength: 200,

@@ -32,6 +32,13 @@ export interface TenantInstall {
   waitAvailable?: boolean;
 }
 
+/** Values known only at run time, as one more values file of the release (JSON is YAML); returns its path. */
+export const runValuesFile = (ctx: SuiteContext, release: string, values: Record<string, unknown>): string => {
+  const file = join(ctx.opts.workDir, `${release}-run-values.json`);
+  writeFileSync(file, JSON.stringify(values));
+  return file;
+};
+
 /** Installs (or upgrades) one tenant release; returns how long Helm took and then the Deployments. */
 export const installTenant = async (
   ctx: SuiteContext,
@@ -39,11 +46,7 @@ export const installTenant = async (
 ): Promise<{ helmMs: number; readyMs: number }> => {
   const { kube, helm } = ctx.need();
   const valuesFiles = [...t.valuesFiles];
-  if (t.values) {
-    const runValues = join(ctx.opts.workDir, `${t.release}-run-values.json`);
-    writeFileSync(runValues, JSON.stringify(t.values));
-    valuesFiles.push(runValues);
-  }
+  if (t.values) valuesFiles.push(runValuesFile(ctx, t.release, t.values));
   const t0 = Date.now();
   await helm[t.verb ?? "install"](
     {

@@ -1,6 +1,7 @@
 /**
  * The runtime suite's context: the shared clients (src/harness/suite.ts) of the embedded control plane with a real
- * node joined to it, and the lab's host services (PostgreSQL, Redis), started by the first scenario that asks. What
+ * node joined to it, and the lab's host services (PostgreSQL, Redis, the model registry), started by the first
+ * scenario that asks. What
  * the scenarios make (the lab tenants) is theirs to return (`RuntimeMade`).
  */
 import { rmSync } from "node:fs";
@@ -12,6 +13,7 @@ import { type Scenario, SuiteContext, type SuiteOptions } from "../harness/suite
 import { nodePaths } from "../node/config.js";
 import { labNodes } from "../node/lab-nodes.js";
 import { HostServices } from "./host-services.js";
+import { LabModelRegistry } from "./model-registry.js";
 import type { LabTenant } from "./tenants.js";
 
 /** What the runtime scenarios make for the ones after them. */
@@ -28,6 +30,8 @@ export type RuntimeScenario = Scenario<RuntimeContext, RuntimeMade>;
 export class RuntimeContext extends SuiteContext {
   /** PostgreSQL and Redis on the host, started on first use (see `services`). */
   private hostServices?: HostServices;
+  /** The lab's model registry, started on first use (see `models`). */
+  private modelRegistry?: LabModelRegistry;
 
   constructor(opts: SuiteOptions) {
     super(opts, "runtime");
@@ -70,9 +74,19 @@ export class RuntimeContext extends SuiteContext {
     return this.hostServices;
   }
 
+  /** The lab's model registry (with its blob server), started on first use and stopped by `down`. */
+  async models(): Promise<LabModelRegistry> {
+    if (!this.modelRegistry) {
+      this.modelRegistry = new LabModelRegistry();
+      await this.modelRegistry.start(this.log);
+    }
+    return this.modelRegistry;
+  }
+
   /** A kept run's host services, for the operator to stop later (the cluster's own state does not hold them). */
   keptServices(): string | undefined {
-    return this.hostServices?.describe();
+    const kept = [this.hostServices?.describe(), this.modelRegistry?.describe()].filter(Boolean);
+    return kept.length > 0 ? kept.join("; ") : undefined;
   }
 
   /** The cluster first (its pods hold connections to the host services), then the services, then the work dir. */
@@ -80,8 +94,12 @@ export class RuntimeContext extends SuiteContext {
     try {
       await clusterDown({ name: this.clusterName });
     } finally {
-      await this.hostServices?.stop();
-      rmSync(this.opts.workDir, { recursive: true, force: true });
+      try {
+        await this.hostServices?.stop();
+      } finally {
+        await this.modelRegistry?.stop();
+        rmSync(this.opts.workDir, { recursive: true, force: true });
+      }
     }
   }
 }

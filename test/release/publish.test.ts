@@ -12,7 +12,7 @@ import { httpGet } from "../../src/cluster/probe.js";
 import { run } from "../../src/lib/run.js";
 import { isolatedHelmEnv, packageCharts, sha256File } from "../../src/release/package.js";
 import { PublishError, publishCharts } from "../../src/release/publish.js";
-import { type LocalRegistry, startRegistry } from "../../src/release/registry.js";
+import { type LocalRegistry, startRegistry } from "../../src/cluster/registry.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 import { makeThrowawayKey, type ThrowawayKey } from "../../src/release/throwaway-key.js";
 

@@ -3,6 +3,7 @@
  * selector, an EndpointSlice naming the host's address and the process's port (the API server's endpoint routing
  * dials it), and the APIService, whose caBundle is the CA of the process's serving certificate.
  */
+import { hostServiceObjects } from "../host-service.js";
 import type { Probe } from "../probe.js";
 
 export interface ExtensionApi {
@@ -14,34 +15,10 @@ export interface ExtensionApi {
 
 export const apiServiceName = (api: ExtensionApi): string => `${api.version}.${api.group}`;
 
-/** The port's name links the Service's port to the EndpointSlice's: routing matches them by name. */
-const portName = "https";
-
 export const extensionApiObjects = (api: ExtensionApi, host: { ip: string; port: number }, caPem: string): object[] => {
   const { name, namespace } = api.service;
   return [
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name, namespace },
-      spec: { ports: [{ name: portName, port: 443, protocol: "TCP", targetPort: host.port }] },
-    },
-    {
-      apiVersion: "discovery.k8s.io/v1",
-      kind: "EndpointSlice",
-      metadata: {
-        name: `${name}-host`,
-        namespace,
-        labels: {
-          "kubernetes.io/service-name": name,
-          // Not the EndpointSlice controller's (it manages only slices of Services with a selector).
-          "endpointslice.kubernetes.io/managed-by": "cluster.llmcharts.io",
-        },
-      },
-      addressType: "IPv4",
-      endpoints: [{ addresses: [host.ip], conditions: { ready: true } }],
-      ports: [{ name: portName, port: host.port, protocol: "TCP" }],
-    },
+    ...hostServiceObjects({ name, namespace, port: 443, host, portName: "https" }),
     {
       apiVersion: "apiregistration.k8s.io/v1",
       kind: "APIService",

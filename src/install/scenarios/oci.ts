@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { run as exec } from "../../lib/run.js";
 import { isolatedHelmEnv, packageChartDir, signingKey } from "../../release/package.js";
 import { publishCharts } from "../../release/publish.js";
-import { type LocalRegistry, startRegistry } from "../../release/registry.js";
+import { type LocalRegistry, startRegistry } from "../../cluster/registry.js";
 import { makeThrowawayKey } from "../../release/throwaway-key.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { InstallScenario } from "../context.js";

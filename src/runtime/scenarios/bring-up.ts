@@ -1,6 +1,7 @@
 /**
  * bring-up: the control plane with the lab's real nodes, the images built here imported into each node's containerd
- * (no registry), the tiny model in the node's cache directory, the pinned CRDs, and the platform chart installed.
+ * (no image registry), the tiny models pushed to the lab's model registry, the pinned CRDs, and the platform chart
+ * installed (its pull Jobs then fill the node's cache: models-pulled).
  */
 import { join } from "node:path";
 import { installCrds } from "../../install/crds.js";
@@ -10,7 +11,8 @@ import { nodePaths } from "../../node/config.js";
 import { labNodes } from "../../node/lab-nodes.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import { prepareModelCache } from "../model.js";
+import { pushTinyModels, tinyModel, tinyModelNext } from "../model.js";
+import { applyLabPlatform } from "../platform.js";
 import { runtimeStandIns } from "../standin-names.js";
 
 /** Namespaces other components would have made before the platform chart (monitoring, the device plugin). */
@@ -44,19 +46,12 @@ export const bringUp: RuntimeScenario = {
     await r.step("cluster up with the lab's real nodes, images imported", () => upWithLabImages(ctx));
     if (!ctx.kube) return;
     r.standIn(runtimeStandIns.gpu);
-    r.standIn(runtimeStandIns.modelPull);
-    await r.step(`tiny model written into the node's model cache`, () =>
-      prepareModelCache(ctx.modelCacheDir, join(ctx.opts.workDir, "model")),
-    );
+    await r.step("the lab's model registry up, the tiny models pushed to it by Ollama", async () => {
+      const registry = await ctx.models();
+      await pushTinyModels(registry.host, join(ctx.opts.workDir, "model"), [tinyModel, tinyModelNext]);
+    });
     await r.step("CRDs applied", () => installCrds(ctx.k));
     for (const ns of prerequisiteNamespaces) await ctx.k.kubectl(["create", "namespace", ns]);
-    await r.step("platform installed", () =>
-      ctx.h.install({
-        release: "platform",
-        chartDir: ctx.chartDir("platform"),
-        namespace: "tenants",
-        valuesFiles: [join(ctx.opts.root, "test", "runtime", "values", "lab-platform.yaml")],
-      }),
-    );
+    await r.step("platform installed", () => applyLabPlatform(ctx, undefined, "install"));
   },
 };

@@ -6,6 +6,7 @@ import type { RuntimeScenario } from "../context.js";
 import { bringUp } from "./bring-up.js";
 import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
+import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
@@ -19,8 +20,10 @@ import { upgradeKeepsChats } from "./upgrade.js";
 export const runtimeScenarios: readonly RuntimeScenario[] = [
   bringUp,
   nodeReady,
+  modelsPulled,
   standardReady,
   chatStandard,
+  catalogGrows,
   standardScales,
   chatPremium,
   premiumSleepsAndWakes,

@@ -1,14 +1,15 @@
 /**
- * A real OCI registry (the CNCF distribution registry, pinned and built by the installer) on a loopback port, with
- * its configuration and storage in a directory of the caller's: what the publish tests, the install suite and the
- * bench push charts to. Stopped by its pid; the directory is the caller's to remove.
+ * A real OCI registry (the CNCF distribution registry, pinned and built by the installer) on a port of loopback (or
+ * of the host's address), with its configuration and storage in a directory of the caller's: what the publish tests,
+ * the install suite and the bench push charts to, and the runtime suite's model registry. Stopped by its pid; the
+ * directory is the caller's to remove.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freePorts } from "../cluster/ports.js";
-import { httpProbe, waitUntil } from "../cluster/probe.js";
-import { type Started, startProcess, stopProcesses, tailFile } from "../cluster/processes.js";
+import { freePorts } from "./ports.js";
+import { httpProbe, waitUntil } from "./probe.js";
+import { type Started, startProcess, stopProcesses, tailFile } from "./processes.js";
 import { requireBin } from "../toolchain/tools.js";
 
 export interface LocalRegistry {
@@ -27,6 +28,13 @@ export interface RegistryOptions {
   readOnly?: boolean;
   /** Serve this storage directory (e.g. one another registry wrote) instead of `<dir>/storage`. */
   storage?: string;
+  /** The address to listen on (default loopback), e.g. the host's own, for pods to reach. */
+  address?: string;
+  /**
+   * Answer blob downloads with a redirect to this base URL plus the blob's path in storage (distribution's `redirect`
+   * storage middleware), where a file server serves the storage directory: as a registry on S3 or a CDN does.
+   */
+  redirectTo?: string;
 }
 
 /** Starts the registry and waits until `/v2/` answers; fails with the registry's own last log lines. */
@@ -34,7 +42,7 @@ export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistr
   const exe = requireBin("registry");
   mkdirSync(opts.dir, { recursive: true });
   const [port] = await freePorts(1);
-  const host = `127.0.0.1:${port}`;
+  const host = `${opts.address ?? "127.0.0.1"}:${port}`;
   const config = {
     version: 0.1,
     log: { level: "warn", accesslog: { disabled: true } },
@@ -43,6 +51,9 @@ export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistr
       delete: { enabled: true },
       maintenance: { uploadpurging: { enabled: false }, readonly: { enabled: opts.readOnly ?? false } },
     },
+    middleware: opts.redirectTo
+      ? { storage: [{ name: "redirect", options: { baseurl: opts.redirectTo } }] }
+      : undefined,
     http: { addr: host },
   };
   const configFile = join(opts.dir, "config.yml");
