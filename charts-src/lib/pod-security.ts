@@ -25,7 +25,7 @@ export interface PodIdentity {
  * so that a container escaping to the host is nobody there (checkov CKV_K8S_40, kube-score). Each application its
  * own, so that one's files are not the other's.
  */
-export const defaultAppUids = { openwebui: 10001, ollama: 10002, wakeProxy: 10003 } as const;
+export const defaultAppUids = { openwebui: 10001, ollama: 10002, wakeProxy: 10003, modelPull: 10004 } as const;
 
 /** The `runAs` values of a workload: its uid and gid (also the fsGroup of its volumes). */
 export const runAsValues = (description: string, uid: number) => {

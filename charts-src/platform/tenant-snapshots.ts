@@ -97,7 +97,11 @@ const kubectl = (v: PlatformValues, h: Helpers, name: string, args: string[], mo
   command: ["kubectl"],
   args,
   env: [{ name: "HOME", value: "/home/kubectl" }],
-  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+  // Ephemeral storage: the 64Mi HOME and the container's logs.
+  resources: {
+    requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+    limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "128Mi" },
+  },
   securityContext: restrictedContainerSecurityContext(h),
   volumeMounts: [...mounts, ...scratch.mounts],
 });

@@ -10,6 +10,7 @@ import {
   umbrellaValues,
 } from "../lib/values-shapes.js";
 import { modelCacheLocation, ollamaImage } from "../lib/model-cache.js";
+import { defaultAppUids } from "../lib/pod-security.js";
 import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { argocdValues } from "./argocd-values.js";
@@ -257,14 +258,15 @@ export const platformValues = strictObject(
           maxLength: 100,
         }),
         uid: Type.Integer({
-          description: "POSIX user owning the cache's files (the access point's); the pull Jobs run as it.",
-          default: 1000,
+          description:
+            "POSIX user owning the cache's files (the access point's); the pull Jobs run as it. Above 10000, outside the host's own users.",
+          default: defaultAppUids.modelPull,
           minimum: 1,
           maximum: 2147483647,
         }),
         gid: Type.Integer({
           description: "POSIX group owning the cache's files; the pull Jobs run with it.",
-          default: 1000,
+          default: defaultAppUids.modelPull,
           minimum: 1,
           maximum: 2147483647,
         }),

@@ -5,12 +5,13 @@
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tierCatalogDir } from "../../charts-src/lib/model-cache.js";
+import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
 import { runValuesFile } from "../harness/tenants.js";
 import type { RuntimeContext } from "./context.js";
 import type { LabModelRegistry } from "./model-registry.js";
 
 /** The pull Jobs' identity (the chart's default modelCache.uid and gid): the cache directory is theirs to write. */
-const cacheOwner = 1000;
+const cacheOwner = defaultAppUids.modelPull;
 
 export interface CatalogModel {
   name: string;

@@ -107,7 +107,7 @@ describe("model cache", () => {
     );
     expect(efs?.reclaimPolicy).toBe("Retain");
     for (const value of Object.values(efs?.parameters ?? {})) expect(typeof value).toBe("string");
-    expect(efs?.parameters).toMatchObject({ provisioningMode: "efs-ap", directoryPerms: "700", uid: "1000" });
+    expect(efs?.parameters).toMatchObject({ provisioningMode: "efs-ap", directoryPerms: "700", uid: "10004" });
   });
 
   it("pulls reach only DNS and HTTPS", () => {

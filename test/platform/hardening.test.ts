@@ -1,0 +1,60 @@
+/**
+ * The platform's own workloads (the model pull Jobs, the snapshot CronJobs) meet the hardening the tenant's pods
+ * meet: every container bounded in CPU, memory and ephemeral storage, and the pods run as a high non-root uid.
+ */
+import { describe, expect, it } from "vitest";
+import type { Container, CronJob, Job, PodSpec } from "../../charts-src/lib/k8s.js";
+import { platformChart } from "../../charts-src/platform/chart.js";
+import { ofKind, type Rendered, renderChart } from "../rendered.js";
+
+const release = { name: "platform", namespace: "llmcharts-system", chartVersion: platformChart.version };
+
+/** Everything the chart can run at once: the cache's pull Jobs and the weekly snapshot CronJobs. */
+const everyWorkload = renderChart(
+  "platform",
+  {
+    modelCache: { enabled: true, fileSystemId: "fs-0a1b2c3d4e5f60718", accessPointId: "fsap-0123456789abcdef0" },
+    storage: { snapshots: { enabled: true, schedule: { enabled: true, hour: 1, minute: 30 } } },
+    tenants: [{ name: "acme", tier: "standard", costCentre: "CC-1" }],
+  },
+  release,
+);
+
+const podSpecs = (objects: Rendered[]): { name: string; spec: PodSpec }[] =>
+  [
+    ...ofKind<Job>(objects, "Job").map((j) => ({ name: `Job/${j.metadata.name}`, spec: j.spec?.template.spec })),
+    ...ofKind<CronJob>(objects, "CronJob").map((c) => ({
+      name: `CronJob/${c.metadata.name}`,
+      spec: c.spec?.jobTemplate.spec?.template.spec,
+    })),
+  ].flatMap(({ name, spec }) => (spec ? [{ name, spec }] : []));
+
+const containersOf = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...spec.containers];
+
+describe("the platform's workloads are hardened like the tenant's pods", () => {
+  const pods = podSpecs(everyWorkload);
+
+  it("renders pull Jobs and snapshot CronJobs to judge", () => {
+    expect(pods.some((p) => p.name.startsWith("Job/model-pull-"))).toBe(true);
+    expect(pods.some((p) => p.name.startsWith("CronJob/tenant-snapshots-"))).toBe(true);
+  });
+
+  it("every container requests and is limited in CPU, memory and ephemeral storage", () => {
+    const unbounded = pods.flatMap(({ name, spec }) =>
+      containersOf(spec).flatMap((c) =>
+        ["cpu", "memory", "ephemeral-storage"].flatMap((r) =>
+          c.resources?.requests?.[r] && c.resources?.limits?.[r] ? [] : [`${name} ${c.name}: ${r}`],
+        ),
+      ),
+    );
+    expect(unbounded).toEqual([]);
+  });
+
+  it("every pod runs as a non-root uid and gid above 10000, outside the host's own users", () => {
+    const low = pods.flatMap(({ name, spec }) => {
+      const sc = spec.securityContext ?? {};
+      return (sc.runAsUser ?? 0) > 10000 && (sc.runAsGroup ?? 0) > 10000 && sc.runAsNonRoot ? [] : [name];
+    });
+    expect(low).toEqual([]);
+  });
+});
