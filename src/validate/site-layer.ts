@@ -73,8 +73,9 @@ const faultOf = (e: ErrorObject): string => {
 
 /**
  * The site file, read and held against the chart's schema on its own keys: each value it sets must be valid. What it
- * leaves out (the tenant's name, say) is each tenant's to set, so a missing key is not the site's fault. A site file
- * that is not a mapping of keys, or that sets a bad value, fails here, naming the file and the key.
+ * leaves out (the tenant's name, say) is each tenant's to set, so a missing key is not the site's fault, and neither
+ * is a rule across fields, which each tenant's values decide. A site file that is not a mapping of keys, or that sets
+ * a bad value, fails here, naming the file and the key.
  */
 export const checkSite = (chart: ChartDefinition, path: string): { layer?: SiteLayer; result: CheckResult } => {
   const base = { chart: chart.name, fixture: path, rung: "values" as const, check: "site layer" };
@@ -94,7 +95,8 @@ export const checkSite = (chart: ChartDefinition, path: string): { layer?: SiteL
       },
     };
   const own = new Set(pointersOf(values));
-  const errors = valuesChecker(chart, (e) => own.has(faultOf(e)))(values);
+  // A rule across fields (a `then`) reads what each tenant sets too (its tier, say): it is checked on each tenant.
+  const errors = valuesChecker(chart, (e) => own.has(faultOf(e)) && !e.schemaPath.includes("/then/"))(values);
   return errors.length === 0
     ? { layer: { path, values }, result: { ...base, ok: true } }
     : {

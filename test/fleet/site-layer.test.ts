@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
@@ -106,6 +106,15 @@ describe("validate --fleet with a site layer", () => {
     await expect(
       validate({ root, chart: "tenant", valuesFiles: [tenantFile("rigel")], site: siteFile }),
     ).rejects.toThrow(/give the fleet too/);
+  });
+
+  test("a site value a rule across fields refuses for some tiers is left to each tenant: the site file is not blamed", () => {
+    const site = join(work, "premium-site.yaml");
+    writeFileSync(site, "quota:\n  gpus: 2\n");
+    // GPUs are 0 on the default standard tier: a premium tenant's file makes the value right, a standard one's wrong.
+    expect(checkSite(charts.tenant as never, site).result).toMatchObject({ ok: true });
+    writeFileSync(site, "quota:\n  gpus: -1\n");
+    expect(checkSite(charts.tenant as never, site).result.message).toContain("at '/quota/gpus'");
   });
 
   test("--json and --report keep working: the site layer is a result of its own, and the report names it", async () => {
