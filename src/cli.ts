@@ -19,6 +19,7 @@ import { newTenantValues, tiers } from "./scaffold/tenant.js";
 import { groupMembers, groupNames, groupPlanLine, parseGroups } from "./toolchain/groups.js";
 import { installToolchain } from "./toolchain/install.js";
 import { fleetFiles } from "./validate/fixtures.js";
+import { siteFileOf } from "./validate/site-layer.js";
 import { type FleetFigures, fleetReportHtml } from "./validate/fleet-report.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
@@ -110,6 +111,10 @@ program
   .addOption(new Option("--chart <name>", "only this chart").choices(Object.keys(charts)))
   .option("-f, --values <file...>", "validate these values files instead of every fixture")
   .option("--fleet <dir>", "validate every tenant values file under this folder, alone and as one fleet")
+  .option(
+    "--site <file>",
+    "with --fleet: the site layer merged under every tenant's file, as the platform's ApplicationSet does (default: <dir>/site.yaml when there is one)",
+  )
   .option("--nodepools <file>", "with --fleet or -f: the nodepools values file whose GPU pools the tenants share")
   .option("--platform <file>", "with --fleet or -f: the platform values file whose model catalog the tenants read")
   .addOption(
@@ -127,6 +132,7 @@ program
       chart?: string;
       values?: string[];
       fleet?: string;
+      site?: string;
       nodepools?: string;
       platform?: string;
       format: Format;
@@ -143,6 +149,7 @@ program
         chart: opts.chart,
         valuesFiles: opts.values,
         fleet: opts.fleet,
+        site: opts.site,
         nodepools: opts.nodepools,
         platform: opts.platform,
         log: format === "text" ? (line) => console.error(line) : () => {},
@@ -152,9 +159,11 @@ program
       });
       const summary = summaryLine(results);
       if (opts.report && opts.fleet) {
+        const site = siteFileOf(opts.fleet, opts.site);
         const page = fleetReportHtml({
           dir: opts.fleet,
-          tenants: fleetFiles(opts.fleet),
+          site,
+          tenants: fleetFiles(opts.fleet, site),
           results,
           fleet: fleetFigures,
           nodepools: opts.nodepools,
@@ -216,6 +225,7 @@ Examples:
   $ llmcharts validate -f my-tenant.yaml                  check a values file before helm install
   $ llmcharts validate --fleet tenants/ --format github   a fleet repository's CI, annotations on each failing line
   $ llmcharts validate --fleet tenants/ --platform platform.yaml   and every tenant's models in the platform's catalog
+  $ llmcharts validate --fleet tenants/ --site site.yaml   each tenant's file merged over the fleet's site layer
   $ llmcharts new tenant acme --tier both -o acme.yaml    a starting values file for a new customer
   $ llmcharts test-install --only 2,6                     install scenarios 2 and 6 on an embedded cluster`,
 );

@@ -35,6 +35,13 @@ const fleetValues = strictObject(
       pattern: "^[A-Za-z0-9._*?{},/-]+\\.(yaml|yml|json)$",
       maxLength: 200,
     }),
+    siteValues: Type.String({
+      description:
+        "The site layer: a values file in the same repository with what every tenant of this cluster shares (API server ranges, namespaces, image mirrors, the storage class), handed to Helm before each tenant's file, so a tenant's own file wins and need not repeat it. Never a tenant, even where the glob matches it. A fleet without the file has no site layer; empty turns it off. `llmcharts validate --fleet DIR` reads DIR/site.yaml (or --site FILE) the same way.",
+      default: "tenants/site.yaml",
+      pattern: "^([A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\\.(yaml|yml|json))?$",
+      maxLength: 200,
+    }),
   },
 );
 

@@ -14,10 +14,22 @@ chart, in \`tenant-<name>\`) per tenant.
   unchanged through a \`$values\` ref source. Each file must set \`tenant.name\`. Adding, changing or removing a tenant
   is a merge in the fleet repository. Argo CD's default globbing lets \`*\` cross folders, so every \`values.yaml\`
   below \`tenants/\` is a tenant, at any depth (\`--enable-new-git-file-globbing\` on the ApplicationSet controller
-  makes \`*\` one folder); \`validate --fleet tenants/\` reads every YAML file below the folder, so it checks at least
-  what Argo CD deploys. A file Argo CD cannot read or template stops the whole ApplicationSet, not just
+  makes \`*\` one folder); \`validate --fleet tenants/\` reads every YAML file below the folder but the site layer
+  (below), so it checks at least what Argo CD deploys. A file Argo CD cannot read or template stops the whole ApplicationSet, not just
   that tenant, so run \`validate --fleet\` in the fleet repository's CI. For a few tenants, \`tenantsFrom: list\` takes
   them from \`tenants\` in these values (Argo CD flags two elements with the same name; the schema cannot).
+- **The site layer.** What every tenant of the cluster shares (the API server's ranges in \`network.apiServer\`, the
+  ingress and monitoring namespaces, an image mirror, the storage class, the model cache's \`volumeHandle\`) goes once
+  in \`argocd.fleet.siteValues\` (\`tenants/site.yaml\`), a values file of the fleet repository, instead of in every
+  tenant's file. Each Application hands Helm that file first and the tenant's file after it
+  (\`valueFiles: [$values/tenants/site.yaml, $values/<tenant file>]\`), so Helm merges them as \`-f site.yaml -f
+  tenants/acme/values.yaml\`: maps merge key by key, and where both set a key the tenant's file wins (a list is replaced
+  whole, not appended to). The generator never takes the site file for a tenant, even where \`argocd.fleet.files\`
+  matches it. \`tenant\` stays in each tenant's file: the generator reads the Application's name and its tier and
+  cost-centre labels from that file alone. A fleet without the file renders without the layer (\`ignoreMissingValueFiles\`), so check that it sits
+  where \`siteValues\` says; empty turns the layer off. \`llmcharts validate --chart tenant --fleet tenants/\` merges
+  \`tenants/site.yaml\` the same way under every tenant's file (\`--site FILE\` for another place or name), checks the site
+  file's own keys once, and reports a bad one on the site file, naming the key.
 - **Which chart.** \`argocd.repoURL\` is a git repository (the chart at \`argocd.path\`) or an OCI registry path
   (\`oci://host/path\`, as given to \`llmcharts publish --registry\`; the source is \`<repoURL>/<chart>\` at \`.\`, Argo
   CD's native OCI support). \`argocd.targetRevision\` pins it: a tag or commit, or the exact chart version for OCI.

@@ -29,12 +29,15 @@ const tenantIdentityParameters = {
 /** The fleet file of the generated Application, read through the `values` ref source. */
 const fleetValuesRef = "values";
 const fleetValuesFile = `$${fleetValuesRef}/{{ .path.path }}/{{ .path.filename }}`;
+/** The site layer, read through the same ref: first, so that each tenant's own file wins (Helm's later -f wins). */
+const siteValuesFile = (v: PlatformValues) => `$${fleetValuesRef}/${v.argocd.fleet.siteValues}`;
 
 /** Which generator, source kind and rollout the values choose (the AppProject reads the same). */
 export const modes = (v: PlatformValues, h: Helpers) => ({
   fromFiles: h.eq(v.argocd.tenantsFrom, "files"),
   fromList: h.eq(v.argocd.tenantsFrom, "list"),
   oci: h.hasPrefix(v.argocd.repoURL, "oci://"),
+  site: h.and(h.eq(v.argocd.tenantsFrom, "files"), h.isSet(v.argocd.fleet.siteValues)),
   waves: h.isSet(v.argocd.rollout.canary),
 });
 
@@ -67,7 +70,9 @@ const chartSource = (v: PlatformValues, h: Helpers) => {
       releaseName: tenantName,
       // JSON is YAML: the element's overrides, as a values file.
       values: h.when(m.fromList, "{{ toJson .values }}"),
-      valueFiles: h.when(m.fromFiles, [fleetValuesFile]),
+      valueFiles: h.when(m.fromFiles, [h.when(m.site, siteValuesFile(v)), fleetValuesFile]),
+      // A fleet without its site file renders without the layer (every tenant file exists: the generator found it).
+      ignoreMissingValueFiles: h.when(m.site, true),
       parameters: h.when(h.or(m.fromList, v.modelCache.enabled), parameters),
     },
   };
@@ -115,7 +120,11 @@ export const tenantsApplicationSet = (v: PlatformValues, h: Helpers) => {
         goTemplateOptions: ["missingkey=error"],
         generators: [
           h.when(m.fromFiles, {
-            git: { repoURL: a.fleet.repoURL, revision: a.fleet.revision, files: [{ path: a.fleet.files }] },
+            git: {
+              repoURL: a.fleet.repoURL,
+              revision: a.fleet.revision,
+              files: [{ path: a.fleet.files }, h.when(m.site, { path: a.fleet.siteValues, exclude: true })],
+            },
           }),
           h.when(m.fromList, {
             list: {

@@ -1,7 +1,7 @@
 /**
  * The git repository Argo CD reads in the install suite: the generated tenant chart (at `generated/tenant`, tagged
  * with its version, as a release of this repository would be) and a fleet folder (`tenants/<name>/values.yaml`, the
- * platform chart's default glob), on branch main. Argo CD reads it through a file:// URL, as upstream's own
+ * platform chart's default glob, and the site layer beside them, `tenants/site.yaml`), on branch main. Argo CD reads it through a file:// URL, as upstream's own
  * end-to-end tests read theirs; no git server runs.
  */
 import { cpSync, readdirSync, readFileSync } from "node:fs";
@@ -41,7 +41,11 @@ export class FleetRepo {
     cpSync(tenantChartDir, join(dir, "generated", "tenant"), { recursive: true });
     cpSync(fleetDir, join(dir, "tenants"), { recursive: true });
     const version = String(parse(readFileSync(join(tenantChartDir, "Chart.yaml"), "utf8")).version);
-    const tenants = readdirSync(join(dir, "tenants")).sort();
+    // One folder per tenant; a file beside them (the site layer, site.yaml) is no tenant.
+    const tenants = readdirSync(join(dir, "tenants"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const repo = new FleetRepo(dir, `tenant-${version}`, tenants);
     await repo.git("init", "--quiet", "--initial-branch=main");
     await repo.git("add", "--all");

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { UsageError } from "../lib/usage-error.js";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 
 export interface Expectation {
@@ -25,6 +25,8 @@ export interface Fixture {
   expect?: Expectation;
   /** Why the file is not a values file at all (malformed YAML, not a mapping): its checks stop at rung 1. */
   unreadable?: string;
+  /** The file Helm renders when it is not `path`: a fleet file merged over its site layer (`values` is that merge). */
+  helmValues?: string;
 }
 
 const expectations = { "# expect:": "schema", "# expect-refused-by-templates:": "templates" } as const;
@@ -93,8 +95,11 @@ export const userFixture = (chart: string, path: string): Fixture => ({
   ...readValues(path),
 });
 
-/** Every values file under a fleet folder, recursively, in path order; an empty or missing folder is an error. */
-export const fleetFiles = (dir: string): string[] => {
+/**
+ * Every values file under a fleet folder, recursively, in path order, but the fleet's site layer (`site`), which is no
+ * tenant; an empty or missing folder is an error.
+ */
+export const fleetFiles = (dir: string, site?: string): string[] => {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UsageError(`--fleet ${dir}: no such folder; give the folder that holds one values file per tenant`);
   const files = readdirSync(dir, { recursive: true })
@@ -102,7 +107,7 @@ export const fleetFiles = (dir: string): string[] => {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile());
+    .filter((f) => statSync(f).isFile() && !(site && resolve(f) === resolve(site)));
   if (files.length === 0)
     throw new UsageError(
       `--fleet ${dir}: the folder holds no values files (*.yaml, *.yml); put one file per tenant in it`,

@@ -19,6 +19,8 @@ export interface FleetFigures {
 export interface FleetReportInput {
   /** The fleet folder, as given (tenants are shown by their path inside it). */
   dir: string;
+  /** The site layer every tenant's file was merged over, if any. */
+  site?: string;
   /** Every tenant values file of the fleet, as validate names them. */
   tenants: string[];
   results: CheckResult[];
@@ -227,6 +229,11 @@ export const fleetReportHtml = (input: FleetReportInput): string => {
     lines([
       h("h1", {}, `Fleet ${input.dir}: ${input.tenants.length} tenants`),
       h("p", { id: "summary" }, input.summary),
+      h(
+        "p",
+        { id: "site" },
+        input.site ? `Each tenant's file merged over the site layer ${input.site}.` : "No site layer.",
+      ),
       h("h2", {}, "Verdicts: tenants × rungs"),
       verdictTable(input, rungs),
       h("h2", {}, "Collisions"),

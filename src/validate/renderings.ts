@@ -33,7 +33,7 @@ export const renderFixtures = async (
       const outcomes = await renderMany(
         helm.exe,
         chartDir(root, chart),
-        mine.map((f) => f.path),
+        mine.map((f) => f.helmValues ?? f.path),
         join(outDir, chart, helm.name),
         // Only Helm 4's renderings go on to the later rungs: Helm 3 need only say whether it renders each file.
         { onResult: () => onProgress(++done), checkOnly: helm.name !== "helm4" },

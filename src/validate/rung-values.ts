@@ -1,4 +1,4 @@
-import { Ajv } from "ajv";
+import { Ajv, type ErrorObject } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { type ChartDefinition, defaultsOf, mergeValues, valuesSchema } from "../../charts-src/lib/engine/index.js";
 import { type Fixture, namesField } from "./fixtures.js";
@@ -7,8 +7,11 @@ import { explainValuesErrors } from "./values-errors.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/** A validator of a chart's effective values (the user's file over the defaults, as Helm checks them). */
-export const valuesChecker = (chart: ChartDefinition) => {
+/**
+ * A validator of a chart's effective values (the user's file over the defaults, as Helm checks them); with `only`,
+ * only the errors it keeps are explained (a site layer's check keeps those about the keys it sets).
+ */
+export const valuesChecker = (chart: ChartDefinition, only: (e: ErrorObject) => boolean = () => true) => {
   const schema = valuesSchema(chart.values);
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
@@ -16,7 +19,13 @@ export const valuesChecker = (chart: ChartDefinition) => {
   // effectiveValues, with the defaults derived once rather than per file (half of a fleet file's check).
   const defaults = defaultsOf(schema);
   return (userValues: unknown): string[] =>
-    validate(mergeValues(defaults, userValues ?? {})) ? [] : explainValuesErrors(validate.errors ?? [], schema);
+    validate(mergeValues(defaults, userValues ?? {}))
+      ? []
+      : // A rule's `if` stays: it explains its `then`'s error, and is never a line of its own.
+        explainValuesErrors(
+          (validate.errors ?? []).filter((e) => e.keyword === "if" || only(e)),
+          schema,
+        );
 };
 
 /**

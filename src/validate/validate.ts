@@ -27,6 +27,7 @@ import { checkPolicies } from "./rung-policies.js";
 import { checkPromql } from "./rung-promtool.js";
 import { checkValues } from "./rung-values.js";
 import { type Rendering, renderFixtures } from "./renderings.js";
+import { checkSite, defaultSiteFile, overSite, siteFileOf } from "./site-layer.js";
 
 export interface ValidateOptions {
   root: string;
@@ -36,6 +37,11 @@ export interface ValidateOptions {
   valuesFiles?: string[];
   /** A folder of tenant values files (searched recursively), checked one by one and as one fleet. */
   fleet?: string;
+  /**
+   * The fleet's site layer, merged under every tenant's file as Argo CD hands both to Helm; without it, the fleet
+   * folder's own site.yaml when there is one.
+   */
+  site?: string;
   /** The cluster's nodepools values file: the premium tenants' GPU quotas must fit its GPU pools. */
   nodepools?: string;
   /** The cluster's platform values file: every tenant model must be in its model catalog, in the tier that reads it. */
@@ -75,13 +81,17 @@ export const validate = async ({
   chart,
   valuesFiles = [],
   fleet,
+  site,
   nodepools,
   platform,
   log = () => {},
   onFleet = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
   const names = chartsToValidate(chart, valuesFiles, fleet);
-  const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet) : [])];
+  if (site !== undefined && !fleet)
+    throw new UsageError("--site is the layer under a fleet's tenant files: give the fleet too (--fleet DIR)");
+  const siteFile = fleet ? siteFileOf(fleet, site) : undefined;
+  const userFiles = [...valuesFiles, ...(fleet ? fleetFiles(fleet, siteFile) : [])];
   if (nodepools && (userFiles.length === 0 || !names.includes("tenant")))
     throw new UsageError("--nodepools holds the GPU pools tenants share: give the tenants too (--fleet DIR or -f)");
   if (platform && (userFiles.length === 0 || !names.includes("tenant")))
@@ -92,10 +102,22 @@ export const validate = async ({
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
     const gpuPools = nodepools ? await nodepoolsGpuPools(root, nodepools, work) : undefined;
-    const fixtures: Fixture[] = names.flatMap((n) =>
+    let fixtures: Fixture[] = names.flatMap((n) =>
       userFiles.length === 0 ? loadFixtures(root, n) : userFiles.map((path) => userFixture(n, path)),
     );
     const results: CheckResult[] = [];
+    if (siteFile) {
+      // Every tenant starts from the site layer: a bad one is reported once, on its own file, and nothing else is
+      // checked (each tenant would only repeat its error).
+      const { layer, result } = checkSite(charts.tenant as NonNullable<(typeof charts)[string]>, siteFile);
+      results.push(result);
+      if (!layer) {
+        log(`site layer ${siteFile}: refused; no tenant checked until it is fixed`);
+        return results;
+      }
+      log(`site layer ${siteFile}: under each of the ${fixtures.length} tenant files`);
+      fixtures = overSite(fixtures, layer, join(work, "site-layered"));
+    } else if (fleet) log(`no site layer (${join(fleet, defaultSiteFile)}, or --site FILE)`);
     const step = (label: string, rs: CheckResult[], ms: number) => {
       results.push(...rs);
       const failed = rs.filter((r) => !r.ok).length;

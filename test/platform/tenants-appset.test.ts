@@ -44,15 +44,59 @@ describe("tenants ApplicationSet: a fleet folder", () => {
   it("by default reads one values file per tenant with a git files generator, and hands that file to Helm", () => {
     const appset = appsetOf(fleet);
     expect(appset.spec.generators).toEqual([
-      { git: { repoURL: fleetRepo, revision: "main", files: [{ path: "tenants/*/values.yaml" }] } },
+      {
+        git: {
+          repoURL: fleetRepo,
+          revision: "main",
+          files: [{ path: "tenants/*/values.yaml" }, { path: "tenants/site.yaml", exclude: true }],
+        },
+      },
     ]);
     const [chart, values] = appset.spec.template.spec.sources;
     expect(appset.spec.template.spec.source).toBeUndefined();
     expect(values).toEqual({ repoURL: fleetRepo, targetRevision: "main", ref: "values" });
-    expect(chart.helm.valueFiles).toEqual(["$values/{{ .path.path }}/{{ .path.filename }}"]);
+    expect(chart.helm.valueFiles.at(-1)).toBe("$values/{{ .path.path }}/{{ .path.filename }}");
     // The file is the tenant's whole values: no inline values and no identity parameters to fight it.
     expect(chart.helm.values).toBeUndefined();
     expect(chart.helm.parameters).toBeUndefined();
+  });
+
+  it("hands Helm the site layer first and each tenant's own file last, so the tenant's file wins", () => {
+    const [chart] = appsetOf(fleet).spec.template.spec.sources;
+    // Helm merges -f files in order, a later one winning: Argo CD passes valueFiles in this order.
+    expect(chart.helm.valueFiles).toEqual([
+      "$values/tenants/site.yaml",
+      "$values/{{ .path.path }}/{{ .path.filename }}",
+    ]);
+    // A fleet without the site file still renders; the tenant's file always exists (the generator found it).
+    expect(chart.helm.ignoreMissingValueFiles).toBe(true);
+  });
+
+  it("reads the site layer from where argocd.fleet.siteValues says, and never takes it for a tenant", () => {
+    const appset = appsetOf({
+      ...fleet,
+      fleet: { repoURL: fleetRepo, files: "fleet/*.yaml", siteValues: "fleet/site.yaml" },
+    });
+    expect(appset.spec.generators[0].git.files).toEqual([
+      { path: "fleet/*.yaml" },
+      { path: "fleet/site.yaml", exclude: true },
+    ]);
+    expect(appset.spec.template.spec.sources[0].helm.valueFiles[0]).toBe("$values/fleet/site.yaml");
+  });
+
+  it("has no site layer when siteValues is empty: one values file per tenant, as before", () => {
+    const appset = appsetOf({ ...fleet, fleet: { repoURL: fleetRepo, siteValues: "" } });
+    expect(appset.spec.generators[0].git.files).toEqual([{ path: "tenants/*/values.yaml" }]);
+    const [chart] = appset.spec.template.spec.sources;
+    expect(chart.helm.valueFiles).toEqual(["$values/{{ .path.path }}/{{ .path.filename }}"]);
+    expect(chart.helm.ignoreMissingValueFiles).toBeUndefined();
+  });
+
+  it("refuses a site file outside the fleet repository or not a values file, naming the field", () => {
+    for (const siteValues of ["../site.yaml", "/etc/site.yaml", "tenants/site.txt"])
+      expect(platformErrors({ argocd: { ...fleet, fleet: { repoURL: fleetRepo, siteValues } } }).join("\n")).toContain(
+        "/argocd/fleet/siteValues",
+      );
   });
 
   it("names the Application, release and namespace after the file's tenant.name", () => {

@@ -10,7 +10,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { Named } from "../../../charts-src/lib/k8s.js";
+import type { Named, PersistentVolumeClaim, ResourceQuota } from "../../../charts-src/lib/k8s.js";
 import { pidAlive } from "../../cluster/processes.js";
 import { type ArgoApplication, ArgoCd, argocdNamespace } from "../argocd.js";
 import type { InstallContext, InstallScenario } from "../context.js";
@@ -140,12 +140,46 @@ const syncFleet = async (f: Fleet): Promise<Named<ArgoApplication>[]> => {
   if (kinds.has("ScaledObject")) r.standIn(installStandIns.kedaStatus);
   if (!first.ok) return [];
   await checkWaves(f, first.apps);
+  await checkSiteLayer(f);
   r.check(
     "each tenant synced from the chart's tag and the fleet's main commit",
     first.apps.every((a) => a.status?.sync?.revisions?.length === 2),
     first.apps.map((a) => `${a.metadata.name}: ${a.status?.sync?.revisions?.join(", ")}`).join("; "),
   );
   return first.apps;
+};
+
+/** What the fleet's site layer (tenants/site.yaml) sets, and the one key a tenant's own file sets over it. */
+const siteLayer = {
+  storageClass: "llmcharts-gp3-encrypted",
+  pods: "30",
+  override: { tenant: "fleet-alpha", pods: "35" },
+};
+
+/**
+ * The site layer as Argo CD handed it to Helm, read back from the cluster: every tenant has the site's storage class
+ * and pod quota, which no tenant file sets, except where its own file sets the quota (it comes after the site's).
+ */
+const checkSiteLayer = async (f: Fleet): Promise<void> => {
+  const found = await Promise.all(
+    f.repo.tenants.map(async (t) => {
+      const ns = `tenant-${t}`;
+      const claim = await f.kube.get<PersistentVolumeClaim>("pvc", "openwebui-data", ns);
+      const quota = await f.kube.get<ResourceQuota>("resourcequota", "tenant-quota", ns);
+      return { t, storageClass: claim?.spec?.storageClassName, pods: quota?.spec?.hard?.pods };
+    }),
+  );
+  const { storageClass, pods, override } = siteLayer;
+  f.r.check(
+    `site layer: every tenant's data claim on the site's StorageClass ${storageClass}, which no tenant file sets`,
+    found.every((x) => x.storageClass === storageClass),
+    found.map((x) => `${x.t}: ${x.storageClass}`).join(", "),
+  );
+  f.r.check(
+    `site layer first, tenant file last: quota pods ${pods} from the site, ${override.pods} where ${override.tenant}'s own file sets it`,
+    found.every((x) => x.pods === (x.t === override.tenant ? override.pods : pods)),
+    found.map((x) => `${x.t}: ${x.pods}`).join(", "),
+  );
 };
 
 interface RolloutStatus {
