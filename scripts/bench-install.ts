@@ -114,7 +114,7 @@ try {
     await publishCharts({
       root,
       registry: registry.url,
-      sign: { key: key.email, gnupgHome: key.gnupgHome },
+      sign: { key: key.email, gnupgHome: key.gnupgHome, keys: key.keys },
       only: ["tenant"],
       helmEnv: isolatedHelmEnv(join(workDir, "publish-helm")),
     });

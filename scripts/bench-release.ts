@@ -28,7 +28,7 @@ const key = await makeThrowawayKey("llmcharts bench");
 const registry = await startRegistry({ dir: join(work, "registry") });
 try {
   const helmEnv = isolatedHelmEnv(join(work, "helm"));
-  const sign = { key: key.email, gnupgHome: key.gnupgHome };
+  const sign = { key: key.email, gnupgHome: key.gnupgHome, keys: key.keys };
   const packageTimes: number[] = [];
   const publishTimes: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -2,13 +2,14 @@ import { defineChart } from "../lib/engine/index.js";
 import { extraGpuNodePools } from "./extra-gpu-nodepools.js";
 import { nodeClasses } from "./nodeclasses.js";
 import { premiumNodePools } from "./premium-nodepools.js";
-import { nodepoolsReadme } from "./readme.js";
+import { nodepoolsLabValues } from "./lab-values.js";
+import { nodepoolsReadme, nodepoolsTroubleshooting } from "./readme.js";
 import { standardNodePool } from "./standard-nodepool.js";
 import { nodepoolsValues } from "./values.js";
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.2.2",
+  version: "0.2.3",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
@@ -23,8 +24,10 @@ export const nodepoolsChart = defineChart({
       "The NVIDIA device plugin is configured by the platform chart; install it before GPU pods are scheduled.",
     ],
     examples: { minimal: "premium-off-cpu-only", full: "all-pools" },
+    troubleshooting: nodepoolsTroubleshooting,
   },
   values: nodepoolsValues,
+  shippedValues: [nodepoolsLabValues],
   templates: {
     nodeclasses: nodeClasses,
     "standard-nodepool": standardNodePool,

@@ -1,3 +1,4 @@
+import type { TroubleshootingEntry } from "../lib/engine/index.js";
 import { migConfigLabel, seedGpuPools } from "../lib/pools.js";
 
 /** README sections after the parameter table: spot interruptions, the seed pools, and upgrading. */
@@ -62,3 +63,39 @@ The chart can be a dependency of a site's own chart: \`enabled\` is accepted for
 \`condition: nodepools.enabled\`, and \`global.imageRegistry\` is accepted (the chart runs no image, so it changes
 nothing). Any other \`global\` key is refused rather than silently ignored.
 `;
+
+/** The pools' first failures: what the operator sees, the command that shows why, the fix. */
+export const nodepoolsTroubleshooting: TroubleshootingEntry[] = [
+  {
+    failure: "Pods stay Pending",
+    symptom: "Tenant pods stay `Pending` and Karpenter launches no node: no NodeClaim appears.",
+    commands: [
+      "kubectl get nodepools,nodeclaims",
+      "kubectl describe nodepool pools-standard   # <release>-standard: its Ready condition and events",
+      "kubectl get ec2nodeclasses -o wide",
+      "kubectl -n karpenter logs deploy/karpenter --tail=100 | grep -iE 'error|could not'   # where Karpenter runs",
+    ],
+    fix:
+      "A node class not Ready: `clusterName` must be the cluster's name as its subnets' and security groups' " +
+      "discovery tag `karpenter.sh/discovery` spells it, and `nodeRole` the IAM role of its nodes (the defaults " +
+      "name no real cluster). No offering: `zones` must be zones of the cluster's region, and the pool's families " +
+      "and sizes must exist there. A pool at its limit (`standard.cpuLimit`, `standard.memoryLimit`): Karpenter's event " +
+      "on the pod says so; raise it.",
+  },
+  {
+    failure: "Premium does not wake",
+    symptom:
+      "A tenant's premium Ollama is scaled up by KEDA, but its pod stays `Pending`: no GPU node is launched for it.",
+    commands: [
+      "kubectl get nodeclaims -L karpenter.sh/nodepool   # pools-premium-spot, pools-premium-on-demand",
+      "kubectl get events -A --field-selector reason=FailedScheduling | grep ollama-premium",
+      "kubectl -n karpenter logs deploy/karpenter --tail=100 | grep -i premium",
+    ],
+    fix:
+      "No spot GPU capacity in `zones`: with `premium.onDemandFallback` an on-demand GPU node launches instead; " +
+      "otherwise widen `premium.instanceFamilies` or `zones`. The account's GPU " +
+      'quota (EC2 "Running On-Demand G and VT instances", and the spot one) at zero: Karpenter logs ' +
+      "`InsufficientInstanceCapacity` or `VcpuLimitExceeded`; ask AWS to raise it. The GPU pool at its limit: " +
+      "raise `premium.gpuLimit`.",
+  },
+];

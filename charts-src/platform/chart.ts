@@ -15,7 +15,8 @@ import { syntheticChecks } from "./synthetic-checks.js";
 import { tenantSnapshots } from "./tenant-snapshots.js";
 import { tenantsApplicationSet } from "./tenants-appset.js";
 import { tenantsProject } from "./tenants-project.js";
-import { platformReadme } from "./readme.js";
+import { platformLabValues } from "./lab-values.js";
+import { platformReadme, platformTroubleshooting } from "./readme.js";
 import { platformValues } from "./values.js";
 
 export const platformChart = defineChart({
@@ -36,8 +37,10 @@ export const platformChart = defineChart({
       "The controllers behind the CRDs below: Kyverno, the Prometheus Operator, and Argo CD when `argocd.enabled`; the AWS EFS CSI driver for the model cache; the NVIDIA device plugin for GPU sharing.",
     ],
     examples: { minimal: "admission-only", full: "eu-production" },
+    troubleshooting: platformTroubleshooting,
   },
   values: platformValues,
+  shippedValues: [platformLabValues],
   templates: {
     "priority-classes": platformPriorityClasses,
     "storage-classes": storageClasses,

@@ -1,3 +1,5 @@
+import { platformNamespace, priorityClasses } from "../lib/conventions.js";
+import type { TroubleshootingEntry } from "../lib/engine/index.js";
 /**
  * README sections after the parameter table: tenants through Argo CD, policy settings, GPU metrics, synthetic checks,
  * backup, upgrading.
@@ -146,3 +148,56 @@ replaces the registry of every image the chart runs (the model pull Jobs', the s
 \`registry.k8s.io/kubectl\` becomes \`<imageRegistry>/kubectl\`. Any other \`global\` key is refused rather than
 silently ignored.
 `;
+
+/** The platform's first failures: what the operator sees, the command that shows why, the fix. */
+export const platformTroubleshooting: TroubleshootingEntry[] = [
+  {
+    failure: "Pods stay Pending",
+    symptom: `The model pull Jobs' pods (\`kubectl -n ${platformNamespace} get pods\`) or tenant pods stay \`Pending\`.`,
+    commands: [
+      `kubectl -n ${platformNamespace} describe pod <pod>   # the scheduler's reason, under Events`,
+      `kubectl -n ${platformNamespace} get pvc`,
+      "kubectl get priorityclasses",
+    ],
+    fix:
+      "A claim `Pending`: the model cache needs the AWS EFS CSI driver and `modelCache.fileSystemId` and " +
+      '`modelCache.accessPointId` of an existing file system. "no PriorityClass with name …" on tenant pods: ' +
+      `this chart is not installed, or \`priorityClasses\` was changed; it creates \`${priorityClasses.standard}\`, ` +
+      `\`${priorityClasses.premium}\` and \`${priorityClasses.platformCritical}\`. No node matches: see the nodepools ` +
+      "chart's Troubleshooting.",
+  },
+  {
+    failure: "A model is missing from the catalog",
+    symptom:
+      "A tenant's model picker lacks its tier's model, or a chat fails with \"model '<model>' not found\": a tenant's " +
+      "Ollama reads only its tier's catalog, which only this chart's pull Jobs fill.",
+    commands: [
+      "npx llmcharts validate --chart tenant --fleet tenants/ --platform platform-values.yaml",
+      `kubectl -n ${platformNamespace} get jobs`,
+      `kubectl -n ${platformNamespace} logs job/<job>`,
+    ],
+    fix:
+      "`validate` names each tenant key whose model is missing from that tier's part of `modelCache.models`: list " +
+      'the model under every tier that serves it (see "The model catalog") and upgrade the release; one pull Job ' +
+      "per model fills the cache. A failed Job's log says why (the registry unreachable from the cluster: " +
+      "`modelCache.httpsProxy`, `modelCache.registryEgress`; the model's name or tag wrong).",
+  },
+  {
+    failure: "Kyverno refuses an object",
+    symptom:
+      'A tenant\'s `helm install` fails with `admission webhook "validate.kyverno.svc-fail" denied the request` ' +
+      "(or a ValidatingAdmissionPolicy's message), or a tenant Deployment has no pods; the message names the policy " +
+      "and the rule.",
+    commands: [
+      "kubectl -n tenant-<name> get events --field-selector reason=FailedCreate",
+      "kubectl get clusterpolicies,validatingadmissionpolicies",
+      "kubectl -n tenant-<name> get policyreports",
+    ],
+    fix:
+      "Change the value the rule names. An image from a registry not in `policies.allowedRegistries`: add its " +
+      "prefix there (a mirror, `localhost/…` on a lab). A tenant NetworkPolicy to a namespace not in " +
+      "`policies.sharedNamespaces`: list it there. A pod of a standard tenant selecting a pool not in " +
+      "`policies.pools.standard`: list the pool there. Kyverno not installed yet: `policies.kyverno.enabled: false` " +
+      "keeps only the API server's own policies.",
+  },
+];

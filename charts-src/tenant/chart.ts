@@ -14,12 +14,13 @@ import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsNote, secretsTemplate } from "./secrets.js";
 import { testsTemplate } from "./tests.js";
-import { tenantReadme } from "./readme.js";
+import { tenantLabValues } from "./lab-values.js";
+import { tenantReadme, tenantTroubleshooting } from "./readme.js";
 import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.8",
+  version: "0.2.9",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -37,9 +38,11 @@ export const tenantChart = defineChart({
       "The release creates the namespace `tenant-<name>` itself: install into another namespace (Helm 3 fails if told to create `tenant-<name>`).",
     ],
     examples: { minimal: "standard-small-team", full: "both-enterprise-ha" },
+    troubleshooting: tenantTroubleshooting,
   },
   lintFixture: "defaults",
   values: tenantValues,
+  shippedValues: [tenantLabValues],
   readme: tenantReadme,
   templates: {
     namespace: namespaceTemplate,

@@ -1,4 +1,8 @@
-import { secretContract } from "./secrets.js";
+import { labels, platformNamespace, priorityClasses, tenantSecretPrefix } from "../lib/conventions.js";
+import type { TroubleshootingEntry } from "../lib/engine/index.js";
+import { standardPool } from "../lib/pools.js";
+import { tenantObjectNames as names } from "../lib/tenant-namespace.js";
+import { secretContract, tenantSecrets } from "./secrets.js";
 
 /**
  * README sections after the parameter table: the secrets a tenant needs, what several OpenWebUI replicas need from
@@ -105,3 +109,88 @@ replaces the registry of every image the tenant runs: \`ghcr.io/open-webui/open-
 \`<imageRegistry>/open-webui/open-webui\`. Add it to the platform's \`policies.allowedRegistries\`. Any other \`global\`
 key is refused rather than silently ignored.
 `;
+
+const ns = "tenant-<name>";
+
+/** The tenant's first failures: what the operator sees, the command that shows why, the fix. */
+export const tenantTroubleshooting: TroubleshootingEntry[] = [
+  {
+    failure: "Pods stay Pending",
+    symptom: `\`kubectl -n ${ns} get pods\` shows OpenWebUI or Ollama \`Pending\` for minutes.`,
+    commands: [
+      `kubectl -n ${ns} describe pod <pod>   # the scheduler's reason, under Events`,
+      `kubectl get nodes -L ${labels.pool},${labels.nodeTier}`,
+      `kubectl -n ${ns} describe resourcequota ${names.quota}`,
+    ],
+    fix:
+      `"didn't match Pod's node affinity/selector": no node carries the tier's labels \`${labels.pool}\` and ` +
+      `\`${labels.nodeTier}\` (the nodepools chart's nodes do; on a lab, label the node: \`kubectl label node <node> ` +
+      `${labels.pool}=${standardPool} ${labels.nodeTier}=standard\`). "Insufficient nvidia.com/gpu" or "untolerated ` +
+      `taint": premium needs a GPU node of the premium pool (see the nodepools chart's Troubleshooting). "no ` +
+      `PriorityClass with name ${priorityClasses.standard}": install the platform chart first, it creates the ` +
+      `PriorityClasses. "exceeded quota" (an event on the ReplicaSet): raise \`quota\`. A claim \`Pending\` ` +
+      `(\`kubectl -n ${ns} get pvc\`): its StorageClass has no provisioner here; name one in \`openwebui.persistence.storageClass\`.`,
+  },
+  {
+    failure: "An ExternalSecret is not ready",
+    symptom:
+      `Pods stay in \`CreateContainerConfigError\` ("secret \\"${tenantSecrets.webuiSecretKey.secret}\\" not ` +
+      'found"): External Secrets has not made the Secret the pod reads.',
+    commands: [
+      `kubectl -n ${ns} get secretstores,externalsecrets`,
+      `kubectl -n ${ns} describe externalsecret ${tenantSecrets.webuiSecretKey.secret}   # the provider's error, under Events`,
+    ],
+    fix:
+      `SecretStore \`${names.secretStore}\` not Ready: the IAM role in \`secrets.roleArn\` must trust the ` +
+      `subject \`system:serviceaccount:${ns}:${names.secretsReader}\` through the cluster's OIDC provider. ` +
+      'ExternalSecret not Ready with "Secret does not exist": create it in Secrets Manager under the tenant\'s prefix ' +
+      `\`${tenantSecretPrefix("<name>")}\` (every name is in "Secrets" above). Without External Secrets, set ` +
+      "`secrets.existingSecret` and create that Secret with the keys listed there.",
+  },
+  {
+    failure: "A model is missing from the catalog",
+    symptom:
+      "The model picker lacks the tier's model, or a chat fails with \"model '<model>' not found\": the tenant's " +
+      "Ollama mounts its tier's catalog of the shared cache read-only and can pull nothing itself.",
+    commands: [
+      "npx llmcharts validate --chart tenant --fleet tenants/ --platform platform-values.yaml",
+      `kubectl -n ${ns} exec deploy/${names.ollamaStandard} -- ollama list`,
+      `kubectl -n ${platformNamespace} get jobs   # the platform's pull Jobs, one per catalog model`,
+    ],
+    fix:
+      "`validate` names each tenant key whose model is not in that tier's part of the platform's catalog: add it to " +
+      "the platform's `modelCache.models` under that tier (and upgrade the platform, whose Job pulls it), or " +
+      "choose a model the catalog has. A pull Job that failed shows why in `kubectl logs job/<job>`.",
+  },
+  {
+    failure: "Premium does not wake",
+    symptom: `A premium chat waits, then fails with a 504 after \`ollama.premium.wake.holdSeconds\`; \`deploy/${names.ollamaPremium}\` stays at 0 replicas.`,
+    commands: [
+      `kubectl -n ${ns} describe scaledobject ${names.ollamaPremium}   # Ready and Active conditions, KEDA's errors`,
+      `kubectl -n ${ns} get deployments ${names.premiumWake} ${names.ollamaPremium}`,
+      "kubectl -n keda logs deploy/keda-operator --tail=50",
+    ],
+    fix:
+      "ScaledObject not Ready: KEDA is missing or older than 2.20, or runs outside `network.kedaNamespace` (its " +
+      "requests to the proxy's port 9090 are then refused by the tenant's NetworkPolicies). The wake-up proxy " +
+      "not Running: its image's registry must be in the platform's `policies.allowedRegistries`, and " +
+      "`network.apiServer` must name the API server's addresses and ports (the proxy watches its routes there). " +
+      `Active but premium's pod Pending: no GPU node (see "Pods stay Pending").`,
+  },
+  {
+    failure: "Kyverno refuses an object",
+    symptom:
+      '`helm install` fails with `admission webhook "validate.kyverno.svc-fail" denied the request`, or a ' +
+      "Deployment has no pods and its ReplicaSet's events say so. The message names the policy and the rule.",
+    commands: [
+      `kubectl -n ${ns} get events --field-selector reason=FailedCreate`,
+      "kubectl get clusterpolicies",
+      `kubectl -n ${ns} get policyreports`,
+    ],
+    fix:
+      "The platform's policies keep tenants apart; the refusal says which value to change. An image outside " +
+      "`policies.allowedRegistries` (platform values): add its registry there, or mirror it (`global.imageRegistry`). " +
+      "A NetworkPolicy to a namespace the platform does not list: add it to `policies.sharedNamespaces`. A GPU " +
+      "request, toleration or privilege outside the premium tier: the tenant's `tenant.tier`.",
+  },
+];

@@ -8,6 +8,7 @@ import {
   documentedValues,
   parameterTable,
   renderTemplates,
+  type ShippedValues,
   valuesSchema,
 } from "../../charts-src/lib/engine/index.js";
 import { packageRoot } from "../lib/package-root.js";
@@ -16,6 +17,7 @@ import { entryOf, readChangelog } from "./changelog.js";
 import { project } from "./project.js";
 import { chartReadme } from "./readme.js";
 import { fixtureRenderings } from "./rendered.js";
+import { shippedValuesFile } from "./shipped-values.js";
 
 /** Where chart-testing (and our `helm lint`) find the values a chart is linted with. */
 export const lintValuesFile = (fixture: string) => `ci/${fixture}-values.yaml`;
@@ -62,6 +64,8 @@ export const chartFiles = (chart: ChartDefinition, root: string = packageRoot): 
     "values.schema.json": `${JSON.stringify(schema, null, 2)}\n`,
     "README.md": readme,
   };
+  for (const shipped of chart.shippedValues ?? [])
+    files[`values-${shipped.name}.yaml`] = shippedValuesFile(chart, shipped as ShippedValues<unknown>);
   for (const [file, text] of Object.entries(renderTemplates(chart))) files[`templates/${file}`] = text;
   if (chart.lintFixture) files[lintValuesFile(chart.lintFixture)] = fixtureText(root, chart.name, chart.lintFixture);
   return files;

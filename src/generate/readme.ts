@@ -1,14 +1,22 @@
 /**
  * A chart's README, generated: prerequisites (install order, controllers, and the CRDs its rendered objects need),
- * install from the OCI registry, a minimal and a full example (good fixtures, so every rung proves them), upgrade
- * notes per version (CHANGELOG.md), what an uninstall keeps (the rendered `keep` objects) and the parameter table.
+ * install from the OCI registry, a minimal and a full example (good fixtures, so every rung proves them), the first
+ * failures and how to find their cause, what an uninstall keeps (the rendered `keep` objects), the parameter table
+ * grouped by top-level key, then the upgrade notes per version (CHANGELOG.md).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ChartDefinition, ChartDocs } from "../../charts-src/lib/engine/index.js";
+import type {
+  ChartDefinition,
+  ChartDocs,
+  ShippedValues,
+  TroubleshootingEntry,
+} from "../../charts-src/lib/engine/index.js";
+import { type PublicKey, readPublicKeys } from "../lib/openpgp-keys.js";
 import { fixturesDir } from "../validate/fixtures.js";
 import type { VersionEntry } from "./changelog.js";
 import { project } from "./project.js";
+import { shippedValuesFile } from "./shipped-values.js";
 import { crdNeeds, keptOnUninstall, type RenderedObject } from "./rendered.js";
 
 export interface ReadmeInput {
@@ -65,19 +73,47 @@ const installCommand = (chart: ChartDefinition, docs: ChartDocs, verb: "install"
   [
     `helm ${verb} ${docs.install.release} ${project.registry}/${chart.name} --version ${chart.version} \\`,
     `  --namespace ${docs.install.namespace}${docs.install.createNamespace && verb === "install" ? " --create-namespace" : ""} \\`,
-    "  --values my-values.yaml --verify --keyring llmcharts-release.gpg",
+    `  --values my-values.yaml --verify --keyring ${releaseKeyring}`,
   ].join("\n");
 
-const install = (chart: ChartDefinition, docs: ChartDocs): string =>
+/** The keyring file the README's commands export the release keys into, and `--keyring` names. */
+export const releaseKeyring = "llmcharts-release.gpg";
+
+/** The release's public keys, from the repository's KEYS file (whose fingerprints the READMEs show). */
+export const releaseKeys = (root: string): PublicKey[] => {
+  const keys = readPublicKeys(readFileSync(join(root, "KEYS"), "utf8"));
+  if (keys.length === 0) throw new Error(`${join(root, "KEYS")} holds no public key: the READMEs need the release key`);
+  return keys;
+};
+
+const install = (chart: ChartDefinition, docs: ChartDocs, keys: PublicKey[]): string =>
   [
     "## Install from OCI",
+    "",
+    "Every release is signed (a Helm provenance file beside each archive) with the project's release key:",
+    "",
+    "| Key | Fingerprint |",
+    "| --- | --- |",
+    ...keys.map((k) => `| ${k.userIds.join(", ")} | \`${k.fingerprint}\` |`),
+    "",
+    "Import it once from the repository's `KEYS` file, check that gpg prints the fingerprint above, and export it",
+    `into \`${releaseKeyring}\`: Helm (4 and 3) reads keys only from a keyring in GnuPG's legacy format, which GnuPG`,
+    "2.1 and later no longer keep (they write `pubring.kbx`), and `--keyring` defaults to `~/.gnupg/pubring.gpg`.",
+    "",
+    "```sh",
+    `curl -fsSLO ${project.keys}`,
+    "gpg --import KEYS",
+    ...keys.map((k) => `gpg --fingerprint ${k.fingerprint}`),
+    `gpg --export ${keys.map((k) => k.fingerprint).join(" ")} > ${releaseKeyring}`,
+    "```",
+    "",
+    "Then install; `--verify` checks the archive against its provenance file with the keys of that keyring, and",
+    "refuses a chart that is unsigned, altered, or signed with another key:",
     "",
     "```sh",
     installCommand(chart, docs, "install"),
     "```",
     "",
-    "Every release is signed: `--verify` checks the archive against its provenance file with the public key named by",
-    "the chart's `artifacthub.io/signKey` (export it with `gpg --export <fingerprint> > llmcharts-release.gpg`).",
     "Every value is checked against `values.schema.json` before anything is rendered: a typo or an out-of-range value",
     "stops the install naming the field. `npx llmcharts validate -f my-values.yaml` runs the same checks, and more,",
     "before you install.",
@@ -106,6 +142,14 @@ const examples = (i: ReadmeInput, docs: ChartDocs): string =>
     "```yaml",
     fixtureText(i.root, i.chart.name, docs.examples.full),
     "```",
+    ...(i.chart.shippedValues ?? []).flatMap((v) => [
+      "",
+      `### Shipped in the chart (\`values-${v.name}.yaml\`)`,
+      "",
+      "```yaml",
+      shippedValuesFile(i.chart, v as ShippedValues<unknown>).trimEnd(),
+      "```",
+    ]),
   ].join("\n");
 
 const upgrades = (i: ReadmeInput, docs: ChartDocs): string =>
@@ -127,6 +171,48 @@ const upgrades = (i: ReadmeInput, docs: ChartDocs): string =>
   ]
     .join("\n")
     .trimEnd();
+
+const troubleshootingEntry = (t: TroubleshootingEntry): string =>
+  [
+    `### ${t.failure}`,
+    "",
+    `**Symptom.** ${t.symptom}`,
+    "",
+    "**What shows the cause:**",
+    "",
+    "```sh",
+    ...t.commands,
+    "```",
+    "",
+    `**Fix.** ${t.fix}`,
+  ].join("\n");
+
+const troubleshooting = (entries: TroubleshootingEntry[]): string =>
+  [
+    "## Troubleshooting",
+    "",
+    "The first failures of an install, each with what you see, the command that shows why, and the fix.",
+    "",
+    entries.map(troubleshootingEntry).join("\n\n"),
+  ].join("\n");
+
+/** The first segment of a parameter row's key: `foo` of `foo.bar[].baz`. */
+const topLevelKey = (row: string): string => /^\| `([^`.[]+)/.exec(row)?.[1] ?? "";
+
+/** The parameter table split by top-level key: a sub-heading and a table per key, in the values model's order. */
+export const groupedParameters = (table: string): string => {
+  const [head = "", rule = "", ...rows] = table.split("\n");
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = topLevelKey(row);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [
+    "## Parameters",
+    "",
+    [...groups].map(([key, keyRows]) => [`### \`${key}\``, "", head, rule, ...keyRows].join("\n")).join("\n\n"),
+  ].join("\n");
+};
 
 const uninstall = (i: ReadmeInput, docs: ChartDocs): string => {
   const kept = keptOnUninstall(i.renderings);
@@ -152,7 +238,13 @@ export const chartReadme = (i: ReadmeInput): string => {
   const c = i.chart;
   const docs = c.docs;
   const sections = docs
-    ? [prerequisites(i, docs), install(c, docs), examples(i, docs), upgrades(i, docs), uninstall(i, docs)]
+    ? [
+        prerequisites(i, docs),
+        install(c, docs, releaseKeys(i.root)),
+        examples(i, docs),
+        ...(docs.troubleshooting ? [troubleshooting(docs.troubleshooting)] : []),
+        uninstall(i, docs),
+      ]
     : [];
   return [
     header(c),
@@ -160,7 +252,9 @@ export const chartReadme = (i: ReadmeInput): string => {
     c.description,
     `Version ${c.version} · app ${c.appVersion} · Kubernetes ${c.kubeVersion} · [changelog](${project.changelog})`,
     ...sections,
-    `## Parameters\n\n${i.table}`,
+    groupedParameters(i.table),
+    // The per-version upgrade notes follow the table they refer to.
+    ...(docs ? [upgrades(i, docs)] : []),
     // The chart's own sections (operations notes the values model cannot say).
     ...(c.readme ? [c.readme.trim()] : []),
   ]

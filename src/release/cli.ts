@@ -11,6 +11,7 @@ interface SignFlags {
   key?: string;
   passphraseFile?: string;
   keyUrl?: string;
+  keys?: string;
   chart?: string[];
 }
 
@@ -19,6 +20,7 @@ const signingFlags = (cmd: Command): Command =>
     .option("--sign", "sign each archive with your GnuPG key (a Helm provenance file), verified before it counts")
     .option("--key <name>", `user ID, e-mail or fingerprint of the signing key (or ${signingEnv.key})`)
     .option("--passphrase-file <file>", `file holding the key's passphrase (or ${signingEnv.passphraseFile})`)
+    .option("--keys <file>", "the public keys operators verify with, which must hold the signing key (default: KEYS)")
     .option(
       "--key-url <url>",
       "where your public key is published, for Artifact Hub's signKey (default keys.openpgp.org)",
@@ -27,7 +29,9 @@ const signingFlags = (cmd: Command): Command =>
 
 const packageOptions = (opts: SignFlags) => ({
   root: packageRoot,
-  sign: opts.sign ? { key: opts.key, passphraseFile: opts.passphraseFile } : undefined,
+  sign: opts.sign
+    ? { key: opts.key, passphraseFile: opts.passphraseFile, keys: opts.keys ? resolve(opts.keys) : undefined }
+    : undefined,
   keyUrl: opts.keyUrl,
   only: opts.chart,
   log: (line: string) => console.log(line),

@@ -148,7 +148,7 @@ export const packageChartDir = async (
 export const signingKey = async (opts: PackageOptions, dir: string): Promise<SigningKey | undefined> => {
   if (!opts.sign) return undefined;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return exportSigningKey(opts.sign, dir);
+  return exportSigningKey({ ...opts.sign, keys: opts.sign.keys ?? join(opts.root, "KEYS") }, dir);
 };
 
 /**

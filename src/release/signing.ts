@@ -1,9 +1,11 @@
 /**
  * The operator's signing key, from their own GnuPG keyring (GNUPGHOME or ~/.gnupg), never from the repository.
  * Helm reads only the legacy keyring format, which GnuPG 2.1+ no longer keeps, so the one key asked for is exported
- * into a private temporary keyring for `helm package --sign`, and its public half into another for `helm verify`.
+ * into a private temporary keyring for `helm package --sign`. It must be one of the public keys of the KEYS file
+ * (the repository's, whose fingerprints the READMEs show): `helm verify` checks every signed archive with a keyring
+ * made from that file the way the READMEs tell operators to make theirs, so a release verifies for them.
  */
-import { statSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
@@ -20,7 +22,7 @@ export interface SigningKey {
   fingerprint: string;
   /** Legacy-format keyring holding only this secret key (mode 0600, in a temporary directory). */
   secretKeyring: string;
-  /** Legacy-format keyring holding its public key, for `helm verify` and `helm install --verify`. */
+  /** Legacy-format keyring holding the KEYS file's public keys (this one among them), for `helm verify`. */
   publicKeyring: string;
   passphraseFile?: string;
 }
@@ -31,6 +33,8 @@ export interface SigningOptions {
   passphraseFile?: string;
   /** The keyring's directory (default: GNUPGHOME, or ~/.gnupg). */
   gnupgHome?: string;
+  /** The public keys operators verify with (an armored key file such as the repository's KEYS); the key must be one. */
+  keys?: string;
 }
 
 const keyringHome = (opts: SigningOptions): string => opts.gnupgHome ?? process.env.GNUPGHOME ?? "~/.gnupg";
@@ -82,8 +86,30 @@ export const exportSigningKey = async (opts: SigningOptions, dir: string): Promi
       `cannot export signing key ${fingerprint} from ${keyringHome(opts)}` +
         `${passphraseFile ? "" : ` (if it has a passphrase, set ${signingEnv.passphraseFile})`}: ${secret.stderr.trim()}`,
     );
-  await gpg(opts, ["--yes", "--output", publicKeyring, "--export", fingerprint]);
+  const trusted = await trustedKeyring(opts.keys ?? "KEYS", join(dir, "trusted"), publicKeyring);
+  if (!trusted.includes(fingerprint))
+    throw new Error(
+      `signing key ${fingerprint} (${decodeColons(uid)}) is not in ${opts.keys ?? "KEYS"}, the public keys the ` +
+        `charts' READMEs tell operators to verify with (${trusted.join(", ") || "none"}): sign with one of those, or ` +
+        `add this key's public part (gpg --armor --export ${fingerprint} >> KEYS), run generate so that the READMEs ` +
+        "show it, and name that file with --keys",
+    );
   return { uid: decodeColons(uid), fingerprint, secretKeyring, publicKeyring, passphraseFile };
+};
+
+/**
+ * The operators' keyring, made as the READMEs say (`gpg --import KEYS`, then `gpg --export` into a legacy keyring)
+ * in a GnuPG home of its own, written to `keyring`. Returns the fingerprints of the keys it holds.
+ */
+const trustedKeyring = async (keysFile: string, home: string, keyring: string): Promise<string[]> => {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const own = { gnupgHome: home };
+  const imported = await gpg(own, ["--import", keysFile]);
+  if (imported.exitCode !== 0)
+    throw new Error(`cannot import the public keys of ${keysFile}: ${imported.stderr.trim()}`);
+  const listed = await gpg(own, ["--with-colons", "--list-keys"]);
+  await gpg(own, ["--yes", "--output", keyring, "--export"]);
+  return [...listed.stdout.matchAll(/^pub:(?:[^\n]*)\nfpr:+([0-9A-F]{40}):/gm)].map((m) => m[1] as string);
 };
 
 /** gpg's colon listings escape ':' and other bytes as \xNN. */

@@ -14,6 +14,8 @@ export interface ThrowawayKey {
   email: string;
   /** The environment an operator would have: GNUPGHOME pointing at the keyring. */
   env: NodeJS.ProcessEnv;
+  /** A KEYS file holding its public key (armored), for `keys` when signing with it. */
+  keys: string;
   /** Writes the public key, as Helm's --keyring reads it, to `path`. */
   exportPublic: (path: string) => Promise<string>;
   remove: () => Promise<void>;
@@ -39,6 +41,15 @@ export const makeThrowawayKey = async (name = "llmcharts test"): Promise<Throwaw
     ].join("\n"),
   );
   await runStep("gpg --gen-key", requireBin("gpg"), ["--batch", "--gen-key", params], { env });
+  const keys = join(gnupgHome, "KEYS");
+  await runStep(
+    "gpg --export",
+    requireBin("gpg"),
+    ["--batch", "--yes", "--armor", "--output", keys, "--export", email],
+    {
+      env,
+    },
+  );
   const remove = async () => {
     await runStep("gpgconf --kill all", "gpgconf", ["--kill", "all"], { env }).catch(() => undefined);
     rmSync(gnupgHome, { recursive: true, force: true });
@@ -49,5 +60,5 @@ export const makeThrowawayKey = async (name = "llmcharts test"): Promise<Throwaw
     });
     return path;
   };
-  return { gnupgHome, email, env, exportPublic, remove };
+  return { gnupgHome, email, env, keys, exportPublic, remove };
 };

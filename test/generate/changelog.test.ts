@@ -85,6 +85,7 @@ describe("generate and the changelog", () => {
     const scratch = mkdtempSync(join(tmpdir(), "llmcharts-changelog-"));
     try {
       symlinkSync(join(root, "charts-src"), join(scratch, "charts-src"));
+      symlinkSync(join(root, "KEYS"), join(scratch, "KEYS"));
       const tenant = charts.tenant as NonNullable<(typeof charts)["tenant"]>;
       const [before, section] = readFileSync(join(root, "CHANGELOG.md"), "utf8").split("\n## tenant\n");
       const text = `${before}\n## tenant\n${section?.replace(`### ${tenant.version}\n`, "### 0.0.1\n")}`;

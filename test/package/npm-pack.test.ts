@@ -47,6 +47,8 @@ describe("npx llmcharts from a packed tarball", { timeout: 240_000 }, () => {
     expect(shipped).toEqual(
       [
         "CHANGELOG.md",
+        // The release's public keys: the READMEs show their fingerprints, and package --sign checks against them.
+        "KEYS",
         "README.md",
         // The alerts' promtool suites: generated beside the charts, run by validate.
         "alert-tests",

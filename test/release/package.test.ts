@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
+import { readPublicKeys } from "../../src/lib/openpgp-keys.js";
 import { run } from "../../src/lib/run.js";
 import { isolatedHelmEnv, packageCharts } from "../../src/release/package.js";
 import { requireBin } from "../../src/toolchain/tools.js";
@@ -60,7 +61,11 @@ describe("llmcharts package", { timeout: 120_000 }, () => {
   });
 
   it("signs each archive with the operator's key; helm verify passes, and fails on a tampered archive", async () => {
-    const signed = await packageCharts({ root, outDir: join(scratch, "signed"), sign: { key: key.email } });
+    const signed = await packageCharts({
+      root,
+      outDir: join(scratch, "signed"),
+      sign: { key: key.email, keys: key.keys },
+    });
     const pubring = join(scratch, "pubring.gpg");
     await run(requireBin("gpg"), ["--batch", "--yes", "--output", pubring, "--export", key.email], { env: key.env });
     for (const a of signed) {
@@ -92,6 +97,18 @@ describe("llmcharts package", { timeout: 120_000 }, () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses a signing key that KEYS does not hold (the READMEs' keys), naming both, and writes nothing", async () => {
+    const out = join(scratch, "not-in-keys");
+    const [release] = readPublicKeys(readFileSync(join(root, "KEYS"), "utf8"));
+    await expect(packageCharts({ root, outDir: out, sign: { key: key.email } })).rejects.toThrow(
+      new RegExp(
+        `signing key [0-9A-F]{40} \\(llmcharts test <${key.email}>\\) is not in ${join(root, "KEYS")}, the public keys ` +
+          `the charts' READMEs tell operators to verify with \\(${release?.fingerprint}\\)`,
+      ),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("refuses to sign without a key named by --key or LLMCHARTS_SIGNING_KEY", async () => {
     const out = join(scratch, "unnamed");
     await expect(packageCharts({ root, outDir: out, sign: {} })).rejects.toThrow(
@@ -104,7 +121,7 @@ describe("llmcharts package", { timeout: 120_000 }, () => {
     const out = join(scratch, "cli");
     const res = await run(
       process.execPath,
-      [join(root, "bin", "llmcharts.js"), "package", "--out", out, "--sign", "--key", key.email],
+      [join(root, "bin", "llmcharts.js"), "package", "--out", out, "--sign", "--key", key.email, "--keys", key.keys],
       {
         cwd: scratch,
         env: { ...process.env, ...helmEnv },

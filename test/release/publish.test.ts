@@ -34,7 +34,7 @@ const registry = async (name: string, opts: { readOnly?: boolean } = {}) => {
 const repositories = async (r: LocalRegistry): Promise<string[]> =>
   (JSON.parse((await httpGet(`http://${r.host}/v2/_catalog`)).body) as { repositories: string[] }).repositories;
 const publish = (r: { url: string }, sign = true) =>
-  publishCharts({ root, registry: r.url, sign: sign ? { key: key.email } : undefined, helmEnv });
+  publishCharts({ root, registry: r.url, sign: sign ? { key: key.email, keys: key.keys } : undefined, helmEnv });
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => {
@@ -91,7 +91,7 @@ describe("llmcharts publish", { timeout: 180_000 }, () => {
     const [local] = await packageCharts({
       root,
       outDir: join(scratch, "local"),
-      sign: { key: key.email },
+      sign: { key: key.email, keys: key.keys },
       only: ["tenant"],
     });
     expect(sha256File(join(pulled, `tenant-${tenant.version}.tgz`))).toBe(local?.sha256);

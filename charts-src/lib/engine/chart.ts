@@ -22,6 +22,36 @@ export interface ChartDocs {
   prerequisites: string[];
   /** Good fixtures (names without `.yaml`) shown as the minimal and the full example: proven like every fixture. */
   examples: { minimal: string; full: string };
+  /** The README's Troubleshooting section: the first failures an operator meets with this chart. */
+  troubleshooting?: TroubleshootingEntry[];
+}
+
+/** One failure of the README's Troubleshooting section. */
+export interface TroubleshootingEntry {
+  /** What goes wrong, as the section's heading ("Pods stay Pending"). */
+  failure: string;
+  /** What the operator sees. */
+  symptom: string;
+  /** Shell commands that show the cause, one a line. */
+  commands: string[];
+  /** What to change. */
+  fix: string;
+}
+
+/** A values file's worth of values: any part of the chart's values; the chart's defaults fill in the rest. */
+export type PartialValues<V> = V extends readonly unknown[]
+  ? V
+  : V extends object
+    ? { [K in keyof V]?: PartialValues<V[K]> }
+    : V;
+
+/** Values for one kind of cluster, shipped in the chart beside values.yaml (`values-<name>.yaml`). */
+export interface ShippedValues<V> {
+  /** The file is `values-<name>.yaml`. */
+  name: string;
+  /** What the file is for and how to use it: the comment at its top, one line per element. */
+  header: string[];
+  values: PartialValues<V>;
 }
 
 /** A chart, declared once: metadata, values model, and one function per template file. */
@@ -44,6 +74,8 @@ export interface ChartDefinition<M extends TObject = TObject> {
    */
   lintFixture?: string;
   values: M;
+  /** Values files shipped in the chart for other kinds of cluster (the one-node lab's `values-lab.yaml`). */
+  shippedValues?: ShippedValues<Static<M>>[];
   /** Template file name (without `.yaml`) → resources. */
   templates: Record<string, TemplateFn<Static<M>>>;
   /** Markdown sections of the README after the parameter table (operations, upgrade notes); static text. */

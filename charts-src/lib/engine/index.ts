@@ -1,11 +1,14 @@
 export {
   type ChartDefinition,
   type ChartDocs,
+  type TroubleshootingEntry,
   defineChart,
   effectiveValues,
   type Manifests,
+  type PartialValues,
   renderConcrete,
   renderTemplates,
+  type ShippedValues,
   type TemplateFn,
 } from "./chart.js";
 export { ValuesRefused } from "./markers.js";

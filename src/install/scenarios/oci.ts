@@ -45,7 +45,7 @@ export const oci: InstallScenario = {
       if (!registry) return;
       const base = registry.url;
       const keyring = await key.exportPublic(join(dir, "pubring.gpg"));
-      const sign = { key: key.email, gnupgHome: key.gnupgHome };
+      const sign = { key: key.email, gnupgHome: key.gnupgHome, keys: key.keys };
       const fetch = (version: string, ring = keyring) => [
         "--version",
         version,
