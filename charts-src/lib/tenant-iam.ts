@@ -8,8 +8,17 @@
 import { tenantSecretPrefix } from "./conventions.js";
 import { tenantNamespaceName, tenantObjectNames } from "./tenant-namespace.js";
 
+/** What every tenant's role name starts with; the tenant's name follows. */
+export const tenantRolePrefix = "llmcharts-tenant-";
+
 /** The IAM role name a tenant's values must name (`secrets.roleArn`, optionally under an IAM path). */
-export const tenantRoleName = (tenant: string): string => `llmcharts-tenant-${tenant}`;
+export const tenantRoleName = (tenant: string): string => `${tenantRolePrefix}${tenant}`;
+
+/**
+ * A role ARN up to the tenant's name, whatever its partition, account and IAM path (RE2 and JavaScript alike): what
+ * is left once it is cut from `secrets.roleArn` must be the tenant's name.
+ */
+export const tenantRoleArnHead = `^arn:[-a-z]+:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+/)*${tenantRolePrefix}`;
 
 /** The audience External Secrets asks the API server's TokenRequest for, and IRSA's trust condition checks. */
 export const irsaAudience = "sts.amazonaws.com";

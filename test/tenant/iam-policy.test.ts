@@ -5,6 +5,7 @@
  * policy scoped to secret ARNs (controllers.md §6), so the documents are checked here, with IAM's own wildcard rules.
  */
 import { describe, expect, test } from "vitest";
+import { ValuesRefused } from "../../charts-src/lib/engine/index.js";
 import type { ExternalSecret, SecretStore, ServiceAccount } from "../../charts-src/lib/k8s.js";
 import { tenantIam, tenantRoleName } from "../../charts-src/lib/tenant-iam.js";
 import { tenantSecrets } from "../../charts-src/tenant/secrets.js";
@@ -139,6 +140,41 @@ describe("the trust policy, against the chart's ServiceAccount and SecretStore",
   test("is the role the ServiceAccount's annotation names, when the values follow the tenant's naming", () => {
     const sa = ofKind<ServiceAccount>(objects, "ServiceAccount").find((s) => s.metadata.name === "secrets-reader");
     expect(sa?.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBe(iam.roleArn);
+  });
+});
+
+describe("the tenant chart's role ARN, against the role's naming", () => {
+  const withRole = (roleArn: string) => ({ ...withEveryTenantSecret("acme"), secrets: { roleArn } });
+
+  test.each([
+    ["another tenant's role", "arn:aws:iam::123456789012:role/llmcharts-tenant-globex"],
+    ["a role whose name only starts with the tenant's", "arn:aws:iam::123456789012:role/llmcharts-tenant-acme-corp"],
+    ["a role named otherwise", "arn:aws:iam::123456789012:role/acme-secrets"],
+  ])("refuses %s, naming the key and the role to create", (_, roleArn) => {
+    expect(() => render(withRole(roleArn))).toThrow(ValuesRefused);
+    expect(() => render(withRole(roleArn))).toThrow(
+      `at '/secrets/roleArn': ${roleArn} is not the role of tenant acme; name it llmcharts-tenant-acme`,
+    );
+  });
+
+  test("takes the tenant's own role, under an IAM path or in another partition", () => {
+    for (const roleArn of [
+      "arn:aws:iam::123456789012:role/tenants/llmcharts-tenant-acme",
+      "arn:aws-us-gov:iam::123456789012:role/llmcharts-tenant-acme",
+    ])
+      expect(
+        ofKind<ServiceAccount>(render(withRole(roleArn)), "ServiceAccount").map((s) => s.metadata.annotations),
+      ).toContainEqual({
+        "eks.amazonaws.com/role-arn": roleArn,
+      });
+  });
+
+  test("asks nothing of the role when an existing Secret holds the keys", () => {
+    const values = {
+      ...withEveryTenantSecret("acme"),
+      secrets: { existingSecret: "acme-keys", roleArn: "arn:aws:iam::123456789012:role/other" },
+    };
+    expect(ofKind<ExternalSecret>(render(values), "ExternalSecret")).toEqual([]);
   });
 });
 
