@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, type CommanderError, Option } from "commander";
 import { charts } from "../charts-src/index.js";
+import { tenantIam } from "../charts-src/lib/tenant-iam.js";
 import { colourVerdicts } from "./lib/colour.js";
 import { seconds } from "./lib/run.js";
 import { registerClusterCommands } from "./cluster/index.js";
@@ -23,6 +24,7 @@ import { siteFileOf } from "./validate/site-layer.js";
 import { type FleetFigures, fleetReportHtml } from "./validate/fleet-report.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
 import { failureLine, summaryLine } from "./validate/report.js";
+import { valuesChecker } from "./validate/rung-values.js";
 import { validate } from "./validate/validate.js";
 
 const { version } = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string };
@@ -203,6 +205,28 @@ program
     console.log(`fill in: ${placeholders.join(", ")}; then: llmcharts validate --chart tenant -f ${out}`);
   });
 
+program
+  .command("iam-policy")
+  .description("the IAM role a tenant's secrets are read with: its permissions and trust policies, as JSON")
+  .argument("<tenant>", "tenant name (its secrets live under llmcharts/tenants/<tenant>/)")
+  .requiredOption("--account <id>", "the 12-digit AWS account holding the tenant's secrets and role")
+  .requiredOption(
+    "--oidc-provider <provider>",
+    "the cluster's IAM OIDC provider (oidc.eks.<region>.amazonaws.com/id/<ID>)",
+  )
+  .option("--region <region>", "the secrets' region (* for any)", "*")
+  .action((tenant: string, opts: { account: string; oidcProvider: string; region: string }) => {
+    const nameErrors = valuesChecker(charts.tenant as NonNullable<(typeof charts)["tenant"]>)({
+      tenant: { name: tenant },
+    }).filter((e) => e.includes("/tenant/name"));
+    if (nameErrors.length > 0) throw new UsageError(`tenant name "${tenant}": ${nameErrors[0]}`);
+    try {
+      console.log(JSON.stringify(tenantIam(tenant, opts), null, 2));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+
 registerClusterCommands(program);
 registerInstallCommands(program);
 registerImagesCommands(program);
@@ -211,7 +235,7 @@ registerReleaseCommands(program);
 
 /** `--help` lists the commands by what they are for. */
 const helpGroups: Record<string, string[]> = {
-  "Authoring:": ["generate", "new"],
+  "Authoring:": ["generate", "new", "iam-policy"],
   "Proving:": ["validate", "test-install", "test-runtime", "cluster", "images"],
   "Release:": ["package", "publish"],
   "Toolchain:": ["tools", "doctor"],

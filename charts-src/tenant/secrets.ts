@@ -1,4 +1,5 @@
 import { tenantSecretPrefix } from "../lib/conventions.js";
+import { tenantRoleArnHead, tenantRoleName } from "../lib/tenant-iam.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { EnvVar, ExternalSecret, SecretStore, ServiceAccount } from "../lib/k8s.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
@@ -116,9 +117,24 @@ const externalSecret = (v: TenantValues, h: Helpers, s: TenantSecret): ExternalS
   ),
 });
 
+/**
+ * The role must be the tenant's own by name (`llmcharts-tenant-<name>`, what `llmcharts iam-policy` makes), so that
+ * one tenant's values cannot name the role that reads another's secrets. A schema cannot compare two values; this does.
+ */
+const foreignRole = (v: TenantValues, h: Helpers) =>
+  h.refuse(
+    h.and(
+      usesExternalSecrets(v, h),
+      h.isSet(v.secrets.roleArn),
+      h.not(h.eq(h.replaceMatch(v.secrets.roleArn, tenantRoleArnHead, ""), v.tenant.name)),
+    ),
+    `at '/secrets/roleArn': ${v.secrets.roleArn} is not the role of tenant ${v.tenant.name}; name it ${tenantRoleName(v.tenant.name)} (under any IAM path): \`llmcharts iam-policy ${v.tenant.name}\` prints its policies, which read only ${tenantSecretPrefix(v.tenant.name)}*`,
+  );
+
 export const secretsTemplate = (v: TenantValues, h: Helpers) => {
   const o = v.openwebui;
   return [
+    foreignRole(v, h),
     h.when(usesExternalSecrets(v, h), [
       serviceAccount(v, h),
       secretStore(v, h),
@@ -167,8 +183,10 @@ ${rows.join("\n")}
 
 With External Secrets, the tenant's IAM role (\`secrets.roleArn\`, through IRSA) is assumed by the ServiceAccount
 \`${names.secretsReader}\` of the tenant's namespace: its trust policy's subject is
-\`system:serviceaccount:tenant-<name>:${names.secretsReader}\` (audience \`sts.amazonaws.com\`), and it should allow
+\`system:serviceaccount:tenant-<name>:${names.secretsReader}\` (audience \`sts.amazonaws.com\`), and it allows
 \`secretsmanager:GetSecretValue\` on \`arn:aws:secretsmanager:<region>:<account>:secret:${tenantSecretPrefix("<name>")}*\`
-and nothing else, so that no tenant reads another's.
+and nothing else, so that no tenant reads another's. The role is named \`${tenantRoleName("<name>")}\` (under any IAM
+path; the chart refuses another name), and \`llmcharts iam-policy <name> --account <id> --oidc-provider <provider>\`
+prints it with both policies as JSON, made from the same names as the chart's ServiceAccount and ExternalSecrets.
 `;
 };

@@ -66,7 +66,10 @@ const checkPyTool = async (tool: Extract<Tool, { kind: "pypi" }>): Promise<Binar
       const path = binPath(tool.binaries[0]?.exe ?? pkg);
       const base = { tool: tool.name, exe: pkg, pinned: version, path };
       if (!existsSync(path) || !existsSync(python)) return { ...base, found: null, status: "missing" as const };
-      const out = await run(python, ["-c", `import importlib.metadata as m; print(m.version("${pkg}"))`]);
+      const out = await run(python, [
+        "-c",
+        `import importlib.metadata as m; print(m.version("${pkg.replace(/\[.*\]$/, "")}"))`,
+      ]);
       const found = out.stdout.trim() || null;
       return { ...base, found, status: found === version ? ("ok" as const) : ("wrong-version" as const) };
     }),

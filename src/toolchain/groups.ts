@@ -29,7 +29,8 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
   },
   // The embedded control plane and what the install suite runs beside it: np-guard, the OCI registry and GnuPG of the
   // publish scenario, Argo CD and its Redis (which the runtime suite's host services reuse), and the controllers
-  // `cluster up --controllers` runs (metrics-server, KEDA) and Karpenter, which makes the install suite's nodes.
+  // `cluster up --controllers` runs (metrics-server, KEDA, External Secrets and the moto it reads from) and Karpenter,
+  // which makes the install suite's nodes.
   cluster: {
     tools: [
       "kwok",
@@ -43,6 +44,8 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "metrics-server",
       "keda",
       "karpenter",
+      "external-secrets",
+      "moto",
     ],
   },
   // The real node, the images it runs (and the packages that build them), the model and the host services' PostgreSQL.

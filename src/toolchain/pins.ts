@@ -170,9 +170,11 @@ const argoCd = { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" };
 const metricsServer = { module: "sigs.k8s.io/metrics-server", version: "v0.8.0" };
 const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
 const karpenter = { module: "sigs.k8s.io/karpenter", version: "v1.15.0" };
+const externalSecrets = { module: "github.com/external-secrets/external-secrets", version: "v0.16.2" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
+const moto = { "moto[server]": "5.2.5" };
 const pgvector = { name: "pgvector", version: "0.8.0-1" };
 
 /** Ollama's and Argo CD's version variables hold the version without its leading v. */
@@ -447,6 +449,31 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // External Secrets Operator's controller (the root command of its one binary; the webhook and cert controller
+    // are left out): the install suite syncs tenants' secrets from moto through it. v0.16.2 is the last release that
+    // serves external-secrets.io/v1beta1 beside v1, so stores written for either run unchanged.
+    kind: "go",
+    name: "external-secrets",
+    ...externalSecrets,
+    go: "1.24.2",
+    // Upstream replaces sprig by its own fork; without its require block `go mod tidy` lifts the cloud SDKs.
+    upstreamRequires: true,
+    upstreamReplaces: true,
+    binaries: [{ exe: "external-secrets", pkg: "github.com/external-secrets/external-secrets" }],
+    // It has no version flag (the release's version is stamped into its image, not its binary); Go's build
+    // information names the module.
+    versionArgs: [],
+  },
+  {
+    kind: "pypi",
+    name: "moto",
+    // AWS Secrets Manager, STS and IAM on a loopback port (moto's server): what External Secrets reads tenants'
+    // secrets from in the install suite.
+    version: moto["moto[server]"],
+    packages: moto,
+    binaries: [{ exe: "moto_server" }],
+  },
+  {
     kind: "go",
     name: "ollama",
     // v0.30+ fetch llama.cpp by git at build time (CMake ExternalProject), which cannot work offline; 0.24.0 builds.
@@ -599,9 +626,9 @@ export const crdSources: CrdSource[] = [
     files: inDir("config/crd/bases", ["http.keda.sh_interceptorroutes", "http.keda.sh_httpscaledobjects"]),
   },
   {
+    // The release the cluster's controller runs (the kinds the tenant chart renders, in the API versions it serves).
     name: "external-secrets",
-    module: "github.com/external-secrets/external-secrets",
-    version: "v1.3.2",
+    ...externalSecrets,
     files: inDir(
       "config/crds/bases",
       ["externalsecrets", "secretstores", "clustersecretstores", "clusterexternalsecrets", "pushsecrets"].map(

@@ -38,7 +38,7 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
         ?.split("\n")
         .map((l) => /^ {2}(\S+)/.exec(l)?.[1])
         .filter(Boolean);
-    expect(under("Authoring:")).toEqual(["generate", "new"]);
+    expect(under("Authoring:")).toEqual(["generate", "new", "iam-policy"]);
     expect(under("Proving:")).toEqual(["validate", "cluster", "test-install", "images", "test-runtime"]);
     expect(under("Release:")).toEqual(["package", "publish"]);
     expect(under("Toolchain:")).toEqual(["doctor", "tools"]);

@@ -57,11 +57,20 @@ describe("validate --fleet", () => {
     expect(collision?.message).toContain("exposure.host");
   });
 
-  test("reports two tenants reading their secrets through one IAM role", async () => {
-    const [collision, ...more] = failures(await fleet("shared-secret-role"));
-    expect(more).toEqual([]);
-    expect(collision?.message).toContain("IAM role arn:aws:iam::210987654321:role/llmcharts-tenants");
-    expect(collision?.message).toContain("secrets.roleArn");
+  test("refuses two tenants reading their secrets through one IAM role: it is neither's own", async () => {
+    // Each tenant's role is named for it (llmcharts-tenant-<name>), so a role two tenants share is refused in each.
+    const refused = failures(await fleet("shared-secret-role"));
+    const tenants = ["altair", "deneb"];
+    expect([...new Set(refused.map((r) => r.fixture))].sort()).toEqual(
+      tenants.map((t) => path("shared-secret-role", t, "values.yaml")),
+    );
+    for (const t of tenants)
+      for (const r of refused.filter((f) => f.fixture === path("shared-secret-role", t, "values.yaml"))) {
+        expect(r.message).toContain(
+          `at '/secrets/roleArn': arn:aws:iam::210987654321:role/llmcharts-tenants is not the role of tenant ${t}`,
+        );
+        expect(r.message).toContain(`name it llmcharts-tenant-${t}`);
+      }
   });
 
   test("holds the premium tenants' GPU quotas against the GPU pools of the nodepools values file", async () => {

@@ -249,7 +249,14 @@ describe("global.imageRegistry and enabled, the conventions of umbrella charts",
   });
 
   test("without it every image keeps its own registry", () => {
-    const own = images(render({ ...required, tenant: { name: "kappa", tier: "both" }, quota: { gpus: 1 } }));
+    const own = images(
+      render({
+        ...required,
+        tenant: { name: "kappa", tier: "both" },
+        secrets: { roleArn: "arn:aws:iam::123456789012:role/llmcharts-tenant-kappa" },
+        quota: { gpus: 1 },
+      }),
+    );
     expect(own).toContain("ghcr.io/open-webui/open-webui:v0.12.4");
     expect(own).toContain("docker.io/ollama/ollama:0.24.0");
     expect(own).toContain("ghcr.io/kedacore/http-add-on-interceptor:0.15.0");

@@ -2,18 +2,20 @@
  * The platform's controllers, run by the cluster as host processes next to its control plane (started by pid,
  * logged under its directory, stopped by `cluster down`): metrics-server (metrics.k8s.io, what CPU and memory HPAs
  * read), KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read) and Karpenter with its
- * kwok provider (nodes for pending pods, from the NodePools that refer to its node class).
+ * kwok provider (nodes for pending pods, from the NodePools that refer to its node class), and External Secrets
+ * with the moto server it reads tenants' secrets from (AWS Secrets Manager and STS on loopback).
  */
 import { randomBytes } from "node:crypto";
 import type { TokenUser } from "../pki.js";
 import type { ControllerContext } from "./context.js";
+import { externalSecretsUser, startExternalSecrets } from "./external-secrets.js";
 import { karpenterUser, startKarpenter } from "./karpenter.js";
 import { kedaUser, startKeda } from "./keda.js";
 import { metricsServerUser, startMetricsServer } from "./metrics-server.js";
 
 export type { ControllerContext } from "./context.js";
 
-export const controllerNames = ["metrics-server", "keda", "karpenter"] as const;
+export const controllerNames = ["metrics-server", "keda", "karpenter", "external-secrets"] as const;
 export type ControllerName = (typeof controllerNames)[number];
 
 /** Each controller's processes, by the names their logs and failures carry (extra flags are given per process). */
@@ -21,13 +23,16 @@ export const controllerProcesses = {
   "metrics-server": ["metrics-server"],
   keda: ["keda-operator", "keda-adapter"],
   karpenter: ["karpenter"],
+  "external-secrets": ["moto", "external-secrets"],
 } as const satisfies Record<ControllerName, readonly string[]>;
 export type ControllerProcess = (typeof controllerProcesses)[ControllerName][number];
 
-const identities = { "metrics-server": metricsServerUser, keda: kedaUser, karpenter: karpenterUser } satisfies Record<
-  ControllerName,
-  { serviceAccount: string; namespace: string; groups?: string[] }
->;
+const identities = {
+  "metrics-server": metricsServerUser,
+  keda: kedaUser,
+  karpenter: karpenterUser,
+  "external-secrets": externalSecretsUser,
+} satisfies Record<ControllerName, { serviceAccount: string; namespace: string; groups?: string[] }>;
 
 /**
  * The controllers' identities, for the API server's token file (read once, at its start): each is the
@@ -53,6 +58,7 @@ const starters: Record<ControllerName, (ctx: ControllerContext) => Promise<void>
   "metrics-server": startMetricsServer,
   keda: startKeda,
   karpenter: startKarpenter,
+  "external-secrets": startExternalSecrets,
 };
 
 /** Starts the controllers one after the other; each returns once it is ready (its APIService Available, if any). */
