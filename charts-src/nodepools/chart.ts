@@ -2,13 +2,14 @@ import { defineChart } from "../lib/engine/index.js";
 import { extraGpuNodePools } from "./extra-gpu-nodepools.js";
 import { nodeClasses } from "./nodeclasses.js";
 import { premiumNodePools } from "./premium-nodepools.js";
+import { nodepoolsRequiredValues, requiredValuesTemplate } from "./required-values.js";
 import { nodepoolsReadme } from "./readme.js";
 import { standardNodePool } from "./standard-nodepool.js";
 import { nodepoolsValues } from "./values.js";
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.2.2",
+  version: "0.2.3",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
@@ -24,8 +25,11 @@ export const nodepoolsChart = defineChart({
     ],
     examples: { minimal: "premium-off-cpu-only", full: "all-pools" },
   },
+  lintFixture: "defaults",
   values: nodepoolsValues,
+  requiredValues: nodepoolsRequiredValues,
   templates: {
+    "required-values": requiredValuesTemplate,
     nodeclasses: nodeClasses,
     "standard-nodepool": standardNodePool,
     "premium-nodepools": premiumNodePools,
@@ -33,7 +37,7 @@ export const nodepoolsChart = defineChart({
   },
   readme: nodepoolsReadme,
   notes: (v, h) =>
-    `Karpenter node pools of release ${h.release.name} for cluster ${v.clusterName}.\n` +
+    `Karpenter node pools of release ${h.release.name}${h.pick(h.isSet(v.clusterName), ` for cluster ${v.clusterName}`, "")}.\n` +
     "Standard (CPU) pods select llmcharts.io/pool=standard; premium (GPU) pods select llmcharts.io/pool=premium and tolerate nvidia.com/gpu.\n" +
     "GPU pools hold no node until a GPU pod is pending, and drop empty nodes after the consolidateAfter delay.\n" +
     "Spot interruptions: NodePools cannot carry them; set the Karpenter controller's settings.interruptionQueue to the\n" +

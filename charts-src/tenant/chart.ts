@@ -10,6 +10,7 @@ import { modelCacheTemplate } from "./model-cache.js";
 import { ollamaPremiumTemplate } from "./ollama-premium.js";
 import { ollamaStandardTemplate } from "./ollama-standard.js";
 import { premiumWakeTemplate } from "./premium-wake.js";
+import { requiredValuesTemplate, tenantRequiredValues } from "./required-values.js";
 import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsNote, secretsTemplate } from "./secrets.js";
@@ -19,7 +20,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.8",
+  version: "0.2.9",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -40,8 +41,10 @@ export const tenantChart = defineChart({
   },
   lintFixture: "defaults",
   values: tenantValues,
+  requiredValues: tenantRequiredValues,
   readme: tenantReadme,
   templates: {
+    "required-values": requiredValuesTemplate,
     namespace: namespaceTemplate,
     guardrails: guardrailsTemplate,
     "network-policies": networkPoliciesTemplate,

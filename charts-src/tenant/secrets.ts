@@ -79,7 +79,9 @@ export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSe
 const serviceAccount = (v: TenantValues, h: Helpers): ServiceAccount => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
-  metadata: namespaced(v, h, names.secretsReader, "secrets", { "eks.amazonaws.com/role-arn": v.secrets.roleArn }),
+  metadata: namespaced(v, h, names.secretsReader, "secrets", {
+    chart: { "eks.amazonaws.com/role-arn": v.secrets.roleArn },
+  }),
   // Only External Secrets uses it, through the TokenRequest API; no pod mounts its token.
   automountServiceAccountToken: false,
 });

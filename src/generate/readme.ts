@@ -5,7 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ChartDefinition, ChartDocs } from "../../charts-src/lib/engine/index.js";
+import {
+  type ChartDefinition,
+  type ChartDocs,
+  concreteHelpers,
+  defaultsOf,
+  valuesSchema,
+} from "../../charts-src/lib/engine/index.js";
 import { fixturesDir } from "../validate/fixtures.js";
 import type { VersionEntry } from "./changelog.js";
 import { project } from "./project.js";
@@ -68,10 +74,25 @@ const installCommand = (chart: ChartDefinition, docs: ChartDocs, verb: "install"
     "  --values my-values.yaml --verify --keyring llmcharts-release.gpg",
   ].join("\n");
 
+/** What only the operator knows (the chart's required values), as the README lists it: each value and its fix. */
+const requiredValues = (chart: ChartDefinition): string[] => {
+  const h = concreteHelpers({ name: "r", namespace: "n", chartVersion: chart.version });
+  const required = chart.requiredValues?.(defaultsOf(valuesSchema(chart.values)) as never, h) ?? [];
+  if (required.length === 0) return [];
+  return [
+    "No default stands in for what only you know: the chart refuses to render without these values, naming each",
+    "one missing (where the chart reads it):",
+    "",
+    ...required.map((r) => `- \`${r.pointer.slice(1).replaceAll("/", ".")}\`: ${r.fix}.`),
+    "",
+  ];
+};
+
 const install = (chart: ChartDefinition, docs: ChartDocs): string =>
   [
     "## Install from OCI",
     "",
+    ...requiredValues(chart),
     "```sh",
     installCommand(chart, docs, "install"),
     "```",

@@ -1,13 +1,23 @@
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { type ChartDefinition, defaultsOf, mergeValues, valuesSchema } from "../../charts-src/lib/engine/index.js";
+import {
+  type ChartDefinition,
+  defaultsOf,
+  mergeValues,
+  missingValues,
+  valuesSchema,
+} from "../../charts-src/lib/engine/index.js";
 import { type Fixture, namesField } from "./fixtures.js";
 import type { CheckResult } from "./report.js";
 import { explainValuesErrors } from "./values-errors.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/** A validator of a chart's effective values (the user's file over the defaults, as Helm checks them). */
+/**
+ * A validator of a chart's effective values (the user's file over the defaults, as Helm checks them): the schema's
+ * errors, then each value only the operator knows left unset (the chart refuses those when it renders, after Helm's
+ * schema check, so that its message can name the fix).
+ */
 export const valuesChecker = (chart: ChartDefinition) => {
   const schema = valuesSchema(chart.values);
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -15,8 +25,11 @@ export const valuesChecker = (chart: ChartDefinition) => {
   const validate = ajv.compile(schema);
   // effectiveValues, with the defaults derived once rather than per file (half of a fleet file's check).
   const defaults = defaultsOf(schema);
-  return (userValues: unknown): string[] =>
-    validate(mergeValues(defaults, userValues ?? {})) ? [] : explainValuesErrors(validate.errors ?? [], schema);
+  return (userValues: unknown): string[] => {
+    const values = mergeValues(defaults, userValues ?? {});
+    const schemaErrors = validate(values) ? [] : explainValuesErrors(validate.errors ?? [], schema);
+    return [...schemaErrors, ...missingValues(chart, values)];
+  };
 };
 
 /**
