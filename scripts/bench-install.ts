@@ -11,7 +11,13 @@ import { join } from "node:path";
 import type { Pod } from "../charts-src/lib/k8s.js";
 import { clusterDown, clusterUp } from "../src/cluster/index.js";
 import { InstallContext, type InstallMade } from "../src/install/context.js";
-import { installTenantValues, prerequisiteNamespaces, type TenantRelease, tenantOf } from "../src/install/releases.js";
+import {
+  installTenantValues,
+  nodepoolsSiteValues,
+  prerequisiteNamespaces,
+  type TenantRelease,
+  tenantOf,
+} from "../src/install/releases.js";
 import { ScenarioRunner } from "../src/harness/run.js";
 import { bringUp } from "../src/install/scenarios/index.js";
 import { karpenter } from "../src/install/scenarios/karpenter.js";
@@ -74,7 +80,12 @@ try {
   if (!kube || !helm) throw new Error("no cluster");
 
   const [, poolsMs] = await timed(() =>
-    helm.install({ release: "pools", chartDir: join(root, "generated", "nodepools"), namespace: "default" }),
+    helm.install({
+      release: "pools",
+      chartDir: join(root, "generated", "nodepools"),
+      namespace: "default",
+      valuesFiles: [join(root, "test", "install", "values", nodepoolsSiteValues)],
+    }),
   );
   console.log(`install nodepools: ${sec(poolsMs)} s`);
   if (run.hasChart("platform")) {

@@ -21,7 +21,7 @@ export interface InstanceType {
   spotZones: readonly string[];
 }
 
-/** The zones the catalog offers capacity in: the nodepools chart's default zones. */
+/** The zones the catalog offers capacity in (a kwok lab's nodepools zones). */
 export const catalogZones = ["us-east-1a", "us-east-1b", "us-east-1c"] as const;
 const everyZone = catalogZones;
 /** Spot GPUs are short in us-east-1c (as spot capacity often is in one zone): a premium pod there falls back. */

@@ -1,8 +1,17 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { gpuTaint, labelDomain, labels } from "./conventions.js";
 import type { Helpers } from "./engine/index.js";
-import type { Container, EnvFromSource, EnvVar, PodSpec, Toleration, Volume, VolumeMount } from "./k8s.js";
-import { choice, quantity, strictObject } from "./values-shapes.js";
+import type {
+  Container,
+  EnvFromSource,
+  EnvVar,
+  PodSpec,
+  Toleration,
+  TopologySpreadConstraint,
+  Volume,
+  VolumeMount,
+} from "./k8s.js";
+import { choice, quantity, rule, strictObject } from "./values-shapes.js";
 
 /**
  * The escape hatches operators need on a workload without forking the chart, each schema-checked so that none can
@@ -224,6 +233,42 @@ const envFromSource = Type.Object(
   },
 );
 
+/**
+ * A spread constraint without a selector: the chart counts the workload's own pods (its selector labels and
+ * pod-template-hash), so a constraint can neither count nor be skewed by another workload's or tenant's pods.
+ */
+const spreadConstraint = Type.Object(
+  {
+    topologyKey: Type.String({
+      description:
+        "Node label whose values are the domains, e.g. topology.kubernetes.io/zone or kubernetes.io/hostname.",
+      maxLength: 316,
+      pattern: qualifiedName,
+    }),
+    maxSkew: Type.Integer({
+      description: "Most pods one domain may hold beyond the emptiest.",
+      minimum: 1,
+      maximum: 100,
+    }),
+    whenUnsatisfiable: choice(
+      ["DoNotSchedule", "ScheduleAnyway"],
+      "DoNotSchedule keeps a pod Pending rather than skew more; ScheduleAnyway only prefers the spread.",
+    ),
+    minDomains: Type.Optional(
+      Type.Integer({ description: "Domains counted at least (DoNotSchedule only).", minimum: 1, maximum: 100 }),
+    ),
+    nodeAffinityPolicy: Type.Optional(choice(["Honor", "Ignore"], "Count only nodes the pod's node affinity allows.")),
+    nodeTaintsPolicy: Type.Optional(choice(["Honor", "Ignore"], "Count only nodes whose taints the pod tolerates.")),
+  },
+  {
+    additionalProperties: false,
+    required: ["topologyKey", "maxSkew", "whenUnsatisfiable"],
+    description: "One constraint; its labelSelector is the chart's.",
+    // minDomains means nothing to ScheduleAnyway, and the API server refuses it there.
+    allOf: [rule({ required: ["minDomains"] }, { properties: { whenUnsatisfiable: { const: "DoNotSchedule" } } })],
+  },
+);
+
 /** What the chart itself mounts in a workload, which the extra volumes and mounts must leave alone. */
 export interface OwnedMounts {
   volumes: readonly string[];
@@ -242,6 +287,19 @@ export const commonLabelValues = (
     labelValue,
     63,
     `^(${labelDomain.replaceAll(".", "\\.")}/|app\\.kubernetes\\.io/|helm\\.sh/|release$)`,
+  );
+
+/**
+ * Annotations an operator adds to every object of a release (an owner, a cost code): not those that change what an
+ * object does, whose domains Kubernetes (and its ingress controllers), Helm, Argo CD, Linkerd, AWS and the chart own;
+ * the chart offers those where they are safe (exposure.ingress.annotations, the service accounts' annotations).
+ */
+export const commonAnnotationValues = () =>
+  stringMap(
+    "Annotations added to every object of the release (not its pods: see podAnnotations), e.g. an owner or a ticket; an object's own annotations win. Not keys of kubernetes.io, k8s.io, helm.sh, argoproj.io, linkerd.io, amazonaws.com or the chart's own domain, which change what an object does.",
+    undefined,
+    4096,
+    `^([a-z0-9-]+\\.)*(kubernetes\\.io|k8s\\.io|helm\\.sh|argoproj\\.io|linkerd\\.io|amazonaws\\.com|${labelDomain.replaceAll(".", "\\.")})/`,
   );
 
 /** Annotations of an object: qualified names, any string. */
@@ -286,6 +344,12 @@ export const podOverrideValues = (
     description: "Mounts of extraVolumes in the main container (ConfigMaps and Secrets are mounted read-only).",
     default: [],
     maxItems: 10,
+  }),
+  topologySpreadConstraints: Type.Array(spreadConstraint, {
+    description:
+      "How the pods spread over a topology (e.g. zones with DoNotSchedule); set, it replaces the chart's spread (zones and nodes, ScheduleAnyway). Each constraint counts only this workload's pods: the chart sets its labelSelector and matchLabelKeys.",
+    default: [],
+    maxItems: 4,
   }),
   runtimeClassName: Type.String({
     description: "RuntimeClass of the pods (e.g. nvidia, gvisor); empty for the cluster's default.",
@@ -342,3 +406,23 @@ export const containerMountOverrides = (
   ),
   volumeMounts: [...own, ...h.each(o.extraVolumeMounts, (m) => m as VolumeMount)],
 });
+
+/**
+ * The pods' spread: the operator's constraints, each counting only this workload's pods (`selector`, and
+ * pod-template-hash so that a rollout's old and new pods count apart), else the chart's own.
+ */
+export const podSpreadOverride = (
+  h: Helpers,
+  chartSpread: TopologySpreadConstraint[],
+  selector: Record<string, string>,
+  o: PodOverrides,
+): TopologySpreadConstraint[] =>
+  h.when(
+    h.isSet(o.topologySpreadConstraints),
+    h.each(o.topologySpreadConstraints, (c) => ({
+      ...h.entries(c as Record<string, unknown>),
+      labelSelector: { matchLabels: selector },
+      matchLabelKeys: ["pod-template-hash"],
+    })) as TopologySpreadConstraint[],
+    chartSpread,
+  );

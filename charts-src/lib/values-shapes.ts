@@ -103,8 +103,9 @@ export const placementFields = (what: string) => ({
 /**
  * The keys Helm's umbrella charts pass to a chart they depend on, as every chart declares them: `enabled`, which a
  * dependency's `condition: <chart>.enabled` reads (the chart itself renders the same either way), and `global`, which
- * Helm shares with every chart of the release, holding only what this chart's templates read (any other key is a
- * typo or meant for another chart, and is refused rather than silently ignored).
+ * Helm shares with every chart of the release, holding only the keys of the Bitnami shape this chart's templates read,
+ * `imageRegistry` and `imagePullSecrets` (any other key is a typo or meant for another chart, and is refused rather
+ * than silently ignored).
  */
 export const umbrellaValues = (imagesDescription: string | undefined) => ({
   enabled: Type.Boolean({
@@ -122,10 +123,28 @@ export const umbrellaValues = (imagesDescription: string | undefined) => ({
       maxLength: 200,
       pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*)?$",
     }),
+    imagePullSecrets: Type.Array(
+      Type.String({
+        description: "A Secret name (type kubernetes.io/dockerconfigjson).",
+        minLength: 1,
+        maxLength: 253,
+        pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+      }),
+      {
+        description:
+          imagesDescription === undefined
+            ? "Image pull Secrets an umbrella chart shares with its charts: accepted, and changes nothing, since this chart runs no pod."
+            : `Names of Secrets (type kubernetes.io/dockerconfigjson) in each pod's namespace that ${imagesDescription} pull with, e.g. the credentials of the imageRegistry mirror; listed before the chart's own.`,
+        default: [],
+        maxItems: 10,
+        uniqueItems: true,
+      },
+    ),
   }),
 });
 
 /** The `global` values of `umbrellaValues`. */
 export interface GlobalValues {
   imageRegistry: string;
+  imagePullSecrets: string[];
 }

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { Helpers } from "./engine/index.js";
-import type { Probe } from "./k8s.js";
+import type { PodSpec, Probe } from "./k8s.js";
 import { choice, type GlobalValues, quantity, rule, strictObject } from "./values-shapes.js";
 
 /**
@@ -49,6 +49,22 @@ export const imageRef = (h: Helpers, image: ImageValues, global: GlobalValues): 
       `${h.pick(h.isSet(global.imageRegistry), h.replaceMatch(a.repository, "^[^/]+", global.imageRegistry), a.repository)}:${a.tag}`,
     "An image: its repository, with global.imageRegistry in place of its registry when set, then its tag.",
     { repository: image.repository, tag: image.tag },
+  );
+
+/**
+ * The image pull Secrets a pod names: `names` (global.imagePullSecrets, then any of the chart's own), as pod-spec
+ * entries; none when empty. Once as the chart's `imagePullSecrets` partial.
+ */
+export const imagePullSecretsOf = (h: Helpers, names: string[]): Pick<PodSpec, "imagePullSecrets"> =>
+  h.partial(
+    "imagePullSecrets",
+    () => ({
+      imagePullSecrets: h.when(
+        h.isSet(names),
+        h.each(names, (name) => ({ name })),
+      ),
+    }),
+    "The image pull Secrets every pod of the release names (global.imagePullSecrets first; none by default).",
   );
 
 /** CPU, memory and (for containers with scratch space) local ephemeral storage, as Kubernetes quantities. */
@@ -168,6 +184,39 @@ export const nested = (path: readonly string[], leaf: object): object => {
 export const notBelow = (low: readonly string[], high: readonly string[], upTo: number, from = 1): object[] =>
   Array.from({ length: Math.max(0, upTo - from) }, (_, i) => i + from + 1).map((k) =>
     rule(nested(low, { minimum: k }), nested(high, { minimum: k })),
+  );
+
+/** A PodDisruptionBudget's bound: a count of pods or a percentage of them. */
+const podsOrPercent = (description: string, percent: string) =>
+  Type.Unsafe<number | string>({
+    type: ["integer", "string"],
+    description,
+    minimum: 1,
+    maximum: 1000,
+    pattern: `^(${percent})%$`,
+  });
+
+/**
+ * A workload's PodDisruptionBudget: rendered when the workload runs several replicas, or when enabled; at most one
+ * pod down at a time unless set otherwise. minAvailable and maxUnavailable exclude each other (a budget takes one).
+ */
+export const disruptionBudgetValues = (what: string) =>
+  strictObject(
+    `${what}'s PodDisruptionBudget, which node drains and consolidation honour: rendered when it runs more than one replica (replicas above 1, or autoscaling), or when enabled. Neither bound set: at most one pod down at a time.`,
+    {
+      enabled: Type.Boolean({ description: "Render it even for a single replica.", default: false }),
+      minAvailable: Type.Optional(
+        podsOrPercent(
+          "Pods that must stay up (a count, or a percentage below 100%); not with maxUnavailable. As many as the replicas would block every drain.",
+          "[1-9][0-9]?",
+        ),
+      ),
+      maxUnavailable: Type.Optional(
+        podsOrPercent("Most pods down at once (a count or a percentage); not with minAvailable.", "[1-9][0-9]?|100"),
+      ),
+    },
+    // A budget takes one bound: set both, the API server keeps neither (it refuses the object).
+    { allOf: [rule(nested(["minAvailable"], { minimum: 1 }), { properties: { maxUnavailable: false } })] },
   );
 
 /**

@@ -4,6 +4,7 @@ import { nodeClasses } from "./nodeclasses.js";
 import { premiumNodePools } from "./premium-nodepools.js";
 import { nodepoolsLabValues } from "./lab-values.js";
 import { nodepoolsReadme, nodepoolsTroubleshooting } from "./readme.js";
+import { nodepoolsRequiredValues, requiredValuesTemplate } from "./required-values.js";
 import { standardNodePool } from "./standard-nodepool.js";
 import { nodepoolsValues } from "./values.js";
 
@@ -26,9 +27,12 @@ export const nodepoolsChart = defineChart({
     examples: { minimal: "premium-off-cpu-only", full: "all-pools" },
     troubleshooting: nodepoolsTroubleshooting,
   },
+  lintFixture: "defaults",
   values: nodepoolsValues,
   shippedValues: [nodepoolsLabValues],
+  requiredValues: nodepoolsRequiredValues,
   templates: {
+    "required-values": requiredValuesTemplate,
     nodeclasses: nodeClasses,
     "standard-nodepool": standardNodePool,
     "premium-nodepools": premiumNodePools,
@@ -36,7 +40,7 @@ export const nodepoolsChart = defineChart({
   },
   readme: nodepoolsReadme,
   notes: (v, h) =>
-    `Karpenter node pools of release ${h.release.name} for cluster ${v.clusterName}.\n` +
+    `Karpenter node pools of release ${h.release.name}${h.pick(h.isSet(v.clusterName), ` for cluster ${v.clusterName}`, "")}.\n` +
     "Standard (CPU) pods select llmcharts.io/pool=standard; premium (GPU) pods select llmcharts.io/pool=premium and tolerate nvidia.com/gpu.\n" +
     "GPU pools hold no node until a GPU pod is pending, and drop empty nodes after the consolidateAfter delay.\n" +
     "Spot interruptions: NodePools cannot carry them; set the Karpenter controller's settings.interruptionQueue to the\n" +

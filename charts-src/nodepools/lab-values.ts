@@ -1,4 +1,5 @@
 import type { ShippedValues } from "../lib/engine/index.js";
+import { catalogZones } from "../lib/instance-catalog.js";
 import type { NodepoolsValues } from "./values.js";
 
 /** The pools on a lab whose nodes Karpenter's kwok provider simulates (the install suite's karpenter scenario). */
@@ -13,5 +14,7 @@ export const nodepoolsLabValues: ShippedValues<NodepoolsValues> = {
   values: {
     nodeClass: { group: "karpenter.kwok.sh", kind: "KWOKNodeClass", name: "default" },
     clusterName: "lab",
+    // The zones Karpenter's kwok provider offers capacity in (the project's instance catalog).
+    zones: [...catalogZones],
   },
 };

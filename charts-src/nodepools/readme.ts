@@ -60,8 +60,8 @@ through its own settings), other GPU pools \`all-disabled\`.
 ## As a dependency of an umbrella chart
 
 The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
-\`condition: nodepools.enabled\`, and \`global.imageRegistry\` is accepted (the chart runs no image, so it changes
-nothing). Any other \`global\` key is refused rather than silently ignored.
+\`condition: nodepools.enabled\`, and \`global.imageRegistry\` and \`global.imagePullSecrets\` are accepted (the chart
+runs no image, so they change nothing). Any other \`global\` key is refused rather than silently ignored.
 `;
 
 /** The pools' first failures: what the operator sees, the command that shows why, the fix. */

@@ -191,14 +191,15 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
   ...umbrellaValues(undefined),
   clusterName: Type.String({
     description:
-      "EKS cluster name: subnets and security groups are selected by the tag karpenter.sh/discovery=<clusterName>.",
-    default: "llm-saas",
-    pattern: "^[A-Za-z][-A-Za-z0-9_]{0,99}$",
+      "EKS cluster name: subnets and security groups are selected by the tag karpenter.sh/discovery=<clusterName>. Required with the chart's EC2NodeClasses (no default: a wrong name launches no node, silently).",
+    default: "",
+    pattern: "^([A-Za-z][-A-Za-z0-9_]{0,99})?$",
   }),
   nodeRole: Type.String({
-    description: "IAM role the nodes run with (its instance profile is managed by Karpenter).",
-    default: "KarpenterNodeRole-llm-saas",
-    pattern: "^[\\w+=,.@-]{1,64}$",
+    description:
+      "IAM role the nodes run with (its instance profile is managed by Karpenter), e.g. KarpenterNodeRole-<cluster>. Required with the chart's EC2NodeClasses.",
+    default: "",
+    pattern: "^([\\w+=,.@-]{1,64})?$",
   }),
   amiAlias: Type.String({
     description:
@@ -207,9 +208,9 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
     pattern: "^(al2023|bottlerocket)@v[0-9][0-9.]*$",
   }),
   zones: Type.Array(Type.String({ pattern: "^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$" }), {
-    description: "Availability zones nodes may launch in.",
-    default: ["us-east-1a", "us-east-1b", "us-east-1c"],
-    minItems: 1,
+    description:
+      "Availability zones nodes may launch in, e.g. [us-east-1a, us-east-1b]; required (they are your region's).",
+    default: [],
     uniqueItems: true,
   }),
   tags: Type.Unsafe<Record<string, string>>({

@@ -9,7 +9,7 @@ import {
   tierCatalogDir,
 } from "../lib/model-cache.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
-import { imageRef } from "../lib/workload.js";
+import { imagePullSecretsOf, imageRef } from "../lib/workload.js";
 import { chartName, platformLabels } from "./metadata.js";
 import { platformEgress } from "./namespace.js";
 import type { PlatformValues } from "./values.js";
@@ -174,6 +174,7 @@ const pullJob = (v: PlatformValues, h: Helpers, model: PlatformValues["modelCach
           securityContext: restrictedPodSecurityContext({ uid: cache.uid, gid: cache.gid, fsGroup: cache.gid }),
           nodeSelector: h.when(h.isSet(cache.nodeSelector), cache.nodeSelector),
           tolerations: h.when(h.isSet(cache.tolerations), cache.tolerations),
+          ...imagePullSecretsOf(h, v.global.imagePullSecrets),
           containers: [
             {
               name: "pull",

@@ -145,7 +145,8 @@ To restore a tenant's data from a snapshot:
 The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
 \`condition: platform.enabled\`, and \`global.imageRegistry\` (a mirror or an ECR pull-through cache, host[:port][/path])
 replaces the registry of every image the chart runs (the model pull Jobs', the snapshot CronJobs'):
-\`registry.k8s.io/kubectl\` becomes \`<imageRegistry>/kubectl\`. Any other \`global\` key is refused rather than
+\`registry.k8s.io/kubectl\` becomes \`<imageRegistry>/kubectl\`; \`global.imagePullSecrets\` (Secret names, e.g. the
+mirror's credentials) are named by every pod of the chart. Any other \`global\` key is refused rather than
 silently ignored.
 `;
 

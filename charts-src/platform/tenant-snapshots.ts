@@ -1,7 +1,7 @@
 import { platformNamespace } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
-import { imageRef } from "../lib/workload.js";
+import { imagePullSecretsOf, imageRef } from "../lib/workload.js";
 import type {
   ConfigMap,
   Container,
@@ -136,6 +136,7 @@ const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number],
               restartPolicy: "Never",
               enableServiceLinks: false,
               securityContext: restrictedPodSecurityContext({ uid: 65532, gid: 65532, fsGroup: 65532 }),
+              ...imagePullSecretsOf(h, v.global.imagePullSecrets),
               // Last week's snapshot goes first (and is waited for), then this week's is taken under its name.
               initContainers: [
                 kubectl(

@@ -10,6 +10,7 @@ import { modelCacheTemplate } from "./model-cache.js";
 import { ollamaPremiumTemplate } from "./ollama-premium.js";
 import { ollamaStandardTemplate } from "./ollama-standard.js";
 import { premiumWakeTemplate } from "./premium-wake.js";
+import { requiredValuesTemplate, tenantRequiredValues } from "./required-values.js";
 import { openwebuiTemplate } from "./openwebui.js";
 import { scalingTemplate } from "./scaling.js";
 import { secretsNote, secretsTemplate } from "./secrets.js";
@@ -43,8 +44,10 @@ export const tenantChart = defineChart({
   lintFixture: "defaults",
   values: tenantValues,
   shippedValues: [tenantLabValues],
+  requiredValues: tenantRequiredValues,
   readme: tenantReadme,
   templates: {
+    "required-values": requiredValuesTemplate,
     namespace: namespaceTemplate,
     guardrails: guardrailsTemplate,
     "network-policies": networkPoliciesTemplate,

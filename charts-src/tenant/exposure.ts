@@ -14,7 +14,7 @@ const ingress = (v: TenantValues, h: Helpers): Ingress => {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: namespaced(v, h, names.openwebui, "exposure", i.annotations),
+    metadata: namespaced(v, h, names.openwebui, "exposure", { user: i.annotations }),
     spec: {
       ingressClassName: i.className,
       tls: h.when(h.isSet(i.tlsSecretName), [{ hosts: [v.exposure.host], secretName: i.tlsSecretName }]),

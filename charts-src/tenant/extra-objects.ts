@@ -1,6 +1,6 @@
 import type { Helpers } from "../lib/engine/index.js";
 import type { ExtraObject } from "../lib/k8s.js";
-import { objectLabels, tenantNamespace } from "./identity.js";
+import { objectLabels, tenantNamespace, withCommonAnnotations } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -19,7 +19,8 @@ export const extraObjectsTemplate = (v: TenantValues, h: Helpers) =>
         namespace: tenantNamespace(v),
         // Its own labels, then the chart's (and commonLabels), which win where a key is in both.
         labels: h.merge(o.metadata.labels, objectLabels(v, h, "extra-objects")),
-        annotations: h.when(h.isSet(o.metadata.annotations), o.metadata.annotations),
+        // commonAnnotations, then its own.
+        annotations: withCommonAnnotations(v, h, o.metadata.annotations),
       },
       ...h.entries(h.without(o, ["apiVersion", "kind", "metadata"])),
     }),

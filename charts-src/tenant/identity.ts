@@ -4,6 +4,7 @@ import { releaseLabels } from "../lib/metadata.js";
 import { podSpread, requireNodeLabels } from "../lib/scheduling.js";
 import { tenantModelCacheVolumePrefix } from "../lib/model-cache.js";
 import { tenantNamespaceName, tenantObjectNames, tenantPorts } from "../lib/tenant-namespace.js";
+import { imagePullSecretsOf } from "../lib/workload.js";
 import { premiumTiers, standardTiers, type TenantValues } from "./values.js";
 
 /**
@@ -110,18 +111,37 @@ export const podLabels = (v: TenantValues, h: Helpers, workload: string, compone
   ...tenantLabels(v, h),
 });
 
-/** Metadata of an object in the tenant namespace. */
-export const namespaced = (
-  v: TenantValues,
-  h: Helpers,
-  name: string,
-  component: Component,
-  annotations?: Record<string, string>,
-) => ({
+/**
+ * Annotations of an object: the chart's own, then the operator's commonAnnotations, whose keys the schema keeps out
+ * of the domains the chart's are in (helm.sh, argoproj.io, amazonaws.com); none when neither has any.
+ */
+export const objectAnnotations = (v: TenantValues, h: Helpers, own?: Record<string, string>) =>
+  own === undefined
+    ? h.when(h.isSet(v.commonAnnotations), v.commonAnnotations)
+    : { ...own, ...h.entries(v.commonAnnotations) };
+
+/**
+ * Annotations of an object that takes the operator's own (an Ingress, a ServiceAccount, an extra object):
+ * commonAnnotations, then those (which win where a key is in both); none when neither has any.
+ */
+export const withCommonAnnotations = (v: TenantValues, h: Helpers, own: Record<string, string> | undefined) =>
+  h.when(h.or(h.isSet(v.commonAnnotations), h.isSet(own)), h.merge(v.commonAnnotations, own));
+
+/** An object's own annotations: the chart's (static), or the operator's for this object (an Ingress's, say). */
+export type OwnAnnotations = { chart: Record<string, string> } | { user: Record<string, string> | undefined };
+
+/** Metadata of an object in the tenant namespace, its annotations with commonAnnotations. */
+export const namespaced = (v: TenantValues, h: Helpers, name: string, component: Component, own?: OwnAnnotations) => ({
   name,
   namespace: tenantNamespace(v),
   labels: { ...objectLabels(v, h, component), "app.kubernetes.io/name": componentName(component) },
-  ...(annotations ? { annotations } : {}),
+  ...(own === undefined
+    ? h.partial(
+        "commonAnnotations",
+        () => ({ annotations: objectAnnotations(v, h) }),
+        "The operator's commonAnnotations.",
+      )
+    : { annotations: "chart" in own ? objectAnnotations(v, h, own.chart) : withCommonAnnotations(v, h, own.user) }),
 });
 
 /** The workload objects carry the workload's name label; the others the chart's. */
@@ -136,15 +156,6 @@ export const hasStandard = (v: TenantValues, h: Helpers) =>
 export const hasPremium = (v: TenantValues, h: Helpers) =>
   h.partial("hasPremium", () => h.includes(premiumTiers, v.tenant.tier), "The tier runs premium (GPU) Ollama.");
 
-/** The image pull Secrets every pod of the tenant names (none by default): pod-spec entries, once as a partial. */
+/** The image pull Secrets every pod of the tenant names: the umbrella's global ones, then the tenant's own. */
 export const imagePullSecrets = (v: TenantValues, h: Helpers) =>
-  h.partial(
-    "imagePullSecrets",
-    () => ({
-      imagePullSecrets: h.when(
-        h.isSet(v.imagePullSecrets),
-        h.each(v.imagePullSecrets, (name) => ({ name })),
-      ),
-    }),
-    "The image pull Secrets every pod of the tenant names (none by default).",
-  );
+  imagePullSecretsOf(h, h.unique(h.concat(v.global.imagePullSecrets, v.imagePullSecrets)));

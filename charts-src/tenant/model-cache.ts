@@ -1,7 +1,7 @@
 import { modelCacheStorageClass } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { PersistentVolume, PersistentVolumeClaim } from "../lib/k8s.js";
-import { modelCacheVolume, names, namespaced, objectLabels, tenantNamespace } from "./identity.js";
+import { modelCacheVolume, names, namespaced, objectAnnotations, objectLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /** Nominal size of the cache volume: EFS is elastic, but a claim must request something. */
@@ -16,7 +16,11 @@ export const modelCacheTemplate = (v: TenantValues, h: Helpers): [PersistentVolu
   {
     apiVersion: "v1",
     kind: "PersistentVolume",
-    metadata: { name: modelCacheVolume(v), labels: objectLabels(v, h, "model-cache") },
+    metadata: {
+      name: modelCacheVolume(v),
+      labels: objectLabels(v, h, "model-cache"),
+      annotations: objectAnnotations(v, h),
+    },
     spec: {
       capacity: { storage: cacheNominalSize },
       accessModes: ["ReadOnlyMany"],

@@ -1,7 +1,7 @@
 import { podSecurityLabels } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { Namespace } from "../lib/k8s.js";
-import { keptAnnotations, objectLabels, tenantNamespace } from "./identity.js";
+import { keptAnnotations, objectAnnotations, objectLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
 /**
@@ -15,7 +15,7 @@ export const tenantNamespaceObject = (v: TenantValues, h: Helpers): Namespace =>
   metadata: {
     name: tenantNamespace(v),
     labels: { ...objectLabels(v, h, "namespace"), ...podSecurityLabels },
-    annotations: keptAnnotations,
+    annotations: objectAnnotations(v, h, keptAnnotations),
   },
 });
 

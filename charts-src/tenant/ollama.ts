@@ -11,6 +11,7 @@ import type { Container, Deployment, DeploymentSpec, PodSpec, ResourceRequiremen
 import {
   containerMountOverrides,
   podPlacementOverrides,
+  podSpreadOverride,
   withExtraEnv,
   withExtraVolumes,
 } from "../lib/pod-overrides.js";
@@ -79,7 +80,7 @@ export const ollamaDeployment = (v: TenantValues, h: Helpers, t: OllamaTier): De
           securityContext: restrictedPodSecurityContext(identityOf(v.ollama.runAs)),
           ...t.scheduling,
           ...podPlacementOverrides(h, t.scheduling.tolerations, v.ollama),
-          topologySpreadConstraints: workloadSpread(h, t.workload),
+          topologySpreadConstraints: podSpreadOverride(h, workloadSpread(h, t.workload), selector, v.ollama),
           ...t.podExtras,
           containers: [
             {

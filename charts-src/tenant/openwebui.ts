@@ -10,6 +10,7 @@ import {
 import {
   containerMountOverrides,
   podPlacementOverrides,
+  podSpreadOverride,
   withExtraEnv,
   withExtraVolumes,
 } from "../lib/pod-overrides.js";
@@ -198,7 +199,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
           affinity: onStandardNodes(h),
           ...podPlacementOverrides(h, [], o),
           priorityClassName: priorityClasses.standard,
-          topologySpreadConstraints: workloadSpread(h, names.openwebui),
+          topologySpreadConstraints: podSpreadOverride(h, workloadSpread(h, names.openwebui), selector, o),
           initContainers: h.comment(
             "On Postgres the migrations run here, once under an advisory lock, not raced by every replica as it starts.",
             h.when(h.eq(o.database.type, "postgres"), [migrationsInitContainer(v, h, env(v, h), mounts)]),
@@ -283,10 +284,7 @@ export const openwebuiServiceAccount = (v: TenantValues, h: Helpers): ServiceAcc
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: {
-      ...namespaced(v, h, serviceAccountName(v, h), "openwebui"),
-      annotations: h.when(h.isSet(sa.annotations), sa.annotations),
-    },
+    metadata: namespaced(v, h, serviceAccountName(v, h), "openwebui", { user: sa.annotations }),
     automountServiceAccountToken: sa.automountToken,
   };
 };
@@ -297,7 +295,7 @@ export const openwebuiDataClaim = (v: TenantValues, h: Helpers): PersistentVolum
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: namespaced(v, h, names.openwebuiData, "openwebui", keptAnnotations),
+    metadata: namespaced(v, h, names.openwebuiData, "openwebui", { chart: keptAnnotations }),
     spec: {
       accessModes: [p.accessMode],
       storageClassName: h.when(h.isSet(p.storageClass), p.storageClass),

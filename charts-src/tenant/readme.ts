@@ -89,6 +89,11 @@ chart guarantees or reach another tenant:
 - **Probes**: \`startupProbe\`, \`readinessProbe\` and \`livenessProbe\` of OpenWebUI and Ollama take their timing
   (initial delay, period, timeout, failure threshold); what they check stays the chart's.
 - **RuntimeClass**: \`runtimeClassName\` (gVisor, Kata, a GPU runtime) per workload.
+- **Spread**: \`topologySpreadConstraints\` of OpenWebUI and Ollama (e.g. zones with \`DoNotSchedule\`) replace the
+  chart's spread (zones and nodes, \`ScheduleAnyway\`); each counts only the workload's own pods, whose selector the
+  chart sets.
+- **Disruption**: \`openwebui.podDisruptionBudget\` is rendered when OpenWebUI runs more than one replica (or when
+  \`enabled\`), at most one pod down at a time; \`minAvailable\` or \`maxUnavailable\` (one of them) sets another bound.
 - **OpenWebUI's identity**: \`openwebui.serviceAccount\` creates the ServiceAccount \`openwebui\` (or names an
   existing one), with annotations such as \`eks.amazonaws.com/role-arn\` for S3 storage through IRSA; the API token
   is not mounted unless \`automountToken\` is set (IRSA's web identity token is mounted either way).
@@ -96,7 +101,9 @@ chart guarantees or reach another tenant:
   servers, S3, SMTP), one NetworkPolicy \`extra-egress-<name>\` per rule, each with its ports. A \`0.0.0.0/0\` range
   excludes \`network.privateCidrs\`; a namespace is selected by its name only, never a tenant's, and the platform's
   \`policies.sharedNamespaces\` must list it (its policies refuse any other selector).
-- **Labels**: \`commonLabels\` go on every object and pod beside the chart's (whose keys they cannot set).
+- **Labels and annotations**: \`commonLabels\` go on every object and pod beside the chart's (whose keys they cannot
+  set); \`commonAnnotations\` on every object (an object's own annotations win), never with a key of Kubernetes, Helm,
+  Argo CD, Linkerd, AWS or the chart, which would change what the object does.
 - **Extra manifests**: \`extraObjects\` are rendered as given (no template expressions, so every rendering of the
   chart agrees), always in the tenant namespace with the chart's labels; only namespaced kinds that stay there are
   accepted (no cluster-scoped kind, no Role or RoleBinding), and the platform's policies apply to them.
@@ -106,8 +113,9 @@ chart guarantees or reach another tenant:
 The chart can be a dependency of a site's own chart: \`enabled\` is accepted for the dependency's
 \`condition: tenant.enabled\`, and \`global.imageRegistry\` (a mirror or an ECR pull-through cache, host[:port][/path])
 replaces the registry of every image the tenant runs: \`ghcr.io/open-webui/open-webui\` becomes
-\`<imageRegistry>/open-webui/open-webui\`. Add it to the platform's \`policies.allowedRegistries\`. Any other \`global\`
-key is refused rather than silently ignored.
+\`<imageRegistry>/open-webui/open-webui\`. Add it to the platform's \`policies.allowedRegistries\`.
+\`global.imagePullSecrets\` (Secret names in the tenant namespace, e.g. the mirror's credentials) are named by every
+pod, before the tenant's own \`imagePullSecrets\`. Any other \`global\` key is refused rather than silently ignored.
 `;
 
 const ns = "tenant-<name>";

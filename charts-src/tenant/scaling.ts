@@ -38,21 +38,39 @@ const hpaStep = (s: { stabilizationWindowSeconds: number; percent: number; perio
   policies: [{ type: "Percent", value: s.percent, periodSeconds: s.periodSeconds }],
 });
 
+type Bounds = Pick<NonNullable<PodDisruptionBudget["spec"]>, "minAvailable" | "maxUnavailable">;
+
+/**
+ * A workload's PDB: one pod down at a time (never "minAvailable: 1", which would block every drain of a
+ * single-replica workload), or the operator's bound where the workload offers one.
+ */
 const podDisruptionBudget = (
   v: TenantValues,
   h: Helpers,
   workload: string,
   component: Component,
+  bounds: Bounds = { maxUnavailable: 1 },
 ): PodDisruptionBudget => ({
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata: namespaced(v, h, workload, component),
-  spec: {
-    // One pod down at a time; never "minAvailable: 1", which would block every drain of a single-replica workload.
-    maxUnavailable: 1,
-    selector: { matchLabels: selectorLabels(h, workload) },
-  },
+  spec: { ...bounds, selector: { matchLabels: selectorLabels(h, workload) } },
 });
+
+/** The operator's bound: minAvailable where set, else maxUnavailable (1 unless set). */
+const operatorBounds = (h: Helpers, b: TenantValues["openwebui"]["podDisruptionBudget"]): Bounds => ({
+  minAvailable: h.when(h.isSet(b.minAvailable), b.minAvailable),
+  maxUnavailable: h.when(h.not(h.isSet(b.minAvailable)), h.when(h.isSet(b.maxUnavailable), b.maxUnavailable, 1)),
+});
+
+/** OpenWebUI's PDB, when it runs several replicas or the operator asks for one. */
+const openwebuiDisruptionBudget = (v: TenantValues, h: Helpers) => {
+  const o = v.openwebui;
+  return h.when(
+    h.or(h.not(h.eq(o.replicas, 1)), o.autoscaling.enabled, o.podDisruptionBudget.enabled),
+    podDisruptionBudget(v, h, names.openwebui, "openwebui", operatorBounds(h, o.podDisruptionBudget)),
+  );
+};
 
 /** A workload's HPA on CPU (and memory), within its autoscaling values' bounds. */
 const autoscaler = (
@@ -141,7 +159,7 @@ const premiumScaledObject = (v: TenantValues, h: Helpers): ScaledObject => {
 
 export const scalingTemplate = (v: TenantValues, h: Helpers) => [
   h.when(v.openwebui.autoscaling.enabled, openwebuiAutoscaler(v, h)),
-  podDisruptionBudget(v, h, names.openwebui, "openwebui"),
+  openwebuiDisruptionBudget(v, h),
   h.when(hasStandard(v, h), standardAutoscaler(v, h)),
   h.when(hasStandard(v, h), podDisruptionBudget(v, h, names.ollamaStandard, "ollama-standard")),
   h.when(hasPremium(v, h), premiumScaledObject(v, h)),

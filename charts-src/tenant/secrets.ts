@@ -80,7 +80,9 @@ export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSe
 const serviceAccount = (v: TenantValues, h: Helpers): ServiceAccount => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
-  metadata: namespaced(v, h, names.secretsReader, "secrets", { "eks.amazonaws.com/role-arn": v.secrets.roleArn }),
+  metadata: namespaced(v, h, names.secretsReader, "secrets", {
+    chart: { "eks.amazonaws.com/role-arn": v.secrets.roleArn },
+  }),
   // Only External Secrets uses it, through the TokenRequest API; no pod mounts its token.
   automountServiceAccountToken: false,
 });
@@ -125,6 +127,8 @@ const foreignRole = (v: TenantValues, h: Helpers) =>
   h.refuse(
     h.and(
       usesExternalSecrets(v, h),
+      // Without a tenant name there is no role to compare with: the chart's required values name what is missing.
+      h.isSet(v.tenant.name),
       h.isSet(v.secrets.roleArn),
       h.not(h.eq(h.replaceMatch(v.secrets.roleArn, tenantRoleArnHead, ""), v.tenant.name)),
     ),

@@ -42,8 +42,7 @@ const testPod = (v: TenantValues, h: Helpers): Pod => ({
   kind: "Pod",
   metadata: {
     ...namespaced(v, h, names.test, "openwebui", {
-      "helm.sh/hook": "test",
-      "helm.sh/hook-delete-policy": "before-hook-creation",
+      chart: { "helm.sh/hook": "test", "helm.sh/hook-delete-policy": "before-hook-creation" },
     }),
     labels: {
       "app.kubernetes.io/name": names.test,

@@ -12,6 +12,7 @@ import {
 } from "../lib/values-shapes.js";
 import {
   autoscalingFields,
+  disruptionBudgetValues,
   imageValues,
   nested,
   notBelow,
@@ -22,7 +23,12 @@ import {
 import { modelCacheLocation, ollamaImage, reservedTenantNames } from "../lib/model-cache.js";
 import { premiumPool, tenantGpuPools } from "../lib/pools.js";
 import { healthProber, tenantNameMaxLength, tenantObjectNames } from "../lib/tenant-namespace.js";
-import { annotationValues, commonLabelValues, podOverrideValues } from "../lib/pod-overrides.js";
+import {
+  annotationValues,
+  commonAnnotationValues,
+  commonLabelValues,
+  podOverrideValues,
+} from "../lib/pod-overrides.js";
 import { defaultAppUids, runAsValues } from "../lib/pod-security.js";
 import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
 import { ollamaOwnedEnv, ollamaOwnedMounts, openwebuiOwnedEnv, openwebuiOwnedMounts } from "./owned-env.js";
@@ -289,6 +295,7 @@ const openwebui = strictObject(
         ...autoscalingFields({ min: 2, max: 6 }),
       },
     ),
+    podDisruptionBudget: disruptionBudgetValues("OpenWebUI"),
     runAs: runAsValues(
       "The non-root identity OpenWebUI runs as; it owns the data volume (EBS gets its gid; an EFS access point's own POSIX user must match).",
       defaultAppUids.openwebui,
@@ -537,20 +544,16 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
     timeoutSeconds: 5,
     failureThreshold: 3,
   }),
-  modelCache: strictObject(
-    "The platform's shared model cache, mounted read-only: pods never download models.",
-    {
-      source: modelCacheLocation.source,
-      volumeHandle: Type.String({
-        description:
-          "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills (required with source efs; the platform chart's modelCache values name it).",
-        default: "",
-        pattern: "^(fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40})?$",
-      }),
-      hostPath: modelCacheLocation.hostPath,
-    },
-    { allOf: [rule(nested(["source"], { const: "efs" }), nested(["volumeHandle"], { minLength: 1 }))] },
-  ),
+  modelCache: strictObject("The platform's shared model cache, mounted read-only: pods never download models.", {
+    source: modelCacheLocation.source,
+    volumeHandle: Type.String({
+      description:
+        "EFS volume handle <file-system-id>::<access-point-id> of the cache the platform fills (required with source efs; the platform chart's modelCache values name it).",
+      default: "",
+      pattern: "^(fs-[0-9a-f]{8,40}::fsap-[0-9a-f]{8,40})?$",
+    }),
+    hostPath: modelCacheLocation.hostPath,
+  }),
   standard: strictObject("Standard Ollama on the CPU pool (tier standard or both).", {
     model: ollamaModel("The model this tier serves; pods are ready only once it is in the cache.", "llama3.2:3b"),
     resources: resourceValues("Standard Ollama container resources.", {
@@ -712,10 +715,12 @@ export const tenantValues = strictObject(
     tenant: strictObject("Who the tenant is; on every object as labels.", {
       name: {
         ...dnsLabel(
-          `Tenant name: the namespace is tenant-<name>; unique across the cluster; not ${reservedTenantNames.join(", ")} (the platform's cache writer volume has that name).`,
-          "example",
+          `Tenant name: the namespace is tenant-<name>; unique across the cluster; not ${reservedTenantNames.join(", ")} (the platform's cache writer volume has that name); required.`,
+          "",
           tenantNameMaxLength,
         ),
+        // Empty is unset, which the chart refuses naming the fix (required-values.ts).
+        pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$",
         not: { enum: reservedTenantNames },
       },
       tier: choice(tiers, "standard (CPU models), premium (GPU models) or both.", "standard"),
@@ -727,31 +732,27 @@ export const tenantValues = strictObject(
         pattern: labelValuePattern,
       }),
     }),
-    secrets: strictObject(
-      "The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.",
-      {
-        existingSecret: Type.String({
-          description:
-            "Name of a Secret in the tenant namespace that already holds every key the pods read (WEBUI_SECRET_KEY, DATABASE_URL, ...): no External Secrets objects are rendered. Empty: External Secrets reads them from AWS.",
-          default: "",
-          maxLength: 253,
-          pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
-        }),
-        roleArn: Type.String({
-          description:
-            "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets (required unless existingSecret is set).",
-          default: "",
-          pattern: "^(arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64})?$",
-        }),
-        region: Type.String({
-          description: "AWS region of the secrets.",
-          default: "us-east-1",
-          pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
-        }),
-        refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
-      },
-      { allOf: [rule(nested(["existingSecret"], { maxLength: 0 }), nested(["roleArn"], { minLength: 1 }))] },
-    ),
+    secrets: strictObject("The tenant's secrets in AWS Secrets Manager, under llmcharts/tenants/<name>/.", {
+      existingSecret: Type.String({
+        description:
+          "Name of a Secret in the tenant namespace that already holds every key the pods read (WEBUI_SECRET_KEY, DATABASE_URL, ...): no External Secrets objects are rendered. Empty: External Secrets reads them from AWS.",
+        default: "",
+        maxLength: 253,
+        pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+      }),
+      roleArn: Type.String({
+        description:
+          "The tenant's own IAM role (IRSA), allowed to read only llmcharts/tenants/<name>/*; used by External Secrets (required unless existingSecret is set).",
+        default: "",
+        pattern: "^(arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,64})?$",
+      }),
+      region: Type.String({
+        description: "AWS region of the secrets.",
+        default: "us-east-1",
+        pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
+      }),
+      refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
+    }),
     quota: strictObject("ResourceQuota of the tenant namespace.", {
       requestsCpu: Type.Integer({
         description: "CPU cores all pods may request.",
@@ -874,9 +875,8 @@ export const tenantValues = strictObject(
       host: Type.String({
         description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>); required.",
         default: "",
-        minLength: 1,
         maxLength: 253,
-        pattern: hostPattern,
+        pattern: `(${hostPattern})|^$`,
       }),
       ingress: strictObject("The Ingress (exposure.type ingress).", {
         className: dnsLabel("IngressClass.", "nginx", 63),
@@ -955,6 +955,7 @@ export const tenantValues = strictObject(
       ),
     }),
     commonLabels: commonLabelValues(),
+    commonAnnotations: commonAnnotationValues(),
     extraObjects: Type.Array(extraObject, {
       description: `Extra manifests rendered with the release, as given (no template expressions, so every rendering agrees), each in the tenant namespace with the chart's labels: ${extraObjectKinds.join(", ")}. The platform's policies apply to them as to the chart's own objects.`,
       default: [],

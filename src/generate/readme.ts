@@ -6,11 +6,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type {
-  ChartDefinition,
-  ChartDocs,
-  ShippedValues,
-  TroubleshootingEntry,
+import {
+  type ChartDefinition,
+  type ChartDocs,
+  concreteHelpers,
+  defaultsOf,
+  type ShippedValues,
+  type TroubleshootingEntry,
+  valuesSchema,
 } from "../../charts-src/lib/engine/index.js";
 import { type PublicKey, readPublicKeys } from "../lib/openpgp-keys.js";
 import { fixturesDir } from "../validate/fixtures.js";
@@ -76,6 +79,20 @@ const installCommand = (chart: ChartDefinition, docs: ChartDocs, verb: "install"
     `  --values my-values.yaml --verify --keyring ${releaseKeyring}`,
   ].join("\n");
 
+/** What only the operator knows (the chart's required values), as the README lists it: each value and its fix. */
+const requiredValues = (chart: ChartDefinition): string[] => {
+  const h = concreteHelpers({ name: "r", namespace: "n", chartVersion: chart.version });
+  const required = chart.requiredValues?.(defaultsOf(valuesSchema(chart.values)) as never, h) ?? [];
+  if (required.length === 0) return [];
+  return [
+    "No default stands in for what only you know: the chart refuses to render without these values, naming each",
+    "one missing (where the chart reads it):",
+    "",
+    ...required.map((r) => `- \`${r.pointer.slice(1).replaceAll("/", ".")}\`: ${r.fix}.`),
+    "",
+  ];
+};
+
 /** The keyring file the README's commands export the release keys into, and `--keyring` names. */
 export const releaseKeyring = "llmcharts-release.gpg";
 
@@ -90,6 +107,7 @@ const install = (chart: ChartDefinition, docs: ChartDocs, keys: PublicKey[]): st
   [
     "## Install from OCI",
     "",
+    ...requiredValues(chart),
     "Every release is signed (a Helm provenance file beside each archive) with the project's release key:",
     "",
     "| Key | Fingerprint |",

@@ -22,6 +22,8 @@ export const ociValues = "oci.yaml";
 export const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin", "argocd"];
 
 export const nodepoolsRelease = "pools";
+/** What only the operator knows of the nodepools chart (cluster, node role, zones): first in every nodepools release. */
+export const nodepoolsSiteValues = "nodepools-site.yaml";
 /** The cluster-wide charts' values: nodepools with the design's seed GPU pools, platform with their tiers. */
 export const nodepoolsValues = "nodepools.yaml";
 export const platformValues = "platform.yaml";
@@ -32,7 +34,9 @@ export const clusterReleaseNamespace = "default";
 /** A tenant release from its values file under test/install/values/: release and namespace named after the tenant. */
 export const tenantOf = (root: string, valuesFile: string): TenantRelease => {
   const values = parse(readFileSync(join(root, "test", "install", "values", valuesFile), "utf8")) ?? {};
-  const tenant = String(values.tenant?.name ?? "example");
+  // The chart has no default name: a values file without one would be refused at install.
+  if (!values.tenant?.name) throw new Error(`test/install/values/${valuesFile}: tenant.name is not set`);
+  const tenant = String(values.tenant.name);
   return {
     release: tenant,
     namespace: `tenant-${tenant}`,

@@ -1,6 +1,12 @@
 import { Ajv, type ErrorObject } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { type ChartDefinition, defaultsOf, mergeValues, valuesSchema } from "../../charts-src/lib/engine/index.js";
+import {
+  type ChartDefinition,
+  defaultsOf,
+  mergeValues,
+  missingValues,
+  valuesSchema,
+} from "../../charts-src/lib/engine/index.js";
 import { type Fixture, namesField } from "./fixtures.js";
 import type { CheckResult } from "./report.js";
 import { explainValuesErrors } from "./values-errors.js";
@@ -8,24 +14,27 @@ import { explainValuesErrors } from "./values-errors.js";
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /**
- * A validator of a chart's effective values (the user's file over the defaults, as Helm checks them); with `only`,
- * only the errors it keeps are explained (a site layer's check keeps those about the keys it sets).
+ * A validator of a chart's effective values (the user's file over the defaults, as Helm checks them): the schema's
+ * errors, then each value only the operator knows left unset (the chart refuses those when it renders, after Helm's
+ * schema check, so that its message can name the fix). With `only`, only the errors it keeps are explained, and no
+ * value is asked for (a site layer's check keeps those about the keys it sets).
  */
-export const valuesChecker = (chart: ChartDefinition, only: (e: ErrorObject) => boolean = () => true) => {
+export const valuesChecker = (chart: ChartDefinition, only?: (e: ErrorObject) => boolean) => {
   const schema = valuesSchema(chart.values);
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   const validate = ajv.compile(schema);
   // effectiveValues, with the defaults derived once rather than per file (half of a fleet file's check).
   const defaults = defaultsOf(schema);
-  return (userValues: unknown): string[] =>
-    validate(mergeValues(defaults, userValues ?? {}))
-      ? []
-      : // A rule's `if` stays: it explains its `then`'s error, and is never a line of its own.
-        explainValuesErrors(
-          (validate.errors ?? []).filter((e) => e.keyword === "if" || only(e)),
-          schema,
-        );
+  return (userValues: unknown): string[] => {
+    const values = mergeValues(defaults, userValues ?? {});
+    // A rule's `if` stays: it explains its `then`'s error, and is never a line of its own.
+    const kept = (validate(values) ? [] : (validate.errors ?? [])).filter(
+      (e) => !only || e.keyword === "if" || only(e),
+    );
+    const schemaErrors = kept.length > 0 ? explainValuesErrors(kept, schema) : [];
+    return only ? schemaErrors : [...schemaErrors, ...missingValues(chart, values)];
+  };
 };
 
 /**

@@ -142,6 +142,12 @@ export const explainValuesErrors = (errors: ErrorObject[], schema: JsonSchema): 
           return `${at}: not one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}${why}`;
         case "const":
           return `${at}: must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)} ${because ?? "here (a rule across fields requires it)"}${why}`;
+        case "false schema": {
+          // A key or value no rule allows here (a map's reserved key, which its map describes; a field another excludes).
+          const value = e.data !== null && typeof e.data === "object" ? "" : ` ${JSON.stringify(e.data)}`;
+          const described = why || hint(schemaAt(schema, e.instancePath.slice(0, e.instancePath.lastIndexOf("/"))));
+          return `${at}:${value} is not allowed here${ruled}${described}`;
+        }
         case "required":
           return `${at}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"${ruled}`;
         default: {

@@ -59,6 +59,7 @@ const demo = defineChart({
           dockerHub: h.when(h.hasPrefix(v.image, "docker.io/"), "yes", "no"),
           celList: `${h.toJson(h.concat(["quay.io/"], v.registries))}.exists(p, i.startsWith(p))`,
           onlyValues: h.toJson(h.concat(v.registries)),
+          distinct: h.toJson(h.unique(h.concat(v.registries, ["docker.io/"]))),
           message: `images only from ${h.join(v.registries, ", ")}`,
           repeated: h.duplicates(v.items, "key"),
           mirrored: h.replaceMatch(v.image, "^[^/]+", "mirror.example.com:5000"),
@@ -109,6 +110,9 @@ const cases: Record<string, unknown> = {
     registries: ["registry.example.com/llm/", "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"],
   },
   "an empty list inside a string": { registries: [] },
+  "a list's repeats left out, the first of each kept in place": {
+    registries: ["ghcr.io/", "docker.io/", "ghcr.io/", "quay.io/"],
+  },
   "map keys in Go's order, integer-like ones too": { labels: { "1": "one", "0a": "zero", b: "bee" } },
   "a map value's entries beside static keys, and a list item without some keys spread into an object": {
     labels: { team: "x", "example.com/cost": "on" },

@@ -11,15 +11,14 @@ import type { NodePool } from "../../charts-src/lib/k8s.js";
 import { gpuCapacity, migResource, seedGpuPools } from "../../charts-src/lib/pools.js";
 import { ofKind, parseManifests } from "../../src/harness/manifests.js";
 import { gpuResources, isGpuPool, nodesForNodePool } from "../../src/install/nodes.js";
-import { nodepoolsValues } from "../../src/install/releases.js";
+import { nodepoolsSiteValues, nodepoolsValues } from "../../src/install/releases.js";
 import { run } from "../../src/lib/run.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
-const nodePools = async (valuesFile?: string) => {
-  const args = ["template", "pools", join(root, "generated", "nodepools")];
-  if (valuesFile) args.push("-f", valuesFile);
+const nodePools = async (valuesFiles: string[]) => {
+  const args = ["template", "pools", join(root, "generated", "nodepools"), ...valuesFiles.flatMap((f) => ["-f", f])];
   const res = await run(requireBin("helm"), args);
   expect(res.exitCode, res.stderr).toBe(0);
   return ofKind<NodePool>(parseManifests(res.stdout), "NodePool");
@@ -28,11 +27,14 @@ const nodePools = async (valuesFile?: string) => {
 describe("kwok nodes per NodePool", () => {
   const fixture = (name: string) => join(root, "charts-src", "nodepools", "fixtures", "good", name);
   it.each([
-    ["defaults", undefined],
-    ["all pools", fixture("all-pools.yaml")],
-    ["the install scenarios\x27 seed GPU pools", join(root, "test", "install", "values", nodepoolsValues)],
-  ])("%s: every kwok node carries its NodePool\x27s labels, taints, zone and capacity", async (_, valuesFile) => {
-    const pools = await nodePools(valuesFile);
+    ["defaults", [fixture("defaults.yaml")]],
+    ["all pools", [fixture("all-pools.yaml")]],
+    [
+      "the install scenarios\x27 seed GPU pools",
+      [nodepoolsSiteValues, nodepoolsValues].map((f) => join(root, "test", "install", "values", f)),
+    ],
+  ])("%s: every kwok node carries its NodePool\x27s labels, taints, zone and capacity", async (_, valuesFiles) => {
+    const pools = await nodePools(valuesFiles);
     expect(pools.length).toBeGreaterThan(0);
     for (const pool of pools) {
       const nodes = nodesForNodePool(pool, { zones: 2 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { charts } from "../../charts-src/index.js";
 import { labels, podSecurityLabels } from "../../charts-src/lib/conventions.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { valuesChecker } from "../../src/validate/rung-values.js";
+import { renderChart } from "../rendered.js";
 
 type Resource = {
   kind: string;
@@ -14,7 +14,7 @@ type Resource = {
 >;
 
 const render = (chart: "platform" | "tenant", user: unknown, release = "platform"): Resource[] =>
-  renderConcrete(charts[chart] as never, effectiveValues(charts[chart] as never, user), {
+  renderChart(chart, user, {
     name: release,
     namespace: "default",
     chartVersion: charts[chart]?.version ?? "",

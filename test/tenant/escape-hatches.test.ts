@@ -16,6 +16,7 @@ import { container, deployment, find, render } from "./render.js";
 const good = loadFixtures(process.cwd(), "tenant").filter((f) => f.kind === "good");
 const fixture = (name: string) => render(present(good.find((f) => f.name === `good/${name}`)?.values, name));
 const required = {
+  tenant: { name: "example" },
   exposure: { host: "chat.example.com" },
   secrets: { roleArn: "arn:aws:iam::123456789012:role/llmcharts-tenant-example" },
   ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },
@@ -23,13 +24,19 @@ const required = {
 const podSpec = (objects: Rendered[], name: string): PodSpec =>
   present(deployment(objects, name)?.spec?.template.spec, `the pod spec of ${name}`);
 const main = (objects: Rendered[], name: string): Container => present(container(objects, name), `${name}'s container`);
-const images = (objects: Rendered[]): string[] =>
+/** Every pod spec the objects make, named by their kind and name: Pods, workloads' templates, CronJobs' jobs'. */
+const podSpecsOf = (objects: Rendered[]): [string, PodSpec][] =>
   objects.flatMap((o) => {
-    const spec = (o.kind === "Pod" ? o : (o as { spec?: { template?: unknown } }).spec?.template) as
-      | { spec?: PodSpec }
-      | undefined;
-    return [...(spec?.spec?.initContainers ?? []), ...(spec?.spec?.containers ?? [])].map((c) => c.image ?? "");
+    const spec = (
+      o as { spec?: { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } }
+    ).spec;
+    const pod = o.kind === "Pod" ? (spec as PodSpec) : (spec?.template ?? spec?.jobTemplate?.spec?.template)?.spec;
+    return pod?.containers ? [[`${o.kind}/${o.metadata.name}`, pod] as [string, PodSpec]] : [];
   });
+const images = (objects: Rendered[]): string[] =>
+  podSpecsOf(objects).flatMap(([, spec]) =>
+    [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.image ?? ""),
+  );
 
 describe("a corporate CA bundle and the site's settings (good/escape-hatches)", () => {
   const objects = fixture("escape-hatches");
@@ -265,14 +272,45 @@ describe("global.imageRegistry and enabled, the conventions of umbrella charts",
   test.each(["tenant", "platform", "nodepools"])("%s accepts enabled, refuses any other global key", (name) => {
     const chart = present(charts[name], name);
     const check = valuesChecker(chart);
-    const base = name === "tenant" ? required : {};
-    expect(check({ ...base, enabled: false, global: { imageRegistry: "registry.example.com:5000/mirror" } })).toEqual(
-      [],
-    );
+    const operatorOnly: Record<string, object> = {
+      tenant: required,
+      nodepools: { clusterName: "llm-saas", nodeRole: "KarpenterNodeRole-llm-saas", zones: ["us-east-1a"] },
+    };
+    const base = operatorOnly[name] ?? {};
+    expect(
+      check({
+        ...base,
+        enabled: false,
+        global: { imageRegistry: "registry.example.com:5000/mirror", imagePullSecrets: ["mirror-pull"] },
+      }),
+    ).toEqual([]);
     expect(check({ ...base, enabled: "yes" }).join("\n")).toMatch(/at '\/enabled'/);
     expect(check({ ...base, global: { storageClass: "gp3" } }).join("\n")).toMatch(
-      /at '\/global'.*storageClass.*allowed keys: imageRegistry/,
+      /at '\/global'.*storageClass.*allowed keys: imageRegistry, imagePullSecrets/,
     );
+  });
+
+  test("every pod pulls with global.imagePullSecrets, then the tenant's own, each named once (good/umbrella-subchart)", () => {
+    const pods = podSpecsOf(fixture("umbrella-subchart"));
+    expect(pods.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["Deployment/openwebui", "Deployment/ollama-standard", "Deployment/ollama-premium"]),
+    );
+    expect(pods.length).toBeGreaterThanOrEqual(5);
+    for (const [name, spec] of pods)
+      expect([name, spec.imagePullSecrets]).toEqual([name, [{ name: "acme-mirror-pull" }, { name: "kappa-registry" }]]);
+  });
+
+  test("the platform's pull Jobs and snapshot CronJobs pull with global.imagePullSecrets", () => {
+    const fixtureValues = loadFixtures(process.cwd(), "platform").find((f) => f.name === "good/umbrella-subchart");
+    const release = { name: "platform", namespace: "llmcharts-system", chartVersion: "0.0.0" };
+    const values = present(fixtureValues, "good/umbrella-subchart").values as Record<string, unknown>;
+    const pods = podSpecsOf(renderChart("platform", values, release));
+    expect(pods.map(([name]) => name.split("/")[0])).toEqual(expect.arrayContaining(["Job", "CronJob"]));
+    for (const [name, spec] of pods)
+      expect([name, spec.imagePullSecrets]).toEqual([name, [{ name: "ecr-mirror-pull" }]]);
+    const plain = podSpecsOf(renderChart("platform", { modelCache: values.modelCache }, release));
+    expect(plain.length).toBeGreaterThan(0);
+    for (const [, spec] of plain) expect(spec.imagePullSecrets).toBeUndefined();
   });
 
   test("the platform's pull Jobs and snapshot CronJobs take the mirror too", () => {

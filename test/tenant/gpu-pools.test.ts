@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
+import { renderChart } from "../rendered.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped JSON, read here field by field.
 type Obj = Record<string, any>;
@@ -12,7 +12,7 @@ type Obj = Record<string, any>;
 const chart = charts.tenant;
 if (!chart) throw new Error("the tenant chart is not registered");
 const release = { name: "acme", namespace: "tenants", chartVersion: chart.version };
-const render = (values: unknown): Obj[] => renderConcrete(chart, effectiveValues(chart, values), release) as Obj[];
+const render = (values: unknown): Obj[] => renderChart("tenant", values, release) as Obj[];
 const premiumPod = (objects: Obj[]): Obj =>
   objects.find((o) => o.kind === "Deployment" && o.metadata.name === "ollama-premium")?.spec.template.spec;
 const quota = (objects: Obj[]): Record<string, string> =>

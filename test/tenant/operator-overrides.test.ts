@@ -4,9 +4,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { charts } from "../../charts-src/index.js";
-import { effectiveValues, renderConcrete } from "../../charts-src/lib/engine/index.js";
 import { ollamaOwnedEnv, openwebuiOwnedEnv } from "../../charts-src/tenant/owned-env.js";
 import { loadFixtures } from "../../src/validate/fixtures.js";
+import { renderChart } from "../rendered.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped JSON, read here field by field.
 type Obj = Record<string, any>;
@@ -14,7 +14,7 @@ type Obj = Record<string, any>;
 const chart = charts.tenant;
 if (!chart) throw new Error("the tenant chart is not registered");
 const release = { name: "orbit", namespace: "tenants", chartVersion: chart.version };
-const render = (values: unknown): Obj[] => renderConcrete(chart, effectiveValues(chart, values), release) as Obj[];
+const render = (values: unknown): Obj[] => renderChart("tenant", values, release) as Obj[];
 const good = loadFixtures(process.cwd(), "tenant").filter((f) => f.kind === "good");
 const fixture = (name: string) => {
   const f = good.find((g) => g.name === `good/${name}`);

@@ -12,8 +12,12 @@ const text = Object.values(tenant).join("");
 describe("the tenant chart's templates", () => {
   // 75 kB until issue 25's escape hatches: probe timings read from the values (four lines a probe), extra volumes,
   // mounts and envFrom per workload, OpenWebUI's ServiceAccount, extra egress policies and extraObjects took ~8 kB.
-  it("are 85 kB at most, _helpers.tpl and NOTES.txt included", () => {
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(85_000);
+  // 85 kB until issue 25's defaults and remaining hatches: the refusal naming each value only the operator knows
+  // (1.6 kB), commonAnnotations on every object (one include each), the operator's spread per workload and
+  // OpenWebUI's budget bounds took ~7 kB. 90 kB until issue 24's check that the secrets role is the tenant's own
+  // (0.6 kB: a schema cannot compare two values, so a template refuses).
+  it("are 91 kB at most, _helpers.tpl and NOTES.txt included", () => {
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(91_000);
   });
 
   it("have no line over 200 characters but for string literals (data)", () => {

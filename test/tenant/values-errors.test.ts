@@ -9,6 +9,7 @@ const tenant = charts.tenant;
 if (!tenant) throw new Error("the tenant chart is not registered");
 const check = valuesChecker(tenant);
 const required = {
+  tenant: { name: "example" },
   exposure: { host: "chat.example.com" },
   secrets: { roleArn: "arn:aws:iam::123456789012:role/llmcharts-tenant-example" },
   ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },

@@ -1,7 +1,7 @@
 import type { Static, TObject } from "@sinclair/typebox";
 import type { KubeObject } from "../k8s.js";
 import { TemplateEmitter } from "./emit-template.js";
-import { concreteHelpers, type Helpers, type ReleaseInfo, templateHelpers } from "./helpers.js";
+import { concreteHelpers, type Helpers, type ReleaseInfo, type Test, templateHelpers } from "./helpers.js";
 import { concreteDocuments } from "./render-concrete.js";
 import { Token, TokenRegistry, tokenProxy } from "./tokens.js";
 import { defaultsOf, type JsonSchema, mergeValues, valuesSchema } from "./values-model.js";
@@ -54,6 +54,44 @@ export interface ShippedValues<V> {
   values: PartialValues<V>;
 }
 
+/**
+ * A value only the operator knows (a cluster's name, a tenant's): no default would work, so none looks as if it
+ * does; while it is unset the chart refuses to render, naming it and the fix.
+ */
+export interface RequiredValue {
+  /** The value's JSON pointer, as Helm names values (`/tenant/name`). */
+  pointer: string;
+  /** When it counts as missing: `h.not(h.isSet(v.x))`, and only where something reads it. */
+  unset: Test;
+  /** What to set it to. */
+  fix: string;
+}
+
+/** How a missing value is named, by the values check and by the chart's refusal alike. */
+export const missingValueLine = (r: Pick<RequiredValue, "pointer" | "fix">): string =>
+  `at '${r.pointer}': not set; ${r.fix}`;
+
+/**
+ * The chart's refusal of its required values left unset: one `fail` naming each of them on its own line (a chart
+ * stops at its first `fail`, so one refusal lists them all). A template's only item.
+ */
+export const refuseMissingValues = (h: Helpers, required: RequiredValue[]): Manifests =>
+  h.refuse(
+    h.or(...required.map((r) => r.unset)),
+    `values only you know are not set:${required.map((r) => h.pick(r.unset, `\n- ${missingValueLine(r)}`, "")).join("")}`,
+  );
+
+/** The required values left unset in a user's (merged) values: what the values check adds to the schema's. */
+export const missingValues = (chart: ChartDefinition, values: unknown): string[] => {
+  const h = concreteHelpers({ name: "values", namespace: "default", chartVersion: chart.version });
+  try {
+    return (chart.requiredValues?.(values as never, h) ?? []).filter((r) => r.unset).map(missingValueLine);
+  } catch {
+    // Values the schema refuses may lack a branch the check reads (a map set to null): the schema names those.
+    return [];
+  }
+};
+
 /** A chart, declared once: metadata, values model, and one function per template file. */
 export interface ChartDefinition<M extends TObject = TObject> {
   name: string;
@@ -76,6 +114,11 @@ export interface ChartDefinition<M extends TObject = TObject> {
   values: M;
   /** Values files shipped in the chart for other kinds of cluster (the one-node lab's `values-lab.yaml`). */
   shippedValues?: ShippedValues<Static<M>>[];
+  /**
+   * What only the operator knows, with no default: the values check names each one left unset, and a template of the
+   * chart (`refuseMissingValues`) refuses to render without them.
+   */
+  requiredValues?: (values: Static<M>, h: Helpers) => RequiredValue[];
   /** Template file name (without `.yaml`) → resources. */
   templates: Record<string, TemplateFn<Static<M>>>;
   /** Markdown sections of the README after the parameter table (operations, upgrade notes); static text. */

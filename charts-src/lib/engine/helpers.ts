@@ -62,6 +62,8 @@ export interface Helpers {
   join(list: readonly string[], separator: string): string;
   /** Lists (values or static) one after the other. */
   concat(...lists: (readonly string[])[]): string[];
+  /** A list of strings with each repeat after the first left out (sprig's `uniq`), in their order. */
+  unique(list: readonly string[]): string[];
   /** The first 10 hex digits of the SHA-256 of a string: stable names that change only when their input does. */
   shortHash(text: string): string;
   /**
@@ -130,6 +132,7 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   toJson: (value) => goJson(value),
   join: (list, separator) => list.join(separator),
   concat: (...lists) => lists.flatMap((l) => [...(l ?? [])]),
+  unique: (list) => [...new Set(list ?? [])],
   merge: (...maps) => Object.assign({}, ...maps.map((m) => m ?? {})),
   entries: (map) => ({ ...(map ?? {}) }),
   without: (map, keys) =>
@@ -323,6 +326,12 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
         { type: "array", items: { type: "string" } },
         registry,
       ) as never,
+    unique: (list) => {
+      // sprig's uniq of nil fails: default it to an empty list, unless it already is (what concat yields).
+      const expr = operand(list, registry);
+      const listed = expr.startsWith("(default (list) ") ? expr : `(default (list) ${expr})`;
+      return tokenProxy(`(uniq ${listed})`, { type: "array", items: { type: "string" } }, registry) as never;
+    },
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
     entries: (map) => {
@@ -352,7 +361,11 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
     },
     partial: (name, fragment, why, args = {} as never) => {
       const full = `${chartName}.${name}`;
+      // A named template is a scope of its own: its ranges are numbered from 1 wherever it is used.
+      const outerDepth = depth;
+      depth = 0;
       const value = fragment(partialArgs(full, args, registry) as never);
+      depth = outerDepth;
       // The arguments join the root context, so the body reads them beside .Values, .Release and .Chart.
       const context = Object.keys(args).length > 0 ? `(merge ${operand(args, registry)} $)` : "$";
       if (isCondition(value)) {

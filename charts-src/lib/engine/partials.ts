@@ -39,7 +39,7 @@ export const conditionBody = (c: Condition): string[] => [`{{- if ${testExpr(c, 
 export const includeExpr = (name: string, context: string): string => `(include ${JSON.stringify(name)} ${context})`;
 
 const rangeVariable = /\$(item|i)\d+\b/g;
-const rangeDeclaration = /range (\$i\d+), (\$item\d+) :=/g;
+const rangeDeclaration = /range\s+(\$i\d+),\s+(\$item\d+)\s+:=/g;
 
 /**
  * Records a named template, refusing one that cannot stand alone (it reads a `range` variable) and one whose uses

@@ -4,6 +4,16 @@
 {{ ternary (regexReplaceAllLiteral "^[^/]+" $.repository $.Values.global.imageRegistry) $.repository (not (empty $.Values.global.imageRegistry)) }}:{{ $.tag }}
 {{- end }}
 
+{{- /* The image pull Secrets every pod of the release names (global.imagePullSecrets first; none by default). */}}
+{{- define "platform.imagePullSecrets" -}}
+{{- if $.Values.global.imagePullSecrets }}
+imagePullSecrets:
+  {{- range $i1, $item1 := $.Values.global.imagePullSecrets }}
+  - name: {{ $item1 | toJson }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
 {{- /* Which release and chart made an object. */}}
 {{- define "platform.labels.standard" -}}
 app.kubernetes.io/instance: {{ $.Release.Name | toJson }}

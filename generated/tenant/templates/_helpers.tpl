@@ -1,4 +1,11 @@
 {{- /* Generated from charts-src/tenant (its h.partial fragments): edit it there. */}}
+{{- /* The operator's commonAnnotations. */}}
+{{- define "tenant.commonAnnotations" -}}
+{{- if $.Values.commonAnnotations }}
+annotations: {{ $.Values.commonAnnotations | toJson }}
+{{- end }}
+{{- end }}
+
 {{- /* One secret of the tenant: read with its own IAM role from its prefix in */}}
 {{- /* Secrets Manager; the Secret stays if the ExternalSecret goes. */}}
 {{- define "tenant.externalSecret.spec" -}}
@@ -31,11 +38,11 @@ data:
 {{ ternary (regexReplaceAllLiteral "^[^/]+" $.repository $.Values.global.imageRegistry) $.repository (not (empty $.Values.global.imageRegistry)) }}:{{ $.tag }}
 {{- end }}
 
-{{- /* The image pull Secrets every pod of the tenant names (none by default). */}}
+{{- /* The image pull Secrets every pod of the release names (global.imagePullSecrets first; none by default). */}}
 {{- define "tenant.imagePullSecrets" -}}
-{{- if $.Values.imagePullSecrets }}
+{{- if uniq (default (list) (concat (default (list) $.Values.global.imagePullSecrets) (default (list) $.Values.imagePullSecrets))) }}
 imagePullSecrets:
-  {{- range $i1, $item1 := $.Values.imagePullSecrets }}
+  {{- range $i1, $item1 := (uniq (default (list) (concat (default (list) $.Values.global.imagePullSecrets) (default (list) $.Values.imagePullSecrets)))) }}
   - name: {{ $item1 | toJson }}
   {{- end }}
 {{- end }}
@@ -75,6 +82,7 @@ labels:
   app.kubernetes.io/name: tenant
   app.kubernetes.io/component: network
   {{- include "tenant.labels" $ | nindent 2 }}
+{{ include "tenant.commonAnnotations" $ }}
 {{- end }}
 
 {{- /* Both tiers: where the server listens and finds its models. */}}

@@ -3,7 +3,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InstallScenario } from "../context.js";
 import { DryRunError } from "../../harness/helm.js";
-import { clusterReleaseNamespace } from "../releases.js";
+import { clusterReleaseNamespace, nodepoolsSiteValues } from "../releases.js";
 
 export const badInput: InstallScenario = {
   id: "bad-input",
@@ -33,7 +33,12 @@ export const badInput: InstallScenario = {
     );
     let error: unknown;
     try {
-      await helm.install({ release: "broken", chartDir: dir, namespace: clusterReleaseNamespace });
+      await helm.install({
+        release: "broken",
+        chartDir: dir,
+        namespace: clusterReleaseNamespace,
+        valuesFiles: [ctx.valuesFile(nodepoolsSiteValues)],
+      });
     } catch (err) {
       error = err;
     }

@@ -7,7 +7,7 @@ import { installCrds } from "../crds.js";
 import type { ReleaseSpec } from "../../harness/helm.js";
 import { ofKind, parseManifests } from "../../harness/manifests.js";
 import { createPoolNodes, gpuResources } from "../nodes.js";
-import { nodepoolsRelease, nodepoolsValues } from "../releases.js";
+import { nodepoolsRelease, nodepoolsSiteValues, nodepoolsValues } from "../releases.js";
 import { installStandIns } from "../standin-names.js";
 
 export const bringUp: InstallScenario = {
@@ -40,7 +40,7 @@ export const bringUp: InstallScenario = {
       release: nodepoolsRelease,
       chartDir: ctx.chartDir("nodepools"),
       namespace: "default",
-      valuesFiles: [ctx.valuesFile(nodepoolsValues)],
+      valuesFiles: [ctx.valuesFile(nodepoolsSiteValues), ctx.valuesFile(nodepoolsValues)],
     };
     const nodePools = ofKind<NodePool>(parseManifests(await helm.template(spec)), "NodePool");
     r.check("nodepools chart renders NodePools", nodePools.length > 0, `${nodePools.length}`);

@@ -11,6 +11,7 @@ import {
   clusterReleaseNamespace,
   installTenantValues,
   nodepoolsRelease,
+  nodepoolsSiteValues,
   nodepoolsValues,
   platformRelease,
   platformValues,
@@ -93,7 +94,7 @@ export const install: InstallScenario = {
           release: nodepoolsRelease,
           chartDir: ctx.chartDir("nodepools"),
           namespace: clusterReleaseNamespace,
-          valuesFiles: [ctx.valuesFile(nodepoolsValues)],
+          valuesFiles: [ctx.valuesFile(nodepoolsSiteValues), ctx.valuesFile(nodepoolsValues)],
         }),
       ),
     );

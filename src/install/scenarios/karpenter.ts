@@ -25,7 +25,7 @@ import {
   probePods,
   waitPlaced,
 } from "../karpenter.js";
-import { nodepoolsValues } from "../releases.js";
+import { nodepoolsSiteValues, nodepoolsValues } from "../releases.js";
 
 /** The nodepools release whose NodePools Karpenter manages (their node class is the kwok provider's). */
 export const karpenterRelease = "karp";
@@ -309,7 +309,11 @@ export const karpenter: InstallScenario = {
         release: karpenterRelease,
         chartDir: ctx.chartDir("nodepools"),
         namespace: "default",
-        valuesFiles: [ctx.valuesFile(nodepoolsValues), ctx.valuesFile("nodepools-kwok.yaml")],
+        valuesFiles: [
+          ctx.valuesFile(nodepoolsSiteValues),
+          ctx.valuesFile(nodepoolsValues),
+          ctx.valuesFile("nodepools-kwok.yaml"),
+        ],
       }),
     );
     if (installed === undefined) return undefined;
@@ -353,7 +357,11 @@ const checkUnsatisfiablePool = async (ctx: InstallContext, r: Recorder): Promise
         release: unsatisfiableRelease,
         chartDir: ctx.chartDir("nodepools"),
         namespace: "default",
-        valuesFiles: [ctx.valuesFile("nodepools-kwok.yaml"), ctx.valuesFile("nodepools-unsatisfiable.yaml")],
+        valuesFiles: [
+          ctx.valuesFile(nodepoolsSiteValues),
+          ctx.valuesFile("nodepools-kwok.yaml"),
+          ctx.valuesFile("nodepools-unsatisfiable.yaml"),
+        ],
       });
       const name = "p5e";
       await kube.apply([

@@ -7,7 +7,13 @@ import type { ReleaseSpec } from "../../harness/helm.js";
 import { previousChart } from "../history.js";
 import type { ConfigMap, Namespace, PersistentVolumeClaim, Secret } from "../../../charts-src/lib/k8s.js";
 import type { Recorder } from "../../harness/recorder.js";
-import { clusterReleaseNamespace, lifecycleValues, type TenantRelease, tenantOf } from "../releases.js";
+import {
+  clusterReleaseNamespace,
+  lifecycleValues,
+  nodepoolsSiteValues,
+  type TenantRelease,
+  tenantOf,
+} from "../releases.js";
 import type { InstallContext, InstallScenario } from "../context.js";
 import { installStandIns } from "../standin-names.js";
 import { completeTestPods } from "../standins.js";
@@ -53,6 +59,7 @@ export const lifecycle: InstallScenario = {
       release: "pools-cycle",
       chartDir: dir,
       namespace: clusterReleaseNamespace,
+      valuesFiles: [ctx.valuesFile(nodepoolsSiteValues)],
     });
     if (await r.step(`nodepools ${prevPools.version} installed`, () => helm.install(poolsSpec(prevPools.dir)))) {
       await r.step(`nodepools upgraded to ${prevPools.currentVersion}`, () =>

@@ -16,7 +16,7 @@ import { makeThrowawayKey } from "../../release/throwaway-key.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { InstallScenario } from "../context.js";
 import { previousChart } from "../history.js";
-import { clusterReleaseNamespace, ociValues, platformRelease, tenantOf } from "../releases.js";
+import { clusterReleaseNamespace, nodepoolsSiteValues, ociValues, platformRelease, tenantOf } from "../releases.js";
 import { installStandIns } from "../standin-names.js";
 
 /** The version of a generated chart, as Chart.yaml states it (install reads the generated charts, not their source). */
@@ -83,6 +83,7 @@ export const oci: InstallScenario = {
         chartDir: `${base}/nodepools`,
         chartArgs: fetch(pools),
         namespace: clusterReleaseNamespace,
+        valuesFiles: [run.valuesFile(nodepoolsSiteValues)],
       };
       if (await r.step(`nodepools ${pools} installed from ${base}/nodepools --verify`, () => helm.install(poolsSpec))) {
         const hist = await helm.history(poolsSpec.release, poolsSpec.namespace);
