@@ -91,14 +91,19 @@ export class LabModelRegistry {
     return this.registry.host;
   }
 
+  /** The registry's port on the host's address. */
+  private get registryPort(): number {
+    return Number(this.host.split(":")[1]);
+  }
+
   /** The ports the pull Jobs need on the host's address: the registry's and its blob server's. */
   get ports(): number[] {
-    return [Number(this.host.split(":")[1]), this.blobPort];
+    return [this.registryPort, this.blobPort];
   }
 
   /** The namespace and the Service by which pods reach the registry. */
   clusterObjects(): object[] {
-    const port = Number(this.host.split(":")[1]);
+    const port = this.registryPort;
     return [
       { apiVersion: "v1", kind: "Namespace", metadata: { name: service.namespace } },
       ...hostServiceObjects({ ...service, host: { ip: this.hostAddress, port }, portName: "http" }),

@@ -3,8 +3,7 @@
  * with the pinned PyPI `gguf`), made into Ollama models by the pinned Ollama's own `create`, and pushed by it to the
  * lab's model registry, where the platform's pull Jobs fetch them as from any private registry. No weights from any hub.
  */
-import { writeFileSync } from "node:fs";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts } from "../cluster/ports.js";
 import { startProcess, stopProcesses } from "../cluster/processes.js";

@@ -66,5 +66,5 @@ export const applyLabPlatform = async (
 export const modelRef = (m: CatalogModel): string => `${m.name}:${m.tag}`;
 
 /** Where a model's manifest lies in its tier's catalog, under the name a tenant asks for (Ollama's own layout). */
-export const catalogManifest = (ctx: RuntimeContext, m: CatalogModel, registryHost = "registry.ollama.ai"): string =>
-  join(ctx.modelCacheDir, tierCatalogDir(m.tier), "manifests", registryHost, "library", m.name, m.tag);
+export const catalogManifest = (ctx: RuntimeContext, m: CatalogModel): string =>
+  join(ctx.modelCacheDir, tierCatalogDir(m.tier), "manifests", "registry.ollama.ai", "library", m.name, m.tag);

@@ -1,4 +1,3 @@
-import { kubernetesSchemaVersions } from "../../src/toolchain/pins.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import type { CheckResult } from "../../src/validate/report.js";
 import { formatResults } from "../../src/validate/formats.js";
 import { validate } from "../../src/validate/validate.js";
+import { expectFullyChecked } from "./fully-checked.js";
 
 const root = process.cwd();
 const fixtures = join("test", "fleet", "fixtures");
@@ -13,19 +13,6 @@ const fleet = (name: string, nodepools?: string, platform?: string) =>
   validate({ root, chart: "tenant", fleet: join(fixtures, name), nodepools, platform });
 const failures = (rs: CheckResult[]) => rs.filter((r) => !r.ok);
 const path = (...parts: string[]) => join(fixtures, ...parts);
-
-/** Every rung a tenant's own file must pass alone: values, Helm 4 and 3, kubeconform for each version, Kyverno. */
-const expectFullyChecked = (rs: CheckResult[], file: string) => {
-  const mine = rs.filter((r) => r.fixture === file && r.rung !== "fleet");
-  expect(mine.filter((r) => !r.ok)).toEqual([]);
-  expect(mine.map((r) => r.check).sort()).toEqual([
-    "ajv",
-    "helm3 template",
-    "helm4 template",
-    ...kubernetesSchemaVersions.map((v) => `kubeconform ${v}`),
-    "kyverno apply",
-  ]);
-};
 
 describe("validate --fleet", () => {
   test("of same-named files in different folders, reports exactly the bad one's path, and checks each of the others", async () => {

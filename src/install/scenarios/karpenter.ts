@@ -186,30 +186,25 @@ const placeExtraPools = async (ctx: InstallContext, r: Recorder): Promise<void> 
  * The h100 pool's limit is 16 GPUs: two p5.48xlarge (8 each). One pod of 1 GPU holds the first node; a pod of 8 needs
  * a second; the next pod of 8 would be a third node, beyond the limit: it stays Pending.
  */
+/** A pod of one whole p5.48xlarge's GPUs (8 H100s) on the h100 pool. */
+const eightH100s = (name: string) =>
+  probeDeployment({
+    name,
+    pools: [pool("h100")],
+    gpus: { resource: "nvidia.com/gpu", count: 8 },
+    tolerations: [gpuToleration, tolerate("gpu")],
+  });
+
 const checkPoolLimit = async (ctx: InstallContext, r: Recorder): Promise<void> => {
   const { kube } = ctx.need();
   await r.step("a pod of 8 H100s gets the pool's second node (16 GPUs, its limit)", async () => {
-    await kube.apply([
-      probeDeployment({
-        name: "h100-full",
-        pools: [pool("h100")],
-        gpus: { resource: "nvidia.com/gpu", count: 8 },
-        tolerations: [gpuToleration, tolerate("gpu")],
-      }),
-    ]);
+    await kube.apply([eightH100s("h100-full")]);
     await waitPlaced(kube, "h100-full", { log: karpenterLog(ctx) });
   });
   await r.step(
     "a pod beyond the h100 pool's GPU limit stays Pending, with Karpenter's event naming the limit",
     async () => {
-      await kube.apply([
-        probeDeployment({
-          name: "h100-over",
-          pools: [pool("h100")],
-          gpus: { resource: "nvidia.com/gpu", count: 8 },
-          tolerations: [gpuToleration, tolerate("gpu")],
-        }),
-      ]);
+      await kube.apply([eightH100s("h100-over")]);
       let message = "";
       try {
         await until(
