@@ -20,16 +20,24 @@ import type { TenantValues } from "./values.js";
  * `helm test`: a Pod that calls OpenWebUI's /health and each Ollama the way OpenWebUI does. It carries
  * OpenWebUI's component label, so the tenant's real NetworkPolicies decide whether the calls go through (a broken
  * policy fails the test), but not OpenWebUI's name label, so no Service, PDB or autoscaler ever selects it. One
- * container per check (they run side by side; the Pod succeeds only if every one does), each running wget directly.
+ * container per check (they run side by side; the Pod succeeds only if every one does), each running wget directly,
+ * bounded by `timeout` rather than wget's own `-T`: Debian's busybox-static 1.35 crashes on `wget -T`.
  */
 
 const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
 
-const check = (v: TenantValues, h: Helpers, name: string, url: string, wget: string[] = ["-T", "10"]): Container => ({
+const check = (
+  v: TenantValues,
+  h: Helpers,
+  name: string,
+  url: string,
+  seconds: number | string = 10,
+  wget: string[] = [],
+): Container => ({
   name,
   image: imageRef(h, v.tests.image, v.global),
   imagePullPolicy: v.tests.image.pullPolicy,
-  command: ["wget", "-q", ...wget, "-O", "/dev/null", url],
+  command: ["timeout", `${seconds}`, "wget", "-q", ...wget, "-O", "/dev/null", url],
   resources: {
     requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
     limits: { cpu: "100m", memory: "32Mi", "ephemeral-storage": "64Mi" },
@@ -69,9 +77,7 @@ const testPod = (v: TenantValues, h: Helpers): Pod => ({
       // wakes premium from zero and waits for it, as a first chat would.
       h.when(
         h.and(hasPremium(v, h), v.tests.checkPremium),
-        check(v, h, "ollama-premium-generate", `${premiumOllamaUrl}/api/generate`, [
-          "-T",
-          `${v.ollama.premium.wake.holdSeconds}`,
+        check(v, h, "ollama-premium-generate", `${premiumOllamaUrl}/api/generate`, v.ollama.premium.wake.holdSeconds, [
           "--post-data",
           h.toJson({ model: v.ollama.premium.model, stream: false }),
         ]),

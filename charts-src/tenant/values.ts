@@ -964,7 +964,11 @@ export const tenantValues = strictObject(
     ...umbrellaValues("every image the tenant runs (OpenWebUI, Ollama, the wake-up proxy, the test Pod)"),
     tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
-      image: imageValues("Test image; it must provide wget (busybox).", "docker.io/library/busybox", "1.37.0"),
+      image: imageValues(
+        "Test image; it must provide timeout and wget (busybox).",
+        "docker.io/library/busybox",
+        "1.37.0",
+      ),
       checkPremium: Type.Boolean({
         description:
           "Also load premium's model through its wake-up proxy (wakes it from zero and waits up to ollama.premium.wake.holdSeconds: give helm test a --timeout that long).",
