@@ -74,6 +74,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "dpkg-dev",
       "pgvector",
       "nginx-light",
+      "sudo",
     ],
   },
 };

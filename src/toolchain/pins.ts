@@ -545,6 +545,8 @@ export const tools: Tool[] = [
     prometheus: ["2.42.0+ds-5+deb12u1", "/usr/bin/promtool"],
     // Serves the lab model registry's blobs where its redirect points (Ollama 0.24 pulls a blob only through a redirect).
     "nginx-light": ["1.22.1-9+deb12u12", "/usr/sbin/nginx"],
+    // README.md's lab commands make the node's directories with sudo; the runtime suite runs them as written.
+    sudo: ["1.9.13p3-1+deb12u4", "/usr/bin/sudo"],
   }),
   {
     kind: "pg-extension",

@@ -13,6 +13,7 @@ import { requireBin } from "../../toolchain/tools.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { pushTinyModels, tinyModel, tinyModelNext } from "../model.js";
 import { applyLabPlatform } from "../platform.js";
+import { labModelNames } from "./lab-from-readme.js";
 import { runtimeStandIns } from "../standin-names.js";
 
 /** Namespaces other components would have made before the platform chart (monitoring, the device plugin). */
@@ -48,7 +49,11 @@ export const bringUp: RuntimeScenario = {
     r.standIn(runtimeStandIns.gpu);
     await r.step("the lab's model registry up, the tiny models pushed to it by Ollama", async () => {
       const registry = await ctx.models();
-      await pushTinyModels(registry.host, join(ctx.opts.workDir, "model"), [tinyModel, tinyModelNext]);
+      await pushTinyModels(registry.host, join(ctx.opts.workDir, "model"), [
+        tinyModel,
+        tinyModelNext,
+        ...labModelNames(ctx.opts.root),
+      ]);
     });
     await r.step("CRDs applied", () => installCrds(ctx.k));
     for (const ns of prerequisiteNamespaces) await ctx.k.kubectl(["create", "namespace", ns]);

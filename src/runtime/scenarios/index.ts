@@ -6,6 +6,7 @@ import type { RuntimeScenario } from "../context.js";
 import { bringUp } from "./bring-up.js";
 import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
+import { labFromReadme } from "./lab-from-readme.js";
 import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
@@ -33,6 +34,8 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   upgradeKeepsChats,
   // Last: its two replicas would only slow the scenarios after it.
   haReady,
+  // After every other: it uninstalls the suite's releases, so the lab starts from a cluster with no chart installed.
+  labFromReadme,
   teardown,
 ];
 

@@ -1,0 +1,147 @@
+/**
+ * lab-from-readme: README.md's "Lab: one node, no cloud services", run as written. The suite's own releases go
+ * first, so the lab starts from a cluster with no chart installed; then each of the section's shell blocks runs in
+ * order, in bash (errexit), from a directory holding the repository's generated charts, and the last one's chat must
+ * be answered. The blocks the README marks as not run by the tests are skipped and listed.
+ *
+ * This machine has no internet: the section's offline variant pulls the models from the lab's registry (the tiny
+ * model under the lab's model names), and the images built here are on the node under their upstream names, as an
+ * operator would load them (named as a stand-in).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parse } from "yaml";
+import { mergeValues } from "../../../charts-src/lib/engine/index.js";
+import { busyboxImage, ollamaImage, openwebuiImage } from "../../images/catalog.js";
+import { readmeShellBlocks, type ShellBlock } from "../../lib/readme-commands.js";
+import { run, StepError } from "../../lib/run.js";
+import { nodePaths } from "../../node/config.js";
+import { labNodes } from "../../node/lab-nodes.js";
+import { requireBin } from "../../toolchain/tools.js";
+import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { runtimeStandIns } from "../standin-names.js";
+
+export const labSection = "Lab: one node, no cloud services";
+
+/** The lab section's shell blocks, in order. */
+export const labBlocks = (root: string): ShellBlock[] =>
+  readmeShellBlocks(join(root, "README.md"), "README.md").filter((b) => b.section === labSection);
+
+interface Image {
+  repository: string;
+  tag: string;
+}
+interface LabValues {
+  openwebui: { image: Image };
+  ollama: { image: Image };
+  tests: { image: Image };
+  modelCache: { image: Image; models: { name: string; tag: string }[] };
+}
+
+/** A generated chart's defaults under its shipped values-lab.yaml: the values the README installs it with. */
+const labValues = (root: string, chart: "platform" | "tenant"): LabValues => {
+  const read = (file: string) => parse(readFileSync(join(root, "generated", chart, file), "utf8"));
+  return mergeValues(read("values.yaml"), read("values-lab.yaml")) as LabValues;
+};
+
+/** The names the lab's values pull each image by (the charts' defaults), with the image built here for it. */
+const upstreamImages = (root: string): [built: string, upstream: string][] => {
+  const tenant = labValues(root, "tenant");
+  const ref = (i: Image) => `${i.repository}:${i.tag}`;
+  return [
+    [openwebuiImage.config.ref, ref(tenant.openwebui.image)],
+    [ollamaImage.config.ref, ref(tenant.ollama.image)],
+    [ollamaImage.config.ref, ref(labValues(root, "platform").modelCache.image)],
+    [busyboxImage.config.ref, ref(tenant.tests.image)],
+  ];
+};
+
+/** The lab's models, `name:tag`: what the registry must hold under those names. */
+export const labModelNames = (root: string): string[] =>
+  labValues(root, "platform").modelCache.models.map((m) => `${m.name}:${m.tag}`);
+
+/** Each built image tagged with the upstream name the lab's values use, in every node's containerd. */
+const loadUnderUpstreamNames = async (ctx: RuntimeContext) => {
+  const stateDir = ctx.info?.stateDir ?? "";
+  for (const n of labNodes(true)) {
+    const socket = nodePaths(stateDir, n.suffix).containerdSocket;
+    for (const [built, upstream] of upstreamImages(ctx.opts.root)) {
+      const args = ["--address", socket, "-n", "k8s.io", "images", "tag", "--force", built, upstream];
+      const res = await run(requireBin("ctr"), args);
+      // OpenWebUI's image is only on the standard node.
+      if (res.exitCode !== 0 && !(n.suffix && built === openwebuiImage.config.ref))
+        throw new StepError(`ctr images tag ${built} ${upstream}`, res);
+    }
+  }
+};
+
+/** Every release of the suite uninstalled: a cluster with no chart installed (the namespaces the charts keep stay). */
+const uninstallSuiteReleases = async (ctx: RuntimeContext): Promise<true> => {
+  for (const rel of await ctx.h.list()) await ctx.h.uninstall(rel.name, rel.namespace);
+  return true;
+};
+
+/** The node directories the README makes (removed afterwards when the lab made them). */
+const labHostDirs = ["/var/lib/llmcharts"];
+
+/** Runs one block in bash from `cwd`, with errexit; any background job it starts is stopped when it ends. */
+const runBlock = async (b: ShellBlock, cwd: string, env: NodeJS.ProcessEnv) => {
+  const script = `set -eo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n${b.script}\n`;
+  const res = await run("bash", ["-c", script], { cwd, env });
+  if (res.exitCode !== 0) throw new StepError(`${b.file}:${b.line} (${firstLine(b)})`, res, 40);
+  return res;
+};
+
+const firstLine = (b: ShellBlock) => b.script.trim().split("\n")[0] ?? "";
+
+export const labFromReadme: RuntimeScenario = {
+  id: "lab-from-readme",
+  title: "README.md's one-node lab, its commands run as written, from no chart installed to an answered chat",
+  timeoutMs: 30 * 60_000,
+  run: async (ctx, r) => {
+    r.standIn(runtimeStandIns.internet);
+    const registry = await ctx.models();
+    if (!(await r.step("the suite's releases uninstalled", () => uninstallSuiteReleases(ctx)))) return;
+    const loaded = await r.step("the images built here on the nodes under their upstream names", async () => {
+      await loadUnderUpstreamNames(ctx);
+      return true;
+    });
+    if (!loaded) return;
+    const made = labHostDirs.filter((d) => !existsSync(d));
+    const cwd = mkdtempSync(join(tmpdir(), "llmcharts-lab-readme-"));
+    symlinkSync(join(ctx.opts.root, "generated"), join(cwd, "generated"));
+    const env = {
+      ...process.env,
+      KUBECONFIG: ctx.info?.kubeconfig ?? "",
+      PATH: [dirname(requireBin("helm")), dirname(requireBin("kubectl")), process.env.PATH].join(":"),
+      MODEL_REGISTRY: registry.inCluster,
+      MODEL_REGISTRY_CIDR: `${registry.hostAddress}/32`,
+      MODEL_REGISTRY_PORTS: registry.ports.join(", "),
+    };
+    const blocks = labBlocks(ctx.opts.root);
+    r.check("the lab section has shell blocks", blocks.length > 0, `${blocks.length} blocks`);
+    try {
+      const start = Date.now();
+      let last = "";
+      for (const b of blocks) {
+        if (b.notRun) {
+          r.note(`README.md:${b.line} not run (${b.notRun}): ${firstLine(b)}`);
+          continue;
+        }
+        const res = await r.step(`README.md:${b.line} runs: ${firstLine(b)}`, () => runBlock(b, cwd, env));
+        if (!res) return;
+        last = res.stdout.trim().split("\n").at(-1) ?? "";
+      }
+      r.figure("labFirstChatSeconds", (Date.now() - start) / 1000);
+      r.check("the README's chat is answered", last !== "" && last !== "null", JSON.stringify(last));
+      r.note(`the chat's answer: ${JSON.stringify(last)}`);
+    } finally {
+      await ctx.h.uninstall("lab", "tenants").catch(() => "");
+      await ctx.k.kubectl(["delete", "namespace", "tenant-lab", "--wait=false"]).catch(() => "");
+      await ctx.k.kubectl(["delete", "persistentvolume", "lab-data-lab", "--wait=false"]).catch(() => "");
+      rmSync(cwd, { recursive: true, force: true });
+      for (const d of made) rmSync(d, { recursive: true, force: true });
+    }
+  },
+};
