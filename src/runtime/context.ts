@@ -59,7 +59,7 @@ export class RuntimeContext extends SuiteContext {
       name: this.clusterName,
       log: this.log,
       realNodes: labNodes(true),
-      controllers: ["metrics-server", "keda"],
+      controllers: ["metrics-server", "keda", "external-secrets"],
     });
     this.kube = new Kube(this.info.kubeconfig);
     this.helm = new Helm(this.kube, join(this.opts.workDir, "helm"), { timeout: "5m", wait: "none" });

@@ -3,6 +3,7 @@ export const runtimeStandIns = {
   gpu: "a GPU: the premium node is a CPU node advertising nvidia.com/gpu",
   efs: "EFS: node directories (the model cache, which the pull Jobs fill; the data volumes, bound by the test)",
   secrets: "External Secrets and AWS: the tenant's Secret written by the test (existingSecret)",
+  aws: "AWS for External Secrets: moto as Secrets Manager and STS (it checks neither the web-identity token nor ARN-scoped policies)",
   internet:
     "the internet, for the README's lab: its images built here from the same versions and loaded on the node under their upstream names (Debian's busybox 1.35 as busybox 1.37), its models the tiny model under their names in the lab's registry",
   spotReplacement: "a replacement spot node: the reclaimed premium node uncordoned by the test (Karpenter's move)",

@@ -3,6 +3,7 @@ import { tenantObjectNames as names, tenantNamespaceName } from "../../charts-sr
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { Named } from "../../charts-src/lib/k8s.js";
 import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
 import type { Recorder } from "../harness/recorder.js";
 import { installTenant } from "../harness/tenants.js";
@@ -65,6 +66,11 @@ export interface LabInstall {
   sharedData?: boolean;
   /** Values known only at run time (addresses, ports). */
   values?: Record<string, unknown>;
+  /**
+   * Secrets from Secrets Manager (External Secrets), not an existing Secret: puts each secret where the dry run's
+   * ExternalSecrets read it, before the install.
+   */
+  secretsManager?: (objects: Named[]) => Promise<void>;
 }
 
 /**
@@ -79,7 +85,7 @@ export const installLabTenant = async (
   opts: LabInstall = {},
 ): Promise<void> => {
   r.standIn(runtimeStandIns.efs);
-  r.standIn(runtimeStandIns.secrets);
+  if (!opts.secretsManager) r.standIn(runtimeStandIns.secrets);
   await installTenant(ctx, {
     release: t.release,
     releaseNamespace: "tenants",
@@ -92,8 +98,9 @@ export const installLabTenant = async (
       "openwebui.admin.email": t.adminEmail,
     },
     waitAvailable: false,
-    beforeInstall: async () => {
+    beforeInstall: async (objects) => {
       await ctx.k.apply([dataVolume(ctx, t, opts.sharedData ?? false)]);
+      if (opts.secretsManager) return opts.secretsManager(objects);
       await ctx.k.apply([
         {
           apiVersion: "v1",

@@ -11,6 +11,7 @@ import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
+import { secretsSynced } from "./secrets-synced.js";
 import { settingsFollowValues } from "./settings.js";
 import { spotReclaim } from "./spot-reclaim.js";
 import { chatStandard, standardReady } from "./standard.js";
@@ -25,6 +26,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   standardReady,
   chatStandard,
   catalogGrows,
+  secretsSynced,
   standardScales,
   chatPremium,
   premiumSleepsAndWakes,
