@@ -239,10 +239,10 @@ export const oci: InstallScenario = {
           helm.uninstall(nodepoolsRelease, clusterReleaseNamespace),
         ))
       ) {
+        // Karpenter's namespace, where its controller would run (the README's first prerequisite).
+        const madeNamespace = !(await run.k.exists("namespace", poolsRel.namespace));
         try {
-          // Karpenter's namespace, where its controller would run (the README's first prerequisite).
-          if (!(await run.k.exists("namespace", poolsRel.namespace)))
-            await run.k.kubectl(["create", "namespace", poolsRel.namespace]);
+          if (madeNamespace) await run.k.kubectl(["create", "namespace", poolsRel.namespace]);
           if (
             await section("nodepools", poolsReadme, readmeSections.install, `helm install ${poolsRel.release} --verify`)
           ) {
@@ -267,6 +267,7 @@ export const oci: InstallScenario = {
             r.check(`release ${poolsRel.release} gone`, (await lastRevision(poolsRel)) === undefined);
         } finally {
           await r.step("the suite's release pools installed again", () => helm.install(suitePools));
+          if (madeNamespace) await run.k.kubectl(["delete", "namespace", poolsRel.namespace, "--wait=false"]);
         }
       }
 
