@@ -10,7 +10,7 @@ import { nodepoolsValues } from "./values.js";
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.2.3",
+  version: "0.2.4",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",

@@ -35,6 +35,11 @@ export interface RegistryOptions {
    * storage middleware), where a file server serves the storage directory: as a registry on S3 or a CDN does.
    */
   redirectTo?: string;
+  /**
+   * Serve HTTPS with this certificate (for the listening address) instead of plain HTTP: clients that trust `ca`
+   * (Helm, through SSL_CERT_FILE) then need no `--plain-http`, as with a public registry.
+   */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /** Starts the registry and waits until `/v2/` answers; fails with the registry's own last log lines. */
@@ -54,8 +59,15 @@ export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistr
     middleware: opts.redirectTo
       ? { storage: [{ name: "redirect", options: { baseurl: opts.redirectTo } }] }
       : undefined,
-    http: { addr: host },
+    http: {
+      addr: host,
+      ...(opts.tls ? { tls: { certificate: join(opts.dir, "tls.crt"), key: join(opts.dir, "tls.key") } } : {}),
+    },
   };
+  if (opts.tls) {
+    writeFileSync(join(opts.dir, "tls.crt"), opts.tls.cert);
+    writeFileSync(join(opts.dir, "tls.key"), opts.tls.key, { mode: 0o600 });
+  }
   const configFile = join(opts.dir, "config.yml");
   writeFileSync(configFile, stringify(config));
   const log = join(opts.dir, "registry.log");
@@ -66,12 +78,16 @@ export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistr
     await stopProcesses([[proc]], 3000);
   };
   try {
-    await waitUntil(`registry on ${host}`, httpProbe(`http://${host}/v2/`), {
-      timeoutMs: 15_000,
-      guard: () => {
-        if (proc.exit) throw new Error(`registry exited (${proc.exit.code ?? proc.exit.signal})`);
+    await waitUntil(
+      `registry on ${host}`,
+      httpProbe(`${opts.tls ? "https" : "http"}://${host}/v2/`, { ca: opts.tls?.ca }),
+      {
+        timeoutMs: 15_000,
+        guard: () => {
+          if (proc.exit) throw new Error(`registry exited (${proc.exit.code ?? proc.exit.signal})`);
+        },
       },
-    });
+    );
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- last lines of ${log} ---\n${tailFile(log)}`);

@@ -93,6 +93,12 @@ const requiredValues = (chart: ChartDefinition): string[] => {
   ];
 };
 
+/**
+ * The visible marker on the line before a shell block the tests do not run, with why (`lib/readme-commands.ts` reads
+ * it; test/readme/commands.test.ts lists every marked block).
+ */
+export const notRun = (why: string): string => `*Not run by the tests: ${why}.*`;
+
 /** The keyring file the README's commands export the release keys into, and `--keyring` names. */
 export const releaseKeyring = "llmcharts-release.gpg";
 
@@ -108,6 +114,8 @@ const install = (chart: ChartDefinition, docs: ChartDocs, keys: PublicKey[]): st
     "## Install from OCI",
     "",
     ...requiredValues(chart),
+    "### The release key",
+    "",
     "Every release is signed (a Helm provenance file beside each archive) with the project's release key:",
     "",
     "| Key | Fingerprint |",
@@ -118,15 +126,22 @@ const install = (chart: ChartDefinition, docs: ChartDocs, keys: PublicKey[]): st
     `into \`${releaseKeyring}\`: Helm (4 and 3) reads keys only from a keyring in GnuPG's legacy format, which GnuPG`,
     "2.1 and later no longer keep (they write `pubring.kbx`), and `--keyring` defaults to `~/.gnupg/pubring.gpg`.",
     "",
+    notRun(`it downloads from GitHub; the tests read the same file from the repository (\`KEYS\`)`),
+    "",
     "```sh",
     `curl -fsSLO ${project.keys}`,
+    "```",
+    "",
+    "```sh",
     "gpg --import KEYS",
     ...keys.map((k) => `gpg --fingerprint ${k.fingerprint}`),
     `gpg --export ${keys.map((k) => k.fingerprint).join(" ")} > ${releaseKeyring}`,
     "```",
     "",
-    "Then install; `--verify` checks the archive against its provenance file with the keys of that keyring, and",
-    "refuses a chart that is unsigned, altered, or signed with another key:",
+    "### Install",
+    "",
+    "With that keyring, install: `--verify` checks the archive against its provenance file with the keyring's keys,",
+    "and refuses a chart that is unsigned, altered, or signed with another key:",
     "",
     "```sh",
     installCommand(chart, docs, "install"),
@@ -197,6 +212,8 @@ const troubleshootingEntry = (t: TroubleshootingEntry): string =>
     `**Symptom.** ${t.symptom}`,
     "",
     "**What shows the cause:**",
+    "",
+    notRun("they read the state of a cluster where this failure happened"),
     "",
     "```sh",
     ...t.commands,

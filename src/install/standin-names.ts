@@ -10,4 +10,6 @@ export const installStandIns = {
   kedaStatus: "KEDA: ScaledObjects' Ready condition written by the test",
   ingress: "an ingress controller: Ingress addresses written by the test",
   testPods: "a kubelet: helm test Pods set Succeeded by the test",
+  readme:
+    "the chart READMEs' oci://ghcr.io/llmcharts/charts: a local registry (TLS, our CA); their release key's fingerprint: the test key's",
 } as const;

@@ -10,6 +10,8 @@ import { charts } from "../../charts-src/index.js";
 import { chartFiles } from "../../src/generate/chart-files.js";
 import { releaseKeyring } from "../../src/generate/readme.js";
 import { readPublicKeys } from "../../src/lib/openpgp-keys.js";
+import { chartReadmePath, sectionBlocks } from "../../src/lib/readme-claims.js";
+import { runShellBlock } from "../../src/lib/readme-runner.js";
 import { run } from "../../src/lib/run.js";
 import { isolatedHelmEnv, packageCharts } from "../../src/release/package.js";
 import { requireBin } from "../../src/toolchain/tools.js";
@@ -40,13 +42,9 @@ const gpgShowKeys = async (file: string) => {
 const readmeOf = (chart: string) =>
   chartFiles(charts[chart] as NonNullable<(typeof charts)[string]>, root)["README.md"] as string;
 
-/** The README's sh block that imports the key (the one with `gpg --import KEYS`). */
-const importCommands = (readme: string): string[] => {
-  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
-    .map((m) => m[1] as string)
-    .find((b) => b.includes("gpg --import KEYS"));
-  return (block ?? "").trim().split("\n");
-};
+/** The chart README's "The release key" blocks that run (the download of KEYS is marked not run). */
+const releaseKeyBlocks = (chart: string) =>
+  sectionBlocks(root, chartReadmePath(chart), "The release key").filter((b) => !b.notRun);
 
 describe("the release key", { timeout: 60_000 }, () => {
   it("KEYS holds public keys only, and gpg reads from it the fingerprint and user ID the READMEs are generated from", async () => {
@@ -63,20 +61,16 @@ describe("the release key", { timeout: 60_000 }, () => {
       const [key] = await gpgShowKeys(keysFile);
       const readme = readmeOf(chart);
       expect(readme).toContain(`| ${key?.userIds[0]} | \`${key?.fingerprint}\` |`);
-      const commands = importCommands(readme);
-      expect(commands).toContain("gpg --import KEYS");
+      const blocks = releaseKeyBlocks(chart);
+      expect(blocks.map((b) => b.script.split("\n")[0])).toEqual(["gpg --import KEYS"]);
       expect(readme).toMatch(new RegExp(`--verify --keyring ${releaseKeyring}\\n`));
 
-      // The README's commands, as written, in a fresh GnuPG home; KEYS copied in where they download it.
+      // The README's commands, as written, in a fresh GnuPG home holding KEYS, which the marked block downloads.
       const dir = freshHome(`readme-${chart}`);
       copyFileSync(keysFile, join(dir, "KEYS"));
-      const offline = commands.filter((c) => !c.startsWith("curl "));
-      const res = await run("bash", ["-euo", "pipefail", "-c", offline.join("\n")], {
-        cwd: dir,
-        env: { ...process.env, GNUPGHOME: dir },
-      });
-      expect(res.exitCode, res.stderr).toBe(0);
-      expect(res.stdout.replace(/\s/g, "")).toContain(key?.fingerprint);
+      let stdout = "";
+      for (const b of blocks) stdout += await runShellBlock(b, { cwd: dir, env: { ...process.env, GNUPGHOME: dir } });
+      expect(stdout.replace(/\s/g, "")).toContain(key?.fingerprint);
       const exported = await gpgShowKeys(join(dir, releaseKeyring));
       expect(exported.map((k) => k.fingerprint)).toEqual([key?.fingerprint]);
     });
