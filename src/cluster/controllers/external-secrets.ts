@@ -69,12 +69,9 @@ export const startExternalSecrets = async (ctx: ControllerContext): Promise<void
   );
   const crds = await crdFiles();
   await ctx.applyFiles(crds, "llmcharts-crds");
-  await ctx.kubectl([
-    "wait",
-    "--for=condition=Established",
-    "--timeout=60s",
-    ...["externalsecrets", "secretstores", "clustersecretstores"].map((k) => `crd/${k}.external-secrets.io`),
-  ]);
+  await ctx.crdsEstablished(
+    ["externalsecrets", "secretstores", "clustersecretstores"].map((k) => `${k}.external-secrets.io`),
+  );
   await ctx.ready("moto", "moto /moto-api/", httpProbe(`${endpoint}/moto-api/`), 60_000);
   mkdirSync(ctx.paths.controllerDir("external-secrets"), { recursive: true });
   writeFileSync(endpointFile(ctx), `${endpoint}\n`);
