@@ -3,9 +3,15 @@
  * from one ScrapeConfig. Prometheus does not run in these tests: its Kubernetes discovery (role service) and its
  * relabelling are reproduced here, as Prometheus documents them, over the Services the tenant chart renders.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { PrometheusRule, RelabelConfig, ScrapeConfig, Service } from "../../charts-src/lib/k8s.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
+import { requireBin } from "../../src/toolchain/tools.js";
 import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 import { render as renderTenant } from "../tenant/render.js";
 
@@ -151,5 +157,32 @@ describe("synthetic checks", () => {
     });
     expect(ofKind(listed, "ScrapeConfig")).toHaveLength(1);
     expect(ofKind(listed, "Probe")).toEqual([]);
+  });
+
+  it("the relabelling is one the pinned promtool's Prometheus accepts", () => {
+    const scrape = healthScrape(renderPlatform(fleetPlatform));
+    const snake = (rule: RelabelConfig) =>
+      Object.fromEntries(Object.entries(rule).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+    // Debian's Prometheus is built without Kubernetes discovery: a static target stands in for the discovered Service.
+    const config = {
+      scrape_configs: [
+        {
+          job_name: scrape.spec.jobName,
+          metrics_path: scrape.spec.metricsPath,
+          params: scrape.spec.params,
+          static_configs: [{ targets: ["openwebui.tenant-acme.svc:80"] }],
+          relabel_configs: (scrape.spec.relabelings ?? []).map(snake),
+        },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), "llmcharts-scrape-"));
+    try {
+      writeFileSync(join(dir, "prometheus.yml"), stringify(config));
+      expect(
+        execFileSync(requireBin("promtool"), ["check", "config", join(dir, "prometheus.yml")]).toString(),
+      ).toContain("SUCCESS");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
