@@ -55,8 +55,10 @@ export type {
   IPodMonitor as PodMonitor,
   IProbe as PrometheusProbe,
   IPrometheusRule as PrometheusRule,
+  IRelabelConfig as RelabelConfig,
   IServiceMonitor as ServiceMonitor,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+export type { IScrapeConfig as ScrapeConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1";
 export type { IObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 export type { ILabelSelector as LabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
 export type { ILabelSelectorRequirement as LabelSelectorRequirement } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelectorRequirement";

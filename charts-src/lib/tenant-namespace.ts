@@ -40,8 +40,8 @@ export const tenantPorts = {
 
 /**
  * The platform's synthetic health prober: the blackbox exporter in the monitoring namespace (the
- * prometheus-blackbox-exporter chart's Service and pod labels). The platform's Probes name its address; each tenant
- * admits its pods, by these labels, to OpenWebUI's port and nothing else.
+ * prometheus-blackbox-exporter chart's Service and pod labels). The platform's health ScrapeConfig names its address;
+ * each tenant admits its pods, by these labels, to OpenWebUI's port and nothing else.
  */
 export const healthProber = {
   service: "prometheus-blackbox-exporter",

@@ -103,10 +103,17 @@ CRDs, like the PrometheusRule.
 
 ## Synthetic checks
 
-\`monitoring.syntheticChecks\` creates one Prometheus Operator Probe per tenant of \`tenants\`: the blackbox exporter (install
-it in the monitoring namespace, e.g. the prometheus-blackbox-exporter chart) asks
-\`http://openwebui.tenant-<name>.svc:80/health\`, and \`LLMTenantHealthCheckFailing\` fires when it keeps failing. The
-tenant's NetworkPolicy must admit the monitoring namespace on OpenWebUI's port.
+\`monitoring.syntheticChecks\` creates one Prometheus Operator ScrapeConfig (\`monitoring.coreos.com/v1alpha1\`, in the
+monitoring namespace) that probes every tenant, whether it is in \`tenants\` or deployed by the ApplicationSet from the
+fleet folder: Prometheus discovers each tenant's OpenWebUI Service at run time by the tenant chart's labels
+(\`app.kubernetes.io/component=openwebui\` and \`llmcharts.io/tenant\`, in the namespace \`tenant-<name>\` that label
+names), and the blackbox exporter (install it in the monitoring namespace, e.g. the prometheus-blackbox-exporter chart)
+asks \`http://openwebui.tenant-<name>.svc:80/health\` through that Service. A tenant whose pods are all gone fails its
+probe rather than dropping out, and \`LLMTenantHealthCheckFailing\` fires when the probe keeps failing, with the tenant's
+label. Prometheus must select ScrapeConfigs by \`monitoring.rules.labels\` (kube-prometheus-stack:
+\`prometheus.prometheusSpec.scrapeConfigSelector\`, which matches its release label by default) and may list Services in
+every namespace (kube-prometheus-stack's Prometheus may). The tenant's NetworkPolicy must admit the monitoring
+namespace on OpenWebUI's port (the tenant chart's \`network.healthProber\`, on by default).
 
 ## Backup and restore
 

@@ -543,9 +543,9 @@ export const platformValues = strictObject(
         },
       ),
       syntheticChecks: strictObject(
-        "A synthetic check of each tenant's OpenWebUI (/health), probed from the monitoring namespace through the blackbox exporter (one Prometheus Operator Probe per tenant of the tenants list). Each tenant admits the exporter's pods to OpenWebUI's port (the tenant chart's network.healthProber; its default pod labels are those of the prometheus-blackbox-exporter chart).",
+        "A synthetic check of every tenant's OpenWebUI (/health), probed from the monitoring namespace through the blackbox exporter and through the tenant's Service: one Prometheus Operator ScrapeConfig with which Prometheus finds the tenants at run time, listed in tenants or deployed from the fleet folder, by the tenant chart's labels on the OpenWebUI Service (needs the ScrapeConfig CRD, Prometheus selecting ScrapeConfigs by monitoring.rules.labels, and RBAC to list Services in every namespace). Each tenant admits the exporter's pods to OpenWebUI's port (the tenant chart's network.healthProber; its default pod labels are those of the prometheus-blackbox-exporter chart).",
         {
-          enabled: Type.Boolean({ description: "Create one Probe per tenant.", default: false }),
+          enabled: Type.Boolean({ description: "Create the ScrapeConfig that probes every tenant.", default: false }),
           proberUrl: Type.String({
             description: "The blackbox exporter's address, host:port.",
             default: `${healthProber.service}.${defaultPolicySettings.sharedNamespaces.monitoring}.svc:${healthProber.port}`,
@@ -587,7 +587,7 @@ export const platformValues = strictObject(
     argocd: argocdValues,
     tenants: Type.Array(tenant, {
       description:
-        "Tenants of the synthetic checks, the snapshot schedule and, with argocd.tenantsFrom list, the ApplicationSet (names must be unique; a fleet of any size belongs in a fleet folder instead).",
+        "Tenants of the snapshot schedule and, with argocd.tenantsFrom list, the ApplicationSet (names must be unique; a fleet of any size belongs in a fleet folder instead).",
       default: [],
       uniqueItems: true,
     }),

@@ -644,7 +644,7 @@ export const crdSources: CrdSource[] = [
     version: "v0.93.0",
     files: inDir(
       "example/prometheus-operator-crd",
-      ["servicemonitors", "podmonitors", "prometheusrules", "probes", "alertmanagerconfigs"].map(
+      ["servicemonitors", "podmonitors", "prometheusrules", "probes", "scrapeconfigs", "alertmanagerconfigs"].map(
         (k) => `monitoring.coreos.com_${k}`,
       ),
     ),

@@ -12,7 +12,6 @@ import type {
   PersistentVolume,
   PodMonitor,
   PriorityClass,
-  PrometheusProbe,
   PrometheusRule,
   Role,
   RoleBinding,
@@ -379,20 +378,5 @@ describe("GPU metrics and synthetic checks", () => {
     expect(ofKind<PodMonitor>(docs, "PodMonitor")[0]?.spec.podMetricsEndpoints).toEqual([
       { port: "gpu-metrics", path: "/metrics", interval: "30s" },
     ]);
-  });
-
-  it("each tenant's OpenWebUI health is probed, and a failing probe alerts", () => {
-    const tenants = [{ name: "acme", tier: "premium", costCentre: "CC-1" }];
-    const docs = render({ monitoring: { syntheticChecks: { enabled: true } }, tenants });
-    const [probe] = ofKind<PrometheusProbe>(docs, "Probe");
-    expect(probe?.spec.targets?.staticConfig).toEqual({
-      static: ["http://openwebui.tenant-acme.svc:80/health"],
-      labels: { tenant: "acme", llmcharts_check: "openwebui-health" },
-    });
-    const rules = ofKind<PrometheusRule>(docs, "PrometheusRule")[0]?.spec.groups?.flatMap((g) => g.rules ?? []);
-    expect(rules?.find((r) => r.alert === "LLMTenantHealthCheckFailing")?.expr).toContain(
-      'probe_success{llmcharts_check="openwebui-health"}',
-    );
-    expect(ofKind(render({ tenants }), "Probe")).toEqual([]);
   });
 });

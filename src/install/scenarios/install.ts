@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { AppProject, ApplicationSet } from "../../../charts-src/lib/k8s.js";
+import type { AppProject, ApplicationSet, ScrapeConfig, Service } from "../../../charts-src/lib/k8s.js";
 import type { InstallContext, InstallScenario } from "../context.js";
 import type { Recorder } from "../../harness/recorder.js";
 import {
@@ -41,6 +41,40 @@ const checkTenantsAppSet = async (ctx: InstallContext, r: Recorder): Promise<voi
     "tenants AppProject stored with its cluster-scoped allow-list by name",
     whitelist?.length === 2 && whitelist.every((w) => w.name?.endsWith("*")),
     JSON.stringify(whitelist ?? "no AppProject"),
+  );
+};
+
+/**
+ * The platform's health ScrapeConfig as the API server stored it, and the Services its discovery selector finds there:
+ * every installed tenant's OpenWebUI Service, though the platform lists none (its tenants come from the fleet folder).
+ * Prometheus does not run here; what its discovery would list is what the API server answers to the same selector.
+ */
+const checkHealthDiscovery = async (ctx: InstallContext, r: Recorder, tenants: TenantRelease[]): Promise<void> => {
+  const { kube } = ctx.need();
+  const [scrape] = await kube.list<ScrapeConfig>("scrapeconfigs.monitoring.coreos.com", "monitoring");
+  const sd = scrape?.spec.kubernetesSDConfigs?.[0];
+  const relabelings = scrape?.spec.relabelings ?? [];
+  r.check(
+    "health ScrapeConfig stored with its Service discovery and its relabelling to the blackbox exporter",
+    sd?.role === "Service" &&
+      relabelings.some((l) => l.action === "keepequal") &&
+      relabelings.some((l) => l.targetLabel === "__address__" && l.replacement?.endsWith(":9115")),
+    JSON.stringify(scrape?.spec ?? "no ScrapeConfig in monitoring"),
+  );
+  const selector = sd?.selectors?.find((s) => s.role === "Service")?.label;
+  if (!selector) return;
+  // The relabelling keeps each Service's port named http: the probe goes through it.
+  const found = (await kube.list<Service>("services", "*", selector))
+    .map(
+      (s) =>
+        `${s.metadata.namespace}/${s.metadata.name}${s.spec?.ports?.some((p) => p.name === "http") ? "" : " (no http port)"}`,
+    )
+    .sort();
+  const expected = tenants.map((t) => `${t.namespace}/openwebui`).sort();
+  r.check(
+    `health probe discovery finds every tenant's OpenWebUI Service and nothing else (${selector})`,
+    JSON.stringify(found) === JSON.stringify(expected),
+    `found ${found.join(", ") || "none"}; expected ${expected.join(", ")}`,
   );
 };
 
@@ -159,6 +193,7 @@ export const install: InstallScenario = {
       );
       await checkPlacement(ctx, r, t);
     }
+    if (platform && tenants.length > 0) await checkHealthDiscovery(ctx, r, tenants);
     return { tenants, ...(platform ? { platform: true as const } : {}) };
   },
 };
