@@ -38,7 +38,13 @@ export const startKarpenter = async (ctx: ControllerContext): Promise<void> => {
   if (!crds) throw new Error("no Karpenter (kwok) CRD source is pinned (src/toolchain/pins.ts)");
   // The install suite applies every pinned CRD under this field manager too: the same owner, no conflict.
   await ctx.applyFiles(await upstreamFiles(crds.module, crds.version, crds.files), "llmcharts-crds");
-  await ctx.kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd/kwoknodeclasses.karpenter.kwok.sh"]);
+  // `kubectl wait` fails, rather than waits, on a CRD whose status has no conditions yet: retried until it waits.
+  await eventually(
+    () =>
+      ctx.kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd/kwoknodeclasses.karpenter.kwok.sh"]),
+    60_000,
+    1000,
+  );
   // Its CRD defaults the Ready condition: what makes the NodePools that refer to it Ready (no controller sets it).
   // Retried: right after its CRD is Established, kubectl's discovery may not know the kind yet.
   await eventually(
