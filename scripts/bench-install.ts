@@ -3,7 +3,7 @@
 //   first 5, installed one at a time), N tenants in one cluster (installed `concurrency` at a time), and the peak RSS
 //   of each control-plane process (VmHWM), and `helm install` of a tenant from the OCI registry (published signed,
 //   installed with --verify) against the same from the chart folder, 5 each, interleaved, and Karpenter on kwok
-//   (scenario karpenter): a pending pod to its node Ready, the last premium pod gone to zero premium nodes. Ends with
+//   (scenario karpenter): a pending pod to its node Ready (and a MIG pod, A100 and H100), the last premium pod gone to zero premium nodes. Ends with
 //   `tenant install median: <seconds> s`.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -179,6 +179,8 @@ try {
   const figure = (name: string) => karp.figures[`karpenter: ${name} (s)`]?.toFixed(1) ?? "?";
   console.log(
     `karpenter on kwok: pending pod → node Ready ${figure("pending pod → node Ready")} s; ` +
+      `pending MIG pod → node Ready ${figure("pending a100-mig pod → node Ready")} s (A100), ` +
+      `${figure("pending h100-mig pod → node Ready")} s (H100); ` +
       `last premium pod gone → zero premium nodes ${figure("last premium pod gone → zero premium nodes")} s` +
       (karp.ok
         ? ""

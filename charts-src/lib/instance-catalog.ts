@@ -82,6 +82,12 @@ export interface KwokInstanceType {
 const familyOf = (name: string): string => name.slice(0, name.indexOf("."));
 const sizeOf = (name: string): string => name.slice(name.indexOf(".") + 1);
 
+/** The catalog's types of these families (e.g. p4de.24xlarge and p5.48xlarge for p4de and p5). */
+export const instanceTypesOf = (
+  families: readonly string[],
+  catalog: readonly InstanceType[] = instanceCatalog,
+): InstanceType[] => catalog.filter((t) => families.includes(familyOf(t.name)));
+
 /** The labels AWS's provider (and, on GPU types, the GPU feature discovery) puts on a node of this type. */
 export const instanceLabels = (t: InstanceType): Record<string, string> => {
   const family = familyOf(t.name);

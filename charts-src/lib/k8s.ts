@@ -40,6 +40,7 @@ export type {
   INodePoolSpec as NodePoolSpec,
   INodeSelectorRequirementWithMinValues as NodeSelectorRequirementWithMinValues,
 } from "@kubernetes-models/karpenter/karpenter.sh/v1";
+export type { INodeOverlay as NodeOverlay } from "@kubernetes-models/karpenter/karpenter.sh/v1alpha1";
 export type { IScaledObject as ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 export type {
   IAdmissionOperation as KyvernoOperation,

@@ -40,7 +40,19 @@ export const wholeGpuResource = "nvidia.com/gpu";
 export const migResource = (profile: string): string => `nvidia.com/mig-${profile}`;
 
 /** MIG slices of one profile an 80 GB GPU holds (NVIDIA's one-profile layouts). */
-const slicesPerGpu: Record<string, number> = { "1g.10gb": 7, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 };
+const slicesPerGpu: Record<MigProfile, number> = {
+  "1g.10gb": 7,
+  "2g.20gb": 3,
+  "3g.40gb": 2,
+  "4g.40gb": 1,
+  "7g.80gb": 1,
+};
+
+/** MIG slices of `profile` on a node of `gpus` 80 GB GPUs, each cut by the MIG manager's `all-<profile>` layout. */
+export const migSlices = (profile: MigProfile, gpus: number): number => gpus * slicesPerGpu[profile];
+
+const isMigProfile = (profile: string | undefined): profile is MigProfile =>
+  (migProfiles as readonly string[]).includes(profile ?? "");
 
 /**
  * What the NVIDIA device plugin advertises on a node of a pool with `gpus` GPUs, from the labels the pool gives its nodes: MIG
@@ -49,7 +61,7 @@ const slicesPerGpu: Record<string, number> = { "1g.10gb": 7, "2g.20gb": 3, "3g.4
  */
 export const gpuCapacity = (nodeLabels: Record<string, string>, gpus: number): Record<string, string> => {
   const profile = /^all-(.+)$/.exec(nodeLabels[migConfigLabel] ?? "")?.[1];
-  if (profile && slicesPerGpu[profile]) return { [migResource(profile)]: String(gpus * slicesPerGpu[profile]) };
+  if (isMigProfile(profile)) return { [migResource(profile)]: String(migSlices(profile, gpus)) };
   const replicas = Number(/^time-slicing-([0-9]+)$/.exec(nodeLabels[devicePluginConfigLabel] ?? "")?.[1] ?? 1);
   return { [wholeGpuResource]: String(gpus * replicas) };
 };

@@ -1,5 +1,6 @@
 import { defineChart } from "../lib/engine/index.js";
 import { extraGpuNodePools } from "./extra-gpu-nodepools.js";
+import { migNodeOverlays } from "./mig-node-overlays.js";
 import { nodeClasses } from "./nodeclasses.js";
 import { premiumNodePools } from "./premium-nodepools.js";
 import { nodepoolsLabValues } from "./lab-values.js";
@@ -10,7 +11,7 @@ import { nodepoolsValues } from "./values.js";
 
 export const nodepoolsChart = defineChart({
   name: "nodepools",
-  version: "0.2.4",
+  version: "0.2.5",
   appVersion: "1.14.1",
   description:
     "Karpenter v1 NodePools and EC2NodeClasses for the LLM platform's tiers: CPU for standard, GPU spot for premium.",
@@ -23,6 +24,7 @@ export const nodepoolsChart = defineChart({
     prerequisites: [
       "Karpenter 1.x running in the cluster (namespace `karpenter`), with the IAM role its nodes use (`nodeRole`) and subnets and security groups tagged for discovery (`karpenter.sh/discovery`).",
       "The NVIDIA device plugin is configured by the platform chart; install it before GPU pods are scheduled.",
+      "With MIG pools (`extraGpuPools` with `gpuSharing: mig`): Karpenter's `NodeOverlay` feature gate on (its chart's `settings.featureGates.nodeOverlay: true`, i.e. `--feature-gates NodeOverlay=true`); the chart renders a NodeOverlay per MIG pool, without which Karpenter launches no node for a MIG pod.",
     ],
     examples: { minimal: "premium-off-cpu-only", full: "all-pools" },
     troubleshooting: nodepoolsTroubleshooting,
@@ -37,6 +39,7 @@ export const nodepoolsChart = defineChart({
     "standard-nodepool": standardNodePool,
     "premium-nodepools": premiumNodePools,
     "extra-gpu-nodepools": extraGpuNodePools,
+    "mig-node-overlays": migNodeOverlays,
   },
   readme: nodepoolsReadme,
   notes: (v, h) =>

@@ -1,5 +1,6 @@
 import type { TroubleshootingEntry } from "../lib/engine/index.js";
-import { migConfigLabel, seedGpuPools } from "../lib/pools.js";
+import { migConfigLabel, migProfiles, migSlices, seedGpuPools } from "../lib/pools.js";
+import { migInstanceTypeNames, migNodeGpus } from "./mig-node-overlays.js";
 
 /** README sections after the parameter table: spot interruptions, the seed pools, and upgrading. */
 export const nodepoolsReadme = `
@@ -45,6 +46,17 @@ Each carries a \`gpu=<kind>\` taint next to \`nvidia.com/gpu\`; a pod that targe
 \`nvidia.com/gpu\`, or \`nvidia.com/mig-<profile>\` on a MIG pool. MIG pools label their nodes
 \`${migConfigLabel}=all-<profile>\` for the NVIDIA MIG manager (GPU operator, AL2023 nodes; Bottlerocket partitions
 through its own settings), other GPU pools \`all-disabled\`.
+
+No EC2 instance type reports MIG slices: the NVIDIA device plugin advertises \`nvidia.com/mig-<profile>\` only once the
+MIG manager has cut a running node's GPUs, so Karpenter, which launches a node only for an instance type whose
+resources fit the pending pod, would never launch one for a MIG pod. The chart therefore renders a Karpenter
+\`NodeOverlay\` (\`karpenter.sh/v1alpha1\`) per MIG pool: it selects the pool's NodePool (\`karpenter.sh/nodepool\`)
+and the ${migNodeGpus}-GPU instance types of the MIG families (\`node.kubernetes.io/instance-type\`: ${migInstanceTypeNames.join(", ")}) and adds the
+slices the pool's layout makes, GPUs × slices per GPU (${migProfiles.map((p) => `\`${p}\` ${migSlices(p, migNodeGpus)}`).join(", ")}).
+Karpenter reads overlays only with its **\`NodeOverlay\` feature gate** on: in Karpenter's chart
+\`settings.featureGates.nodeOverlay: true\` (the controller's \`--feature-gates NodeOverlay=true\`, environment
+\`FEATURE_GATES\`). On a Karpenter that lacks the NodeOverlay API, \`nodeOverlays.enabled: false\` leaves them out (and
+MIG pools get no node from Karpenter).
 
 ## Upgrading from 0.1.x
 

@@ -294,6 +294,16 @@ export const nodepoolsValues = strictObject("Values of the nodepools chart.", {
       ],
     },
   ),
+  nodeOverlays: strictObject(
+    "Karpenter NodeOverlays the chart renders. Karpenter applies them only with its NodeOverlay feature gate on (its chart's settings.featureGates.nodeOverlay: true, i.e. --feature-gates NodeOverlay=true).",
+    {
+      enabled: Type.Boolean({
+        description:
+          "Render one NodeOverlay per MIG pool (extraGpuPools with gpuSharing mig), adding the pool's MIG slices (GPUs × slices per GPU of migProfile) to its instance types: no EC2 instance type reports nvidia.com/mig-<profile>, so without it Karpenter launches no node for a MIG pod. Turn it off only for a Karpenter without the NodeOverlay API (its CRD karpenter.sh/v1alpha1); MIG pools then get no node from Karpenter.",
+        default: true,
+      }),
+    },
+  ),
   extraGpuPools: Type.Array(extraGpuPool, {
     description:
       "Extra GPU pools (A100 time-sliced, A100 MIG, H100 fine-tuning, ...), each with its own labels and taints; charts-src/lib/pools.ts lists the design's seed pools.",

@@ -594,6 +594,8 @@ export const crdSources: CrdSource[] = [
     files: inDir("pkg/apis/crds", [
       "karpenter.sh_nodepools",
       "karpenter.sh_nodeclaims",
+      // The nodepools chart's MIG pools' NodeOverlays (karpenter.sh/v1alpha1), as AWS's provider serves them.
+      "karpenter.sh_nodeoverlays",
       "karpenter.k8s.aws_ec2nodeclasses",
     ]),
   },

@@ -269,6 +269,8 @@ export class TemplateEmitter {
     if (guards.some((g) => facts.decide(g) === true)) return lines;
     const open = guards.filter((g) => facts.decide(g) === undefined);
     if (open.length === 0) return [`${ind}{{- /* nothing here for these values */}} ${empty}`];
+    // Inside `if has X (list "a" "b")`, one of the members guarded by `eq X "a"`, `eq X "b"` is there.
+    if (facts.decide(anyOf(open)) === true) return lines;
     return [
       `${ind}{{- if ${testExpr(anyOf(open), true)} }}`,
       ...lines,

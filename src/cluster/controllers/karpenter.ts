@@ -6,7 +6,8 @@
  *
  * The catalog is upstream's generic one unless the process is given `--instance-types-file-path` (extra args): the
  * install suite gives it the project's AWS catalog (charts-src/lib/instance-catalog.ts). Karpenter manages only the
- * NodePools whose node class is its provider's: the KWOKNodeClass `default` applied here.
+ * NodePools whose node class is its provider's: the KWOKNodeClass `default` applied here. It runs with the NodeOverlay
+ * feature gate on, so that the MIG pools' NodeOverlays (the nodepools chart's) add their slices to the instance types.
  */
 import { existsSync } from "node:fs";
 import { eventually } from "../../lib/wait.js";
@@ -72,6 +73,9 @@ export const startKarpenter = async (ctx: ControllerContext): Promise<void> => {
       METRICS_PORT: String(metricsPort),
       HEALTH_PROBE_PORT: String(probePort),
       LOG_LEVEL: "info",
+      // The nodepools chart's MIG pools declare their slices in NodeOverlays, which Karpenter reads only with this gate
+      // (off by default in v1.15.0: pkg/operator/options); the other gates keep their defaults.
+      FEATURE_GATES: "NodeOverlay=true",
     },
   );
   await ctx.ready("karpenter", "karpenter /readyz", httpProbe(`http://127.0.0.1:${probePort}/readyz`), 90_000);

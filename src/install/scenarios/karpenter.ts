@@ -4,7 +4,7 @@
  * that its pools are the only ones Karpenter manages and the probe pods, which select a pool by name, can run on no
  * other node. A pending standard pod gets a standard node; a premium pod a spot GPU node of the premium pool, or an
  * on-demand one of the fallback pool where the catalog has no spot GPU; pods of the extra GPU pools nodes of that pool
- * only; a pod beyond a pool's GPU limit, or of a pool no catalog instance satisfies, stays Pending with Karpenter's
+ * only; a pod asking for a MIG slice a node of the MIG pool whose NodeOverlay declares that slice; a pod beyond a pool's GPU limit, or of a pool no catalog instance satisfies, stays Pending with Karpenter's
  * event; premium drains to zero after consolidateAfter; a deleted NodeClaim (a spot reclaim) is replaced and its pod
  * moves.
  */
@@ -319,10 +319,9 @@ export const karpenter: InstallScenario = {
     const standardNode = await placeStandard(ctx, r);
     const premiumNode = await placePremium(ctx, r);
     await placeExtraPools(ctx, r);
-    // A MIG pool's pods ask for MIG slices, which no EC2 instance type reports (the device plugin advertises them
-    // only once the MIG manager has cut the GPUs): Karpenter cannot launch for them. Noted, not checked: a gap of
-    // the chart (a NodeOverlay per MIG pool would declare the slices), not of this test.
-    await noteMigGap(ctx, r);
+    // A MIG pool's pods ask for MIG slices, which no EC2 instance type reports: only the chart's NodeOverlay for the
+    // pool tells Karpenter that its nodes will have them.
+    await placeMigPools(ctx, r);
     await checkPoolLimit(ctx, r);
     // Bad input: a NodePool no catalog instance satisfies (premium on p5e, which the catalog does not hold).
     await checkUnsatisfiablePool(ctx, r);
@@ -399,45 +398,110 @@ const checkUnsatisfiablePool = async (ctx: InstallContext, r: Recorder): Promise
   );
 };
 
-/** What Karpenter says of a pod asking for a MIG slice of the MIG pool (it launches nothing). */
-const noteMigGap = async (ctx: InstallContext, r: Recorder): Promise<void> => {
-  const { kube } = ctx.need();
-  const name = "a100-mig";
-  await kube.apply([
-    probeDeployment({
-      name,
-      pools: [pool("a100-mig-1g-10gb")],
-      gpus: { resource: "nvidia.com/mig-1g.10gb", count: 1 },
-      tolerations: [gpuToleration, tolerate("gpu")],
+/** The release holding an H100 MIG pool (the seed pools' MIG pools are A100s): test/install/values. */
+const h100MigRelease = "karp-mig";
+
+/**
+ * Pods asking for a MIG slice, each free to run on any pool of its GPU kind: Karpenter can launch for them only
+ * through the chart's NodeOverlay of the pool whose layout makes that slice, so the pod lands on that pool's node.
+ */
+const migProbes = [
+  {
+    probe: "a100-mig",
+    resource: "nvidia.com/mig-1g.10gb",
+    pool: pool("a100-mig-1g-10gb"),
+    family: "p4de",
+    // Every A100 pool of the release: time-sliced (p4d) and the three MIG layouts (p4de).
+    candidates: ["a100-shared", "a100-mig-1g-10gb", "a100-mig-2g-20gb", "a100-mig-3g-40gb"].map(pool),
+  },
+  {
+    probe: "h100-mig",
+    resource: "nvidia.com/mig-3g.40gb",
+    pool: `${h100MigRelease}-h100-mig-3g-40gb`,
+    family: "p5",
+    // Both H100 pools: whole GPUs (p5, this release) and MIG 3g.40gb (p5, its own release).
+    candidates: [pool("h100"), `${h100MigRelease}-h100-mig-3g-40gb`],
+  },
+] as const;
+
+interface OverlayStatus {
+  metadata: { name: string };
+  spec: { capacity?: Record<string, string> };
+  status?: { conditions?: { type: string; status: string; message?: string }[] };
+}
+
+/**
+ * The MIG pools' NodeOverlays, as Karpenter judged them (ValidationSucceeded), then one probe per GPU kind: each gets
+ * an on-demand node of the MIG pool of its profile, of the pool's family, tainted for MIG.
+ */
+const placeMigPools = async (ctx: InstallContext, r: Recorder): Promise<void> => {
+  const { kube, helm } = ctx.need();
+  const installed = await r.step(`nodepools installed as ${h100MigRelease}: one H100 MIG pool (3g.40gb)`, () =>
+    helm.install({
+      release: h100MigRelease,
+      chartDir: ctx.chartDir("nodepools"),
+      namespace: "default",
+      valuesFiles: [
+        ctx.valuesFile(nodepoolsSiteValues),
+        ctx.valuesFile("nodepools-kwok.yaml"),
+        ctx.valuesFile("nodepools-h100-mig.yaml"),
+      ],
     }),
-  ]);
-  let said = "";
-  await until(
-    "Karpenter's event on the MIG pod",
-    async () => {
-      const [pod] = await probePods(kube, name);
-      if (!pod) return false;
-      said = await kube.kubectl([
-        "get",
-        "events",
-        "-n",
-        probeNamespace,
-        "--field-selector",
-        `involvedObject.name=${pod.metadata.name},source=karpenter`,
-        "-o",
-        "jsonpath={.items[-1:].message}",
-      ]);
-      return said !== "" || Boolean(pod.spec?.nodeName);
-    },
-    45_000,
-  ).catch(() => undefined);
-  const [pod] = await probePods(kube, name);
-  r.note(
-    pod?.spec?.nodeName
-      ? `MIG pool: the pod got ${pod.spec.nodeName}`
-      : `MIG pool: no node for nvidia.com/mig-1g.10gb (no instance type reports MIG slices): ${aboutOwnPool(said) || said || "no event from Karpenter"}`,
   );
-  await kube.kubectl(["delete", "deployment", name, "-n", probeNamespace, "--wait=false"]);
+  if (installed === undefined) return;
+  const migPools = migProbes.map((m) => m.pool);
+  await r.step("Karpenter validated the MIG pools' NodeOverlays (the chart's, one per pool)", async () => {
+    let overlays: OverlayStatus[] = [];
+    const validated = (o: OverlayStatus) =>
+      (o.status?.conditions ?? []).some((c) => c.type === "ValidationSucceeded" && c.status === "True");
+    try {
+      await until(
+        "the MIG pools' NodeOverlays ValidationSucceeded",
+        async () => {
+          overlays = (
+            await kube.list<OverlayStatus & { apiVersion: string; kind: string }>("nodeoverlays.karpenter.sh")
+          ).filter((o) => migPools.includes(o.metadata.name));
+          return overlays.length === migPools.length && overlays.every(validated);
+        },
+        60_000,
+      );
+    } catch (err) {
+      const states = overlays.map((o) => `${o.metadata.name}: ${JSON.stringify(o.status?.conditions ?? [])}`);
+      throw new Error(
+        `${(err as Error).message}\n${states.join("\n")}\n${await karpenterEvidence(kube, "-", karpenterLog(ctx))}`,
+      );
+    }
+    r.note(
+      `NodeOverlays: ${overlays.map((o) => `${o.metadata.name} ${JSON.stringify(o.spec.capacity ?? {})}`).join(", ")}`,
+    );
+  });
+  for (const mig of migProbes) {
+    const placed = await placeProbe(
+      ctx,
+      r,
+      `a pod asking for ${mig.resource}, free to use any of ${mig.candidates.join(", ")}, gets a node of ${mig.pool}`,
+      {
+        name: mig.probe,
+        pools: [...mig.candidates],
+        gpus: { resource: mig.resource, count: 1 },
+        tolerations: [gpuToleration, tolerate("gpu")],
+      },
+    );
+    const node = placed?.placed[0]?.node;
+    if (!placed || !node) continue;
+    r.figure(`karpenter: pending ${mig.probe} pod → node Ready (s)`, seconds(placed.ms));
+    r.check(
+      `the ${mig.probe} node: pool ${mig.pool} only, family ${mig.family}, on-demand, its MIG layout label, tainted gpu=mig`,
+      label(node, "karpenter.sh/nodepool") === mig.pool &&
+        label(node, "karpenter.k8s.aws/instance-family") === mig.family &&
+        label(node, "karpenter.sh/capacity-type") === "on-demand" &&
+        label(node, "nvidia.com/mig.config") === `all-${mig.resource.replace("nvidia.com/mig-", "")}` &&
+        (node.spec?.taints ?? []).some((t) => t.key === "gpu" && t.value === "mig"),
+      describeNode(node),
+    );
+  }
+  await kube.kubectl(["delete", "deployment", ...migProbes.map((m) => m.probe), "-n", probeNamespace, "--wait=false"]);
+  await helm.uninstall(h100MigRelease, "default");
 };
 
 /**
