@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import { buildArchives, type ChartArchive, type PackageOptions, sha256File } from "./package.js";
+import { type ImageToPublish, imageRef, lookupImage, pushImage } from "./publish-image.js";
 
 export interface PublishOptions extends PackageOptions {
   /** `oci://HOST[:PORT]/PATH` */
@@ -19,10 +20,14 @@ export interface PublishOptions extends PackageOptions {
   plainHttp?: boolean;
   /** Environment of every helm command (default: the operator's, with their registry logins). */
   helmEnv?: NodeJS.ProcessEnv;
+  /** An image pushed with the charts, to `<registry>/<name>:<version>` (the validator, from `publish`). */
+  image?: ImageToPublish;
 }
 
 export interface Published {
+  /** A chart's name, or the image's (`kind` says which). */
   chart: string;
+  kind?: "chart" | "image";
   version: string;
   /** `oci://…/<chart>:<version>` */
   ref: string;
@@ -103,6 +108,21 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
         found: await lookup(helm, a, base, flags, env, join(work, "existing", a.chart)),
       })),
     );
+    const image = opts.image;
+    const imageTarget = image ? imageRef(opts.registry, image) : "";
+    const imageFound = image ? await lookupImage(imageTarget, image.archive, flags.length > 0, env) : undefined;
+    const imageProblems =
+      imageFound?.state === "error"
+        ? [
+            `image ${imageTarget}: cannot read it (${imageFound.message}); check the address, that the registry is up ` +
+              "and reachable, and your login (helm registry login HOST, which the image push reads too)",
+          ]
+        : imageFound?.state === "other"
+          ? [
+              `image ${imageTarget} already exists as another image (config ${imageFound.configDigest.slice(0, 19)}); ` +
+                "a published tag never changes: bump version in package.json",
+            ]
+          : [];
     const problems = looked.flatMap(({ a, found }): string[] => {
       if (found.state === "error")
         return [
@@ -120,6 +140,7 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
         ];
       return [];
     });
+    problems.push(...imageProblems);
     if (problems.length > 0) throw new PublishError([...problems, "nothing was published"]);
 
     const published: Published[] = [];
@@ -152,6 +173,34 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
       }
       published.push({ chart: a.chart, version: a.version, ref, outcome: "pushed", signed });
       log(`${ref}: pushed${signed ? " with provenance" : ""}`);
+    }
+    if (image) {
+      const entry = {
+        chart: image.name,
+        kind: "image" as const,
+        version: image.version,
+        ref: imageTarget,
+        signed: false,
+      };
+      if (imageFound?.state === "same") {
+        published.push({ ...entry, outcome: "unchanged" });
+        log(`${imageTarget}: already published, the same image`);
+      } else {
+        try {
+          await pushImage(imageTarget, image.archive, flags.length > 0, env);
+        } catch (err) {
+          throw new PublishError(
+            [
+              `image ${imageTarget}: the registry refused the push (${(err as Error).message}); check your write ` +
+                "access to it, then run publish again (what is already there with the same contents is skipped)",
+              `published before the refusal: ${published.map((p) => p.ref).join(", ")}; the image was not`,
+            ],
+            published,
+          );
+        }
+        published.push({ ...entry, outcome: "pushed" });
+        log(`${imageTarget}: pushed`);
+      }
     }
     return published;
   } finally {
