@@ -235,7 +235,9 @@ registerImagesCommands(program);
 registerRuntimeCommands(program);
 // publish pushes the validator image with the charts: built here (cached by content) when the cache lacks it.
 registerReleaseCommands(program, async (log) => {
-  const [built] = await buildImages([validatorImage.name], log);
+  const [built] = await buildImages([validatorImage.name], log).catch((err: Error) => {
+    throw new Error(`${err.message}\nnothing was published; to publish the charts without the image: --no-image`);
+  });
   if (!built) throw new Error("the validator image was not built");
   return { archive: built.archive, name: validatorImage.name, version: validatorImage.version };
 });

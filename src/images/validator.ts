@@ -46,7 +46,7 @@ export const validatorRef = (registry: string): string =>
 
 /**
  * Debian's Python runs the chart-testing venv (yamllint, yamale); the Node binary needs only libc and libstdc++, which
- * the minimal system already has. git: `ct lint` asks it where the repository is.
+ * the minimal system already has.
  */
 const validatorPackages = ["python3"];
 
