@@ -11,6 +11,7 @@ import { generate } from "./generate/generate.js";
 import { staleFile } from "./generate/stale-diff.js";
 import { buildImages } from "./images/build.js";
 import { registerImagesCommands } from "./images/cli.js";
+import { archivePublisher } from "./images/push.js";
 import { validatorImage } from "./images/validator.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { packageRoot } from "./lib/package-root.js";
@@ -239,7 +240,7 @@ registerReleaseCommands(program, async (log) => {
     throw new Error(`${err.message}\nnothing was published; to publish the charts without the image: --no-image`);
   });
   if (!built) throw new Error("the validator image was not built");
-  return { archive: built.archive, name: validatorImage.name, version: validatorImage.version };
+  return archivePublisher(built.archive, validatorImage.name, validatorImage.version);
 });
 
 /** `--help` lists the commands by what they are for. */

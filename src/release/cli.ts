@@ -3,8 +3,7 @@ import { type Command, Option } from "commander";
 import { charts } from "../../charts-src/index.js";
 import { packageRoot } from "../lib/package-root.js";
 import { packageCharts } from "./package.js";
-import { PublishError, publishCharts } from "./publish.js";
-import type { ImageToPublish } from "./publish-image.js";
+import { type ImageToPublish, PublishError, publishCharts } from "./publish.js";
 import { signingEnv } from "./signing.js";
 
 interface SignFlags {

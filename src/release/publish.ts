@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 import { buildArchives, type ChartArchive, type PackageOptions, sha256File } from "./package.js";
-import { type ImageToPublish, imageRef, lookupImage, pushImage } from "./publish-image.js";
 
 export interface PublishOptions extends PackageOptions {
   /** `oci://HOST[:PORT]/PATH` */
@@ -23,6 +22,28 @@ export interface PublishOptions extends PackageOptions {
   /** An image pushed with the charts, to `<registry>/<name>:<version>` (the validator, from `publish`). */
   image?: ImageToPublish;
 }
+
+/** What a registry holds at an image's tag, judged by its config digest (the image ID). */
+type ImageLookup =
+  | { state: "absent" }
+  | { state: "same" }
+  | { state: "other"; configDigest: string }
+  | { state: "error"; message: string };
+
+/**
+ * An image pushed with the charts to `<registry path>/<name>:<version>`. Its lookup and push come from the image
+ * builds (src/images/push.ts, skopeo), handed over by the CLI: release itself needs no image tool.
+ */
+export interface ImageToPublish {
+  name: string;
+  version: string;
+  lookup: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => Promise<ImageLookup>;
+  push: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => Promise<void>;
+}
+
+/** `HOST/PATH/<name>:<version>` from `oci://HOST/PATH`. */
+export const imageRef = (registry: string, image: Pick<ImageToPublish, "name" | "version">): string =>
+  `${registry.replace(/^oci:\/\//, "").replace(/\/+$/, "")}/${image.name}:${image.version}`;
 
 export interface Published {
   /** A chart's name, or the image's (`kind` says which). */
@@ -110,7 +131,7 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
     );
     const image = opts.image;
     const imageTarget = image ? imageRef(opts.registry, image) : "";
-    const imageFound = image ? await lookupImage(imageTarget, image.archive, flags.length > 0, env) : undefined;
+    const imageFound = image ? await image.lookup(imageTarget, flags.length > 0, env) : undefined;
     const imageProblems =
       imageFound?.state === "error"
         ? [
@@ -187,7 +208,7 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
         log(`${imageTarget}: already published, the same image`);
       } else {
         try {
-          await pushImage(imageTarget, image.archive, flags.length > 0, env);
+          await image.push(imageTarget, flags.length > 0, env);
         } catch (err) {
           throw new PublishError(
             [

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildImages } from "../../src/images/build.js";
 import { validatorImage } from "../../src/images/validator.js";
 import { run } from "../../src/lib/run.js";
-import { archiveConfigDigest } from "../../src/release/publish-image.js";
+import { archiveConfigDigest } from "../../src/images/push.js";
 import { type PrivateContainerd, readableCopy, startPrivateContainerd } from "./private-containerd.js";
 
 const repo = join(import.meta.dirname, "..", "..");

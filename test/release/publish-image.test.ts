@@ -14,7 +14,7 @@ import { validatorImage, validatorRef } from "../../src/images/validator.js";
 import { run } from "../../src/lib/run.js";
 import { isolatedHelmEnv } from "../../src/release/package.js";
 import { PublishError, publishCharts } from "../../src/release/publish.js";
-import { archiveConfigDigest } from "../../src/release/publish-image.js";
+import { archiveConfigDigest, archivePublisher } from "../../src/images/push.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -70,7 +70,7 @@ describe.runIf(process.getuid?.() === 0)("llmcharts publish: the validator image
   });
 
   it("is left alone when the registry holds the same image, and another image at its tag is refused with nothing pushed", async () => {
-    const image = { archive: validatorArchive, name: "validator", version: validatorImage.version };
+    const image = archivePublisher(validatorArchive, "validator", validatorImage.version);
     const again = await publishCharts({ root, registry: registry.url, helmEnv, image });
     expect(again.find((p) => p.kind === "image")).toMatchObject({
       outcome: "unchanged",
@@ -81,7 +81,7 @@ describe.runIf(process.getuid?.() === 0)("llmcharts publish: the validator image
       root,
       registry: registry.url,
       helmEnv,
-      image: { ...image, archive: pauseArchive },
+      image: archivePublisher(pauseArchive, "validator", validatorImage.version),
     }).then(
       () => undefined,
       (err: Error) => err,

@@ -1,7 +1,7 @@
 /**
- * The validator image published beside the charts: a docker-archive (built by `images build validator`) pushed with
- * skopeo to `<registry path>/<name>:<version>`. Like a chart version, a published tag never changes: the same image
- * (the same config digest, its image ID) is left alone, another one is refused.
+ * An image built here pushed to a registry, as `publish` pushes the validator beside the charts: a docker-archive
+ * looked up and pushed with skopeo. The lookup judges by config digest (the image ID, the same for equal builds), so
+ * that `publish` can leave the same image alone and refuse another at a published tag.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -9,25 +9,12 @@ import { join } from "node:path";
 import { run } from "../lib/run.js";
 import { requireBin } from "../toolchain/tools.js";
 
-export interface ImageToPublish {
-  /** The docker-archive holding one image. */
-  archive: string;
-  /** Repository name under the registry path, e.g. `validator`. */
-  name: string;
-  /** Its tag: the llmcharts package version. */
-  version: string;
-}
-
 /** What the registry holds at the image's tag, judged by config digest (the image ID, the same for equal builds). */
 export type ImageLookup =
   | { state: "absent" }
   | { state: "same" }
   | { state: "other"; configDigest: string }
   | { state: "error"; message: string };
-
-/** `HOST/PATH/<name>:<version>` from `oci://HOST/PATH`. */
-export const imageRef = (registry: string, image: Pick<ImageToPublish, "name" | "version">): string =>
-  `${registry.replace(/^oci:\/\//, "").replace(/\/+$/, "")}/${image.name}:${image.version}`;
 
 /** The image ID of an archive's image: the digest its manifest.json gives the config. */
 export const archiveConfigDigest = async (archive: string): Promise<string> => {
@@ -92,3 +79,11 @@ export const pushImage = async (ref: string, archive: string, plainHttp: boolean
   );
   if (res.exitCode !== 0) throw new Error(lastLine(res.stderr || res.stdout));
 };
+
+/** What `publish` pushes for an archive: its name and tag there, and how to look it up and push it. */
+export const archivePublisher = (archive: string, name: string, version: string) => ({
+  name,
+  version,
+  lookup: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => lookupImage(ref, archive, plainHttp, env),
+  push: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => pushImage(ref, archive, plainHttp, env),
+});
