@@ -9,7 +9,10 @@ import { registerClusterCommands } from "./cluster/index.js";
 import { howToAddEntry } from "./generate/changelog.js";
 import { generate } from "./generate/generate.js";
 import { staleFile } from "./generate/stale-diff.js";
+import { buildImages } from "./images/build.js";
 import { registerImagesCommands } from "./images/cli.js";
+import { archivePublisher } from "./images/push.js";
+import { validatorImage } from "./images/validator.js";
 import { registerInstallCommands } from "./install/cli.js";
 import { packageRoot } from "./lib/package-root.js";
 import { UsageError } from "./lib/usage-error.js";
@@ -231,7 +234,14 @@ registerClusterCommands(program);
 registerInstallCommands(program);
 registerImagesCommands(program);
 registerRuntimeCommands(program);
-registerReleaseCommands(program);
+// publish pushes the validator image with the charts: built here (cached by content) when the cache lacks it.
+registerReleaseCommands(program, async (log) => {
+  const [built] = await buildImages([validatorImage.name], log).catch((err: Error) => {
+    throw new Error(`${err.message}\nnothing was published; to publish the charts without the image: --no-image`);
+  });
+  if (!built) throw new Error("the validator image was not built");
+  return archivePublisher(built.archive, validatorImage.name, validatorImage.version);
+});
 
 /** `--help` lists the commands by what they are for. */
 const helpGroups: Record<string, string[]> = {

@@ -10,6 +10,7 @@ import { pinDigest } from "../toolchain/check.js";
 import { type ImageSpec, images } from "./catalog.js";
 import { packImage } from "./oci.js";
 import { imagesRoot } from "./rootfs.js";
+import { validatorImage } from "./validator.js";
 
 export interface BuiltImage {
   name: string;
@@ -37,7 +38,10 @@ export const imageArchive = (spec: ImageSpec): string =>
     `${spec.name}-${spec.version}-${pinDigest({ inputs: spec.inputs, config: spec.config, builders: builderSources() })}.tar`,
   );
 
-const buildOne = async (spec: ImageSpec, log: (line: string) => void): Promise<BuiltImage> => {
+const buildOne = async (
+  spec: ImageSpec & { pack?: typeof packImage },
+  log: (line: string) => void,
+): Promise<BuiltImage> => {
   const start = Date.now();
   const archive = imageArchive(spec);
   const done = (outcome: BuiltImage["outcome"]): BuiltImage => ({
@@ -57,7 +61,7 @@ const buildOne = async (spec: ImageSpec, log: (line: string) => void): Promise<B
     mkdirSync(rootfs);
     await spec.build(rootfs, log);
     mkdirSync(join(imagesRoot(), "archives"), { recursive: true });
-    await packImage(rootfs, spec.config, `${archive}.tmp`, join(work, "pack"));
+    await (spec.pack ?? packImage)(rootfs, spec.config, `${archive}.tmp`, join(work, "pack"));
     renameSync(`${archive}.tmp`, archive);
     // Older builds of the same image are never used again.
     const dir = join(imagesRoot(), "archives");
@@ -71,16 +75,22 @@ const buildOne = async (spec: ImageSpec, log: (line: string) => void): Promise<B
   return done("built");
 };
 
-/** Builds the named images (all when empty) that the cache lacks, one at a time; progress goes to `log`. */
+/** Every image `images build` can make: the real node's, and the validator, which only its name builds. */
+export const buildableImages: ImageSpec[] = [...images, validatorImage];
+
+/**
+ * Builds the named images that the cache lacks, one at a time (when none are named, the real node's: the validator
+ * is for `publish` and fleet repositories, not the node); progress goes to `log`.
+ */
 export const buildImages = async (
   only: string[] = [],
   log: (line: string) => void = console.log,
 ): Promise<BuiltImage[]> => {
-  const unknown = only.filter((n) => !images.some((i) => i.name === n));
+  const unknown = only.filter((n) => !buildableImages.some((i) => i.name === n));
   if (unknown.length > 0) {
-    throw new Error(`unknown image: ${unknown.join(", ")}; known: ${images.map((i) => i.name).join(", ")}`);
+    throw new Error(`unknown image: ${unknown.join(", ")}; known: ${buildableImages.map((i) => i.name).join(", ")}`);
   }
-  const wanted = images.filter((i) => only.length === 0 || only.includes(i.name));
+  const wanted = only.length === 0 ? images : buildableImages.filter((i) => only.includes(i.name));
   const built: BuiltImage[] = [];
   for (const [i, spec] of wanted.entries()) {
     const tag = `[${i + 1}/${wanted.length}] image ${spec.config.ref}`;

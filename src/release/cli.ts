@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { charts } from "../../charts-src/index.js";
 import { packageRoot } from "../lib/package-root.js";
 import { packageCharts } from "./package.js";
-import { PublishError, publishCharts } from "./publish.js";
+import { type ImageToPublish, PublishError, publishCharts } from "./publish.js";
 import { signingEnv } from "./signing.js";
 
 interface SignFlags {
@@ -37,8 +37,14 @@ const packageOptions = (opts: SignFlags) => ({
   log: (line: string) => console.log(line),
 });
 
-/** Adds `package` and `publish`. */
-export const registerReleaseCommands = (program: Command): void => {
+/**
+ * Adds `package` and `publish`. `validatorImage` builds (or finds cached) the image `publish` pushes with the charts:
+ * the CLI, which sees the image builds, hands it over (release itself knows no image build).
+ */
+export const registerReleaseCommands = (
+  program: Command,
+  validatorImage?: (log: (line: string) => void) => Promise<ImageToPublish>,
+): void => {
   signingFlags(
     program
       .command("package")
@@ -57,13 +63,16 @@ export const registerReleaseCommands = (program: Command): void => {
       .command("publish")
       .description("package every chart, then helm push each to an OCI registry (nothing is pushed unless all pass)")
       .requiredOption("--registry <oci://host/path>", "the OCI registry and repository path to push to")
-      .option("--plain-http", "use HTTP instead of HTTPS (the default for a loopback registry)"),
-  ).action(async (opts: SignFlags & { registry: string; plainHttp?: boolean }) => {
+      .option("--plain-http", "use HTTP instead of HTTPS (the default for a loopback registry)")
+      .option("--no-image", "push the charts only, not the validator image (<registry>/validator:<llmcharts version>)"),
+  ).action(async (opts: SignFlags & { registry: string; plainHttp?: boolean; image: boolean }) => {
     try {
+      const image = opts.image && validatorImage ? await validatorImage((line) => console.error(line)) : undefined;
       const published = await publishCharts({
         ...packageOptions(opts),
         registry: opts.registry,
         plainHttp: opts.plainHttp,
+        image,
       });
       const pushed = published.filter((p) => p.outcome === "pushed").length;
       console.log(`${published.length} passed, 0 failed: ${pushed} pushed, ${published.length - pushed} already there`);

@@ -19,10 +19,36 @@ export interface PublishOptions extends PackageOptions {
   plainHttp?: boolean;
   /** Environment of every helm command (default: the operator's, with their registry logins). */
   helmEnv?: NodeJS.ProcessEnv;
+  /** An image pushed with the charts, to `<registry>/<name>:<version>` (the validator, from `publish`). */
+  image?: ImageToPublish;
 }
 
+/** What a registry holds at an image's tag, judged by its config digest (the image ID). */
+type ImageLookup =
+  | { state: "absent" }
+  | { state: "same" }
+  | { state: "other"; configDigest: string }
+  | { state: "error"; message: string };
+
+/**
+ * An image pushed with the charts to `<registry path>/<name>:<version>`. Its lookup and push come from the image
+ * builds (src/images/push.ts, skopeo), handed over by the CLI: release itself needs no image tool.
+ */
+export interface ImageToPublish {
+  name: string;
+  version: string;
+  lookup: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => Promise<ImageLookup>;
+  push: (ref: string, plainHttp: boolean, env: NodeJS.ProcessEnv) => Promise<void>;
+}
+
+/** `HOST/PATH/<name>:<version>` from `oci://HOST/PATH`. */
+export const imageRef = (registry: string, image: Pick<ImageToPublish, "name" | "version">): string =>
+  `${registry.replace(/^oci:\/\//, "").replace(/\/+$/, "")}/${image.name}:${image.version}`;
+
 export interface Published {
+  /** A chart's name, or the image's (`kind` says which). */
   chart: string;
+  kind?: "chart" | "image";
   version: string;
   /** `oci://…/<chart>:<version>` */
   ref: string;
@@ -103,6 +129,21 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
         found: await lookup(helm, a, base, flags, env, join(work, "existing", a.chart)),
       })),
     );
+    const image = opts.image;
+    const imageTarget = image ? imageRef(opts.registry, image) : "";
+    const imageFound = image ? await image.lookup(imageTarget, flags.length > 0, env) : undefined;
+    const imageProblems =
+      imageFound?.state === "error"
+        ? [
+            `image ${imageTarget}: cannot read it (${imageFound.message}); check the address, that the registry is up ` +
+              "and reachable, and your login (helm registry login HOST, which the image push reads too)",
+          ]
+        : imageFound?.state === "other"
+          ? [
+              `image ${imageTarget} already exists as another image (config ${imageFound.configDigest.slice(0, 19)}); ` +
+                "a published tag never changes: bump version in package.json",
+            ]
+          : [];
     const problems = looked.flatMap(({ a, found }): string[] => {
       if (found.state === "error")
         return [
@@ -120,6 +161,7 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
         ];
       return [];
     });
+    problems.push(...imageProblems);
     if (problems.length > 0) throw new PublishError([...problems, "nothing was published"]);
 
     const published: Published[] = [];
@@ -152,6 +194,34 @@ export const publishCharts = async (opts: PublishOptions): Promise<Published[]> 
       }
       published.push({ chart: a.chart, version: a.version, ref, outcome: "pushed", signed });
       log(`${ref}: pushed${signed ? " with provenance" : ""}`);
+    }
+    if (image) {
+      const entry = {
+        chart: image.name,
+        kind: "image" as const,
+        version: image.version,
+        ref: imageTarget,
+        signed: false,
+      };
+      if (imageFound?.state === "same") {
+        published.push({ ...entry, outcome: "unchanged" });
+        log(`${imageTarget}: already published, the same image`);
+      } else {
+        try {
+          await image.push(imageTarget, flags.length > 0, env);
+        } catch (err) {
+          throw new PublishError(
+            [
+              `image ${imageTarget}: the registry refused the push (${(err as Error).message}); check your write ` +
+                "access to it, then run publish again (what is already there with the same contents is skipped)",
+              `published before the refusal: ${published.map((p) => p.ref).join(", ")}; the image was not`,
+            ],
+            published,
+          );
+        }
+        published.push({ ...entry, outcome: "pushed" });
+        log(`${imageTarget}: pushed`);
+      }
     }
     return published;
   } finally {
