@@ -20,6 +20,7 @@ export interface ShellBlock {
 
 const fence = /^(\s*)```sh\s*$/;
 const closing = /^\s*```\s*$/;
+const anyFence = /^\s*```\S+/;
 const heading = /^#{1,6}\s+(.*?)\s*$/;
 const marker = /^\s*\*Not run by the tests: (.+?)\.?\*\s*$/;
 
@@ -33,7 +34,15 @@ export const shellBlocks = (text: string, file: string): ShellBlock[] => {
     const h = heading.exec(line);
     if (h && !/^\s/.test(line)) section = h[1] ?? "";
     const open = fence.exec(line);
-    if (!open) continue;
+    if (!open) {
+      // Another language's block: its lines are no headings (a YAML comment starts with #).
+      if (anyFence.test(line))
+        i = Math.max(
+          i,
+          lines.findIndex((l, j) => j > i && closing.test(l)),
+        );
+      continue;
+    }
     const indent = open[1]?.length ?? 0;
     const end = lines.findIndex((l, j) => j > i && closing.test(l));
     if (end < 0) throw new Error(`${file}:${i + 1}: a \`\`\`sh block is never closed`);

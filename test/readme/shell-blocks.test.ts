@@ -24,18 +24,23 @@ const readme = [
   "echo hi",
   "```",
   "```yaml",
+  "# a YAML comment, not a heading",
   "not: shell",
+  "```",
+  "```sh",
+  "echo after",
   "```",
 ].join("\n");
 
 describe("shellBlocks", () => {
   const blocks = shellBlocks(readme, "README.md");
 
-  it("finds every sh block in order, with its section and the line of its fence", () => {
+  it("finds every sh block in order, with its section (no # inside another block) and the line of its fence", () => {
     expect(blocks.map((b) => [b.section, b.line])).toEqual([
       ["Lab", 5],
       ["Lab", 14],
       ["Other", 18],
+      ["Other", 25],
     ]);
   });
 
@@ -44,7 +49,7 @@ describe("shellBlocks", () => {
   });
 
   it("reads the visible marker on the line before a block as the reason it is not run", () => {
-    expect(blocks.map((b) => b.notRun)).toEqual([undefined, "it needs the internet", undefined]);
+    expect(blocks.map((b) => b.notRun)).toEqual([undefined, "it needs the internet", undefined, undefined]);
   });
 
   it("refuses a block that is never closed, naming its line", () => {
