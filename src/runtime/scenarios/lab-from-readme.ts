@@ -14,7 +14,9 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { mergeValues } from "../../../charts-src/lib/engine/index.js";
 import { busyboxImage, ollamaImage, openwebuiImage } from "../../images/catalog.js";
-import { readmeShellBlocks, type ShellBlock } from "../../lib/readme-commands.js";
+import { sectionBlocks } from "../../lib/readme-claims.js";
+import type { ShellBlock } from "../../lib/readme-commands.js";
+import { runShellBlock } from "../../lib/readme-runner.js";
 import { run, StepError } from "../../lib/run.js";
 import { nodePaths } from "../../node/config.js";
 import { labNodes } from "../../node/lab-nodes.js";
@@ -25,8 +27,7 @@ import { runtimeStandIns } from "../standin-names.js";
 export const labSection = "Lab: one node, no cloud services";
 
 /** The lab section's shell blocks, in order. */
-export const labBlocks = (root: string): ShellBlock[] =>
-  readmeShellBlocks(join(root, "README.md"), "README.md").filter((b) => b.section === labSection);
+export const labBlocks = (root: string): ShellBlock[] => sectionBlocks(root, "README.md", labSection);
 
 interface Image {
   repository: string;
@@ -85,14 +86,6 @@ const uninstallSuiteReleases = async (ctx: RuntimeContext): Promise<true> => {
 /** The node directories the README makes (removed afterwards when the lab made them). */
 const labHostDirs = ["/var/lib/llmcharts"];
 
-/** Runs one block in bash from `cwd`, with errexit; any background job it starts is stopped when it ends. */
-const runBlock = async (b: ShellBlock, cwd: string, env: NodeJS.ProcessEnv) => {
-  const script = `set -eo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n${b.script}\n`;
-  const res = await run("bash", ["-c", script], { cwd, env });
-  if (res.exitCode !== 0) throw new StepError(`${b.file}:${b.line} (${firstLine(b)})`, res, 40);
-  return res;
-};
-
 const firstLine = (b: ShellBlock) => b.script.trim().split("\n")[0] ?? "";
 
 export const labFromReadme: RuntimeScenario = {
@@ -114,7 +107,6 @@ export const labFromReadme: RuntimeScenario = {
     const env = {
       ...process.env,
       KUBECONFIG: ctx.info?.kubeconfig ?? "",
-      PATH: [dirname(requireBin("helm")), dirname(requireBin("kubectl")), process.env.PATH].join(":"),
       MODEL_REGISTRY: registry.inCluster,
       MODEL_REGISTRY_CIDR: `${registry.hostAddress}/32`,
       MODEL_REGISTRY_PORTS: registry.ports.join(", "),
@@ -129,9 +121,11 @@ export const labFromReadme: RuntimeScenario = {
           r.note(`README.md:${b.line} not run (${b.notRun}): ${firstLine(b)}`);
           continue;
         }
-        const res = await r.step(`README.md:${b.line} runs: ${firstLine(b)}`, () => runBlock(b, cwd, env));
-        if (!res) return;
-        last = res.stdout.trim().split("\n").at(-1) ?? "";
+        const out = await r.step(`README.md:${b.line} runs: ${firstLine(b)}`, () =>
+          runShellBlock(b, { cwd, env, path: [dirname(requireBin("helm")), dirname(requireBin("kubectl"))] }),
+        );
+        if (out === undefined) return;
+        last = out.trim().split("\n").at(-1) ?? "";
       }
       r.figure("labFirstChatSeconds", (Date.now() - start) / 1000);
       r.check("the README's chat is answered", last !== "" && last !== "null", JSON.stringify(last));
