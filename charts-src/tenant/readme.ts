@@ -5,10 +5,53 @@ import { tenantObjectNames as names } from "../lib/tenant-namespace.js";
 import { secretContract, tenantSecrets } from "./secrets.js";
 
 /**
+ * How to install what the Prerequisites name, at the versions the suites run (test/tenant/prerequisite-recipes.test.ts
+ * holds them to the pins), and how to find the API server's addresses (run as written by the runtime suite).
+ */
+const prerequisiteRecipes = `## Installing the prerequisites
+
+The controllers this chart's objects need, at the versions the charts are tested with, from each project's own Helm
+chart or release files (the nodepools and platform charts come first, with their own READMEs):
+
+*Not run by the tests: they download from the projects' Helm repositories and GitHub releases; the suites run the same versions, built from source (\`llmcharts cluster up --controllers\`).*
+
+\`\`\`sh
+helm repo add kedacore https://kedacore.github.io/charts
+helm repo add external-secrets https://charts.external-secrets.io
+helm install keda kedacore/keda --version 2.21.0 --namespace keda --create-namespace
+helm install external-secrets external-secrets/external-secrets --version 0.16.2 \\
+  --namespace external-secrets --create-namespace
+kubectl apply --server-side -f https://raw.githubusercontent.com/kedacore/http-add-on/v0.15.0/config/crd/bases/http.keda.sh_interceptorroutes.yaml
+kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.0/components.yaml
+\`\`\`
+
+- Of the KEDA HTTP add-on, only its InterceptorRoute CRD: each tenant runs its own interceptor, so the add-on's
+  operator, scaler and shared interceptor are not installed.
+- metrics-server: k3s ships it, and minikube has it as an addon (\`minikube addons enable metrics-server\`). A kubelet
+  whose serving certificate the cluster's CA did not sign (kind, most labs) needs metrics-server's
+  \`--kubelet-insecure-tls\`.
+- The ServiceMonitor CRD comes with the Prometheus Operator, which the platform chart's monitoring needs too.
+
+### The API server's addresses
+
+The premium tier's wake-up proxy watches the API server, and the tenant's default-deny egress admits it only at
+\`network.apiServer.cidrs\` and \`network.apiServer.ports\` (on EKS, the endpoint's network interfaces in the VPC). The
+\`kubernetes\` Service's EndpointSlice lists both, on any cluster:
+
+\`\`\`sh
+kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes \\
+  -o jsonpath='{range .items[*]}{.endpoints[*].addresses[*]} {.ports[*].port}{"\\n"}{end}'
+\`\`\`
+
+Give each address as \`<address>/32\` in \`network.apiServer.cidrs\`, and its port in \`network.apiServer.ports\`.
+`;
+
+/**
  * README sections after the parameter table: the secrets a tenant needs, what several OpenWebUI replicas need from
  * Postgres, how premium wakes from zero, and the mesh.
  */
 export const tenantReadme = `${secretContract()}
+${prerequisiteRecipes}
 ## Several replicas: Postgres, pgvector, Redis
 
 More than one OpenWebUI replica (\`openwebui.replicas\` > 1 or \`openwebui.autoscaling\`) needs Postgres

@@ -42,6 +42,12 @@ export const readmeClaims: readonly ReadmeClaim[] = [
     runner: "runtime scenario lab-from-readme",
     source: "src/runtime/scenarios/lab-from-readme.ts",
   },
+  {
+    file: chartReadmePath("tenant"),
+    section: "The API server's addresses",
+    runner: "runtime scenario lab-from-readme",
+    source: "src/runtime/scenarios/lab-from-readme.ts",
+  },
   ...readmeCharts.flatMap((chart) => [
     {
       file: chartReadmePath(chart),

@@ -2,7 +2,8 @@
  * lab-from-readme: README.md's "Lab: one node, no cloud services", run as written. The suite's own releases go
  * first, so the lab starts from a cluster with no chart installed; then each of the section's shell blocks runs in
  * order, in bash (errexit), from a directory holding the repository's generated charts, and the last one's chat must
- * be answered. The blocks the README marks as not run by the tests are skipped and listed.
+ * be answered. The blocks the README marks as not run by the tests are skipped and listed. Then the tenant README's
+ * command that finds the API server's addresses runs against the same cluster and must print its address and port.
  *
  * This machine has no internet: the section's offline variant pulls the models from the lab's registry (the tiny
  * model under the lab's model names), and the images built here are on the node under their upstream names, as an
@@ -25,6 +26,8 @@ import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { runtimeStandIns } from "../standin-names.js";
 
 export const labSection = "Lab: one node, no cloud services";
+/** The tenant README's section on finding `network.apiServer`, run here too: it needs a cluster. */
+const apiServerSection = "The API server's addresses";
 
 /** The lab section's shell blocks, in order. */
 export const labBlocks = (root: string): ShellBlock[] => sectionBlocks(root, "README.md", labSection);
@@ -130,6 +133,13 @@ export const labFromReadme: RuntimeScenario = {
       r.figure("labFirstChatSeconds", (Date.now() - start) / 1000);
       r.check("the README's chat is answered", last !== "" && last !== "null", JSON.stringify(last));
       r.note(`the chat's answer: ${JSON.stringify(last)}`);
+      await r.step("the tenant README's command prints the API server's address and port", async () => {
+        const [b] = sectionBlocks(ctx.opts.root, "generated/tenant/README.md", apiServerSection);
+        const out = b ? await runShellBlock(b, { cwd, env, path: [dirname(requireBin("kubectl"))] }) : "";
+        const api = new URL(ctx.info?.apiserverUrl ?? "https://0.0.0.0:0");
+        if (!out.split("\n").includes(`${api.hostname} ${api.port}`))
+          throw new Error(`it printed ${JSON.stringify(out)}, not "${api.hostname} ${api.port}"`);
+      });
     } finally {
       await ctx.h.uninstall("lab", "tenants").catch(() => "");
       await ctx.k.kubectl(["delete", "namespace", "tenant-lab", "--wait=false"]).catch(() => "");
