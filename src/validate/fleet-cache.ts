@@ -12,7 +12,7 @@
  * written to a temporary file and renamed, so a reader never sees half of one.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { cacheRoot } from "../toolchain/cache.js";
 import type { TenantFacts } from "./fleet-invariants.js";
@@ -157,7 +157,7 @@ const isFacts = (f: unknown, name: string): f is TenantFacts => {
  * not JSON, of another format or key, or holding anything but this tenant's results, each in its own step.
  */
 export const readEntry = (dir: string, key: string, name: string): FleetEntry | undefined => {
-  let stored: { format?: unknown; key?: unknown; results?: Record<string, unknown>; facts?: unknown };
+  let stored: { format?: unknown; key?: unknown; sum?: unknown; results?: Record<string, unknown>; facts?: unknown };
   try {
     stored = JSON.parse(readFileSync(entryPath(dir, key), "utf8"));
   } catch {
@@ -166,6 +166,8 @@ export const readEntry = (dir: string, key: string, name: string): FleetEntry | 
   if (typeof stored !== "object" || stored === null || stored.format !== entryFormat || stored.key !== key)
     return undefined;
   const { results, facts } = stored;
+  // A byte changed on disk that still parses (a verdict, a message) is caught by the entry's own checksum.
+  if (stored.sum !== checksum(results, facts)) return undefined;
   if (typeof results !== "object" || results === null) return undefined;
   for (const step of tenantSteps) {
     const rs = results[step];
@@ -176,16 +178,34 @@ export const readEntry = (dir: string, key: string, name: string): FleetEntry | 
   return { results: results as FleetEntry["results"], ...(facts ? { facts } : {}) };
 };
 
+const checksum = (results: unknown, facts: unknown): string => digest([JSON.stringify({ results, facts })]);
+
 let written = 0;
 
-/** Stores an entry: written beside its place and renamed over it, so that no reader sees a partial one. */
-export const writeEntry = (dir: string, key: string, entry: FleetEntry): void => {
+/**
+ * Stores an entry: written beside its place and renamed over it, so that no reader sees a partial one; whatever held
+ * its place (a directory, say) is removed first. False when it cannot be stored (a read-only cache): the run's
+ * verdicts stand, the next run checks that tenant again.
+ */
+export const writeEntry = (dir: string, key: string, entry: FleetEntry): boolean => {
   const path = entryPath(dir, key);
-  mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${++written}.tmp`;
-  writeFileSync(
-    temporary,
-    JSON.stringify({ format: entryFormat, key, results: entry.results, facts: entry.facts ?? null }),
-  );
-  renameSync(temporary, path);
+  const facts = entry.facts ?? null;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(
+      temporary,
+      JSON.stringify({ format: entryFormat, key, sum: checksum(entry.results, facts), results: entry.results, facts }),
+    );
+    try {
+      renameSync(temporary, path);
+    } catch {
+      rmSync(path, { recursive: true, force: true });
+      renameSync(temporary, path);
+    }
+    return true;
+  } catch {
+    rmSync(temporary, { force: true });
+    return false;
+  }
 };

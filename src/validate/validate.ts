@@ -231,8 +231,13 @@ export const validate = async ({
       const entries = fleetEntries(fixtures, ladder, fresh);
       results.push(...fleetLadder(userFiles, new Map([...cached, ...entries.byFile]), entries.runWide));
       // A tenant checked whole is stored; a run where some rung could not run (a tool missing) stores nothing.
-      if (cache && entries.runWide.length === 0)
-        for (const [file, entry] of entries.byFile) writeEntry(cache, keys.get(file) as string, entry);
+      if (cache && entries.runWide.length === 0) {
+        const unstored = [...entries.byFile].filter(
+          ([file, entry]) => !writeEntry(cache, keys.get(file) as string, entry),
+        );
+        if (unstored.length > 0)
+          log(`fleet cache ${cache}: could not store ${unstored.length} entries; they are checked again next run`);
+      }
       tenants = userFiles.flatMap((file) => cached.get(file)?.facts ?? fresh.get(file) ?? []);
       onCache({ tenants: userFiles.length, cached: cached.size });
     } else results.push(...ladder);
