@@ -329,9 +329,10 @@ const fleetLadder = (files: string[], entries: Map<string, FleetEntry>, runWide:
   const ofStep = (step: TenantStep) => files.flatMap((f) => entries.get(f)?.results[step] ?? []);
   return tenantSteps.flatMap((step) => {
     const rs = ofStep(step);
+    const checks = kubernetesSchemaVersions.map((v) => `kubeconform ${v}`);
     const ordered =
       step === "manifests"
-        ? kubernetesSchemaVersions.flatMap((v) => rs.filter((r) => r.check === `kubeconform ${v}`))
+        ? [...checks.flatMap((c) => rs.filter((r) => r.check === c)), ...rs.filter((r) => !checks.includes(r.check))]
         : rs;
     return [...ordered, ...runWide.filter((r) => stepOf(r) === step)];
   });
