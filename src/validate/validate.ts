@@ -203,16 +203,20 @@ export const validate = async ({
     } catch (err) {
       policyError = err;
     }
+    const policies = () =>
+      rung(names, "policies", async () => {
+        if (!policyCheck || !applyPolicies) throw policyError;
+        const applied = await applyPolicies();
+        return [...applied, ...(await policyCheck.suites)];
+      });
+    // A few renderings (a fleet whose other files came from the cache) hold little memory: both tools at once, then.
+    const policiesBeside = renderings.length <= 20 ? policies() : undefined;
     const m = await manifests;
     // Light work (a few promtool runs over distinct files): between the two tools that keep both cores busy.
     const promql = await rung(names, "promtool", async () =>
       checkPromql(root, renderings, join(work, "promtool"), { withTests: chartChecks && names.includes("platform") }),
     );
-    const p = await rung(names, "policies", async () => {
-      if (!policyCheck || !applyPolicies) throw policyError;
-      const applied = await applyPolicies();
-      return [...applied, ...(await policyCheck.suites)];
-    });
+    const p = await (policiesBeside ?? policies());
     const linted = await lint;
     if (linted) step("rung 2 chart (helm lint, ct lint)", linted.value, linted.ms);
     else
