@@ -6,26 +6,35 @@
  * Kyverno and the fleet invariants). Peak memory is the whole process tree's (every tool it starts, summed).
  *
  *   [BENCH_ROUNDS=3] npx tsx scripts/bench-fleet.ts [sizes=100,300,1000]
+ *   npx tsx scripts/bench-fleet.ts --one-changed [size=1000]    # the incremental part alone
  *
- * The largest size runs BENCH_ROUNDS times, interleaved with as many shares of the conventional way. Prints
- * `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and `fleet speedup: <ratio>x`, and draws
+ * Every full run is `--no-cache`. The largest size runs BENCH_ROUNDS times, interleaved with as many shares of the
+ * conventional way. Prints `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and
+ * `fleet speedup: <ratio>x`; then, with a fleet cache of its own (empty at first), one run to fill it, one tenant file
+ * changed, and the run that follows, which must take 999 tenants from the cache: `fleet one changed tenant: <s> s`.
+ * It draws
  * the seconds and MiB by size, ours beside the conventional way, in `$BENCH_PLOTS` (default bench-plots/):
  * fleet-seconds.svg and fleet-mib.svg. The conventional way at a smaller size is its first N tenants of the largest
  * fleet (serial per tenant, so its time after N tenants is what N tenants take).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../src/lib/run.js";
 import { kubeconformSchemaLocations } from "../src/toolchain/datasets.js";
+import { parse, stringify } from "yaml";
+import { cacheRoot } from "../src/toolchain/cache.js";
 import { kubernetes } from "../src/toolchain/pins.js";
 import { requireBin } from "../src/toolchain/tools.js";
 import { chartDir } from "../src/validate/helm.js";
-import { measure, median, sampleChildren } from "./bench-lib.js";
+import { measure, median, sampleChildren, time } from "./bench-lib.js";
 import { type FleetFigure, fleetPlots, writePlots } from "./bench-plots.js";
 import { writeFleet } from "./fleet.js";
 
-const sizes = (process.argv[2] ?? "100,300,1000").split(",").map(Number);
+const oneChangedOnly = process.argv[2] === "--one-changed";
+const sizes = (oneChangedOnly ? (process.argv[3] ?? "1000") : (process.argv[2] ?? "100,300,1000"))
+  .split(",")
+  .map(Number);
 const largest = Math.max(...sizes);
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-bench-fleet-"));
@@ -66,7 +75,15 @@ const conventional = async (files: string[]) => {
 
 /** One `validate --fleet` run, timed, with the peak memory of its whole process tree. */
 const validateFleet = async (dir: string, n: number) => {
-  const r = await measure(process.execPath, ["bin/llmcharts.js", "validate", "--chart", "tenant", "--fleet", dir]);
+  const r = await measure(process.execPath, [
+    "bin/llmcharts.js",
+    "validate",
+    "--chart",
+    "tenant",
+    "--fleet",
+    dir,
+    "--no-cache",
+  ]);
   if (r.exitCode !== 0) throw new Error(`validate --fleet of ${n} tenants failed (exit ${r.exitCode})`);
   console.log(
     `  validate --fleet, ${n} tenants: ${r.seconds.toFixed(1)} s (${((r.seconds / n) * 1000).toFixed(0)} ms per tenant), peak ${r.peakMiB.toFixed(0)} MiB`,
@@ -74,10 +91,36 @@ const validateFleet = async (dir: string, n: number) => {
   return r;
 };
 
-try {
-  const fleets = new Map(sizes.map((n) => [n, join(work, `fleet-${n}`)]));
-  const files = new Map([...fleets].map(([n, dir]) => [n, writeFleet(dir, n)]));
-  console.log(`bench fleet: ${sizes.join(", ")} generated tenants (scripts/fleet.ts)`);
+/**
+ * A pull request that changes one tenant: a run fills a fleet cache of its own (the toolchain linked in), one file's
+ * cost centre changes, and the next run is timed. It must say that every other tenant came from the cache.
+ */
+const oneChangedTenant = async (dir: string, files: string[]) => {
+  const home = join(work, "cache");
+  mkdirSync(home, { recursive: true });
+  for (const d of ["tools", "data"]) symlinkSync(join(cacheRoot(), d), join(home, d));
+  const env = { ...process.env, LLMCHARTS_CACHE: home, NO_COLOR: "1" };
+  const fleetRun = () =>
+    run(process.execPath, ["bin/llmcharts.js", "validate", "--chart", "tenant", "--fleet", dir], { env });
+  const summary = (out: { stdout: string }) => out.stdout.trim().split("\n").at(-1) ?? "";
+  let out = await fleetRun();
+  console.log(`  validate --fleet, ${files.length} tenants, filling the cache: ${summary(out)}`);
+  const changed = files[Math.floor(files.length / 2)] as string;
+  const values = parse(readFileSync(changed, "utf8"), { version: "1.1" }) as { tenant: { costCentre: string } };
+  values.tenant.costCentre = `${values.tenant.costCentre}-moved`;
+  writeFileSync(changed, stringify(values, { version: "1.1" }));
+  const seconds = await time(async () => {
+    out = await fleetRun();
+  });
+  const expected = `${files.length - 1} of ${files.length} tenants from the cache`;
+  if (out.exitCode !== 0 || !summary(out).endsWith(expected))
+    throw new Error(`the run after one change should pass with ${expected}: ${summary(out)}`);
+  console.log(`  validate --fleet after ${changed} changed: ${summary(out)}`);
+  console.log(`fleet one changed tenant: ${seconds.toFixed(1)} s`);
+};
+
+/** Each size's `validate --fleet`, and the largest beside the conventional way: the speedup and the plots. */
+const fullRuns = async (fleets: Map<number, string>, files: Map<number, string[]>) => {
   const fleetFigures: FleetFigure[] = [];
   for (const n of sizes.filter((n) => n !== largest)) {
     const r = await validateFleet(fleets.get(n) as string, n);
@@ -109,6 +152,14 @@ try {
   const plots = writePlots(process.env.BENCH_PLOTS ?? "bench-plots", fleetPlots(fleetFigures, conventionalFigures));
   console.log(`  plots: ${plots.join(", ")}`);
   console.log(`fleet speedup: ${(conventionalSeconds / seconds).toFixed(1)}x`);
+};
+
+try {
+  const fleets = new Map(sizes.map((n) => [n, join(work, `fleet-${n}`)]));
+  const files = new Map([...fleets].map(([n, dir]) => [n, writeFleet(dir, n)]));
+  console.log(`bench fleet: ${sizes.join(", ")} generated tenants (scripts/fleet.ts)`);
+  if (!oneChangedOnly) await fullRuns(fleets, files);
+  await oneChangedTenant(fleets.get(largest) as string, files.get(largest) as string[]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -26,6 +26,7 @@ import { fleetFiles } from "./validate/fixtures.js";
 import { siteFileOf } from "./validate/site-layer.js";
 import { type FleetFigures, fleetReportHtml } from "./validate/fleet-report.js";
 import { type Format, formatResults, formats } from "./validate/formats.js";
+import { defaultFleetCacheDir } from "./validate/fleet-cache.js";
 import { failureLine, summaryLine } from "./validate/report.js";
 import { valuesChecker } from "./validate/rung-values.js";
 import { validate } from "./validate/validate.js";
@@ -132,6 +133,10 @@ program
   )
   .option("--json", "the same as --format json")
   .option("--report <file.html>", "with --fleet: also write the verdicts, collisions and GPU quotas as one HTML page")
+  .option(
+    "--no-cache",
+    "with --fleet: check every tenant file again, not only those changed since the last run (the fleet cache, beside the toolchain's)",
+  )
   .action(
     async (opts: {
       chart?: string;
@@ -143,11 +148,13 @@ program
       format: Format;
       json?: boolean;
       report?: string;
+      cache: boolean;
     }) => {
       const format: Format = opts.json ? "json" : opts.format;
       if (opts.report && !opts.fleet)
         throw new UsageError("--report draws a fleet: give the folder of tenant values files with --fleet DIR");
       let fleetFigures: FleetFigures = { collisions: [] };
+      let fromCache = "";
       // Progress on stderr, results on stdout: a machine format's output is the whole of stdout.
       const results = await validate({
         root: packageRoot,
@@ -161,7 +168,14 @@ program
         onFleet: (figures) => {
           fleetFigures = figures;
         },
+        ...(opts.cache ? { cache: defaultFleetCacheDir() } : {}),
+        onCache: ({ tenants, cached }) => {
+          fromCache = opts.cache
+            ? `; ${cached} of ${tenants} tenants from the cache`
+            : "; no tenant from the cache (--no-cache)";
+        },
       });
+      // The verdicts alone: a run with the cache writes the same JSON document, report and annotations as one without.
       const summary = summaryLine(results);
       if (opts.report && opts.fleet) {
         const site = siteFileOf(opts.fleet, opts.site);
@@ -179,11 +193,11 @@ program
         console.error(`wrote ${opts.report}`);
       }
       if (format === "text") {
-        const lines = [...results.filter((x) => !x.ok).map(failureLine), summary];
+        const lines = [...results.filter((x) => !x.ok).map(failureLine), `${summary}${fromCache}`];
         console.log(colourVerdicts(lines.join("\n"), process.stdout));
       } else {
         console.log(formatResults(results, format, { summary, version }));
-        if (format !== "json") console.error(summary);
+        if (format !== "json") console.error(`${summary}${fromCache}`);
       }
       process.exitCode = results.every((r) => r.ok) ? 0 : 1;
     },

@@ -10,8 +10,29 @@ import type {
   ResourceQuota,
 } from "../../charts-src/lib/k8s.js";
 import { documents, ofKind, tenantOf } from "./documents.js";
+import { type TenantModel, tenantModelsOf } from "./model-catalog.js";
 import type { CheckResult } from "./report.js";
 import type { Rendering } from "./renderings.js";
+
+/**
+ * What the fleet rung needs to know of one tenant, read once from its rendering and values: small enough to keep in
+ * the fleet cache, so that a run where one file changed holds every tenant against every other without rendering
+ * the others again.
+ */
+export interface TenantFacts {
+  /** The tenant's file, by which every result names it. */
+  name: string;
+  /** Each claim's values (by `claims[].what`), in the order the rendering holds them. */
+  claims: Record<string, string[]>;
+  /** The GPUs of each kind its quota lets it request. */
+  gpuQuotas: Record<string, number>;
+  /** The premium pools its GPU workloads require by name. */
+  gpuPools: string[];
+  /** The models its Ollama needs from the shared cache. */
+  models: TenantModel[];
+  /** Its Ollama's image tag (`ollama.image.tag`). */
+  ollamaTag: string;
+}
 
 /** What two tenants of one cluster may not share, each read from the tenant's own rendering. */
 const claims: { what: string; fix: string; of: (docs: KubeObject[]) => string[] }[] = [
@@ -72,19 +93,19 @@ export interface Collision {
 }
 
 /** Every pair of tenant files that claim the same thing, in the order the files were read. */
-export const collisions = (renderings: Rendering[]): Collision[] => {
+export const collisions = (tenants: TenantFacts[]): Collision[] => {
   const shared = new Map<string, { first: string; second: string; things: string[]; fixes: Set<string> }>();
   for (const claim of claims) {
     const owner = new Map<string, string>();
-    for (const r of renderings) {
-      for (const value of new Set(claim.of(documents(r)))) {
+    for (const t of tenants) {
+      for (const value of new Set(t.claims[claim.what] ?? [])) {
         const first = owner.get(value);
         if (first === undefined) {
-          owner.set(value, r.fixture.name);
+          owner.set(value, t.name);
           continue;
         }
-        const key = `${first}\n${r.fixture.name}`;
-        const pair = shared.get(key) ?? { first, second: r.fixture.name, things: [], fixes: new Set<string>() };
+        const key = `${first}\n${t.name}`;
+        const pair = shared.get(key) ?? { first, second: t.name, things: [], fixes: new Set<string>() };
         pair.things.push(`${claim.what} ${value}`);
         pair.fixes.add(claim.fix);
         shared.set(key, pair);
@@ -98,7 +119,7 @@ export const collisions = (renderings: Rendering[]): Collision[] => {
  * Tenants that are fine alone but cannot live in one cluster: one failure per colliding pair of files, naming both
  * paths, everything they share and the field to change.
  */
-export const checkUniqueness = (renderings: Rendering[], found = collisions(renderings)): CheckResult[] => {
+export const checkUniqueness = (tenants: TenantFacts[], found = collisions(tenants)): CheckResult[] => {
   if (found.length === 0) return [fleetResult("*", "unique tenants")];
   return found.map((p) => {
     const things = p.things.length > 4 ? [...p.things.slice(0, 4), `${p.things.length - 4} more`] : p.things;
@@ -162,8 +183,8 @@ export interface GpuDemand {
 }
 
 /** Each GPU resource some tenant's quota asks for, in name order, held against the pools' capacity. */
-export const gpuDemand = (renderings: Rendering[], pools: GpuPool[]): GpuDemand[] => {
-  const quotas = renderings.map((r) => ({ path: r.fixture.name, gpus: gpuQuotas(documents(r)) }));
+export const gpuDemand = (tenants: TenantFacts[], pools: GpuPool[]): GpuDemand[] => {
+  const quotas = tenants.map((t) => ({ path: t.name, gpus: t.gpuQuotas }));
   const resources = [...new Set(quotas.flatMap((q) => Object.keys(q.gpus)))].sort();
   return resources.map((resource) => {
     const asking = quotas
@@ -187,10 +208,10 @@ export const gpuDemand = (renderings: Rendering[], pools: GpuPool[]): GpuDemand[
  * slice quota is met only by a MIG pool of that profile), or some quota can never be met. One failure per resource.
  */
 export const checkGpuCapacity = (
-  renderings: Rendering[],
+  tenants: TenantFacts[],
   pools: GpuPool[],
   nodepoolsFile: string,
-  demand = gpuDemand(renderings, pools),
+  demand = gpuDemand(tenants, pools),
 ): CheckResult[] => {
   const failures = demand.flatMap(({ resource, capacity, asking, total, pools: offering }) => {
     if (total <= capacity) return [];
@@ -223,18 +244,32 @@ const requiredGpuPools = (docs: KubeObject[]): string[] =>
  * Every premium tenant's pool exists in the cluster: a pool the tenant chart knows (a seed pool) that the nodepools
  * values do not declare never gets a node, and the tenant's GPU pods wait Pending for ever. One failure per tenant.
  */
-export const checkGpuPoolsExist = (renderings: Rendering[], pools: GpuPool[], nodepoolsFile: string): CheckResult[] => {
+export const checkGpuPoolsExist = (tenants: TenantFacts[], pools: GpuPool[], nodepoolsFile: string): CheckResult[] => {
   const declared = [...new Set(pools.map((p) => p.pool))].sort();
-  const failures = renderings.flatMap((r) =>
-    [...new Set(requiredGpuPools(documents(r)))]
+  const failures = tenants.flatMap((t) =>
+    t.gpuPools
       .filter((pool) => !declared.includes(pool))
       .map((pool) =>
         fleetResult(
-          r.fixture.name,
+          t.name,
           "GPU pools exist",
           `ollama.premium.pool ${pool} names no premium pool of ${nodepoolsFile} (it declares ${declared.join(", ") || "none"}): declare ${pool} in its extraGpuPools, or choose one of those`,
         ),
       ),
   );
   return failures.length ? failures : [fleetResult(nodepoolsFile, "GPU pools exist")];
+};
+
+/** A tenant's facts, from its rendering and its (merged) values. */
+export const tenantFacts = (r: Rendering): TenantFacts => {
+  const docs = documents(r);
+  const { models, ollamaTag } = tenantModelsOf(r.fixture.values);
+  return {
+    name: r.fixture.name,
+    claims: Object.fromEntries(claims.map((c) => [c.what, c.of(docs)])),
+    gpuQuotas: gpuQuotas(docs),
+    gpuPools: [...new Set(requiredGpuPools(docs))],
+    models,
+    ollamaTag,
+  };
 };

@@ -235,7 +235,9 @@ export const preparePolicies = (
     round.map((job) => ({ job, command: commandFor(job) })).filter((r) => r.command.count > 0);
   const first = commands(sharedRuns(policies, renderings, perRun));
   const run = async (kyvernoApply: string): Promise<CheckResult[]> => {
-    const failures = new Map<Rendering, string[]>();
+    // Each failure with the pass it came from: a rendering's failures are reported in the order of their passes'
+    // policies, whatever other renderings shared its runs (the fleet cache merges runs over different renderings).
+    const failures = new Map<Rendering, { pass: string; failure: string }[]>();
     let runs = first;
     while (runs.length > 0) {
       const outcomes = await runEach(
@@ -250,7 +252,8 @@ export const preparePolicies = (
           return [group.slice(0, half), group.slice(half)].map((g) => ({ pass, group: g }));
         }
         const rendering = group[0] as Rendering;
-        failures.set(rendering, [...(failures.get(rendering) ?? []), failure]);
+        const passKey = `${pass.tenantAware}\n${pass.policies.join("\n")}`;
+        failures.set(rendering, [...(failures.get(rendering) ?? []), { pass: passKey, failure }]);
         return [];
       });
       runs = commands(next);
@@ -263,7 +266,9 @@ export const preparePolicies = (
         check: "kyverno apply",
       };
       const failed = failures.get(r);
-      return failed ? { ...base, ok: false, message: failed.join("; ") } : { ...base, ok: true };
+      if (!failed) return { ...base, ok: true };
+      const ordered = failed.sort((a, b) => (a.pass < b.pass ? -1 : a.pass > b.pass ? 1 : 0));
+      return { ...base, ok: false, message: ordered.map((f) => f.failure).join("; ") };
     });
   };
   return { run };

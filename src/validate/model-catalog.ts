@@ -6,13 +6,19 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { charts } from "../../charts-src/index.js";
-import { type ChartDefinition, effectiveValues } from "../../charts-src/lib/engine/index.js";
+import {
+  type ChartDefinition,
+  defaultsOf,
+  effectiveValues,
+  mergeValues,
+  valuesSchema,
+} from "../../charts-src/lib/engine/index.js";
 import type { PlatformValues } from "../../charts-src/platform/values.js";
 import { type NodeTier, tierIncludes } from "../../charts-src/lib/conventions.js";
 import type { TenantValues } from "../../charts-src/tenant/values.js";
 import { UsageError } from "../lib/usage-error.js";
+import type { TenantFacts } from "./fleet-invariants.js";
 import type { CheckResult } from "./report.js";
-import type { Rendering } from "./renderings.js";
 import { valuesChecker } from "./rung-values.js";
 
 export type Catalog = PlatformValues["modelCache"]["models"];
@@ -61,6 +67,18 @@ const tenantChart = charts.tenant as ChartDefinition;
 
 export const catalogCheck = "models in the catalog";
 
+let tenantDefaults: unknown;
+
+/**
+ * The models a tenant with these values (its file, over the site layer) needs, and the Ollama tag it runs: read from
+ * its effective values, the chart's defaults derived once for a whole fleet.
+ */
+export const tenantModelsOf = (user: unknown): { models: TenantModel[]; ollamaTag: string } => {
+  tenantDefaults ??= defaultsOf(valuesSchema(tenantChart.values));
+  const values = mergeValues(tenantDefaults, user ?? {}) as TenantValues;
+  return { models: tenantModels(values), ollamaTag: values.ollama.image.tag };
+};
+
 /** The platform values file's cache (its own values, or the chart's defaults); a file the chart refuses is bad input. */
 export const platformCache = (file: string): PlatformCache => {
   let user: unknown;
@@ -99,16 +117,15 @@ export const catalogGap = (catalog: Catalog, m: TenantModel, platformFile: strin
  * Every tenant's models against the catalog: one failure per missing model, on the tenant's file, naming the key
  * (at its JSON pointer, so CI annotations land on its line) and the model.
  */
-export const checkModelCatalog = (renderings: Rendering[], catalog: Catalog, platformFile: string): CheckResult[] => {
-  const failures = renderings.flatMap((r) => {
-    const values = effectiveValues(tenantChart, r.fixture.values) as TenantValues;
-    return tenantModels(values).flatMap((m) => {
+export const checkModelCatalog = (tenants: TenantFacts[], catalog: Catalog, platformFile: string): CheckResult[] => {
+  const failures = tenants.flatMap((t) =>
+    t.models.flatMap((m) => {
       const gap = catalogGap(catalog, m, platformFile);
       return gap
         ? [
             {
               chart: "tenant",
-              fixture: r.fixture.name,
+              fixture: t.name,
               rung: "fleet" as const,
               check: catalogCheck,
               ok: false,
@@ -116,8 +133,8 @@ export const checkModelCatalog = (renderings: Rendering[], catalog: Catalog, pla
             },
           ]
         : [];
-    });
-  });
+    }),
+  );
   return failures.length
     ? failures
     : [{ chart: "tenant", fixture: platformFile, rung: "fleet", check: catalogCheck, ok: true }];
@@ -133,16 +150,16 @@ const version = (tag: string) => tag.split("@")[0] ?? tag;
  * mirror is the same image): one failure per tenant that runs another, on its file, naming `ollama.image.tag`.
  */
 export const checkOllamaVersion = (
-  renderings: Rendering[],
+  tenants: TenantFacts[],
   image: PlatformCache["image"],
   platformFile: string,
 ): CheckResult[] => {
   const writer = version(image.tag);
-  const failures = renderings.flatMap((r): CheckResult[] => {
-    const reader = version((effectiveValues(tenantChart, r.fixture.values) as TenantValues).ollama.image.tag);
+  const failures = tenants.flatMap((t): CheckResult[] => {
+    const reader = version(t.ollamaTag);
     if (reader === writer) return [];
     const message = `at '/ollama/image/tag': Ollama ${reader} reads a cache that the platform's pull Jobs write with Ollama ${writer} (modelCache.image.tag of ${platformFile}): run one version on both sides, so that the cache is written as the tenants read it`;
-    return [{ chart: "tenant", fixture: r.fixture.name, rung: "fleet", check: ollamaVersionCheck, ok: false, message }];
+    return [{ chart: "tenant", fixture: t.name, rung: "fleet", check: ollamaVersionCheck, ok: false, message }];
   });
   return failures.length
     ? failures

@@ -7,6 +7,17 @@ import { seconds } from "../lib/run.js";
 import { UsageError } from "../lib/usage-error.js";
 import { MissingToolError } from "../toolchain/tools.js";
 import { documents } from "./documents.js";
+import { kubernetesSchemaVersions } from "../toolchain/pins.js";
+import {
+  entryKey,
+  type FleetEntry,
+  readEntry,
+  sharedKeyParts,
+  stepOf,
+  type TenantStep,
+  tenantSteps,
+  writeEntry,
+} from "./fleet-cache.js";
 import {
   checkGpuCapacity,
   checkGpuPoolsExist,
@@ -14,6 +25,8 @@ import {
   collisions,
   gpuDemand,
   premiumGpuPools,
+  type TenantFacts,
+  tenantFacts,
 } from "./fleet-invariants.js";
 import type { FleetFigures } from "./fleet-report.js";
 import { type Fixture, fleetFiles, loadFixtures, userFixture } from "./fixtures.js";
@@ -49,6 +62,14 @@ export interface ValidateOptions {
   log?: (line: string) => void;
   /** Called with what the fleet rung found besides its verdicts (the collisions, the GPU demand), when it runs. */
   onFleet?: (figures: FleetFigures) => void;
+  /**
+   * With `fleet`: the fleet cache's directory (src/validate/fleet-cache.ts). A tenant file whose entry it holds is
+   * not checked again, only held against the others; every other one is checked and its entry stored. Without it,
+   * every tenant is checked.
+   */
+  cache?: string;
+  /** With `fleet`: called with how many tenant files the run checked, and how many of them came from the cache. */
+  onCache?: (figures: { tenants: number; cached: number }) => void;
 }
 
 const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -86,6 +107,8 @@ export const validate = async ({
   platform,
   log = () => {},
   onFleet = () => {},
+  cache,
+  onCache = () => {},
 }: ValidateOptions): Promise<CheckResult[]> => {
   const names = chartsToValidate(chart, valuesFiles, fleet);
   if (site !== undefined && !fleet)
@@ -97,13 +120,27 @@ export const validate = async ({
   if (platform && (userFiles.length === 0 || !names.includes("tenant")))
     throw new UsageError("--platform holds the model catalog tenants read: give the tenants too (--fleet DIR or -f)");
   // A platform file the chart refuses is bad input too.
-  const cache = platform ? platformCache(platform) : undefined;
+  const catalog = platform ? platformCache(platform) : undefined;
   const work = mkdtempSync(join(tmpdir(), "llmcharts-validate-"));
   try {
     // A nodepools file the chart refuses is bad input: say so before any work.
     const gpuPools = nodepools ? await nodepoolsGpuPools(root, nodepools, work) : undefined;
+    // A fleet's tenant files whose entries the cache holds are not read again: only held against the others.
+    const cached = new Map<string, FleetEntry>();
+    const keys = new Map<string, string>();
+    if (fleet && cache) {
+      const shared = sharedKeyParts(root, { site: siteFile, platform, nodepools });
+      for (const path of userFiles) {
+        const key = entryKey(shared, path, path);
+        keys.set(path, key);
+        const entry = readEntry(cache, key, path);
+        if (entry) cached.set(path, entry);
+      }
+    }
     let fixtures: Fixture[] = names.flatMap((n) =>
-      userFiles.length === 0 ? loadFixtures(root, n) : userFiles.map((path) => userFixture(n, path)),
+      userFiles.length === 0
+        ? loadFixtures(root, n)
+        : userFiles.filter((path) => !cached.has(path)).map((path) => userFixture(n, path)),
     );
     const results: CheckResult[] = [];
     if (siteFile) {
@@ -115,15 +152,22 @@ export const validate = async ({
         log(`site layer ${siteFile}: refused; no tenant checked until it is fixed`);
         return results;
       }
-      log(`site layer ${siteFile}: under each of the ${fixtures.length} tenant files`);
+      log(`site layer ${siteFile}: under each of the ${userFiles.length} tenant files`);
       fixtures = overSite(fixtures, layer, join(work, "site-layered"));
     } else if (fleet) log(`no site layer (${join(fleet, defaultSiteFile)}, or --site FILE)`);
-    const step = (label: string, rs: CheckResult[], ms: number) => {
-      results.push(...rs);
+    // What each rung found of these files: a fleet's is then merged with what the cache held, file by file.
+    const ladder: CheckResult[] = [];
+    const tally = (label: string, rs: CheckResult[], ms: number) => {
       const failed = rs.filter((r) => !r.ok).length;
       log(`${label}: ${rs.length - failed} passed, ${failed} failed (${seconds(ms)})`);
     };
-    log(`validating ${names.join(", ")}: ${fixtures.length} values files`);
+    const step = (label: string, rs: CheckResult[], ms: number) => {
+      ladder.push(...rs);
+      tally(label, rs, ms);
+    };
+    log(
+      `validating ${names.join(", ")}: ${fixtures.length} values files${cached.size > 0 ? ` (${cached.size} more from the fleet cache, ${cache})` : ""}`,
+    );
     // What no values file can change (the chart lint, the policies' own test suites) is proven by validate without
     // values files; with users' files (a fleet of a thousand tenants) it would be the same work again, every run.
     const chartChecks = userFiles.length === 0;
@@ -159,16 +203,20 @@ export const validate = async ({
     } catch (err) {
       policyError = err;
     }
+    const policies = () =>
+      rung(names, "policies", async () => {
+        if (!policyCheck || !applyPolicies) throw policyError;
+        const applied = await applyPolicies();
+        return [...applied, ...(await policyCheck.suites)];
+      });
+    // A few renderings (a fleet whose other files came from the cache) hold little memory: both tools at once, then.
+    const policiesBeside = renderings.length <= 20 ? policies() : undefined;
     const m = await manifests;
     // Light work (a few promtool runs over distinct files): between the two tools that keep both cores busy.
     const promql = await rung(names, "promtool", async () =>
       checkPromql(root, renderings, join(work, "promtool"), { withTests: chartChecks && names.includes("platform") }),
     );
-    const p = await rung(names, "policies", async () => {
-      if (!policyCheck || !applyPolicies) throw policyError;
-      const applied = await applyPolicies();
-      return [...applied, ...(await policyCheck.suites)];
-    });
+    const p = await (policiesBeside ?? policies());
     const linted = await lint;
     if (linted) step("rung 2 chart (helm lint, ct lint)", linted.value, linted.ms);
     else
@@ -179,13 +227,31 @@ export const validate = async ({
     step("rung 3 manifests (kubeconform)", m.value, m.ms);
     step("promtool (alerts' and dashboards' PromQL, the alerts' unit tests)", promql.value, promql.ms);
     step("rung 4 policies (kyverno)", p.value, p.ms);
-    const tenants = renderings.filter((r) => r.fixture.chart === "tenant");
+    const fresh = new Map(
+      renderings.filter((r) => r.fixture.chart === "tenant").map((r) => [r.fixture.name, tenantFacts(r)] as const),
+    );
+    let tenants = [...fresh.values()];
+    if (fleet) {
+      const entries = fleetEntries(fixtures, ladder, fresh);
+      results.push(...fleetLadder(userFiles, new Map([...cached, ...entries.byFile]), entries.runWide));
+      // A tenant checked whole is stored; a run where some rung could not run (a tool missing) stores nothing.
+      if (cache && entries.runWide.length === 0) {
+        const unstored = [...entries.byFile].filter(
+          ([file, entry]) => !writeEntry(cache, keys.get(file) as string, entry),
+        );
+        if (unstored.length > 0)
+          log(`fleet cache ${cache}: could not store ${unstored.length} entries; they are checked again next run`);
+      }
+      tenants = userFiles.flatMap((file) => cached.get(file)?.facts ?? fresh.get(file) ?? []);
+      onCache({ tenants: userFiles.length, cached: cached.size });
+    } else results.push(...ladder);
     // A fleet view needs a fleet: several tenants, or one held against the GPU pools or the model catalog.
     if (userFiles.length > 0 && (tenants.length > 1 || ((nodepools || platform) && tenants.length > 0))) {
       const fleetChecks = await timed(async () =>
-        fleetRung(tenants, { nodepools, gpuPools, platform, cache }, log, onFleet),
+        fleetRung(tenants, { nodepools, gpuPools, platform, cache: catalog }, log, onFleet),
       );
-      step(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
+      tally(`fleet (${tenants.length} tenants together)`, fleetChecks.value, fleetChecks.ms);
+      results.push(...fleetChecks.value);
     }
     return results;
   } finally {
@@ -212,13 +278,11 @@ const chartsToValidate = (chart: string | undefined, valuesFiles: string[], flee
 /** Rung 1: every values file against its chart's schema (ajv, in-process). */
 const valuesRung = async (names: string[], fixtures: Fixture[]): Promise<CheckResult[]> => {
   const values: CheckResult[] = [];
-  for (const n of names)
-    values.push(
-      ...(await checkValues(
-        charts[n] as NonNullable<(typeof charts)[string]>,
-        fixtures.filter((f) => f.chart === n),
-      )),
-    );
+  for (const n of names) {
+    const mine = fixtures.filter((f) => f.chart === n);
+    // Compiling a schema takes seconds: not for a fleet whose every file came from the cache.
+    if (mine.length > 0) values.push(...(await checkValues(charts[n] as NonNullable<(typeof charts)[string]>, mine)));
+  }
   return values;
 };
 
@@ -240,6 +304,44 @@ const withoutRefused = (
   };
 };
 
+/**
+ * What this run found of each fleet file it checked, as cache entries: each file's results, step by step, and its
+ * facts; and the results of no one file (a rung that could not run), by step.
+ */
+const fleetEntries = (fixtures: Fixture[], ladder: CheckResult[], facts: Map<string, TenantFacts>) => {
+  const byFile = new Map<string, FleetEntry>(
+    fixtures.map((f) => {
+      const results = Object.fromEntries(tenantSteps.map((s) => [s, [] as CheckResult[]])) as FleetEntry["results"];
+      const mine = facts.get(f.name);
+      return [f.name, { results, ...(mine ? { facts: mine } : {}) }];
+    }),
+  );
+  const runWide: CheckResult[] = [];
+  for (const r of ladder) {
+    const entry = byFile.get(r.fixture);
+    if (entry) entry.results[stepOf(r)].push(r);
+    else runWide.push(r);
+  }
+  return { byFile, runWide };
+};
+
+/**
+ * A fleet's results on each tenant's own rungs, the same whichever came from the cache: step by step, file by file in
+ * path order (kubeconform version by version, as it runs), each step ending with what no one file was named in.
+ */
+const fleetLadder = (files: string[], entries: Map<string, FleetEntry>, runWide: CheckResult[]): CheckResult[] => {
+  const ofStep = (step: TenantStep) => files.flatMap((f) => entries.get(f)?.results[step] ?? []);
+  return tenantSteps.flatMap((step) => {
+    const rs = ofStep(step);
+    const checks = kubernetesSchemaVersions.map((v) => `kubeconform ${v}`);
+    const ordered =
+      step === "manifests"
+        ? [...checks.flatMap((c) => rs.filter((r) => r.check === c)), ...rs.filter((r) => !checks.includes(r.check))]
+        : rs;
+    return [...ordered, ...runWide.filter((r) => stepOf(r) === step)];
+  });
+};
+
 /** What the tenants share in their cluster, each file with what was read from it. */
 interface Cluster {
   nodepools?: string;
@@ -253,7 +355,7 @@ interface Cluster {
  * platform values) the tenants' models against the model catalog and their Ollama against the pull Jobs'.
  */
 const fleetRung = (
-  tenants: Rendering[],
+  tenants: TenantFacts[],
   cluster: Cluster,
   log: (line: string) => void,
   onFleet: (figures: FleetFigures) => void,

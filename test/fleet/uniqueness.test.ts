@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { checkUniqueness } from "../../src/validate/fleet-invariants.js";
+import { checkUniqueness, type TenantFacts, tenantFacts } from "../../src/validate/fleet-invariants.js";
 import { userFixture } from "../../src/validate/fixtures.js";
 import type { Rendering } from "../../src/validate/renderings.js";
 
@@ -11,10 +11,11 @@ import type { Rendering } from "../../src/validate/renderings.js";
 const dir = mkdtempSync(join(tmpdir(), "llmcharts-uniqueness-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const rendering = (path: string, objects: object[]): Rendering => {
+const rendering = (path: string, objects: object[]): TenantFacts => {
   const file = join(dir, `${path.replaceAll("/", "_")}.yaml`);
   writeFileSync(file, objects.map((o) => JSON.stringify(o)).join("\n---\n"));
-  return { fixture: { ...userFixture("tenant", "/dev/null"), name: path, path }, file };
+  const r: Rendering = { fixture: { ...userFixture("tenant", "/dev/null"), name: path, path }, file };
+  return tenantFacts(r);
 };
 const namespace = (name: string, tenant: string) => ({
   apiVersion: "v1",
