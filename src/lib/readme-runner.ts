@@ -22,7 +22,8 @@ export interface BlockRun {
   substitutions?: (Substitution & { required?: boolean })[];
 }
 
-const firstLine = (b: ShellBlock): string => b.script.trim().split("\n")[0] ?? "";
+/** A block's first command, as progress and errors name it. */
+export const firstLine = (b: ShellBlock): string => b.script.trim().split("\n")[0] ?? "";
 
 /** The block's script with the substitutions made; a required one the block lacks is an error naming file:line. */
 export const substituted = (b: ShellBlock, subs: BlockRun["substitutions"] = []): string =>

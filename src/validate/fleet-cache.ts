@@ -85,20 +85,23 @@ const treeDigest = (root: string, dirs: string[]): string =>
 
 const fileDigest = (file: string | undefined): string => (file === undefined ? "none" : digest([readFileSync(file)]));
 
+/** The validator's own code, relative to the package: a change to any of it re-checks every tenant. */
+export const validatorSources = [
+  "charts-src",
+  "src/validate",
+  "src/lib",
+  "tools/helm-render",
+  "tools/kyverno-apply",
+  "package.json",
+];
+
 /** The shared key parts of a run over the package at `root`. */
 export const sharedKeyParts = (
   root: string,
   { site, platform, nodepools }: { site?: string; platform?: string; nodepools?: string },
 ): SharedKeyParts => ({
   chart: treeDigest(root, ["generated/tenant", "policies"]),
-  validator: treeDigest(root, [
-    "charts-src",
-    "src/validate",
-    "src/lib",
-    "tools/helm-render",
-    "tools/kyverno-apply",
-    "package.json",
-  ]),
+  validator: treeDigest(root, validatorSources),
   pins: fileDigest(existsSync(join(root, "src/toolchain/pins.ts")) ? join(root, "src/toolchain/pins.ts") : undefined),
   site: fileDigest(site),
   platform: fileDigest(platform),

@@ -22,6 +22,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { run } from "../../src/lib/run.js";
 import { cacheRoot } from "../../src/toolchain/cache.js";
 import { formatResults } from "../../src/validate/formats.js";
+import { validatorSources } from "../../src/validate/fleet-cache.js";
 import type { CheckResult } from "../../src/validate/report.js";
 import { validate } from "../../src/validate/validate.js";
 
@@ -40,16 +41,7 @@ mkdirSync(join(root, "src", "toolchain"), { recursive: true });
 mkdirSync(join(root, "tools"), { recursive: true });
 cpSync(join(repo, "generated", "tenant"), join(root, "generated", "tenant"), { recursive: true });
 cpSync(join(repo, "src", "toolchain", "pins.ts"), join(root, "src", "toolchain", "pins.ts"));
-for (const linked of [
-  "generated/nodepools",
-  "policies",
-  "charts-src",
-  "src/validate",
-  "src/lib",
-  "tools/helm-render",
-  "tools/kyverno-apply",
-  "package.json",
-])
+for (const linked of ["generated/nodepools", "policies", ...validatorSources])
   symlinkSync(join(repo, linked), join(root, linked));
 
 /**

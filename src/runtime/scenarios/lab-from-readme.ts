@@ -17,7 +17,7 @@ import { mergeValues } from "../../../charts-src/lib/engine/index.js";
 import { busyboxImage, ollamaImage, openwebuiImage } from "../../images/catalog.js";
 import { sectionBlocks } from "../../lib/readme-claims.js";
 import type { ShellBlock } from "../../lib/readme-commands.js";
-import { runShellBlock } from "../../lib/readme-runner.js";
+import { firstLine, runShellBlock } from "../../lib/readme-runner.js";
 import { run, StepError } from "../../lib/run.js";
 import { nodePaths } from "../../node/config.js";
 import { labNodes } from "../../node/lab-nodes.js";
@@ -88,8 +88,6 @@ const uninstallSuiteReleases = async (ctx: RuntimeContext): Promise<true> => {
 
 /** The node directories the README makes (removed afterwards when the lab made them). */
 const labHostDirs = ["/var/lib/llmcharts"];
-
-const firstLine = (b: ShellBlock) => b.script.trim().split("\n")[0] ?? "";
 
 export const labFromReadme: RuntimeScenario = {
   id: "lab-from-readme",
