@@ -171,6 +171,7 @@ const metricsServer = { module: "sigs.k8s.io/metrics-server", version: "v0.8.0" 
 const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
 const karpenter = { module: "sigs.k8s.io/karpenter", version: "v1.15.0" };
 const externalSecrets = { module: "github.com/external-secrets/external-secrets", version: "v0.16.2" };
+const reloader = { module: "github.com/stakater/Reloader", version: "v1.4.22" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
@@ -462,6 +463,30 @@ export const tools: Tool[] = [
     binaries: [{ exe: "external-secrets", pkg: "github.com/external-secrets/external-secrets" }],
     // It has no version flag (the release's version is stamped into its image, not its binary); Go's build
     // information names the module.
+    versionArgs: [],
+  },
+  {
+    // Stakater Reloader: rolls a workload out when a Secret it names changes, so a secret rotated in Secrets Manager
+    // (synced by External Secrets) reaches OpenWebUI, which reads its secrets from env at start. v1.4.22's go line
+    // (1.26.8) is this machine's Go.
+    kind: "go",
+    name: "reloader",
+    ...reloader,
+    go: "1.26.8",
+    // Upstream's replaces pin the k8s.io modules that argo-rollouts requires at v0.0.0; its require block keeps
+    // `go mod tidy` from lifting what argo-rollouts and the OpenShift clients share with it.
+    upstreamRequires: true,
+    upstreamReplaces: true,
+    replaces: {
+      // The proxy refuses the OpenShift API commit upstream requires (403, "not available"); this is the one the
+      // pinned OpenShift client-go itself requires, a week older. Reloader reads only DeploymentConfigs from it, and
+      // only on OpenShift.
+      "github.com/openshift/api": "github.com/openshift/api v0.0.0-20260326111139-30c2ef7a272e",
+    },
+    binaries: [{ exe: "reloader", pkg: "github.com/stakater/Reloader" }],
+    // Upstream's Dockerfile stamps the release's version (without the v) into pkg/common.
+    ldflags: [`-X github.com/stakater/Reloader/pkg/common.Version=${bare(reloader.version)}`],
+    // It has no version flag (it publishes its version in a ConfigMap); Go's build information names the module.
     versionArgs: [],
   },
   {
