@@ -78,6 +78,21 @@ describe("strings, scripts and long actions", () => {
     expect(broken.at(-1)).toBe("      | toJson }}");
     expect(broken.every((l) => l.length <= 160)).toBe(true);
   });
+
+  it("a long pipe stage is broken after its pipe and function, its arguments under them", () => {
+    const parts = Array.from({ length: 6 }, (_, i) => `(ternary ",secret-${i}" "" $.Values.feature${i}.enabled)`);
+    const broken = brokenLine(
+      `    reload: {{ $.Values.existing | default (printf "key%s%s%s%s%s%s" ${parts.join(" ")}) | toJson }}`,
+    );
+    expect(broken.slice(0, 3)).toEqual([
+      "    reload: {{ $.Values.existing",
+      "        | default (printf",
+      '            "key%s%s%s%s%s%s"',
+    ]);
+    expect(broken).toContain('            (ternary ",secret-0" "" $.Values.feature0.enabled)');
+    expect(broken.at(-1)).toBe("        | toJson }}");
+    expect(broken.every((l) => l.length <= 160)).toBe(true);
+  });
 });
 
 rendersAsConcreteMode(probe);

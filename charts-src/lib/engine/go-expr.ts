@@ -76,8 +76,19 @@ const layout = (prefix: string, expr: string, ind: string, suffix: string): stri
     if (only.startsWith("(") && only.endsWith(")")) return layout(`${prefix}(`, only.slice(1, -1), ind, `)${suffix}`);
     return [prefix + expr + suffix];
   }
-  let words = 0;
+  // A pipe stage (`| default (printf …)`) reads as its pipe and function, then its arguments under them.
+  const stage = ops[0] === "|" ? 1 : 0;
+  let words = stage;
   while (words < ops.length - 1 && /^[A-Za-z]/.test(ops[words] as string)) words++;
+  if (stage === 1 && words > 1) {
+    const args = operandUnits(ops.slice(words), false);
+    const head = `${prefix}${ops.slice(0, words).join(" ")}`;
+    if (args.length === 1) return layout(`${head} `, args[0] as string, `${ind}  `, suffix);
+    return [
+      head,
+      ...args.flatMap((unit, i) => layout(`${ind}  `, unit, `${ind}    `, i === args.length - 1 ? suffix : "")),
+    ];
+  }
   // A literal piped on (`"…" | toJson`) reads best as it is: breaking it would only move the literal.
   if (words === 0 && ops[0]?.startsWith('"')) return [prefix + expr + suffix];
   const units = operandUnits(ops.slice(words), ops[words - 1] === "dict");
