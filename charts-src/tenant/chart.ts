@@ -21,7 +21,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.12",
+  version: "0.2.13",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -36,6 +36,7 @@ export const tenantChart = defineChart({
       "The External Secrets Operator, and in AWS Secrets Manager the tenant's secrets under `llmcharts/tenants/<name>/`, readable by the tenant's IAM role (`secrets.roleArn`).",
       "KEDA 2.20 or later for the premium tier's scale-to-zero (its metrics-api trigger reads the tenant's wake-up proxy) and the KEDA HTTP add-on's CRDs (InterceptorRoute; the tenant runs its own interceptor, the add-on's operator and scaler are not needed), the Prometheus Operator for ServiceMonitors, and an ingress controller or a Gateway API implementation for `exposure`.",
       "metrics-server (the `metrics.k8s.io` API, v0.8 is tested) for the HPAs of standard Ollama and OpenWebUI: without it they never read a CPU figure, and standard Ollama stays at `ollama.standard.autoscaling.minReplicas` (`kubectl describe hpa` says `FailedGetResourceMetric`).",
+      "Stakater Reloader (v1.4 is tested, with its annotations strategy, which Argo CD's self-heal leaves alone) for `secrets.reloadOnRotation`: OpenWebUI reads its secrets from env at start, and Reloader rolls it out when a Secret it reads changes (a rotation External Secrets synced). Without it a rotated secret reaches OpenWebUI only when its pods restart.",
       "The release creates the namespace `tenant-<name>` itself: install into another namespace (Helm 3 fails if told to create `tenant-<name>`).",
       'How to install each, and to find the API server\'s addresses for `network.apiServer`: "Installing the prerequisites" below.',
     ],

@@ -30,7 +30,7 @@ import {
   selectorLabels,
 } from "./identity.js";
 import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
-import { secretEnv, tenantSecrets } from "./secrets.js";
+import { openwebuiSecretNames, reloadOnSecretsAnnotation, secretEnv, tenantSecrets } from "./secrets.js";
 import { meshedPodMetadata } from "./mesh.js";
 import { premiumOllamaUrl } from "./premium-wake.js";
 import type { TenantValues } from "./values.js";
@@ -176,7 +176,10 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: namespaced(v, h, names.openwebui, "openwebui"),
+    metadata: namespaced(v, h, names.openwebui, "openwebui", {
+      // Reloader rolls the pods out when one changes: they read their secrets from env, once, at start.
+      chart: { [reloadOnSecretsAnnotation]: h.when(v.secrets.reloadOnRotation, openwebuiSecretNames(v, h)) },
+    }),
     spec: {
       replicas: h.comment("With the HPA on, it owns the count.", h.when(h.not(o.autoscaling.enabled), o.replicas)),
       revisionHistoryLimit: 3,

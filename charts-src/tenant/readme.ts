@@ -23,6 +23,9 @@ helm install external-secrets external-secrets/external-secrets --version 0.16.2
   --namespace external-secrets --create-namespace
 kubectl apply --server-side -f https://raw.githubusercontent.com/kedacore/http-add-on/v0.15.0/config/crd/bases/http.keda.sh_interceptorroutes.yaml
 kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.0/components.yaml
+kubectl apply -f https://raw.githubusercontent.com/stakater/Reloader/v1.4.22/deployments/kubernetes/reloader.yaml
+kubectl patch deployment reloader-reloader -n default --type json \\
+  -p '[{"op": "add", "path": "/spec/template/spec/containers/0/args", "value": ["--reload-strategy=annotations"]}]'
 \`\`\`
 
 - Of the KEDA HTTP add-on, only its InterceptorRoute CRD: each tenant runs its own interceptor, so the add-on's
@@ -30,6 +33,11 @@ kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/down
 - metrics-server: k3s ships it, and minikube has it as an addon (\`minikube addons enable metrics-server\`). A kubelet
   whose serving certificate the cluster's CA did not sign (kind, most labs) needs metrics-server's
   \`--kubelet-insecure-tls\`.
+- Reloader: upstream's manifest of the release, in namespace \`default\`, watching every namespace, patched to its
+  \`annotations\` strategy (a changed Secret is written in a pod-template annotation, which rolls the workload out):
+  its default adds an environment variable instead, which Argo CD's self-heal (the platform's ApplicationSet) undoes,
+  rolling OpenWebUI out a second time. With its Helm chart (\`stakater/reloader\`), set
+  \`reloader.reloadStrategy: annotations\`.
 - The ServiceMonitor CRD comes with the Prometheus Operator, which the platform chart's monitoring needs too.
 
 ### The API server's addresses

@@ -77,6 +77,31 @@ export const secretEnv = (v: TenantValues, h: Helpers, name: string, s: TenantSe
   },
 });
 
+/** Stakater Reloader's annotation: a workload naming Secrets in it is rolled out when one of them changes. */
+export const reloadOnSecretsAnnotation = "secret.reloader.stakater.com/reload";
+
+/**
+ * The Secrets OpenWebUI reads, comma-separated as Reloader's annotation takes them: the ones External Secrets
+ * manages, each when the values make OpenWebUI read it (as in its env), or the one existing Secret.
+ */
+export const openwebuiSecretNames = (v: TenantValues, h: Helpers): string => {
+  const o = v.openwebui;
+  const s = tenantSecrets;
+  const also = (cond: Parameters<Helpers["pick"]>[0], secret: TenantSecret) => h.pick(cond, `,${secret.secret}`, "");
+  return h.pick(
+    usesExternalSecrets(v, h),
+    [
+      s.webuiSecretKey.secret,
+      also(h.eq(o.database.type, "postgres"), s.databaseUrl),
+      also(o.redis.enabled, s.redisUrl),
+      also(o.openai.enabled, s.openaiApiKey),
+      also(o.oidc.enabled, s.oidcClientSecret),
+      also(h.isSet(o.admin.email), s.adminPassword),
+    ].join(""),
+    v.secrets.existingSecret,
+  );
+};
+
 const serviceAccount = (v: TenantValues, h: Helpers): ServiceAccount => ({
   apiVersion: "v1",
   kind: "ServiceAccount",

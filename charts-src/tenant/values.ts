@@ -752,6 +752,11 @@ export const tenantValues = strictObject(
         pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$",
       }),
       refreshInterval: duration("How often External Secrets re-reads each secret.", "1h"),
+      reloadOnRotation: Type.Boolean({
+        description:
+          "Roll OpenWebUI out when a Secret it reads changes (a rotation External Secrets synced, or the existingSecret edited): its Deployment names those Secrets in Stakater Reloader's annotation secret.reloader.stakater.com/reload. Needs Reloader running in the cluster (see the prerequisites); without it the annotation does nothing. Off: OpenWebUI keeps the values it started with until its pods restart (kubectl rollout restart).",
+        default: true,
+      }),
     }),
     quota: strictObject("ResourceQuota of the tenant namespace.", {
       requestsCpu: Type.Integer({

@@ -29,4 +29,10 @@ describe("the tenant README's prerequisite recipes", () => {
   it("apply metrics-server's release manifest of the pinned version", () => {
     expect(script).toContain(`/metrics-server/releases/download/v${pinned("metrics-server")}/components.yaml`);
   });
+
+  it("apply Reloader's manifest of the pinned release (the image it names is that release's)", () => {
+    expect(script).toContain(
+      `https://raw.githubusercontent.com/stakater/Reloader/v${pinned("reloader")}/deployments/kubernetes/reloader.yaml`,
+    );
+  });
 });

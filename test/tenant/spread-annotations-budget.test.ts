@@ -103,7 +103,7 @@ describe("commonAnnotations", () => {
 
   test("unset, objects without annotations of their own have none", () => {
     const plain = render({});
-    expect(deployment(plain, "openwebui")?.metadata.annotations).toBeUndefined();
+    expect(deployment(plain, "ollama-standard")?.metadata.annotations).toBeUndefined();
   });
 
   test.each([
