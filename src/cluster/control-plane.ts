@@ -58,12 +58,12 @@ export interface UpOptions {
   realNodes?: NodeSpec[];
   /**
    * Controllers to run as host processes once the control plane is ready (metrics-server, keda, karpenter,
-   * external-secrets); `up` returns when each is ready (its APIService Available, if it serves one).
+   * external-secrets, reloader); `up` returns when each is ready (its APIService Available, if it serves one).
    */
   controllers?: ControllerName[];
   /**
    * Extra flags per controller process (keda-operator, keda-adapter, metrics-server, karpenter, moto,
-   * external-secrets), after ours.
+   * external-secrets, reloader), after ours.
    */
   controllerArgs?: Partial<Record<ControllerProcess, string[]>>;
   /** Progress lines (each component started and ready). */

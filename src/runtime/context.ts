@@ -59,7 +59,8 @@ export class RuntimeContext extends SuiteContext {
       name: this.clusterName,
       log: this.log,
       realNodes: labNodes(true),
-      controllers: ["metrics-server", "keda", "external-secrets"],
+      // Reloader with External Secrets: a rotation the controller syncs rolls OpenWebUI out onto it.
+      controllers: ["metrics-server", "keda", "external-secrets", "reloader"],
     });
     this.kube = new Kube(this.info.kubeconfig);
     this.helm = new Helm(this.kube, join(this.opts.workDir, "helm"), { timeout: "5m", wait: "none" });

@@ -6,16 +6,18 @@
  * account's secrets apart; it does not check the token nor ARN-scoped policies, controllers.md §6): an ExternalSecret
  * of alpha that names beta's path gets nothing and says so (its Ready condition and an event), and the platform's
  * Kyverno policy refuses that object at admission. A secret rotated in moto reaches the Secret within
- * refreshInterval. No real node: nothing here needs a pod to run.
+ * refreshInterval, and Reloader rolls the chart's OpenWebUI Deployment out onto it (a new ReplicaSet, its pod
+ * template carrying the Secret's new hash), which names that Secret in its annotation; a copy without the annotation
+ * is left alone. No real node: nothing here needs a pod to run (the Deployment controller makes the ReplicaSets).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Deployment, ExternalSecret, KubeObject, Secret } from "../../charts-src/lib/k8s.js";
+import type { Deployment, ExternalSecret, KubeObject, ReplicaSet, Secret } from "../../charts-src/lib/k8s.js";
 import { tenantRoleName } from "../../charts-src/lib/tenant-iam.js";
 import { tenantSecretPathsName } from "../../charts-src/platform/policies/tenant-secret-paths.js";
-import { tenantSecrets } from "../../charts-src/tenant/secrets.js";
+import { reloadOnSecretsAnnotation, tenantSecrets } from "../../charts-src/tenant/secrets.js";
 import { awsEndpoint } from "../../src/cluster/controllers/external-secrets.js";
 import { type ClusterInfo, clusterDown, clusterStatus, clusterUp } from "../../src/cluster/index.js";
 import { type MotoSecrets, motoSecrets } from "../../src/cluster/moto.js";
@@ -46,6 +48,26 @@ const tenantObjects = (tenant: keyof typeof accounts): Rendered[] =>
     ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },
   });
 
+/** The chart's OpenWebUI Deployment, which names the Secrets it reads in Reloader's annotation. */
+const openwebui = (objects: Rendered[]) =>
+  ofKind<Deployment>(objects, "Deployment").find((d) => d.metadata.name === "openwebui") as Deployment;
+
+/** The same Deployment without Reloader's annotation (its own name and labels): what Reloader must leave alone. */
+const unannotated = (d: Deployment): Deployment => {
+  const copy = structuredClone(d);
+  const name = "openwebui-unannotated";
+  const labels = { "app.kubernetes.io/name": name };
+  const metadata = copy.metadata as NonNullable<Deployment["metadata"]>;
+  delete metadata.annotations?.[reloadOnSecretsAnnotation];
+  metadata.name = name;
+  Object.assign(copy.spec?.selector.matchLabels ?? {}, labels);
+  Object.assign(copy.spec?.template.metadata?.labels ?? {}, labels);
+  return copy;
+};
+
+/** Reloader's env-vars strategy: the variable it sets to the hash of a Secret's data (STAKATER_<NAME>_SECRET). */
+const reloaderEnv = (secret: string) => `STAKATER_${secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_SECRET`;
+
 /** What External Secrets acts on: the namespace, the reader ServiceAccount, the store and the ExternalSecrets. */
 const secretsObjects = (objects: Rendered[]) =>
   objects.filter((o) => ["Namespace", "ServiceAccount", "SecretStore", "ExternalSecret"].includes(o.kind));
@@ -71,12 +93,13 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     kube.get<Secret>("secret", secret, ns).then((s) => Buffer.from(s.data?.[key.key] ?? "", "base64").toString("utf8"));
 
   beforeAll(async () => {
-    info = await clusterUp({ name, controllers: ["external-secrets"] });
+    info = await clusterUp({ name, controllers: ["external-secrets", "reloader"] });
     kube = new Kube(info.kubeconfig);
     moto = motoSecrets(awsEndpoint(clusterPaths(name)));
     await moto.create(accounts.alpha, path("alpha"), "alpha-key-1");
     await moto.create(accounts.beta, path("beta"), "beta-key-1");
     await kube.apply(secretsObjects(alpha));
+    await kube.apply([openwebui(alpha), unannotated(openwebui(alpha))]);
   }, 300_000);
 
   afterAll(async () => {
@@ -182,7 +205,27 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     expect(res.exitCode).not.toBe(0);
   });
 
+  /** The ReplicaSets a Deployment owns, each with the value Reloader's variable has in its pod template. */
+  const replicaSets = async (deployment: string) => {
+    const list = JSON.parse(await kube.kubectl(["get", "replicasets", "-n", ns, "-o", "json"])) as {
+      items: ReplicaSet[];
+    };
+    return list.items
+      .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === "Deployment" && o.name === deployment))
+      .map((rs) => ({
+        name: rs.metadata?.name ?? "",
+        reloaded: rs.spec?.template?.spec?.containers[0]?.env?.find((e) => e.name === reloaderEnv(key.secret))?.value,
+      }));
+  };
+  let secretChangedAt = 0;
+
   it(`carries a rotated secret into the Secret within refreshInterval (${refreshSeconds}s)`, async () => {
+    // Both Deployments have their first ReplicaSet before the rotation: what Reloader makes after it is new.
+    for (const d of ["openwebui", "openwebui-unannotated"]) {
+      await eventually(async () => {
+        if ((await replicaSets(d)).length !== 1) throw new Error(`Deployment ${d} has no ReplicaSet yet`);
+      }, 60_000);
+    }
     const t0 = Date.now();
     await moto.rotate(accounts.alpha, path("alpha"), "alpha-key-2");
     await eventually(
@@ -193,7 +236,8 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
       4 * refreshSeconds * 1000,
       250,
     );
-    const seconds = (Date.now() - t0) / 1000;
+    secretChangedAt = Date.now();
+    const seconds = (secretChangedAt - t0) / 1000;
     console.log(
       `rotation reached Secret ${ns}/${key.secret} in ${seconds.toFixed(1)} s (refreshInterval ${refreshSeconds}s)`,
     );
@@ -201,12 +245,38 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     expect(seconds).toBeLessThanOrEqual(refreshSeconds + 3);
   });
 
-  it("runs moto and the controller as the cluster's processes, and stops both on down", async () => {
+  it("rolls OpenWebUI out onto the rotated Secret (Reloader), and leaves a Deployment without its annotation", async () => {
+    expect(secretChangedAt, "the rotation reached the Secret").toBeGreaterThan(0);
+    expect(openwebui(alpha).metadata?.annotations?.[reloadOnSecretsAnnotation]).toBe(key.secret);
+    const rolled = await eventually(
+      async () => {
+        const sets = await replicaSets("openwebui");
+        const fresh = sets.find((rs) => rs.reloaded);
+        if (!fresh) throw new Error(`no ReplicaSet with ${reloaderEnv(key.secret)} yet: ${JSON.stringify(sets)}`);
+        return { sets, fresh };
+      },
+      60_000,
+      250,
+    );
+    const seconds = (Date.now() - secretChangedAt) / 1000;
+    console.log(`Reloader rolled Deployment ${ns}/openwebui out ${seconds.toFixed(1)} s after the Secret changed`);
+    // The first ReplicaSet stays (scaled down by the rollout), and the new one's template carries the Secret's hash.
+    expect(rolled.sets).toHaveLength(2);
+    expect(rolled.fresh.reloaded).toMatch(/^[0-9a-f]{40}$/);
+    const d = await kube.get<Deployment>("deployment", "openwebui", ns);
+    const env = d.spec?.template.spec?.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === reloaderEnv(key.secret))?.value).toBe(rolled.fresh.reloaded);
+    // Reloader had the same event for the copy, which names no Secret: one ReplicaSet, no variable.
+    expect(await replicaSets("openwebui-unannotated")).toEqual([{ name: expect.any(String), reloaded: undefined }]);
+  });
+
+  it("runs moto, the controller and Reloader as the cluster's processes, and stops them on down", async () => {
     const status = await clusterStatus({ name });
-    const procs = status.components.filter((c) => ["moto", "external-secrets"].includes(c.name));
+    const procs = status.components.filter((c) => ["moto", "external-secrets", "reloader"].includes(c.name));
     expect(procs.map((c) => [c.name, c.alive])).toEqual([
       ["moto", true],
       ["external-secrets", true],
+      ["reloader", true],
     ]);
     await clusterDown({ name });
     for (const p of procs) expect(() => process.kill(p.pid as number, 0), `pid ${p.pid} still exists`).toThrow();

@@ -2,8 +2,9 @@
  * The platform's controllers, run by the cluster as host processes next to its control plane (started by pid,
  * logged under its directory, stopped by `cluster down`): metrics-server (metrics.k8s.io, what CPU and memory HPAs
  * read), KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read) and Karpenter with its
- * kwok provider (nodes for pending pods, from the NodePools that refer to its node class), and External Secrets
- * with the moto server it reads tenants' secrets from (AWS Secrets Manager and STS on loopback).
+ * kwok provider (nodes for pending pods, from the NodePools that refer to its node class), External Secrets
+ * with the moto server it reads tenants' secrets from (AWS Secrets Manager and STS on loopback), and Reloader (rolls
+ * out the workloads that name a Secret that changed: a rotation External Secrets synced reaches OpenWebUI).
  */
 import { randomBytes } from "node:crypto";
 import type { TokenUser } from "../pki.js";
@@ -12,10 +13,11 @@ import { externalSecretsUser, startExternalSecrets } from "./external-secrets.js
 import { karpenterUser, startKarpenter } from "./karpenter.js";
 import { kedaUser, startKeda } from "./keda.js";
 import { metricsServerUser, startMetricsServer } from "./metrics-server.js";
+import { reloaderUser, startReloader } from "./reloader.js";
 
 export type { ControllerContext } from "./context.js";
 
-export const controllerNames = ["metrics-server", "keda", "karpenter", "external-secrets"] as const;
+export const controllerNames = ["metrics-server", "keda", "karpenter", "external-secrets", "reloader"] as const;
 export type ControllerName = (typeof controllerNames)[number];
 
 /** Each controller's processes, by the names their logs and failures carry (extra flags are given per process). */
@@ -24,6 +26,7 @@ export const controllerProcesses = {
   keda: ["keda-operator", "keda-adapter"],
   karpenter: ["karpenter"],
   "external-secrets": ["moto", "external-secrets"],
+  reloader: ["reloader"],
 } as const satisfies Record<ControllerName, readonly string[]>;
 export type ControllerProcess = (typeof controllerProcesses)[ControllerName][number];
 
@@ -32,6 +35,7 @@ const identities = {
   keda: kedaUser,
   karpenter: karpenterUser,
   "external-secrets": externalSecretsUser,
+  reloader: reloaderUser,
 } satisfies Record<ControllerName, { serviceAccount: string; namespace: string; groups?: string[] }>;
 
 /**
@@ -59,6 +63,7 @@ const starters: Record<ControllerName, (ctx: ControllerContext) => Promise<void>
   keda: startKeda,
   karpenter: startKarpenter,
   "external-secrets": startExternalSecrets,
+  reloader: startReloader,
 };
 
 /** Starts the controllers one after the other; each returns once it is ready (its APIService Available, if any). */
