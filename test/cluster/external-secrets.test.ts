@@ -7,7 +7,7 @@
  * of alpha that names beta's path gets nothing and says so (its Ready condition and an event), and the platform's
  * Kyverno policy refuses that object at admission. A secret rotated in moto reaches the Secret within
  * refreshInterval, and Reloader rolls the chart's OpenWebUI Deployment out onto it (a new ReplicaSet, its pod
- * template carrying the Secret's new hash), which names that Secret in its annotation; a copy without the annotation
+ * template naming the Secret and its new hash), which names that Secret in its annotation; a copy without the annotation
  * is left alone. No real node: nothing here needs a pod to run (the Deployment controller makes the ReplicaSets).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -65,8 +65,8 @@ const unannotated = (d: Deployment): Deployment => {
   return copy;
 };
 
-/** Reloader's env-vars strategy: the variable it sets to the hash of a Secret's data (STAKATER_<NAME>_SECRET). */
-const reloaderEnv = (secret: string) => `STAKATER_${secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_SECRET`;
+/** Reloader's annotations strategy: what it writes in the pod template (the Secret, and the hash of its data). */
+const lastReloadedFrom = "reloader.stakater.com/last-reloaded-from";
 
 /** What External Secrets acts on: the namespace, the reader ServiceAccount, the store and the ExternalSecrets. */
 const secretsObjects = (objects: Rendered[]) =>
@@ -205,7 +205,7 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     expect(res.exitCode).not.toBe(0);
   });
 
-  /** The ReplicaSets a Deployment owns, each with the value Reloader's variable has in its pod template. */
+  /** The ReplicaSets a Deployment owns, each with the Secret Reloader names in its pod template, if any. */
   const replicaSets = async (deployment: string) => {
     const list = JSON.parse(await kube.kubectl(["get", "replicasets", "-n", ns, "-o", "json"])) as {
       items: ReplicaSet[];
@@ -214,7 +214,12 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
       .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === "Deployment" && o.name === deployment))
       .map((rs) => ({
         name: rs.metadata?.name ?? "",
-        reloaded: rs.spec?.template?.spec?.containers[0]?.env?.find((e) => e.name === reloaderEnv(key.secret))?.value,
+        reloaded: JSON.parse(rs.spec?.template?.metadata?.annotations?.[lastReloadedFrom] ?? "null") as {
+          type: string;
+          name: string;
+          namespace: string;
+          hash: string;
+        } | null,
       }));
   };
   let secretChangedAt = 0;
@@ -252,7 +257,7 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
       async () => {
         const sets = await replicaSets("openwebui");
         const fresh = sets.find((rs) => rs.reloaded);
-        if (!fresh) throw new Error(`no ReplicaSet with ${reloaderEnv(key.secret)} yet: ${JSON.stringify(sets)}`);
+        if (!fresh) throw new Error(`no ReplicaSet with ${lastReloadedFrom} yet: ${JSON.stringify(sets)}`);
         return { sets, fresh };
       },
       60_000,
@@ -260,14 +265,16 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     );
     const seconds = (Date.now() - secretChangedAt) / 1000;
     console.log(`Reloader rolled Deployment ${ns}/openwebui out ${seconds.toFixed(1)} s after the Secret changed`);
-    // The first ReplicaSet stays (scaled down by the rollout), and the new one's template carries the Secret's hash.
+    // The first ReplicaSet stays (scaled down by the rollout); the new one's template names the rotated Secret.
     expect(rolled.sets).toHaveLength(2);
-    expect(rolled.fresh.reloaded).toMatch(/^[0-9a-f]{40}$/);
+    expect(rolled.fresh.reloaded).toMatchObject({ type: "SECRET", name: key.secret, namespace: ns });
+    expect(rolled.fresh.reloaded?.hash).toMatch(/^[0-9a-f]{40}$/);
     const d = await kube.get<Deployment>("deployment", "openwebui", ns);
-    const env = d.spec?.template.spec?.containers[0]?.env ?? [];
-    expect(env.find((e) => e.name === reloaderEnv(key.secret))?.value).toBe(rolled.fresh.reloaded);
-    // Reloader had the same event for the copy, which names no Secret: one ReplicaSet, no variable.
-    expect(await replicaSets("openwebui-unannotated")).toEqual([{ name: expect.any(String), reloaded: undefined }]);
+    expect(JSON.parse(d.spec?.template.metadata?.annotations?.[lastReloadedFrom] ?? "null")).toEqual(
+      rolled.fresh.reloaded,
+    );
+    // Reloader had the same event for the copy, which names no Secret: one ReplicaSet, no annotation.
+    expect(await replicaSets("openwebui-unannotated")).toEqual([{ name: expect.any(String), reloaded: null }]);
   });
 
   it("runs moto, the controller and Reloader as the cluster's processes, and stops them on down", async () => {

@@ -1,8 +1,10 @@
 /**
  * Stakater Reloader as a host process: it watches Secrets and ConfigMaps in every namespace and, when one changes,
  * rolls out the workloads that name it in `secret.reloader.stakater.com/reload` (the tenant chart's OpenWebUI, which
- * reads its secrets from env at start). Its strategy is upstream's default (`env-vars`): it sets an environment
- * variable holding the Secret's hash in the pod template, so the Deployment makes a new ReplicaSet.
+ * reads its secrets from env at start). It runs upstream's `annotations` strategy: it writes the Secret it reloaded
+ * from (name and hash) in the pod template's `reloader.stakater.com/last-reloaded-from`, so the Deployment makes a new
+ * ReplicaSet. Upstream prefers it under GitOps: the platform's Argo CD syncs tenants with selfHeal, and would undo the
+ * default strategy's extra environment variable (a change to a list the chart renders), rolling OpenWebUI out again.
  *
  * It authenticates as upstream's ServiceAccount default/reloader-reloader (a static token naming it), so upstream's
  * own RBAC manifests from the pinned module grant it exactly what they grant in a cluster.
@@ -21,6 +23,9 @@ export const reloaderUser = { serviceAccount: "reloader-reloader", namespace: "d
  * changes; it exits when that port is taken, after its watches started.
  */
 export const reloaderPort = 9090;
+
+/** Upstream's GitOps strategy (see above): a pod-template annotation, which Argo CD's diff leaves alone. */
+export const reloadStrategy = "--reload-strategy=annotations";
 
 /** Refuses to start when the port is taken: the probe would otherwise read another process's answer. */
 const portIsFree = (port: number): Promise<boolean> =>
@@ -49,7 +54,7 @@ export const startReloader = async (ctx: ControllerContext): Promise<void> => {
     );
   }
   const kubeconfig = ctx.kubeconfig("reloader");
-  await ctx.start("reloader", requireBin("reloader"), [...ctx.extraArgs("reloader")], {
+  await ctx.start("reloader", requireBin("reloader"), [reloadStrategy, ...ctx.extraArgs("reloader")], {
     ...process.env,
     // Reloader reads KUBECONFIG itself (pkg/kube), before ~/.kube/config and the in-cluster account.
     KUBECONFIG: kubeconfig,
