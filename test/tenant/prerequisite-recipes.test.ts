@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { reloadStrategy } from "../../src/cluster/controllers/reloader.js";
 import { sectionBlocks } from "../../src/lib/readme-claims.js";
 import { crdSources, tools } from "../../src/toolchain/pins.js";
 
@@ -30,9 +31,10 @@ describe("the tenant README's prerequisite recipes", () => {
     expect(script).toContain(`/metrics-server/releases/download/v${pinned("metrics-server")}/components.yaml`);
   });
 
-  it("apply Reloader's manifest of the pinned release (the image it names is that release's)", () => {
+  it("apply Reloader's manifest of the pinned release (the image it names is that release's), in the suites' strategy", () => {
     expect(script).toContain(
       `https://raw.githubusercontent.com/stakater/Reloader/v${pinned("reloader")}/deployments/kubernetes/reloader.yaml`,
     );
+    expect(script).toContain(`"value": ["${reloadStrategy}"]`);
   });
 });
