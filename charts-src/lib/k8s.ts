@@ -53,7 +53,9 @@ export type {
   IValidation as KyvernoValidation,
 } from "@kubernetes-models/kyverno/kyverno.io/v1";
 export type {
+  IAlertmanager as Alertmanager,
   IPodMonitor as PodMonitor,
+  IPrometheus as Prometheus,
   IProbe as PrometheusProbe,
   IPrometheusRule as PrometheusRule,
   IRelabelConfig as RelabelConfig,
@@ -89,7 +91,12 @@ export type {
   INetworkPolicySpec as NetworkPolicySpec,
 } from "kubernetes-models/networking.k8s.io/v1";
 export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-models/policy/v1";
-export type { IRole as Role, IRoleBinding as RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+export type {
+  IClusterRole as ClusterRole,
+  IClusterRoleBinding as ClusterRoleBinding,
+  IRole as Role,
+  IRoleBinding as RoleBinding,
+} from "kubernetes-models/rbac.authorization.k8s.io/v1";
 export type { IPriorityClass as PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1";
 export type { IStorageClass as StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 export type {

@@ -22,11 +22,12 @@ export interface BuiltImage {
 }
 
 /**
- * The text of the modules that say how images are built. Not `spec.build.toString()`: vitest and tsx transpile a
- * function differently, so `npm test` and the CLI would each key, rebuild and delete the other's archives.
+ * The text of the modules that say how an image is built: the shared ones and its own recipe's. Not
+ * `spec.build.toString()`: vitest and tsx transpile a function differently, so `npm test` and the CLI would each key,
+ * rebuild and delete the other's archives.
  */
-const builderSources = (): string =>
-  ["catalog.ts", "rootfs.ts", "oci.ts"]
+const builderSources = (spec: ImageSpec): string =>
+  ["rootfs.ts", "oci.ts", ...spec.recipe]
     .map((f) => readFileSync(join(packageRoot, "src", "images", f), "utf8"))
     .join("\0");
 
@@ -35,7 +36,7 @@ export const imageArchive = (spec: ImageSpec): string =>
   join(
     imagesRoot(),
     "archives",
-    `${spec.name}-${spec.version}-${pinDigest({ inputs: spec.inputs, config: spec.config, builders: builderSources() })}.tar`,
+    `${spec.name}-${spec.version}-${pinDigest({ inputs: spec.inputs, config: spec.config, builders: builderSources(spec) })}.tar`,
   );
 
 const buildOne = async (

@@ -27,7 +27,7 @@ import { dataSets } from "../toolchain/datasets.js";
 import { groupMembers } from "../toolchain/groups.js";
 import { debianImageBase, tools } from "../toolchain/pins.js";
 import { binPath, requireBin } from "../toolchain/tools.js";
-import type { ImageSpec } from "./catalog.js";
+import type { ImageSpec } from "./spec.js";
 import type { ImageConfig } from "./oci.js";
 import { copyRootfs, debianRootfs } from "./rootfs.js";
 
@@ -165,6 +165,8 @@ const packReproducibly = async (rootfs: string, config: ImageConfig, archive: st
 export const validatorImage: ImageSpec & { pack: typeof packReproducibly } = {
   pack: packReproducibly,
   name: validatorName,
+  // Its recipe is in its inputs (the builder's digest).
+  recipe: [],
   get version() {
     return packageVersion();
   },

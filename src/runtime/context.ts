@@ -14,6 +14,7 @@ import { nodePaths } from "../node/config.js";
 import { labNodes } from "../node/lab-nodes.js";
 import { HostServices } from "./host-services.js";
 import { LabModelRegistry } from "./model-registry.js";
+import type { CatalogModel } from "./platform.js";
 import type { LabTenant } from "./tenants.js";
 
 /** What the runtime scenarios make for the ones after them. */
@@ -32,6 +33,8 @@ export class RuntimeContext extends SuiteContext {
   private hostServices?: HostServices;
   /** The lab's model registry, started on first use (see `models`). */
   private modelRegistry?: LabModelRegistry;
+  /** The platform release's model catalog as last installed or upgraded (src/runtime/platform.ts). */
+  platformCatalog?: readonly CatalogModel[];
 
   constructor(opts: SuiteOptions) {
     super(opts, "runtime");
@@ -60,7 +63,7 @@ export class RuntimeContext extends SuiteContext {
       log: this.log,
       realNodes: labNodes(true),
       // Reloader with External Secrets: a rotation the controller syncs rolls OpenWebUI out onto it.
-      controllers: ["metrics-server", "keda", "external-secrets", "reloader"],
+      controllers: ["metrics-server", "keda", "external-secrets", "reloader", "prometheus-operator"],
     });
     this.kube = new Kube(this.info.kubeconfig);
     this.helm = new Helm(this.kube, join(this.opts.workDir, "helm"), { timeout: "5m", wait: "none" });

@@ -51,6 +51,7 @@ export const applyLabPlatform = async (
     chownSync(ctx.modelCacheDir, cacheOwner, cacheOwner);
     await ctx.k.apply(registry.clusterObjects());
   }
+  ctx.platformCatalog = catalog;
   await ctx.h[verb]({
     release: "platform",
     chartDir: ctx.chartDir("platform"),

@@ -47,13 +47,14 @@ export const checkTool = async (tool: Tool): Promise<BinaryCheck[]> => {
   return Promise.all(
     tool.binaries.map(async (b) => {
       const path = binPath(b.exe);
-      const base = { tool: tool.name, exe: b.exe, pinned: tool.version, path };
+      const pinned = b.version ?? tool.version;
+      const base = { tool: tool.name, exe: b.exe, pinned, path };
       if (!existsSync(path)) return { ...base, found: null, status: "missing" as const };
       const args = b.versionArgs ?? tool.versionArgs;
       const out = args.length > 0 ? await run(path, args) : await run("go", ["version", "-m", path]);
       const text = `${out.stdout}\n${out.stderr}`;
       const found = text.match(/v?\d+\.\d+\.\d+[\w.+-]*/)?.[0] ?? text.trim().split("\n")[0] ?? "";
-      const status = text.includes(bare(tool.version)) ? ("ok" as const) : ("wrong-version" as const);
+      const status = text.includes(bare(pinned)) ? ("ok" as const) : ("wrong-version" as const);
       return { ...base, found, status };
     }),
   );

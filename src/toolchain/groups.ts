@@ -29,8 +29,8 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
   },
   // The embedded control plane and what the install suite runs beside it: np-guard, the OCI registry and GnuPG of the
   // publish scenario, Argo CD and its Redis (which the runtime suite's host services reuse), and the controllers
-  // `cluster up --controllers` runs (metrics-server, KEDA, External Secrets and the moto it reads from,
-  // Reloader, which rolls out what reads a rotated Secret) and Karpenter,
+  // `cluster up --controllers` runs (metrics-server, KEDA, External Secrets and the moto it reads from, Reloader,
+  // which rolls out what reads a rotated Secret, the Prometheus Operator with the Prometheus it runs) and Karpenter,
   // which makes the install suite's nodes.
   cluster: {
     tools: [
@@ -48,6 +48,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "external-secrets",
       "moto",
       "reloader",
+      "prometheus-stack",
     ],
   },
   // The real node, the images it runs (and the packages that build them), the model and the host services' PostgreSQL.
@@ -77,6 +78,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "pgvector",
       "nginx-light",
       "sudo",
+      "kube-state-metrics",
     ],
   },
 };

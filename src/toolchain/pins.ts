@@ -33,8 +33,11 @@ export interface GoTool {
   replaceStaging?: string;
   /** Modules whose checksums the public sum database does not serve here (verified against the proxy's go.sum instead). */
   noSumDb?: string[];
-  /** Each binary, and the arguments that make it print its version when they differ from the tool's. */
-  binaries: { exe: string; pkg: string; versionArgs?: string[] }[];
+  /**
+   * Each binary, the arguments that make it print its version when they differ from the tool's, and the version it
+   * reports when it comes from a dependency of the module (the release upstream's go.mod requires).
+   */
+  binaries: { exe: string; pkg: string; versionArgs?: string[]; version?: string }[];
   ldflags?: string[];
   /**
    * Arguments that make a binary print its version; the output must contain the pinned version (without a leading
@@ -172,6 +175,8 @@ const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
 const karpenter = { module: "sigs.k8s.io/karpenter", version: "v1.15.0" };
 const externalSecrets = { module: "github.com/external-secrets/external-secrets", version: "v0.16.2" };
 const reloader = { module: "github.com/stakater/Reloader", version: "v1.4.22" };
+const kubeStateMetrics = { module: "k8s.io/kube-state-metrics/v2", version: "v2.20.0" };
+const prometheusOperator = { module: "github.com/prometheus-operator/prometheus-operator", version: "v0.93.0" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
@@ -490,6 +495,44 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // The monitoring stack the runtime suite runs, in one tools module so that the three binaries share one build of
+    // their dependencies: the Prometheus Operator and its config reloader, and the Prometheus release the operator's
+    // own go.mod requires (Debian's Prometheus is built without Kubernetes service discovery). Alertmanager's module
+    // leaves out the web UI its binary embeds, so Alertmanager is Debian's (src/images/catalog.ts).
+    kind: "go",
+    name: "prometheus-stack",
+    ...prometheusOperator,
+    go: "1.26.0",
+    upstreamRequires: true,
+    upstreamReplaces: true,
+    replaces: {
+      // Upstream's directories, as the proxy publishes them; and Prometheus's own pin of the Google Cloud SDK.
+      "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring": `${prometheusOperator.module}/pkg/apis/monitoring ${prometheusOperator.version}`,
+      "github.com/prometheus-operator/prometheus-operator/pkg/client": `${prometheusOperator.module}/pkg/client ${prometheusOperator.version}`,
+      "cloud.google.com/go": "cloud.google.com/go v0.123.0",
+    },
+    binaries: [
+      { exe: "prometheus-operator", pkg: `${prometheusOperator.module}/cmd/operator` },
+      { exe: "prometheus-config-reloader", pkg: `${prometheusOperator.module}/cmd/prometheus-config-reloader` },
+      // Prometheus 3.13.1: the release the operator's go.mod requires.
+      { exe: "prometheus", pkg: "github.com/prometheus/prometheus/cmd/prometheus", version: "v0.313.1" },
+    ],
+    // None is stamped with a version at build (upstream stamps at release); Go's build information names the modules.
+    versionArgs: [],
+  },
+  {
+    // The cluster's objects as metrics (kube_pod_*, kube_job_*, kube_resourcequota): what most of the platform's
+    // alerts and dashboards read, as kube-prometheus-stack runs it beside Prometheus.
+    kind: "go",
+    name: "kube-state-metrics",
+    ...kubeStateMetrics,
+    go: "1.26.0",
+    binaries: [{ exe: "kube-state-metrics", pkg: kubeStateMetrics.module }],
+    // Upstream's Makefile stamps Prometheus's common version package; its `version` command prints it.
+    ldflags: [`-X github.com/prometheus/common/version.Version=${kubeStateMetrics.version}`],
+    versionArgs: ["version"],
+  },
+  {
     kind: "pypi",
     name: "moto",
     // AWS Secrets Manager, STS and IAM on a loopback port (moto's server): what External Secrets reads tenants'
@@ -667,8 +710,7 @@ export const crdSources: CrdSource[] = [
   },
   {
     name: "prometheus-operator",
-    module: "github.com/prometheus-operator/prometheus-operator",
-    version: "v0.93.0",
+    ...prometheusOperator,
     files: inDir(
       "example/prometheus-operator-crd",
       ["servicemonitors", "podmonitors", "prometheusrules", "probes", "scrapeconfigs", "alertmanagerconfigs"].map(

@@ -13,3 +13,14 @@ test("an image's archive is the same whichever runner loads the builders", () =>
   );
   expect(fromTsx).toEqual(images.map(imageArchive));
 });
+
+// Each image is keyed by its own recipe: an edit to the OpenWebUI recipe rebuilds OpenWebUI, not the small images, and
+// an edit to the catalog's images leaves the OpenWebUI archive (minutes to rebuild) alone.
+test("an image's archive changes with its own recipe's modules and no other image's", () => {
+  const openwebui = images.find((i) => i.name === "open-webui");
+  const ollama = images.find((i) => i.name === "ollama");
+  if (!openwebui || !ollama) throw new Error("the catalog lost an image");
+  expect(openwebui.recipe).toEqual(["openwebui.ts"]);
+  expect(imageArchive({ ...openwebui, recipe: [...openwebui.recipe, "catalog.ts"] })).not.toBe(imageArchive(openwebui));
+  expect(ollama.recipe).not.toContain("openwebui.ts");
+});

@@ -3,8 +3,10 @@
  * logged under its directory, stopped by `cluster down`): metrics-server (metrics.k8s.io, what CPU and memory HPAs
  * read), KEDA (its operator, and external.metrics.k8s.io, what its ScaledObjects' HPAs read) and Karpenter with its
  * kwok provider (nodes for pending pods, from the NodePools that refer to its node class), External Secrets
- * with the moto server it reads tenants' secrets from (AWS Secrets Manager and STS on loopback), and Reloader (rolls
- * out the workloads that name a Secret that changed: a rotation External Secrets synced reaches OpenWebUI).
+ * with the moto server it reads tenants' secrets from (AWS Secrets Manager and STS on loopback), Reloader (rolls
+ * out the workloads that name a Secret that changed: a rotation External Secrets synced reaches OpenWebUI), and the
+ * Prometheus Operator (Prometheus and Alertmanager as StatefulSets, configured by the platform chart's monitoring
+ * objects).
  */
 import { randomBytes } from "node:crypto";
 import type { TokenUser } from "../pki.js";
@@ -13,11 +15,19 @@ import { externalSecretsUser, startExternalSecrets } from "./external-secrets.js
 import { karpenterUser, startKarpenter } from "./karpenter.js";
 import { kedaUser, startKeda } from "./keda.js";
 import { metricsServerUser, startMetricsServer } from "./metrics-server.js";
+import { prometheusOperatorUser, startPrometheusOperator } from "./prometheus-operator.js";
 import { reloaderUser, startReloader } from "./reloader.js";
 
 export type { ControllerContext } from "./context.js";
 
-export const controllerNames = ["metrics-server", "keda", "karpenter", "external-secrets", "reloader"] as const;
+export const controllerNames = [
+  "metrics-server",
+  "keda",
+  "karpenter",
+  "external-secrets",
+  "reloader",
+  "prometheus-operator",
+] as const;
 export type ControllerName = (typeof controllerNames)[number];
 
 /** Each controller's processes, by the names their logs and failures carry (extra flags are given per process). */
@@ -27,6 +37,7 @@ export const controllerProcesses = {
   karpenter: ["karpenter"],
   "external-secrets": ["moto", "external-secrets"],
   reloader: ["reloader"],
+  "prometheus-operator": ["prometheus-operator"],
 } as const satisfies Record<ControllerName, readonly string[]>;
 export type ControllerProcess = (typeof controllerProcesses)[ControllerName][number];
 
@@ -36,6 +47,7 @@ const identities = {
   karpenter: karpenterUser,
   "external-secrets": externalSecretsUser,
   reloader: reloaderUser,
+  "prometheus-operator": prometheusOperatorUser,
 } satisfies Record<ControllerName, { serviceAccount: string; namespace: string; groups?: string[] }>;
 
 /**
@@ -64,6 +76,7 @@ const starters: Record<ControllerName, (ctx: ControllerContext) => Promise<void>
   karpenter: startKarpenter,
   "external-secrets": startExternalSecrets,
   reloader: startReloader,
+  "prometheus-operator": startPrometheusOperator,
 };
 
 /** Starts the controllers one after the other; each returns once it is ready (its APIService Available, if any). */

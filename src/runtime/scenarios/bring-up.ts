@@ -6,7 +6,17 @@
 import { join } from "node:path";
 import { installCrds } from "../../install/crds.js";
 import { buildImages, importImages } from "../../images/build.js";
-import { busyboxImage, kedaHttpInterceptorImage, ollamaImage, openwebuiImage } from "../../images/catalog.js";
+import {
+  alertmanagerImage,
+  blackboxExporterImage,
+  busyboxImage,
+  kedaHttpInterceptorImage,
+  kubeStateMetricsImage,
+  ollamaImage,
+  openwebuiImage,
+  prometheusConfigReloaderImage,
+  prometheusImage,
+} from "../../images/catalog.js";
 import { nodePaths } from "../../node/config.js";
 import { labNodes } from "../../node/lab-nodes.js";
 import { requireBin } from "../../toolchain/tools.js";
@@ -22,14 +32,26 @@ const prerequisiteNamespaces = ["monitoring", "nvidia-device-plugin", "tenants"]
 /** The images built (cached by content), the cluster up with the lab's nodes, each image imported where it runs. */
 const upWithLabImages = async (ctx: RuntimeContext) => {
   const images = await buildImages(
-    [busyboxImage.name, ollamaImage.name, openwebuiImage.name, kedaHttpInterceptorImage.name],
+    [
+      busyboxImage,
+      ollamaImage,
+      openwebuiImage,
+      kedaHttpInterceptorImage,
+      // The monitoring stack (alerts-fire), which runs on the standard node.
+      prometheusImage,
+      alertmanagerImage,
+      prometheusConfigReloaderImage,
+      blackboxExporterImage,
+      kubeStateMetricsImage,
+    ].map((i) => i.name),
     ctx.log,
   );
   await ctx.up();
   const stateDir = ctx.info?.stateDir ?? "";
-  // OpenWebUI runs on standard nodes only: the premium node gets Ollama and the probe image.
+  // OpenWebUI and the monitoring stack run on standard nodes only: the premium node gets Ollama and the probe image.
+  const premiumNodeImages = [busyboxImage, ollamaImage, kedaHttpInterceptorImage].map((i) => i.name);
   for (const [i, n] of labNodes(true).entries()) {
-    const wanted = images.filter((img) => i === 0 || img.name !== openwebuiImage.name);
+    const wanted = images.filter((img) => i === 0 || premiumNodeImages.includes(img.name));
     await importImages(
       requireBin("ctr"),
       nodePaths(stateDir, n.suffix).containerdSocket,

@@ -3,6 +3,7 @@
  * use the tenants earlier ones made (`RuntimeMade`). The CLI (`llmcharts test-runtime`) and test/runtime run this list.
  */
 import type { RuntimeScenario } from "../context.js";
+import { alertsFire } from "./alerts-fire.js";
 import { bringUp } from "./bring-up.js";
 import { haReady } from "./ha.js";
 import { isolationEnforced } from "./isolation.js";
@@ -26,6 +27,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   standardReady,
   chatStandard,
   catalogGrows,
+  alertsFire,
   secretsSynced,
   standardScales,
   chatPremium,

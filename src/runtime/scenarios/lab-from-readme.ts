@@ -18,11 +18,9 @@ import { busyboxImage, ollamaImage, openwebuiImage } from "../../images/catalog.
 import { sectionBlocks } from "../../lib/readme-claims.js";
 import type { ShellBlock } from "../../lib/readme-commands.js";
 import { firstLine, runShellBlock } from "../../lib/readme-runner.js";
-import { run, StepError } from "../../lib/run.js";
-import { nodePaths } from "../../node/config.js";
-import { labNodes } from "../../node/lab-nodes.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { tagUnderUpstreamNames } from "../node-images.js";
 import { runtimeStandIns } from "../standin-names.js";
 
 export const labSection = "Lab: one node, no cloud services";
@@ -65,21 +63,6 @@ const upstreamImages = (root: string): [built: string, upstream: string][] => {
 export const labModelNames = (root: string): string[] =>
   labValues(root, "platform").modelCache.models.map((m) => `${m.name}:${m.tag}`);
 
-/** Each built image tagged with the upstream name the lab's values use, in every node's containerd. */
-const loadUnderUpstreamNames = async (ctx: RuntimeContext) => {
-  const stateDir = ctx.info?.stateDir ?? "";
-  for (const n of labNodes(true)) {
-    const socket = nodePaths(stateDir, n.suffix).containerdSocket;
-    for (const [built, upstream] of upstreamImages(ctx.opts.root)) {
-      const args = ["--address", socket, "-n", "k8s.io", "images", "tag", "--force", built, upstream];
-      const res = await run(requireBin("ctr"), args);
-      // OpenWebUI's image is only on the standard node.
-      if (res.exitCode !== 0 && !(n.suffix && built === openwebuiImage.config.ref))
-        throw new StepError(`ctr images tag ${built} ${upstream}`, res);
-    }
-  }
-};
-
 /** Every release of the suite uninstalled: a cluster with no chart installed (the namespaces the charts keep stay). */
 const uninstallSuiteReleases = async (ctx: RuntimeContext): Promise<true> => {
   for (const rel of await ctx.h.list()) await ctx.h.uninstall(rel.name, rel.namespace);
@@ -98,7 +81,8 @@ export const labFromReadme: RuntimeScenario = {
     const registry = await ctx.models();
     if (!(await r.step("the suite's releases uninstalled", () => uninstallSuiteReleases(ctx)))) return;
     const loaded = await r.step("the images built here on the nodes under their upstream names", async () => {
-      await loadUnderUpstreamNames(ctx);
+      // OpenWebUI's image is only on the standard node.
+      await tagUnderUpstreamNames(ctx, upstreamImages(ctx.opts.root), { standardOnly: [openwebuiImage.config.ref] });
       return true;
     });
     if (!loaded) return;

@@ -83,7 +83,7 @@ const inCatalog = (ctx: RuntimeContext, models: readonly CatalogModel[]): void =
 };
 
 /** A model no registry holds: its pull must fail, and say so. */
-const missing: CatalogModel = { name: "llmcharts-missing", tag: "0.1", tier: "standard" };
+export const missingModel: CatalogModel = { name: "llmcharts-missing", tag: "0.1", tier: "standard" };
 
 export const modelsPulled: RuntimeScenario = {
   id: "models-pulled",
@@ -102,19 +102,21 @@ export const modelsPulled: RuntimeScenario = {
     await r.step(
       "a model the registry lacks fails its Job, whose pod names the model, the registry and the reason",
       async () => {
-        await applyLabPlatform(ctx, [...labCatalog, missing]);
-        const [job] = await pullsFinished(ctx, [missing]);
-        if (!job || !condition(job, "Failed")) throw new Error(`the pull of ${modelRef(missing)} did not fail`);
+        await applyLabPlatform(ctx, [...labCatalog, missingModel]);
+        const [job] = await pullsFinished(ctx, [missingModel]);
+        if (!job || !condition(job, "Failed")) throw new Error(`the pull of ${modelRef(missingModel)} did not fail`);
         const said = await pullMessages(ctx, job);
         const registry = (await ctx.models()).inCluster;
-        const expected = `model-pull: could not pull ${modelRef(missing)} from ${registry}: Error: pull model manifest: file does not exist`;
+        const expected = `model-pull: could not pull ${modelRef(missingModel)} from ${registry}: Error: pull model manifest: file does not exist`;
         if (!said.includes(expected))
           throw new Error(`the failed pull's pod said ${JSON.stringify(said)}, not ${expected}`);
       },
     );
     await r.step("the catalog back as it was: the failed Job removed by the upgrade", async () => {
       await applyLabPlatform(ctx, labCatalog);
-      const left = (await pullJobs(ctx)).filter((j) => j.metadata.annotations?.[modelAnnotation] === modelRef(missing));
+      const left = (await pullJobs(ctx)).filter(
+        (j) => j.metadata.annotations?.[modelAnnotation] === modelRef(missingModel),
+      );
       if (left.length > 0) throw new Error(`the failed pull Job ${left[0]?.metadata.name} outlived its model`);
     });
   },

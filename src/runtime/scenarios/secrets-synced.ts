@@ -4,7 +4,8 @@
  * (the chart's own rendering names the paths), in moto standing for AWS; External Secrets, running as the cluster's
  * controller, syncs them as the tenant's role (web identity for the chart's `secrets-reader` ServiceAccount), and
  * OpenWebUI starts on them: its admin signs in with the password that exists only in Secrets Manager. A secret
- * rotated there reaches the Kubernetes Secret within the release's refreshInterval.
+ * rotated there reaches the Kubernetes Secret within the release's refreshInterval, and Reloader (the cluster's
+ * controller) rolls OpenWebUI out onto it: the new pod's process runs with the rotated value, nobody restarted it.
  */
 import { randomBytes } from "node:crypto";
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
@@ -13,7 +14,7 @@ import { tenantRoleName } from "../../../charts-src/lib/tenant-iam.js";
 import { awsEndpoint } from "../../cluster/controllers/external-secrets.js";
 import { motoSecrets } from "../../cluster/moto.js";
 import { clusterPaths } from "../../cluster/paths.js";
-import { componentSelector, waitPodsReady } from "../../harness/pods.js";
+import { componentSelector, execIn, waitPodsReady } from "../../harness/pods.js";
 import { eventually } from "../../lib/wait.js";
 import type { RuntimeScenario } from "../context.js";
 import { OpenWebUI } from "../openwebui-api.js";
@@ -112,6 +113,28 @@ export const secretsSynced: RuntimeScenario = {
         ),
       );
       r.figure("esoRotationSeconds", (Date.now() - rotatedAt) / 1000);
+      await r.step(`Reloader rolls OpenWebUI out: its new pod runs with the rotated ${key.key}`, () =>
+        eventually(
+          async () => {
+            const pods = await waitPodsReady(ctx.k, epsilon.namespace, componentSelector(names.openwebui));
+            const fresh = pods.filter((p) => Date.parse(p.metadata.creationTimestamp ?? "") >= rotatedAt - 1000);
+            const [pod] = fresh;
+            if (!pod || fresh.length !== pods.length)
+              throw new Error(`OpenWebUI pods not rolled yet: ${pods.map((p) => p.metadata.name).join(", ")}`);
+            // The environment of the container's first process: what OpenWebUI read at its start.
+            const env = await execIn(ctx.k, epsilon.namespace, pod.metadata.name, names.openwebui, [
+              "sh",
+              "-c",
+              `tr '\\0' '\\n' < /proc/1/environ | grep '^${key.key}='`,
+            ]);
+            if (env.out !== `${key.key}=${rotated}`)
+              throw new Error(`${pod.metadata.name} runs with another ${key.key}`);
+          },
+          300_000,
+          2000,
+        ),
+      );
+      r.figure("reloadedSeconds", (Date.now() - rotatedAt) / 1000);
     }
     // Its pods only slow the scenarios after it.
     await ctx.h.uninstall(epsilon.release, "tenants");
