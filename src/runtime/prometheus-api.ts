@@ -44,6 +44,12 @@ export class PrometheusApi {
     return body.data;
   }
 
+  /** Every rule group Prometheus loaded, with the seconds its last evaluation took. */
+  async ruleGroups(): Promise<{ name: string; evaluationTime: number; rules: PromRule[] }[]> {
+    return (await this.data<{ groups: { name: string; evaluationTime: number; rules: PromRule[] }[] }>("/api/v1/rules"))
+      .groups;
+  }
+
   /** Every rule Prometheus loaded, with its group's name. */
   async rules(): Promise<(PromRule & { group: string })[]> {
     const data = await this.data<{ groups: { name: string; rules: PromRule[] }[] }>("/api/v1/rules");
@@ -56,6 +62,11 @@ export class PrometheusApi {
 
   async alerts(): Promise<PromAlert[]> {
     return (await this.data<{ alerts: PromAlert[] }>("/api/v1/alerts")).alerts;
+  }
+
+  /** How many series the head block holds (the TSDB's own statistics). */
+  async headSeries(): Promise<number> {
+    return (await this.data<{ headStats: { numSeries: number } }>("/api/v1/status/tsdb")).headStats.numSeries;
   }
 
   /** An instant query: Prometheus's own error (a parse or evaluation error) when it refuses it. */
