@@ -66,6 +66,11 @@ export interface UpOptions {
    * external-secrets, reloader), after ours.
    */
   controllerArgs?: Partial<Record<ControllerProcess, string[]>>;
+  /**
+   * Extra environment per controller process, over ours: e.g. KEDA's WATCH_NAMESPACE, which only the environment
+   * sets.
+   */
+  controllerEnv?: Partial<Record<ControllerProcess, NodeJS.ProcessEnv>>;
   /** Progress lines (each component started and ready). */
   log?: (line: string) => void;
   /** Aborting stops the start-up and cleans up like a failure. */
@@ -169,6 +174,7 @@ const controllerContext = (
   start: (component: string, args: string[], path: string, env: NodeJS.ProcessEnv) => Promise<void>,
   ready: (component: string, probe: Probe, what: string, timeoutMs?: number) => Promise<void>,
   extraArgs: UpOptions["controllerArgs"] = {},
+  extraEnv: UpOptions["controllerEnv"] = {},
 ): ControllerContext => ({
   ...c.kube,
   paths: c.paths,
@@ -184,6 +190,7 @@ const controllerContext = (
   get: c.adminGet,
   ports: freePorts,
   extraArgs: (process) => extraArgs[process as ControllerProcess] ?? [],
+  extraEnv: (process) => extraEnv[process as ControllerProcess] ?? {},
 });
 
 /** Environment of a component: ours, minus variables that would change its configuration behind its flags. */
@@ -436,7 +443,13 @@ export const clusterUp = async (opts: UpOptions = {}): Promise<ClusterInfo> => {
         kubeconfigFor: plane.kubeconfigFor,
       };
       await startControllers(
-        controllerContext(where, l.start, (c, probe, what, ms) => l.ready(c, probe, what, ms), opts.controllerArgs),
+        controllerContext(
+          where,
+          l.start,
+          (c, probe, what, ms) => l.ready(c, probe, what, ms),
+          opts.controllerArgs,
+          opts.controllerEnv,
+        ),
         controllers,
       );
     }

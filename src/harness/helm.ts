@@ -34,6 +34,8 @@ export interface ReleaseSpec {
   valuesFiles?: string[];
   /** `--set key=value` pairs. */
   set?: Record<string, string>;
+  /** This operation's wait strategy, over the Helm's own (HelmOptions.wait). */
+  wait?: HelmOptions["wait"];
 }
 
 export interface HelmOptions {
@@ -177,8 +179,8 @@ export class Helm {
     return { objects, createdNamespaces: created };
   }
 
-  private waitArgs(): string[] {
-    return [...(this.opts.wait === "none" ? [] : ["--wait=watcher"]), "--timeout", this.opts.timeout ?? "120s"];
+  private waitArgs(wait = this.opts.wait): string[] {
+    return [...(wait === "none" ? [] : ["--wait=watcher"]), "--timeout", this.opts.timeout ?? "120s"];
   }
 
   /** Runs helm, stoppable through `signal` (a stopped helm is reported as failed). */
@@ -196,7 +198,7 @@ export class Helm {
   private async applyRelease(verb: "install" | "upgrade", s: ReleaseSpec, hooks: InstallHooks): Promise<Named[]> {
     const { objects } = await this.dryRun(s, await this.template(s));
     await hooks.beforeInstall?.(objects);
-    const args = [verb, ...releaseArgs(s), ...this.waitArgs()];
+    const args = [verb, ...releaseArgs(s), ...this.waitArgs(s.wait)];
     const stop = new AbortController();
     const helmDone = this.cancellable(args, stop.signal);
     const watched = hooks.watch ? hooks.watch(stop.signal) : new Promise<void>(() => {});

@@ -26,6 +26,8 @@ export interface TenantInstall {
   set?: Record<string, string>;
   /** @default "install" */
   verb?: "install" | "upgrade";
+  /** Helm's wait for this release ("none": only the Deployments, waited on below). @default the Helm's own */
+  helmWait?: "watcher" | "none";
   /** After the dry run (the tenant's namespace exists), before Helm: what the release needs that no chart makes. */
   beforeInstall?: (objects: Named[]) => Promise<void>;
   /** Wait for every Deployment to be available (false: the caller waits on pods by their own probes). @default true */
@@ -56,6 +58,7 @@ export const installTenant = async (
       namespace: t.releaseNamespace,
       valuesFiles,
       set: t.set,
+      wait: t.helmWait,
     },
     {
       beforeInstall: t.beforeInstall,

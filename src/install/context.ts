@@ -14,7 +14,7 @@ import type { Scenario, SuiteOptions } from "../harness/suite.js";
 import { SuiteContext } from "../harness/suite.js";
 import { installTenant } from "../harness/tenants.js";
 import type { PoolNodes } from "./nodes.js";
-import type { TenantRelease } from "./releases.js";
+import { installTenantValues, type TenantRelease, tenantOf } from "./releases.js";
 import { provisionClaims } from "./standins.js";
 
 export interface InstallOptions extends SuiteOptions {
@@ -42,6 +42,17 @@ export interface InstallMade {
 }
 
 export type InstallScenario = Scenario<InstallContext, InstallMade>;
+
+/**
+ * The namespaces KEDA watches here: the install tenants', whose premium it scales. Not the Argo CD fleet's: on kwok no
+ * wake-up proxy answers its /queue, so KEDA would report those ScaledObjects TriggerError (Degraded to Argo CD) when
+ * no trigger is active; the Argo CD scenario stands in for KEDA there (installStandIns.kedaFleetStatus).
+ */
+export const kedaNamespaces = (root: string): string[] =>
+  installTenantValues
+    .map((f) => tenantOf(root, f))
+    .filter((t) => t.tier !== "standard")
+    .map((t) => t.namespace);
 
 export class InstallContext extends SuiteContext {
   readonly embedded: boolean;
@@ -72,17 +83,20 @@ export class InstallContext extends SuiteContext {
   }
 
   /**
-   * Starts the embedded cluster, with Karpenter (kwok provider, the project's catalog), or connects to the named one.
+   * Starts the embedded cluster, with Karpenter (kwok provider, the project's catalog) and KEDA (operator and
+   * metrics server; it scales the install tenants' premium Ollama), or connects to the named one.
    * Throws with the failing component's log lines.
    */
   async up(): Promise<void> {
     let kubeconfig = this.opts.kubeconfig;
     if (this.embedded) {
+      const kedaWatches = { WATCH_NAMESPACE: kedaNamespaces(this.opts.root).join(",") };
       this.info = await clusterUp({
         name: this.clusterName,
         log: (l) => this.log(`  ${l}`),
-        controllers: ["karpenter"],
+        controllers: ["karpenter", "keda"],
         controllerArgs: { karpenter: [`--instance-types-file-path=${this.instanceTypesFile()}`] },
+        controllerEnv: { "keda-operator": kedaWatches, "keda-adapter": kedaWatches },
       });
       kubeconfig = this.info.kubeconfig;
     }
@@ -96,7 +110,14 @@ export class InstallContext extends SuiteContext {
   /** Installs (or upgrades) one of the suite's tenant releases, in its own namespace, with stand-in volumes. */
   installTenant(
     t: TenantRelease,
-    opts: { chart?: string; chartArgs?: string[]; set?: Record<string, string>; verb?: "install" | "upgrade" } = {},
+    opts: {
+      chart?: string;
+      chartArgs?: string[];
+      set?: Record<string, string>;
+      values?: Record<string, unknown>;
+      verb?: "install" | "upgrade";
+      helmWait?: "watcher" | "none";
+    } = {},
   ) {
     const kube = this.k;
     return installTenant(this, {

@@ -9,9 +9,11 @@
  *   has made it Running, its status is set to Succeeded, as the kubelet would when every container exits 0. What it
  *   proves: the test Pod is admitted (Pod Security, admission policies, quota) and scheduled where it may run, and
  *   Helm's test hooks work; not that its HTTP checks would pass (no container runs on a kwok node);
- * - the status two controllers the cluster does not run would write, which Argo CD's health of those objects reads:
- *   the ingress controller publishing its load balancer's address on each Ingress, and KEDA reporting a
- *   ScaledObject Ready. Written once, where missing; what it proves is everything else Argo CD's health covers.
+ * - the status two controllers would write, which Argo CD's health of those objects reads: the ingress controller
+ *   (not run here) publishing its load balancer's address on each Ingress, and KEDA reporting a ScaledObject Ready in
+ *   the namespaces it does not watch (the Argo CD fleet's: on kwok no wake-up proxy answers the wake-up trigger's
+ *   /queue, so KEDA would report TriggerError). Written once, where missing; what it proves is everything else Argo
+ *   CD's health covers.
  */
 import type { Ingress, Named, PersistentVolume, PersistentVolumeClaim, Pod } from "../../charts-src/lib/k8s.js";
 import type { Kube } from "../harness/kube.js";

@@ -22,4 +22,6 @@ export interface ControllerContext extends ClusterKubectl {
   ports: (count: number) => Promise<number[]>;
   /** Extra flags per process (appended, so they win), e.g. a shorter metrics-server --metric-resolution. */
   extraArgs: (process: string) => string[];
+  /** Extra environment per process (over the controller's own), e.g. KEDA's WATCH_NAMESPACE. */
+  extraEnv: (process: string) => NodeJS.ProcessEnv;
 }

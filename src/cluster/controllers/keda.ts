@@ -92,7 +92,7 @@ export const startKeda = async (ctx: ControllerContext): Promise<void> => {
       ...readable,
       ...ctx.extraArgs("keda-operator"),
     ],
-    env,
+    { ...env, ...ctx.extraEnv("keda-operator") },
   );
   await ctx.start(
     "keda-adapter",
@@ -114,7 +114,7 @@ export const startKeda = async (ctx: ControllerContext): Promise<void> => {
       ...readable,
       ...ctx.extraArgs("keda-adapter"),
     ],
-    env,
+    { ...env, ...ctx.extraEnv("keda-adapter") },
   );
   await Promise.all([
     ctx.ready("keda-operator", "keda-operator /readyz", httpProbe(`http://127.0.0.1:${probePort}/readyz`), 90_000),

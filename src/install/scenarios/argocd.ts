@@ -137,7 +137,7 @@ const syncFleet = async (f: Fleet): Promise<Named<ArgoApplication>[]> => {
   const kinds = new Set([...f.standIns].map((o) => o.split("/")[0]));
   if (kinds.has("PersistentVolume")) r.standIn(installStandIns.provisioner);
   if (kinds.has("Ingress")) r.standIn(installStandIns.ingress);
-  if (kinds.has("ScaledObject")) r.standIn(installStandIns.kedaStatus);
+  if (kinds.has("ScaledObject")) r.standIn(installStandIns.kedaFleetStatus);
   if (!first.ok) return [];
   await checkWaves(f, first.apps);
   await checkSiteLayer(f);
