@@ -96,12 +96,3 @@ export const premiumReplicas = async (k: Kube, namespace: string): Promise<numbe
       await k.kubectl(["get", "deployment", names.ollamaPremium, "-n", namespace, "-o", "jsonpath={.spec.replicas}"])
     ).trim() || 0,
   );
-
-/**
- * A daily business-hours window (the cron trigger's start and end, in UTC) that holds `now` or starts an hour after
- * it. KEDA's cron trigger is active while the next end comes before the next start.
- */
-export const businessHours = (now: Date, includesNow: boolean) => {
-  const at = (hourOffset: number) => `${now.getUTCMinutes()} ${(now.getUTCHours() + hourOffset + 24) % 24} * * *`;
-  return includesNow ? { start: at(-1), end: at(1) } : { start: at(1), end: at(2) };
-};

@@ -12,7 +12,8 @@ import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js"
 import { madeBy } from "../../harness/suite.js";
 import { until } from "../../lib/wait.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import { businessHours, premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
+import { businessHours } from "../../harness/business-hours.js";
+import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
 import { tinyModel } from "../model.js";
 import { OpenWebUI } from "../openwebui-api.js";
 import type { LabTenant } from "../tenants.js";

@@ -9,7 +9,8 @@ import { tinyModel } from "../model.js";
 import { componentSelector, restarts, waitPodsReady } from "../../harness/pods.js";
 import { until } from "../../lib/wait.js";
 import type { RuntimeScenario } from "../context.js";
-import { businessHours, scaledObjectActive } from "../keda.js";
+import { businessHours } from "../../harness/business-hours.js";
+import { scaledObjectActive } from "../keda.js";
 import { apiServerValues, installLabTenant, labTenant } from "../tenants.js";
 import { chatThrough } from "./standard.js";
 
