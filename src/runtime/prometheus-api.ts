@@ -52,8 +52,7 @@ export class PrometheusApi {
 
   /** Every rule Prometheus loaded, with its group's name. */
   async rules(): Promise<(PromRule & { group: string })[]> {
-    const data = await this.data<{ groups: { name: string; rules: PromRule[] }[] }>("/api/v1/rules");
-    return data.groups.flatMap((g) => g.rules.map((r) => ({ ...r, group: g.name })));
+    return (await this.ruleGroups()).flatMap((g) => g.rules.map((r) => ({ ...r, group: g.name })));
   }
 
   async targets(): Promise<PromTarget[]> {

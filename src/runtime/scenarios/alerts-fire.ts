@@ -26,6 +26,7 @@ import { AlertmanagerApi, PrometheusApi } from "../prometheus-api.js";
 import { runtimeStandIns } from "../standin-names.js";
 import type { LabTenant } from "../tenants.js";
 import { missingModel } from "./models-pulled.js";
+import { serviceUrl } from "./standard.js";
 
 /** Scrape and evaluation interval of the stack (the lab's values probe every 5 s and alert after 10 s). */
 const intervalSeconds = 5;
@@ -34,19 +35,6 @@ interface Apis {
   prom: PrometheusApi;
   alertmanager: AlertmanagerApi;
 }
-
-const serviceUrl = async (ctx: RuntimeContext, service: string, port: number) => {
-  const ip = await ctx.k.kubectl([
-    "get",
-    "service",
-    service,
-    "-n",
-    monitoringNamespace,
-    "-o",
-    "jsonpath={.spec.clusterIP}",
-  ]);
-  return `http://${ip.trim()}:${port}`;
-};
 
 /** The stack's pods Ready: Prometheus and Alertmanager as the operator made them, the exporters. */
 const stackReady = async (ctx: RuntimeContext): Promise<true> => {
@@ -199,8 +187,10 @@ export const alertsFire: RuntimeScenario = {
         return;
       r.figure("monitoringReadySeconds", (Date.now() - start) / 1000);
       const apis: Apis = {
-        prom: new PrometheusApi(await serviceUrl(ctx, "prometheus", stackPorts.prometheus)),
-        alertmanager: new AlertmanagerApi(await serviceUrl(ctx, "alertmanager", stackPorts.alertmanager)),
+        prom: new PrometheusApi(await serviceUrl(ctx, monitoringNamespace, "prometheus", stackPorts.prometheus)),
+        alertmanager: new AlertmanagerApi(
+          await serviceUrl(ctx, monitoringNamespace, "alertmanager", stackPorts.alertmanager),
+        ),
       };
       await configuredByTheChart(ctx, r, apis, alpha);
 

@@ -31,19 +31,15 @@ export const standardReady: RuntimeScenario = {
   },
 };
 
-/** The OpenWebUI Service's address, as any client of the cluster network reaches it. */
-export const openwebuiUrl = async (ctx: RuntimeContext, namespace: string): Promise<string> => {
-  const ip = await ctx.k.kubectl([
-    "get",
-    "service",
-    names.openwebui,
-    "-n",
-    namespace,
-    "-o",
-    "jsonpath={.spec.clusterIP}",
-  ]);
-  return `http://${ip.trim()}:${ports.openwebuiService}`;
+/** A Service's address in the cluster network (its ClusterIP, through kube-proxy), as any client reaches it. */
+export const serviceUrl = async (ctx: RuntimeContext, namespace: string, service: string, port: number) => {
+  const ip = await ctx.k.kubectl(["get", "service", service, "-n", namespace, "-o", "jsonpath={.spec.clusterIP}"]);
+  return `http://${ip.trim()}:${port}`;
 };
+
+/** The OpenWebUI Service's address, as any client of the cluster network reaches it. */
+export const openwebuiUrl = (ctx: RuntimeContext, namespace: string): Promise<string> =>
+  serviceUrl(ctx, namespace, names.openwebui, ports.openwebuiService);
 
 /**
  * After a rollout of OpenWebUI: the rollout done, the new pods Ready, and the Service answering through them. Its
