@@ -81,3 +81,22 @@ export interface ExtraObject {
   metadata: ObjectMeta;
   [field: string]: unknown;
 }
+
+/**
+ * A Traefik middleware (`traefik.io/v1alpha1`), of the one kind the tenant chart uses: buffering, which holds a
+ * request's body to refuse one larger than `maxRequestBodyBytes` with 413 (it holds the answer too, so never on a
+ * streamed path).
+ */
+export interface TraefikMiddleware {
+  apiVersion: "traefik.io/v1alpha1";
+  kind: "Middleware";
+  metadata?: ObjectMeta;
+  spec: {
+    buffering: {
+      /** Largest body accepted; larger gets 413. */
+      maxRequestBodyBytes: number;
+      /** Body bytes held in memory; the rest goes to a temporary file. */
+      memRequestBodyBytes?: number;
+    };
+  };
+}

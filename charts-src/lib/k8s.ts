@@ -11,6 +11,7 @@ export type {
   ExtraObject,
   InterceptorRoute,
   InterceptorRouteSpec,
+  TraefikMiddleware,
   VolumeSnapshot,
   VolumeSnapshotClass,
 } from "./k8s-crds.js";

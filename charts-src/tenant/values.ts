@@ -883,8 +883,27 @@ export const tenantValues = strictObject(
         maxLength: 253,
         pattern: `(${hostPattern})|^$`,
       }),
+      uploadLimitMiB: Type.Integer({
+        description:
+          "Largest request users may send, in MiB (file and audio uploads): larger ones get 413 from the ingress controller (ingress-nginx's proxy-body-size, or a Traefik buffering Middleware on OpenWebUI's upload path).",
+        default: 100,
+        minimum: 1,
+        maximum: 10240,
+      }),
+      timeoutSeconds: Type.Integer({
+        description:
+          "How long a streamed answer or a websocket may stay open through ingress-nginx (its proxy read and send timeouts). Traefik's timeouts belong to its entry points: see the README.",
+        default: 3600,
+        minimum: 60,
+        maximum: 86400,
+      }),
       ingress: strictObject("The Ingress (exposure.type ingress).", {
         className: dnsLabel("IngressClass.", "nginx", 63),
+        controller: choice(
+          ["ingress-nginx", "traefik", "other"],
+          "The controller behind className, so the chart speaks its dialect: ingress-nginx (annotations for uploadLimitMiB and timeoutSeconds, unbuffered streaming), traefik (a buffering Middleware limiting uploads on OpenWebUI's upload path only: buffering would hold streamed answers back), or other (nothing: say it in annotations).",
+          "ingress-nginx",
+        ),
         tlsSecretName: Type.String({
           description: "Secret in the tenant namespace holding the TLS certificate; empty for no TLS.",
           default: "openwebui-tls",
@@ -894,13 +913,8 @@ export const tenantValues = strictObject(
         annotations: Type.Unsafe<Record<string, string>>({
           type: "object",
           description:
-            "Annotations of the Ingress (e.g. a cert-manager issuer). The defaults suit ingress-nginx and chat: uploads up to 100 MB, answers and websockets open up to an hour, streamed unbuffered; set one to null to drop it.",
-          default: {
-            "nginx.ingress.kubernetes.io/proxy-body-size": "100m",
-            "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
-            "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
-            "nginx.ingress.kubernetes.io/proxy-buffering": "off",
-          },
+            "More annotations of the Ingress (e.g. a cert-manager issuer); each overrides the one the controller's dialect sets.",
+          default: {},
           propertyNames: {
             pattern:
               "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",

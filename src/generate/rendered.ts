@@ -33,6 +33,7 @@ const crdSourceOfGroup: Record<string, string> = {
   "kyverno.io": "kyverno",
   "gateway.networking.k8s.io": "gateway-api",
   "argoproj.io": "argo-cd",
+  "traefik.io": "traefik",
 };
 
 /** API groups served by Kubernetes itself (no CRD needed); Gateway API's is a CRD despite its name. */

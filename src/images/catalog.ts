@@ -9,7 +9,8 @@
  * - open-webui: the pinned PyPI release in a venv of Debian's Python 3.11;
  * - prometheus and prometheus-config-reloader: the pinned Prometheus Operator's tools module's builds;
  * - alertmanager and blackbox-exporter: Debian's packages (the Go proxy cannot build them here);
- * - kube-state-metrics: the pinned build, the cluster's objects as metrics.
+ * - kube-state-metrics: the pinned build, the cluster's objects as metrics;
+ * - traefik: the pinned build, the ingress controller users reach their tenant's OpenWebUI through.
  * Every image runs as a non-root user by default and is referenced as localhost/llmcharts/<name>:<version>.
  */
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -128,6 +129,9 @@ export const ollamaImage: ImageSpec = {
   },
 };
 
+/** Traefik: the ingress controller (TLS, streamed answers, websockets, upload limits) in front of the tenants. */
+export const traefikImage = staticBinaryImage("traefik", "traefik");
+
 export const images: ImageSpec[] = [
   pauseImage,
   busyboxImage,
@@ -140,4 +144,5 @@ export const images: ImageSpec[] = [
   prometheusConfigReloaderImage,
   blackboxExporterImage,
   kubeStateMetricsImage,
+  traefikImage,
 ];

@@ -13,6 +13,7 @@ import { type Scenario, SuiteContext, type SuiteOptions } from "../harness/suite
 import { nodePaths } from "../node/config.js";
 import { labNodes } from "../node/lab-nodes.js";
 import { HostServices } from "./host-services.js";
+import { labCertificates } from "./ingress-controller.js";
 import { LabModelRegistry } from "./model-registry.js";
 import type { CatalogModel } from "./platform.js";
 import type { LabTenant } from "./tenants.js";
@@ -35,9 +36,17 @@ export class RuntimeContext extends SuiteContext {
   private modelRegistry?: LabModelRegistry;
   /** The platform release's model catalog as last installed or upgraded (src/runtime/platform.ts). */
   platformCatalog?: readonly CatalogModel[];
+  /** The test CA and the lab hosts' serving certificate, made on first use (src/runtime/ingress-controller.ts). */
+  private tls?: ReturnType<typeof labCertificates>;
 
   constructor(opts: SuiteOptions) {
     super(opts, "runtime");
+  }
+
+  /** The certificates users' TLS to the lab's hosts rests on: one test CA, one serving certificate, per run. */
+  get labTls(): ReturnType<typeof labCertificates> {
+    this.tls ??= labCertificates();
+    return this.tls;
   }
 
   /** The real node's directory (its containerd, its kubelet's volumes). */

@@ -1,5 +1,15 @@
 /** OpenWebUI's own HTTP API, as a user's browser or script calls it: sign in, list models, chat, its socket.io. */
+import type { LookupFunction } from "node:net";
 import WebSocket from "ws";
+
+/**
+ * How requests reach OpenWebUI when not straight to its Service: through the ingress controller, by TLS with a CA of
+ * the test's own, the tenant's host name resolved to the controller's address (as a user's DNS would).
+ */
+export interface Transport {
+  fetch: typeof fetch;
+  tls: { ca: string; lookup: LookupFunction };
+}
 
 export interface ChatAnswer {
   text: string;
@@ -7,6 +17,10 @@ export interface ChatAnswer {
   chunks?: number;
   /** Streamed answers: milliseconds from the request to the first content chunk. */
   firstTokenMs?: number;
+  /** Streamed answers: milliseconds from the request to the last content chunk. */
+  lastTokenMs?: number;
+  /** Streamed answers: how many reads of the response carried content (one, when something held the answer back). */
+  arrivals?: number;
 }
 
 const json = async (res: Response, what: string): Promise<Record<string, unknown>> => {
@@ -18,14 +32,21 @@ const json = async (res: Response, what: string): Promise<Record<string, unknown
 export class OpenWebUI {
   token = "";
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly transport?: Transport,
+  ) {}
+
+  private fetch(url: string, init?: RequestInit): Promise<Response> {
+    return (this.transport?.fetch ?? fetch)(url, init);
+  }
 
   private headers(): Record<string, string> {
     return { "content-type": "application/json", ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
   }
 
   async signin(email: string, password: string): Promise<string> {
-    const res = await fetch(`${this.baseUrl}/api/v1/auths/signin`, {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/auths/signin`, {
       method: "POST",
       headers: this.headers(),
       body: JSON.stringify({ email, password }),
@@ -37,7 +58,7 @@ export class OpenWebUI {
 
   /** The signed-in user, as the server resolves the token. */
   async session(): Promise<{ email: string; role: string }> {
-    const res = await fetch(`${this.baseUrl}/api/v1/auths/`, { headers: this.headers() });
+    const res = await this.fetch(`${this.baseUrl}/api/v1/auths/`, { headers: this.headers() });
     const body = await json(res, "session");
     return { email: String(body.email), role: String(body.role) };
   }
@@ -46,8 +67,10 @@ export class OpenWebUI {
    * Opens the socket.io connection the web UI keeps (engine.io over a WebSocket, the token in the CONNECT packet);
    * resolves with the socket's id once the server accepted it. It stays open until `close`.
    */
-  socket(): Promise<{ sid: string; close: () => void }> {
-    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/ws/socket.io/?EIO=4&transport=websocket`);
+  socket(): Promise<{ sid: string; open: () => boolean; close: () => void }> {
+    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/ws/socket.io/?EIO=4&transport=websocket`, {
+      ...this.transport?.tls,
+    });
     return new Promise((resolve, reject) => {
       const fail = (why: string) => {
         clearTimeout(timer);
@@ -64,21 +87,25 @@ export class OpenWebUI {
         else if (packet.startsWith("44")) fail(`connect refused: ${packet.slice(2)}`);
         else if (packet.startsWith("40")) {
           clearTimeout(timer);
-          resolve({ sid: String((JSON.parse(packet.slice(2)) as { sid: string }).sid), close: () => ws.close() });
+          resolve({
+            sid: String((JSON.parse(packet.slice(2)) as { sid: string }).sid),
+            open: () => ws.readyState === WebSocket.OPEN,
+            close: () => ws.close(),
+          });
         }
       });
     });
   }
 
   async models(): Promise<string[]> {
-    const res = await fetch(`${this.baseUrl}/api/models`, { headers: this.headers() });
+    const res = await this.fetch(`${this.baseUrl}/api/models`, { headers: this.headers() });
     const body = await json(res, "list models");
     return ((body.data as { id: string }[]) ?? []).map((m) => m.id);
   }
 
   /** POST /api/chat/completions, not streamed. */
   async chat(model: string, prompt: string): Promise<ChatAnswer> {
-    const res = await fetch(`${this.baseUrl}/api/chat/completions`, {
+    const res = await this.fetch(`${this.baseUrl}/api/chat/completions`, {
       method: "POST",
       headers: this.headers(),
       body: JSON.stringify({ model, stream: false, messages: [{ role: "user", content: prompt }] }),
@@ -88,9 +115,29 @@ export class OpenWebUI {
     return { text: choices?.[0]?.message?.content ?? "" };
   }
 
+  /**
+   * Uploads a file of `size` zero bytes as the web UI does (multipart, to /api/v1/files/, not processed for search):
+   * the HTTP status and the start of the answer.
+   */
+  async upload(name: string, size: number): Promise<{ status: number; body: string }> {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(size)]), name);
+    // Encoded here, so that any transport sends the same bytes and boundary.
+    const encoded = new Response(form);
+    const res = await this.fetch(`${this.baseUrl}/api/v1/files/?process=false`, {
+      method: "POST",
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        "content-type": encoded.headers.get("content-type") ?? "",
+      },
+      body: Buffer.from(await encoded.arrayBuffer()),
+    });
+    return { status: res.status, body: (await res.text()).slice(0, 300) };
+  }
+
   /** Stores a conversation as the user's chat (what the web UI does after an answer); returns its id. */
   async saveChat(title: string, messages: { role: string; content: string }[]): Promise<string> {
-    const res = await fetch(`${this.baseUrl}/api/v1/chats/new`, {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/chats/new`, {
       method: "POST",
       headers: this.headers(),
       body: JSON.stringify({ chat: { title, messages } }),
@@ -100,7 +147,7 @@ export class OpenWebUI {
 
   /** The titles of the user's chats. */
   async chatTitles(): Promise<string[]> {
-    const res = await fetch(`${this.baseUrl}/api/v1/chats/`, { headers: this.headers() });
+    const res = await this.fetch(`${this.baseUrl}/api/v1/chats/`, { headers: this.headers() });
     const body = await res.text();
     if (!res.ok) throw new Error(`list chats: HTTP ${res.status}: ${body.slice(0, 300)}`);
     return (JSON.parse(body) as { title: string }[]).map((c) => c.title);
@@ -112,7 +159,7 @@ export class OpenWebUI {
    */
   async chatStream(model: string, prompt: string): Promise<ChatAnswer> {
     const sent = Date.now();
-    const res = await fetch(`${this.baseUrl}/api/chat/completions`, {
+    const res = await this.fetch(`${this.baseUrl}/api/chat/completions`, {
       method: "POST",
       headers: this.headers(),
       body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: prompt }] }),
@@ -127,7 +174,9 @@ export class OpenWebUI {
       pending += decoder.decode(bytes, { stream: true });
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
+      const before = answer.chunks;
       for (const line of lines) this.readEvent(line, answer, sent);
+      if (answer.chunks !== before) answer.arrivals = (answer.arrivals ?? 0) + 1;
     }
     this.readEvent(pending, answer, sent);
     return answer;
@@ -140,6 +189,7 @@ export class OpenWebUI {
       ?.content;
     if (!delta) return;
     answer.firstTokenMs ??= Date.now() - sent;
+    answer.lastTokenMs = Date.now() - sent;
     answer.text += delta;
     answer.chunks = (answer.chunks ?? 0) + 1;
   }

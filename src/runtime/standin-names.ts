@@ -8,6 +8,8 @@ export const runtimeStandIns = {
     "the internet, for the README's lab: its images built here from the same versions and loaded on the node under their upstream names (Debian's busybox 1.35 as busybox 1.37), its models the tiny model under their names in the lab's registry",
   monitoringStack:
     "kube-prometheus-stack and prometheus-blackbox-exporter: their Prometheus, Alertmanager, exporter and ServiceMonitor written by the test (the Prometheus Operator runs them, kube-state-metrics runs from upstream's manifests, on images built here)",
+  ingressChart:
+    "Traefik's chart: its Deployment, Service, IngressClass and binding written by the test (upstream's ClusterRole, the build here), and the users' DNS (each lab host resolved to its Service)",
   outage: "a tenant's outage: its OpenWebUI scaled to zero by the test, then back",
   spotReplacement: "a replacement spot node: the reclaimed premium node uncordoned by the test (Karpenter's move)",
 } as const;

@@ -7,6 +7,7 @@ import type { Named } from "../../charts-src/lib/k8s.js";
 import { defaultAppUids } from "../../charts-src/lib/pod-security.js";
 import type { Recorder } from "../harness/recorder.js";
 import { installTenant } from "../harness/tenants.js";
+import { labHost, tlsSecret } from "./ingress-controller.js";
 import { runtimeStandIns } from "./standin-names.js";
 import type { RuntimeContext } from "./context.js";
 
@@ -94,12 +95,14 @@ export const installLabTenant = async (
     values: opts.values,
     set: {
       "tenant.name": t.name,
+      // Each tenant its own host: the ingress controller routes by it.
+      "exposure.host": labHost(t.name),
       "ollama.modelCache.hostPath": ctx.modelCacheDir,
       "openwebui.admin.email": t.adminEmail,
     },
     waitAvailable: false,
     beforeInstall: async (objects) => {
-      await ctx.k.apply([dataVolume(ctx, t, opts.sharedData ?? false)]);
+      await ctx.k.apply([dataVolume(ctx, t, opts.sharedData ?? false), tlsSecret(t.namespace, ctx.labTls.serving)]);
       if (opts.secretsManager) return opts.secretsManager(objects);
       await ctx.k.apply([
         {

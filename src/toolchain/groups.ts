@@ -79,6 +79,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "nginx-light",
       "sudo",
       "kube-state-metrics",
+      "traefik",
     ],
   },
 };

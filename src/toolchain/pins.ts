@@ -175,6 +175,7 @@ const keda = { module: "github.com/kedacore/keda/v2", version: "v2.21.0" };
 const karpenter = { module: "sigs.k8s.io/karpenter", version: "v1.15.0" };
 const externalSecrets = { module: "github.com/external-secrets/external-secrets", version: "v0.16.2" };
 const reloader = { module: "github.com/stakater/Reloader", version: "v1.4.22" };
+const traefik = { module: "github.com/traefik/traefik/v3", version: "v3.6.12" };
 const kubeStateMetrics = { module: "k8s.io/kube-state-metrics/v2", version: "v2.20.0" };
 const prometheusOperator = { module: "github.com/prometheus-operator/prometheus-operator", version: "v0.93.0" };
 const miniaudio = { package: "miniaudio", version: "1.71" };
@@ -521,6 +522,23 @@ export const tools: Tool[] = [
     versionArgs: [],
   },
   {
+    // The ingress controller the runtime suite routes users through (TLS, streamed answers, websockets, upload limits,
+    // rate limits): pure Go and served by the proxy, unlike ingress-nginx (retired, and 403 here) or HAProxy's
+    // controller (403). v3.7 requires a nested module the proxy does not serve; v3.6.12 is the newest that builds.
+    kind: "go",
+    name: "traefik",
+    ...traefik,
+    go: "1.25.0",
+    // Upstream's require block keeps `go mod tidy` from lifting its ~400 dependencies; its three replaces are forks
+    // the build needs.
+    upstreamRequires: true,
+    upstreamReplaces: true,
+    binaries: [{ exe: "traefik", pkg: `${traefik.module}/cmd/traefik` }],
+    // Upstream's release build stamps its version package; `traefik version` prints it.
+    ldflags: [`-X github.com/traefik/traefik/v3/pkg/version.Version=${traefik.version}`],
+    versionArgs: ["version"],
+  },
+  {
     // The cluster's objects as metrics (kube_pod_*, kube_job_*, kube_resourcequota): what most of the platform's
     // alerts and dashboards read, as kube-prometheus-stack runs it beside Prometheus.
     kind: "go",
@@ -728,6 +746,12 @@ export const crdSources: CrdSource[] = [
         (k) => `kyverno.io_${k}`,
       ),
     ),
+  },
+  {
+    // The Middleware the tenant chart renders for Traefik (exposure.ingress.controller traefik).
+    name: "traefik",
+    ...traefik,
+    files: inDir("docs/content/reference/dynamic-configuration", ["traefik.io_middlewares"]),
   },
   {
     name: "gateway-api",

@@ -66,6 +66,8 @@ export interface Helpers {
   unique(list: readonly string[]): string[];
   /** The first 10 hex digits of the SHA-256 of a string: stable names that change only when their input does. */
   shortHash(text: string): string;
+  /** The product of two integers (sprig's `mul`): a size in MiB as bytes, say. */
+  multiply(a: number, b: number): number;
   /**
    * The values of `field` that occur more than once in a list value of objects, joined by ", " (empty when none), in
    * the order their repeats appear: for a `refuse` naming them.
@@ -151,6 +153,7 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   partial: (_name, fragment, _why, args) => fragment(args ?? ({} as never)),
   comment: (_text, value) => value as never,
   shortHash: (text) => createHash("sha256").update(text).digest("hex").slice(0, 10),
+  multiply: (a, b) => a * b,
   release: { name: release.name, namespace: release.namespace },
   chart: { version: release.chartVersion },
 });
@@ -334,6 +337,8 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
     },
     shortHash: (text) =>
       registry.placeholder(new Token(`(${operand(text, registry)} | sha256sum | trunc 10)`, "string")),
+    multiply: (a, b) =>
+      tokenProxy(`(mul ${operand(a, registry)} ${operand(b, registry)})`, { type: "integer" }, registry) as never,
     entries: (map) => {
       const expr = operand(map, registry);
       return { [entriesKey(expr)]: new EntriesMarker(expr) } as never;
@@ -345,8 +350,17 @@ export const templateHelpers = (registry: TokenRegistry, chartName: string): Hel
         registry,
       ) as never,
     merge: (...maps) => {
+      // A map chosen by a condition (`h.when(c, map, otherwise)`) merges as sprig's ternary of the two maps.
+      const dictOf = (m: unknown) => {
+        const parts = mapParts((m === OMIT ? {} : m) as Record<string, unknown>, registry);
+        return parts.length === 1 ? parts[0] : `(mergeOverwrite (dict) ${parts.join(" ")})`;
+      };
       const args = maps.flatMap((m) =>
-        tokenOf(m) ? [`(default (dict) ${operand(m, registry)})`] : mapParts(m ?? {}, registry),
+        tokenOf(m)
+          ? [`(default (dict) ${operand(m, registry)})`]
+          : m instanceof IfMarker
+            ? [`(ternary ${dictOf(m.value)} ${dictOf(m.otherwise)} ${boolExpr(m.condition)})`]
+            : mapParts(m ?? {}, registry),
       );
       return tokenProxy(`(mergeOverwrite (dict) ${args.join(" ")})`, { type: "object" }, registry) as never;
     },

@@ -6,6 +6,7 @@ import type { RuntimeScenario } from "../context.js";
 import { alertsFire } from "./alerts-fire.js";
 import { bringUp } from "./bring-up.js";
 import { haReady } from "./ha.js";
+import { ingressStreams } from "./ingress-streams.js";
 import { isolationEnforced } from "./isolation.js";
 import { labFromReadme } from "./lab-from-readme.js";
 import { catalogGrows, modelsPulled } from "./models-pulled.js";
@@ -31,6 +32,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   secretsSynced,
   standardScales,
   chatPremium,
+  ingressStreams,
   premiumSleepsAndWakes,
   spotReclaim,
   isolationEnforced,

@@ -69,8 +69,9 @@ const firstWith = async <T>(tries: string[], ask: (p: string) => Promise<T>, ok:
   return undefined;
 };
 
-export const chatThrough = async (ctx: RuntimeContext, t: LabTenant, model: string) => {
-  const ui = new OpenWebUI(await openwebuiUrl(ctx, t.namespace));
+/** The tenant's admin signs in and chats: through `ui` (the ingress, say), else straight to the OpenWebUI Service. */
+export const chatThrough = async (ctx: RuntimeContext, t: LabTenant, model: string, through?: OpenWebUI) => {
+  const ui = through ?? new OpenWebUI(await openwebuiUrl(ctx, t.namespace));
   const role = await ui.signin(t.adminEmail, t.adminPassword);
   if (role !== "admin") throw new Error(`the bootstrapped admin signed in with role ${role}`);
   const models = await ui.models();

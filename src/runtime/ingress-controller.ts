@@ -1,0 +1,183 @@
+/**
+ * The ingress controller an operator installs before the tenants (the tenant README's prerequisite), as Traefik's own
+ * chart would run it: upstream's ClusterRole from the pinned module, bound to the controller's ServiceAccount in its
+ * namespace, an IngressClass `traefik`, one Deployment of the pinned build on the real node, and a Service the host
+ * reaches it by. Its entry point `websecure` serves TLS with each tenant's certificate (from the Ingress's TLS
+ * Secret) and keeps a request open up to the chart's `exposure.timeoutSeconds` (Traefik's timeouts belong to its
+ * entry points, not to an Ingress). Traefik's chart cannot be fetched here, so the suite writes these objects (a
+ * stand-in it names).
+ */
+import { readFileSync } from "node:fs";
+import type { LookupFunction } from "node:net";
+import { Agent, fetch as undiciFetch } from "undici";
+import { parseAllDocuments } from "yaml";
+import type {
+  ClusterRoleBinding,
+  Deployment,
+  KubeObject,
+  Namespace,
+  Secret,
+  Service,
+  ServiceAccount,
+} from "../../charts-src/lib/k8s.js";
+import { upstreamFiles } from "../cluster/controllers/upstream-files.js";
+import { issueCertificate, type KeyPair } from "../cluster/x509.js";
+import { traefikImage } from "../images/catalog.js";
+import { goTool } from "../toolchain/tools.js";
+import type { Transport } from "./openwebui-api.js";
+
+export const ingressNamespace = "traefik";
+export const ingressClassName = "traefik";
+/** The Service's ports: TLS for users, and the controller's own ping. */
+export const ingressPorts = { websecure: 443, ping: 8080 } as const;
+const name = "traefik";
+const serviceAccount = "traefik-ingress-controller";
+const labels = { "app.kubernetes.io/name": name };
+
+/** Upstream's ClusterRole for the Ingress and CRD providers, as the module ships it (its binding names `default`). */
+const upstreamClusterRole = async (): Promise<KubeObject> => {
+  const tool = goTool("traefik");
+  const [file] = await upstreamFiles(tool.module, tool.version, [
+    "docs/content/reference/dynamic-configuration/kubernetes-crd-rbac.yml",
+  ]);
+  const role = parseAllDocuments(readFileSync(file ?? "", "utf8"))
+    .map((d) => d.toJS() as KubeObject)
+    .find((o) => o?.kind === "ClusterRole");
+  if (!role) throw new Error(`${tool.module}@${tool.version}: kubernetes-crd-rbac.yml has no ClusterRole`);
+  return role;
+};
+
+const deployment = (timeoutSeconds: number): Deployment => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name, namespace: ingressNamespace, labels },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: labels },
+    template: {
+      metadata: { labels },
+      spec: {
+        serviceAccountName: serviceAccount,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 65532,
+          runAsGroup: 65532,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+          {
+            name,
+            image: traefikImage.config.ref,
+            imagePullPolicy: "Never",
+            args: [
+              "--entryPoints.web.address=:8000",
+              "--entryPoints.websecure.address=:8443",
+              "--entryPoints.websecure.http.tls=true",
+              // Traefik's default read timeout (60 s) would cut a slow upload; writes (streamed answers) have none.
+              `--entryPoints.websecure.transport.respondingTimeouts.readTimeout=${timeoutSeconds}s`,
+              "--entryPoints.traefik.address=:8080",
+              "--ping=true",
+              "--providers.kubernetesIngress=true",
+              "--providers.kubernetesCRD=true",
+              "--log.level=INFO",
+            ],
+            ports: [
+              { name: "websecure", containerPort: 8443 },
+              { name: "ping", containerPort: 8080 },
+            ],
+            readinessProbe: { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 2 },
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+            },
+            // Request bodies the buffering Middleware holds beyond its memory share go to a temporary file.
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          },
+        ],
+        volumes: [{ name: "tmp", emptyDir: {} }],
+      },
+    },
+  },
+});
+
+/** Every object of the controller, for `kubectl apply` (and delete). */
+export const ingressController = async (timeoutSeconds: number): Promise<KubeObject[]> => {
+  const namespace: Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: ingressNamespace } };
+  const sa: ServiceAccount = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: serviceAccount, namespace: ingressNamespace },
+  };
+  const role = await upstreamClusterRole();
+  const binding: ClusterRoleBinding = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: serviceAccount },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata?.name ?? "" },
+    subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: ingressNamespace }],
+  };
+  const ingressClass = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "IngressClass",
+    metadata: { name: ingressClassName },
+    spec: { controller: "traefik.io/ingress-controller" },
+  };
+  const service: Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: ingressNamespace, labels },
+    spec: {
+      selector: labels,
+      ports: [
+        { name: "websecure", port: ingressPorts.websecure, targetPort: "websecure" },
+        { name: "ping", port: ingressPorts.ping, targetPort: "ping" },
+      ],
+    },
+  };
+  return [namespace, sa, role, binding, ingressClass, deployment(timeoutSeconds), service];
+};
+
+/** The lab's domain: each tenant's users open https://<tenant>.<domain>. */
+export const labDomain = "lab.internal";
+export const labHost = (tenant: string) => `${tenant}.${labDomain}`;
+/** The Secret each lab tenant's values name in `exposure.ingress.tlsSecretName`. */
+export const labTlsSecret = "openwebui-tls";
+
+/** A test CA and, signed by it, one serving certificate for every lab host (what cert-manager would issue). */
+export const labCertificates = (): { ca: KeyPair; serving: KeyPair } => {
+  const ca = issueCertificate({ commonName: "llmcharts runtime ingress CA", ca: true, validDays: 1 });
+  const serving = issueCertificate({
+    commonName: `*.${labDomain}`,
+    usages: ["server"],
+    dnsNames: [`*.${labDomain}`],
+    issuer: ca,
+    validDays: 1,
+  });
+  return { ca, serving };
+};
+
+/** A tenant's TLS Secret, as the Ingress names it. */
+export const tlsSecret = (namespace: string, { cert, key }: KeyPair): Secret => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: labTlsSecret, namespace },
+  type: "kubernetes.io/tls",
+  stringData: { "tls.crt": cert, "tls.key": key },
+});
+
+/**
+ * Requests as a tenant's users send them: to https://<their host>, the name resolved to the controller's address (as
+ * their DNS would), the certificate checked against the test CA. undici's Agent is what lets a fetch take both.
+ */
+export const throughIngress = (address: string, ca: string): Transport => {
+  const lookup = ((_host, options, callback) =>
+    options.all ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4)) as LookupFunction;
+  const agent = new Agent({ connect: { ca, lookup } });
+  return {
+    fetch: ((url: string, init?: RequestInit) =>
+      undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch,
+    tls: { ca, lookup },
+  };
+};
