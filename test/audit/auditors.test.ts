@@ -1,8 +1,8 @@
 /**
  * Third-party auditors judge the platform's own workloads (the model pull Jobs, the snapshot CronJobs) by the
  * tenant's pods: whatever kube-score or checkov finds on a platform workload, it also finds on a pod of the tenant
- * chart (every tier), so the platform asks no more trust than a tenant. The charts are rendered by Helm, as an
- * operator or Argo CD renders them, and each auditor runs once over all the renderings.
+ * chart (every tier, and the lab's), so the platform asks no more trust than a tenant. The charts are rendered by
+ * Helm, as an operator or Argo CD renders them; checkov runs once over all the renderings, kube-score once on each.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,9 +63,17 @@ const renderings: Rendering[] = [
       fixture("platform", "backup-and-io2"),
     ],
   },
+  // The one-node lab's pull Jobs: the cache in a node directory, filled from a private registry over plain HTTP.
+  {
+    name: "platform-lab",
+    chart: "platform",
+    values: [join(root, "generated", "platform", "values-lab.yaml")],
+    overlay: { modelCache: { mirror: { registry: "models.lab-registry:5000", insecure: true } } },
+  },
   tenantOfTier("standard"),
   tenantOfTier("premium"),
   tenantOfTier("both"),
+  { name: "tenant-lab", chart: "tenant", values: [join(root, "generated", "tenant", "values-lab.yaml")] },
 ];
 
 /** What an auditor found wrong with one object. */
@@ -203,6 +211,11 @@ const unhardened = (job: Job): Job => {
   } as Job;
 };
 
+const ofChart = (chart: Rendering["chart"]) => (rendering: string) =>
+  renderings.some((r) => r.chart === chart && r.name === rendering);
+const isPlatform = ofChart("platform");
+const isTenant = ofChart("tenant");
+
 const workloads = (findings: Finding[], rendering: (name: string) => boolean) =>
   findings.filter((f) => workloadKinds.includes(f.kind) && rendering(f.rendering));
 
@@ -252,41 +265,32 @@ describe("the platform's workloads pass every audit the tenant's pods pass", () 
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("judges every pull Job and snapshot CronJob, and the tenant's pods of every tier, with both auditors", () => {
+  it("judges every pull Job and snapshot CronJob, the lab's pull Jobs and the tenant's pods, with both auditors", () => {
     expect(platformJobs.length).toBeGreaterThan(1);
     for (const auditor of ["kube-score", "checkov"]) {
-      const seen = new Set(
-        judged()
-          .filter((j) => j.auditor === auditor)
-          .map((j) => `${j.rendering} ${j.object}`),
-      );
-      const platform = [...seen].filter((s) => s.startsWith("platform "));
-      expect(platform.filter((s) => s.includes(" Job/")).length, auditor).toBe(platformJobs.length);
+      const seen = judged()
+        .filter((j) => j.auditor === auditor)
+        .map((j) => `${j.rendering} ${j.object}`);
+      const count = (prefix: string) => new Set(seen.filter((s) => s.startsWith(prefix))).size;
+      expect(count("platform Job/"), auditor).toBe(platformJobs.length);
       // One CronJob per weekday.
-      expect(platform.filter((s) => s.includes(" CronJob/")).length, auditor).toBe(7);
-      for (const tier of ["standard", "premium", "both"]) {
-        expect(
-          [...seen].some((s) => s.startsWith(`tenant-${tier} Deployment/`)),
-          `${auditor} tenant-${tier}`,
-        ).toBe(true);
+      expect(count("platform CronJob/"), auditor).toBe(7);
+      expect(count("platform-lab Job/"), auditor).toBeGreaterThan(0);
+      for (const tenant of renderings.filter((r) => r.chart === "tenant")) {
+        expect(count(`${tenant.name} Deployment/`), `${auditor} ${tenant.name}`).toBeGreaterThan(0);
       }
     }
   });
 
   it("finds nothing on a platform workload that it does not find on the tenant's pods", () => {
-    const tenant = workloads(findings(), (r) => r.startsWith("tenant-"));
+    const tenant = workloads(findings(), isTenant);
     // The tenant's pods are not spotless: the comparison needs findings on both sides to mean something.
     expect(tenant.length).toBeGreaterThan(0);
-    expect(
-      beyondTenant(
-        workloads(findings(), (r) => r === "platform"),
-        tenant,
-      ),
-    ).toEqual([]);
+    expect(beyondTenant(workloads(findings(), isPlatform), tenant)).toEqual([]);
   });
 
   it("catches a pull Job without resources or identity, naming the object and each check", () => {
-    const tenant = workloads(findings(), (r) => r.startsWith("tenant-"));
+    const tenant = workloads(findings(), isTenant);
     const report = beyondTenant(
       workloads(findings(), (r) => r === "unhardened"),
       tenant,
@@ -304,8 +308,8 @@ describe("the platform's workloads pass every audit the tenant's pods pass", () 
   });
 
   it("keeps the allowlist to checks a platform workload still fails and no tenant pod does", () => {
-    const tenant = new Set(workloads(findings(), (r) => r.startsWith("tenant-")).map((f) => `${f.auditor} ${f.check}`));
-    const platform = new Set(workloads(findings(), (r) => r === "platform").map((f) => `${f.auditor} ${f.check}`));
+    const tenant = new Set(workloads(findings(), isTenant).map((f) => `${f.auditor} ${f.check}`));
+    const platform = new Set(workloads(findings(), isPlatform).map((f) => `${f.auditor} ${f.check}`));
     expect(Object.keys(notComparable).filter((key) => tenant.has(key) || !platform.has(key))).toEqual([]);
   });
 });
