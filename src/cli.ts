@@ -44,7 +44,7 @@ const program = new Command("llmcharts")
 
 program
   .command("doctor")
-  .description("check the pinned tools and data sets in the cache, per group (static, cluster, runtime)")
+  .description("check the pinned tools and data sets in the cache, per group (static, cluster, runtime, audit)")
   .addOption(
     new Option("--group <groups...>", "check and judge only these groups")
       .choices([...groupNames, "all"])

@@ -122,6 +122,9 @@ const rotation = (v: PlatformValues, h: Helpers, day: (typeof weekdays)[number],
     spec: {
       schedule: `${s.minute} ${s.hour} * * ${dayNumber}`,
       timeZone: "Etc/UTC",
+      // A run missed by over an hour (the controller down) is skipped: last week's snapshot of the day stays, and no
+      // snapshot starts at a busy hour. Without a deadline, 100 missed runs stop the CronJob for good.
+      startingDeadlineSeconds: 3600,
       concurrencyPolicy: "Forbid",
       successfulJobsHistoryLimit: 1,
       failedJobsHistoryLimit: 3,

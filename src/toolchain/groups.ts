@@ -7,7 +7,7 @@ import { UsageError } from "../lib/usage-error.js";
 import { dataSets } from "./datasets.js";
 import { tools } from "./pins.js";
 
-export const groupNames = ["static", "cluster", "runtime"] as const;
+export const groupNames = ["static", "cluster", "runtime", "audit"] as const;
 export type GroupName = (typeof groupNames)[number];
 
 export const groups: Record<GroupName, { tools: readonly string[] }> = {
@@ -81,6 +81,10 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "kube-state-metrics",
       "traefik",
     ],
+  },
+  // The third-party auditors (kube-score, checkov) test/audit runs on the rendered charts: only `npm test` needs them.
+  audit: {
+    tools: ["kube-score", "checkov"],
   },
 };
 

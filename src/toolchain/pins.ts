@@ -182,6 +182,8 @@ const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
 const moto = { "moto[server]": "5.2.5" };
+const kubeScore = { module: "github.com/zegl/kube-score", version: "v1.20.0" };
+const checkov = { checkov: "3.3.30" };
 const pgvector = { name: "pgvector", version: "0.8.0-1" };
 
 /** Ollama's and Argo CD's version variables hold the version without its leading v. */
@@ -558,6 +560,27 @@ export const tools: Tool[] = [
     version: moto["moto[server]"],
     packages: moto,
     binaries: [{ exe: "moto_server" }],
+  },
+  // The third-party auditors the audit suite runs on every rendered workload (test/audit): each platform workload's
+  // findings must be ones the tenant's pods have too.
+  {
+    kind: "go",
+    name: "kube-score",
+    // The newest release the module proxy serves.
+    ...kubeScore,
+    go: "1.23.0",
+    binaries: [{ exe: "kube-score", pkg: `${kubeScore.module}/cmd/kube-score` }],
+    // Upstream's goreleaser stamps main.version; `kube-score version` prints it.
+    ldflags: [`-X main.version=${kubeScore.version}`],
+    versionArgs: ["version"],
+  },
+  {
+    kind: "pypi",
+    name: "checkov",
+    // Bridgecrew's policy checks (the CKV_K8S_* ones), the auditor security reviews run most.
+    version: checkov.checkov,
+    packages: checkov,
+    binaries: [{ exe: "checkov" }],
   },
   {
     kind: "go",

@@ -49,8 +49,8 @@ describe("llmcharts CLI", { timeout: 180_000 }, () => {
     for (const [args, allowed] of [
       [["validate", "--chart", "gold"], "nodepools, tenant, platform"],
       [["new", "tenant", "acme", "--tier", "gold"], "standard, premium, both"],
-      [["doctor", "--group", "gold"], "static, cluster, runtime, all"],
-      [["tools", "install", "--group", "gold"], "static, cluster, runtime, all"],
+      [["doctor", "--group", "gold"], "static, cluster, runtime, audit, all"],
+      [["tools", "install", "--group", "gold"], "static, cluster, runtime, audit, all"],
       [["package", "--chart", "gold"], "nodepools, tenant, platform"],
       [["publish", "--registry", "oci://127.0.0.1:1/x", "--chart", "gold"], "nodepools, tenant, platform"],
       [["cluster", "up", "--controllers", "gold"], controllerNames.join(", ")],

@@ -136,14 +136,23 @@ describe("npm start", () => {
   it("says what it installs and what it leaves to the test commands, in one line", () => {
     const line = groupPlanLine(["static"]);
     expect(line).not.toContain("\n");
-    const { static: pinned, cluster } = groups;
+    const { static: pinned, cluster, runtime, audit } = groups;
     expect(line).toMatch(
       new RegExp(
-        `^toolchain: installing static \\(${pinned.tools.length} tools, \\d+ data sets\\); cluster \\(${cluster.tools.length} tools\\) and runtime `,
+        `^toolchain: installing static \\(${pinned.tools.length} tools, \\d+ data sets\\); cluster \\(${cluster.tools.length} tools\\), runtime \\(${runtime.tools.length} tools\\) and audit \\(${audit.tools.length} tools\\) `,
       ),
     );
     expect(line).toMatch(/left to npm test, test-install, test-runtime, cluster up and images build, which build them/);
     expect(groupPlanLine([...groupNames])).not.toMatch(/left to/);
+  });
+
+  it("leaves the third-party auditors to npm test: no other command runs them", () => {
+    expect(groupOf("kube-score")).toBe("audit");
+    expect(groupOf("checkov")).toBe("audit");
+    const installing = Object.entries(commandGroups).filter(([, needed]) =>
+      (needed as readonly string[]).includes("audit"),
+    );
+    expect(installing.map(([command]) => command)).toEqual(["npm test"]);
   });
 
   it("refuses an unknown group by name", () => {
