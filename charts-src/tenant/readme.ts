@@ -52,6 +52,21 @@ kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes \
 \`\`\`
 
 Give each address as \`<address>/32\` in \`network.apiServer.cidrs\`, and its port in \`network.apiServer.ports\`.
+
+### The ingress controller
+
+\`exposure.ingress.controller\` names the controller behind \`exposure.ingress.className\`, so that the chart speaks its
+dialect; \`network.ingressNamespace\` (and the platform's \`policies.sharedNamespaces.ingress\`) names its namespace,
+the only one the NetworkPolicies admit to OpenWebUI.
+- **Traefik** (the runtime suite routes every lab user through v3.6.12): \`controller: traefik\`. The chart adds a
+  buffering Middleware on OpenWebUI's upload paths alone, refusing a body over \`exposure.uploadLimitMiB\` with 413
+  (buffering also holds the answer back, so never on the chat paths). Traefik's timeouts belong to its entry points:
+  give the TLS one a read timeout of at least \`exposure.timeoutSeconds\`, since its default of 60 s cuts an upload
+  slower than a minute (\`--entryPoints.websecure.transport.respondingTimeouts.readTimeout=3600s\`, or the
+  \`ports.websecure.transport.respondingTimeouts.readTimeout\` value of its Helm chart).
+- **ingress-nginx** (the default dialect, retired upstream in March 2026): annotations for the upload limit and the
+  timeouts, streamed unbuffered.
+- **Any other**: \`controller: other\`, and its own annotations in \`exposure.ingress.annotations\`.
 `;
 
 /**

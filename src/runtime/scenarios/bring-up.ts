@@ -16,6 +16,7 @@ import {
   openwebuiImage,
   prometheusConfigReloaderImage,
   prometheusImage,
+  traefikImage,
 } from "../../images/catalog.js";
 import { nodePaths } from "../../node/config.js";
 import { labNodes } from "../../node/lab-nodes.js";
@@ -43,6 +44,8 @@ const upWithLabImages = async (ctx: RuntimeContext) => {
       prometheusConfigReloaderImage,
       blackboxExporterImage,
       kubeStateMetricsImage,
+      // The ingress controller (ingress-streams), on the standard node too.
+      traefikImage,
     ].map((i) => i.name),
     ctx.log,
   );
