@@ -23,10 +23,13 @@ import type {
 import { upstreamFiles } from "../cluster/controllers/upstream-files.js";
 import { issueCertificate, type KeyPair } from "../cluster/x509.js";
 import { traefikImage } from "../images/catalog.js";
+import { crdSources } from "../toolchain/pins.js";
 import { goTool } from "../toolchain/tools.js";
 import type { Transport } from "./openwebui-api.js";
 
 export const ingressNamespace = "traefik";
+/** The shared Gateway tenants of `exposure.type: gateway` attach to, and its TLS listener (Traefik's `websecure`). */
+export const labGateway = { name: "llmcharts", namespace: "traefik", sectionName: "websecure" } as const;
 export const ingressClassName = "traefik";
 /** The Service's ports: TLS for users, and the controller's own ping. */
 export const ingressPorts = { websecure: 443, ping: 8080 } as const;
@@ -34,12 +37,24 @@ const name = "traefik";
 const serviceAccount = "traefik-ingress-controller";
 const labels = { "app.kubernetes.io/name": name };
 
+const upstreamFile = async (name: string): Promise<string> => {
+  const tool = goTool("traefik");
+  const [file] = await upstreamFiles(tool.module, tool.version, [
+    `docs/content/reference/dynamic-configuration/${name}`,
+  ]);
+  return file ?? "";
+};
+
+/**
+ * Every CRD of Traefik's CRD provider, from the module: the provider watches all its kinds and serves none while one
+ * is missing (so a Middleware would never be applied).
+ */
+export const ingressControllerCrds = (): Promise<string> => upstreamFile("kubernetes-crd-definition-v1.yml");
+
 /** Upstream's ClusterRole for the Ingress and CRD providers, as the module ships it (its binding names `default`). */
 const upstreamClusterRole = async (): Promise<KubeObject> => {
   const tool = goTool("traefik");
-  const [file] = await upstreamFiles(tool.module, tool.version, [
-    "docs/content/reference/dynamic-configuration/kubernetes-crd-rbac.yml",
-  ]);
+  const file = await upstreamFile("kubernetes-crd-rbac.yml");
   const role = parseAllDocuments(readFileSync(file ?? "", "utf8"))
     .map((d) => d.toJS() as KubeObject)
     .find((o) => o?.kind === "ClusterRole");
@@ -79,6 +94,7 @@ const deployment = (timeoutSeconds: number): Deployment => ({
               "--ping=true",
               "--providers.kubernetesIngress=true",
               "--providers.kubernetesCRD=true",
+              "--providers.kubernetesGateway=true",
               "--log.level=INFO",
             ],
             ports: [
@@ -137,6 +153,51 @@ export const ingressController = async (timeoutSeconds: number): Promise<KubeObj
     },
   };
   return [namespace, sa, role, binding, ingressClass, deployment(timeoutSeconds), service];
+};
+
+/**
+ * Gateway API's CRDs of the pinned release (the kinds Traefik's Gateway provider watches), and Traefik's GatewayClass
+ * with one shared Gateway: a TLS listener on the `websecure` entry point's port with the lab hosts' certificate,
+ * routes admitted from every namespace (each tenant's HTTPRoute).
+ */
+export const gatewayApiCrds = async (): Promise<string[]> => {
+  const source = crdSources.find((s) => s.name === "gateway-api");
+  if (!source) throw new Error("no pinned gateway-api CRD source");
+  const kinds = ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "backendtlspolicies"];
+  return upstreamFiles(
+    source.module,
+    source.version,
+    kinds.map((k) => `config/crd/standard/gateway.networking.k8s.io_${k}.yaml`),
+  );
+};
+
+export const sharedGateway = (serving: KeyPair): KubeObject[] => {
+  const certificate = "lab-hosts-tls";
+  const gatewayClass = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "GatewayClass",
+    metadata: { name: ingressClassName },
+    spec: { controllerName: "traefik.io/gateway-controller" },
+  };
+  const gateway = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: { name: labGateway.name, namespace: labGateway.namespace },
+    spec: {
+      gatewayClassName: ingressClassName,
+      listeners: [
+        {
+          name: labGateway.sectionName,
+          port: 8443,
+          protocol: "HTTPS",
+          tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: certificate }] },
+          allowedRoutes: { namespaces: { from: "All" } },
+        },
+      ],
+    },
+  };
+  const secret = tlsSecret(labGateway.namespace, serving);
+  return [{ ...secret, metadata: { ...secret.metadata, name: certificate } }, gatewayClass, gateway];
 };
 
 /** The lab's domain: each tenant's users open https://<tenant>.<domain>. */

@@ -6,14 +6,28 @@
  * - a streamed chat arrives as it is generated (the first token well before the last), as it does straight from the
  *   Service, and a chat not streamed is answered;
  * - OpenWebUI's socket.io upgrades to a websocket and stays open;
- * - an upload under the chart's limit passes, one over it is refused with 413 before it reaches OpenWebUI.
+ * - an upload under the chart's limit passes, one over it is refused with 413 before it reaches OpenWebUI;
+ * - the same through Gateway API: a tenant moved to `exposure.type: gateway` is reached by its HTTPRoute on the
+ *   shared Gateway (Traefik serves both APIs), and by its host alone.
  */
+import { join } from "node:path";
+import type { KubeObject } from "../../../charts-src/lib/k8s.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
+import { eventually } from "../../lib/wait.js";
 import { tinyModel } from "../model.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import { ingressController, ingressNamespace, labHost, throughIngress } from "../ingress-controller.js";
+import {
+  gatewayApiCrds,
+  ingressController,
+  ingressControllerCrds,
+  labGateway,
+  ingressNamespace,
+  labHost,
+  sharedGateway,
+  throughIngress,
+} from "../ingress-controller.js";
 import { type ChatAnswer, OpenWebUI, type Transport } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
 import type { LabTenant } from "../tenants.js";
@@ -29,7 +43,9 @@ const socketHoldMs = 30_000;
 /** The controller running and routing: its pod Ready, and each tenant's host answering /health through it. */
 const controllerRoutes = async (ctx: RuntimeContext, r: Recorder, tenants: LabTenant[]): Promise<Transport> => {
   await r.step("Traefik runs, as its chart would install it", async () => {
-    await ctx.k.apply(await ingressController(timeoutSeconds));
+    for (const crds of [await ingressControllerCrds(), ...(await gatewayApiCrds())])
+      await ctx.k.kubectl(["apply", "--server-side", "-f", crds]);
+    await ctx.k.apply([...(await ingressController(timeoutSeconds)), ...sharedGateway(ctx.labTls.serving)]);
     await waitPodsReady(ctx.k, ingressNamespace, "app.kubernetes.io/name=traefik", { timeoutMs: 120_000 });
     return true;
   });
@@ -37,11 +53,16 @@ const controllerRoutes = async (ctx: RuntimeContext, r: Recorder, tenants: LabTe
     await ctx.k.kubectl(["get", "service", "traefik", "-n", ingressNamespace, "-o", "jsonpath={.spec.clusterIP}"])
   ).trim();
   const transport = throughIngress(ip, ctx.labTls.ca.cert);
+  // Until kube-proxy has the new Service and Traefik has read the tenants' Ingresses and certificates.
   await r.step("each tenant's host answers through it, by TLS with the test CA's certificate", async () => {
-    for (const t of tenants) {
-      const res = await transport.fetch(`https://${labHost(t.name)}/health`);
-      if (!res.ok) throw new Error(`https://${labHost(t.name)}/health answered HTTP ${res.status} through Traefik`);
-    }
+    for (const t of tenants)
+      await eventually(async () => {
+        const url = `https://${labHost(t.name)}/health`;
+        const res = await transport.fetch(url).catch((e: Error) => {
+          throw new Error(`${url}: ${e.message} (${(e.cause as Error | undefined)?.message ?? "no cause"})`);
+        });
+        if (!res.ok) throw new Error(`${url} answered HTTP ${res.status} through Traefik`);
+      }, 60_000);
     return true;
   });
   return transport;
@@ -69,6 +90,57 @@ const hostsApart = async (r: Recorder, a: LabTenant, b: LabTenant, transport: Tr
     return true;
   });
 };
+
+interface RouteStatus extends KubeObject {
+  status?: { parents?: { conditions?: { type: string; status: string; message?: string }[] }[] };
+}
+
+/**
+ * The HTTPRoute way: a tenant moved to `exposure.type: gateway` (a Helm upgrade, as its operator would) attaches to
+ * the shared Gateway; Traefik accepts its route, and its host leads to it alone.
+ */
+const viaGateway = async (ctx: RuntimeContext, r: Recorder, t: LabTenant, other: LabTenant, transport: Transport) =>
+  r.step(
+    `through Gateway API: ${t.name}'s HTTPRoute on the shared Gateway leads its host to ${t.name} alone`,
+    async () => {
+      await ctx.h.helm([
+        "upgrade",
+        t.release,
+        join(ctx.opts.root, "generated", "tenant"),
+        "--namespace",
+        "tenants",
+        "--reuse-values",
+        "--set",
+        "exposure.type=gateway",
+        "--set",
+        `exposure.gateway.name=${labGateway.name}`,
+        "--set",
+        `exposure.gateway.namespace=${labGateway.namespace}`,
+        "--set",
+        `exposure.gateway.sectionName=${labGateway.sectionName}`,
+      ]);
+      await eventually(async () => {
+        const route = await ctx.k.get<RouteStatus>("httproute", "openwebui", t.namespace);
+        const accepted = route.status?.parents?.[0]?.conditions?.find((c) => c.type === "Accepted");
+        if (accepted?.status !== "True")
+          throw new Error(`Traefik has not accepted ${t.name}'s HTTPRoute: ${accepted?.message ?? "no status yet"}`);
+      }, 60_000);
+      const ingresses = await ctx.k.kubectl(["get", "ingress", "-n", t.namespace, "-o", "name"]);
+      if (ingresses.trim()) throw new Error(`${t.name} still has Ingresses: ${ingresses.trim()}`);
+      await eventually(async () => {
+        const role = await atHost(t, transport).signin(t.adminEmail, t.adminPassword);
+        if (role !== "admin") throw new Error(`${t.name}'s admin signed in by its HTTPRoute with role ${role}`);
+      }, 30_000);
+      const stranger = await atHost(t, transport)
+        .signin(other.adminEmail, other.adminPassword)
+        .then(
+          () => "signed in",
+          (e: Error) => e.message,
+        );
+      if (!/HTTP 4\d\d/.test(stranger)) throw new Error(`${other.name}'s admin by ${t.name}'s HTTPRoute: ${stranger}`);
+      return true;
+    },
+  );
 
 /** A streamed answer that came in pieces, over time, not held back until its end. */
 const incremental = (a: ChatAnswer, how: string) => {
@@ -122,8 +194,16 @@ export const ingressStreams: RuntimeScenario = {
       const under = await ui.upload("under-the-limit.txt", uploadLimitMiB * mebibyte - 64 * 1024);
       if (under.status !== 200) throw new Error(`an upload under the limit: HTTP ${under.status}: ${under.body}`);
       const over = await ui.upload("over-the-limit.txt", uploadLimitMiB * mebibyte + 64 * 1024);
-      if (over.status !== 413) throw new Error(`an upload over the limit: HTTP ${over.status}: ${over.body}`);
+      if (over.status !== 413) {
+        // Traefik's own word on the Middleware (a router whose Middleware it lacks is served without it).
+        const logs = await ctx.k.kubectl(["logs", "deployment/traefik", "-n", ingressNamespace, "--tail=5"]);
+        throw new Error(
+          `an upload over the limit: HTTP ${over.status}: ${over.body}\nTraefik's last log lines:\n${logs}`,
+        );
+      }
       return true;
     });
+
+    await viaGateway(ctx, r, gamma, alpha, transport);
   },
 };
