@@ -6,12 +6,13 @@
  * Kyverno and the fleet invariants). Peak memory is the whole process tree's (every tool it starts, summed).
  *
  *   [BENCH_ROUNDS=3] npx tsx scripts/bench-fleet.ts [sizes=100,300,1000]
- *   npx tsx scripts/bench-fleet.ts --one-changed [size=1000]    # the incremental part alone
+ *   [BENCH_BASELINE=CHECKOUT] npx tsx scripts/bench-fleet.ts --one-changed [size=1000]    # the incremental part alone
  *
  * Every full run is `--no-cache`. The largest size runs BENCH_ROUNDS times, interleaved with as many shares of the
  * conventional way. Prints `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and
  * `fleet speedup: <ratio>x`; then, with a fleet cache of its own (empty at first), one run to fill it, one tenant file
- * changed, and the run that follows, which must take 999 tenants from the cache: `fleet one changed tenant: <s> s`.
+ * changed, and the run that follows, which must take 999 tenants from the cache: `fleet one changed tenant: <s> s`
+ * (the median of BENCH_ROUNDS rounds; with BENCH_BASELINE=<another checkout>, that checkout's CLI beside it).
  * It draws
  * the seconds and MiB by size, ours beside the conventional way, in `$BENCH_PLOTS` (default bench-plots/):
  * fleet-seconds.svg and fleet-mib.svg. The conventional way at a smaller size is its first N tenants of the largest
@@ -93,30 +94,54 @@ const validateFleet = async (dir: string, n: number) => {
 
 /**
  * A pull request that changes one tenant: a run fills a fleet cache of its own (the toolchain linked in), one file's
- * cost centre changes, and the next run is timed. It must say that every other tenant came from the cache.
+ * cost centre changes, and the next run is timed. It must say that every other tenant came from the cache. Done
+ * BENCH_ROUNDS times, another tenant each round; the median is the figure. With BENCH_BASELINE (another checkout of
+ * this repository, the code before a change, say), its CLI runs beside this one's, each with a cache of its own, in
+ * turns (the order swapped each round), so both see the same load: `baseline one changed tenant: <s> s`.
  */
 const oneChangedTenant = async (dir: string, files: string[]) => {
-  const home = join(work, "cache");
-  mkdirSync(home, { recursive: true });
-  for (const d of ["tools", "data"]) symlinkSync(join(cacheRoot(), d), join(home, d));
-  const env = { ...process.env, LLMCHARTS_CACHE: home, NO_COLOR: "1" };
-  const fleetRun = () =>
-    run(process.execPath, ["bin/llmcharts.js", "validate", "--chart", "tenant", "--fleet", dir], { env });
+  const baseline = process.env.BENCH_BASELINE;
+  const checkouts = [
+    { name: "this checkout", root, home: join(work, "cache") },
+    ...(baseline ? [{ name: `baseline ${baseline}`, root: baseline, home: join(work, "cache-baseline") }] : []),
+  ];
+  const fleetRun = (checkout: (typeof checkouts)[number]) =>
+    run(
+      process.execPath,
+      [join(checkout.root, "bin", "llmcharts.js"), "validate", "--chart", "tenant", "--fleet", dir],
+      { env: { ...process.env, LLMCHARTS_CACHE: checkout.home, NO_COLOR: "1" } },
+    );
   const summary = (out: { stdout: string }) => out.stdout.trim().split("\n").at(-1) ?? "";
-  let out = await fleetRun();
-  console.log(`  validate --fleet, ${files.length} tenants, filling the cache: ${summary(out)}`);
-  const changed = files[Math.floor(files.length / 2)] as string;
-  const values = parse(readFileSync(changed, "utf8"), { version: "1.1" }) as { tenant: { costCentre: string } };
-  values.tenant.costCentre = `${values.tenant.costCentre}-moved`;
-  writeFileSync(changed, stringify(values, { version: "1.1" }));
-  const seconds = await time(async () => {
-    out = await fleetRun();
-  });
-  const expected = `${files.length - 1} of ${files.length} tenants from the cache`;
-  if (out.exitCode !== 0 || !summary(out).endsWith(expected))
-    throw new Error(`the run after one change should pass with ${expected}: ${summary(out)}`);
-  console.log(`  validate --fleet after ${changed} changed: ${summary(out)}`);
-  console.log(`fleet one changed tenant: ${seconds.toFixed(1)} s`);
+  for (const checkout of checkouts) {
+    mkdirSync(checkout.home, { recursive: true });
+    for (const d of ["tools", "data"]) symlinkSync(join(cacheRoot(), d), join(checkout.home, d));
+    const out = await fleetRun(checkout);
+    console.log(`  validate --fleet, ${files.length} tenants, filling the cache of ${checkout.name}: ${summary(out)}`);
+  }
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+  const seconds = checkouts.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    const changed = files[(Math.floor(files.length / 2) + round) % files.length] as string;
+    const values = parse(readFileSync(changed, "utf8"), { version: "1.1" }) as { tenant: { costCentre: string } };
+    values.tenant.costCentre = `${values.tenant.costCentre}-moved`;
+    writeFileSync(changed, stringify(values, { version: "1.1" }));
+    const order = checkouts.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const checkout = checkouts[i] as (typeof checkouts)[number];
+      let out: Awaited<ReturnType<typeof fleetRun>> = { stdout: "", stderr: "", exitCode: 1 };
+      const s = await time(async () => {
+        out = await fleetRun(checkout);
+      });
+      const expected = `${files.length - 1} of ${files.length} tenants from the cache`;
+      if (out.exitCode !== 0 || !summary(out).endsWith(expected))
+        throw new Error(`${checkout.name}: the run after one change should pass with ${expected}: ${summary(out)}`);
+      console.log(`  round ${round + 1}, ${checkout.name}, after ${changed} changed: ${s.toFixed(1)} s`);
+      seconds[i]?.push(s);
+    }
+  }
+  console.log(`fleet one changed tenant: ${median(seconds[0] as number[]).toFixed(1)} s`);
+  if (seconds[1]) console.log(`baseline one changed tenant: ${median(seconds[1]).toFixed(1)} s`);
 };
 
 /** Each size's `validate --fleet`, and the largest beside the conventional way: the speedup and the plots. */

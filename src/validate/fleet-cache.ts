@@ -10,16 +10,31 @@
  * to), the code that checks it and every tool pin. Anything else (an entry that does not parse, is for another key or
  * holds a result of another file) is no entry: the tenant is checked again and the entry rewritten. Entries are
  * written to a temporary file and renamed, so a reader never sees half of one.
+ *
+ * Entries live in generations: one folder per set of shared key parts (`<cache>/fleet/<generation>/`), which also
+ * keeps ajv's compiled values schema (src/validate/values-schema-cache.ts). A new chart, validator, pin or site layer
+ * starts a new generation, and no entry of an old one can be found again: each run marks its own generation used and
+ * removes all but the few used last, so the cache holds a bounded number of generations.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { cacheRoot } from "../toolchain/cache.js";
 import type { TenantFacts } from "./fleet-invariants.js";
 import type { CheckResult, Rung } from "./report.js";
 
-/** Bumped whenever an entry's shape changes: older entries are then simply not found. */
-const entryFormat = 1;
+/** Bumped whenever an entry's shape or place changes: older entries are then simply not found. */
+const entryFormat = 2;
 
 /** Where `validate --fleet` keeps its entries by default: under the toolchain cache (`LLMCHARTS_CACHE`). */
 export const defaultFleetCacheDir = (): string => join(cacheRoot(), "fleet");
@@ -108,16 +123,21 @@ export const sharedKeyParts = (
   nodepools: fileDigest(nodepools),
 });
 
-/** One tenant's key: its file (as the run names it, and its bytes) under the shared parts. */
-export const entryKey = (shared: SharedKeyParts, name: string, file: string): string =>
+/**
+ * A run's generation: the hash of its shared key parts (and the entry format), the name of the folder its entries
+ * are kept in.
+ */
+export const generationOf = (shared: SharedKeyParts): string =>
   digest([
     String(entryFormat),
     ...Object.entries(shared)
       .sort(([a], [b]) => a.localeCompare(b))
       .flat(),
-    name,
-    readFileSync(file),
   ]);
+
+/** One tenant's key: its file (as the run names it, and its bytes) in its run's generation. */
+export const entryKey = (generation: string, name: string, file: string): string =>
+  digest([generation, name, readFileSync(file)]);
 
 const entryPath = (dir: string, key: string) => join(dir, key.slice(0, 2), `${key}.json`);
 
@@ -211,4 +231,54 @@ export const writeEntry = (dir: string, key: string, entry: FleetEntry): boolean
     rmSync(temporary, { force: true });
     return false;
   }
+};
+
+/** How many generations a cache keeps: the run's own and those used last (another branch's, another fleet's). */
+export const keptGenerations = 4;
+
+/** How many folders one run removes at most: a cache left to grow for long is emptied over a few runs. */
+const removalsPerRun = 8;
+
+/** A generation's folder, and what held format 1's entries (their keys' first two digits) before generations. */
+const generationName = /^[0-9a-f]{64}$/;
+const formatOneName = /^[0-9a-f]{2}$/;
+
+/**
+ * Marks `generation` (a folder of `dir`) used now, and removes the generations used longest ago beyond the
+ * `keptGenerations` last used, oldest first, and format 1's folders; at most `removalsPerRun` of them. Nothing else in
+ * `dir` is touched. It never fails a run: what cannot be read or removed stays, for a later run. Returns the folders
+ * removed.
+ */
+export const pruneGenerations = (dir: string, generation: string): string[] => {
+  const removed: string[] = [];
+  try {
+    mkdirSync(generation, { recursive: true });
+    const now = new Date();
+    utimesSync(generation, now, now);
+    const usedAt = (name: string): number => {
+      try {
+        return statSync(join(dir, name)).mtimeMs;
+      } catch {
+        return Number.POSITIVE_INFINITY;
+      }
+    };
+    const names = readdirSync(dir);
+    const generations = names
+      .filter((n) => generationName.test(n) && join(dir, n) !== generation)
+      .map((n) => ({ n, at: usedAt(n) }))
+      .sort((a, b) => b.at - a.at)
+      .map(({ n }) => n);
+    const stale = [...names.filter((n) => formatOneName.test(n)), ...generations.slice(keptGenerations - 1).reverse()];
+    for (const name of stale.slice(0, removalsPerRun)) {
+      try {
+        rmSync(join(dir, name), { recursive: true, force: true });
+        removed.push(name);
+      } catch {
+        // Left for a later run.
+      }
+    }
+  } catch {
+    // A cache that cannot be read or marked is pruned by a later run; this run's verdicts do not depend on it.
+  }
+  return removed;
 };

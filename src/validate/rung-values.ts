@@ -1,5 +1,4 @@
-import { Ajv, type ErrorObject } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject } from "ajv";
 import {
   type ChartDefinition,
   defaultsOf,
@@ -10,8 +9,17 @@ import {
 import { type Fixture, namesField } from "./fixtures.js";
 import type { CheckResult } from "./report.js";
 import { explainValuesErrors } from "./values-errors.js";
+import { valuesValidator } from "./values-schema-cache.js";
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+export interface ValuesCheckerOptions {
+  /** Only the errors it keeps are explained, and no value is asked for. @default every error, and the values asked */
+  only?: (e: ErrorObject) => boolean;
+  /**
+   * Where ajv's compiled validator of the schema is kept and looked for (src/validate/values-schema-cache.ts).
+   * @default compiled every time
+   */
+  compiledIn?: string;
+}
 
 /**
  * A validator of a chart's effective values (the user's file over the defaults, as Helm checks them): the schema's
@@ -19,11 +27,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
  * schema check, so that its message can name the fix). With `only`, only the errors it keeps are explained, and no
  * value is asked for (a site layer's check keeps those about the keys it sets).
  */
-export const valuesChecker = (chart: ChartDefinition, only?: (e: ErrorObject) => boolean) => {
+export const valuesChecker = (chart: ChartDefinition, { only, compiledIn }: ValuesCheckerOptions = {}) => {
   const schema = valuesSchema(chart.values);
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  const validate = valuesValidator(schema, compiledIn);
   // effectiveValues, with the defaults derived once rather than per file (half of a fleet file's check).
   const defaults = defaultsOf(schema);
   return (userValues: unknown): string[] => {
@@ -41,8 +47,12 @@ export const valuesChecker = (chart: ChartDefinition, only?: (e: ErrorObject) =>
  * Rung 1: good fixtures are valid; bad ones are rejected with a message naming the field at fault. A few files at a
  * time, yielding between them, so that the renderers started beside it are read from while ajv works.
  */
-export const checkValues = async (chart: ChartDefinition, fixtures: Fixture[]): Promise<CheckResult[]> => {
-  const check = valuesChecker(chart);
+export const checkValues = async (
+  chart: ChartDefinition,
+  fixtures: Fixture[],
+  { compiledIn }: Pick<ValuesCheckerOptions, "compiledIn"> = {},
+): Promise<CheckResult[]> => {
+  const check = valuesChecker(chart, { compiledIn });
   const results: CheckResult[] = [];
   for (const [i, f] of fixtures.entries()) {
     if (i % 25 === 24) await new Promise(setImmediate);

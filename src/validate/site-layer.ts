@@ -77,7 +77,12 @@ const faultOf = (e: ErrorObject): string => {
  * is a rule across fields, which each tenant's values decide. A site file that is not a mapping of keys, or that sets
  * a bad value, fails here, naming the file and the key.
  */
-export const checkSite = (chart: ChartDefinition, path: string): { layer?: SiteLayer; result: CheckResult } => {
+export const checkSite = (
+  chart: ChartDefinition,
+  path: string,
+  /** Where ajv's compiled validator of the schema is kept (src/validate/values-schema-cache.ts). */
+  compiledIn?: string,
+): { layer?: SiteLayer; result: CheckResult } => {
   const base = { chart: chart.name, fixture: path, rung: "values" as const, check: "site layer" };
   let values: unknown;
   try {
@@ -96,7 +101,10 @@ export const checkSite = (chart: ChartDefinition, path: string): { layer?: SiteL
     };
   const own = new Set(pointersOf(values));
   // A rule across fields (a `then`) reads what each tenant sets too (its tier, say): it is checked on each tenant.
-  const errors = valuesChecker(chart, (e) => own.has(faultOf(e)) && !e.schemaPath.includes("/then/"))(values);
+  const errors = valuesChecker(chart, {
+    only: (e) => own.has(faultOf(e)) && !e.schemaPath.includes("/then/"),
+    compiledIn,
+  })(values);
   return errors.length === 0
     ? { layer: { path, values }, result: { ...base, ok: true } }
     : {

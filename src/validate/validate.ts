@@ -11,6 +11,8 @@ import { kubernetesSchemaVersions } from "../toolchain/pins.js";
 import {
   entryKey,
   type FleetEntry,
+  generationOf,
+  pruneGenerations,
   readEntry,
   sharedKeyParts,
   stepOf,
@@ -128,12 +130,17 @@ export const validate = async ({
     // A fleet's tenant files whose entries the cache holds are not read again: only held against the others.
     const cached = new Map<string, FleetEntry>();
     const keys = new Map<string, string>();
+    // This run's generation of the cache: its entries and its compiled values schema.
+    let generation: string | undefined;
     if (fleet && cache) {
-      const shared = sharedKeyParts(root, { site: siteFile, platform, nodepools });
+      const generationName = generationOf(sharedKeyParts(root, { site: siteFile, platform, nodepools }));
+      generation = join(cache, generationName);
+      const removed = pruneGenerations(cache, generation);
+      if (removed.length > 0) log(`fleet cache ${cache}: removed ${removed.length} generations no run used lately`);
       for (const path of userFiles) {
-        const key = entryKey(shared, path, path);
+        const key = entryKey(generationName, path, path);
         keys.set(path, key);
-        const entry = readEntry(cache, key, path);
+        const entry = readEntry(generation, key, path);
         if (entry) cached.set(path, entry);
       }
     }
@@ -146,7 +153,7 @@ export const validate = async ({
     if (siteFile) {
       // Every tenant starts from the site layer: a bad one is reported once, on its own file, and nothing else is
       // checked (each tenant would only repeat its error).
-      const { layer, result } = checkSite(charts.tenant as NonNullable<(typeof charts)[string]>, siteFile);
+      const { layer, result } = checkSite(charts.tenant as NonNullable<(typeof charts)[string]>, siteFile, generation);
       results.push(result);
       if (!layer) {
         log(`site layer ${siteFile}: refused; no tenant checked until it is fixed`);
@@ -190,7 +197,7 @@ export const validate = async ({
             if (done % every === 0) log(`  helm template: ${done}/${readable.length * 2}`);
           }).catch((err) => ({ renderings: [] as Rendering[], results: notRun(names, "manifests", err) })),
     );
-    const values = await timed(() => valuesRung(names, fixtures));
+    const values = await timed(() => valuesRung(names, fixtures, generation));
     step("rung 1 values (ajv)", values.value, values.ms);
     const rendered = await rendering;
     const { results: renderResults, renderings } = withoutRefused(rendered.value, values.value, fixtures);
@@ -237,7 +244,7 @@ export const validate = async ({
       // A tenant checked whole is stored; a run where some rung could not run (a tool missing) stores nothing.
       if (cache && entries.runWide.length === 0) {
         const unstored = [...entries.byFile].filter(
-          ([file, entry]) => !writeEntry(cache, keys.get(file) as string, entry),
+          ([file, entry]) => !writeEntry(generation as string, keys.get(file) as string, entry),
         );
         if (unstored.length > 0)
           log(`fleet cache ${cache}: could not store ${unstored.length} entries; they are checked again next run`);
@@ -275,13 +282,14 @@ const chartsToValidate = (chart: string | undefined, valuesFiles: string[], flee
   return names;
 };
 
-/** Rung 1: every values file against its chart's schema (ajv, in-process). */
-const valuesRung = async (names: string[], fixtures: Fixture[]): Promise<CheckResult[]> => {
+/** Rung 1: every values file against its chart's schema (ajv, in-process; its compiled schema kept in `compiledIn`). */
+const valuesRung = async (names: string[], fixtures: Fixture[], compiledIn?: string): Promise<CheckResult[]> => {
   const values: CheckResult[] = [];
   for (const n of names) {
     const mine = fixtures.filter((f) => f.chart === n);
     // Compiling a schema takes seconds: not for a fleet whose every file came from the cache.
-    if (mine.length > 0) values.push(...(await checkValues(charts[n] as NonNullable<(typeof charts)[string]>, mine)));
+    if (mine.length > 0)
+      values.push(...(await checkValues(charts[n] as NonNullable<(typeof charts)[string]>, mine, { compiledIn })));
   }
   return values;
 };

@@ -14,15 +14,16 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { run } from "../../src/lib/run.js";
 import { cacheRoot } from "../../src/toolchain/cache.js";
 import { formatResults } from "../../src/validate/formats.js";
-import { validatorSources } from "../../src/validate/fleet-cache.js";
+import { keptGenerations, validatorSources } from "../../src/validate/fleet-cache.js";
 import type { CheckResult } from "../../src/validate/report.js";
 import { validate } from "../../src/validate/validate.js";
 
@@ -192,12 +193,28 @@ describe("llmcharts validate --fleet and its cache", { timeout: 600_000 }, () =>
   const summary = (stdout: string) => stdout.trim().split("\n").at(-1);
 
   test("says how many tenants came from the cache, keeps it beside the toolchain, and --no-cache checks every one", async () => {
+    // What earlier versions left: a folder of format 1's entries, and generations no run has used for days.
+    mkdirSync(join(home, "fleet", "3f"), { recursive: true });
+    writeFileSync(join(home, "fleet", "3f", `3f${"0".repeat(62)}.json`), "{}");
+    const stale = Array.from({ length: keptGenerations }, (_, i) => join(home, "fleet", String(i).repeat(64)));
+    stale.forEach((generation, i) => {
+      mkdirSync(generation);
+      const usedAt = new Date(Date.now() - (i + 1) * 86_400_000);
+      utimesSync(generation, usedAt, usedAt);
+    });
     const cold = await llmcharts([]);
     expect(cold.exitCode).toBe(0);
     expect(summary(cold.stdout)).toMatch(/^\d+ passed, 0 failed; 0 of 2 tenants from the cache$/);
     expect(
       readdirSync(join(home, "fleet"), { recursive: true }).filter((f) => String(f).endsWith(".json")),
     ).toHaveLength(2);
+    // The run's generation and the ones used last: the oldest went, and its values schema is kept compiled.
+    const generations = readdirSync(join(home, "fleet"));
+    expect(generations).toHaveLength(keptGenerations);
+    expect(generations).not.toContain(basename(stale.at(-1) as string));
+    const current = generations.filter((g) => !stale.includes(join(home, "fleet", g)));
+    expect(current).toHaveLength(1);
+    expect(readdirSync(join(home, "fleet", current[0] as string)).filter((f) => f.endsWith(".cjs"))).toHaveLength(1);
     const warm = await llmcharts([]);
     expect(summary(warm.stdout)).toMatch(/; 2 of 2 tenants from the cache$/);
     const off = await llmcharts(["--no-cache"]);
