@@ -1,14 +1,7 @@
 #!/usr/bin/env node
-// Runs the CLI in this one process, so signals (Ctrl-C during `cluster up`) reach the CLI itself, which then tears
-// down what it started: from its bundle (bin/cli-bundle.js) when it can be had, else its TypeScript through tsx's
-// loader, so contributors need no build step either way.
-import { pathToFileURL } from "node:url";
-import { cliBundle } from "./cli-bundle.js";
+// Runs the TypeScript CLI through tsx's loader in this one process, so contributors need no build step and signals
+// (Ctrl-C during `cluster up`) reach the CLI itself, which then tears down what it started.
+import { register } from "tsx/esm/api";
 
-const bundle = await cliBundle();
-if (bundle) await import(pathToFileURL(bundle).href);
-else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  await import("../src/cli.ts");
-}
+register();
+await import("../src/cli.ts");
