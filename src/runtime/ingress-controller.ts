@@ -51,16 +51,29 @@ const upstreamFile = async (name: string): Promise<string> => {
  */
 export const ingressControllerCrds = (): Promise<string> => upstreamFile("kubernetes-crd-definition-v1.yml");
 
-/** Upstream's ClusterRole for the Ingress and CRD providers, as the module ships it (its binding names `default`). */
-const upstreamClusterRole = async (): Promise<KubeObject> => {
-  const tool = goTool("traefik");
-  const file = await upstreamFile("kubernetes-crd-rbac.yml");
-  const role = parseAllDocuments(readFileSync(file ?? "", "utf8"))
-    .map((d) => d.toJS() as KubeObject)
-    .find((o) => o?.kind === "ClusterRole");
-  if (!role) throw new Error(`${tool.module}@${tool.version}: kubernetes-crd-rbac.yml has no ClusterRole`);
-  return role;
-};
+/**
+ * Upstream's ClusterRoles, as the module ships them (their bindings name `default`): one for the Ingress and CRD
+ * providers, one for the Gateway provider.
+ */
+const upstreamClusterRoles = async (): Promise<KubeObject[]> =>
+  Promise.all(
+    ["kubernetes-crd-rbac.yml", "kubernetes-gateway-rbac.yml"].map(async (name) => {
+      const role = parseAllDocuments(readFileSync(await upstreamFile(name), "utf8"))
+        .map((d) => d.toJS() as KubeObject)
+        .find((o) => o?.kind === "ClusterRole");
+      if (!role) throw new Error(`Traefik's ${name} has no ClusterRole`);
+      return role;
+    }),
+  );
+
+/** A ClusterRole bound to the controller's ServiceAccount in its namespace. */
+const boundToController = (role: KubeObject): ClusterRoleBinding => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRoleBinding",
+  metadata: { name: `traefik-${role.metadata?.name}` },
+  roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata?.name ?? "" },
+  subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: ingressNamespace }],
+});
 
 const deployment = (timeoutSeconds: number): Deployment => ({
   apiVersion: "apps/v1",
@@ -126,14 +139,7 @@ export const ingressController = async (timeoutSeconds: number): Promise<KubeObj
     kind: "ServiceAccount",
     metadata: { name: serviceAccount, namespace: ingressNamespace },
   };
-  const role = await upstreamClusterRole();
-  const binding: ClusterRoleBinding = {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "ClusterRoleBinding",
-    metadata: { name: serviceAccount },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata?.name ?? "" },
-    subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: ingressNamespace }],
-  };
+  const roles = await upstreamClusterRoles();
   const ingressClass = {
     apiVersion: "networking.k8s.io/v1",
     kind: "IngressClass",
@@ -152,7 +158,7 @@ export const ingressController = async (timeoutSeconds: number): Promise<KubeObj
       ],
     },
   };
-  return [namespace, sa, role, binding, ingressClass, deployment(timeoutSeconds), service];
+  return [namespace, sa, ...roles, ...roles.map(boundToController), ingressClass, deployment(timeoutSeconds), service];
 };
 
 /**
