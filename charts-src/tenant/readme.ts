@@ -125,6 +125,13 @@ request is held until its timeout and nothing scales), are not used. The runtime
 itself: premium asleep a cooldown after business hours close, a held chat read from \`/queue\`, premium woken and the
 chat answered.
 
+When KEDA cannot read \`/queue\` (no proxy pod ready, its reads refused by a NetworkPolicy), it cannot see demand.
+After \`ollama.premium.scaling.fallback.failureThreshold\` failed reads in a row (3) it holds premium at
+\`fallback.replicas\` pods (1; woken if it slept) and says so: the ScaledObject's \`Fallback\` condition is \`True\`
+(Argo CD shows it Degraded), while \`Ready\` stays \`True\`, so \`helm install --wait\` returns. Premium does not
+sleep while KEDA is blind (KEDA 2.21 counts a trigger in fallback as active); the first good read ends the fallback.
+See "Premium stays awake on its fallback" under Troubleshooting.
+
 ## A Linkerd mesh
 
 \`mesh.linkerd.enabled\` injects Linkerd's proxy into OpenWebUI and both Ollama tiers (mTLS between them, and with
@@ -250,6 +257,23 @@ export const tenantTroubleshooting: TroubleshootingEntry[] = [
       "not Running: its image's registry must be in the platform's `policies.allowedRegistries`, and " +
       "`network.apiServer` must name the API server's addresses and ports (the proxy watches its routes there). " +
       `Active but premium's pod Pending: no GPU node (see "Pods stay Pending").`,
+  },
+  {
+    failure: "Premium stays awake on its fallback",
+    symptom:
+      `\`kubectl -n ${ns} get scaledobject ${names.ollamaPremium}\` shows FALLBACK \`True\` (Argo CD: Degraded, "At least ` +
+      'one trigger is falling back on this scaled object"); premium runs `ollama.premium.scaling.fallback.replicas` ' +
+      "pods and does not go back to zero: KEDA cannot read the wake-up proxy's `/queue`.",
+    commands: [
+      `kubectl -n ${ns} describe scaledobject ${names.ollamaPremium}   # KEDAScalerFailed events: KEDA's read error`,
+      `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${names.premiumWake}`,
+      'kubectl -n keda logs deploy/keda-operator --tail=50 | grep "using fallback"   # suppressedError: the same error, each poll',
+    ],
+    fix:
+      '"no endpoints URLs were given for the service name": no proxy pod is ready (see "Premium does not wake"). ' +
+      "\"could not get any metric successfully\": the proxy is up but KEDA's reads fail; KEDA's operator must run " +
+      "in `network.kedaNamespace`, whose pods alone the proxy's NetworkPolicy admits on port 9090. The fallback ends " +
+      "at the first good read, and premium goes back to zero a `cooldownPeriod` later.",
   },
   {
     failure: "Kyverno refuses an object",

@@ -141,6 +141,8 @@ const premiumScaledObject = (v: TenantValues, h: Helpers): ScaledObject => {
       cooldownPeriod: s.cooldownPeriod,
       minReplicaCount: 0,
       maxReplicaCount: s.maxReplicas,
+      // While /queue cannot be read: a bounded count and a Fallback condition, not a Ready that never comes back.
+      fallback: { failureThreshold: s.fallback.failureThreshold, replicas: s.fallback.replicas, behavior: "static" },
       triggers: [
         premiumWakeTrigger(v),
         h.when(s.cron.enabled, {

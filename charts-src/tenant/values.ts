@@ -673,8 +673,32 @@ const ollama = strictObject("Ollama, the tenant's model servers: standard on CPU
               maximum: 8,
             }),
           }),
+          fallback: strictObject(
+            "When KEDA cannot read the wake-up proxy's /queue (proxy not ready, a NetworkPolicy mistake): after failureThreshold failed reads in a row KEDA holds premium at `replicas` pods (its ScaledObject's Fallback condition True, Ready True, Argo CD Degraded) until a read succeeds. KEDA 2.21 counts a trigger in fallback as active, so premium does not sleep while KEDA is blind; without a fallback it would not either (KEDA never scales to zero while a trigger fails), and Ready would stay False or Unknown, which holds `helm --wait` until its timeout.",
+            {
+              failureThreshold: Type.Integer({
+                description:
+                  "Failed reads in a row before the fallback (KEDA reads every pollingInterval, and every 15 s for the HPA while premium runs); 3 rides out a proxy restart. With a short pollingInterval raise it, so that failureThreshold × pollingInterval outlasts the proxy's start: a fallback wakes premium, for a cooldownPeriod after the proxy answers again.",
+                default: 3,
+                minimum: 1,
+                maximum: 100,
+              }),
+              replicas: Type.Integer({
+                description:
+                  "Premium pods while KEDA cannot read the count (at most maxReplicas): 1 serves the tenant's chats through a proxy that still routes, at the cost of one GPU pod.",
+                default: 1,
+                minimum: 1,
+                maximum: 8,
+              }),
+            },
+          ),
         },
-        { allOf: notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8) },
+        {
+          allOf: [
+            ...notBelow(["cron", "desiredReplicas"], ["maxReplicas"], 8),
+            ...notBelow(["fallback", "replicas"], ["maxReplicas"], 8),
+          ],
+        },
       ),
       wake: strictObject(
         "The wake-up proxy in front of premium Ollama: the KEDA HTTP add-on's interceptor, one per tenant and watching only its namespace. While premium is at zero it holds inference requests (chat, generate, embeddings) until a pod is ready, and KEDA wakes premium on its count of them; model lists get the premium catalog at once and wake nothing.",

@@ -9,7 +9,14 @@ export const businessHours = (now: Date, includesNow: boolean) => {
   return includesNow ? { start: at(-1), end: at(1) } : { start: at(1), end: at(2) };
 };
 
-/** A premium tenant's values that keep one premium pod through a window holding `now` (KEDA's cron trigger). */
+/**
+ * A premium tenant's values that keep one premium pod through a window holding `now` (KEDA's cron trigger), polled at
+ * the schema's shortest interval, so that KEDA acts (and, with no wake-up proxy to read, falls back) within seconds.
+ */
 export const warmPremiumValues = (now: Date) => ({
-  ollama: { premium: { scaling: { cron: { enabled: true, timezone: "UTC", ...businessHours(now, true) } } } },
+  ollama: {
+    premium: {
+      scaling: { pollingInterval: 5, cron: { enabled: true, timezone: "UTC", ...businessHours(now, true) } },
+    },
+  },
 });

@@ -45,8 +45,9 @@ export type InstallScenario = Scenario<InstallContext, InstallMade>;
 
 /**
  * The namespaces KEDA watches here: the install tenants', whose premium it scales. Not the Argo CD fleet's: on kwok no
- * wake-up proxy answers its /queue, so KEDA would report those ScaledObjects TriggerError (Degraded to Argo CD) when
- * no trigger is active; the Argo CD scenario stands in for KEDA there (installStandIns.kedaFleetStatus).
+ * wake-up proxy answers its /queue, so KEDA would hold those premium tiers on the chart's fallback (Fallback True,
+ * which Argo CD's health check reads as Degraded, and a Degraded canary stops the rollout); the Argo CD scenario stands
+ * in for KEDA there (installStandIns.kedaFleetStatus).
  */
 export const kedaNamespaces = (root: string): string[] =>
   installTenantValues

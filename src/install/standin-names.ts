@@ -7,9 +7,7 @@ export const installStandIns = {
   aws: "AWS: none (ExternalSecrets, EC2NodeClasses and EFS volumes admitted, never acted on)",
   provisioner: "a CSI provisioner (EFS, EBS): PersistentVolumes bound to the claims by the test",
   kedaFleetStatus:
-    "KEDA on the Argo CD fleet: its ScaledObjects' Ready condition written by the test (KEDA watches only the install tenants: on kwok no wake-up proxy answers /queue, so KEDA would report TriggerError)",
-  helmWait:
-    "Helm's --wait: off for the premium tenants KEDA scales (KEDA's Ready stays Unknown there: on kwok no wake-up proxy answers /queue); their Deployments waited on by the test",
+    "KEDA on the Argo CD fleet: its ScaledObjects' Ready condition written by the test (KEDA watches only the install tenants: on kwok no wake-up proxy answers /queue, so KEDA would hold premium on its fallback, Fallback True, which Argo CD reads as Degraded)",
   ingress: "an ingress controller: Ingress addresses written by the test",
   testPods: "a kubelet: helm test Pods set Succeeded by the test",
   readme:

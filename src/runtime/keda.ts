@@ -49,11 +49,19 @@ const lastScalerFailure = async (k: Kube, namespace: string): Promise<string> =>
 export const scaledObjectHealthy = async (k: Kube, namespace: string): Promise<ScaledObjectStatus> => {
   const s = await status(k, namespace);
   const ready = condition(s, "Ready");
-  // Unknown is also how a new ScaledObject starts; only a trigger's error makes it a failure.
-  if (ready?.status === "False" || ready?.reason === "PartialTriggerError") {
+  // Unknown is also how a new ScaledObject starts; only a trigger's error makes it a failure. On the chart's
+  // fallback KEDA reports Ready True, but the wake-up count it reads is the fallback's, not the proxy's.
+  const fallback = condition(s, "Fallback");
+  const failed =
+    ready?.status === "False" || ready?.reason === "PartialTriggerError"
+      ? ready
+      : fallback?.status === "True"
+        ? fallback
+        : undefined;
+  if (failed) {
     const failure = await lastScalerFailure(k, namespace);
     throw new Error(
-      `KEDA cannot evaluate ScaledObject ${namespace}/${names.ollamaPremium}: ${ready.reason}: ${ready.message}${failure ? `; ${failure}` : ""}`,
+      `KEDA cannot evaluate ScaledObject ${namespace}/${names.ollamaPremium}: ${failed.reason}: ${failed.message}${failure ? `; ${failure}` : ""}`,
     );
   }
   return s;

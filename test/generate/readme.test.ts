@@ -31,6 +31,7 @@ const firstFailures: Record<string, string[]> = {
     "An ExternalSecret is not ready",
     "A model is missing from the catalog",
     "Premium does not wake",
+    "Premium stays awake on its fallback",
     "Kyverno refuses an object",
   ],
   platform: ["Pods stay Pending", "A model is missing from the catalog", "Kyverno refuses an object"],

@@ -1,7 +1,8 @@
 /**
  * How the install suite lets KEDA, not the test, wake premium Ollama: the premium tenants get the chart's
  * business-hours trigger with a window holding now, and KEDA watches their namespaces (not the Argo CD fleet's, where
- * no wake-up proxy answers on kwok). From the real `helm template` of the tenant chart (no cluster needed).
+ * no wake-up proxy answers on kwok), and the chart's fallback, on which KEDA holds premium while it cannot read the
+ * proxy's /queue. From the real `helm template` of the tenant chart (no cluster needed).
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,5 +46,7 @@ describe("premium woken by KEDA in the install suite", () => {
       end: `${now.getUTCMinutes()} ${hour(1)} * * *`,
       desiredReplicas: "1",
     });
+    // On kwok no proxy answers /queue: the fallback is what brings KEDA's Ready back to True for helm --wait.
+    expect(premium?.spec?.fallback).toEqual({ failureThreshold: 3, replicas: 1, behavior: "static" });
   });
 });

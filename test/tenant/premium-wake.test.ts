@@ -109,6 +109,17 @@ describe("premium wakes on this tenant's own premium requests only", () => {
     expect(JSON.stringify(policy("openwebui")?.egress)).not.toContain('"ollama-premium"');
   });
 
+  test("while KEDA cannot read the proxy's /queue, premium is held at one pod after three failed reads in a row", () => {
+    const fallback = (o: Rendered[]) =>
+      (find(o, "ScaledObject", "ollama-premium") as unknown as { spec: { fallback?: unknown } }).spec.fallback;
+    expect(fallback(objects)).toEqual({ failureThreshold: 3, replicas: 1, behavior: "static" });
+    const tuned = render({
+      ...premium,
+      ollama: { premium: { scaling: { maxReplicas: 4, fallback: { failureThreshold: 6, replicas: 2 } } } },
+    });
+    expect(fallback(tuned)).toEqual({ failureThreshold: 6, replicas: 2, behavior: "static" });
+  });
+
   test("a standard tenant runs no proxy and no routes", () => {
     const standard = render({ tenant: { name: "acme" } });
     expect(deployment(standard, "ollama-premium-wake")).toBeUndefined();

@@ -36,6 +36,19 @@ describe("values errors of cross-field rules", () => {
     }
   });
 
+  test("premium's fallback count above its maxReplicas is refused, naming both", () => {
+    const errors = check({
+      ...required,
+      tenant: { name: "example", tier: "premium" },
+      quota: { gpus: 2 },
+      ollama: { ...required.ollama, premium: { scaling: { maxReplicas: 2, fallback: { replicas: 3 } } } },
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^at '\/ollama\/premium\/scaling\/maxReplicas': 2 must be >= 3.*because \/ollama\/premium\/scaling\/fallback\/replicas is 3/,
+    );
+  });
+
   test("a numeric rule (maxReplicas not below minReplicas) names the minimum that set it", () => {
     const errors = check({
       ...required,

@@ -4,7 +4,8 @@
  *
  *   1 bring-up      cluster, the pinned upstream CRDs Established, kwok nodes per NodePool in two zones
  *   2 install       nodepools, platform, three tenants (standard, premium, both) with real helm; pods placed by tier;
- *                   KEDA active on premium's business-hours trigger, its HPA keeping premium's pod
+ *                   KEDA active on premium's business-hours trigger, its HPA keeping premium's pod; with /queue
+ *                   unreadable on kwok, KEDA on the chart's fallback (Ready and Fallback True) and helm --wait returning
  *   3 admission     the API server refuses GPU pods and GPU tolerations outside premium, pods over quota, privilege
  *   4 isolation     np-guard's analysis of the live NetworkPolicies: no tenant reaches another
  *   5 lifecycle     previous chart version → upgrade → rollback → uninstall (kept namespace and data) → reinstall
