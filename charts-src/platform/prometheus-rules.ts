@@ -7,8 +7,8 @@ import { openwebuiHealthCheck, syntheticCheckLabel } from "./synthetic-checks.js
 import type { PlatformValues } from "./values.js";
 
 /**
- * The platform's alerts. The metrics come from kube-state-metrics (pods, quotas, Jobs), and from
- * Karpenter's controller; all ship with kube-prometheus-stack and Karpenter's own ServiceMonitor. kube-state-metrics
+ * The platform's alerts. The metrics come from kube-state-metrics (pods, quotas, Jobs), from Karpenter's controller
+ * and from External Secrets' controller; all ship with kube-prometheus-stack or the controller's own ServiceMonitor. kube-state-metrics
  * names an extended resource with its punctuation replaced: `nvidia.com/gpu` is `nvidia_com_gpu`.
  */
 
@@ -362,12 +362,61 @@ const modelCacheAlerts = (v: PlatformValues): AlertSpec[] => [
   },
 ];
 
+/**
+ * External Secrets' own gauge (v0.16.2, `pkg/controllers/externalsecret/esmetrics`): one series per ExternalSecret and
+ * condition status, labelled with the object's `name` and `namespace`; on a failed sync the `status="False"` series is
+ * 1 and the `status="True"` one 0, and back when it syncs. Scrape its controller with honorLabels (its chart's
+ * `serviceMonitor.honorLabels: true`) so `namespace` stays the ExternalSecret's.
+ */
+const externalSecretReady = (status: "True" | "False", namespace: string, name: string) =>
+  `externalsecret_status_condition{namespace="${namespace}", name="${name}", condition="Ready", status="${status}"}`;
+
+const secretsAlerts = (v: PlatformValues): AlertSpec[] => {
+  const notSynced = v.monitoring.alerts.externalSecret;
+  return [
+    {
+      alert: "LLMExternalSecretNotSynced",
+      expr: 'max by (namespace, name) (externalsecret_status_condition{condition="Ready", status="False"}) == 1',
+      for: notSynced.after,
+      severity: notSynced.severity,
+      summary: `ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} has not synced for ${notSynced.after}`,
+      description: [
+        "External Secrets cannot read this secret from AWS Secrets Manager (its Ready condition is False, reason",
+        "SecretSyncedError). The Secret it writes keeps its last good value, so running pods carry on, but a rotation",
+        "does not arrive and a pod that needs a Secret never written (a new tenant) cannot start.",
+        "`kubectl -n {{ $labels.namespace }} describe externalsecret {{ $labels.name }}` shows the provider's error in",
+        "its events: Secrets Manager unreachable (an outage, the controller's egress), the secret missing under",
+        "llmcharts/tenants/<name>/, or the tenant's role denied (its trust policy or permissions: `llmcharts iam-policy`).",
+      ].join(" "),
+      fires: {
+        because: "the tenant's ExternalSecret has failed to sync for 10m",
+        series: {
+          [externalSecretReady("False", "tenant-acme", "openwebui-secret-key")]: "1x10",
+          [externalSecretReady("True", "tenant-acme", "openwebui-secret-key")]: "0x10",
+        },
+        at: "10m",
+        labels: { namespace: "tenant-acme", name: "openwebui-secret-key" },
+        summary: "ExternalSecret tenant-acme/openwebui-secret-key has not synced for 10m",
+      },
+      silent: {
+        because: "it synced, then has failed for 5m only, less than the 10m the alert waits",
+        series: {
+          [externalSecretReady("False", "tenant-acme", "openwebui-secret-key")]: "0x5 1x5",
+          [externalSecretReady("True", "tenant-acme", "openwebui-secret-key")]: "1x5 0x5",
+        },
+        at: "10m",
+      },
+    },
+  ];
+};
+
 /** Every alert of the chart, whatever the values switch on: the unit tests cover them all. */
 export const platformAlerts = (v: PlatformValues): AlertSpec[] => [
   ...gpuAlerts(v),
   ...tenantAlerts(v),
   ...capacityAlerts(v),
   ...modelCacheAlerts(v),
+  ...secretsAlerts(v),
   ...syntheticAlerts(v),
 ];
 
@@ -388,6 +437,7 @@ export const prometheusRules = (v: PlatformValues, h: Helpers) => {
           { name: "llmcharts.tenants", rules: rules(tenantAlerts(v)) },
           { name: "llmcharts.capacity", rules: rules(capacityAlerts(v)) },
           { name: "llmcharts.model-cache", rules: rules(modelCacheAlerts(v)) },
+          { name: "llmcharts.secrets", rules: rules(secretsAlerts(v)) },
           h.when(v.monitoring.syntheticChecks.enabled, {
             name: "llmcharts.synthetic",
             rules: rules(syntheticAlerts(v)),

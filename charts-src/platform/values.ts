@@ -509,6 +509,16 @@ export const platformValues = strictObject(
             severity: severity("warning"),
           },
         ),
+        externalSecret: strictObject(
+          "An ExternalSecret cannot sync (Secrets Manager down, the path or the role wrong): its Secret keeps the last good value, a new tenant's pods cannot start.",
+          {
+            after: promDuration(
+              "How long it may fail before the alert fires (External Secrets retries meanwhile).",
+              "10m",
+            ),
+            severity: severity("warning"),
+          },
+        ),
         syntheticCheck: strictObject("A tenant's OpenWebUI failed its synthetic health check.", {
           after: promDuration("How long the check must keep failing.", "5m"),
           severity: severity("critical"),

@@ -179,7 +179,8 @@ chart guarantees or reach another tenant:
   Argo CD, Linkerd, AWS or the chart, which would change what the object does.
 - **Extra manifests**: \`extraObjects\` are rendered as given (no template expressions, so every rendering of the
   chart agrees), always in the tenant namespace with the chart's labels; only namespaced kinds that stay there are
-  accepted (no cluster-scoped kind, no Role or RoleBinding), and the platform's policies apply to them.
+  accepted (no cluster-scoped kind, no Role or RoleBinding), and the platform's policies apply to them. An
+  ExternalSecret among them reads only keys under the tenant's prefix \`llmcharts/tenants/<name>/\`; another is refused.
 
 ## As a dependency of an umbrella chart
 
@@ -216,7 +217,12 @@ export const tenantTroubleshooting: TroubleshootingEntry[] = [
     failure: "An ExternalSecret is not ready",
     symptom:
       `Pods stay in \`CreateContainerConfigError\` ("secret \\"${tenantSecrets.webuiSecretKey.secret}\\" not ` +
-      'found"): External Secrets has not made the Secret the pod reads.',
+      'found"): External Secrets has not made the Secret the pod reads. `helm install --wait` fails at its ' +
+      `\`--timeout\` with "resource ExternalSecret/${ns}/${tenantSecrets.webuiSecretKey.secret} not ready. status: ` +
+      'InProgress, message: could not get secret data from provider" (Helm 4 reads a Ready condition False as in ' +
+      "progress and waits to the timeout; it never ends sooner). Once synced, a Secret keeps its last value when a " +
+      "refresh fails (a Secrets Manager outage): running pods carry on, and the platform's alert " +
+      "`LLMExternalSecretNotSynced` fires.",
     commands: [
       `kubectl -n ${ns} get secretstores,externalsecrets`,
       `kubectl -n ${ns} describe externalsecret ${tenantSecrets.webuiSecretKey.secret}   # the provider's error, under Events`,
@@ -227,6 +233,19 @@ export const tenantTroubleshooting: TroubleshootingEntry[] = [
       'ExternalSecret not Ready with "Secret does not exist": create it in Secrets Manager under the tenant\'s prefix ' +
       `\`${tenantSecretPrefix("<name>")}\` (every name is in "Secrets" above). Without External Secrets, set ` +
       "`secrets.existingSecret` and create that Secret with the keys listed there.",
+  },
+  {
+    failure: "HTTPS answers with the wrong certificate",
+    symptom:
+      "The browser warns about the certificate of `exposure.host`: the ingress controller serves its default one " +
+      '(ingress-nginx\'s "Kubernetes Ingress Controller Fake Certificate", Traefik\'s "TRAEFIK DEFAULT CERT") because ' +
+      "the Secret `exposure.ingress.tlsSecretName` names is not in the tenant namespace.",
+    commands: [`kubectl -n ${ns} get secret openwebui-tls`, `kubectl -n ${ns} describe ingress ${names.openwebui}`],
+    fix:
+      `Create it (\`kubectl -n ${ns} create secret tls openwebui-tls --cert=<file> --key=<file>\`), or let ` +
+      "cert-manager issue it: add `cert-manager.io/cluster-issuer: <issuer>` to `exposure.ingress.annotations`. The " +
+      "chart cannot refuse a missing Secret: `helm template` and Argo CD render without a cluster, and on a first " +
+      'install the namespace, which the chart creates, holds nothing yet. Set `tlsSecretName` to `""` for no TLS.',
   },
   {
     failure: "A model is missing from the catalog",

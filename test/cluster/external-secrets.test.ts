@@ -8,7 +8,12 @@
  * Kyverno policy refuses that object at admission. A secret rotated in moto reaches the Secret within
  * refreshInterval, and Reloader rolls the chart's OpenWebUI Deployment out onto it (a new ReplicaSet, its pod
  * template naming the Secret and its new hash), which names that Secret in its annotation; a copy without the annotation
- * is left alone. No real node: nothing here needs a pod to run (the Deployment controller makes the ReplicaSets).
+ * is left alone. A tenant whose secret is missing, installed with Helm 4's `--wait`, fails at its `--timeout` naming
+ * the ExternalSecret and External Secrets' reason (Helm's kstatus reads a Ready condition False as InProgress, never as
+ * failed: it waits, it does not hang past the timeout). Secrets Manager down (moto stopped), the synced Secret keeps
+ * its last good value while the ExternalSecret turns Ready False and the controller's gauge, which the platform's
+ * alert LLMExternalSecretNotSynced reads, says so. No real node: nothing here needs a pod to run (the Deployment
+ * controller makes the ReplicaSets).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,10 +23,11 @@ import type { Deployment, ExternalSecret, KubeObject, ReplicaSet, Secret } from 
 import { tenantRoleName } from "../../charts-src/lib/tenant-iam.js";
 import { tenantSecretPathsName } from "../../charts-src/platform/policies/tenant-secret-paths.js";
 import { reloadOnSecretsAnnotation, tenantSecrets } from "../../charts-src/tenant/secrets.js";
-import { awsEndpoint } from "../../src/cluster/controllers/external-secrets.js";
+import { awsEndpoint, externalSecretsMetricsUrl } from "../../src/cluster/controllers/external-secrets.js";
 import { type ClusterInfo, clusterDown, clusterStatus, clusterUp } from "../../src/cluster/index.js";
 import { type MotoSecrets, motoSecrets } from "../../src/cluster/moto.js";
 import { clusterPaths } from "../../src/cluster/paths.js";
+import { Helm, HelmError } from "../../src/harness/helm.js";
 import { Kube } from "../../src/harness/kube.js";
 import { run } from "../../src/lib/run.js";
 import { eventually } from "../../src/lib/wait.js";
@@ -31,22 +37,24 @@ import { render } from "../tenant/render.js";
 
 const unique = `${process.pid}-${Date.now().toString(36)}`;
 /** Each tenant's own AWS account, in its role's ARN: where moto keeps what that role reads. */
-const accounts = { alpha: "111111111111", beta: "222222222222" } as const;
+const accounts = { alpha: "111111111111", beta: "222222222222", gamma: "333333333333" } as const;
 const refreshSeconds = 10;
 const key = tenantSecrets.webuiSecretKey;
 const path = (tenant: string) => `llmcharts/tenants/${tenant}/${key.remote}`;
 
+/** A tenant's values: its own role (in its own account), secrets re-read every refreshSeconds. */
+const tenantValues = (tenant: keyof typeof accounts) => ({
+  tenant: { name: tenant },
+  exposure: { host: `${tenant}.example.com` },
+  secrets: {
+    roleArn: `arn:aws:iam::${accounts[tenant]}:role/${tenantRoleName(tenant)}`,
+    refreshInterval: `${refreshSeconds}s`,
+  },
+  ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },
+});
+
 /** The tenant chart's rendering, as `helm template` would give it (test/engine/equivalence proves they agree). */
-const tenantObjects = (tenant: keyof typeof accounts): Rendered[] =>
-  render({
-    tenant: { name: tenant },
-    exposure: { host: `${tenant}.example.com` },
-    secrets: {
-      roleArn: `arn:aws:iam::${accounts[tenant]}:role/${tenantRoleName(tenant)}`,
-      refreshInterval: `${refreshSeconds}s`,
-    },
-    ollama: { modelCache: { volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" } },
-  });
+const tenantObjects = (tenant: keyof typeof accounts): Rendered[] => render(tenantValues(tenant));
 
 /** The chart's OpenWebUI Deployment, which names the Secrets it reads in Reloader's annotation. */
 const openwebui = (objects: Rendered[]) =>
@@ -205,6 +213,54 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     expect(res.exitCode).not.toBe(0);
   });
 
+  const waitSeconds = 30;
+
+  it(`fails a Helm 4 --wait install whose ExternalSecret cannot sync at its --timeout (${waitSeconds}s), naming it and why`, async () => {
+    // Tenant gamma's own role and account, but nothing under its prefix in Secrets Manager: a wrong path, a secret
+    // not yet created. (Its pods could not start either: no node here, and no Secret to read.)
+    const dir = mkdtempSync(join(tmpdir(), "eso-helm-"));
+    const values = join(dir, "gamma.json");
+    writeFileSync(values, JSON.stringify(tenantValues("gamma")));
+    const helm = new Helm(kube, join(dir, "helm"), { timeout: `${waitSeconds}s` });
+    const t0 = Date.now();
+    const failure = await helm
+      .install({
+        release: "gamma",
+        chartDir: join(process.cwd(), "generated", "tenant"),
+        namespace: "tenants",
+        valuesFiles: [values],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const seconds = (Date.now() - t0) / 1000;
+    console.log(
+      `helm install --wait=watcher --timeout ${waitSeconds}s of tenant gamma failed after ${seconds.toFixed(1)} s`,
+    );
+    expect(failure).toBeInstanceOf(HelmError);
+    const message = (failure as HelmError).message;
+    console.log(message);
+    // kstatus: Ready False is InProgress, so Helm waits to its timeout and then names what was not ready, with the
+    // condition's message (External Secrets': the provider gave no data).
+    expect(message).toContain(
+      `resource ExternalSecret/tenant-gamma/${key.secret} not ready. status: InProgress, message: could not get secret data from provider`,
+    );
+    expect(message).toContain("context deadline exceeded");
+    // The timeout, plus the server-side dry run before it and Helm's start: bounded, never a hang.
+    expect(seconds).toBeGreaterThanOrEqual(waitSeconds);
+    expect(seconds).toBeLessThan(waitSeconds + 45);
+    // The why in full is in the ExternalSecret's Warning event: the key, and the provider's answer.
+    const events = await kube.kubectl([
+      ...["get", "events", "-n", "tenant-gamma", "-o", "json"],
+      `--field-selector=involvedObject.kind=ExternalSecret,involvedObject.name=${key.secret},type=Warning`,
+    ]);
+    expect((JSON.parse(events) as { items: { message: string }[] }).items.map((e) => e.message).join("\n")).toContain(
+      `error processing spec.data[0] (key: ${path("gamma")}), err: Secret does not exist`,
+    );
+    expect(await helm.list("tenants")).toMatchObject([{ name: "gamma", status: "failed" }]);
+  });
+
   /** The ReplicaSets a Deployment owns, each with the Secret Reloader names in its pod template, if any. */
   const replicaSets = async (deployment: string) => {
     const list = JSON.parse(await kube.kubectl(["get", "replicasets", "-n", ns, "-o", "json"])) as {
@@ -277,11 +333,49 @@ describe("External Secrets reading a tenant's secrets from moto", { timeout: 180
     expect(await replicaSets("openwebui-unannotated")).toEqual([{ name: expect.any(String), reloaded: null }]);
   });
 
+  let motoStopped = false;
+
+  it("keeps the synced Secret through a Secrets Manager outage, and reports it (Ready False, the gauge the alert reads)", async () => {
+    const lastGood = await secretValue(key.secret);
+    expect(lastGood, "the rotation test synced alpha-key-2").toBe("alpha-key-2");
+    const moto = (await clusterStatus({ name })).components.find((c) => c.name === "moto");
+    expect(moto?.alive).toBe(true);
+    process.kill(moto?.pid as number, "SIGTERM");
+    motoStopped = true;
+    await eventually(async () => {
+      if ((await clusterStatus({ name })).components.find((c) => c.name === "moto")?.alive)
+        throw new Error("moto runs");
+    }, 30_000);
+    // The next refresh (every refreshSeconds) finds no Secrets Manager.
+    const condition = await eventually(
+      async () => {
+        const c = ready(await kube.get("externalsecret", key.secret, ns));
+        if (c?.status !== "False") throw new Error(`still ${JSON.stringify(c)}`);
+        return c;
+      },
+      6 * refreshSeconds * 1000,
+      500,
+    );
+    expect(condition).toMatchObject({
+      reason: "SecretSyncedError",
+      message: "could not get secret data from provider",
+    });
+    // The Secret is untouched: the pods that read it keep running, and a restarted one starts on the same value.
+    expect(await secretValue(key.secret)).toBe(lastGood);
+    // External Secrets' own gauge, as Prometheus scrapes it: LLMExternalSecretNotSynced fires on it after its `for`.
+    const metrics = await (await fetch(externalSecretsMetricsUrl(clusterPaths(name)))).text();
+    const gauge = (status: string) =>
+      `externalsecret_status_condition{condition="Ready",name="${key.secret}",namespace="${ns}",status="${status}"}`;
+    expect(metrics).toContain(`${gauge("False")} 1\n`);
+    expect(metrics).toContain(`${gauge("True")} 0\n`);
+  });
+
   it("runs moto, the controller and Reloader as the cluster's processes, and stops them on down", async () => {
     const status = await clusterStatus({ name });
     const procs = status.components.filter((c) => ["moto", "external-secrets", "reloader"].includes(c.name));
     expect(procs.map((c) => [c.name, c.alive])).toEqual([
-      ["moto", true],
+      // The outage above stopped moto.
+      ["moto", !motoStopped],
       ["external-secrets", true],
       ["reloader", true],
     ]);

@@ -151,6 +151,40 @@ describe("an extra object stays in the tenant namespace", () => {
   });
 });
 
+describe("an extra ExternalSecret reads only its own tenant's secrets", () => {
+  const externalSecret = (key: string) => ({
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: "web-search-keys" },
+    spec: {
+      secretStoreRef: { kind: "SecretStore", name: "aws-secrets-manager" },
+      target: { name: "web-search-keys" },
+      data: [
+        { secretKey: "A", remoteRef: { key: "llmcharts/tenants/example/a" } },
+        { secretKey: "B", remoteRef: { key } },
+      ],
+    },
+  });
+
+  test("a key under the tenant's prefix is rendered as given", () => {
+    const objects = render({ ...required, extraObjects: [externalSecret("llmcharts/tenants/example/b")] });
+    expect(find(objects, "ExternalSecret", "web-search-keys")).toBeDefined();
+  });
+
+  test("another tenant's key is refused before anything is installed, naming the key, the value and the prefix", () => {
+    const stolen = "llmcharts/tenants/globex/b";
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } };
+    expect(() => render({ ...required, extraObjects: [configMap, externalSecret(stolen)] })).toThrow(ValuesRefused);
+    expect(() => render({ ...required, extraObjects: [configMap, externalSecret(stolen)] })).toThrow(
+      `at '/extraObjects/1/spec/data/1/remoteRef/key': ${stolen} is not under tenant example's prefix llmcharts/tenants/example/`,
+    );
+    // Another kind may say anything in its body: only an ExternalSecret's keys are read.
+    expect(() =>
+      render({ ...required, extraObjects: [{ ...externalSecret(stolen), kind: "ConfigMap" }] }),
+    ).not.toThrow();
+  });
+});
+
 describe("OpenWebUI's ServiceAccount", () => {
   const serviceAccounts = (objects: Rendered[]) => ofKind<ServiceAccount>(objects, "ServiceAccount");
 

@@ -33,14 +33,25 @@ export const externalSecretsUser = {
 const endpointFile = (ctx: { paths: ControllerContext["paths"] }) =>
   join(ctx.paths.controllerDir("external-secrets"), "aws-endpoint");
 
-/** The AWS endpoint (moto) of a running cluster started with the external-secrets controller. */
-export const awsEndpoint = (paths: ControllerContext["paths"]): string => {
+/** Where the cluster records the controller's metrics address, for the suites that read its gauges. */
+const metricsFile = (ctx: { paths: ControllerContext["paths"] }) =>
+  join(ctx.paths.controllerDir("external-secrets"), "metrics-url");
+
+const recorded = (file: string, paths: ControllerContext["paths"], what: string): string => {
   try {
-    return readFileSync(endpointFile({ paths }), "utf8").trim();
+    return readFileSync(file, "utf8").trim();
   } catch {
-    throw new Error(`cluster ${paths.dir} runs no moto: start it with --controllers external-secrets`);
+    throw new Error(`cluster ${paths.dir} runs no ${what}: start it with --controllers external-secrets`);
   }
 };
+
+/** The AWS endpoint (moto) of a running cluster started with the external-secrets controller. */
+export const awsEndpoint = (paths: ControllerContext["paths"]): string =>
+  recorded(endpointFile({ paths }), paths, "moto");
+
+/** The controller's Prometheus metrics (`externalsecret_status_condition`, what the platform's alert reads). */
+export const externalSecretsMetricsUrl = (paths: ControllerContext["paths"]): string =>
+  recorded(metricsFile({ paths }), paths, "External Secrets controller");
 
 /**
  * Every CRD of the release the controller was built from, which is the pinned CRD source kubeconform's schemas come
@@ -96,11 +107,8 @@ export const startExternalSecrets = async (ctx: ControllerContext): Promise<void
       AWS_EC2_METADATA_DISABLED: "true",
     },
   );
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   // controller-runtime serves its metrics once the manager runs its controllers.
-  await ctx.ready(
-    "external-secrets",
-    "external-secrets /metrics",
-    httpProbe(`http://127.0.0.1:${metricsPort}/metrics`),
-    90_000,
-  );
+  await ctx.ready("external-secrets", "external-secrets /metrics", httpProbe(metricsUrl), 90_000);
+  writeFileSync(metricsFile(ctx), `${metricsUrl}\n`);
 };
