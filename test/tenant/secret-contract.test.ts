@@ -22,9 +22,11 @@ describe("the tenant README's secret contract", () => {
     const chartOwn = (e: ExternalSecret) => e.metadata?.labels?.["app.kubernetes.io/component"] !== "extra-objects";
     const remotes = new Set(
       rendered.flatMap((objects) =>
-        ofKind<ExternalSecret>(objects, "ExternalSecret").filter(chartOwn).flatMap((e) =>
-          (e.spec?.data ?? []).map((d) => String(d.remoteRef.key).replace(/^llmcharts\/tenants\/[^/]+\//, "")),
-        ),
+        ofKind<ExternalSecret>(objects, "ExternalSecret")
+          .filter(chartOwn)
+          .flatMap((e) =>
+            (e.spec?.data ?? []).map((d) => String(d.remoteRef.key).replace(/^llmcharts\/tenants\/[^/]+\//, "")),
+          ),
       ),
     );
     expect(remotes.size).toBeGreaterThan(3);
