@@ -44,15 +44,15 @@ const foreignSecretPaths = (v: TenantValues, h: Helpers) =>
     const body = o as unknown as ExternalSecretBody;
     return h.when(
       h.and(h.eq(o.kind, "ExternalSecret"), h.isSet(body.spec)),
-      h.each(body.spec?.data ?? [], (d, j) =>
+      h.each(body.spec?.data as { remoteRef?: { key?: string } }[], (d, j) =>
         h.refuse(
           // Go's `and` stops at the first false: a key is read only where remoteRef holds one (the CRD requires it).
           h.and(
             h.isSet(d.remoteRef),
             h.isSet(d.remoteRef?.key),
-            h.not(h.hasPrefix(d.remoteRef?.key ?? "", tenantSecretPrefix(v.tenant.name))),
+            h.not(h.hasPrefix(d.remoteRef?.key as string, tenantSecretPrefix(v.tenant.name))),
           ),
-          `at '/extraObjects/${i}/spec/data/${j}/remoteRef/key': ${d.remoteRef?.key ?? ""} is not under tenant ${v.tenant.name}'s prefix ${tenantSecretPrefix(v.tenant.name)}; an ExternalSecret reads only its own tenant's secrets (its role can read nothing else): name a key under that prefix`,
+          `at '/extraObjects/${i}/spec/data/${j}/remoteRef/key': ${d.remoteRef?.key} is not under tenant ${v.tenant.name}'s prefix ${tenantSecretPrefix(v.tenant.name)}; an ExternalSecret reads only its own tenant's secrets (its role can read nothing else): name a key under that prefix`,
         ),
       ),
     );

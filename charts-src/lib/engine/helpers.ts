@@ -129,7 +129,8 @@ export const concreteHelpers = (release: ReleaseInfo): Helpers => ({
   isSet: (v) => !isEmpty(v),
   includes: (list, element) => list.includes(element),
   pick: (cond, a, b) => ((cond as unknown) ? a : b),
-  hasPrefix: (text, prefix) => text.startsWith(prefix),
+  // Go's `and` never reaches a test of an absent text; JavaScript evaluates every argument first.
+  hasPrefix: (text, prefix) => (text ?? "").startsWith(prefix),
   replaceMatch: (text, pattern, replacement) => text.replace(new RegExp(pattern, "g"), () => replacement),
   toJson: (value) => goJson(value),
   join: (list, separator) => list.join(separator),
