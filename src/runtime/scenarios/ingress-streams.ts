@@ -84,18 +84,23 @@ const controllerRoutes = async (ctx: RuntimeContext, r: Recorder, tenants: LabTe
 
 const atHost = (t: LabTenant, transport: Transport) => new OpenWebUI(`https://${labHost(t.name)}`, transport);
 
+/** `visitor`'s admin, signing in at `host`'s tenant's host, is refused there (a 4xx): that is another tenant. */
+const strangerAt = async (host: LabTenant, visitor: LabTenant, transport: Transport) => {
+  const answer = await atHost(host, transport)
+    .signin(visitor.adminEmail, visitor.adminPassword)
+    .then(
+      () => "signed in",
+      (e: Error) => e.message,
+    );
+  if (!/HTTP 4\d\d/.test(answer)) throw new Error(`${visitor.name}'s admin at ${host.name}'s host: ${answer}`);
+};
+
 /** One tenant's users never reach another's OpenWebUI by its host, and a host no tenant has reaches none. */
 const hostsApart = async (r: Recorder, a: LabTenant, b: LabTenant, transport: Transport) => {
   await r.step(`${a.name}'s host leads to ${a.name}; ${a.name}'s admin is a stranger at ${b.name}'s`, async () => {
     const role = await atHost(a, transport).signin(a.adminEmail, a.adminPassword);
     if (role !== "admin") throw new Error(`${a.name}'s admin signed in at its own host with role ${role}`);
-    const elsewhere = await atHost(b, transport)
-      .signin(a.adminEmail, a.adminPassword)
-      .then(
-        () => "signed in",
-        (e: Error) => e.message,
-      );
-    if (!/HTTP 4\d\d/.test(elsewhere)) throw new Error(`${a.name}'s admin at ${b.name}'s host: ${elsewhere}`);
+    await strangerAt(b, a, transport);
     return true;
   });
   await r.step("a host no tenant has gets 404 from Traefik", async () => {
@@ -145,13 +150,7 @@ const viaGateway = async (ctx: RuntimeContext, r: Recorder, t: LabTenant, other:
         const role = await atHost(t, transport).signin(t.adminEmail, t.adminPassword);
         if (role !== "admin") throw new Error(`${t.name}'s admin signed in by its HTTPRoute with role ${role}`);
       }, 30_000);
-      const stranger = await atHost(t, transport)
-        .signin(other.adminEmail, other.adminPassword)
-        .then(
-          () => "signed in",
-          (e: Error) => e.message,
-        );
-      if (!/HTTP 4\d\d/.test(stranger)) throw new Error(`${other.name}'s admin by ${t.name}'s HTTPRoute: ${stranger}`);
+      await strangerAt(t, other, transport);
       return true;
     },
   );
