@@ -2,7 +2,9 @@
 //   image sizes (and build times when the cache lacks them), the bring-up (control plane, real node, images
 //   imported, CRDs, platform), a standard tenant from `helm install` to its first chat answer, and the whole suite;
 //   premium woken by KEDA three times (the suite's wake and two more), the standard HPA under load.
-//   Prints `tenant to first answer: <seconds> s` and `wake to first token: <seconds> s` (median of 3).
+//   Prints `tenant to first answer: <seconds> s` and `wake to first token: <seconds> s` (median of 3), the first token
+//   through the ingress controller beside straight from the Service (one run, one answer each way), and External
+//   Secrets' rotation: Secrets Manager to the Kubernetes Secret, and to OpenWebUI running on the new value.
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,5 +54,14 @@ console.log(
 const scaling = result("standard-scales")?.figures ?? {};
 console.log(
   `standard HPA: load to a second pod Ready ${scaling.loadToSecondPodReadySeconds?.toFixed(1) ?? "n/a"} s, load end to scale-down ${scaling.loadEndToScaleDownSeconds?.toFixed(1) ?? "n/a"} s`,
+);
+const edge = result("ingress-streams")?.figures ?? {};
+const [viaIngress, viaService] = [edge.firstTokenMsIngress, edge.firstTokenMsService];
+console.log(
+  `first token through Traefik: ${viaIngress?.toFixed(0) ?? "n/a"} ms, straight from the Service: ${viaService?.toFixed(0) ?? "n/a"} ms${viaIngress && viaService ? ` (${(viaIngress / viaService).toFixed(1)}x)` : ""}`,
+);
+const eso = result("secrets-synced")?.figures ?? {};
+console.log(
+  `ESO rotation: Secrets Manager to Secret ${eso.esoRotationSeconds?.toFixed(1) ?? "n/a"} s, to OpenWebUI running on it ${eso.reloadedSeconds?.toFixed(1) ?? "n/a"} s`,
 );
 if (results.some((r) => !r.ok)) process.exitCode = 1;

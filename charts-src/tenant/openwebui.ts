@@ -29,6 +29,7 @@ import {
   ports,
   selectorLabels,
 } from "./identity.js";
+import { manageModelAccess, modelAccessContainer } from "./model-access.js";
 import { appMigrationsEnv, migrationsInitContainer } from "./openwebui-migrations.js";
 import { openwebuiSecretNames, reloadOnSecretsAnnotation, secretEnv, tenantSecrets } from "./secrets.js";
 import { meshedPodMetadata } from "./mesh.js";
@@ -230,6 +231,7 @@ export const openwebuiDeployment = (v: TenantValues, h: Helpers): Deployment => 
               livenessProbe: httpProbe("/health", "http", probeTiming(o.livenessProbe)),
               ...containerMountOverrides(h, mounts, o),
             },
+            h.when(manageModelAccess(v, h), modelAccessContainer(v, h)),
           ],
           volumes: withExtraVolumes(
             h,

@@ -132,6 +132,38 @@ After \`ollama.premium.scaling.fallback.failureThreshold\` failed reads in a row
 sleep while KEDA is blind (KEDA 2.21 counts a trigger in fallback as active); the first good read ends the fallback.
 See "Premium stays awake on its fallback" under Troubleshooting.
 
+## Who may use premium
+
+OpenWebUI 0.12 shows its users (not its admins) only the models granted to them, and a fresh tenant grants none.
+With an admin (\`openwebui.admin.email\`), the container \`model-access\` of OpenWebUI's pod (\`openwebui.modelAccess\`,
+on by default) signs in as that admin through OpenWebUI's own API, on the pod's loopback, and grants:
+
+- the standard model to every user;
+- the premium model to the members of the OpenWebUI groups in \`openwebui.modelAccess.premiumGroups\` (\`[premium]\`;
+  created if missing), or to every user if the list is empty.
+
+Members are added in OpenWebUI's admin panel (Users → Groups), or by the identity provider with OpenWebUI's OIDC group
+management (\`ENABLE_OAUTH_GROUP_MANAGEMENT\` through \`openwebui.extraEnv\`). A user outside those groups does not see
+premium, and OpenWebUI refuses their chats and Ollama API calls to it before they reach the wake-up proxy: they cannot
+wake the GPUs. The container checks every \`recheckSeconds\` and puts back what drifted (a model Ollama listed late, a
+grant changed in the admin panel): the values own these two models' grants. Its log says what it granted:
+\`kubectl logs -n tenant-<name> deploy/openwebui -c model-access\`.
+
+## Token usage, for billing
+
+OpenWebUI counts every answer's tokens (Ollama's prompt and answer counts) per user and model, for the chats it
+keeps. An admin's API key (Settings → Account → API keys) reads them per model, optionally for a time range
+(\`start_date\`, \`end_date\`: Unix seconds) or one group (\`group_id\`):
+
+*Not run by the tests: it needs your tenant's host and an admin's key; runtime scenario \`tokens-counted\` reads the same endpoint through the lab's ingress.*
+
+\`\`\`sh
+curl -s -H "Authorization: Bearer $TENANT_ADMIN_KEY" "https://<host>/api/v1/analytics/tokens?start_date=1764547200"
+\`\`\`
+
+The answer holds \`total_input_tokens\`, \`total_output_tokens\` and each model's. Per user: \`/api/v1/analytics/users\`.
+Each tenant counts only its own OpenWebUI's chats, so one query per tenant is that tenant's bill.
+
 ## A Linkerd mesh
 
 \`mesh.linkerd.enabled\` injects Linkerd's proxy into OpenWebUI and both Ollama tiers (mTLS between them, and with

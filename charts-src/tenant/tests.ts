@@ -20,8 +20,9 @@ import type { TenantValues } from "./values.js";
  * `helm test`: a Pod that calls OpenWebUI's /health and each Ollama the way OpenWebUI does. It carries
  * OpenWebUI's component label, so the tenant's real NetworkPolicies decide whether the calls go through (a broken
  * policy fails the test), but not OpenWebUI's name label, so no Service, PDB or autoscaler ever selects it. One
- * container per check (they run side by side; the Pod succeeds only if every one does), each running wget directly,
- * bounded by `timeout` rather than wget's own `-T`: Debian's busybox-static 1.35 crashes on `wget -T`.
+ * container per check (they run side by side; the Pod succeeds only if every one does), each asking with wget until
+ * it answers, bounded by `timeout` rather than wget's own `-T`: Debian's busybox-static 1.35 crashes on `wget -T`.
+ * A broken policy still fails: every try is refused until the deadline.
  */
 
 const nobody = { uid: 65534, gid: 65534, fsGroup: 65534 };
@@ -37,7 +38,17 @@ const check = (
   name,
   image: imageRef(h, v.tests.image, v.global),
   imagePullPolicy: v.tests.image.pullPolicy,
-  command: ["timeout", `${seconds}`, "wget", "-q", ...wget, "-O", "/dev/null", url],
+  // Asked again each second until the deadline: a new pod's NetworkPolicy rules may reach the node after it starts.
+  command: [
+    "timeout",
+    `${seconds}`,
+    "sh",
+    "-c",
+    `until wget -O /dev/null "$@"; do sleep 1; done`,
+    "check",
+    ...wget,
+    url,
+  ],
   resources: {
     requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
     limits: { cpu: "100m", memory: "32Mi", "ephemeral-storage": "64Mi" },

@@ -269,6 +269,37 @@ const openwebui = strictObject(
         "pending",
       ),
     }),
+    modelAccess: strictObject(
+      "Who may use which model. OpenWebUI shows users (not admins) only models granted to them, none on a fresh tenant; with an admin (admin.email), a container of OpenWebUI's pod grants the standard model to every user and the premium model to premiumGroups' members, and puts the grants back if they drift.",
+      {
+        enabled: Type.Boolean({
+          description:
+            "Keep the grants as these values say (needs admin.email). Off: an admin grants models in OpenWebUI's admin panel.",
+          default: true,
+        }),
+        premiumGroups: Type.Array(
+          Type.String({
+            minLength: 1,
+            maxLength: 64,
+            pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+            description: "An OpenWebUI group name.",
+          }),
+          {
+            description:
+              "OpenWebUI groups whose members may use the premium model (created if missing; admins, or OIDC group management, add the members). Empty: every user.",
+            default: ["premium"],
+            uniqueItems: true,
+            maxItems: 20,
+          },
+        ),
+        recheckSeconds: Type.Integer({
+          description: "Seconds between checks that the grants are still as the values say.",
+          default: 300,
+          minimum: 30,
+          maximum: 86400,
+        }),
+      },
+    ),
     rag: strictObject(
       "Document search (RAG). Embeddings are computed by the tenant's own Ollama, so OpenWebUI loads no local model and starts offline.",
       {

@@ -25,7 +25,9 @@ import { issueCertificate, type KeyPair } from "../cluster/x509.js";
 import { traefikImage } from "../images/catalog.js";
 import { crdSources } from "../toolchain/pins.js";
 import { goTool } from "../toolchain/tools.js";
-import type { Transport } from "./openwebui-api.js";
+import type { Kube } from "../harness/kube.js";
+import { waitPodsReady } from "../harness/pods.js";
+import { OpenWebUI, type Transport } from "./openwebui-api.js";
 
 export const ingressNamespace = "traefik";
 /** The shared Gateway tenants of `exposure.type: gateway` attach to, and its TLS listener (Traefik's `websecure`). */
@@ -233,6 +235,30 @@ export const tlsSecret = (namespace: string, { cert, key }: KeyPair): Secret => 
   type: "kubernetes.io/tls",
   stringData: { "tls.crt": cert, "tls.key": key },
 });
+
+/** The chart's default `exposure.timeoutSeconds`: Traefik's read timeout on its TLS entry point. */
+export const labReadTimeoutSeconds = 3600;
+
+/**
+ * The controller running as an operator installs it before any tenant (the tenant README's prerequisite): its CRDs
+ * and Gateway API's, its objects, the shared Gateway with the lab hosts' certificate, its pod Ready.
+ */
+export const runIngressController = async (k: Kube, serving: KeyPair): Promise<void> => {
+  for (const crds of [await ingressControllerCrds(), ...(await gatewayApiCrds())])
+    await k.kubectl(["apply", "--server-side", "-f", crds]);
+  await k.apply([...(await ingressController(labReadTimeoutSeconds)), ...sharedGateway(serving)]);
+  await waitPodsReady(k, ingressNamespace, "app.kubernetes.io/name=traefik", { timeoutMs: 120_000 });
+};
+
+/** The running controller's address (its Service), as the users' DNS would give it for every tenant's host. */
+export const labIngress = async (k: Kube, ca: string): Promise<Transport> =>
+  throughIngress(
+    (await k.kubectl(["get", "service", "traefik", "-n", ingressNamespace, "-o", "jsonpath={.spec.clusterIP}"])).trim(),
+    ca,
+  );
+
+/** A tenant's OpenWebUI as its users reach it: https://<its host>, through the controller. */
+export const atHost = (tenant: string, transport: Transport) => new OpenWebUI(`https://${labHost(tenant)}`, transport);
 
 /**
  * Requests as a tenant's users send them: to https://<their host>, the name resolved to the controller's address (as

@@ -67,6 +67,10 @@ export const scaledObjectHealthy = async (k: Kube, namespace: string): Promise<S
   return s;
 };
 
+/** KEDA's Fallback condition: True while it holds premium at the fallback's replicas, blind to `/queue`. */
+export const onFallback = async (k: Kube, namespace: string): Promise<boolean> =>
+  condition(await status(k, namespace), "Fallback")?.status === "True";
+
 /** KEDA's Active condition: is any trigger above its activation threshold? */
 export const scaledObjectActive = async (k: Kube, namespace: string): Promise<boolean> =>
   condition(await scaledObjectHealthy(k, namespace), "Active")?.status === "True";

@@ -1,4 +1,5 @@
 /** OpenWebUI's own HTTP API, as a user's browser or script calls it: sign in, list models, chat, its socket.io. */
+import { randomUUID } from "node:crypto";
 import type { LookupFunction } from "node:net";
 import WebSocket from "ws";
 
@@ -133,6 +134,74 @@ export class OpenWebUI {
       body: Buffer.from(await encoded.arrayBuffer()),
     });
     return { status: res.status, body: (await res.text()).slice(0, 300) };
+  }
+
+  private async post(path: string, body: unknown, what: string): Promise<Record<string, unknown>> {
+    const res = await this.fetch(`${this.baseUrl}${path}`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify(body),
+    });
+    return json(res, what);
+  }
+
+  /** Admin: adds an account with role user, as the admin panel does; returns its id. */
+  async addUser(name: string, email: string, password: string): Promise<string> {
+    return String((await this.post("/api/v1/auths/add", { name, email, password, role: "user" }, "add user")).id);
+  }
+
+  /** Admin: puts users into the group named `group`. */
+  async addToGroup(group: string, userIds: string[]): Promise<void> {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/groups/`, { headers: this.headers() });
+    const groups = (await res.json()) as { id: string; name: string }[];
+    const id = groups.find((g) => g.name === group)?.id;
+    if (!id) throw new Error(`OpenWebUI has no group ${group} (it has ${groups.map((g) => g.name).join(", ")})`);
+    await this.post(`/api/v1/groups/id/${id}/users/add`, { user_ids: userIds }, `add to group ${group}`);
+  }
+
+  /** Who may read a model, as its access grants say: `user *`, `group <name>`… (admin). */
+  async readers(model: string): Promise<string[]> {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/models/model?id=${encodeURIComponent(model)}`, {
+      headers: this.headers(),
+    });
+    if (res.status === 404 || res.status === 401) return [];
+    const body = (await json(res, `model ${model}`)) as {
+      access_grants?: { principal_type: string; principal_id: string; permission: string }[];
+    } | null;
+    return (body?.access_grants ?? [])
+      .filter((g) => g.permission === "read")
+      .map((g) => `${g.principal_type} ${g.principal_id}`);
+  }
+
+  /** POST /ollama/api/generate: Ollama's own API, proxied by OpenWebUI with the user's model access. */
+  async generate(model: string, prompt: string): Promise<string> {
+    const body = await this.post("/ollama/api/generate", { model, prompt, stream: false }, "generate");
+    return String(body.response ?? "");
+  }
+
+  /**
+   * A chat as the web UI holds one: the question stored in a saved chat, the answer asked for with the chat's and the
+   * answer's ids, so OpenWebUI stores the answer, and its token usage, in that chat. Returns the usage the answer
+   * carried (OpenAI's fields, from Ollama's counts).
+   */
+  async chatSaved(model: string, prompt: string): Promise<{ text: string; totalTokens: number }> {
+    const question = { id: randomUUID(), role: "user", content: prompt };
+    const chatId = await this.saveChat(prompt, [question]);
+    const body = await this.post(
+      "/api/chat/completions",
+      { model, stream: false, chat_id: chatId, id: randomUUID(), messages: [{ role: "user", content: prompt }] },
+      "chat (saved)",
+    );
+    const choices = body.choices as { message: { content: string } }[] | undefined;
+    const usage = body.usage as { total_tokens?: number } | undefined;
+    return { text: choices?.[0]?.message?.content ?? "", totalTokens: usage?.total_tokens ?? 0 };
+  }
+
+  /** Admin: the tenant's token usage per model, from OpenWebUI's analytics (what its admin panel shows). */
+  async tokenUsage(): Promise<Record<string, number>> {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/analytics/tokens`, { headers: this.headers() });
+    const body = (await json(res, "token usage")) as { models?: { model_id: string; total_tokens: number }[] };
+    return Object.fromEntries((body.models ?? []).map((m) => [m.model_id, m.total_tokens]));
   }
 
   /** Stores a conversation as the user's chat (what the web UI does after an answer); returns its id. */

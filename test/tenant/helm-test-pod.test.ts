@@ -1,7 +1,8 @@
 /**
  * The `helm test` Pod's checks run as written with the busybox the suites build their test image from (Debian's
- * busybox-static 1.35, whose `wget -T` crashes with a segmentation fault): each check is `timeout N wget …`, so a
- * check answers pass or fail, never a crash, and a hung call ends at its deadline.
+ * busybox-static 1.35, whose `wget -T` crashes with a segmentation fault): each check asks with wget until it answers,
+ * under `timeout N`, so a check answers pass or fail, never a crash; a call the node's NetworkPolicy rules refuse for
+ * a moment after the Pod starts passes once they arrive, and a hung or refused call ends at its deadline.
  */
 import { mkdtempSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -25,7 +26,7 @@ const testPod = (values: unknown) => {
 /** A directory whose `timeout` and `wget` are the busybox applets, as in the test image. */
 const busyboxPath = (): string => {
   const dir = mkdtempSync(join(tmpdir(), "llmcharts-busybox-"));
-  for (const applet of ["timeout", "wget"]) symlinkSync(requireBin("busybox"), join(dir, applet));
+  for (const applet of ["timeout", "wget", "sh", "sleep"]) symlinkSync(requireBin("busybox"), join(dir, applet));
   return dir;
 };
 
@@ -38,11 +39,13 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** Runs a check's command with the busybox applets, its URL pointed at `url`. */
-const runCheck = async (command: string[], url: string) => {
-  const [exe = "", ...args] = command;
+/** Runs a check's command with the busybox applets, its URL pointed at `url`, its deadline `seconds` if given. */
+const runCheck = async (command: string[], url: string, seconds?: number) => {
+  const [exe = "", deadline = "", ...args] = command;
   const bin = busyboxPath();
-  return run(join(bin, exe), [...args.slice(0, -1), url], { env: { ...process.env, PATH: bin } });
+  return run(join(bin, exe), [`${seconds ?? deadline}`, ...args.slice(0, -1), url], {
+    env: { ...process.env, PATH: bin },
+  });
 };
 
 describe("the helm test Pod", () => {
@@ -50,10 +53,11 @@ describe("the helm test Pod", () => {
   const pod = testPod({ ...(both as object), tests: { checkPremium: true } });
   const checks = pod.spec?.containers ?? [];
 
-  it("bounds every check with timeout, not wget's own -T", () => {
+  it("bounds every check with timeout, asking with wget until it answers, never with wget's own -T", () => {
     expect(checks.length).toBeGreaterThan(1);
     for (const c of checks) {
-      expect(c.command?.slice(0, 3)).toEqual(["timeout", expect.stringMatching(/^[1-9][0-9]*$/), "wget"]);
+      expect(c.command?.slice(0, 4)).toEqual(["timeout", expect.stringMatching(/^[1-9][0-9]*$/), "sh", "-c"]);
+      expect(c.command?.[4]).toMatch(/^until wget .*; do sleep 1; done$/);
       expect(c.command).not.toContain("-T");
     }
   });
@@ -62,7 +66,26 @@ describe("the helm test Pod", () => {
     const health = checks.find((c) => c.name === "openwebui-health")?.command ?? [];
     const ok = await runCheck(health, `http://127.0.0.1:${port}/health`);
     expect(ok.exitCode).toBe(0);
-    const closed = await runCheck(health, "http://127.0.0.1:1/health");
-    expect(closed.exitCode).toBe(1);
+    const closed = await runCheck(health, "http://127.0.0.1:1/health", 2);
+    expect(closed.exitCode).not.toBe(0);
+    expect(closed.exitCode).not.toBe(139);
+  });
+
+  it("passes once a call refused at first answers, as when the Pod starts before its NetworkPolicy rules", async () => {
+    const late = createServer((_req, res) => res.writeHead(200).end("{}"));
+    const { port: latePort } = await new Promise<AddressInfo>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const address = probe.address() as AddressInfo;
+        probe.close(() => resolve(address));
+      });
+    });
+    const opening = setTimeout(() => late.listen(latePort, "127.0.0.1"), 2500);
+    try {
+      const health = checks.find((c) => c.name === "openwebui-health")?.command ?? [];
+      expect((await runCheck(health, `http://127.0.0.1:${latePort}/health`)).exitCode).toBe(0);
+    } finally {
+      clearTimeout(opening);
+      late.close();
+    }
   });
 });

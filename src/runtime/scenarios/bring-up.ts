@@ -1,7 +1,8 @@
 /**
  * bring-up: the control plane with the lab's real nodes, the images built here imported into each node's containerd
- * (no image registry), the tiny models pushed to the lab's model registry, the pinned CRDs, and the platform chart
- * installed (its pull Jobs then fill the node's cache: models-pulled).
+ * (no image registry), the tiny models pushed to the lab's model registry, the pinned CRDs, the ingress controller
+ * (Traefik, as an operator installs it before any tenant) and the platform chart installed (its pull Jobs then fill
+ * the node's cache: models-pulled).
  */
 import { join } from "node:path";
 import { installCrds } from "../../install/crds.js";
@@ -23,6 +24,7 @@ import { labNodes } from "../../node/lab-nodes.js";
 import { requireBin } from "../../toolchain/tools.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { pushTinyModels, tinyModel, tinyModelNext } from "../model.js";
+import { runIngressController } from "../ingress-controller.js";
 import { applyLabPlatform } from "../platform.js";
 import { labModelNames } from "./lab-from-readme.js";
 import { runtimeStandIns } from "../standin-names.js";
@@ -44,7 +46,7 @@ const upWithLabImages = async (ctx: RuntimeContext) => {
       prometheusConfigReloaderImage,
       blackboxExporterImage,
       kubeStateMetricsImage,
-      // The ingress controller (ingress-streams), on the standard node too.
+      // The ingress controller users reach every tenant through, on the standard node too.
       traefikImage,
     ].map((i) => i.name),
     ctx.log,
@@ -82,6 +84,9 @@ export const bringUp: RuntimeScenario = {
     });
     await r.step("CRDs applied", () => installCrds(ctx.k));
     for (const ns of prerequisiteNamespaces) await ctx.k.kubectl(["create", "namespace", ns]);
+    await r.step("the ingress controller (Traefik) runs, as its chart would install it", () =>
+      runIngressController(ctx.k, ctx.labTls.serving),
+    );
     await r.step("platform installed", () => applyLabPlatform(ctx, undefined, "install"));
   },
 };

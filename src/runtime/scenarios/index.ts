@@ -12,6 +12,8 @@ import { labFromReadme } from "./lab-from-readme.js";
 import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
+import { premiumFallsBack } from "./premium-falls-back.js";
+import { premiumPerUser } from "./premium-per-user.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
 import { secretsSynced } from "./secrets-synced.js";
 import { settingsFollowValues } from "./settings.js";
@@ -19,6 +21,7 @@ import { spotReclaim } from "./spot-reclaim.js";
 import { chatStandard, standardReady } from "./standard.js";
 import { standardScales } from "./standard-scales.js";
 import { teardown } from "./teardown.js";
+import { tokensCounted } from "./tokens-counted.js";
 import { upgradeKeepsChats } from "./upgrade.js";
 
 export const runtimeScenarios: readonly RuntimeScenario[] = [
@@ -33,7 +36,10 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   standardScales,
   chatPremium,
   ingressStreams,
+  tokensCounted,
   premiumSleepsAndWakes,
+  premiumPerUser,
+  premiumFallsBack,
   spotReclaim,
   isolationEnforced,
   settingsFollowValues,

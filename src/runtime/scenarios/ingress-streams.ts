@@ -18,24 +18,14 @@ import { madeBy } from "../../harness/suite.js";
 import { eventually } from "../../lib/wait.js";
 import { tinyModel } from "../model.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
-import {
-  gatewayApiCrds,
-  ingressController,
-  ingressControllerCrds,
-  labGateway,
-  ingressNamespace,
-  labHost,
-  sharedGateway,
-  throughIngress,
-} from "../ingress-controller.js";
+import { atHost, labGateway, labIngress, ingressNamespace, labHost } from "../ingress-controller.js";
 import { type ChatAnswer, OpenWebUI, type Transport } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
 import type { LabTenant } from "../tenants.js";
 import { chatThrough, openwebuiUrl } from "./standard.js";
 
-/** The lab values' `exposure.uploadLimitMiB` (test/runtime/values/), and Traefik's read timeout: the chart's default. */
+/** The lab values' `exposure.uploadLimitMiB` (test/runtime/values/). */
 const uploadLimitMiB = 1;
-const timeoutSeconds = 3600;
 const mebibyte = 1024 * 1024;
 /** Chunks an answer needs before its arrivals say whether it streamed (a buffered one comes in one read). */
 const minChunks = 5;
@@ -54,19 +44,9 @@ const longPrompts = [
 /** How long the websocket must stay open: longer than engine.io's ping interval (25 s), so a ping crosses it. */
 const socketHoldMs = 30_000;
 
-/** The controller running and routing: its pod Ready, and each tenant's host answering /health through it. */
+/** The controller (running since bring-up, as an operator installs it first) routing each tenant's host. */
 const controllerRoutes = async (ctx: RuntimeContext, r: Recorder, tenants: LabTenant[]): Promise<Transport> => {
-  await r.step("Traefik runs, as its chart would install it", async () => {
-    for (const crds of [await ingressControllerCrds(), ...(await gatewayApiCrds())])
-      await ctx.k.kubectl(["apply", "--server-side", "-f", crds]);
-    await ctx.k.apply([...(await ingressController(timeoutSeconds)), ...sharedGateway(ctx.labTls.serving)]);
-    await waitPodsReady(ctx.k, ingressNamespace, "app.kubernetes.io/name=traefik", { timeoutMs: 120_000 });
-    return true;
-  });
-  const ip = (
-    await ctx.k.kubectl(["get", "service", "traefik", "-n", ingressNamespace, "-o", "jsonpath={.spec.clusterIP}"])
-  ).trim();
-  const transport = throughIngress(ip, ctx.labTls.ca.cert);
+  const transport = await labIngress(ctx.k, ctx.labTls.ca.cert);
   // Until kube-proxy has the new Service and Traefik has read the tenants' Ingresses and certificates.
   await r.step("each tenant's host answers through it, by TLS with the test CA's certificate", async () => {
     for (const t of tenants)
@@ -82,11 +62,9 @@ const controllerRoutes = async (ctx: RuntimeContext, r: Recorder, tenants: LabTe
   return transport;
 };
 
-const atHost = (t: LabTenant, transport: Transport) => new OpenWebUI(`https://${labHost(t.name)}`, transport);
-
 /** `visitor`'s admin, signing in at `host`'s tenant's host, is refused there (a 4xx): that is another tenant. */
 const strangerAt = async (host: LabTenant, visitor: LabTenant, transport: Transport) => {
-  const answer = await atHost(host, transport)
+  const answer = await atHost(host.name, transport)
     .signin(visitor.adminEmail, visitor.adminPassword)
     .then(
       () => "signed in",
@@ -98,7 +76,7 @@ const strangerAt = async (host: LabTenant, visitor: LabTenant, transport: Transp
 /** One tenant's users never reach another's OpenWebUI by its host, and a host no tenant has reaches none. */
 const hostsApart = async (r: Recorder, a: LabTenant, b: LabTenant, transport: Transport) => {
   await r.step(`${a.name}'s host leads to ${a.name}; ${a.name}'s admin is a stranger at ${b.name}'s`, async () => {
-    const role = await atHost(a, transport).signin(a.adminEmail, a.adminPassword);
+    const role = await atHost(a.name, transport).signin(a.adminEmail, a.adminPassword);
     if (role !== "admin") throw new Error(`${a.name}'s admin signed in at its own host with role ${role}`);
     await strangerAt(b, a, transport);
     return true;
@@ -147,7 +125,7 @@ const viaGateway = async (ctx: RuntimeContext, r: Recorder, t: LabTenant, other:
       const ingresses = await ctx.k.kubectl(["get", "ingress", "-n", t.namespace, "-o", "name"]);
       if (ingresses.trim()) throw new Error(`${t.name} still has Ingresses: ${ingresses.trim()}`);
       await eventually(async () => {
-        const role = await atHost(t, transport).signin(t.adminEmail, t.adminPassword);
+        const role = await atHost(t.name, transport).signin(t.adminEmail, t.adminPassword);
         if (role !== "admin") throw new Error(`${t.name}'s admin signed in by its HTTPRoute with role ${role}`);
       }, 30_000);
       await strangerAt(t, other, transport);
@@ -191,7 +169,7 @@ export const ingressStreams: RuntimeScenario = {
     const transport = await controllerRoutes(ctx, r, [alpha, gamma]);
     await hostsApart(r, alpha, gamma, transport);
 
-    const ui = atHost(alpha, transport);
+    const ui = atHost(alpha.name, transport);
     const chat = await r.step("alpha's admin chats through Traefik, streamed and not", () =>
       chatThrough(ctx, alpha, tinyModel, ui),
     );

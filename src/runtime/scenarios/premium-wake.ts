@@ -15,9 +15,9 @@ import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { businessHours } from "../../harness/business-hours.js";
 import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
 import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
+import type { OpenWebUI } from "../openwebui-api.js";
 import type { LabTenant } from "../tenants.js";
-import { openwebuiUrl } from "./standard.js";
+import { asUsersReachIt } from "./standard.js";
 
 /** The lab's cooldown (test/runtime/values/lab-premium.yaml), plus KEDA's polling and the pods' graceful stop. */
 const asleepWithinMs = 60_000 + 120_000;
@@ -99,13 +99,13 @@ export const premiumSleepsAndWakes: RuntimeScenario = {
     r.figure("asleepAfterHoursSeconds", await fallsAsleep(ctx, gamma, closedAt, "business hours closed"));
     if (await scaledObjectActive(ctx.k, gamma.namespace)) throw new Error("asleep, yet KEDA calls premium active");
 
-    const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
+    const ui = await asUsersReachIt(ctx, gamma);
     await ui.signin(gamma.adminEmail, gamma.adminPassword);
     const models = await ui.models();
     if (!models.includes(tinyModel)) {
       throw new Error(`asleep, OpenWebUI lists ${models.join(", ") || "no model"}, not the premium ${tinyModel}`);
     }
-    const neighbour = new OpenWebUI(await openwebuiUrl(ctx, alpha.namespace));
+    const neighbour = await asUsersReachIt(ctx, alpha);
     await neighbour.signin(alpha.adminEmail, alpha.adminPassword);
     await neighbour.chat(tinyModel, "Say hello.");
     const unwoken = await wakeMetric(ctx.k, gamma.namespace);
@@ -131,7 +131,7 @@ export const premiumWakesAgain = (n: number): RuntimeScenario => ({
   run: async (ctx, r, made) => {
     const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
     await until("premium asleep before the wake", () => asleep(ctx, gamma), asleepWithinMs);
-    const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
+    const ui = await asUsersReachIt(ctx, gamma);
     await ui.signin(gamma.adminEmail, gamma.adminPassword);
     const woken = await wakeByChat(ctx, gamma, ui);
     if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);

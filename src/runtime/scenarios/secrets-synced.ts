@@ -17,10 +17,9 @@ import { clusterPaths } from "../../cluster/paths.js";
 import { componentSelector, execIn, waitPodsReady } from "../../harness/pods.js";
 import { eventually } from "../../lib/wait.js";
 import type { RuntimeScenario } from "../context.js";
-import { OpenWebUI } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
 import { installLabTenant, labTenant } from "../tenants.js";
-import { openwebuiUrl } from "./standard.js";
+import { asUsersReachIt } from "./standard.js";
 
 /** The tenant's AWS account, in its role's ARN: where moto keeps what that role reads. */
 const account = "210987654321";
@@ -92,10 +91,7 @@ export const secretsSynced: RuntimeScenario = {
     await waitPodsReady(ctx.k, epsilon.namespace, componentSelector(names.openwebui), { timeoutMs: 420_000 });
     r.figure("esoTenantReadySeconds", (Date.now() - start) / 1000);
     await r.step("OpenWebUI's admin signs in with the password that exists only in Secrets Manager", async () => {
-      const role = await new OpenWebUI(await openwebuiUrl(ctx, epsilon.namespace)).signin(
-        epsilon.adminEmail,
-        epsilon.adminPassword,
-      );
+      const role = await (await asUsersReachIt(ctx, epsilon)).signin(epsilon.adminEmail, epsilon.adminPassword);
       if (role !== "admin") throw new Error(`signed in with role ${role}`);
     });
     const key = synced.find((s) => s.key === "WEBUI_SECRET_KEY");

@@ -12,9 +12,8 @@ import { until } from "../../lib/wait.js";
 import type { RuntimeScenario } from "../context.js";
 import { premiumReplicas, wakeMetric } from "../keda.js";
 import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
-import { openwebuiUrl } from "./standard.js";
+import { asUsersReachIt } from "./standard.js";
 
 /** A chat's outcome within `ms`: what it answered or how it failed; "hung" when it did neither. */
 const settled = async (chat: Promise<unknown>, ms: number) => {
@@ -38,7 +37,7 @@ export const spotReclaim: RuntimeScenario = {
   title: "premium's node reclaimed mid-chat: the chat ends, the next one is held and answered, no chat lost",
   run: async (ctx, r, made) => {
     const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
-    const ui = new OpenWebUI(await openwebuiUrl(ctx, gamma.namespace));
+    const ui = await asUsersReachIt(ctx, gamma);
     await ui.signin(gamma.adminEmail, gamma.adminPassword);
     const saved = "before the reclaim";
     await ui.saveChat(saved, [{ role: "user", content: "Remember this." }]);

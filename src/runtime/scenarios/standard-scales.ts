@@ -10,9 +10,9 @@ import { madeBy } from "../../harness/suite.js";
 import { until } from "../../lib/wait.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
+import type { OpenWebUI } from "../openwebui-api.js";
 import type { LabTenant } from "../tenants.js";
-import { openwebuiUrl } from "./standard.js";
+import { asUsersReachIt } from "./standard.js";
 
 /** The lab's bounds (test/runtime/values/lab-standard.yaml) and the chart's default scale-down window. */
 const lab = { minReplicas: 1, maxReplicas: 2, scaleDownWindowSeconds: 60 };
@@ -79,7 +79,7 @@ export const standardScales: RuntimeScenario = {
       },
       180_000,
     );
-    const ui = new OpenWebUI(await openwebuiUrl(ctx, alpha.namespace));
+    const ui = await asUsersReachIt(ctx, alpha);
     await ui.signin(alpha.adminEmail, alpha.adminPassword);
 
     const loadStart = Date.now();

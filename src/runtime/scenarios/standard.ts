@@ -6,7 +6,8 @@
  */
 import { tenantObjectNames as names, tenantPorts as ports } from "../../../charts-src/lib/tenant-namespace.js";
 import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
+import { atHost, labHost, labIngress } from "../ingress-controller.js";
+import type { OpenWebUI } from "../openwebui-api.js";
 import { componentSelector, restarts, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
@@ -69,9 +70,22 @@ const firstWith = async <T>(tries: string[], ask: (p: string) => Promise<T>, ok:
   return undefined;
 };
 
-/** The tenant's admin signs in and chats: through `ui` (the ingress, say), else straight to the OpenWebUI Service. */
+/**
+ * A tenant's OpenWebUI as its users reach it: by its host, through the ingress controller, once that host answers
+ * there (after a rollout the controller may still route to the pod that stopped).
+ */
+export const asUsersReachIt = async (ctx: RuntimeContext, t: LabTenant): Promise<OpenWebUI> => {
+  const transport = await labIngress(ctx.k, ctx.labTls.ca.cert);
+  await eventually(async () => {
+    const res = await transport.fetch(`https://${labHost(t.name)}/health`);
+    if (!res.ok) throw new Error(`${t.name}'s host answers HTTP ${res.status} through the ingress controller`);
+  }, 60_000);
+  return atHost(t.name, transport);
+};
+
+/** The tenant's admin signs in and chats: through `ui`, else as its users reach it (through the ingress controller). */
 export const chatThrough = async (ctx: RuntimeContext, t: LabTenant, model: string, through?: OpenWebUI) => {
-  const ui = through ?? new OpenWebUI(await openwebuiUrl(ctx, t.namespace));
+  const ui = through ?? (await asUsersReachIt(ctx, t));
   const role = await ui.signin(t.adminEmail, t.adminPassword);
   if (role !== "admin") throw new Error(`the bootstrapped admin signed in with role ${role}`);
   const models = await ui.models();
@@ -96,7 +110,8 @@ export const chatThrough = async (ctx: RuntimeContext, t: LabTenant, model: stri
 
 export const chatStandard: RuntimeScenario = {
   id: "chat-standard",
-  title: "the bootstrapped admin signs in through the OpenWebUI Service and chats, streamed and not",
+  title:
+    "the bootstrapped admin signs in at the tenant's host, through the ingress controller, and chats, streamed and not",
   run: async (ctx, r, made) => {
     await chatThrough(ctx, madeBy(made.alpha, "tenant alpha", "standard-ready"), tinyModel);
     if (made.alphaInstalledAt) r.figure("firstAnswerSeconds", (Date.now() - made.alphaInstalledAt) / 1000);

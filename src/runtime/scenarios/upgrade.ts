@@ -7,17 +7,16 @@
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { join } from "node:path";
 import { tinyModel } from "../model.js";
-import { OpenWebUI } from "../openwebui-api.js";
 import { componentSelector, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { installLabTenant, type LabTenant } from "../tenants.js";
-import { openwebuiRolledOut, openwebuiUrl } from "./standard.js";
+import { openwebuiRolledOut, asUsersReachIt } from "./standard.js";
 
 const title = "llmcharts upgrade check";
 
 const signedIn = async (ctx: RuntimeContext, alpha: LabTenant) => {
-  const ui = new OpenWebUI(await openwebuiUrl(ctx, alpha.namespace));
+  const ui = await asUsersReachIt(ctx, alpha);
   await ui.signin(alpha.adminEmail, alpha.adminPassword);
   return ui;
 };
