@@ -13,6 +13,7 @@ import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
+import { rateLimited } from "./rate-limited.js";
 import { secretsSynced } from "./secrets-synced.js";
 import { settingsFollowValues } from "./settings.js";
 import { spotReclaim } from "./spot-reclaim.js";
@@ -33,6 +34,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   standardScales,
   chatPremium,
   ingressStreams,
+  rateLimited,
   premiumSleepsAndWakes,
   spotReclaim,
   isolationEnforced,
