@@ -83,20 +83,31 @@ export interface ExtraObject {
 }
 
 /**
- * A Traefik middleware (`traefik.io/v1alpha1`), of the one kind the tenant chart uses: buffering, which holds a
+ * A Traefik middleware (`traefik.io/v1alpha1`), of the two kinds the tenant chart uses: buffering, which holds a
  * request's body to refuse one larger than `maxRequestBodyBytes` with 413 (it holds the answer too, so never on a
- * streamed path).
+ * streamed path), and rateLimit, a request budget per source.
  */
 export interface TraefikMiddleware {
   apiVersion: "traefik.io/v1alpha1";
   kind: "Middleware";
   metadata?: ObjectMeta;
   spec: {
-    buffering: {
+    buffering?: {
       /** Largest body accepted; larger gets 413. */
       maxRequestBodyBytes: number;
       /** Body bytes held in memory; the rest goes to a temporary file. */
       memRequestBodyBytes?: number;
+    };
+    /** A token bucket per source (Traefik's pkg/middlewares/ratelimiter): past it, 429 with Retry-After. */
+    rateLimit?: {
+      /** Requests per period, on average (0: no limit). */
+      average: number;
+      /** The period `average` counts over (a Go duration, 1s when left out). */
+      period?: string;
+      /** Requests at once before the average applies (at least 1). */
+      burst?: number;
+      /** What tells sources apart (the client IP when left out); a missing header is one source, "". */
+      sourceCriterion?: { requestHeaderName?: string; requestHost?: boolean };
     };
   };
 }

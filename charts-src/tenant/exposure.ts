@@ -16,6 +16,8 @@ const uploadPaths = ["/api/v1/files", "/api/v1/audio"];
 
 const uploadLimitName = "openwebui-upload-limit";
 
+const rateLimitName = "openwebui-rate-limit";
+
 const usesTraefik = (v: TenantValues, h: Helpers) => h.eq(v.exposure.ingress.controller, "traefik");
 
 /** ingress-nginx's dialect: the upload limit, timeouts that outlast a long answer or a websocket, no buffering. */
@@ -26,15 +28,16 @@ const nginxAnnotations = (v: TenantValues, h: Helpers): Annotations => ({
   "nginx.ingress.kubernetes.io/proxy-buffering": "off",
 });
 
-/** Traefik's: its upload-path router runs the buffering Middleware (`<namespace>-<name>@kubernetescrd`). */
-const traefikUploadAnnotations = (v: TenantValues): Annotations => ({
-  "traefik.ingress.kubernetes.io/router.middlewares": `${tenantNamespace(v)}-${uploadLimitName}@kubernetescrd`,
+/** Traefik's: the routers of an Ingress run one of the tenant's Middlewares (`<namespace>-<name>@kubernetescrd`). */
+const traefikMiddlewareAnnotations = (v: TenantValues, middleware: string): Annotations => ({
+  "traefik.ingress.kubernetes.io/router.middlewares": `${tenantNamespace(v)}-${middleware}@kubernetescrd`,
 });
 
-const rule = (v: TenantValues, paths: readonly string[]) => ({
+/** The host's paths (the chart's, or a list from the values) to OpenWebUI's Service. */
+const rule = (v: TenantValues, h: Helpers, paths: readonly string[]) => ({
   host: v.exposure.host,
   http: {
-    paths: paths.map((path) => ({
+    paths: h.each(paths, (path) => ({
       path,
       pathType: "Prefix" as const,
       backend: { service: { name: names.openwebui, port: { number: ports.openwebuiService } } },
@@ -61,9 +64,15 @@ const ingress = (
       annotations: h.merge(dialect, v.commonAnnotations, i.annotations),
     },
     spec: {
-      ingressClassName: i.className,
-      tls: h.when(h.isSet(i.tlsSecretName), [{ hosts: [v.exposure.host], secretName: i.tlsSecretName }]),
-      rules: [rule(v, paths)],
+      ...h.partial(
+        "ingress.classAndTls",
+        () => ({
+          ingressClassName: i.className,
+          tls: h.when(h.isSet(i.tlsSecretName), [{ hosts: [v.exposure.host], secretName: i.tlsSecretName }]),
+        }),
+        "Every Ingress of the tenant: its controller's class, and the host's certificate where one is named.",
+      ),
+      rules: [rule(v, h, paths)],
     },
   };
 };
@@ -79,7 +88,36 @@ const openwebuiIngress = (v: TenantValues, h: Helpers): Ingress =>
 
 /** Traefik: the upload paths get a router of their own, the only one that buffers. */
 const uploadsIngress = (v: TenantValues, h: Helpers): Ingress =>
-  ingress(v, h, `${names.openwebui}-uploads`, uploadPaths, traefikUploadAnnotations(v));
+  ingress(v, h, `${names.openwebui}-uploads`, uploadPaths, traefikMiddlewareAnnotations(v, uploadLimitName));
+
+/** Traefik: the inference paths get routers of their own, the only ones that count requests. */
+const rateLimitedIngress = (v: TenantValues, h: Helpers): Ingress =>
+  ingress(
+    v,
+    h,
+    `${names.openwebui}-rate-limited`,
+    v.exposure.rateLimit.paths,
+    traefikMiddlewareAnnotations(v, rateLimitName),
+  );
+
+/**
+ * A budget per Authorization header (a session's token or an API key: per user, not per address, so colleagues
+ * behind one NAT never share one); past it Traefik answers 429 with Retry-After. A request without the header (a
+ * client authenticating by cookie) draws on one budget shared by all such requests, so it cannot evade the limit.
+ */
+const rateLimit = (v: TenantValues, h: Helpers): TraefikMiddleware => ({
+  apiVersion: "traefik.io/v1alpha1",
+  kind: "Middleware",
+  metadata: namespaced(v, h, rateLimitName, "exposure"),
+  spec: {
+    rateLimit: {
+      average: v.exposure.rateLimit.requestsPerMinute as number,
+      period: "1m",
+      burst: v.exposure.rateLimit.burst,
+      sourceCriterion: { requestHeaderName: "Authorization" },
+    },
+  },
+});
 
 const uploadLimit = (v: TenantValues, h: Helpers): TraefikMiddleware => ({
   apiVersion: "traefik.io/v1alpha1",
@@ -118,11 +156,17 @@ const httpRoute = (v: TenantValues, h: Helpers): HTTPRoute => {
 };
 
 export const exposureTemplate = (v: TenantValues, h: Helpers) => {
-  const viaIngress = h.eq(v.exposure.type, "ingress");
+  // The schema refuses a limit anywhere else (ingress-nginx, other, a Gateway): nothing there would enforce it.
+  const rateLimited = h.isSet(v.exposure.rateLimit.requestsPerMinute);
   return [
-    h.when(viaIngress, openwebuiIngress(v, h)),
-    h.when(h.and(viaIngress, usesTraefik(v, h)), uploadsIngress(v, h)),
-    h.when(h.and(viaIngress, usesTraefik(v, h)), uploadLimit(v, h)),
+    h.when(h.eq(v.exposure.type, "ingress"), [
+      openwebuiIngress(v, h),
+      h.when(usesTraefik(v, h), [
+        uploadsIngress(v, h),
+        uploadLimit(v, h),
+        h.when(rateLimited, [rateLimitedIngress(v, h), rateLimit(v, h)]),
+      ]),
+    ]),
     h.when(h.eq(v.exposure.type, "gateway"), httpRoute(v, h)),
   ];
 };

@@ -67,6 +67,27 @@ the only one the NetworkPolicies admit to OpenWebUI.
 - **ingress-nginx** (the default dialect, retired upstream in March 2026): annotations for the upload limit and the
   timeouts, streamed unbuffered.
 - **Any other**: \`controller: other\`, and its own annotations in \`exposure.ingress.annotations\`.
+
+### Rate limits per user
+
+OpenWebUI (0.12.4) limits no one's requests itself, so the chart asks Traefik to: with
+\`exposure.rateLimit.requestsPerMinute\` set (unset, the default: no limit), each user may send that many requests a
+minute, on average, to OpenWebUI's inference paths (\`exposure.rateLimit.paths\`: the chat completions, the OpenAI- and
+Anthropic-compatible APIs, embeddings, the \`/ollama\` and \`/openai\` proxies), and \`exposure.rateLimit.burst\` at
+once. Past it Traefik answers \`429 Too Many Requests\` with \`Retry-After\` (whole seconds until the next request
+passes) and \`X-Retry-In\`; the request never reaches OpenWebUI, let alone a model. A request that would pass within
+half a second (Traefik's own margin) is held that long and served instead. Pages, static assets, health checks,
+sign-in, uploads and OpenWebUI's helper tasks (titles, autocompletion) are never limited.
+- **Per user** means per \`Authorization\` header, which OpenWebUI's web client and API clients send on every inference
+  request (\`Bearer\` and a session's token or an \`sk-\` API key): colleagues behind one NAT never share a budget.
+  A user with two sessions or two API keys has two budgets. A client that authenticates by the \`token\` cookie alone
+  sends no such header: all such requests of the tenant share one budget, so the cookie is no way around the limit.
+- **Per path and per Traefik replica**: each path prefix is a Traefik router of its own, and Traefik keeps a
+  Middleware's budgets per router and in each replica's memory; with N replicas a user may get up to N times the limit.
+- **Traefik only** (\`exposure.type: ingress\`, \`exposure.ingress.controller: traefik\`): the schema refuses a limit
+  anywhere else rather than render one nothing enforces. ingress-nginx's own annotations (\`limit-rpm\`) count per
+  client IP and refuse with 503 without saying when to retry; on a Gateway, the implementation's own policy
+  (Traefik's Middleware through an \`ExtensionRef\` filter, say) is the operator's to attach.
 `;
 
 /**

@@ -39,6 +39,24 @@ export const standardTiers = tiers.filter((t) => t !== "premium");
 
 const ipv4 = "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 const cidrPattern = `^${ipv4}/([0-9]|[12][0-9]|3[0-2])$`;
+/**
+ * OpenWebUI 0.12.4's endpoints that run a model (main.py and its /ollama and /openai routers): what a per-user rate
+ * limit guards. Its helpers (/api/v1/tasks: titles, autocompletion) are left out: the UI calls them as users type.
+ */
+export const inferencePaths = [
+  "/api/chat/completions",
+  "/api/v1/chat/completions",
+  "/api/message",
+  "/api/v1/messages",
+  "/api/embeddings",
+  "/api/v1/embeddings",
+  "/ollama",
+  "/openai",
+] as const;
+
+/** A rule's demand that no rate limit be set (where nothing could enforce it). */
+const noRateLimit = { properties: { rateLimit: { properties: { requestsPerMinute: { type: "null" } } } } };
+
 const hostPattern = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]([-a-z0-9]*[a-z0-9])?$";
 const serviceHostPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 const labelValuePattern = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
@@ -926,68 +944,115 @@ export const tenantValues = strictObject(
         maxItems: 20,
       }),
     }),
-    exposure: strictObject("How users reach OpenWebUI.", {
-      type: choice(
-        ["ingress", "gateway"],
-        "ingress (networking.k8s.io/v1 Ingress) or gateway (Gateway API HTTPRoute on a shared Gateway).",
-        "ingress",
-      ),
-      host: Type.String({
-        description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>); required.",
-        default: "",
-        maxLength: 253,
-        pattern: `(${hostPattern})|^$`,
-      }),
-      uploadLimitMiB: Type.Integer({
-        description:
-          "Largest request users may send, in MiB (file and audio uploads): larger ones get 413 from the ingress controller (ingress-nginx's proxy-body-size, or a Traefik buffering Middleware on OpenWebUI's upload path).",
-        default: 100,
-        minimum: 1,
-        maximum: 10240,
-      }),
-      timeoutSeconds: Type.Integer({
-        description:
-          "How long a streamed answer or a websocket may stay open through ingress-nginx (its proxy read and send timeouts). Traefik's timeouts belong to its entry points: see the README.",
-        default: 3600,
-        minimum: 60,
-        maximum: 86400,
-      }),
-      ingress: strictObject("The Ingress (exposure.type ingress).", {
-        className: dnsLabel("IngressClass.", "nginx", 63),
-        controller: choice(
-          ["ingress-nginx", "traefik", "other"],
-          "The controller behind className, so the chart speaks its dialect: ingress-nginx (annotations for uploadLimitMiB and timeoutSeconds, unbuffered streaming), traefik (a buffering Middleware limiting uploads on OpenWebUI's upload path only: buffering would hold streamed answers back), or other (nothing: say it in annotations).",
-          "ingress-nginx",
+    exposure: strictObject(
+      "How users reach OpenWebUI.",
+      {
+        type: choice(
+          ["ingress", "gateway"],
+          "ingress (networking.k8s.io/v1 Ingress) or gateway (Gateway API HTTPRoute on a shared Gateway).",
+          "ingress",
         ),
-        tlsSecretName: Type.String({
-          description: "Secret in the tenant namespace holding the TLS certificate; empty for no TLS.",
-          default: "openwebui-tls",
+        host: Type.String({
+          description: "Host name users open (also OpenWebUI's WEBUI_URL, https://<host>); required.",
+          default: "",
           maxLength: 253,
-          pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+          pattern: `(${hostPattern})|^$`,
         }),
-        annotations: Type.Unsafe<Record<string, string>>({
-          type: "object",
+        uploadLimitMiB: Type.Integer({
           description:
-            "More annotations of the Ingress (e.g. a cert-manager issuer); each overrides the one the controller's dialect sets.",
-          default: {},
-          propertyNames: {
-            pattern:
-              "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+            "Largest request users may send, in MiB (file and audio uploads): larger ones get 413 from the ingress controller (ingress-nginx's proxy-body-size, or a Traefik buffering Middleware on OpenWebUI's upload path).",
+          default: 100,
+          minimum: 1,
+          maximum: 10240,
+        }),
+        timeoutSeconds: Type.Integer({
+          description:
+            "How long a streamed answer or a websocket may stay open through ingress-nginx (its proxy read and send timeouts). Traefik's timeouts belong to its entry points: see the README.",
+          default: 3600,
+          minimum: 60,
+          maximum: 86400,
+        }),
+        rateLimit: strictObject(
+          "Per-user request rate limits on OpenWebUI's inference paths, enforced by Traefik (exposure.ingress.controller traefik, exposure.type ingress); off by default.",
+          {
+            requestsPerMinute: Type.Optional(
+              Type.Integer({
+                description:
+                  "Requests a minute each user may send to the rate-limited paths, on average (each Authorization header counts apart: a session's token or an API key); past it Traefik answers 429 with Retry-After. Leave it unset (null) to turn limits off: 0 would refuse every request. Traefik's Ingress only (exposure.ingress.controller traefik, exposure.type ingress): ingress-nginx limits per client IP with 503, not per user with 429, and a Gateway's limits are its implementation's policy.",
+                minimum: 1,
+                maximum: 100000,
+              }),
+            ),
+            burst: Type.Integer({
+              description:
+                "Requests a user may send at once before the average applies (Traefik's burst: a full bucket).",
+              default: 10,
+              minimum: 1,
+              maximum: 10000,
+            }),
+            paths: Type.Array(Type.String({ pattern: "^/[A-Za-z0-9._~/-]*$", maxLength: 200 }), {
+              description:
+                "Path prefixes the limit applies to: OpenWebUI's inference endpoints (the chat, OpenAI- and Anthropic-compatible APIs, embeddings, its Ollama and OpenAI proxies). Pages, static assets, health checks, sign-in and uploads stay unlimited. Each prefix is a Traefik router of its own, with its own budget.",
+              default: [...inferencePaths],
+              minItems: 1,
+              maxItems: 20,
+              uniqueItems: true,
+            }),
           },
-          additionalProperties: { type: "string", maxLength: 1000 },
+        ),
+        ingress: strictObject("The Ingress (exposure.type ingress).", {
+          className: dnsLabel("IngressClass.", "nginx", 63),
+          controller: choice(
+            ["ingress-nginx", "traefik", "other"],
+            "The controller behind className, so the chart speaks its dialect: ingress-nginx (annotations for uploadLimitMiB and timeoutSeconds, unbuffered streaming), traefik (a buffering Middleware limiting uploads on OpenWebUI's upload path only: buffering would hold streamed answers back), or other (nothing: say it in annotations).",
+            "ingress-nginx",
+          ),
+          tlsSecretName: Type.String({
+            description: "Secret in the tenant namespace holding the TLS certificate; empty for no TLS.",
+            default: "openwebui-tls",
+            maxLength: 253,
+            pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+          }),
+          annotations: Type.Unsafe<Record<string, string>>({
+            type: "object",
+            description:
+              "More annotations of the Ingress (e.g. a cert-manager issuer); each overrides the one the controller's dialect sets.",
+            default: {},
+            propertyNames: {
+              pattern:
+                "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+            },
+            additionalProperties: { type: "string", maxLength: 1000 },
+          }),
         }),
-      }),
-      gateway: strictObject("The shared Gateway the HTTPRoute attaches to (exposure.type gateway).", {
-        name: dnsLabel("Gateway name.", "llmcharts", 63),
-        namespace: dnsLabel("Gateway namespace (it must allow routes from tenant namespaces).", "gateway-system", 63),
-        sectionName: Type.String({
-          description: "Listener of the Gateway to attach to; empty for all.",
-          default: "https",
-          maxLength: 63,
-          pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$",
+        gateway: strictObject("The shared Gateway the HTTPRoute attaches to (exposure.type gateway).", {
+          name: dnsLabel("Gateway name.", "llmcharts", 63),
+          namespace: dnsLabel("Gateway namespace (it must allow routes from tenant namespaces).", "gateway-system", 63),
+          sectionName: Type.String({
+            description: "Listener of the Gateway to attach to; empty for all.",
+            default: "https",
+            maxLength: 63,
+            pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$",
+          }),
         }),
-      }),
-    }),
+      },
+      {
+        allOf: [
+          // Only Traefik limits per user, with 429 and Retry-After, and only on the Ingress (the Gateway's
+          // implementation is not the chart's to know): elsewhere a limit is refused, not silently dropped.
+          rule(nested(["type"], { const: "gateway" }), noRateLimit),
+          rule(
+            {
+              allOf: [
+                nested(["type"], { const: "ingress" }),
+                nested(["ingress", "controller"], { enum: ["ingress-nginx", "other"] }),
+              ],
+            },
+            noRateLimit,
+          ),
+        ],
+      },
+    ),
     openwebui,
     ollama,
     monitoring: strictObject("The cluster's Prometheus (kube-prometheus-stack).", {

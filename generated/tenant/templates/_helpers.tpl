@@ -48,6 +48,17 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 
+{{- /* Every Ingress of the tenant: its controller's class, and the host's certificate where one is named. */}}
+{{- define "tenant.ingress.classAndTls" -}}
+ingressClassName: {{ $.Values.exposure.ingress.className | toJson }}
+{{- if $.Values.exposure.ingress.tlsSecretName }}
+tls:
+  - hosts:
+      - {{ $.Values.exposure.host | toJson }}
+    secretName: {{ $.Values.exposure.ingress.tlsSecretName | toJson }}
+{{- end }}
+{{- end }}
+
 {{- /* Who made an object (the release, the chart) and for whom. */}}
 {{- define "tenant.labels" -}}
 app.kubernetes.io/instance: {{ $.Release.Name | toJson }}

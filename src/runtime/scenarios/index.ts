@@ -15,6 +15,7 @@ import { chatPremium } from "./premium.js";
 import { premiumFallsBack } from "./premium-falls-back.js";
 import { premiumPerUser } from "./premium-per-user.js";
 import { premiumSleepsAndWakes } from "./premium-wake.js";
+import { rateLimited } from "./rate-limited.js";
 import { secretsSynced } from "./secrets-synced.js";
 import { settingsFollowValues } from "./settings.js";
 import { spotReclaim } from "./spot-reclaim.js";
@@ -37,6 +38,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   chatPremium,
   ingressStreams,
   tokensCounted,
+  rateLimited,
   premiumSleepsAndWakes,
   premiumPerUser,
   premiumFallsBack,
