@@ -1,4 +1,5 @@
 import { defaultDenyPolicyName } from "../lib/conventions.js";
+import { logsComponent, logsNamespace, tenantAttribute } from "../lib/log-pipeline.js";
 import type { Helpers } from "../lib/engine/index.js";
 import type { ConfigMap, DaemonSet, EnvVar, Namespace, NetworkPolicy } from "../lib/k8s.js";
 import { clusterDnsEgress } from "../lib/network.js";
@@ -7,18 +8,6 @@ import { imagePullSecretsOf, imageRef } from "../lib/workload.js";
 import { chartName, platformLabels } from "./metadata.js";
 import { defaultDenyNetworkPolicySpec } from "./policies/default-deny.js";
 import type { PlatformValues } from "./values.js";
-
-/**
- * The log collector's own namespace: it reads the node's files (a hostPath volume), which no Pod Security level but
- * `privileged` admits, so it cannot live in the platform's restricted namespace.
- */
-export const logsNamespace = "llmcharts-logs";
-
-/** The collector's pods carry this component label; its NetworkPolicy selects them by it. */
-export const logsComponent = "log-collector";
-
-/** The resource attribute every line carries: the tenant's name, its namespace without the tenant- prefix. */
-export const tenantAttribute = "tenant";
 
 /**
  * Where the collector sees the node's pod logs (the kubelet's podLogsDir, whatever it is on the node, mounted here):

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ConfigMap, Container, DaemonSet, NetworkPolicy } from "../../charts-src/lib/k8s.js";
 import { platformChart } from "../../charts-src/platform/chart.js";
-import { logsNamespace } from "../../charts-src/platform/logs.js";
+import { logsNamespace } from "../../charts-src/lib/log-pipeline.js";
 import { requireBin } from "../../src/toolchain/tools.js";
 import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
 

@@ -14,6 +14,7 @@ import {
   kubeStateMetricsImage,
   ollamaImage,
   openwebuiImage,
+  otelcolImage,
   prometheusConfigReloaderImage,
   prometheusImage,
   traefikImage,
@@ -46,6 +47,8 @@ const upWithLabImages = async (ctx: RuntimeContext) => {
       kubeStateMetricsImage,
       // The ingress controller (ingress-streams), on the standard node too.
       traefikImage,
+      // The log collector (logs-shipped), on the standard node, where the tenants' OpenWebUI runs.
+      otelcolImage,
     ].map((i) => i.name),
     ctx.log,
   );
