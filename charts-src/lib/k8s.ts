@@ -74,6 +74,7 @@ export type {
   IValidatingAdmissionPolicyBinding as ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
 export type {
+  IDaemonSet as DaemonSet,
   IDeployment as Deployment,
   IDeploymentSpec as DeploymentSpec,
   IReplicaSet as ReplicaSet,

@@ -6,6 +6,7 @@ import { dcgmMonitor } from "./gpu-metrics.js";
 import { devicePluginConfig } from "./gpu-sharing.js";
 import { nativeAdmissionPolicies } from "./admission-policies.js";
 import { kyvernoPolicies } from "./kyverno-policies.js";
+import { logPipeline } from "./logs.js";
 import { modelCache } from "./model-cache.js";
 import { platformNamespaceResources } from "./namespace.js";
 import { platformPriorityClasses } from "./priority-classes.js";
@@ -21,7 +22,7 @@ import { platformValues } from "./values.js";
 
 export const platformChart = defineChart({
   name: "platform",
-  version: "0.2.10",
+  version: "0.2.11",
   appVersion: "0.1.0",
   description:
     "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",
@@ -54,6 +55,7 @@ export const platformChart = defineChart({
     "gpu-metrics": dcgmMonitor,
     "synthetic-checks": syntheticChecks,
     "tenant-snapshots": tenantSnapshots,
+    logs: logPipeline,
     "tenants-appset": tenantsApplicationSet,
     "tenants-project": tenantsProject,
   },

@@ -115,6 +115,41 @@ label. Prometheus must select ScrapeConfigs by \`monitoring.rules.labels\` (kube
 every namespace (kube-prometheus-stack's Prometheus may). The tenant's NetworkPolicy must admit the monitoring
 namespace on OpenWebUI's port (the tenant chart's \`network.healthProber\`, on by default).
 
+## Tenants' logs
+
+With \`logs.enabled\` the chart runs an OpenTelemetry Collector on every node (a DaemonSet in the namespace
+\`llmcharts-logs\`, which it creates) that ships the logs of tenants' pods, and of nothing else, to one destination:
+
+- **What is read.** Only the files the kubelet writes for pods of \`tenant-*\` namespaces
+  (\`tenant-*_<pod>_<uid>/<container>/*.log\` under \`logs.podLogsDir\`, the kubelet's \`/var/log/pods\` unless its
+  \`podLogsDir\` says otherwise, mounted read-only); the collector's \`container\` parser
+  reads the CRI format and names each line's namespace, pod and container from the file's path. Lines written before
+  the collector started on a node are not sent.
+- **The tenant label.** Every line carries the resource attribute \`tenant\`: its namespace without \`tenant-\`. A
+  line's tenant comes from the path the kubelet chose, never from what the pod wrote, so one tenant cannot label its
+  lines as another's. Give each tenant access to its own lines in the destination by this attribute (in Loki 3, which
+  keeps \`k8s.namespace.name\` as an index label by default, by that label or by \`tenant\` made an index label).
+- **Where they go.** \`logs.endpoint\` is the base URL of an OTLP/HTTP receiver; the collector posts to
+  \`<endpoint>/v1/logs\`. Loki 3 takes OTLP at \`/otlp\` (it serves \`/otlp/v1/logs\`), so one exporter covers Loki's
+  push API and any OTLP endpoint: \`http://<loki-gateway>/otlp\`. Headers (\`Authorization\`, Loki's
+  \`X-Scope-OrgID\`) are read from keys of the Secret \`logs.headersSecret\`, which you create in \`llmcharts-logs\`.
+- **The network.** The collector may reach cluster DNS and \`logs.egress.cidr\` on \`logs.egress.port\` (the port
+  the destination's pods listen on, for one inside the cluster), and nothing reaches it.
+- **When the destination is down.** The collector retries for five minutes with the lines queued in memory, then drops
+  them. A tenant's pods never wait on it: the kubelet writes their logs whatever the collector does.
+- **Why root.** The kubelet writes the log files as root, mode 0640: the collector runs as uid 0 with every capability
+  dropped, so it reads what root owns and cannot bypass a file's permissions; a read-only root filesystem, no privilege
+  escalation. A hostPath volume is beyond the \`baseline\` Pod Security level, so its namespace enforces \`privileged\`
+  and holds nothing else.
+- **The image.** The default is upstream's contrib distribution of the release llmcharts builds the collector from
+  (v0.165); \`llmcharts images build otelcol\` makes the same components (file log, resource, batch, OTLP/HTTP) from
+  the pinned modules for a lab.
+- **Traces.** A tenant's OpenWebUI exports its traces itself (the tenant chart's \`openwebui.telemetry\`, OTLP/gRPC to a
+  Service in its monitoring namespace), labelled with the same tenant in \`OTEL_RESOURCE_ATTRIBUTES\`. To keep logs and
+  traces in one place, point both at one OTLP receiver: for example a gateway collector in the monitoring namespace
+  (\`openwebui.telemetry.host\` its Service, port 4317) that forwards to the same backend as \`logs.endpoint\` (its
+  OTLP/HTTP port 4318).
+
 ## Backup and restore
 
 \`storage.snapshots\` creates a VolumeSnapshotClass for the EBS CSI driver; it needs the external-snapshotter CRDs and its

@@ -7,6 +7,7 @@ import {
   placementFields,
   rule,
   strictObject,
+  toleration,
   umbrellaValues,
 } from "../lib/values-shapes.js";
 import { modelCacheLocation, ollamaImage } from "../lib/model-cache.js";
@@ -15,6 +16,12 @@ import { imageValues, nested, resourceValues } from "../lib/workload.js";
 import { healthProber, tenantNameMaxLength } from "../lib/tenant-namespace.js";
 import { argocdValues } from "./argocd-values.js";
 import { defaultPolicySettings, policySettingsFields } from "./policies/index.js";
+
+/**
+ * The log collector's default image: upstream's contrib distribution, whose components include the few the chart's
+ * configuration uses (the lab runs llmcharts' own build of the same release).
+ */
+const logsImage = { repository: "docker.io/otel/opentelemetry-collector-contrib", tag: "0.165.0" };
 
 /** An enabled cache on EFS (source efs is the default, so an absent source counts). */
 const onEfs = {
@@ -594,6 +601,111 @@ export const platformValues = strictObject(
         ),
       }),
     }),
+    logs: strictObject(
+      "The tenants' log pipeline: an OpenTelemetry Collector on every node (a DaemonSet in the namespace llmcharts-logs) reads the log files of the pods of tenant namespaces (tenant-*) only, labels each line with its tenant (resource attribute tenant, the namespace without tenant-), and pushes them over OTLP/HTTP to one destination: Loki 3's OTLP endpoint (<loki>/otlp) or any OTLP/HTTP receiver. Off by default, for clusters whose cloud ships node logs already. Nothing in a tenant's pods depends on it: an unreachable destination is retried, then its lines are dropped.",
+      {
+        enabled: Type.Boolean({
+          description: "Run the log collector DaemonSet (needs endpoint and egress.cidr).",
+          default: false,
+        }),
+        endpoint: Type.String({
+          description:
+            "Base URL of the OTLP/HTTP destination; the collector appends /v1/logs. Loki 3: http(s)://<loki-gateway>/otlp. Required when enabled.",
+          default: "",
+          maxLength: 300,
+          pattern: "^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?)?$",
+        }),
+        podLogsDir: Type.String({
+          description:
+            "Where the nodes' kubelets write pods' logs (the kubelet's podLogsDir), mounted read-only into the collector.",
+          default: "/var/log/pods",
+          maxLength: 200,
+          pattern: "^(/[A-Za-z0-9._-]+)+$",
+        }),
+        headersSecret: Type.String({
+          description:
+            "A Secret in llmcharts-logs holding the values of headers (credentials, a Loki tenant id); required with headers. Never written in these values.",
+          default: "",
+          maxLength: 253,
+          pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+        }),
+        headers: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({
+                description: "HTTP header name, e.g. Authorization or X-Scope-OrgID.",
+                pattern: "^[A-Za-z][A-Za-z0-9-]{0,63}$",
+              }),
+              secretKey: Type.String({
+                description: "Key of headersSecret holding the header's value.",
+                pattern: "^[-._a-zA-Z0-9]{1,253}$",
+              }),
+            },
+            {
+              additionalProperties: false,
+              description: "A header sent with every push, its value from headersSecret.",
+            },
+          ),
+          {
+            description: "Headers sent with every push, each read from a key of headersSecret.",
+            default: [],
+            maxItems: 10,
+            uniqueItems: true,
+          },
+        ),
+        egress: strictObject(
+          "Where the collector may connect besides cluster DNS (its NetworkPolicy): the destination's addresses and port. A NetworkPolicy cannot name a host, so give its range (for a destination inside the cluster, the pod range).",
+          {
+            cidr: Type.String({
+              description: "The destination's IPv4 range. Required when enabled.",
+              default: "",
+              pattern: `^(${ipv4Cidr.slice(1, -1)})?$`,
+            }),
+            port: Type.Integer({
+              description: "The destination's port (443 for HTTPS, 3100 for Loki, 4318 for a collector).",
+              default: 443,
+              minimum: 1,
+              maximum: 65535,
+            }),
+          },
+        ),
+        image: imageValues(
+          "The collector image: llmcharts' build (filelog, resource, batch, OTLP/HTTP); upstream's otelcol-contrib of the same release has the same components.",
+          logsImage.repository,
+          logsImage.tag,
+        ),
+        resources: resourceValues(
+          "Resources of each node's collector (it holds at most a few MiB of lines queued while the destination is away).",
+          { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        ),
+        nodeSelector: labelMap(
+          "Node labels the collector runs on; empty for every node, which is what collects every tenant's logs.",
+        ),
+        tolerations: Type.Array(toleration, {
+          description:
+            "Tolerations of the collector: by default every taint, so that the tainted GPU pools' premium tenants are collected too.",
+          default: [{ operator: "Exists" }],
+          maxItems: 20,
+        }),
+      },
+      {
+        // An enabled pipeline must say where its lines go: the failing keyword sits on the field to fill in.
+        allOf: [
+          rule(
+            { properties: { enabled: { const: true } }, required: ["enabled"] },
+            { properties: { endpoint: { minLength: 1 } } },
+          ),
+          rule(
+            { properties: { enabled: { const: true } }, required: ["enabled"] },
+            { properties: { egress: { properties: { cidr: { minLength: 1 } } } } },
+          ),
+          rule(
+            { properties: { headers: { minItems: 1 } }, required: ["headers"] },
+            { properties: { headersSecret: { minLength: 1 } } },
+          ),
+        ],
+      },
+    ),
     argocd: argocdValues,
     tenants: Type.Array(tenant, {
       description:

@@ -10,7 +10,8 @@
  * - prometheus and prometheus-config-reloader: the pinned Prometheus Operator's tools module's builds;
  * - alertmanager and blackbox-exporter: Debian's packages (the Go proxy cannot build them here);
  * - kube-state-metrics: the pinned build, the cluster's objects as metrics;
- * - traefik: the pinned build, the ingress controller users reach their tenant's OpenWebUI through.
+ * - traefik: the pinned build, the ingress controller users reach their tenant's OpenWebUI through;
+ * - otelcol: the pinned OpenTelemetry Collector build, the platform's log collector on every node.
  * Every image runs as a non-root user by default and is referenced as localhost/llmcharts/<name>:<version>.
  */
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -132,6 +133,12 @@ export const ollamaImage: ImageSpec = {
 /** Traefik: the ingress controller (TLS, streamed answers, websockets, upload limits) in front of the tenants. */
 export const traefikImage = staticBinaryImage("traefik", "traefik");
 
+/**
+ * The platform's log collector (charts-src/platform/logs.ts): the chart runs it as root, which alone reads the node's
+ * pod log files, so the image's own user is never used there.
+ */
+export const otelcolImage = staticBinaryImage("otelcol", "otelcol");
+
 export const images: ImageSpec[] = [
   pauseImage,
   busyboxImage,
@@ -145,4 +152,5 @@ export const images: ImageSpec[] = [
   blackboxExporterImage,
   kubeStateMetricsImage,
   traefikImage,
+  otelcolImage,
 ];

@@ -44,6 +44,8 @@ export const applyLabPlatform = async (
   ctx: RuntimeContext,
   catalog: readonly CatalogModel[] = labCatalog,
   verb: "install" | "upgrade" = "upgrade",
+  /** More top-level values of this run (e.g. `logs` for logs-shipped); a later call without them turns them off. */
+  extra: Record<string, unknown> = {},
 ): Promise<void> => {
   const registry = await ctx.models();
   if (verb === "install") {
@@ -58,7 +60,7 @@ export const applyLabPlatform = async (
     namespace: "tenants",
     valuesFiles: [
       join(ctx.opts.root, "test", "runtime", "values", "lab-platform.yaml"),
-      runValuesFile(ctx, "platform", runValues(ctx, registry, catalog)),
+      runValuesFile(ctx, "platform", { ...runValues(ctx, registry, catalog), ...extra }),
     ],
   });
 };

@@ -11,5 +11,7 @@ export const runtimeStandIns = {
   ingressChart:
     "Traefik's chart: its Deployment, Service, IngressClass and binding written by the test (upstream's ClusterRole, the build here), and the users' DNS (each lab host resolved to its Service)",
   outage: "a tenant's outage: its OpenWebUI scaled to zero by the test, then back",
+  logsBackend: "Loki: the pinned collector as a host process on the node's address, writing what it receives to a file",
+  logsOutage: "the log backend's outage: the host receiver stopped by the test",
   spotReplacement: "a replacement spot node: the reclaimed premium node uncordoned by the test (Karpenter's move)",
 } as const;

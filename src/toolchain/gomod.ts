@@ -15,6 +15,15 @@ export const upstreamRequireBlock = (upstreamGoMod: string): string[] =>
   directives(readFileSync(upstreamGoMod, "utf8"), "require");
 
 /**
+ * The requires of a tool's module: upstream's (when copied), then the tool's own `requires`, which win over an
+ * upstream line for the same module (a go.mod may require a module once).
+ */
+export const toolRequires = (tool: GoTool, upstreamRequires: string[]): string[] => [
+  ...upstreamRequires.filter((line) => !((line.split(/\s+/)[0] as string) in (tool.requires ?? {}))),
+  ...Object.entries(tool.requires ?? {}).map(([module, version]) => `${module} ${version}`),
+];
+
+/**
  * Upstream's replace directives (`from => to`), for a tools module to repeat: Go ignores a dependency's replaces.
  * A replace by a directory inside upstream's repository cannot be repeated (a nested module is left out of the
  * module zip), so each must be given in `tool.replaces`; a missing one is an error naming it.

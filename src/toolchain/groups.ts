@@ -80,6 +80,7 @@ export const groups: Record<GroupName, { tools: readonly string[] }> = {
       "sudo",
       "kube-state-metrics",
       "traefik",
+      "otelcol",
     ],
   },
   // The third-party auditors (kube-score, checkov) test/audit runs on the rendered charts: only `npm test` needs them.

@@ -6,7 +6,7 @@ import { dataDir, toolDir } from "./cache.js";
 import { checkTool, dataIsCurrent, pinDigest, stampPath, toolDigest, toolIsCurrent } from "./check.js";
 import { type DataSet, dataSets } from "./datasets.js";
 import { goEnv } from "./goenv.js";
-import { toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "./gomod.js";
+import { toolRequires, toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "./gomod.js";
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { installPgExtension } from "./pg-extension.js";
 import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, type Tool, tools } from "./pins.js";
@@ -48,7 +48,7 @@ const installGoTool = async (tool: GoTool, log: Log): Promise<void> => {
     ...(tool.replaceStaging ? stagingReplaces(upstream.GoMod, tool.replaceStaging) : {}),
     ...tool.replaces,
   };
-  const requires = tool.upstreamRequires ? upstreamRequireBlock(upstream.GoMod) : [];
+  const requires = toolRequires(tool, tool.upstreamRequires ? upstreamRequireBlock(upstream.GoMod) : []);
   if (tool.cgo) Object.assign(env, await cgoEnv(tool, dir, log));
   writeFileSync(join(dir, "go.mod"), toolsGoMod(tool, replaces, requires));
   for (const file of tool.source ?? []) copyFileSync(repoFile(file), join(dir, basename(file)));

@@ -48,6 +48,11 @@ export interface GoTool {
   moduleFiles?: string[];
   /** Copy upstream's whole require block into the tools module (else `go mod tidy` may lift shared dependencies). */
   upstreamRequires?: boolean;
+  /**
+   * More modules a program of ours imports, each at the version of one release: `go mod tidy` would otherwise take the
+   * newest of each, which need not build beside the others (a module upstream's block also names takes this version).
+   */
+  requires?: Record<string, string>;
   /** Copy upstream's replace directives too (a replace by a directory of upstream's repository goes in `replaces`). */
   upstreamReplaces?: boolean;
   /** Built with cgo: the headers its C/C++ sources include that the module zip leaves out (`vendor/` is dropped). */
@@ -182,6 +187,8 @@ const miniaudio = { package: "miniaudio", version: "1.71" };
 const chartTestingPackages = { yamllint: "1.38.0", yamale: "6.0.0" };
 const modelMakerPackages = { gguf: "0.19.0", numpy: "2.4.6" };
 const moto = { "moto[server]": "5.2.5" };
+/** The OpenTelemetry Collector release the log pipeline is built from: contrib v0.165.1 and the core modules it requires. */
+const otelcol = { core: "v0.165.0", stable: "v1.71.0", contrib: "v0.165.1" };
 const kubeScore = { module: "github.com/zegl/kube-score", version: "v1.20.0" };
 const checkov = { checkov: "3.3.30" };
 const pgvector = { name: "pgvector", version: "0.8.0-1" };
@@ -551,6 +558,50 @@ export const tools: Tool[] = [
     // Upstream's Makefile stamps Prometheus's common version package; its `version` command prints it.
     ldflags: [`-X github.com/prometheus/common/version.Version=${kubeStateMetrics.version}`],
     versionArgs: ["version"],
+  },
+  {
+    // The platform's log pipeline (and the runtime suite's OTLP receiver on the host): the OpenTelemetry Collector with
+    // only the components it runs, from a main of ours (tools/otelcol). Every collector module is at one release:
+    // contrib v0.165.1 with the core's v0.165.0 and v1.71.0 it requires (the proxy does not serve pkg/stanza v0.161.0,
+    // which the file_log receiver needs).
+    kind: "go",
+    name: "otelcol",
+    module: "go.opentelemetry.io/collector/otelcol",
+    version: otelcol.core,
+    go: "1.26.0",
+    upstreamRequires: true,
+    requires: {
+      ...Object.fromEntries(
+        [
+          "component",
+          "confmap",
+          "confmap/provider/envprovider",
+          "confmap/provider/fileprovider",
+          "exporter",
+          "processor",
+          "receiver",
+        ].map((m) => [`go.opentelemetry.io/collector/${m}`, otelcol.stable]),
+      ),
+      ...Object.fromEntries(
+        [
+          "exporter/debugexporter",
+          "exporter/otlphttpexporter",
+          "processor/batchprocessor",
+          "receiver/otlpreceiver",
+          "service",
+        ].map((m) => [`go.opentelemetry.io/collector/${m}`, otelcol.core]),
+      ),
+      ...Object.fromEntries(
+        ["exporter/fileexporter", "processor/resourceprocessor", "receiver/filelogreceiver"].map((m) => [
+          `github.com/open-telemetry/opentelemetry-collector-contrib/${m}`,
+          otelcol.contrib,
+        ]),
+      ),
+    },
+    source: ["tools/otelcol/main.go"],
+    binaries: [{ exe: "otelcol", pkg: "." }],
+    ldflags: [`-X main.version=${otelcol.core}`],
+    versionArgs: ["--version"],
   },
   {
     kind: "pypi",

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "../../src/toolchain/gomod.js";
+import { toolRequires, toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } from "../../src/toolchain/gomod.js";
 import { goTool } from "../../src/toolchain/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "llmcharts-gomod-"));
@@ -60,5 +60,26 @@ describe("tools module from upstream's go.mod", () => {
     expect(mod).toContain("require (\n\texample.com/a v1.2.3\n)");
     expect(mod).toContain("replace (\n\tk8s.io/api => k8s.io/api v0.36.1\n)");
     expect(mod).toContain("tool (\n\tgithub.com/argoproj/argo-cd/v3/cmd\n)");
+  });
+
+  it("adds a program's own requires, each at its pinned version, over upstream's line for the same module", () => {
+    const otelcol = goTool("otelcol");
+    const requires = toolRequires(
+      { ...otelcol, requires: { "example.com/a": "v1.9.0", "example.com/new": "v0.2.0" } },
+      upstreamRequireBlock(upstream),
+    );
+    expect(requires).toEqual([
+      "example.com/single v1.0.0",
+      "example.com/b v0.1.0",
+      "example.com/a v1.9.0",
+      "example.com/new v0.2.0",
+    ]);
+  });
+
+  it("pins every collector module of the log collector at one release", () => {
+    const versions = new Set(Object.values(goTool("otelcol").requires ?? {}));
+    expect(versions).toEqual(new Set(["v0.165.0", "v1.71.0", "v0.165.1"]));
+    const contrib = Object.entries(goTool("otelcol").requires ?? {}).filter(([m]) => m.includes("-contrib/"));
+    expect(contrib.every(([, v]) => v === "v0.165.1")).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import {
   kubeStateMetricsImage,
   ollamaImage,
   openwebuiImage,
+  otelcolImage,
   prometheusConfigReloaderImage,
   prometheusImage,
   traefikImage,
@@ -48,6 +49,8 @@ const upWithLabImages = async (ctx: RuntimeContext) => {
       kubeStateMetricsImage,
       // The ingress controller users reach every tenant through, on the standard node too.
       traefikImage,
+      // The log collector (logs-shipped), on the standard node, where the tenants' OpenWebUI runs.
+      otelcolImage,
     ].map((i) => i.name),
     ctx.log,
   );

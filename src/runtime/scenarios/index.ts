@@ -9,6 +9,7 @@ import { haReady } from "./ha.js";
 import { ingressStreams } from "./ingress-streams.js";
 import { isolationEnforced } from "./isolation.js";
 import { labFromReadme } from "./lab-from-readme.js";
+import { logsShipped } from "./logs-shipped.js";
 import { catalogGrows, modelsPulled } from "./models-pulled.js";
 import { nodeReady } from "./node-ready.js";
 import { chatPremium } from "./premium.js";
@@ -36,6 +37,8 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   secretsSynced,
   standardScales,
   chatPremium,
+  // After chat-premium: two tenants (alpha, gamma) whose lines must each carry their own label.
+  logsShipped,
   ingressStreams,
   tokensCounted,
   rateLimited,
