@@ -5,41 +5,29 @@
  * chart renders, over a directory laid out as the kubelet lays out /var/log/pods.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ConfigMap, Container, DaemonSet, NetworkPolicy } from "../../charts-src/lib/k8s.js";
-import { platformChart } from "../../charts-src/platform/chart.js";
+import type { NetworkPolicy } from "../../charts-src/lib/k8s.js";
 import { logsNamespace } from "../../charts-src/lib/log-pipeline.js";
 import { requireBin } from "../../src/toolchain/tools.js";
-import { ofKind, present, type Rendered, renderChart } from "../rendered.js";
-
-const release = { name: "platform", namespace: "default", chartVersion: platformChart.version };
-
-/** What an operator shipping to Loki writes (the good fixture logs-to-loki, in short). */
-const toLoki = {
-  logs: {
-    enabled: true,
-    endpoint: "http://loki-gateway.loki.svc.cluster.local/otlp",
-    headersSecret: "loki-push",
-    headers: [{ name: "X-Scope-OrgID", secretKey: "org-id" }],
-    egress: { cidr: "10.0.0.0/16", port: 8080 },
-  },
-};
+import { ofKind, renderChart } from "../rendered.js";
+import {
+  configText,
+  container,
+  collector,
+  criLine,
+  hostCollector,
+  podLogFile,
+  podSpec,
+  release,
+  toLoki,
+} from "./log-collector.js";
 
 const withLogs = renderChart("platform", toLoki, release);
-const collector = (docs: Rendered[]): DaemonSet =>
-  present(ofKind<DaemonSet>(docs, "DaemonSet")[0], "the log collector DaemonSet");
-const podSpec = (docs: Rendered[]) => present(collector(docs).spec?.template.spec, "the collector's pod spec");
-const container = (docs: Rendered[]): Container => present(podSpec(docs).containers[0], "the collector container");
-const configText = (docs: Rendered[]): string =>
-  present(
-    ofKind<ConfigMap>(docs, "ConfigMap").find((c) => c.metadata.namespace === logsNamespace)?.data?.["config.yaml"],
-    "the collector's config.yaml",
-  );
 
 describe("the tenants' log pipeline", () => {
   it("is off by default: nothing is rendered in its namespace", () => {
@@ -231,19 +219,7 @@ describe("the collector, run as the chart configures it", () => {
     const proxyPort = (proxy.address() as AddressInfo).port;
 
     // The chart's own configuration, arguments and environment; the node's directory and the Secret's value stood in.
-    const rendered = renderChart(
-      "platform",
-      { logs: { ...toLoki.logs, endpoint: `http://127.0.0.1:${proxyPort}/otlp` } },
-      release,
-    );
-    writeFileSync(join(dir, "config.yaml"), configText(rendered).replaceAll("/var/log/pods/", `${pods}/`));
-    const c = container(rendered);
-    const env = Object.fromEntries(
-      (c.env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef ? "org-of-acme" : (e.value ?? "")]),
-    );
-    const args = (c.args ?? []).map((a) =>
-      a.replace("file:/etc/otelcol/config.yaml", `file:${join(dir, "config.yaml")}`),
-    );
+    const { args, env } = hostCollector(dir, pods, `http://127.0.0.1:${proxyPort}/otlp`);
     const shipper = start("shipper", args, env);
     await waitFor("the shipper to start", () =>
       shipper.log().includes("Everything is ready") ? true : undefined,
@@ -254,23 +230,25 @@ describe("the collector, run as the chart configures it", () => {
 
     // The kubelet's layout: <namespace>_<pod>_<uid>/<container>/<restart>.log, each line in the CRI format.
     const files = {
-      acme: join(pods, "tenant-acme_openwebui-7d9f8-x2x4z_1b4e28ba-2fa1-11d2-883f-0016d3cca427", "openwebui", "0.log"),
-      globex: join(
+      acme: podLogFile(
         pods,
-        "tenant-globex_openwebui-5c6b7-q8w9e_1b4e28ba-2fa1-11d2-883f-0016d3cca428",
+        "tenant-acme",
+        "openwebui-7d9f8-x2x4z",
+        "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
         "openwebui",
-        "0.log",
       ),
-      system: join(pods, "kube-system_coredns-6d4b7-abcde_1b4e28ba-2fa1-11d2-883f-0016d3cca429", "coredns", "0.log"),
+      globex: podLogFile(
+        pods,
+        "tenant-globex",
+        "openwebui-5c6b7-q8w9e",
+        "1b4e28ba-2fa1-11d2-883f-0016d3cca428",
+        "openwebui",
+      ),
+      system: podLogFile(pods, "kube-system", "coredns-6d4b7-abcde", "1b4e28ba-2fa1-11d2-883f-0016d3cca429", "coredns"),
     };
-    for (const file of Object.values(files)) {
-      mkdirSync(join(file, ".."), { recursive: true });
-      writeFileSync(file, "");
-    }
     // Give the receiver's first scan (every 200 ms) time to find the new files at their end, then write.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const now = () => new Date().toISOString();
-    for (const [who, file] of Object.entries(files)) appendFileSync(file, `${now()} stdout F hello from ${who}\n`);
+    for (const [who, file] of Object.entries(files)) appendFileSync(file, criLine(`hello from ${who}`));
 
     const lines = await waitFor("both tenants' lines at the receiver", () => {
       const got = receivedLines(received);
