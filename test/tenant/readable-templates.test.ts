@@ -19,9 +19,11 @@ describe("the tenant chart's templates", () => {
   // on OpenWebUI (0.9 kB: the Secrets it reads, each under the condition that makes it read one). 92 kB until issue
   // 24's ingress dialects (Traefik's upload Ingress and Middleware, ingress-nginx's annotations from the values) and
   // issue 22's KEDA fallback on premium: ~1.6 kB; then the refusal of an extra ExternalSecret reading another
-  // tenant's path (0.7 kB: it walks every extraObject's data).
-  it("are 95 kB at most, _helpers.tpl and NOTES.txt included", () => {
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(95_000);
+  // tenant's path (0.7 kB: it walks every extraObject's data). 95 kB until issue 23's backup of fleet tenants: the
+  // tenant's own snapshot rotation (9.2 kB: seven CronJobs through one named template, their manifests, ServiceAccount,
+  // Role and egress policy).
+  it("are 104 kB at most, _helpers.tpl and NOTES.txt included", () => {
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(104_000);
   });
 
   it("have no line over 200 characters but for string literals (data)", () => {
