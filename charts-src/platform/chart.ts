@@ -22,7 +22,7 @@ import { platformValues } from "./values.js";
 
 export const platformChart = defineChart({
   name: "platform",
-  version: "0.2.11",
+  version: "0.2.12",
   appVersion: "0.1.0",
   description:
     "Cluster-wide pieces of the LLM platform: priority and storage classes, the shared model cache and its catalog, GPU sharing, tenant isolation policies, alerts, dashboards and the tenants' ApplicationSet.",

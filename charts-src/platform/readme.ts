@@ -153,13 +153,28 @@ With \`logs.enabled\` the chart runs an OpenTelemetry Collector on every node (a
 ## Backup and restore
 
 \`storage.snapshots\` creates a VolumeSnapshotClass for the EBS CSI driver; it needs the external-snapshotter CRDs and its
-snapshot controller (the EKS add-on \`snapshot-controller\`). With \`schedule.enabled\`, seven CronJobs (one per weekday)
-replace that day's snapshot \`openwebui-data-<weekday>\` of every tenant in \`tenants\`, so each tenant keeps the last
-seven days. They run kubectl only, as a ServiceAccount whose Roles (one per listed tenant namespace) allow nothing but
-get, create and delete of VolumeSnapshots; the tenants' namespaces must exist before the schedule is enabled. Claims on
-EFS (several OpenWebUI replicas) have no CSI snapshots: back them up with AWS Backup. (Velero would add cross-region
-copies and whole-namespace restores, at the price of another controller and an object store; snapshots of the data
-claim cover the platform's one stateful volume.)
+snapshot controller (the EKS add-on \`snapshot-controller\`). With \`schedule.enabled\`, each tenant keeps the last seven
+days: one CronJob per weekday replaces that day's snapshot \`openwebui-data-<weekday>\`. Who runs them:
+
+- With \`argocd.enabled\`, every tenant the ApplicationSet delivers, from the fleet folder or from \`tenants\`, gets the
+  tenant chart's \`backup\` set from this schedule (class, hour, minute, kubectl image), and its release runs its own
+  CronJobs \`tenant-snapshots-<weekday>\` in its namespace: a tenant added to the folder is backed up by the sync that
+  creates it. Their ServiceAccount's Role there allows get, create and delete of VolumeSnapshots and nothing else; a
+  NetworkPolicy lets their pods reach the API server (the tenant's \`network.apiServer\`). The kubectl image's registry
+  must be in \`policies.allowedRegistries\` (\`registry.k8s.io/\` is by default). Not Jobs that find the tenants at run
+  time: those would need to create and delete VolumeSnapshots in every namespace of the cluster.
+- Without it (the platform delivers no tenant), the platform's own CronJobs snapshot every tenant in \`tenants\`, as a
+  ServiceAccount whose Roles (one per listed tenant namespace) allow the same and nothing else; the tenants'
+  namespaces must exist before the schedule is enabled. A tenant installed by hand can instead set the tenant chart's
+  \`backup.enabled\` itself (not both: they would race on the same snapshots).
+
+Either way the snapshots are not Helm's objects: uninstalling a chart leaves them in the tenant's namespace, which the
+tenant chart keeps; deleting the namespace deletes them (and, with \`deletionPolicy: Delete\`, their EBS snapshots).
+Claims on EFS (several OpenWebUI replicas) have no CSI snapshots, and the tenant chart renders no rotation for them:
+back them up with AWS Backup. (Velero would add cross-region copies and whole-namespace restores, at the price of
+another controller and an object store; snapshots of the data claim cover the platform's one stateful volume.)
+
+To check a tenant's rotation now, as the schedule would: \`kubectl -n tenant-<name> create job --from=cronjob/tenant-snapshots-<weekday> snapshot-now\`.
 
 To restore a tenant's data from a snapshot:
 

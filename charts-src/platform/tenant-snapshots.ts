@@ -14,6 +14,7 @@ import type {
   VolumeSnapshot,
 } from "../lib/k8s.js";
 import { tenantNamespaceName, tenantObjectNames as names } from "../lib/tenant-namespace.js";
+import { snapshotWeekdays, tenantSnapshotLabels, tenantSnapshotName } from "../lib/tenant-snapshots.js";
 import { platformLabels } from "./metadata.js";
 import { platformEgress } from "./namespace.js";
 import type { PlatformValues } from "./values.js";
@@ -24,25 +25,28 @@ import type { PlatformValues } from "./values.js";
  * seven and the oldest is always the one replaced. The snapshot manifests are ConfigMaps (one per tenant, a key per
  * weekday), so the Jobs need no shell; their ServiceAccount may touch VolumeSnapshots only, and only in the listed
  * tenants' namespaces (a Role in each).
+ *
+ * Only when the platform delivers no tenant releases (argocd.enabled false): with its ApplicationSet, each tenant
+ * release (of the fleet folder or of the list) rotates its own snapshots under the same names (the tenant chart's
+ * `backup`, set by the ApplicationSet), and these would only race them.
  */
 
 const component = "backup";
 const serviceAccount = "tenant-snapshots";
 const roleName = "llmcharts-tenant-snapshots";
-const weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+const weekdays = snapshotWeekdays;
 type Tenant = PlatformValues["tenants"][number];
 
 const manifestsName = (tenant: string) => `tenant-snapshots-${tenant}`;
-export const snapshotName = (day: string) => `${names.openwebuiData}-${day}`;
 
 /** The VolumeSnapshot of a tenant's data claim taken on `day`. */
 const snapshot = (v: PlatformValues, tenant: Tenant, day: string): VolumeSnapshot => ({
   apiVersion: "snapshot.storage.k8s.io/v1",
   kind: "VolumeSnapshot",
   metadata: {
-    name: snapshotName(day),
+    name: tenantSnapshotName(day),
     namespace: tenantNamespaceName(tenant.name),
-    labels: { "app.kubernetes.io/managed-by": "llmcharts-tenant-snapshots", "llmcharts.io/snapshot-day": day },
+    labels: { "app.kubernetes.io/managed-by": tenantSnapshotLabels.managedBy, [tenantSnapshotLabels.day]: day },
   },
   spec: {
     volumeSnapshotClassName: v.storage.snapshots.className,
@@ -185,8 +189,12 @@ const apiServerEgress = (v: PlatformValues, h: Helpers): NetworkPolicy =>
     },
   ]);
 
+/** The schedule is on: the platform rotates the listed tenants' snapshots, or hands the rotation to every tenant. */
+export const snapshotScheduleOn = (v: PlatformValues, h: Helpers) =>
+  h.and(v.storage.snapshots.enabled, v.storage.snapshots.schedule.enabled);
+
 export const tenantSnapshots = (v: PlatformValues, h: Helpers) => [
-  h.when(h.and(v.storage.snapshots.enabled, v.storage.snapshots.schedule.enabled), [
+  h.when(h.and(snapshotScheduleOn(v, h), h.not(v.argocd.enabled)), [
     jobsServiceAccount(h),
     apiServerEgress(v, h),
     h.each(v.tenants, (t) => [manifests(v, h, t), ...tenantAccess(h, t)]),

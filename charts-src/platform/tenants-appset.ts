@@ -4,6 +4,7 @@ import type { ApplicationSet } from "../lib/k8s.js";
 import { efsVolumeHandle } from "../lib/model-cache.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
 import { platformLabels } from "./metadata.js";
+import { snapshotScheduleOn } from "./tenant-snapshots.js";
 import type { PlatformValues } from "./values.js";
 
 /**
@@ -25,6 +26,22 @@ const tenantIdentityParameters = {
   "tenant.tier": "{{ .tenant.tier }}",
   "tenant.costCentre": "{{ .tenant.costCentre }}",
 } as const;
+
+/**
+ * The tenant chart's `backup` (its own snapshot rotation) from the platform's schedule: booleans and numbers as Helm
+ * parses them (`--set`), names as strings.
+ */
+const tenantBackupParameters = (v: PlatformValues) => {
+  const s = v.storage.snapshots;
+  return [
+    { name: "backup.enabled", value: "true" },
+    { name: "backup.snapshotClass", value: s.className, forceString: true },
+    { name: "backup.hour", value: `${s.schedule.hour}` },
+    { name: "backup.minute", value: `${s.schedule.minute}` },
+    { name: "backup.image.repository", value: s.schedule.image.repository, forceString: true },
+    { name: "backup.image.tag", value: s.schedule.image.tag, forceString: true },
+  ];
+};
 
 /** The fleet file of the generated Application, read through the `values` ref source. */
 const fleetValuesRef = "values";
@@ -61,6 +78,8 @@ const chartSource = (v: PlatformValues, h: Helpers) => {
       value: v.modelCache.hostPath,
       forceString: true,
     }),
+    // Every tenant rotates its own snapshots on the platform's schedule, whichever generator found it.
+    ...tenantBackupParameters(v).map((p) => h.when(snapshotScheduleOn(v, h), p)),
   ];
   return {
     repoURL: h.pick(m.oci, `${a.repoURL}/${a.chart}`, a.repoURL),
@@ -73,7 +92,7 @@ const chartSource = (v: PlatformValues, h: Helpers) => {
       valueFiles: h.when(m.fromFiles, [h.when(m.site, siteValuesFile(v)), fleetValuesFile]),
       // A fleet without its site file renders without the layer (every tenant file exists: the generator found it).
       ignoreMissingValueFiles: h.when(m.site, true),
-      parameters: h.when(h.or(m.fromList, v.modelCache.enabled), parameters),
+      parameters: h.when(h.or(m.fromList, v.modelCache.enabled, snapshotScheduleOn(v, h)), parameters),
     },
   };
 };

@@ -205,7 +205,7 @@ export const platformValues = strictObject(
             "Delete",
           ),
           schedule: strictObject(
-            "Daily snapshots of the data claim of every tenant in the tenants list, kept a week: one CronJob per weekday replaces its own snapshot (<claim>-<weekday>), so each tenant holds at most seven.",
+            "Daily snapshots of each tenant's OpenWebUI data claim, kept a week: one CronJob per weekday replaces that day's snapshot (<claim>-<weekday>), so each tenant holds at most seven. With argocd.enabled, the ApplicationSet sets the tenant chart's backup on every tenant it delivers (fleet folder or list), and each tenant release runs its own CronJobs in its namespace; without it, the platform's CronJobs snapshot the tenants of the tenants list.",
             {
               enabled: Type.Boolean({
                 description: "Create the snapshot CronJobs (needs snapshots.enabled).",
@@ -709,18 +709,27 @@ export const platformValues = strictObject(
     argocd: argocdValues,
     tenants: Type.Array(tenant, {
       description:
-        "Tenants of the snapshot schedule and, with argocd.tenantsFrom list, the ApplicationSet (names must be unique; a fleet of any size belongs in a fleet folder instead).",
+        "Tenants of the ApplicationSet with argocd.tenantsFrom list, and of the snapshot schedule when argocd is off (names must be unique; a fleet of any size belongs in a fleet folder instead).",
       default: [],
       uniqueItems: true,
     }),
     ...umbrellaValues("every image this chart runs (the model pull Jobs' and the snapshot CronJobs')"),
   },
   {
-    // A snapshot schedule without tenants would run kubectl on no manifests, and fail every night.
+    // The platform's own snapshot schedule (no ApplicationSet) without tenants would run kubectl on no manifests, and
+    // fail every night. With the ApplicationSet the tenants come from it, the fleet folder's too.
     allOf: [
-      rule(nested(["storage", "snapshots", "schedule"], { properties: { enabled: { const: true } } }), {
-        properties: { tenants: { minItems: 1 } },
-      }),
+      rule(
+        {
+          properties: {
+            storage: nested(["snapshots", "schedule"], { properties: { enabled: { const: true } } }),
+            // Absent means argocd's default, off.
+            argocd: { properties: { enabled: { const: false } } },
+          },
+          required: ["storage"],
+        },
+        { properties: { tenants: { minItems: 1 } } },
+      ),
     ],
   },
 );

@@ -1,5 +1,6 @@
 import { defineChart } from "../lib/engine/index.js";
 import { tenantNamespaceName } from "../lib/tenant-namespace.js";
+import { backupTemplate } from "./backup.js";
 import { exposureTemplate } from "./exposure.js";
 import { extraObjectsTemplate } from "./extra-objects.js";
 import { guardrailsTemplate } from "./guardrails.js";
@@ -21,7 +22,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.19",
+  version: "0.2.20",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",
@@ -62,6 +63,7 @@ export const tenantChart = defineChart({
     scaling: scalingTemplate,
     exposure: exposureTemplate,
     observability: observabilityTemplate,
+    backup: backupTemplate,
     tests: testsTemplate,
     "extra-objects": extraObjectsTemplate,
   },

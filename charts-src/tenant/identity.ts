@@ -49,7 +49,8 @@ export type Component =
   | "ollama-standard"
   | "ollama-premium"
   | "ollama-premium-wake"
-  | "extra-objects";
+  | "extra-objects"
+  | "backup";
 
 /**
  * The tenant's identity labels, on every object and every pod, for isolation policies and cost reports; then the

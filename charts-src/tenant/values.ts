@@ -30,6 +30,7 @@ import {
   podOverrideValues,
 } from "../lib/pod-overrides.js";
 import { defaultAppUids, runAsValues } from "../lib/pod-security.js";
+import { backupValues } from "./backup-values.js";
 import { gpuFitRules, maxGpusPerPod } from "./gpu-fit.js";
 import { ollamaOwnedEnv, ollamaOwnedMounts, openwebuiOwnedEnv, openwebuiOwnedMounts } from "./owned-env.js";
 
@@ -1101,6 +1102,7 @@ export const tenantValues = strictObject(
       maxItems: 50,
     }),
     ...umbrellaValues("every image the tenant runs (OpenWebUI, Ollama, the wake-up proxy, the test Pod)"),
+    backup: backupValues,
     tests: strictObject("The helm test Pod: OpenWebUI /health and Ollama /api/version, through the NetworkPolicies.", {
       enabled: Type.Boolean({ description: "Render the test Pod.", default: true }),
       image: imageValues(

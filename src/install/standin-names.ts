@@ -10,6 +10,8 @@ export const installStandIns = {
     "KEDA on the Argo CD fleet: its ScaledObjects' Ready condition written by the test (KEDA watches only the install tenants: on kwok no wake-up proxy answers /queue, so KEDA would hold premium on its fallback, Fallback True, which Argo CD reads as Degraded)",
   ingress: "an ingress controller: Ingress addresses written by the test",
   testPods: "a kubelet: helm test Pods set Succeeded by the test",
+  snapshotJob:
+    "a kubelet running a snapshot Job: its pod's kubectl commands run by the test with a token of the Job's ServiceAccount (no snapshot controller: the VolumeSnapshot is never ready)",
   readme:
     "the chart READMEs' oci://ghcr.io/llmcharts/charts: a local registry (TLS, our CA); their release key's fingerprint: the test key's",
 } as const;

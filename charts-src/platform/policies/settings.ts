@@ -30,13 +30,17 @@ const poolList = (nodeTier: NodeTier) =>
     uniqueItems: true,
   });
 
-/** Where the tenant chart's default images come from: Ollama, OpenWebUI, the test's busybox, the wake-up proxy. */
+/**
+ * Where the tenant chart's default images come from: Ollama, OpenWebUI, the test's busybox, the wake-up proxy, the
+ * backup's kubectl (registry.k8s.io holds only the Kubernetes project's own images).
+ */
 const defaultRegistries = [
   "docker.io/ollama/",
   "ghcr.io/open-webui/",
   "docker.io/library/",
   "ghcr.io/kedacore/",
   "public.ecr.aws/",
+  "registry.k8s.io/",
 ];
 
 export const policySettingsFields = {

@@ -1,4 +1,136 @@
 {{- /* Generated from charts-src/tenant (its h.partial fragments): edit it there. */}}
+{{- /* A weekday's CronJob: delete that day's snapshot of last week, then take it again. */}}
+{{- define "tenant.backup.cronJob" -}}
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tenant-snapshots-{{ $.day }}
+  namespace: tenant-{{ $.Values.tenant.name }}
+  labels:
+    app.kubernetes.io/name: tenant
+    app.kubernetes.io/component: backup
+    {{- include "tenant.labels" $ | nindent 4 }}
+  {{- include "tenant.commonAnnotations" $ | nindent 2 }}
+spec:
+  schedule: {{ printf "%d %d * * %s" ($.Values.backup.minute | int64) ($.Values.backup.hour | int64) $.dayNumber | toJson }}
+  timeZone: Etc/UTC
+  startingDeadlineSeconds: 3600
+  concurrencyPolicy: Forbid
+  successfulJobsHistoryLimit: 1
+  failedJobsHistoryLimit: 3
+  jobTemplate:
+    spec:
+      backoffLimit: 2
+      activeDeadlineSeconds: 3600
+      template:
+        metadata:
+          labels:
+            app.kubernetes.io/name: tenant-snapshots
+            app.kubernetes.io/instance: {{ $.Release.Name | toJson }}
+            app.kubernetes.io/component: backup
+            {{- include "tenant.tenantLabels" $ | nindent 12 }}
+          annotations:
+            linkerd.io/inject: disabled
+        spec:
+          serviceAccountName: tenant-snapshots
+          automountServiceAccountToken: true
+          restartPolicy: Never
+          enableServiceLinks: false
+          {{- include "tenant.imagePullSecrets" $ | nindent 10 }}
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 65532
+            runAsGroup: 65532
+            fsGroup: 65532
+            fsGroupChangePolicy: OnRootMismatch
+            seccompProfile:
+              type: RuntimeDefault
+          affinity:
+            {{- include "tenant.standardNodes" $ | nindent 12 }}
+          priorityClassName: llmcharts-standard
+          initContainers:
+            - name: delete-last-week
+              image: {{ include "tenant.image" (merge (dict "repository" $.Values.backup.image.repository "tag" $.Values.backup.image.tag) $) | toJson }}
+              imagePullPolicy: {{ $.Values.backup.image.pullPolicy | toJson }}
+              command:
+                - kubectl
+              args:
+                - delete
+                - "--ignore-not-found"
+                - "--wait"
+                - "--timeout=20m"
+                - "--filename=/snapshots/snapshot.json"
+              env:
+                - name: HOME
+                  value: /home/kubectl
+              resources:
+                requests:
+                  cpu: "50m"
+                  memory: "64Mi"
+                  ephemeral-storage: "64Mi"
+                limits:
+                  cpu: "500m"
+                  memory: "256Mi"
+                  ephemeral-storage: "128Mi"
+              securityContext:
+                {{- include "tenant.securityContext.restricted" $ | nindent 16 }}
+              volumeMounts:
+                - name: manifest
+                  mountPath: /snapshots
+                  readOnly: true
+                - name: home
+                  mountPath: /home/kubectl
+          containers:
+            - name: snapshot
+              image: {{ include "tenant.image" (merge (dict "repository" $.Values.backup.image.repository "tag" $.Values.backup.image.tag) $) | toJson }}
+              imagePullPolicy: {{ $.Values.backup.image.pullPolicy | toJson }}
+              command:
+                - kubectl
+              args:
+                - create
+                - "--filename=/snapshots/snapshot.json"
+              env:
+                - name: HOME
+                  value: /home/kubectl
+              resources:
+                requests:
+                  cpu: "50m"
+                  memory: "64Mi"
+                  ephemeral-storage: "64Mi"
+                limits:
+                  cpu: "500m"
+                  memory: "256Mi"
+                  ephemeral-storage: "128Mi"
+              securityContext:
+                {{- include "tenant.securityContext.restricted" $ | nindent 16 }}
+              volumeMounts:
+                - name: manifest
+                  mountPath: /snapshots
+                  readOnly: true
+                - name: home
+                  mountPath: /home/kubectl
+          volumes:
+            - name: manifest
+              configMap:
+                name: tenant-snapshots
+                items:
+                  - key: {{ printf "%s.json" $.day | toJson }}
+                    path: snapshot.json
+            - name: home
+              emptyDir:
+                sizeLimit: "64Mi"
+{{- end }}
+
+{{- /* The VolumeSnapshot of the data claim a weekday's CronJob takes (openwebui-data-<day>), as JSON. */}}
+{{- define "tenant.backup.snapshot" -}}
+{{ (dict
+    "apiVersion" "snapshot.storage.k8s.io/v1"
+    "kind" "VolumeSnapshot"
+    "metadata" (dict "name" (printf "openwebui-data-%s" $.day) "namespace" (printf "tenant-%s" $.Values.tenant.name) "labels" (dict "app.kubernetes.io/managed-by" "llmcharts-tenant-snapshots" "llmcharts.io/snapshot-day" $.day))
+    "spec" (dict "volumeSnapshotClassName" $.Values.backup.snapshotClass "source" (dict "persistentVolumeClaimName" ($.Values.openwebui.persistence.existingClaim | default "openwebui-data"))))
+    | toJson }}
+{{- end }}
+
 {{- /* The operator's commonAnnotations. */}}
 {{- define "tenant.commonAnnotations" -}}
 {{- if $.Values.commonAnnotations }}

@@ -6,6 +6,8 @@
  * others once it is Healthy). A hard refresh renders every tenant again and nothing changes (no perpetual diff:
  * Synced, no new sync). A commit removing a tenant from the folder deletes its Application with its resources, but
  * not its data claim nor its Namespace, which the tenant chart marks Delete=false; the other tenants stay Synced.
+ * Backups (argocd-backup.ts): every fleet tenant rotates its own snapshots, an operator's run of a CronJob replaces
+ * the day's snapshot, and the snapshot outlives the tenant's removal.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,7 @@ import { pidAlive } from "../../cluster/processes.js";
 import { type ArgoApplication, ArgoCd, argocdNamespace } from "../argocd.js";
 import type { InstallContext, InstallScenario } from "../context.js";
 import { FleetRepo } from "../fleet-repo.js";
+import { checkFleetRotations, fleetSnapshotValues, takeSnapshotNow } from "./argocd-backup.js";
 import type { Kube } from "../../harness/kube.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { clusterReleaseNamespace, platformRelease, platformValues } from "../releases.js";
@@ -98,6 +101,8 @@ const pointPlatformAt = async (ctx: InstallContext, r: Recorder, repo: FleetRepo
         rollout: { canary: [canaryOf(repo)], maxUpdate: "50%" },
         preserveResourcesOnDeletion: false,
       },
+      // Snapshots on a schedule: the ApplicationSet hands every fleet tenant its own rotation.
+      ...fleetSnapshotValues,
     }),
   );
   const upgraded = await r.step("platform upgraded: its ApplicationSet reads the local fleet repository", () =>
@@ -285,9 +290,9 @@ const renderAgain = async (f: Fleet, synced: Named<ArgoApplication>[]): Promise<
  * A tenant leaves the fleet: a commit removes its folder and the ApplicationSet is told to read the repository again
  * (what a push webhook does). Its Application goes with its workloads; its Namespace and data claim stay.
  */
-const removeTenant = async (f: Fleet): Promise<void> => {
+const removeTenant = async (f: Fleet, snapshot: string | undefined): Promise<void> => {
   const { kube, r, repo } = f;
-  const gone = repo.tenants[repo.tenants.length - 1] as string;
+  const gone = leavingTenant(repo);
   const ns = `tenant-${gone}`;
   const commit = await repo.removeTenant(gone);
   r.note(`commit ${commit.slice(0, 12)} removes tenants/${gone}`);
@@ -318,7 +323,18 @@ const removeTenant = async (f: Fleet): Promise<void> => {
   );
   const claim = await kube.exists("persistentvolumeclaim", "openwebui-data", ns);
   r.check(`${ns}: the data claim openwebui-data stays (Delete=false)`, claim);
+  if (snapshot === undefined) return;
+  const cronJobs = await kube.list<Named>("cronjobs", ns);
+  const kept = await kube.exists("volumesnapshot", snapshot, ns);
+  r.check(
+    `${ns}: its snapshot ${snapshot} stays (no object of the release), its snapshot CronJobs went with the Application`,
+    kept && cronJobs.length === 0,
+    `snapshot ${kept ? "kept" : "gone"}; CronJobs: ${cronJobs.map((c) => c.metadata.name).join(", ") || "none"}`,
+  );
 };
+
+/** The tenant the scenario removes from the folder: the last. */
+const leavingTenant = (repo: FleetRepo): string => repo.tenants[repo.tenants.length - 1] as string;
 
 export const argocd: InstallScenario = {
   id: "6",
@@ -356,7 +372,12 @@ export const argocd: InstallScenario = {
       const synced = await syncFleet(f);
       if (synced.length === 0) return;
       await renderAgain(f, synced);
-      await removeTenant(f);
+      await checkFleetRotations(kube, r, repo.tenants);
+      // In the tenant that leaves next: its snapshot must outlive its Application.
+      const snapshot = await r.step("a fleet tenant's snapshot taken now by its CronJob's Job", () =>
+        takeSnapshotNow(kube, r, leavingTenant(repo)),
+      );
+      await removeTenant(f, snapshot);
     } finally {
       const survivors = await argo.stop();
       r.check(
