@@ -16,6 +16,7 @@ describe("chart metadata and README", () => {
       "openwebui.image",
       "ollama.image",
       "ollama.premium.wake.image",
+      "backup.image",
       "tests.image",
     ]);
     const yaml = parse(chartFiles(chartOf("tenant"), root)["Chart.yaml"] as string);
