@@ -121,3 +121,15 @@ export const apiServerValues = (ctx: RuntimeContext) => {
   const api = new URL(ctx.info?.apiserverUrl ?? "https://0.0.0.0:0");
   return { network: { apiServer: { cidrs: [`${api.hostname}/32`], ports: [Number(api.port)] } } };
 };
+
+/** An operator's `helm upgrade` of a lab tenant's release, its other values kept, with `args` (its --set flags). */
+export const upgradeLabTenant = (ctx: RuntimeContext, t: LabTenant, args: string[]) =>
+  ctx.h.helm([
+    "upgrade",
+    t.release,
+    join(ctx.opts.root, "generated", "tenant"),
+    "--namespace",
+    "tenants",
+    "--reuse-values",
+    ...args,
+  ]);

@@ -9,7 +9,6 @@
  * - a member of the group sees premium, and their chat wakes it and is answered.
  * Gamma then goes back to tier premium, as the scenarios after it know it.
  */
-import { join } from "node:path";
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { componentSelector, waitPodsReady } from "../../harness/pods.js";
@@ -20,7 +19,7 @@ import { atHost, labIngress } from "../ingress-controller.js";
 import { premiumReplicas, wakeMetric } from "../keda.js";
 import { tinyModel, tinyModelNext } from "../model.js";
 import type { OpenWebUI, Transport } from "../openwebui-api.js";
-import type { LabTenant } from "../tenants.js";
+import { type LabTenant, upgradeLabTenant } from "../tenants.js";
 import { wakeByChat } from "./premium-wake.js";
 import { openwebuiRolledOut } from "./standard.js";
 
@@ -30,15 +29,11 @@ const password = "lab-user-password-1";
 
 /** An operator's `helm upgrade` of gamma to another tier, its other values kept. */
 const moveTo = async (ctx: RuntimeContext, gamma: LabTenant, set: Record<string, string>) => {
-  await ctx.h.helm([
-    "upgrade",
-    gamma.release,
-    join(ctx.opts.root, "generated", "tenant"),
-    "--namespace",
-    "tenants",
-    "--reuse-values",
-    ...Object.entries(set).flatMap(([key, value]) => ["--set-string", `${key}=${value}`]),
-  ]);
+  await upgradeLabTenant(
+    ctx,
+    gamma,
+    Object.entries(set).flatMap(([key, value]) => ["--set-string", `${key}=${value}`]),
+  );
   await openwebuiRolledOut(ctx, gamma.namespace);
 };
 

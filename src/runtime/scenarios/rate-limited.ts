@@ -10,7 +10,6 @@
  * alpha.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { eventually } from "../../lib/wait.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { madeBy } from "../../harness/suite.js";
@@ -19,7 +18,7 @@ import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { atHost, ingressNamespace, labHost, labIngress } from "../ingress-controller.js";
 import type { OpenWebUI, Transport } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
-import type { LabTenant } from "../tenants.js";
+import { type LabTenant, upgradeLabTenant } from "../tenants.js";
 
 /** The limit alpha's operator sets. */
 const requestsPerMinute = 60;
@@ -58,13 +57,7 @@ const anotherUser = async (r: Recorder, t: LabTenant, admin: OpenWebUI, transpor
 
 /** An operator's `helm upgrade` of alpha's limit, its other values kept; null turns it off. */
 const limitTo = (ctx: RuntimeContext, alpha: LabTenant, perMinute: number | null) =>
-  ctx.h.helm([
-    "upgrade",
-    alpha.release,
-    join(ctx.opts.root, "generated", "tenant"),
-    "--namespace",
-    "tenants",
-    "--reuse-values",
+  upgradeLabTenant(ctx, alpha, [
     "--set",
     `exposure.rateLimit.requestsPerMinute=${perMinute}`,
     "--set",
