@@ -96,6 +96,7 @@ export type { IPodDisruptionBudget as PodDisruptionBudget } from "kubernetes-mod
 export type {
   IClusterRole as ClusterRole,
   IClusterRoleBinding as ClusterRoleBinding,
+  IPolicyRule as PolicyRule,
   IRole as Role,
   IRoleBinding as RoleBinding,
 } from "kubernetes-models/rbac.authorization.k8s.io/v1";

@@ -1,23 +1,16 @@
 import { labels, priorityClasses } from "../lib/conventions.js";
 import type { Helpers } from "../lib/engine/index.js";
-import type {
-  ConfigMap,
-  Container,
-  CronJob,
-  NetworkPolicy,
-  Role,
-  RoleBinding,
-  ServiceAccount,
-  VolumeSnapshot,
-} from "../lib/k8s.js";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs } from "../lib/pod-security.js";
+import type { ConfigMap, Container, CronJob, NetworkPolicy, Role, RoleBinding, ServiceAccount } from "../lib/k8s.js";
+import { restrictedPodSecurityContext } from "../lib/pod-security.js";
 import {
+  kubectlScratch,
   type SnapshotWeekday,
+  snapshotKubectl,
+  snapshotRoleRules,
   snapshotWeekdays,
-  tenantSnapshotLabels,
-  tenantSnapshotName,
+  tenantSnapshot,
+  weekdayRotation,
 } from "../lib/tenant-snapshots.js";
-import { imageRef } from "../lib/workload.js";
 import { imagePullSecrets, names, namespaced, onStandardNodes, podLabels, tenantNamespace } from "./identity.js";
 import type { TenantValues } from "./values.js";
 
@@ -43,16 +36,12 @@ const dataClaim = (v: TenantValues, h: Helpers): string =>
     names.openwebuiData,
   ) as string;
 
-const snapshot = (v: TenantValues, h: Helpers, day: SnapshotWeekday): VolumeSnapshot => ({
-  apiVersion: "snapshot.storage.k8s.io/v1",
-  kind: "VolumeSnapshot",
-  metadata: {
-    name: tenantSnapshotName(day),
+const snapshot = (v: TenantValues, h: Helpers, day: SnapshotWeekday) =>
+  tenantSnapshot(day, {
     namespace: tenantNamespace(v),
-    labels: { "app.kubernetes.io/managed-by": tenantSnapshotLabels.managedBy, [tenantSnapshotLabels.day]: day },
-  },
-  spec: { volumeSnapshotClassName: v.backup.snapshotClass, source: { persistentVolumeClaimName: dataClaim(v, h) } },
-});
+    className: v.backup.snapshotClass,
+    claim: dataClaim(v, h),
+  });
 
 /** Each weekday's manifest, written once as `tenant.backup.snapshot` (the day its argument). */
 const manifests = (v: TenantValues, h: Helpers): ConfigMap => ({
@@ -84,9 +73,7 @@ const role = (v: TenantValues, h: Helpers): Role => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "Role",
   metadata: namespaced(v, h, workload, "backup"),
-  rules: [
-    { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: ["get", "create", "delete"] },
-  ],
+  rules: snapshotRoleRules,
 });
 
 const roleBinding = (v: TenantValues, h: Helpers): RoleBinding => ({
@@ -114,76 +101,50 @@ const apiServerEgress = (v: TenantValues, h: Helpers): NetworkPolicy => ({
   },
 });
 
-/** kubectl keeps its discovery cache under HOME; the root filesystem is read-only. */
-const scratch = scratchDirs([{ name: "home", mountPath: "/home/kubectl", sizeLimit: "64Mi" }]);
-
-const kubectl = (v: TenantValues, h: Helpers, name: string, args: string[]): Container => ({
-  name,
-  image: imageRef(h, v.backup.image, v.global),
-  imagePullPolicy: v.backup.image.pullPolicy,
-  command: ["kubectl"],
-  args: [...args, snapshotFile],
-  env: [{ name: "HOME", value: "/home/kubectl" }],
-  // Ephemeral storage: the 64Mi HOME and the container's logs.
-  resources: {
-    requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
-    limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "128Mi" },
-  },
-  securityContext: restrictedContainerSecurityContext(h),
-  volumeMounts: [{ name: "manifest", mountPath: manifestsDir, readOnly: true }, ...scratch.mounts],
-});
+const kubectl = (v: TenantValues, h: Helpers, name: string, args: string[]): Container =>
+  snapshotKubectl(
+    h,
+    { values: v.backup.image, global: v.global },
+    name,
+    [...args, snapshotFile],
+    [{ name: "manifest", mountPath: manifestsDir, readOnly: true }],
+  );
 
 /** The CronJob of one weekday: replace that day's snapshot. */
-const rotationOf = (v: TenantValues, h: Helpers, day: string, dayNumber: string): CronJob => ({
-  apiVersion: "batch/v1",
-  kind: "CronJob",
-  metadata: namespaced(v, h, `${workload}-${day}`, "backup"),
-  spec: {
-    schedule: `${v.backup.minute} ${v.backup.hour} * * ${dayNumber}`,
-    timeZone: "Etc/UTC",
-    // A run missed by over an hour is skipped: last week's snapshot of the day stays, and no snapshot starts at a
-    // busy hour. Without a deadline, 100 missed runs stop the CronJob for good.
-    startingDeadlineSeconds: 3600,
-    concurrencyPolicy: "Forbid",
-    successfulJobsHistoryLimit: 1,
-    failedJobsHistoryLimit: 3,
-    jobTemplate: {
+const rotationOf = (v: TenantValues, h: Helpers, day: string, dayNumber: string): CronJob =>
+  weekdayRotation(
+    namespaced(v, h, `${workload}-${day}`, "backup"),
+    { minute: v.backup.minute, hour: v.backup.hour, dayNumber },
+    {
+      metadata: {
+        labels: podLabels(v, h, workload, "backup"),
+        // A mesh proxy would keep the Job's pod running after kubectl is done.
+        annotations: { "linkerd.io/inject": "disabled" },
+      },
       spec: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: 3600,
-        template: {
-          metadata: {
-            labels: podLabels(v, h, workload, "backup"),
-            // A mesh proxy would keep the Job's pod running after kubectl is done.
-            annotations: { "linkerd.io/inject": "disabled" },
+        serviceAccountName: workload,
+        automountServiceAccountToken: true,
+        restartPolicy: "Never",
+        enableServiceLinks: false,
+        ...imagePullSecrets(v, h),
+        securityContext: restrictedPodSecurityContext({ uid: 65532, gid: 65532, fsGroup: 65532 }),
+        affinity: onStandardNodes(h),
+        priorityClassName: priorityClasses.standard,
+        // Last week's snapshot goes first (and is waited for), then this week's is taken under its name.
+        initContainers: [
+          kubectl(v, h, "delete-last-week", ["delete", "--ignore-not-found", "--wait", "--timeout=20m"]),
+        ],
+        containers: [kubectl(v, h, "snapshot", ["create"])],
+        volumes: [
+          {
+            name: "manifest",
+            configMap: { name: workload, items: [{ key: manifestsKey(day), path: "snapshot.json" }] },
           },
-          spec: {
-            serviceAccountName: workload,
-            automountServiceAccountToken: true,
-            restartPolicy: "Never",
-            enableServiceLinks: false,
-            ...imagePullSecrets(v, h),
-            securityContext: restrictedPodSecurityContext({ uid: 65532, gid: 65532, fsGroup: 65532 }),
-            affinity: onStandardNodes(h),
-            priorityClassName: priorityClasses.standard,
-            // Last week's snapshot goes first (and is waited for), then this week's is taken under its name.
-            initContainers: [
-              kubectl(v, h, "delete-last-week", ["delete", "--ignore-not-found", "--wait", "--timeout=20m"]),
-            ],
-            containers: [kubectl(v, h, "snapshot", ["create"])],
-            volumes: [
-              {
-                name: "manifest",
-                configMap: { name: workload, items: [{ key: manifestsKey(day), path: "snapshot.json" }] },
-              },
-              ...scratch.volumes,
-            ],
-          },
-        },
+          ...kubectlScratch.volumes,
+        ],
       },
     },
-  },
-});
+  );
 
 /** Each weekday's CronJob, written once as `tenant.backup.cronJob` (the day and its number its arguments). */
 const rotation = (v: TenantValues, h: Helpers, day: SnapshotWeekday, dayNumber: number) =>
