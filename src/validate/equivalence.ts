@@ -34,6 +34,14 @@ export const canonical = (docs: unknown[]): Record<string, unknown>[] =>
 
 export const release = { name: "equiv", namespace: "equiv-ns" };
 
+/** The objects of a rendering Helm printed, in canonical order (YAML 1.2, as the concrete side is read). */
+export const renderedObjects = (printed: string): Record<string, unknown>[] =>
+  canonical(
+    parseAllDocuments(printed)
+      .map((d) => d.toJS())
+      .filter((d) => d !== null),
+  );
+
 /** `helm template` of the generated chart in `chartDir` with `values`, as canonical objects (or Helm's error). */
 export const helmObjects = async (
   chartDir: string,
@@ -51,11 +59,7 @@ export const helmObjects = async (
     namespace: release.namespace,
   });
   if (out.exitCode !== 0) return `helm template failed: ${out.stderr.trim()}`;
-  return canonical(
-    parseAllDocuments(out.stdout)
-      .map((d) => d.toJS())
-      .filter((d) => d !== null),
-  );
+  return renderedObjects(out.stdout);
 };
 
 /** The first difference between Helm's objects and another rendering's (named `as`), or undefined when equal. */
@@ -77,17 +81,14 @@ export const firstDifference = (
 };
 
 /**
- * Renders `values` both ways — `helm template` of the generated chart and concrete synthesis — and returns a
+ * Compares Helm's rendering of `values` (its objects, or its error) with concrete synthesis, and returns a
  * description of the first difference, or undefined when they agree object for object.
  */
-export const compareRenderings = async (
+export const differenceFromConcrete = (
   chart: ChartDefinition,
-  chartDir: string,
   values: unknown,
-  helmExe: string,
-  workDir: string,
-): Promise<string | undefined> => {
-  const fromHelm = await helmObjects(chartDir, values, helmExe, workDir);
+  fromHelm: Record<string, unknown>[] | string,
+): string | undefined => {
   let concrete: unknown[];
   try {
     concrete = renderConcrete(chart, effectiveValues(chart, values), { ...release, chartVersion: chart.version });
@@ -100,3 +101,13 @@ export const compareRenderings = async (
   if (typeof fromHelm === "string") return fromHelm;
   return firstDifference(fromHelm, concrete, "concrete");
 };
+
+/** Renders `values` both ways — `helm template` of the generated chart and concrete synthesis — and compares them. */
+export const compareRenderings = async (
+  chart: ChartDefinition,
+  chartDir: string,
+  values: unknown,
+  helmExe: string,
+  workDir: string,
+): Promise<string | undefined> =>
+  differenceFromConcrete(chart, values, await helmObjects(chartDir, values, helmExe, workDir));

@@ -90,3 +90,57 @@ const objectOf = (s: JsonSchema, top: boolean): fc.Arbitrary<unknown> => {
   // Plain objects, as YAML parses them: ajv's deep equality cannot compare null-prototype ones.
   return fc.dictionary(key, value, { maxKeys: 3, noNullPrototype: true });
 };
+
+/** The JSON pointers a checker's message names: where it failed (`at '/a/b'`), and what it failed because of. */
+const pointersIn = (message: string): string[] => {
+  const at = /^at '([^']*)'/.exec(message)?.[1];
+  const because = [...message.matchAll(/because ((?:\/[^\s/]+)+)/g)].map((m) => m[1] as string);
+  return [...(at ? [at] : []), ...because];
+};
+
+/**
+ * Takes the value at `pointer` out of `draw` or, with `climb`, the nearest ancestor of it the draw holds; whether
+ * anything went.
+ */
+const removeAt = (draw: unknown, pointer: string, climb: boolean): boolean => {
+  const path = pointer
+    .split("/")
+    .slice(1)
+    .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"));
+  for (let depth = path.length; depth > (climb ? 0 : path.length - 1); depth--) {
+    let parent = draw as Record<string, unknown> | unknown[] | undefined;
+    for (const key of path.slice(0, depth - 1)) parent = (parent as Record<string, unknown>)?.[key] as typeof parent;
+    const key = path[depth - 1] as string;
+    if (Array.isArray(parent) && Number(key) < parent.length) {
+      parent.splice(Number(key), 1);
+      return true;
+    }
+    if (parent && typeof parent === "object" && key in parent) {
+      delete (parent as Record<string, unknown>)[key];
+      return true;
+    }
+  }
+  return false;
+};
+
+/**
+ * A draw mended until `check` (of the draw as the chart sees it, `complete(draw)`) finds nothing: each value a message
+ * names is taken out (or, when the draw holds none of them, the nearest parts holding them), so that the chart's
+ * default (or the operator's value) applies there instead. Random draws meet the schema's rules across fields too rarely to be filtered (one in
+ * a hundred of the tenant chart's); mended, every draw counts, and keeps whatever it did not have to give up.
+ * Undefined when a message names nothing the draw holds (the defaults themselves refused).
+ */
+export const mendDraw = (
+  draw: unknown,
+  check: (values: unknown) => string[],
+  complete: (draw: unknown) => unknown,
+): unknown => {
+  const mended = structuredClone(draw);
+  for (;;) {
+    const errors = check(complete(mended));
+    if (errors.length === 0) return complete(mended);
+    const pointers = errors.flatMap(pointersIn);
+    if (pointers.filter((p) => removeAt(mended, p, false)).length > 0) continue;
+    if (pointers.filter((p) => removeAt(mended, p, true)).length === 0) return undefined;
+  }
+};
