@@ -6,7 +6,6 @@
  * HTTP add-on interceptor); KEDA reads the proxy's count from /queue, scales 0→1, and the chat is answered. Idle
  * again, premium goes back to zero.
  */
-import { join } from "node:path";
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
@@ -16,7 +15,7 @@ import { businessHours } from "../../harness/business-hours.js";
 import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
 import { tinyModel } from "../model.js";
 import type { OpenWebUI } from "../openwebui-api.js";
-import type { LabTenant } from "../tenants.js";
+import { type LabTenant, upgradeLabTenant } from "../tenants.js";
 import { asUsersReachIt } from "./standard.js";
 
 /** The lab's cooldown (test/runtime/values/lab-premium.yaml), plus KEDA's polling and the pods' graceful stop. */
@@ -35,13 +34,7 @@ const fallsAsleep = async (ctx: RuntimeContext, gamma: LabTenant, since: number,
 /** An operator closes the business-hours window: the cron trigger's window moves past now. */
 const closeBusinessHours = async (ctx: RuntimeContext, gamma: LabTenant) => {
   const { start, end } = businessHours(new Date(), false);
-  await ctx.h.helm([
-    "upgrade",
-    gamma.release,
-    join(ctx.opts.root, "generated", "tenant"),
-    "--namespace",
-    "tenants",
-    "--reuse-values",
+  await upgradeLabTenant(ctx, gamma, [
     "--set-string",
     `ollama.premium.scaling.cron.start=${start}`,
     "--set-string",

@@ -3,9 +3,9 @@
  * the kept data volume) stored the first one: sign-up, off at install, is on after the upgrade.
  */
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
-import { join } from "node:path";
 import { madeBy } from "../../harness/suite.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
+import { upgradeLabTenant } from "../tenants.js";
 import { openwebuiRolledOut, openwebuiUrl } from "./standard.js";
 
 const signupEnabled = async (url: string): Promise<boolean> => {
@@ -26,16 +26,7 @@ export const settingsFollowValues: RuntimeScenario = {
     const url = await openwebuiUrl(ctx, alpha.namespace);
     if (await signupEnabled(url)) throw new Error("sign-up is on before the upgrade; the lab values turn it off");
     const revisionBefore = await generation(ctx, alpha.namespace);
-    await ctx.h.helm([
-      "upgrade",
-      alpha.release,
-      join(ctx.opts.root, "generated", "tenant"),
-      "--namespace",
-      "tenants",
-      "--reuse-values",
-      "--set",
-      "openwebui.signup.enabled=true",
-    ]);
+    await upgradeLabTenant(ctx, alpha, ["--set", "openwebui.signup.enabled=true"]);
     await openwebuiRolledOut(ctx, alpha.namespace);
     const revisionAfter = await generation(ctx, alpha.namespace);
     if (revisionAfter === revisionBefore) throw new Error("the upgrade did not roll OpenWebUI");
