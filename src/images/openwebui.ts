@@ -1,6 +1,7 @@
 /**
  * The OpenWebUI image: the pinned PyPI release in a venv of Debian's Python 3.11, its requirements less the two that
- * pull PyTorch with CUDA. The slowest image to build, so it has a module (and a cache key) of its own.
+ * pull PyTorch with CUDA, plus the OpenTelemetry packages its telemetry imports. The slowest image to build, so it
+ * has a module (and a cache key) of its own.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ export const openwebuiImage: ImageSpec = {
     const pip = [`${venv}/bin/pip`, "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir"];
     const spec = `${openwebuiRelease.package}==${openwebuiRelease.version}`;
     log(
-      `    pip install ${spec} (without its dependencies), then its requirements less ${openwebuiRelease.leaveOut.join(", ")}`,
+      `    pip install ${spec} (without its dependencies), then its requirements less ${openwebuiRelease.leaveOut.join(", ")}, with OpenTelemetry's instrumentations`,
     );
     await chroot("pip install open-webui", [...pip, "--no-deps", spec]);
     const requirements = await chroot("requirements", [
@@ -45,7 +46,9 @@ export const openwebuiImage: ImageSpec = {
       "-c",
       requirementsScript(openwebuiRelease.package, openwebuiRelease.extras, openwebuiRelease.leaveOut),
     ]);
-    await chroot("pip install requirements", [...pip, ...requirements.stdout.trim().split("\n")]);
+    // One resolution: the instrumentations' OpenTelemetry release with chromadb's own OpenTelemetry requirements.
+    const wanted = [...requirements.stdout.trim().split("\n"), ...openwebuiRelease.telemetry];
+    await chroot("pip install requirements", [...pip, ...wanted]);
     rmSync(join(rootfs, "etc", "resolv.conf"));
     rmSync(join(rootfs, "tmp", "host-ca.crt"));
     rmSync(join(rootfs, "root", ".cache"), { recursive: true, force: true });

@@ -864,10 +864,19 @@ export const debianImageBase = {
  * OpenWebUI as the runtime suite runs it: the PyPI release with the `postgres` extra, in a venv of Debian's Python.
  * Left out: the packages that only pull PyTorch (with CUDA, 5 GB), used for local embeddings and reranking, which the
  * tenant chart turns off (embeddings go through the tenant's own Ollama).
+ * Added: the OpenTelemetry SDK, exporters and instrumentations OpenWebUI imports when `ENABLE_OTEL` is on
+ * (open_webui/utils/telemetry), which its Docker image installs but its PyPI release does not declare. One
+ * instrumentation release for all (0.66b1: aiohttp-client has no 0.66b2), with the SDK release it requires.
  */
 export const openwebuiRelease = {
   package: "open-webui",
   version: "0.12.4",
   extras: ["postgres"],
   leaveOut: ["accelerate", "sentence-transformers"],
+  telemetry: [
+    ...["api", "sdk", "exporter-otlp-proto-grpc", "exporter-otlp-proto-http"].map((p) => `opentelemetry-${p}==1.45.1`),
+    ...["aiohttp-client", "fastapi", "httpx", "logging", "redis", "requests", "sqlalchemy", "system-metrics"].map(
+      (p) => `opentelemetry-instrumentation-${p}==0.66b1`,
+    ),
+  ],
 } as const;
