@@ -30,6 +30,8 @@ export interface RegistryOptions {
   storage?: string;
   /** The address to listen on (default loopback), e.g. the host's own, for pods to reach. */
   address?: string;
+  /** The port to listen on (default a free one): a registry started again where its clients know it. */
+  port?: number;
   /**
    * Answer blob downloads with a redirect to this base URL plus the blob's path in storage (distribution's `redirect`
    * storage middleware), where a file server serves the storage directory: as a registry on S3 or a CDN does.
@@ -46,7 +48,7 @@ export interface RegistryOptions {
 export const startRegistry = async (opts: RegistryOptions): Promise<LocalRegistry> => {
   const exe = requireBin("registry");
   mkdirSync(opts.dir, { recursive: true });
-  const [port] = await freePorts(1);
+  const [port] = opts.port ? [opts.port] : await freePorts(1);
   const host = `${opts.address ?? "127.0.0.1"}:${port}`;
   const config = {
     version: 0.1,

@@ -13,7 +13,7 @@ import { freePorts } from "../cluster/ports.js";
 import { httpProbe, waitUntil } from "../cluster/probe.js";
 import { type Started, startProcess, stopProcesses, tailFile } from "../cluster/processes.js";
 import { hostIp } from "../node/host.js";
-import { type LocalRegistry, startRegistry } from "../cluster/registry.js";
+import { type LocalRegistry, type RegistryOptions, startRegistry } from "../cluster/registry.js";
 import { requireBin } from "../toolchain/tools.js";
 
 /** Where pods find the registry: a Service of this name and namespace, on this port. */
@@ -44,6 +44,7 @@ export class LabModelRegistry {
   readonly hostAddress = hostIp();
   private dir = "";
   private registry?: LocalRegistry;
+  private registryOptions?: RegistryOptions;
   private blobServer?: Started;
   private blobPort = 0;
 
@@ -76,12 +77,13 @@ export class LabModelRegistry {
         if (server.exit) throw new Error(`nginx exited (${server.exit.code}):\n${tailFile(errors)}`);
       },
     });
-    this.registry = await startRegistry({
+    this.registryOptions = {
       dir: join(this.dir, "registry"),
       storage,
       address: this.hostAddress,
       redirectTo: `http://${blobs}/`,
-    });
+    };
+    this.registry = await startRegistry(this.registryOptions);
     log(`model registry: ${this.registry.host} (in the cluster ${this.inCluster}), blobs on ${blobs}`);
   }
 
@@ -89,6 +91,22 @@ export class LabModelRegistry {
   get host(): string {
     if (!this.registry) throw new Error("the model registry is not started");
     return this.registry.host;
+  }
+
+  /**
+   * Runs `fn` with the registry stopped, as a registry that is down is to its clients (its address refuses them),
+   * then starts it again on the same port and storage.
+   */
+  async whileDown<T>(fn: () => Promise<T>): Promise<T> {
+    const [registry, options] = [this.registry, this.registryOptions];
+    if (!registry || !options) throw new Error("the model registry is not started");
+    const port = this.registryPort;
+    await registry.stop();
+    try {
+      return await fn();
+    } finally {
+      this.registry = await startRegistry({ ...options, port });
+    }
   }
 
   /** The registry's port on the host's address. */

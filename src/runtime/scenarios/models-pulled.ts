@@ -1,7 +1,8 @@
 /**
  * models-pulled: the platform's own pull Jobs fill the node's model cache from the lab's private registry (pushed
  * there by Ollama), each model into its tier's catalog under its catalog name; nothing writes the cache by hand. A
- * model the registry does not hold fails its Job, and the Job's pod says which model, from where and why.
+ * model the registry does not hold fails its Job, and the Job's pod says which model, from where and why; so does a
+ * model it holds while the registry is down.
  * catalog-grows: a model added to the platform's catalog is pulled by a new Job and reaches a running tenant: its
  * Ollama, never restarted, serves it.
  */
@@ -85,10 +86,25 @@ const inCatalog = (ctx: RuntimeContext, models: readonly CatalogModel[]): void =
 /** A model no registry holds: its pull must fail, and say so. */
 export const missingModel: CatalogModel = { name: "llmcharts-missing", tag: "0.1", tier: "standard" };
 
+/** A model the registry holds (catalog-grows adds it later), asked for while the registry is down. */
+const [heldName = "", heldTag = ""] = tinyModelNext.split(":");
+const heldModel: CatalogModel = { name: heldName, tag: heldTag, tier: "standard" };
+
+/** The failed pull Job of `model` (added to the catalog by the caller), and what its pod said. */
+const failedPull = async (ctx: RuntimeContext, model: CatalogModel): Promise<string> => {
+  const [job] = await pullsFinished(ctx, [model]);
+  if (!job || !condition(job, "Failed")) throw new Error(`the pull of ${modelRef(model)} did not fail`);
+  return pullMessages(ctx, job);
+};
+
+/** What a failed pull's pod says first: the model and the registry it came from. */
+const couldNotPull = async (ctx: RuntimeContext, model: CatalogModel) =>
+  `model-pull: could not pull ${modelRef(model)} from ${(await ctx.models()).inCluster}: `;
+
 export const modelsPulled: RuntimeScenario = {
   id: "models-pulled",
   title:
-    "the platform's pull Jobs fill each tier's catalog from the lab's registry; a missing model fails its Job, saying why",
+    "the platform's pull Jobs fill each tier's catalog from the lab's registry; a missing model, or the registry down, fails its Job, saying why",
   run: async (ctx, r) => {
     const jobs = await r.step(
       "the pull Jobs complete, each model in its tier's catalog under its catalog name",
@@ -103,19 +119,30 @@ export const modelsPulled: RuntimeScenario = {
       "a model the registry lacks fails its Job, whose pod names the model, the registry and the reason",
       async () => {
         await applyLabPlatform(ctx, [...labCatalog, missingModel]);
-        const [job] = await pullsFinished(ctx, [missingModel]);
-        if (!job || !condition(job, "Failed")) throw new Error(`the pull of ${modelRef(missingModel)} did not fail`);
-        const said = await pullMessages(ctx, job);
-        const registry = (await ctx.models()).inCluster;
-        const expected = `model-pull: could not pull ${modelRef(missingModel)} from ${registry}: Error: pull model manifest: file does not exist`;
+        const said = await failedPull(ctx, missingModel);
+        const expected = `${await couldNotPull(ctx, missingModel)}Error: pull model manifest: file does not exist`;
         if (!said.includes(expected))
           throw new Error(`the failed pull's pod said ${JSON.stringify(said)}, not ${expected}`);
       },
     );
-    await r.step("the catalog back as it was: the failed Job removed by the upgrade", async () => {
+    await r.step(
+      "with the registry down, a model it holds fails its Job, whose pod names the registry and the refused connection",
+      async () => {
+        const registry = await ctx.models();
+        const said = await registry.whileDown(async () => {
+          await applyLabPlatform(ctx, [...labCatalog, missingModel, heldModel]);
+          return failedPull(ctx, heldModel);
+        });
+        const expected = await couldNotPull(ctx, heldModel);
+        if (!said.includes(expected) || !/connection refused/.test(said))
+          throw new Error(`the failed pull's pod said ${JSON.stringify(said)}, not ${expected}… connection refused`);
+      },
+    );
+    await r.step("the catalog back as it was: the failed Jobs removed by the upgrade", async () => {
       await applyLabPlatform(ctx, labCatalog);
-      const left = (await pullJobs(ctx)).filter(
-        (j) => j.metadata.annotations?.[modelAnnotation] === modelRef(missingModel),
+      const failed = [missingModel, heldModel].map(modelRef);
+      const left = (await pullJobs(ctx)).filter((j) =>
+        failed.includes(j.metadata.annotations?.[modelAnnotation] ?? ""),
       );
       if (left.length > 0) throw new Error(`the failed pull Job ${left[0]?.metadata.name} outlived its model`);
     });
