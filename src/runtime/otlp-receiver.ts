@@ -1,7 +1,7 @@
 /**
- * The lab's log backend: the pinned collector (`otelcol`, the build the platform's log pipeline runs) as a
+ * The lab's log and trace backend: the pinned collector (`otelcol`, the build the platform's log pipeline runs) as a
  * host process on the node's address, taking OTLP/HTTP and writing everything it receives to a JSON-lines file, where
- * Loki would be. `stop` ends it by PID and removes its directory.
+ * Loki and Tempo would be. `stop` ends it by PID and removes its directory.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,13 @@ export interface ReceivedLine {
   resource: Record<string, string>;
 }
 
+/** One span as the receiver got it: its name, its attributes and its resource's. */
+export interface ReceivedSpan {
+  name: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+}
+
 type Attributes = { key: string; value: { stringValue?: string } }[];
 const attributes = (list: Attributes | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((a) => [a.key, a.value.stringValue ?? ""]));
@@ -26,6 +33,10 @@ interface Received {
   resourceLogs?: {
     resource?: { attributes?: Attributes };
     scopeLogs?: { logRecords?: { body?: { stringValue?: string } }[] }[];
+  }[];
+  resourceSpans?: {
+    resource?: { attributes?: Attributes };
+    scopeSpans?: { spans?: { name?: string; attributes?: Attributes }[] }[];
   }[];
 }
 
@@ -68,6 +79,9 @@ export class OtlpReceiver {
         "    logs:",
         "      receivers: [otlp]",
         "      exporters: [file]",
+        "    traces:",
+        "      receivers: [otlp]",
+        "      exporters: [file]",
         "",
       ].join("\n"),
     );
@@ -100,6 +114,22 @@ export class OtlpReceiver {
         const resource = attributes(rl.resource?.attributes);
         return (rl.scopeLogs ?? []).flatMap((sl) =>
           (sl.logRecords ?? []).map((r) => ({ body: r.body?.stringValue ?? "", resource })),
+        );
+      }),
+    );
+  }
+
+  /** Every span received so far. */
+  spans(): ReceivedSpan[] {
+    return this.documents().flatMap((d) =>
+      (d.resourceSpans ?? []).flatMap((rs) => {
+        const resource = attributes(rs.resource?.attributes);
+        return (rs.scopeSpans ?? []).flatMap((ss) =>
+          (ss.spans ?? []).map((span) => ({
+            name: span.name ?? "",
+            attributes: attributes(span.attributes),
+            resource,
+          })),
         );
       }),
     );

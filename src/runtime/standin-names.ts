@@ -13,5 +13,7 @@ export const runtimeStandIns = {
   outage: "a tenant's outage: its OpenWebUI scaled to zero by the test, then back",
   logsBackend: "Loki: the pinned collector as a host process on the node's address, writing what it receives to a file",
   logsOutage: "the log backend's outage: the host receiver stopped by the test",
+  tracesBackend:
+    "Tempo: the pinned collector as a gateway in the monitoring namespace (written by the test, as the platform README suggests), forwarding to the host's receiver",
   spotReplacement: "a replacement spot node: the reclaimed premium node uncordoned by the test (Karpenter's move)",
 } as const;

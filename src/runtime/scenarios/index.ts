@@ -24,6 +24,7 @@ import { chatStandard, standardReady } from "./standard.js";
 import { standardScales } from "./standard-scales.js";
 import { teardown } from "./teardown.js";
 import { tokensCounted } from "./tokens-counted.js";
+import { tracesShipped } from "./traces-shipped.js";
 import { upgradeKeepsChats } from "./upgrade.js";
 
 export const runtimeScenarios: readonly RuntimeScenario[] = [
@@ -39,6 +40,7 @@ export const runtimeScenarios: readonly RuntimeScenario[] = [
   chatPremium,
   // After chat-premium: two tenants (alpha, gamma) whose lines must each carry their own label.
   logsShipped,
+  tracesShipped,
   ingressStreams,
   tokensCounted,
   rateLimited,

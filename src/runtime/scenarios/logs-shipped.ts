@@ -6,9 +6,7 @@
  *   line of one tenant's namespace carries the other's; no line of a namespace other than a tenant's arrives at all;
  * - a tenant's pod cannot connect to the collector (it admits nothing), and mounts nothing of the node;
  * - the receiver stopped, tenants still answer at once and the collector keeps running: nothing waits on it.
- * The pipeline is turned off again at the end. OpenWebUI's traces are not proven here: with
- * `openwebui.telemetry.enabled` OpenWebUI imports OpenTelemetry's instrumentation packages, which the lab's image (the
- * PyPI release and its declared requirements) does not hold.
+ * The pipeline is turned off again at the end. OpenWebUI's traces take another way (traces-shipped).
  */
 import { randomBytes } from "node:crypto";
 import type { Named, Pod } from "../../../charts-src/lib/k8s.js";
