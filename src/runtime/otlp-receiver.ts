@@ -46,7 +46,7 @@ export class OtlpReceiver {
   private dir = "";
   private process?: Started;
 
-  /** Where the platform's collector pushes: the base URL its OTLP/HTTP exporter appends /v1/logs to. */
+  /** Where the collectors push: the base URL their OTLP/HTTP exporters append /v1/logs or /v1/traces to. */
   get endpoint(): string {
     return `http://${this.host}:${this.port}`;
   }

@@ -10,7 +10,6 @@
  * - the same through Gateway API: a tenant moved to `exposure.type: gateway` is reached by its HTTPRoute on the
  *   shared Gateway (Traefik serves both APIs), and by its host alone.
  */
-import { join } from "node:path";
 import type { KubeObject } from "../../../charts-src/lib/k8s.js";
 import type { Recorder } from "../../harness/recorder.js";
 import { componentSelector, waitPodsReady } from "../../harness/pods.js";
@@ -21,7 +20,7 @@ import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { atHost, labGateway, labIngress, ingressNamespace, labHost } from "../ingress-controller.js";
 import { type ChatAnswer, OpenWebUI, type Transport } from "../openwebui-api.js";
 import { runtimeStandIns } from "../standin-names.js";
-import type { LabTenant } from "../tenants.js";
+import { type LabTenant, upgradeLabTenant } from "../tenants.js";
 import { chatThrough, openwebuiUrl } from "./standard.js";
 
 /** The lab values' `exposure.uploadLimitMiB` (test/runtime/values/). */
@@ -100,13 +99,7 @@ const viaGateway = async (ctx: RuntimeContext, r: Recorder, t: LabTenant, other:
   r.step(
     `through Gateway API: ${t.name}'s HTTPRoute on the shared Gateway leads its host to ${t.name} alone`,
     async () => {
-      await ctx.h.helm([
-        "upgrade",
-        t.release,
-        join(ctx.opts.root, "generated", "tenant"),
-        "--namespace",
-        "tenants",
-        "--reuse-values",
+      await upgradeLabTenant(ctx, t, [
         "--set",
         "exposure.type=gateway",
         "--set",
