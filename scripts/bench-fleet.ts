@@ -1,22 +1,23 @@
 /**
- * `npm run bench` (fleet part): `llmcharts validate --chart tenant --fleet DIR` over generated fleets of 100, 300 and
- * 1,000 tenants (scripts/fleet.ts), and the conventional way over the 1,000 side by side in the same run: per tenant,
- * serially, `helm template` then `kubeconform -strict` of its output for the oldest and the newest supported
- * Kubernetes (the manifest checks the fleet run makes too; it also checks values, lints, renders with Helm 3, runs
- * Kyverno and the fleet invariants). Peak memory is the whole process tree's (every tool it starts, summed).
+ * `npm run bench` (fleet part): `llmcharts validate --chart tenant --fleet DIR` over generated fleets of 100, 300,
+ * 1,000 and 10,000 tenants (scripts/fleet.ts), and the conventional way over the 1,000 side by side in the same run:
+ * per tenant, serially, `helm template` then `kubeconform -strict` of its output for the oldest and the newest
+ * supported Kubernetes (the manifest checks the fleet run makes too; it also checks values, lints, renders with Helm 3,
+ * runs Kyverno and the fleet invariants). Peak memory is the whole process tree's (every tool it starts, summed).
  *
- *   [BENCH_ROUNDS=3] npx tsx scripts/bench-fleet.ts [sizes=100,300,1000]
+ *   [BENCH_ROUNDS=3] npx tsx scripts/bench-fleet.ts [sizes=100,300,1000,10000]
  *   [BENCH_BASELINE=CHECKOUT] npx tsx scripts/bench-fleet.ts --one-changed [size=1000]    # the incremental part alone
  *
- * Every full run is `--no-cache`. The largest size runs BENCH_ROUNDS times, interleaved with as many shares of the
- * conventional way. Prints `fleet 1000 tenants: <seconds> s, <MiB> MiB` (median time, highest peak) and
- * `fleet speedup: <ratio>x`; then, with a fleet cache of its own (empty at first), one run to fill it, one tenant file
- * changed, and the run that follows, which must take 999 tenants from the cache: `fleet one changed tenant: <s> s`
- * (the median of BENCH_ROUNDS rounds; with BENCH_BASELINE=<another checkout>, that checkout's CLI beside it).
- * It draws
- * the seconds and MiB by size, ours beside the conventional way, in `$BENCH_PLOTS` (default bench-plots/):
- * fleet-seconds.svg and fleet-mib.svg. The conventional way at a smaller size is its first N tenants of the largest
- * fleet (serial per tenant, so its time after N tenants is what N tenants take).
+ * Every full run is `--no-cache`. The compared size (the largest up to 1,000) runs BENCH_ROUNDS times, interleaved
+ * with as many shares of the conventional way; it prints `fleet <n> tenants: <seconds> s, <MiB> MiB` (median time,
+ * highest peak) and `fleet speedup: <ratio>x`. A larger size (10,000) runs once, alone: the conventional way would
+ * take over an hour there. It prints the same line and its seconds per tenant against the compared size's (1.0x is
+ * linear). Then, with a fleet cache of its own (empty at first), on the compared fleet: one run to fill it, one tenant
+ * file changed, and the run that follows, which must take every other tenant from the cache:
+ * `fleet one changed tenant: <s> s` (the median of BENCH_ROUNDS rounds; with BENCH_BASELINE=<another checkout>, that
+ * checkout's CLI beside it). It draws the seconds and MiB by size, ours beside the conventional way, in `$BENCH_PLOTS`
+ * (default bench-plots/): fleet-seconds.svg and fleet-mib.svg. The conventional way at a smaller size is its first N
+ * tenants of the compared fleet (serial per tenant, so its time after N tenants is what N tenants take).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,10 +34,11 @@ import { type FleetFigure, fleetPlots, writePlots } from "./bench-plots.js";
 import { writeFleet } from "./fleet.js";
 
 const oneChangedOnly = process.argv[2] === "--one-changed";
-const sizes = (oneChangedOnly ? (process.argv[3] ?? "1000") : (process.argv[2] ?? "100,300,1000"))
+const sizes = (oneChangedOnly ? (process.argv[3] ?? "1000") : (process.argv[2] ?? "100,300,1000,10000"))
   .split(",")
   .map(Number);
-const largest = Math.max(...sizes);
+/** The size the conventional way runs beside: the largest up to 1,000 (it takes about half a second a tenant). */
+const compared = Math.max(...sizes.filter((n) => n <= 1000), Math.min(...sizes));
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "llmcharts-bench-fleet-"));
 
@@ -144,36 +146,43 @@ const oneChangedTenant = async (dir: string, files: string[]) => {
   if (seconds[1]) console.log(`baseline one changed tenant: ${median(seconds[1]).toFixed(1)} s`);
 };
 
-/** Each size's `validate --fleet`, and the largest beside the conventional way: the speedup and the plots. */
+/** Each size's `validate --fleet`, the compared size beside the conventional way: the speedup and the plots. */
 const fullRuns = async (fleets: Map<number, string>, files: Map<number, string[]>) => {
   const fleetFigures: FleetFigure[] = [];
-  for (const n of sizes.filter((n) => n !== largest)) {
+  for (const n of sizes.filter((n) => n < compared)) {
     const r = await validateFleet(fleets.get(n) as string, n);
     fleetFigures.push({ tenants: n, seconds: r.seconds, peakMiB: r.peakMiB });
   }
-  // The largest fleet several times, each run beside a share of the conventional way's tenants: a host whose speed
+  // The compared fleet several times, each run beside a share of the conventional way's tenants: a host whose speed
   // drifts over the minutes the conventional way takes then weighs on both sides alike. The fleet's time is the
   // median of its runs; the conventional way's, the sum of its shares (every tenant once).
-  const all = files.get(largest) as string[];
+  const all = files.get(compared) as string[];
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
   const share = Math.ceil(all.length / rounds);
   const fleetRuns: { seconds: number; peakMiB: number }[] = [];
   for (let i = 0; i < rounds; i++) {
-    fleetRuns.push(await validateFleet(fleets.get(largest) as string, largest));
+    fleetRuns.push(await validateFleet(fleets.get(compared) as string, compared));
     await conventional(all.slice(i * share, (i + 1) * share));
   }
   const conventionalSeconds = conventionalSoFar.at(-1)?.seconds ?? 0;
   console.log(
-    `  conventional (helm template + kubeconform x2 per tenant), ${largest} tenants: ${conventionalSeconds.toFixed(1)} s (${((conventionalSeconds / largest) * 1000).toFixed(0)} ms per tenant)`,
+    `  conventional (helm template + kubeconform x2 per tenant), ${compared} tenants: ${conventionalSeconds.toFixed(1)} s (${((conventionalSeconds / compared) * 1000).toFixed(0)} ms per tenant)`,
   );
   const seconds = median(fleetRuns.map((r) => r.seconds));
   const peakMiB = Math.max(...fleetRuns.map((r) => r.peakMiB));
-  console.log(`fleet ${largest} tenants: ${seconds.toFixed(1)} s, ${peakMiB.toFixed(0)} MiB`);
-  fleetFigures.push({ tenants: largest, seconds, peakMiB });
-  const conventionalFigures = sizes.map((n) => ({
-    tenants: n,
-    ...(conventionalSoFar[n - 1] ?? { seconds: 0, peakMiB: 0 }),
-  }));
+  console.log(`fleet ${compared} tenants: ${seconds.toFixed(1)} s, ${peakMiB.toFixed(0)} MiB`);
+  fleetFigures.push({ tenants: compared, seconds, peakMiB });
+  for (const n of sizes.filter((n) => n > compared)) {
+    const r = await validateFleet(fleets.get(n) as string, n);
+    const perTenant = r.seconds / n / (seconds / compared);
+    console.log(
+      `fleet ${n} tenants: ${r.seconds.toFixed(1)} s, ${r.peakMiB.toFixed(0)} MiB (${perTenant.toFixed(2)}x the seconds per tenant of ${compared})`,
+    );
+    fleetFigures.push({ tenants: n, seconds: r.seconds, peakMiB: r.peakMiB });
+  }
+  const conventionalFigures = sizes
+    .filter((n) => n <= compared)
+    .map((n) => ({ tenants: n, ...(conventionalSoFar[n - 1] ?? { seconds: 0, peakMiB: 0 }) }));
   const plots = writePlots(process.env.BENCH_PLOTS ?? "bench-plots", fleetPlots(fleetFigures, conventionalFigures));
   console.log(`  plots: ${plots.join(", ")}`);
   console.log(`fleet speedup: ${(conventionalSeconds / seconds).toFixed(1)}x`);
@@ -184,7 +193,7 @@ try {
   const files = new Map([...fleets].map(([n, dir]) => [n, writeFleet(dir, n)]));
   console.log(`bench fleet: ${sizes.join(", ")} generated tenants (scripts/fleet.ts)`);
   if (!oneChangedOnly) await fullRuns(fleets, files);
-  await oneChangedTenant(fleets.get(largest) as string, files.get(largest) as string[]);
+  await oneChangedTenant(fleets.get(compared) as string, files.get(compared) as string[]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

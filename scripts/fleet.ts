@@ -31,7 +31,8 @@ export const tenantValues = (i: number, next: () => number): Record<string, unkn
   const roll = next();
   const tier = roll < 0.6 ? "standard" : roll < 0.75 ? "premium" : "both";
   const account = String(100000000000 + i * 7919).slice(0, 12);
-  const subnet = `10.${64 + (i % 128)}.${Math.floor(i / 128) * 16}`;
+  // Distinct up to 32,768 tenants; the first 2,048 keep the ranges they always had.
+  const subnet = `10.${64 + (i % 128)}.${(Math.floor(i / 128) * 16 + Math.floor(i / 2048)) % 256}`;
   const values: Record<string, unknown> = {
     tenant: { name, tier, costCentre: `cc-${1000 + i}` },
     secrets: { roleArn: `arn:aws:iam::${account}:role/llmcharts-tenant-${name}`, region: pick(regions) },
