@@ -10,6 +10,7 @@ import { toolRequires, toolsGoMod, upstreamReplaceBlock, upstreamRequireBlock } 
 import { downloadModule, stagingReplaces } from "./modules.js";
 import { installPgExtension } from "./pg-extension.js";
 import { type DebianTool, type GoTool, type PgExtensionTool, type PyTool, type Tool, tools } from "./pins.js";
+import { installLock } from "./install-lock.js";
 import { convertCrds, convertKubernetesOpenApi } from "./schemas.js";
 import { repoFile } from "./tools.js";
 
@@ -197,13 +198,23 @@ export interface InstallOptions {
 
 /**
  * Installs every pinned tool and data set that the cache does not already hold at its pin. Stops at the first
- * failure, naming the tool, the step and the last lines of its output.
+ * failure, naming the tool, the step and the last lines of its output. One process installs into a cache at a time:
+ * another waits for it, then finds what it built cached.
  */
-export const installToolchain = async ({
-  only = [],
-  log = console.log,
-  logCached = true,
-}: InstallOptions = {}): Promise<InstallReport[]> => {
+export const installToolchain = async (options: InstallOptions = {}): Promise<InstallReport[]> => {
+  const lock = installLock(options.log ?? console.log);
+  try {
+    return await installMissing(options, lock.hold);
+  } finally {
+    await lock.release();
+  }
+};
+
+/** Installs what is missing; `exclusive` resolves once this process alone may write to the cache. */
+const installMissing = async (
+  { only = [], log = console.log, logCached = true }: InstallOptions,
+  exclusive: () => Promise<void>,
+): Promise<InstallReport[]> => {
   const known = [...tools.map((t) => t.name), ...dataSets().map((d) => d.name)];
   const unknown = only.filter((n) => !known.includes(n));
   if (unknown.length > 0)
@@ -244,7 +255,8 @@ export const installToolchain = async ({
   const runUnit = async (unit: (typeof units)[number], tag: string): Promise<void> => {
     const start = Date.now();
     if (failed) return;
-    if (await unit.current()) {
+    // Asked again once exclusive: another installer may have built it meanwhile.
+    if ((await unit.current()) || (await exclusive().then(unit.current))) {
       reports.push({ name: unit.name, version: unit.version, outcome: "cached", ms: Date.now() - start });
       if (logCached) log(`${tag}: cached`);
       return;
@@ -273,6 +285,7 @@ export const installToolchain = async ({
     } else missing.push(pin);
   }
   if (missing.length > 0) {
+    await exclusive();
     log(`apt-get: installing ${missing.map((p) => p.name).join(", ")}`);
     try {
       await installDebianTools(missing, unitLog("apt-get"));
