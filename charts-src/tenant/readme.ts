@@ -288,6 +288,18 @@ export const tenantTroubleshooting: TroubleshootingEntry[] = [
       "`secrets.existingSecret` and create that Secret with the keys listed there.",
   },
   {
+    failure: "OpenWebUI crash-loops once telemetry is on",
+    symptom:
+      "After `openwebui.telemetry.enabled: true`, OpenWebUI restarts over and over and its log ends in a " +
+      "`ModuleNotFoundError` naming an `opentelemetry` package.",
+    commands: [`kubectl -n ${ns} logs deploy/${names.openwebui} --previous | tail -n 5`],
+    fix:
+      "The image lacks OpenTelemetry's SDK, exporters and instrumentations. OpenWebUI's own image holds them; its PyPI " +
+      "release does not declare them, so an image built with `pip install open-webui` must install them too, at " +
+      "versions that match each other (the SDK and exporters of one release, the instrumentations of its matching " +
+      "`0.xxb` release). Or turn telemetry off again: OpenWebUI starts without it.",
+  },
+  {
     failure: "HTTPS answers with the wrong certificate",
     symptom:
       "The browser warns about the certificate of `exposure.host`: the ingress controller serves its default one " +

@@ -445,7 +445,11 @@ const openwebui = strictObject(
       cidrs: cidrs("Network ranges of the upstream, reached on port 443 (0.0.0.0/0 excludes network.privateCidrs)."),
     }),
     telemetry: strictObject("OpenTelemetry, pushed over OTLP/gRPC: traces to Tempo, metrics to a collector.", {
-      enabled: Type.Boolean({ description: "Export traces (and metrics, see metrics.enabled).", default: false }),
+      enabled: Type.Boolean({
+        description:
+          "Export traces (and metrics, see metrics.enabled). The image must hold OpenTelemetry's packages: OpenWebUI's own image does, its PyPI release does not (see Troubleshooting).",
+        default: false,
+      }),
       host: Type.String({
         description: "Trace receiver host, a Service in network.monitoringNamespace (e.g. tempo.monitoring.svc).",
         default: "tempo.monitoring.svc",
