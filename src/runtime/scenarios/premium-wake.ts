@@ -9,7 +9,7 @@
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
-import { until } from "../../lib/wait.js";
+import { sleep, until } from "../../lib/wait.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { businessHours } from "../../harness/business-hours.js";
 import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
@@ -127,6 +127,46 @@ export const premiumWakesAgain = (n: number): RuntimeScenario => ({
     const ui = await asUsersReachIt(ctx, gamma);
     await ui.signin(gamma.adminEmail, gamma.adminPassword);
     const woken = await wakeByChat(ctx, gamma, ui);
+    if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
+    await fallsAsleep(ctx, gamma, woken.answeredAt, "idle after the answer");
+  },
+});
+
+/** The wake-up proxy's pods: their names and restart counts, to show the same proxy held the chat after the idle. */
+const wakeProxyPods = async (ctx: RuntimeContext, gamma: LabTenant) =>
+  (await podsOf(ctx.k, gamma.namespace, componentSelector(names.premiumWake)))
+    .map((p) => `${p.metadata.name} (${p.status?.containerStatuses?.[0]?.restartCount ?? 0} restarts)`)
+    .sort()
+    .join(", ");
+
+/**
+ * kedacore/http-add-on#1692: on the add-on 0.15.0 the first request after 30–45 minutes asleep got a 504 and nothing
+ * scaled. Premium sleeps `minutes` (longer than every connection timeout of the proxy: Go's 90 s idle connections, its
+ * 500 ms dial), asleep at every minute's look, with the same proxy pods throughout; then one chat must wake it and be
+ * answered. Not in the suite (it idles by design): `npx tsx scripts/long-idle.ts [minutes]` runs it.
+ */
+export const premiumWakesAfterLongIdle = (minutes: number): RuntimeScenario => ({
+  id: "premium-wakes-after-long-idle",
+  title: `after ${minutes} minutes asleep, the first chat to premium is held, wakes it through KEDA and is answered`,
+  run: async (ctx, r, made) => {
+    const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
+    await until("premium asleep before the idle", () => asleep(ctx, gamma), asleepWithinMs);
+    // The window opens an hour from now: the cron trigger stays out of the idle.
+    await closeBusinessHours(ctx, gamma);
+    const proxyBefore = await wakeProxyPods(ctx, gamma);
+    const idleEnds = Date.now() + minutes * 60_000;
+    while (Date.now() < idleEnds) {
+      await sleep(Math.min(60_000, idleEnds - Date.now()));
+      if (!(await asleep(ctx, gamma))) throw new Error("premium woke during the idle, with no request");
+      ctx.log(`premium asleep, ${Math.round((idleEnds - Date.now()) / 60_000)} min of idle left`);
+    }
+    const proxyAfter = await wakeProxyPods(ctx, gamma);
+    r.check("the same wake-up proxy pods, unrestarted, through the idle", proxyAfter === proxyBefore, proxyAfter);
+    const ui = await asUsersReachIt(ctx, gamma);
+    await ui.signin(gamma.adminEmail, gamma.adminPassword);
+    const woken = await wakeByChat(ctx, gamma, ui);
+    r.figure("idleMinutes", minutes);
+    r.figure("heldChatAnsweredSeconds", woken.answeredSeconds);
     if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
     await fallsAsleep(ctx, gamma, woken.answeredAt, "idle after the answer");
   },
