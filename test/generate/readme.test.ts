@@ -29,6 +29,7 @@ const firstFailures: Record<string, string[]> = {
   tenant: [
     "Pods stay Pending",
     "An ExternalSecret is not ready",
+    "OpenWebUI crash-loops once telemetry is on",
     "HTTPS answers with the wrong certificate",
     "A model is missing from the catalog",
     "Premium does not wake",
