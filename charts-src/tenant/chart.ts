@@ -22,7 +22,7 @@ import { tenantValues } from "./values.js";
 
 export const tenantChart = defineChart({
   name: "tenant",
-  version: "0.2.21",
+  version: "0.2.22",
   appVersion: "0.12.4",
   description:
     "One customer of the LLM platform: its namespace, quotas, default-deny network, secrets, OpenWebUI and its standard (CPU) and premium (GPU, scale-to-zero) Ollama.",

@@ -5,6 +5,7 @@ import { imageRef } from "../lib/workload.js";
 import { hasPremium, hasStandard, ports } from "./identity.js";
 import { secretEnv, tenantSecrets } from "./secrets.js";
 import type { TenantValues } from "./values.js";
+import { wakeNoticeEnv, wakeNoticeId } from "./wake-notice.js";
 
 /**
  * Who may use which model, kept as the values say. OpenWebUI shows a user (not an admin) only the models that carry
@@ -13,8 +14,9 @@ import type { TenantValues } from "./values.js";
  * no policy or Service is involved) and grants the standard model to every user and the premium model to the members
  * of `openwebui.modelAccess.premiumGroups` only (creating those groups), so no one else sees premium, calls it or
  * wakes its GPUs. It checks again every few minutes: a model Ollama did not list yet, or a grant changed in the admin
- * panel, is put back to what the values say. A container rather than a Helm hook: a hook would hold `helm install`
- * (and Argo CD's sync) until OpenWebUI answers, and runs only on install and upgrade, not when a grant drifts.
+ * panel, is put back to what the values say. It keeps premium's wake notice too (wake-notice.ts). A container
+ * rather than a Helm hook: a hook would hold `helm install` (and Argo CD's sync) until OpenWebUI answers, and runs
+ * only on install and upgrade, not when a grant drifts.
  */
 
 /** Runs in OpenWebUI's image with its Python and nothing but the standard library. */
@@ -25,11 +27,43 @@ base = 'http://127.0.0.1:' + os.environ['OPENWEBUI_PORT']
 everyone = [{'principal_type': 'user', 'principal_id': '*', 'permission': 'read'}]
 premium_groups = json.loads(os.environ['PREMIUM_GROUPS'])
 
-def call(path, token='', body=None):
+def call(path, token='', body=None, method=None):
     headers = {'content-type': 'application/json'} | ({'authorization': 'Bearer ' + token} if token else {})
     data = None if body is None else json.dumps(body).encode()
-    with urllib.request.urlopen(urllib.request.Request(base + path, data, headers), timeout=30) as res:
+    with urllib.request.urlopen(urllib.request.Request(base + path, data, headers, method=method), timeout=30) as res:
         return json.load(res)
+
+def keep_wake_notice(token, said):
+    """Keeps the premium wake notice (a global filter function) as the values say, or removes it."""
+    fid, source = os.environ['WAKE_NOTICE_ID'], os.environ.get('WAKE_NOTICE_SOURCE')
+    model = os.environ.get('PREMIUM_MODEL')
+    at = '/api/v1/functions/id/' + fid
+    installed = {f['id']: f for f in call('/api/v1/functions/', token)}.get(fid)
+    if not (source and model):
+        if installed:
+            call(at + '/delete', token, method='DELETE')
+            print('wake notice removed', flush=True)
+        return
+    meta = {'description': 'Kept by the tenant chart (openwebui.wakeNotice): changes here are put back.'}
+    form = {'id': fid, 'name': 'Premium wake notice', 'content': source, 'meta': meta}
+    if not installed:
+        installed = call('/api/v1/functions/create', token, form)
+    elif call(at, token)['content'] != source:
+        installed = call(at + '/update', token, form)
+    for switch in ('is_active', 'is_global'):
+        if not installed[switch]:
+            call(at + ('/toggle' if switch == 'is_active' else '/toggle/global'), token, {})
+    valves = {
+        'models': [model, model + ':latest'],
+        'ready_url': os.environ['WAKE_NOTICE_READY_URL'],
+        'usual_seconds': int(os.environ['WAKE_NOTICE_USUAL_SECONDS']),
+        'give_up_seconds': int(os.environ['WAKE_NOTICE_GIVE_UP_SECONDS']),
+    }
+    if call(at + '/valves', token) != valves:
+        call(at + '/valves/update', token, valves)
+    if said.get(fid) != valves:
+        print('wake notice on chats to', valves['models'], 'usually', valves['usual_seconds'], 's', flush=True)
+        said[fid] = valves
 
 def apply(said):
     """Grants each model as the values say; returns the models Ollama does not list yet."""
@@ -52,6 +86,10 @@ def apply(said):
             if said.get(i) != grants:
                 print(i, 'readable by', [g['principal_type'] + ' ' + g['principal_id'] for g in grants], flush=True)
                 said[i] = grants
+    try:
+        keep_wake_notice(token, said)
+    except Exception as e:  # functions turned off in OpenWebUI (ENABLE_FUNCTIONS): the grants still hold.
+        print('wake notice not kept:', e, flush=True)
     return missing
 
 said = {}
@@ -86,6 +124,8 @@ export const modelAccessContainer = (v: TenantValues, h: Helpers): Container => 
       h.when(hasPremium(v, h), value("PREMIUM_MODEL", v.ollama.premium.model)),
       value("PREMIUM_GROUPS", h.toJson(o.modelAccess.premiumGroups)),
       value("RECHECK_SECONDS", `${o.modelAccess.recheckSeconds}`),
+      value("WAKE_NOTICE_ID", wakeNoticeId),
+      ...wakeNoticeEnv(v, h),
     ],
     resources: {
       requests: { cpu: "10m", memory: "48Mi", "ephemeral-storage": "16Mi" },

@@ -139,6 +139,13 @@ NetworkPolicies); \`network.apiServer\` naming the API server's addresses and po
 the platform's \`policies.allowedRegistries\` (\`ghcr.io/kedacore/\` by default). A first answer after a long pause
 takes as long as a GPU node, the image and the model take to start: the cold-start banner says so.
 
+While premium wakes, its chats say so (\`openwebui.wakeNotice\`, on by default): a status line above the answer, renewed
+every 5 s, counts the seconds waited against \`usualSeconds\` (\`Waking the premium model: 20 s so far, about 220 s
+left\`), and ends with how long the wake took (\`The premium model is awake (woke in 95 s)\`): set \`usualSeconds\`
+from those. It is an OpenWebUI filter function, global and named "Premium wake notice", that the \`model-access\`
+container (below) installs, keeps and removes when the notice is off. It asks the wake-up proxy for \`/api/version\`,
+which premium answers once a pod is ready and the proxy's 503 before: asking neither wakes premium nor counts for KEDA.
+
 KEDA reads the proxies' in-flight count (\`Concurrency\`), which a request raises the moment it arrives, before it is
 held: a chat held at zero is seen at KEDA's next poll however long premium slept. The add-on's own scaler and its
 request rate, where the add-on 0.15.0 has a known fault after a long idle (kedacore/http-add-on#1692: the first

@@ -480,6 +480,19 @@ const openwebui = strictObject(
         pattern: '^[^"\\\\\\x00-\\x1f]+$',
       }),
     }),
+    wakeNotice: strictObject(
+      "While premium wakes from zero, its chats show a status line counting the seconds waited against the usual wake time, until premium answers. An OpenWebUI filter function that the model-access container (modelAccess, needs admin.email) installs, keeps and removes when this is off.",
+      {
+        enabled: Type.Boolean({ description: "Show the wake status on chats to premium.", default: true }),
+        usualSeconds: Type.Integer({
+          description:
+            "How long premium usually takes to wake, as users are told (a spot GPU node, the image and the model load: minutes on EKS). Each wake's last status line says how long it took: set this from those.",
+          default: 240,
+          minimum: 5,
+          maximum: 3600,
+        }),
+      },
+    ),
     serviceMonitor: strictObject(
       "A ServiceMonitor for a Prometheus endpoint. Stock OpenWebUI has none (it pushes OTLP, see telemetry); enable only for an image or sidecar that serves one.",
       {

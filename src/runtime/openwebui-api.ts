@@ -223,15 +223,51 @@ export class OpenWebUI {
   }
 
   /**
-   * POST /api/chat/completions, streamed as server-sent events, read as they arrive: `firstTokenMs` is when the first
-   * content chunk came, counted from the request (what a user waits before the answer starts).
+   * A streamed chat as the web UI sends one: the chat saved first with the question and the answer it waits for, then
+   * the answer asked for with both ids, so that what OpenWebUI says about the answer while it comes (its status lines)
+   * is kept on it, as the web UI shows them again when the chat is opened. Returns the answer and where it is kept.
    */
-  async chatStream(model: string, prompt: string): Promise<ChatAnswer> {
+  async chatInWebUi(model: string, prompt: string): Promise<ChatAnswer & { chatId: string; messageId: string }> {
+    const question = { id: randomUUID(), parentId: null, childrenIds: [] as string[], role: "user", content: prompt };
+    const answer = { id: randomUUID(), parentId: question.id, childrenIds: [], role: "assistant", content: "", model };
+    question.childrenIds.push(answer.id);
+    const res = await this.fetch(`${this.baseUrl}/api/v1/chats/new`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({
+        chat: {
+          title: prompt,
+          models: [model],
+          messages: [question, answer],
+          history: { messages: { [question.id]: question, [answer.id]: answer }, currentId: answer.id },
+        },
+      }),
+    });
+    const chatId = String((await json(res, "save chat")).id);
+    const answered = await this.chatStream(model, prompt, { chat_id: chatId, id: answer.id });
+    return { ...answered, chatId, messageId: answer.id };
+  }
+
+  /** The status lines OpenWebUI kept on an answer of a saved chat, in the order they came. */
+  async statuses(chatId: string, messageId: string): Promise<{ description: string; done: boolean }[]> {
+    const res = await this.fetch(`${this.baseUrl}/api/v1/chats/${chatId}`, { headers: this.headers() });
+    const body = (await json(res, `chat ${chatId}`)) as {
+      chat?: { history?: { messages?: Record<string, { statusHistory?: { description: string; done: boolean }[] }> } };
+    };
+    return body.chat?.history?.messages?.[messageId]?.statusHistory ?? [];
+  }
+
+  /**
+   * POST /api/chat/completions, streamed as server-sent events, read as they arrive: `firstTokenMs` is when the first
+   * content chunk came, counted from the request (what a user waits before the answer starts). `saved` names the
+   * saved chat and answer it belongs to (chatInWebUi).
+   */
+  async chatStream(model: string, prompt: string, saved?: { chat_id: string; id: string }): Promise<ChatAnswer> {
     const sent = Date.now();
     const res = await this.fetch(`${this.baseUrl}/api/chat/completions`, {
       method: "POST",
       headers: this.headers(),
-      body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: prompt }] }),
+      body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: prompt }], ...saved }),
     });
     if (!res.ok || !res.body) {
       throw new Error(`chat (streamed): HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);

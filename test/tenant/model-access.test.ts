@@ -2,6 +2,7 @@
  * Who may use which model: with an admin to sign in as, a container of OpenWebUI's pod grants the standard model to
  * every user and premium to the named groups only; without one, or turned off, nothing is granted by the chart.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import type { Container } from "../../charts-src/lib/k8s.js";
 import { deployment, render } from "./render.js";
@@ -61,4 +62,40 @@ test("without an admin, or turned off, the chart grants nothing (an admin does, 
   expect(
     modelAccess(tenant({ openwebui: { admin: { email: "a@h.example.com" }, modelAccess: { enabled: false } } })),
   ).toBeUndefined();
+});
+
+describe("the premium wake notice, kept by the same container", () => {
+  test("on by default: OpenWebUI's filter, asking the wake-up proxy (premium admits no one else) if premium is ready", () => {
+    const env = envOf(modelAccess(tenant()));
+    expect(env.WAKE_NOTICE_SOURCE?.value).toContain("class Filter");
+    expect(env.WAKE_NOTICE_READY_URL?.value).toBe("http://ollama-premium-wake:8080/api/version");
+    expect(env.WAKE_NOTICE_USUAL_SECONDS?.value).toBe("240");
+    // It stops counting when the proxy gives up on the held chat.
+    expect(env.WAKE_NOTICE_GIVE_UP_SECONDS?.value).toBe("600");
+  });
+
+  test("the values set the usual wake time; turned off, the container is told to remove the filter", () => {
+    const usual = envOf(
+      modelAccess(tenant({ openwebui: { admin: { email: "a@h.example.com" }, wakeNotice: { usualSeconds: 45 } } })),
+    );
+    expect(usual.WAKE_NOTICE_USUAL_SECONDS?.value).toBe("45");
+    const off = envOf(
+      modelAccess(tenant({ openwebui: { admin: { email: "a@h.example.com" }, wakeNotice: { enabled: false } } })),
+    );
+    expect(off.WAKE_NOTICE_SOURCE).toBeUndefined();
+    expect(off.WAKE_NOTICE_ID?.value).toBe("llmcharts_premium_wake_notice");
+  });
+
+  test("the filter and the container's script are Python that OpenWebUI's interpreter compiles", () => {
+    const c = modelAccess(tenant());
+    const sources = [c?.command?.at(-1) ?? "", envOf(c).WAKE_NOTICE_SOURCE?.value ?? ""];
+    for (const source of sources) {
+      const compiled = spawnSync("python3", ["-c", "import sys; compile(sys.stdin.read(), 'source', 'exec')"], {
+        input: source,
+        encoding: "utf8",
+      });
+      expect(compiled.stderr).toBe("");
+      expect(compiled.status).toBe(0);
+    }
+  });
 });

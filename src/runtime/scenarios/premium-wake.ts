@@ -3,13 +3,14 @@
  * (an operator's `helm upgrade` moves it past now) and no premium request comes for the cooldown, KEDA takes premium
  * to zero. Asleep, OpenWebUI still offers the premium model, and neither its model list nor another tenant's chats
  * count: KEDA reads 0 and premium stays at zero. A chat through OpenWebUI is held by the wake-up proxy (the real KEDA
- * HTTP add-on interceptor); KEDA reads the proxy's count from /queue, scales 0→1, and the chat is answered. Idle
- * again, premium goes back to zero.
+ * HTTP add-on interceptor); KEDA reads the proxy's count from /queue, scales 0→1, and the chat is answered. While
+ * it waits, the chat shows the wake notice counting the seconds, and once premium is awake, how long the wake took;
+ * awake, a chat shows none. Idle again, premium goes back to zero.
  */
 import { tenantObjectNames as names } from "../../../charts-src/lib/tenant-namespace.js";
 import { componentSelector, podsOf, waitPodsReady } from "../../harness/pods.js";
 import { madeBy } from "../../harness/suite.js";
-import { sleep, until } from "../../lib/wait.js";
+import { eventually, sleep, until } from "../../lib/wait.js";
 import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { businessHours } from "../../harness/business-hours.js";
 import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
@@ -48,7 +49,7 @@ const closeBusinessHours = async (ctx: RuntimeContext, gamma: LabTenant) => {
  */
 export const wakeByChat = async (ctx: RuntimeContext, gamma: LabTenant, ui: OpenWebUI) => {
   const heldSince = Date.now();
-  const answer = ui.chatStream(tinyModel, "Say hello.");
+  const answer = ui.chatInWebUi(tinyModel, "Say hello.");
   let failed: unknown;
   answer.catch((err) => {
     failed = err;
@@ -69,19 +70,42 @@ export const wakeByChat = async (ctx: RuntimeContext, gamma: LabTenant, ui: Open
     },
     60_000,
   );
-  const { firstTokenMs } = await answer;
+  const { firstTokenMs, chatId, messageId } = await answer;
   const answeredAt = Date.now();
   return {
+    chatId,
+    messageId,
     answeredAt,
     answeredSeconds: (answeredAt - heldSince) / 1000,
     firstTokenSeconds: firstTokenMs === undefined ? undefined : firstTokenMs / 1000,
   };
 };
 
+const counting = /^Waking the premium model: \d+ s so far, about \d+ s left$/;
+const awake = /^The premium model is awake \(woke in \d+ s\)$/;
+
+/**
+ * What the user saw while premium woke (openwebui.wakeNotice, the lab's usual wake 15 s): the status lines OpenWebUI
+ * kept on the held answer, counting the seconds, then the wake's own. Returns how many counting lines there were.
+ */
+const wakeNoticeShown = async (ui: OpenWebUI, woken: { chatId: string; messageId: string }) => {
+  // The last line comes at the filter's next look once premium is ready: up to 5 s after the answer.
+  const lines = await eventually(async () => {
+    const seen = await ui.statuses(woken.chatId, woken.messageId);
+    if (!seen.at(-1)?.done) throw new Error(`the wake notice never said premium was awake: ${JSON.stringify(seen)}`);
+    return seen;
+  }, 30_000);
+  const counted = lines.filter((l) => !l.done && counting.test(l.description));
+  if (counted.length === 0 || !awake.test(lines.at(-1)?.description ?? "")) {
+    throw new Error(`while premium woke, the chat did not count the wait: ${JSON.stringify(lines)}`);
+  }
+  return counted.length;
+};
+
 export const premiumSleepsAndWakes: RuntimeScenario = {
   id: "premium-sleeps-and-wakes",
   title:
-    "KEDA takes idle premium to zero; a chat held by the wake-up proxy wakes it and is answered; idle, back to zero",
+    "KEDA takes idle premium to zero; a chat held by the wake-up proxy wakes it, counting the wait, and is answered; idle, back to zero",
   run: async (ctx, r, made) => {
     const gamma = madeBy(made.gamma, "tenant gamma", "chat-premium");
     const alpha = madeBy(made.alpha, "tenant alpha", "standard-ready");
@@ -110,10 +134,15 @@ export const premiumSleepsAndWakes: RuntimeScenario = {
     const woken = await wakeByChat(ctx, gamma, ui);
     r.figure("heldChatAnsweredSeconds", woken.answeredSeconds);
     if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
+    r.figure("wakeNoticeCountingLines", await wakeNoticeShown(ui, woken));
     const after = await wakeMetric(ctx.k, gamma.namespace);
     if (after !== 0) throw new Error(`KEDA still reads ${after} premium requests after the answer`);
+    // Awake, a chat shows no wake notice.
+    const next = await ui.chatInWebUi(tinyModel, "Say hello again.");
+    const shown = (await ui.statuses(next.chatId, next.messageId)).filter((l) => /premium model/.test(l.description));
+    if (shown.length > 0) throw new Error(`awake, a chat still showed the wake notice: ${JSON.stringify(shown)}`);
 
-    r.figure("asleepAgainSeconds", await fallsAsleep(ctx, gamma, woken.answeredAt, "idle after the answer"));
+    r.figure("asleepAgainSeconds", await fallsAsleep(ctx, gamma, Date.now(), "idle after the answers"));
   },
 };
 
