@@ -24,6 +24,14 @@ export interface ChatAnswer {
   arrivals?: number;
 }
 
+/** A chat event OpenWebUI sent a user's socket: which chat and answer it is about, what it says, when it came. */
+export interface SocketEvent {
+  at: number;
+  chat_id?: string;
+  message_id?: string;
+  data: { type: string; data?: { description?: string; done?: boolean } };
+}
+
 const json = async (res: Response, what: string): Promise<Record<string, unknown>> => {
   const body = await res.text();
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status}: ${body.slice(0, 300)}`);
@@ -66,12 +74,14 @@ export class OpenWebUI {
 
   /**
    * Opens the socket.io connection the web UI keeps (engine.io over a WebSocket, the token in the CONNECT packet);
-   * resolves with the socket's id once the server accepted it. It stays open until `close`.
+   * resolves with the socket's id once the server accepted it. It stays open until `close`; `events` are the chat
+   * events OpenWebUI sent the user on it so far (what the web UI shows live: status lines, answers), as they came.
    */
-  socket(): Promise<{ sid: string; open: () => boolean; close: () => void }> {
+  socket(): Promise<{ sid: string; open: () => boolean; close: () => void; events: () => SocketEvent[] }> {
     const ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/ws/socket.io/?EIO=4&transport=websocket`, {
       ...this.transport?.tls,
     });
+    const events: SocketEvent[] = [];
     return new Promise((resolve, reject) => {
       const fail = (why: string) => {
         clearTimeout(timer);
@@ -85,13 +95,17 @@ export class OpenWebUI {
         // engine.io OPEN → socket.io CONNECT with the token; PING → PONG; CONNECT ack carries the socket id.
         if (packet.startsWith("0")) ws.send(`40${JSON.stringify({ token: this.token })}`);
         else if (packet === "2") ws.send("3");
-        else if (packet.startsWith("44")) fail(`connect refused: ${packet.slice(2)}`);
+        else if (packet.startsWith("42")) {
+          const [name, event] = JSON.parse(packet.slice(2)) as [string, Omit<SocketEvent, "at">];
+          if (name === "events") events.push({ at: Date.now(), ...event });
+        } else if (packet.startsWith("44")) fail(`connect refused: ${packet.slice(2)}`);
         else if (packet.startsWith("40")) {
           clearTimeout(timer);
           resolve({
             sid: String((JSON.parse(packet.slice(2)) as { sid: string }).sid),
             open: () => ws.readyState === WebSocket.OPEN,
             close: () => ws.close(),
+            events: () => events,
           });
         }
       });

@@ -25,8 +25,10 @@ describe("the tenant chart's templates", () => {
   // saved; premium per user: the model-access container and its script (4 kB; a script in OpenWebUI's image would
   // tie the chart to a custom image); and issue 23's backup of fleet tenants: the tenant's own snapshot rotation
   // (9.2 kB: seven CronJobs through one named template, their manifests, ServiceAccount, Role and egress policy).
-  it("are 111 kB at most, _helpers.tpl and NOTES.txt included", () => {
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(111_000);
+  // 111 kB until issue 22's wake notice: the OpenWebUI filter's source and the model-access script's part that keeps
+  // it (5.2 kB; like that script, a file in OpenWebUI's image would tie the chart to a custom image).
+  it("are 117 kB at most, _helpers.tpl and NOTES.txt included", () => {
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(117_000);
   });
 
   it("have no line over 200 characters but for string literals (data)", () => {

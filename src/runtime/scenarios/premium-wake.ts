@@ -15,7 +15,7 @@ import type { RuntimeContext, RuntimeScenario } from "../context.js";
 import { businessHours } from "../../harness/business-hours.js";
 import { premiumReplicas, scaledObjectActive, wakeMetric } from "../keda.js";
 import { tinyModel } from "../model.js";
-import type { OpenWebUI } from "../openwebui-api.js";
+import type { OpenWebUI, SocketEvent } from "../openwebui-api.js";
 import { type LabTenant, upgradeLabTenant } from "../tenants.js";
 import { asUsersReachIt } from "./standard.js";
 
@@ -78,6 +78,8 @@ export const wakeByChat = async (ctx: RuntimeContext, gamma: LabTenant, ui: Open
     answeredAt,
     answeredSeconds: (answeredAt - heldSince) / 1000,
     firstTokenSeconds: firstTokenMs === undefined ? undefined : firstTokenMs / 1000,
+    /** When the answer started, at the latest (counted from before the chat was saved). */
+    firstTokenBy: heldSince + (firstTokenMs ?? answeredAt - heldSince),
   };
 };
 
@@ -85,21 +87,36 @@ const counting = /^Waking the premium model: \d+ s so far, about \d+ s left$/;
 const awake = /^The premium model is awake \(woke in \d+ s\)$/;
 
 /**
- * What the user saw while premium woke (openwebui.wakeNotice, the lab's usual wake 15 s): the status lines OpenWebUI
- * kept on the held answer, counting the seconds, then the wake's own. Returns how many counting lines there were.
+ * What the user saw while premium woke (openwebui.wakeNotice, the lab's usual wake 15 s): on their open socket, before
+ * the answer began, status lines counting the seconds; and kept on the answer, the same lines ending with the wake's
+ * own. Returns how many counting lines came live before the answer.
  */
-const wakeNoticeShown = async (ui: OpenWebUI, woken: { chatId: string; messageId: string }) => {
+const wakeNoticeShown = async (
+  ui: OpenWebUI,
+  live: SocketEvent[],
+  woken: { chatId: string; messageId: string; firstTokenBy: number },
+) => {
   // The last line comes at the filter's next look once premium is ready: up to 5 s after the answer.
-  const lines = await eventually(async () => {
+  const kept = await eventually(async () => {
     const seen = await ui.statuses(woken.chatId, woken.messageId);
     if (!seen.at(-1)?.done) throw new Error(`the wake notice never said premium was awake: ${JSON.stringify(seen)}`);
     return seen;
   }, 30_000);
-  const counted = lines.filter((l) => !l.done && counting.test(l.description));
-  if (counted.length === 0 || !awake.test(lines.at(-1)?.description ?? "")) {
-    throw new Error(`while premium woke, the chat did not count the wait: ${JSON.stringify(lines)}`);
+  if (!kept.some((l) => counting.test(l.description)) || !awake.test(kept.at(-1)?.description ?? "")) {
+    throw new Error(`while premium woke, the chat did not count the wait: ${JSON.stringify(kept)}`);
   }
-  return counted.length;
+  const beforeAnswer = live.filter(
+    (e) =>
+      e.chat_id === woken.chatId &&
+      e.data.type === "status" &&
+      e.at < woken.firstTokenBy &&
+      counting.test(e.data.data?.description ?? ""),
+  );
+  if (beforeAnswer.length === 0) {
+    const statuses = live.filter((e) => e.data.type === "status").map((e) => e.data.data?.description);
+    throw new Error(`the user's socket got no wake count before the answer began (status events: ${statuses})`);
+  }
+  return beforeAnswer.length;
 };
 
 export const premiumSleepsAndWakes: RuntimeScenario = {
@@ -131,10 +148,13 @@ export const premiumSleepsAndWakes: RuntimeScenario = {
     }
     if (!(await asleep(ctx, gamma))) throw new Error("a model list or another tenant's chat woke premium");
 
-    const woken = await wakeByChat(ctx, gamma, ui);
+    // The socket the user's open web UI keeps: what it shows live.
+    // Only what it got before the answer began counts: it closes a second after the answer.
+    const live = await ui.socket();
+    const woken = await wakeByChat(ctx, gamma, ui).finally(() => setTimeout(live.close, 1000));
     r.figure("heldChatAnsweredSeconds", woken.answeredSeconds);
     if (woken.firstTokenSeconds !== undefined) r.figure("wakeToFirstTokenSeconds", woken.firstTokenSeconds);
-    r.figure("wakeNoticeCountingLines", await wakeNoticeShown(ui, woken));
+    r.figure("wakeNoticeLinesBeforeAnswer", await wakeNoticeShown(ui, live.events(), woken));
     const after = await wakeMetric(ctx.k, gamma.namespace);
     if (after !== 0) throw new Error(`KEDA still reads ${after} premium requests after the answer`);
     // Awake, a chat shows no wake notice.
