@@ -25,7 +25,7 @@ import { freePorts } from "./ports.js";
 import { httpGet, httpProbe, type Probe, waitUntil } from "./probe.js";
 import {
   type ProcessRecord,
-  pidAlive,
+  firstExited,
   recordAlive,
   type StopReport,
   type Started,
@@ -230,12 +230,10 @@ const launcher = (
 
   /** Throws if any started process has exited: the first thing to report when something is not ready. */
   const guard = (): void => {
-    for (const p of started) {
-      if (p.exit !== undefined || !pidAlive(p.pid)) {
-        const how = p.exit?.signal ? `signal ${p.exit.signal}` : `code ${p.exit?.code ?? "?"}`;
-        throw new ClusterStartError(name, p.name, `exited (${how}) during start-up`, p.log);
-      }
-    }
+    const p = firstExited(started);
+    if (!p) return;
+    const how = p.exit.signal ? `signal ${p.exit.signal}` : `code ${p.exit.code}`;
+    throw new ClusterStartError(name, p.name, `exited (${how}) during start-up`, p.log);
   };
 
   return {
