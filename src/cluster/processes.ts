@@ -74,8 +74,10 @@ export const startProcess = async (
  * child that has just died is a zombie first, already dead to `pidAlive`; its code is known only once it is reaped,
  * so it is not reported before then (a report in between said "code ?").
  */
-export const firstExited = (started: readonly Started[]): (Started & Required<Pick<Started, "exit">>) | undefined =>
-  started.find((p): p is Started & Required<Pick<Started, "exit">> => p.exit !== undefined);
+export const firstExited = (started: readonly Started[]): Exited | undefined =>
+  started.find((p): p is Exited => p.exit !== undefined);
+
+type Exited = Started & Required<Pick<Started, "exit">>;
 
 /** Whether a pid names a live process (a zombie, exited but not yet reaped, counts as dead). */
 export const pidAlive = (pid: number): boolean => {

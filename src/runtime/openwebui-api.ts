@@ -219,11 +219,15 @@ export class OpenWebUI {
   }
 
   /** Stores a conversation as the user's chat (what the web UI does after an answer); returns its id. */
-  async saveChat(title: string, messages: { role: string; content: string }[]): Promise<string> {
+  async saveChat(
+    title: string,
+    messages: { role: string; content: string }[],
+    more: Record<string, unknown> = {},
+  ): Promise<string> {
     const res = await this.fetch(`${this.baseUrl}/api/v1/chats/new`, {
       method: "POST",
       headers: this.headers(),
-      body: JSON.stringify({ chat: { title, messages } }),
+      body: JSON.stringify({ chat: { title, messages, ...more } }),
     });
     return String((await json(res, "save chat")).id);
   }
@@ -245,19 +249,10 @@ export class OpenWebUI {
     const question = { id: randomUUID(), parentId: null, childrenIds: [] as string[], role: "user", content: prompt };
     const answer = { id: randomUUID(), parentId: question.id, childrenIds: [], role: "assistant", content: "", model };
     question.childrenIds.push(answer.id);
-    const res = await this.fetch(`${this.baseUrl}/api/v1/chats/new`, {
-      method: "POST",
-      headers: this.headers(),
-      body: JSON.stringify({
-        chat: {
-          title: prompt,
-          models: [model],
-          messages: [question, answer],
-          history: { messages: { [question.id]: question, [answer.id]: answer }, currentId: answer.id },
-        },
-      }),
+    const chatId = await this.saveChat(prompt, [question, answer], {
+      models: [model],
+      history: { messages: { [question.id]: question, [answer.id]: answer }, currentId: answer.id },
     });
-    const chatId = String((await json(res, "save chat")).id);
     const answered = await this.chatStream(model, prompt, { chat_id: chatId, id: answer.id });
     return { ...answered, chatId, messageId: answer.id };
   }

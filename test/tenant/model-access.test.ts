@@ -90,6 +90,7 @@ describe("the premium wake notice, kept by the same container", () => {
     const c = modelAccess(tenant());
     const sources = [c?.command?.at(-1) ?? "", envOf(c).WAKE_NOTICE_SOURCE?.value ?? ""];
     for (const source of sources) {
+      expect(source).toMatch(/^(import|""")/);
       const compiled = spawnSync("python3", ["-c", "import sys; compile(sys.stdin.read(), 'source', 'exec')"], {
         input: source,
         encoding: "utf8",

@@ -148,8 +148,7 @@ export const premiumSleepsAndWakes: RuntimeScenario = {
     }
     if (!(await asleep(ctx, gamma))) throw new Error("a model list or another tenant's chat woke premium");
 
-    // The socket the user's open web UI keeps: what it shows live.
-    // Only what it got before the answer began counts: it closes a second after the answer.
+    // The socket the user's open web UI keeps (what it shows live), closed a second after the answer.
     const live = await ui.socket();
     const woken = await wakeByChat(ctx, gamma, ui).finally(() => setTimeout(live.close, 1000));
     r.figure("heldChatAnsweredSeconds", woken.answeredSeconds);
